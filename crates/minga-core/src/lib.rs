@@ -1,0 +1,12 @@
+//! minga's domain: identifiers, validation rules, permissions and the post
+//! cooking pipeline. Nothing here knows about HTTP or the database pool.
+
+pub mod cook;
+pub mod ids;
+pub mod perm;
+pub mod slug;
+pub mod time;
+pub mod validate;
+
+pub use ids::{CategoryId, PostId, TopicId, UserId};
+pub use validate::{FieldError, Invalid, Limits};

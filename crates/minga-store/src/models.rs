@@ -1,0 +1,119 @@
+//! What the store reads and writes. Times are milliseconds since the epoch.
+
+use minga_core::perm::Actor;
+use minga_core::{CategoryId, PostId, TopicId, UserId};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub name: String,
+    pub email: String,
+    pub admin: bool,
+    pub moderator: bool,
+    pub trust_level: i64,
+    pub bio_raw: String,
+    pub location: String,
+    pub website: String,
+    pub timezone: String,
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor { id: self.id, admin: self.admin, moderator: self.moderator }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Category {
+    pub id: CategoryId,
+    pub name: String,
+    pub slug: String,
+    pub color: String,
+    pub text_color: String,
+    pub description: String,
+    pub position: i64,
+    pub topic_count: i64,
+    pub post_count: i64,
+    pub created_at: i64,
+}
+
+/// The editable fields of a category.
+#[derive(Clone, Debug, Default)]
+pub struct CategoryForm {
+    pub name: String,
+    pub slug: String,
+    pub color: String,
+    pub text_color: String,
+    pub description: String,
+    pub position: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Topic {
+    pub id: TopicId,
+    pub title: String,
+    pub slug: String,
+    pub category_id: CategoryId,
+    pub user_id: UserId,
+    pub excerpt: String,
+    pub created_at: i64,
+    pub bumped_at: i64,
+    pub last_posted_at: i64,
+    pub last_post_user_id: UserId,
+    pub highest_post_number: i64,
+    pub posts_count: i64,
+    pub views: i64,
+    pub deleted_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Post {
+    pub id: PostId,
+    pub topic_id: TopicId,
+    pub post_number: i64,
+    pub user_id: UserId,
+    pub raw: String,
+    pub cooked: String,
+    pub reply_to_post_number: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+    pub deleted_at: Option<i64>,
+}
+
+/// A post with the title and slug of its topic, for activity lists.
+#[derive(Clone, Debug)]
+pub struct PostInTopic {
+    pub post: Post,
+    pub topic_title: String,
+    pub topic_slug: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revision {
+    pub version: i64,
+    pub raw: String,
+    pub user_id: UserId,
+    pub created_at: i64,
+}
+
+/// Site-wide totals for `/about.json`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Totals {
+    pub users: i64,
+    pub topics: i64,
+    pub posts: i64,
+}
+
+/// The profile fields a person edits about themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    pub name: String,
+    pub bio_raw: String,
+    pub location: String,
+    pub website: String,
+    pub timezone: String,
+}

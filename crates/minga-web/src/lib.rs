@@ -1,0 +1,118 @@
+//! minga's web application: HTML pages and the Discourse-compatible JSON
+//! API over one router. `app` builds it from an `AppState`, for `minga
+//! serve` and for tests alike.
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod error;
+pub mod format;
+pub mod input;
+mod json;
+pub mod ops;
+mod pages;
+mod routes;
+mod views;
+
+pub use error::AppError;
+pub use routes::app;
+
+use minga_core::Limits;
+use minga_core::TopicId;
+use minga_store::Store;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Site settings the web layer needs; built by the binary from its config.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub title: String,
+    pub description: String,
+    /// The public address, e.g. `https://forum.example.coop`; cookies are
+    /// marked Secure when it is https.
+    pub base_url: String,
+    pub limits: Limits,
+    /// Argon2 cost; the defaults are OWASP's, tests lower them.
+    pub password_memory_kib: u32,
+    pub password_iterations: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            title: "minga".into(),
+            description: "A forum for cooperatives".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            limits: Limits::default(),
+            password_memory_kib: 19 * 1024,
+            password_iterations: 2,
+        }
+    }
+}
+
+impl Settings {
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+    pub throttle: Arc<auth::Throttle>,
+    pub views: Arc<Views>,
+    /// While the forum has no admin, whoever knows this token may create
+    /// the first admin account at `/setup/{token}`.
+    pub setup_token: Arc<Mutex<Option<String>>>,
+    /// A per-process secret for the sign-up honeypot.
+    pub honeypot: Arc<auth::Honeypot>,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: Settings) -> AppState {
+        AppState {
+            store,
+            settings: Arc::new(settings),
+            throttle: Arc::new(auth::Throttle::default()),
+            views: Arc::new(Views::default()),
+            setup_token: Arc::new(Mutex::new(None)),
+            honeypot: Arc::new(auth::Honeypot::new()),
+        }
+    }
+
+    /// Creates (or returns) the first-admin token if the forum has no admin yet.
+    pub async fn first_admin_token(&self) -> Result<Option<String>, minga_store::StoreError> {
+        if !self.store.admins().await?.is_empty() {
+            return Ok(None);
+        }
+        let mut slot = self.setup_token.lock().expect("setup token lock");
+        Ok(Some(slot.get_or_insert_with(|| auth::random_token(24)).clone()))
+    }
+
+    /// Writes buffered topic views to the database.
+    pub async fn flush_views(&self) -> Result<(), minga_store::StoreError> {
+        let pending = self.views.take();
+        self.store.add_topic_views(&pending).await
+    }
+}
+
+/// Topic views are counted in memory and written in batches, so that
+/// reading a topic never waits for a database write.
+#[derive(Default)]
+pub struct Views {
+    pending: Mutex<HashMap<TopicId, i64>>,
+}
+
+impl Views {
+    pub fn record(&self, topic: TopicId) {
+        *self.pending.lock().expect("views lock").entry(topic).or_default() += 1;
+    }
+
+    pub fn pending(&self, topic: TopicId) -> i64 {
+        self.pending.lock().expect("views lock").get(&topic).copied().unwrap_or(0)
+    }
+
+    fn take(&self) -> Vec<(TopicId, i64)> {
+        self.pending.lock().expect("views lock").drain().collect()
+    }
+}

@@ -1,0 +1,241 @@
+//! Template structs: what each page shows, already turned into strings.
+
+use super::Chrome;
+use askama::Template;
+use minga_core::Invalid;
+
+/// Field errors of a form, by field name.
+#[derive(Clone, Debug, Default)]
+pub struct FormErrors(pub Vec<(String, String)>);
+
+impl FormErrors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+    pub fn general(&self) -> Vec<&str> {
+        self.0.iter().filter(|(f, _)| f.is_empty()).map(|(_, m)| m.as_str()).collect()
+    }
+    pub fn one(field: &str, message: impl Into<String>) -> Self {
+        FormErrors(vec![(field.to_string(), message.into())])
+    }
+}
+
+impl From<&Invalid> for FormErrors {
+    fn from(e: &Invalid) -> Self {
+        FormErrors(e.0.iter().map(|f| (f.field.to_string(), f.message.clone())).collect())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Avatar {
+    pub letter: String,
+    pub color: String,
+}
+
+impl Avatar {
+    pub fn of(username: &str) -> Avatar {
+        let letter = username.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+        Avatar { letter, color: crate::routes::avatar_color(username) }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CategoryBadge {
+    pub name: String,
+    pub url: String,
+    pub color: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub chrome: Chrome,
+    pub title: &'static str,
+    pub messages: Vec<String>,
+}
+
+pub struct TopicRow {
+    pub url: String,
+    pub title: String,
+    pub excerpt: String,
+    pub category: Option<CategoryBadge>,
+    pub author: String,
+    pub avatar: Avatar,
+    pub replies: i64,
+    pub views: i64,
+    pub activity_iso: String,
+    pub activity_age: String,
+}
+
+#[derive(Template)]
+#[template(path = "topic_list.html")]
+pub struct TopicListPage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub description: String,
+    pub category: Option<CategoryBadge>,
+    pub rows: Vec<TopicRow>,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub new_topic_url: String,
+}
+
+pub struct CategoryRow {
+    pub badge: CategoryBadge,
+    pub description: String,
+    pub topic_count: i64,
+    pub post_count: i64,
+}
+
+#[derive(Template)]
+#[template(path = "categories.html")]
+pub struct CategoriesPage {
+    pub chrome: Chrome,
+    pub categories: Vec<CategoryRow>,
+}
+
+pub struct PostView {
+    pub id: i64,
+    pub number: i64,
+    pub username: String,
+    pub name: String,
+    pub avatar: Avatar,
+    pub created_iso: String,
+    pub created_short: String,
+    pub cooked: String,
+    pub deleted: bool,
+    pub reply_to: Option<i64>,
+    pub reply_to_url: String,
+    pub edited: bool,
+    pub can_edit: bool,
+    pub url: String,
+}
+
+pub struct PageLink {
+    pub number: i64,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+pub struct TopicPage {
+    pub chrome: Chrome,
+    pub topic_id: i64,
+    pub title: String,
+    pub url: String,
+    pub category: CategoryBadge,
+    pub posts: Vec<PostView>,
+    pub pages: Vec<PageLink>,
+    pub views: i64,
+    pub replies: i64,
+    pub can_reply: bool,
+    pub reply_raw: String,
+    pub reply_to: Option<i64>,
+    pub errors: FormErrors,
+    pub login_url: String,
+}
+
+pub struct TopicLink {
+    pub url: String,
+    pub title: String,
+    pub date_iso: String,
+    pub date: String,
+}
+
+pub struct PostLink {
+    pub url: String,
+    pub topic_title: String,
+    pub excerpt: String,
+    pub date_iso: String,
+    pub date: String,
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+pub struct UserPage {
+    pub chrome: Chrome,
+    pub username: String,
+    pub name: String,
+    pub avatar: Avatar,
+    pub role: String,
+    pub bio: String,
+    pub location: String,
+    pub website: String,
+    pub joined_iso: String,
+    pub joined: String,
+    pub topics: Vec<TopicLink>,
+    pub posts: Vec<PostLink>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub chrome: Chrome,
+    pub login: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+pub struct SignupPage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub action: String,
+    pub username: String,
+    pub email: String,
+    pub name: String,
+    pub errors: FormErrors,
+}
+
+pub struct CategoryOption {
+    pub id: i64,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "new_topic.html")]
+pub struct NewTopicPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub raw: String,
+    pub categories: Vec<CategoryOption>,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "edit_post.html")]
+pub struct EditPostPage {
+    pub chrome: Chrome,
+    pub post_id: i64,
+    pub post_number: i64,
+    pub topic_title: String,
+    pub back_url: String,
+    /// The topic's title, editable with its first post.
+    pub title: Option<String>,
+    pub raw: String,
+    pub errors: FormErrors,
+}
+
+pub struct CategoryFormView {
+    pub name: String,
+    pub slug: String,
+    pub color: String,
+    pub text_color: String,
+    pub description: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_categories.html")]
+pub struct AdminCategoriesPage {
+    pub chrome: Chrome,
+    pub categories: Vec<CategoryRow>,
+    pub edit_links: Vec<String>,
+    /// `None` while creating a new category.
+    pub editing: Option<i64>,
+    pub form: CategoryFormView,
+    pub errors: FormErrors,
+    pub saved: bool,
+}

@@ -1,0 +1,234 @@
+//! Category lists and pages, the category API, and the admin page.
+
+use super::{PageQuery, badge, category_url, id_segment, topic_rows};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::format::Format;
+use crate::input::{Input, Query};
+use crate::json;
+use crate::ops;
+use crate::pages::{self, AdminCategoriesPage, CategoriesPage, CategoryFormView, CategoryRow, Chrome, CsrfToken, FormErrors, TopicListPage};
+use crate::views;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use minga_core::{CategoryId, perm};
+use minga_store::{Category, TopicFilter};
+use serde_json::json;
+
+fn row(c: &Category) -> CategoryRow {
+    CategoryRow { badge: badge(c), description: c.description.clone(), topic_count: c.topic_count, post_count: c.post_count }
+}
+
+pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
+    let categories = state.store.categories().await?;
+    match format {
+        Format::Json => {
+            let actor = viewer.actor();
+            Ok(Json(json!({
+                "category_list": {
+                    "can_create_category": perm::can_manage_categories(actor.as_ref()),
+                    "can_create_topic": perm::can_create_topic(actor.as_ref()),
+                    "categories": categories.iter().map(|c| {
+                        let mut v = json::category(c, &viewer);
+                        v["topic_url"] = json!(category_url(c));
+                        v
+                    }).collect::<Vec<_>>(),
+                }
+            }))
+            .into_response())
+        }
+        Format::Html => Ok(pages::render(&CategoriesPage {
+            chrome: Chrome::new(&state, &viewer, csrf),
+            categories: categories.iter().map(row).collect(),
+        })),
+    }
+}
+
+/// Finds a category from `/c/{slug}/{id}`, `/c/{id}` or `/c/{slug}`.
+async fn find(state: &AppState, segments: &[String]) -> AppResult<Category> {
+    let found = match segments {
+        [_, id] => state.store.category(CategoryId(id_segment(id)?)).await?,
+        [one] => {
+            let key = crate::format::strip_json(one);
+            match key.parse::<i64>() {
+                Ok(id) => state.store.category(CategoryId(id)).await?,
+                Err(_) => state.store.category_by_slug(key).await?,
+            }
+        }
+        _ => None,
+    };
+    found.ok_or(AppError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    format: Format,
+    csrf: CsrfToken,
+    Path(segments): Path<Vec<(String, String)>>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let segments: Vec<String> = segments.into_iter().map(|(_, v)| v).collect();
+    let category = find(&state, &segments).await?;
+    let page = q.number()?;
+    let list = views::topic_list(&state, TopicFilter::Category(category.id), page).await?;
+    let base = category_url(&category);
+    match format {
+        Format::Json => Ok(Json(super::topics::topic_list_json(&state, &viewer, &list, &base)).into_response()),
+        Format::Html => Ok(pages::render(&TopicListPage {
+            chrome: Chrome::new(&state, &viewer, csrf),
+            heading: category.name.clone(),
+            description: category.description.clone(),
+            category: Some(badge(&category)),
+            rows: topic_rows(&list, &state),
+            prev_url: (page > 0).then(|| format!("{base}?page={}", page - 1)),
+            next_url: list.more.then(|| format!("{base}?page={}", page + 1)),
+            new_topic_url: format!("/new-topic?category={}", category.id),
+        })),
+    }
+}
+
+/// `GET /c/{id}/show.json`
+pub async fn show_json(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> AppResult<Response> {
+    let category = find(&state, &[id]).await?;
+    Ok(Json(json!({ "category": json::category(&category, &viewer) })).into_response())
+}
+
+fn form_from(input: &Input, existing: Option<&Category>) -> AppResult<minga_store::CategoryForm> {
+    // Missing fields keep their current value on update, as on Discourse.
+    let field = |key: &str, current: Option<&str>| -> AppResult<String> {
+        match input.get(key) {
+            Some(_) => input.text(key),
+            None => Ok(current.unwrap_or_default().to_string()),
+        }
+    };
+    Ok(ops::category_form(
+        field("name", existing.map(|c| c.name.as_str()))?,
+        field("slug", existing.map(|c| c.slug.as_str()))?,
+        field("color", existing.map(|c| c.color.as_str()))?,
+        field("text_color", existing.map(|c| c.text_color.as_str()))?,
+        field("description", existing.map(|c| c.description.as_str()))?,
+        input.int("position")?,
+    )?)
+}
+
+/// `POST /categories.json`
+pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
+    let user = viewer.require()?;
+    if !perm::can_manage_categories(Some(&user.actor())) {
+        return Err(AppError::Forbidden("Only admins can manage categories.".into()));
+    }
+    let form = form_from(&input, None)?;
+    let category = ops::save_category(&state, user, None, form).await?;
+    Ok(Json(json!({ "category": json::category(&category, &viewer) })).into_response())
+}
+
+/// `PUT /categories/{id}.json`
+pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, input: Input) -> AppResult<Response> {
+    let user = viewer.require()?;
+    if !perm::can_manage_categories(Some(&user.actor())) {
+        return Err(AppError::Forbidden("Only admins can manage categories.".into()));
+    }
+    let existing = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
+    let form = form_from(&input, Some(&existing))?;
+    let category = ops::save_category(&state, user, Some(existing.id), form).await?;
+    Ok(Json(json!({ "success": "OK", "category": json::category(&category, &viewer) })).into_response())
+}
+
+fn admin_only(viewer: &Viewer) -> AppResult<&minga_store::User> {
+    let user = viewer.require()?;
+    if !perm::can_manage_categories(Some(&user.actor())) {
+        return Err(AppError::Forbidden("Only admins can manage categories.".into()));
+    }
+    Ok(user)
+}
+
+async fn admin_page(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: CsrfToken,
+    editing: Option<i64>,
+    form: CategoryFormView,
+    errors: FormErrors,
+    saved: bool,
+) -> AppResult<AdminCategoriesPage> {
+    let categories = state.store.categories().await?;
+    Ok(AdminCategoriesPage {
+        chrome: Chrome::new(state, viewer, csrf),
+        edit_links: categories.iter().map(|c| format!("/admin/categories/{}", c.id)).collect(),
+        categories: categories.iter().map(row).collect(),
+        editing,
+        form,
+        errors,
+        saved,
+    })
+}
+
+fn blank_form() -> CategoryFormView {
+    CategoryFormView { name: String::new(), slug: String::new(), color: "0088CC".into(), text_color: "FFFFFF".into(), description: String::new() }
+}
+
+fn form_view(input: &Input) -> CategoryFormView {
+    let get = |k: &str| input.str(k).unwrap_or_default().to_string();
+    CategoryFormView { name: get("name"), slug: get("slug"), color: get("color"), text_color: get("text_color"), description: get("description") }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}
+
+pub async fn admin(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Query(q): Query<SavedQuery>) -> AppResult<Response> {
+    admin_only(&viewer)?;
+    Ok(pages::render(&admin_page(&state, &viewer, csrf, None, blank_form(), FormErrors::default(), q.saved.is_some()).await?))
+}
+
+pub async fn admin_edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    Query(q): Query<SavedQuery>,
+) -> AppResult<Response> {
+    admin_only(&viewer)?;
+    let c = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
+    let form = CategoryFormView { name: c.name, slug: c.slug, color: c.color, text_color: c.text_color, description: c.description };
+    Ok(pages::render(&admin_page(&state, &viewer, csrf, Some(c.id.0), form, FormErrors::default(), q.saved.is_some()).await?))
+}
+
+async fn admin_save(state: AppState, viewer: Viewer, csrf: CsrfToken, id: Option<CategoryId>, input: Input) -> AppResult<Response> {
+    let user = admin_only(&viewer)?;
+    let existing = match id {
+        Some(id) => Some(state.store.category(id).await?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let result = match form_from(&input, existing.as_ref()) {
+        Ok(form) => ops::save_category(&state, user, id, form).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(c) => Ok(Redirect::to(&format!("/admin/categories/{}?saved=1", c.id)).into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let page = admin_page(&state, &viewer, csrf, id.map(|i| i.0), form_view(&input), FormErrors::from(&invalid), false).await?;
+            Ok(pages::render_invalid(&page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn admin_create(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
+    admin_save(state, viewer, csrf, None, input).await
+}
+
+pub async fn admin_update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    input: Input,
+) -> AppResult<Response> {
+    let id = CategoryId(id_segment(&id)?);
+    admin_save(state, viewer, csrf, Some(id), input).await
+}

@@ -1,0 +1,107 @@
+//! Logging in and out, for pages and for the API, and the tokens a client
+//! fetches first (`/session/csrf.json`, `/session/hp.json`).
+
+use crate::AppState;
+use crate::auth::{self, ClientIp, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::input::{Input, Query};
+use crate::json;
+use crate::ops;
+use crate::pages::{self, Chrome, CsrfToken, LoginPage, safe_next};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+fn with_cookie(mut response: Response, cookie: &str) -> AppResult<Response> {
+    let value = HeaderValue::from_str(cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+/// `POST /session` with `login` and `password`, as Discourse's client does.
+pub async fn create(State(state): State<AppState>, ClientIp(ip): ClientIp, input: Input) -> AppResult<Response> {
+    let login = input.text("login")?;
+    let password = input.text("password")?;
+    if login.trim().is_empty() || password.is_empty() {
+        return Err(AppError::invalid("login", "Enter your username or email and your password."));
+    }
+    let user = ops::log_in(&state, &login, &password, &ip).await?;
+    let cookie = auth::start_session(&state, &user).await?;
+    with_cookie(Json(json!({ "user": json::current_user(&user) })).into_response(), &cookie)
+}
+
+pub async fn current(viewer: Viewer) -> AppResult<Response> {
+    let user = viewer.user.as_ref().ok_or(AppError::NotFound)?;
+    Ok(Json(json!({ "current_user": json::current_user(user) })).into_response())
+}
+
+pub async fn csrf(csrf: CsrfToken) -> Response {
+    Json(json!({ "csrf": csrf.0 })).into_response()
+}
+
+pub async fn honeypot(State(state): State<AppState>) -> Response {
+    Json(json!({ "value": state.honeypot.value, "challenge": state.honeypot.challenge })).into_response()
+}
+
+/// `DELETE /session/{username}`: log out.
+pub async fn destroy(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    _input: Input,
+) -> AppResult<Response> {
+    let user = viewer.require()?;
+    if !user.username.eq_ignore_ascii_case(crate::format::strip_json(&name)) {
+        return Err(AppError::forbidden());
+    }
+    let cookie = auth::end_session(&state, &headers).await?;
+    with_cookie(Json(json!({ "success": "OK" })).into_response(), &cookie)
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+pub async fn login_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Query(q): Query<NextQuery>) -> AppResult<Response> {
+    let next = safe_next(q.next.as_deref());
+    if viewer.user.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    Ok(pages::render(&LoginPage { chrome: Chrome::new(&state, &viewer, csrf), login: String::new(), next, error: None }))
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    ClientIp(ip): ClientIp,
+    input: Input,
+) -> AppResult<Response> {
+    let login = input.text("login")?;
+    let password = input.text("password")?;
+    let next = safe_next(input.str("next"));
+    let failed = |message: String, status| {
+        let page = LoginPage { chrome: Chrome::new(&state, &viewer, csrf.clone()), login: login.clone(), next: next.clone(), error: Some(message) };
+        let mut r = pages::render(&page);
+        *r.status_mut() = status;
+        r
+    };
+    match ops::log_in(&state, &login, &password, &ip).await {
+        Ok(user) => {
+            let cookie = auth::start_session(&state, &user).await?;
+            with_cookie(Redirect::to(&next).into_response(), &cookie)
+        }
+        Err(e @ AppError::Forbidden(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::UNAUTHORIZED)),
+        Err(e @ AppError::RateLimited(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::TOO_MANY_REQUESTS)),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, _input: Input) -> AppResult<Response> {
+    let cookie = auth::end_session(&state, &headers).await?;
+    with_cookie(Redirect::to("/").into_response(), &cookie)
+}

@@ -1,0 +1,340 @@
+//! The latest list, topic pages and `/t/{id}.json`, and the new-topic form.
+
+use super::{PageQuery, badge, id_segment, topic_rows, topic_url};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::format::Format;
+use crate::input::{Input, Query};
+use crate::json;
+use crate::ops::{self, TopicInput};
+use crate::pages::{self, Avatar, CategoryOption, Chrome, CsrfToken, FormErrors, NewTopicPage, PageLink, PostView, TopicListPage, TopicPage};
+use crate::views::{self, POSTS_PER_PAGE, TOPICS_PER_PAGE};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use minga_core::time::{iso, short_date};
+use minga_core::{PostId, TopicId, perm};
+use minga_store::TopicFilter;
+use serde_json::{Value, json};
+
+pub async fn latest(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    format: Format,
+    csrf: CsrfToken,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let page = q.number()?;
+    let list = views::topic_list(&state, TopicFilter::All, page).await?;
+    match format {
+        Format::Json => Ok(Json(topic_list_json(&state, &viewer, &list, "/latest")).into_response()),
+        Format::Html => Ok(pages::render(&TopicListPage {
+            chrome: Chrome::new(&state, &viewer, csrf),
+            heading: "Latest".into(),
+            description: String::new(),
+            category: None,
+            rows: topic_rows(&list, &state),
+            prev_url: (page > 0).then(|| format!("/latest?page={}", page - 1)),
+            next_url: list.more.then(|| format!("/latest?page={}", page + 1)),
+            new_topic_url: "/new-topic".into(),
+        })),
+    }
+}
+
+/// Discourse's `topic_list` envelope, shared by `/latest` and `/c/…`.
+pub fn topic_list_json(state: &AppState, viewer: &Viewer, list: &views::TopicList, base: &str) -> Value {
+    let topics: Vec<Value> = list.topics.iter().map(|t| json::topic_list_item(t, &list.users, state)).collect();
+    let mut users: Vec<&minga_store::User> = list.users.values().collect();
+    users.sort_by_key(|u| u.id);
+    let mut topic_list = json!({
+        "can_create_topic": perm::can_create_topic(viewer.actor().as_ref()),
+        "draft": null,
+        "draft_key": "new_topic",
+        "draft_sequence": 0,
+        "per_page": TOPICS_PER_PAGE,
+        "topics": topics,
+    });
+    if list.more {
+        topic_list["more_topics_url"] = json!(format!("{base}?page={}", list.page + 1));
+    }
+    json!({
+        "users": users.into_iter().map(json::basic_user).collect::<Vec<_>>(),
+        "primary_groups": [],
+        "topic_list": topic_list,
+    })
+}
+
+/// Which topic and which post a `/t/…` path names.
+fn parse_topic_path(segments: &[String]) -> AppResult<(TopicId, Option<i64>)> {
+    let numeric = |s: &str| crate::format::strip_json(s).parse::<i64>().ok();
+    match segments {
+        [id] => Ok((TopicId(id_segment(id)?), None)),
+        // `/t/{id}/{post_number}` when the first segment is a number,
+        // otherwise `/t/{slug}/{id}`.
+        [a, b] => match (numeric(a), numeric(b)) {
+            (Some(id), Some(n)) if !a.ends_with(".json") => Ok((TopicId(id), Some(n))),
+            (_, Some(id)) => Ok((TopicId(id), None)),
+            _ => Err(AppError::NotFound),
+        },
+        [_, id, n] => Ok((TopicId(id_segment(id)?), Some(id_segment(n)?))),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct TopicQuery {
+    pub page: Option<String>,
+    pub reply_to: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    format: Format,
+    csrf: CsrfToken,
+    Path(segments): Path<Vec<(String, String)>>,
+    Query(q): Query<TopicQuery>,
+) -> AppResult<Response> {
+    let segments: Vec<String> = segments.into_iter().map(|(_, v)| v).collect();
+    let (id, post_number) = parse_topic_path(&segments)?;
+    if format == Format::Json {
+        let (view, stream) = views::topic_json_view(&state, id).await?;
+        state.views.record(id);
+        return Ok(Json(topic_json(&state, &viewer, &view, &stream)).into_response());
+    }
+    let page = match (post_number, q.page.as_deref().map(str::trim)) {
+        (Some(n), _) => views::page_of_post(n),
+        (None, Some(p)) if !p.is_empty() => p.parse::<i64>().map_err(|_| AppError::BadRequest("page must be a number.".into()))?,
+        _ => 1,
+    };
+    let view = views::topic_page(&state, id, page).await?;
+    state.views.record(id);
+    let reply_to = q.reply_to.as_deref().and_then(|r| r.parse::<i64>().ok());
+    Ok(pages::render(&topic_page(&state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default())))
+}
+
+pub fn topic_page(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: CsrfToken,
+    view: &views::TopicView,
+    reply_raw: String,
+    reply_to: Option<i64>,
+    errors: FormErrors,
+) -> TopicPage {
+    let t = &view.topic;
+    let url = topic_url(&t.slug, t.id);
+    let actor = viewer.actor();
+    let post_url = |n: i64| {
+        if views::page_of_post(n) == view.page { format!("#post_{n}") } else { format!("{url}/{n}#post_{n}") }
+    };
+    let posts = view
+        .posts
+        .iter()
+        .map(|p| {
+            let author = view.users.get(&p.user_id);
+            let username = author.map(|u| u.username.clone()).unwrap_or_default();
+            PostView {
+                id: p.id.0,
+                number: p.post_number,
+                name: author.map(|u| u.name.clone()).unwrap_or_default(),
+                avatar: Avatar::of(&username),
+                username,
+                created_iso: iso(p.created_at),
+                created_short: short_date(p.created_at),
+                cooked: p.cooked.clone(),
+                deleted: p.deleted_at.is_some(),
+                reply_to: p.reply_to_post_number,
+                reply_to_url: p.reply_to_post_number.map(post_url).unwrap_or_default(),
+                edited: p.version > 1,
+                can_edit: perm::can_edit_post(actor.as_ref(), p.user_id),
+                url: format!("{url}/{}", p.post_number),
+            }
+        })
+        .collect();
+    let pages = (1..=view.pages)
+        .map(|n| PageLink { number: n, url: if n == 1 { url.clone() } else { format!("{url}?page={n}") }, current: n == view.page })
+        .collect();
+    TopicPage {
+        chrome: Chrome::new(state, viewer, csrf),
+        topic_id: t.id.0,
+        title: t.title.clone(),
+        category: badge(&view.category),
+        posts,
+        pages,
+        views: view.views(state),
+        replies: (t.posts_count - 1).max(0),
+        can_reply: perm::can_reply(actor.as_ref()),
+        reply_raw,
+        reply_to,
+        errors,
+        login_url: format!("/login?next={}", pages::urlencode(&url)),
+        url,
+    }
+}
+
+fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream: &[PostId]) -> Value {
+    let t = &view.topic;
+    let posts: Vec<Value> =
+        view.posts.iter().map(|p| json::post(p, view.users.get(&p.user_id), t, viewer)).collect();
+    let user = |id| view.users.get(&id).map(json::basic_user).unwrap_or(Value::Null);
+    let mut participants: Vec<Value> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for p in &view.posts {
+        if seen.insert(p.user_id)
+            && let Some(u) = view.users.get(&p.user_id)
+        {
+            let count = view.posts.iter().filter(|q| q.user_id == u.id).count();
+            let mut v = json::basic_user(u);
+            v["post_count"] = json!(count);
+            v["admin"] = json!(u.admin);
+            v["moderator"] = json!(u.moderator);
+            v["trust_level"] = json!(u.trust_level);
+            v["primary_group_name"] = Value::Null;
+            participants.push(v);
+        }
+    }
+    let actor = viewer.actor();
+    json!({
+        "post_stream": { "posts": posts, "stream": stream },
+        "timeline_lookup": [],
+        "suggested_topics": [],
+        "tags": [],
+        "tags_descriptions": {},
+        "id": t.id,
+        "title": t.title,
+        "fancy_title": json::fancy(&t.title),
+        "posts_count": t.posts_count,
+        "created_at": iso(t.created_at),
+        "views": view.views(state),
+        "reply_count": (t.posts_count - 1).max(0),
+        "like_count": 0,
+        "last_posted_at": iso(t.last_posted_at),
+        "visible": true,
+        "closed": false,
+        "archived": false,
+        "has_summary": false,
+        "archetype": "regular",
+        "slug": t.slug,
+        "category_id": t.category_id,
+        "word_count": null,
+        "deleted_at": null,
+        "user_id": t.user_id,
+        "featured_link": null,
+        "pinned_globally": false,
+        "pinned_at": null,
+        "pinned_until": null,
+        "image_url": null,
+        "slow_mode_seconds": 0,
+        "draft": null,
+        "draft_key": format!("topic_{}", t.id),
+        "draft_sequence": 0,
+        "unpinned": null,
+        "pinned": false,
+        "current_post_number": 1,
+        "highest_post_number": t.highest_post_number,
+        "deleted_by": null,
+        "has_deleted": t.posts_count < t.highest_post_number,
+        "actions_summary": [],
+        "chunk_size": POSTS_PER_PAGE,
+        "bookmarked": false,
+        "bookmarks": [],
+        "topic_timer": null,
+        "message_bus_last_id": 0,
+        "participant_count": participants.len(),
+        "show_read_indicator": false,
+        "thumbnails": null,
+        "slow_mode_enabled_until": null,
+        "details": {
+            "can_edit": perm::can_manage_categories(actor.as_ref()),
+            "notification_level": 1,
+            "can_create_post": perm::can_reply(actor.as_ref()),
+            "can_reply_as_new_topic": perm::can_create_topic(actor.as_ref()),
+            "can_delete": false,
+            "can_move_posts": false,
+            "can_remove_allowed_users": false,
+            "can_convert_topic": false,
+            "can_review_topic": false,
+            "can_close_topic": false,
+            "can_archive_topic": false,
+            "can_split_merge_topic": false,
+            "can_edit_staff_notes": false,
+            "can_toggle_topic_visibility": false,
+            "can_pin_unpin_topic": false,
+            "can_moderate_category": false,
+            "can_remove_self_id": 0,
+            "participants": participants,
+            "created_by": user(t.user_id),
+            "last_poster": user(t.last_post_user_id),
+        },
+    })
+}
+
+/// `GET /t/{id}/posts.json?post_ids[]=…`
+pub async fn posts(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    uri: axum::http::Uri,
+) -> AppResult<Response> {
+    let id = TopicId(id_segment(&id)?);
+    let input = Input::default().with_query(uri.query())?;
+    let ids: Vec<PostId> = input.ints("post_ids")?.into_iter().map(PostId).collect();
+    let topic = state.store.topic(id).await?.ok_or(AppError::NotFound)?;
+    let posts = state.store.posts_in_topic(id, &ids).await?;
+    let users = views::by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
+    let posts: Vec<Value> = posts.iter().map(|p| json::post(p, users.get(&p.user_id), &topic, &viewer)).collect();
+    Ok(Json(json!({ "post_stream": { "posts": posts }, "id": topic.id })).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NewTopicQuery {
+    pub category: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Query(q): Query<NewTopicQuery>,
+) -> AppResult<Response> {
+    viewer.require()?;
+    let selected = q.category.and_then(|c| c.parse().ok());
+    let page = new_topic_page(&state, &viewer, csrf, String::new(), String::new(), selected, FormErrors::default()).await?;
+    Ok(pages::render(&page))
+}
+
+async fn new_topic_page(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: CsrfToken,
+    title: String,
+    raw: String,
+    selected: Option<i64>,
+    errors: FormErrors,
+) -> AppResult<NewTopicPage> {
+    let categories = state
+        .store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| CategoryOption { selected: Some(c.id.0) == selected, id: c.id.0, name: c.name })
+        .collect();
+    Ok(NewTopicPage { chrome: Chrome::new(state, viewer, csrf), title, raw, categories, errors })
+}
+
+pub async fn create_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
+    let user = viewer.require()?;
+    let title = input.text("title")?;
+    let raw = input.text("raw")?;
+    let category = input.int("category").ok().flatten();
+    match ops::create_topic(&state, user, TopicInput { title: title.clone(), raw: raw.clone(), category }).await {
+        Ok((topic, _)) => Ok(Redirect::to(&topic_url(&topic.slug, topic.id)).into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let page = new_topic_page(&state, &viewer, csrf, title, raw, category, FormErrors::from(&invalid)).await?;
+            Ok(pages::render_invalid(&page))
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,192 @@
+//! Profiles, sign-up (page and `POST /users.json`), the first-admin setup
+//! page, and letter avatars.
+
+use super::{id_segment, topic_url};
+use crate::AppState;
+use crate::auth::{self, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::format::Format;
+use crate::input::Input;
+use crate::json;
+use crate::ops::{self, SignUp};
+use crate::pages::{self, Avatar, Chrome, CsrfToken, FormErrors, PostLink, SignupPage, TopicLink, UserPage};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use minga_core::time::{iso, short_date};
+use minga_store::TopicFilter;
+use serde_json::json;
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    format: Format,
+    csrf: CsrfToken,
+    Path(name): Path<String>,
+) -> AppResult<Response> {
+    let name = crate::format::strip_json(&name);
+    let user = state.store.user_by_username(name).await?.ok_or(AppError::NotFound)?;
+    let topics = state.store.topics(TopicFilter::CreatedBy(user.id), 0, 30).await?;
+    let posts = state.store.posts_by_user(user.id, 30).await?;
+    if format == Format::Json {
+        let mut body = json::basic_user(&user);
+        let extra = json!({
+            "created_at": iso(user.created_at),
+            "last_seen_at": user.last_seen_at.map(iso),
+            "admin": user.admin,
+            "moderator": user.moderator,
+            "trust_level": user.trust_level,
+            "bio_raw": user.bio_raw,
+            "bio_cooked": minga_core::cook::cook(&user.bio_raw).html,
+            "location": user.location,
+            "website": user.website,
+            "timezone": user.timezone,
+            "topic_count": topics.len(),
+            "post_count": posts.len(),
+            "can_edit": viewer.user.as_ref().is_some_and(|v| v.id == user.id || v.admin),
+            "primary_group_name": null,
+            "groups": [],
+        });
+        if let (Some(obj), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            obj.extend(extra.clone());
+        }
+        return Ok(Json(json!({ "user_badges": [], "user": body })).into_response());
+    }
+    let role = if user.admin { "Admin" } else if user.moderator { "Moderator" } else { "" };
+    Ok(pages::render(&UserPage {
+        chrome: Chrome::new(&state, &viewer, csrf),
+        avatar: Avatar::of(&user.username),
+        username: user.username.clone(),
+        name: user.name.clone(),
+        role: role.into(),
+        bio: user.bio_raw.clone(),
+        location: user.location.clone(),
+        website: if user.website.starts_with("https://") || user.website.starts_with("http://") { user.website.clone() } else { String::new() },
+        joined_iso: iso(user.created_at),
+        joined: short_date(user.created_at),
+        topics: topics
+            .iter()
+            .map(|t| TopicLink { url: topic_url(&t.slug, t.id), title: t.title.clone(), date_iso: iso(t.created_at), date: short_date(t.created_at) })
+            .collect(),
+        posts: posts
+            .iter()
+            .map(|p| PostLink {
+                url: format!("{}/{}", topic_url(&p.topic_slug, p.post.topic_id), p.post.post_number),
+                topic_title: p.topic_title.clone(),
+                excerpt: minga_core::cook::excerpt(&p.post.cooked, 200),
+                date_iso: iso(p.post.created_at),
+                date: short_date(p.post.created_at),
+            })
+            .collect(),
+    }))
+}
+
+fn sign_up_input(input: &Input) -> AppResult<SignUp> {
+    Ok(SignUp {
+        username: input.text("username")?,
+        email: input.text("email")?,
+        name: input.text("name")?,
+        password: input.text("password")?,
+    })
+}
+
+/// `POST /users.json`. Browsers and scripts without an API key must pass
+/// Discourse's honeypot (`/session/hp.json`); API-key requests skip it.
+pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
+    if !viewer.via_api_key {
+        let confirmation = input.text("password_confirmation")?;
+        let challenge = input.text("challenge")?;
+        if !state.honeypot.passes(&confirmation, &challenge) {
+            return Err(AppError::Forbidden("We could not create your account: the sign-up check failed. Please reload and try again.".into()));
+        }
+    }
+    let user = ops::sign_up(&state, sign_up_input(&input)?, false).await?;
+    Ok(Json(json!({
+        "success": true,
+        "active": true,
+        "message": "Your account is active and ready to use.",
+        "user_id": user.id,
+    }))
+    .into_response())
+}
+
+fn signup_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, heading: &str, action: String, input: Option<&Input>, errors: FormErrors) -> SignupPage {
+    let get = |k: &str| input.and_then(|i| i.str(k)).unwrap_or_default().to_string();
+    SignupPage {
+        chrome: Chrome::new(state, viewer, csrf),
+        heading: heading.into(),
+        action,
+        username: get("username"),
+        email: get("email"),
+        name: get("name"),
+        errors,
+    }
+}
+
+pub async fn signup_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken) -> AppResult<Response> {
+    if viewer.user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    Ok(pages::render(&signup_page(&state, &viewer, csrf, "Create your account", "/signup".into(), None, FormErrors::default())))
+}
+
+/// Creates the account and logs the new member in.
+async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, admin: bool, heading: &str, action: String) -> AppResult<Response> {
+    // The page's honeypot field is hidden from people; bots fill it.
+    if !input.text("website_url")?.is_empty() {
+        let errors = FormErrors::one("", "We could not create your account. Please try again.");
+        return Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), errors)));
+    }
+    match ops::sign_up(&state, sign_up_input(&input)?, admin).await {
+        Ok(user) => {
+            if admin {
+                *state.setup_token.lock().expect("setup token lock") = None;
+            }
+            let cookie = auth::start_session(&state, &user).await?;
+            let mut response = Redirect::to(if admin { "/admin/categories" } else { "/" }).into_response();
+            response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
+            Ok(response)
+        }
+        Err(AppError::Invalid(invalid)) => {
+            Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), FormErrors::from(&invalid))))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn signup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
+    submit(state, viewer, csrf, input, false, "Create your account", "/signup".into()).await
+}
+
+/// The first-admin page exists only while there is no admin and only for
+/// whoever holds the token `minga serve` printed.
+async fn check_setup(state: &AppState, token: &str) -> AppResult<()> {
+    let expected = state.setup_token.lock().expect("setup token lock").clone();
+    match expected {
+        Some(expected) if auth::same(&expected, token) && state.store.admins().await?.is_empty() => Ok(()),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn setup_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(token): Path<String>) -> AppResult<Response> {
+    check_setup(&state, &token).await?;
+    Ok(pages::render(&signup_page(&state, &viewer, csrf, "Create the first admin account", format!("/setup/{token}"), None, FormErrors::default())))
+}
+
+pub async fn setup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(token): Path<String>, input: Input) -> AppResult<Response> {
+    check_setup(&state, &token).await?;
+    submit(state, viewer, csrf, input, true, "Create the first admin account", format!("/setup/{token}")).await
+}
+
+/// `/letter_avatar/{username}/{size}/1.svg`: a coloured initial, the
+/// target of `avatar_template` in the API.
+pub async fn letter_avatar(Path((name, size, _)): Path<(String, String, String)>) -> AppResult<Response> {
+    let size = id_segment(&size).unwrap_or(48).clamp(8, 512);
+    let letter: String = name.chars().next().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase().to_string()).unwrap_or_default();
+    let svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 100 100"><circle cx="50" cy="50" r="50" fill="#{}"/><text x="50" y="50" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="52" fill="#fff">{letter}</text></svg>"##,
+        super::avatar_color(&name)
+    );
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], svg).into_response())
+}

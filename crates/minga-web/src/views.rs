@@ -1,0 +1,83 @@
+//! Loading what a page or a JSON response shows, once for both formats.
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use minga_core::{CategoryId, TopicId, UserId};
+use minga_store::{Category, Post, Topic, TopicFilter, User};
+use std::collections::HashMap;
+
+pub const TOPICS_PER_PAGE: i64 = 30;
+pub const POSTS_PER_PAGE: i64 = 20;
+
+pub struct TopicList {
+    pub topics: Vec<Topic>,
+    pub users: HashMap<UserId, User>,
+    pub categories: HashMap<CategoryId, Category>,
+    pub page: i64,
+    pub more: bool,
+}
+
+pub async fn topic_list(state: &AppState, filter: TopicFilter, page: i64) -> AppResult<TopicList> {
+    let page = page.clamp(0, 1_000_000);
+    let mut topics = state.store.topics(filter, page * TOPICS_PER_PAGE, TOPICS_PER_PAGE + 1).await?;
+    let more = topics.len() as i64 > TOPICS_PER_PAGE;
+    topics.truncate(TOPICS_PER_PAGE as usize);
+    let ids: Vec<UserId> = topics.iter().flat_map(|t| [t.user_id, t.last_post_user_id]).collect();
+    let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
+    let categories = by_id(state.store.categories().await?, |c| c.id);
+    Ok(TopicList { topics, users, categories, page, more })
+}
+
+pub struct TopicView {
+    pub topic: Topic,
+    pub category: Category,
+    pub posts: Vec<Post>,
+    pub users: HashMap<UserId, User>,
+    /// 1-based page of `POSTS_PER_PAGE` posts, and how many pages there are.
+    pub page: i64,
+    pub pages: i64,
+}
+
+impl TopicView {
+    pub fn views(&self, state: &AppState) -> i64 {
+        self.topic.views + state.views.pending(self.topic.id)
+    }
+}
+
+/// A topic with one page of posts. Pages are ranges of post numbers, so
+/// the last page of a long topic costs what the first does.
+pub async fn topic_page(state: &AppState, id: TopicId, page: i64) -> AppResult<TopicView> {
+    let topic = state.store.topic(id).await?.ok_or(AppError::NotFound)?;
+    let category = state.store.category(topic.category_id).await?.ok_or(AppError::NotFound)?;
+    let pages = pages_for(topic.highest_post_number);
+    let page = page.clamp(1, pages);
+    let from = (page - 1) * POSTS_PER_PAGE + 1;
+    let posts = state.store.posts_by_number(id, from, from + POSTS_PER_PAGE - 1).await?;
+    let users = by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
+    Ok(TopicView { topic, category, posts, users, page, pages })
+}
+
+/// The first posts of a topic for `/t/{id}.json`, with its whole stream.
+pub async fn topic_json_view(state: &AppState, id: TopicId) -> AppResult<(TopicView, Vec<minga_core::PostId>)> {
+    let topic = state.store.topic(id).await?.ok_or(AppError::NotFound)?;
+    let category = state.store.category(topic.category_id).await?.ok_or(AppError::NotFound)?;
+    let posts = state.store.first_posts(id, POSTS_PER_PAGE).await?;
+    let stream = state.store.post_stream(id).await?;
+    let mut ids: Vec<UserId> = posts.iter().map(|p| p.user_id).collect();
+    ids.extend([topic.user_id, topic.last_post_user_id]);
+    let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
+    let pages = pages_for(topic.highest_post_number);
+    Ok((TopicView { topic, category, posts, users, page: 1, pages }, stream))
+}
+
+pub fn pages_for(highest_post_number: i64) -> i64 {
+    ((highest_post_number.max(1) - 1) / POSTS_PER_PAGE) + 1
+}
+
+pub fn page_of_post(post_number: i64) -> i64 {
+    ((post_number.max(1) - 1) / POSTS_PER_PAGE) + 1
+}
+
+pub fn by_id<K: std::hash::Hash + Eq, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
+    items.into_iter().map(|v| (key(&v), v)).collect()
+}

@@ -1,0 +1,164 @@
+//! The `minga` command: run the forum, administer it, fill it with a demo.
+
+mod config;
+mod demo;
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Parser, Subcommand};
+use config::{Config, Overrides};
+use minga_store::Store;
+use minga_web::AppState;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "minga", version, about = "A self-hosted forum for networks of cooperatives")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the forum
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080
+        #[arg(long)]
+        bind: Option<String>,
+        #[command(flatten)]
+        over: Overrides,
+    },
+    /// Manage users and keys
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Fill a fresh forum with sample co-ops, people and conversations
+    Demo {
+        #[command(flatten)]
+        over: Overrides,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account (optionally an admin)
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        over: Overrides,
+    },
+    /// Create an API key for a user; prints only the key
+    CreateApiKey {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        over: Overrides,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MINGA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(cli.command))
+}
+
+async fn open(over: &Overrides, bind: Option<&str>) -> Result<(Config, AppState)> {
+    let config = Config::load(over, bind)?;
+    let url = config.database()?;
+    let store = Store::connect(&url, config.max_connections).await.context("opening the database")?;
+    let state = AppState::new(store, config.settings()?);
+    Ok((config, state))
+}
+
+async fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Serve { bind, over } => serve(&over, bind.as_deref()).await,
+        Command::Admin { command: AdminCommand::CreateUser { username, email, password, admin, over } } => {
+            let (_, state) = open(&over, None).await?;
+            let input = minga_web::ops::SignUp { username, email, name: String::new(), password };
+            let user = minga_web::ops::sign_up(&state, input, admin).await.map_err(|e| anyhow!("{e}"))?;
+            eprintln!("Created {}{}.", user.username, if user.admin { " (admin)" } else { "" });
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::CreateApiKey { username, over } } => {
+            let (_, state) = open(&over, None).await?;
+            let user = state.store.user_by_username(&username).await?.ok_or_else(|| anyhow!("no user named {username}"))?;
+            let key = minga_web::auth::random_token(32);
+            state.store.create_api_key(user.id, &minga_web::auth::hash_secret(&key), "created on the command line").await?;
+            println!("{key}");
+            Ok(())
+        }
+        Command::Demo { over } => {
+            let (config, state) = open(&over, None).await?;
+            demo::fill(&state).await?;
+            eprintln!("The demo forum is ready. Run `minga serve` and open {}", config.public_url());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
+    let started = Instant::now();
+    let (config, state) = open(over, bind).await?;
+    let addr: SocketAddr = config.bind.parse().with_context(|| format!("bind address {}", config.bind))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+    let url = config.public_url();
+
+    println!("minga is running at {url}  (ready in {} ms)", started.elapsed().as_millis());
+    match state.first_admin_token().await? {
+        Some(token) => println!(
+            "No admin yet. To become the first admin, open {url}/setup/{token}\n\
+             (or run: minga admin create-user --username NAME --email EMAIL --password PASSWORD --admin)"
+        ),
+        None => println!("Log in at {url}/login"),
+    }
+    println!("Press Ctrl-C to stop.");
+
+    let flusher = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            if let Err(e) = flusher.flush_views().await {
+                tracing::warn!(error = %e, "could not save topic views");
+            }
+        }
+    });
+
+    let app = minga_web::app(state.clone());
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    state.flush_views().await?;
+    state.store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
