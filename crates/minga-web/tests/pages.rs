@@ -1,0 +1,292 @@
+//! The HTML pages, driven in-process: forms with CSRF tokens, errors
+//! beside their fields, escaping, pagination, and who may see what.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use minga_store::Backend;
+use serde_json::json;
+use support::{Auth, Send, TestApp};
+
+both_backends!(
+    sign_up_form_logs_in_and_shows_errors_beside_fields,
+    log_in_form_reports_failures_and_follows_next,
+    new_topic_reply_edit_and_delete_through_forms,
+    topic_pages_paginate_by_twenty,
+    pages_escape_what_people_type,
+    admin_pages_are_for_admins,
+    first_admin_setup_needs_the_token,
+    missing_things_are_friendly_pages,
+);
+
+/// The CSRF token a page's forms carry.
+fn form_token(html: &str) -> String {
+    let marker = "name=\"authenticity_token\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// A browser-like visitor: the CSRF cookie from a first page view, plus
+/// the session cookie once logged in.
+struct Browser {
+    csrf: String,
+    session: Option<String>,
+}
+
+impl Browser {
+    async fn open(app: &TestApp) -> Browser {
+        let r = app.get("/login", &Auth::Anon).await;
+        let csrf = r.cookie("_csrf").expect("csrf cookie");
+        assert_eq!(form_token(&r.text()), csrf);
+        Browser { csrf, session: None }
+    }
+
+    fn auth(&self) -> Auth {
+        match &self.session {
+            Some(token) => Auth::Session { token: token.clone(), csrf: self.csrf.clone() },
+            None => Auth::Visitor { csrf: self.csrf.clone() },
+        }
+    }
+
+    /// Submits a form the way a browser does: urlencoded, token in the body.
+    async fn submit(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> support::Response {
+        let mut body = format!("authenticity_token={}", self.csrf);
+        for (k, v) in fields {
+            body.push_str(&format!("&{k}={}", urlencode(v)));
+        }
+        let cookie = match &self.session {
+            Some(t) => format!("_csrf={}; _t={t}", self.csrf),
+            None => format!("_csrf={}", self.csrf),
+        };
+        let req = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        use tower::ServiceExt;
+        let response = app.router.clone().oneshot(req).await.unwrap();
+        let (parts, body) = response.into_parts();
+        use http_body_util::BodyExt;
+        let r = support::Response { status: parts.status, headers: parts.headers, body: body.collect().await.unwrap().to_bytes() };
+        if let Some(t) = r.cookie("_t") {
+            self.session = if t.is_empty() { None } else { Some(t) };
+        }
+        r
+    }
+
+    async fn get(&self, app: &TestApp, path: &str) -> support::Response {
+        app.get(path, &self.auth()).await
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn sign_up_form_logs_in_and_shows_errors_beside_fields(b: Backend) {
+    let app = TestApp::new(b).await;
+    let mut browser = Browser::open(&app).await;
+    let r = browser.submit(&app, "/signup", &[("email", "not-an-email"), ("username", "x"), ("password", "short")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains(r#"id="email-error">Email is not a valid address."#), "{html}");
+    assert!(html.contains(r#"id="username-error">Username must be at least 3 characters."#));
+    assert!(html.contains(r#"id="password-error">Password must be at least 10 characters."#));
+    assert!(html.contains(r#"value="not-an-email""#), "what was typed is kept");
+    assert!(browser.session.is_none());
+
+    let r = browser.submit(&app, "/signup", &[("email", "neto@example.org"), ("username", "neto"), ("password", "a long password"), ("name", "Neto")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(browser.session.is_some());
+    let home = browser.get(&app, "/").await.text();
+    assert!(home.contains(r#"<a href="/u/neto">neto</a>"#), "logged in: {home}");
+
+    let mut other = Browser::open(&app).await;
+    let r = other.submit(&app, "/signup", &[("email", "n2@example.org"), ("username", "NETO"), ("password", "a long password")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("That username is already taken."));
+    let r = other.submit(&app, "/signup", &[("email", "bot@example.org"), ("username", "botty"), ("password", "a long password"), ("website_url", "http://spam")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the honeypot field refuses bots");
+    assert!(app.state.store.user_by_username("botty").await.unwrap().is_none());
+
+    // A form without the token is refused and stores nothing.
+    let r = app.call(Method::POST, "/signup", &Auth::Anon, Send::Form("email=c%40example.org&username=csrfless&password=a+long+password")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("BAD CSRF"));
+    assert!(app.state.store.user_by_username("csrfless").await.unwrap().is_none());
+}
+
+async fn log_in_form_reports_failures_and_follows_next(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("polly", false).await;
+    let mut browser = Browser::open(&app).await;
+    let r = browser.submit(&app, "/login", &[("login", "polly"), ("password", "wrong password"), ("next", "/categories")]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text().contains("Incorrect username, email or password"));
+    assert!(r.text().contains(r#"value="polly""#));
+    let r = browser.submit(&app, "/login", &[("login", "polly"), ("password", "correct horse battery"), ("next", "//evil.example/")]).await;
+    assert_eq!(r.location(), "/", "never redirects to another site");
+    browser.submit(&app, "/logout", &[]).await;
+    assert!(browser.session.is_none());
+    let r = browser.submit(&app, "/login", &[("login", "polly"), ("password", "correct horse battery"), ("next", "/categories")]).await;
+    assert_eq!((r.status, r.location().as_str()), (StatusCode::SEE_OTHER, "/categories"));
+    // Pages that need an account send visitors to log in.
+    let r = app.get("/new-topic", &Auth::Anon).await;
+    assert_eq!(r.location(), "/login?next=/new-topic");
+}
+
+async fn new_topic_reply_edit_and_delete_through_forms(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (_, category) = app.admin_and_category().await;
+    app.user("solverniers", false).await;
+    let mut browser = Browser::open(&app).await;
+    browser.submit(&app, "/login", &[("login", "solverniers"), ("password", "correct horse battery")]).await;
+    let cat = category.to_string();
+
+    let form = browser.get(&app, &format!("/new-topic?category={category}")).await.text();
+    assert!(form.contains(&format!(r#"<option value="{category}" selected>General</option>"#)), "{form}");
+    let r = browser.submit(&app, "/new-topic", &[("title", "short"), ("raw", ""), ("category", &cat)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains(r#"id="title-error">Title must be at least 15 characters."#), "{html}");
+    assert!(html.contains(r#"id="raw-error">Body can&#39;t be empty."#) || html.contains(r#"id="raw-error">Body can't be empty."#), "{html}");
+    let r = browser.submit(&app, "/new-topic", &[("title", "International video call during the gathering"), ("raw", "How about **7pm** on the 29th?"), ("category", &cat)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let url = r.location();
+    assert!(url.starts_with("/t/international-video-call-during-the-gathering/"), "{url}");
+    let id: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+
+    let r = browser.submit(&app, &format!("/t/{id}/reply"), &[("raw", "   ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains(r#"id="reply-raw-error""#));
+    let r = browser.submit(&app, &format!("/t/{id}/reply"), &[("raw", "So that is 4pm for you"), ("reply_to_post_number", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("{url}#post_2"));
+    let page = browser.get(&app, &url).await.text();
+    assert!(page.contains("<strong>7pm</strong>"));
+    assert!(page.contains("So that is 4pm for you"));
+    assert!(page.contains("replying to #1"));
+
+    let post2 = app.get_json(&format!("/t/{id}.json"), &Auth::Anon).await["post_stream"]["posts"][1]["id"].as_i64().unwrap();
+    let edit = browser.get(&app, &format!("/posts/{post2}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.text().contains("So that is 4pm for you</textarea>"));
+    let r = browser.submit(&app, &format!("/posts/{post2}/edit"), &[("raw", "So that is 4pm for you, I believe")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(browser.get(&app, &url).await.text().contains("4pm for you, I believe"));
+
+    // Someone else cannot edit or delete it.
+    app.user("intruder", false).await;
+    let mut intruder = Browser::open(&app).await;
+    intruder.submit(&app, "/login", &[("login", "intruder"), ("password", "correct horse battery")]).await;
+    assert_eq!(intruder.get(&app, &format!("/posts/{post2}/edit")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(intruder.submit(&app, &format!("/posts/{post2}/delete"), &[]).await.status, StatusCode::FORBIDDEN);
+
+    let r = browser.submit(&app, &format!("/posts/{post2}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(browser.get(&app, &url).await.text().contains("(post #2 deleted)"));
+}
+
+async fn topic_pages_paginate_by_twenty(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let (topic, _) = app.topic(&admin, category, "A long conversation among co-ops", "post one").await;
+    for i in 2..=45 {
+        app.reply(&admin, topic, &format!("post number {i}")).await;
+    }
+    let first = app.get(&format!("/t/a-long-conversation-among-co-ops/{topic}"), &Auth::Anon).await.text();
+    assert!(first.contains(r#"id="post_1""#) && first.contains(r#"id="post_20""#) && !first.contains(r#"id="post_21""#));
+    assert!(first.contains(&format!(r#"<a href="/t/a-long-conversation-among-co-ops/{topic}?page=3">3</a>"#)));
+    let last = app.get(&format!("/t/a-long-conversation-among-co-ops/{topic}?page=3"), &Auth::Anon).await.text();
+    assert!(last.contains(r#"id="post_41""#) && last.contains(r#"id="post_45""#) && !last.contains(r#"id="post_40""#));
+    let by_number = app.get(&format!("/t/a-long-conversation-among-co-ops/{topic}/25"), &Auth::Anon).await.text();
+    assert!(by_number.contains(r#"id="post_25""#) && by_number.contains(r#"id="post_21""#));
+    let short_form = app.get(&format!("/t/{topic}/30"), &Auth::Anon).await.text();
+    assert!(short_form.contains(r#"id="post_30""#));
+    assert_eq!(app.get(&format!("/t/{topic}?page=x"), &Auth::Anon).await.status, StatusCode::BAD_REQUEST);
+    let beyond = app.get(&format!("/t/{topic}?page=99"), &Auth::Anon).await.text();
+    assert!(beyond.contains(r#"id="post_45""#), "a page past the end shows the last page");
+}
+
+async fn pages_escape_what_people_type(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let title = "<script>alert('title')</script> & friends";
+    let (topic, _) = app.topic(&admin, category, title, "<img src=x onerror=alert(1)> **bold** <script>alert(2)</script>").await;
+    for path in ["/".to_string(), "/latest".into(), format!("/t/{topic}"), "/u/admin".into()] {
+        let html = app.get(&path, &Auth::Anon).await.text();
+        assert!(!html.contains("<script>alert"), "{path}: {html}");
+        assert!(!html.contains("onerror"), "{path}");
+    }
+    let page = app.get(&format!("/t/{topic}"), &Auth::Anon).await.text();
+    assert!(page.contains("&#60;script&#62;alert(&#39;title&#39;)&#60;/script&#62; &#38; friends"), "{page}");
+    assert!(page.contains("<strong>bold</strong>"));
+    let json = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await;
+    assert_eq!(json["fancy_title"], "&lt;script&gt;alert('title')&lt;/script&gt; &amp; friends");
+}
+
+async fn admin_pages_are_for_admins(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("boss", true).await;
+    app.user("member", false).await;
+    let mut member = Browser::open(&app).await;
+    member.submit(&app, "/login", &[("login", "member"), ("password", "correct horse battery")]).await;
+    assert_eq!(member.get(&app, "/admin/categories").await.status, StatusCode::FORBIDDEN);
+    let r = member.submit(&app, "/admin/categories", &[("name", "Sneaky")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(app.state.store.categories().await.unwrap().is_empty());
+
+    let mut boss = Browser::open(&app).await;
+    boss.submit(&app, "/login", &[("login", "boss"), ("password", "correct horse battery")]).await;
+    let r = boss.submit(&app, "/admin/categories", &[("name", "Events"), ("color", "zzz")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Colour must be six hex digits"));
+    let r = boss.submit(&app, "/admin/categories", &[("name", "Events & Gatherings"), ("color", "#aa3300"), ("description", "Meet")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let c = &app.state.store.categories().await.unwrap()[0];
+    assert_eq!((c.slug.as_str(), c.color.as_str()), ("events-gatherings", "AA3300"));
+    let r = boss.submit(&app, &format!("/admin/categories/{}", c.id), &[("name", "Events"), ("slug", "events"), ("color", "AA3300"), ("text_color", "FFFFFF"), ("description", "Meet up")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.get("/categories", &Auth::Anon).await.text();
+    assert!(page.contains(&format!(r#"href="/c/events/{}">Events</a>"#, c.id)));
+    let c = app.get(&format!("/c/events/{}", c.id), &Auth::Anon).await;
+    assert_eq!(c.status, StatusCode::OK);
+}
+
+async fn first_admin_setup_needs_the_token(b: Backend) {
+    let app = TestApp::new(b).await;
+    let token = app.state.first_admin_token().await.unwrap().expect("no admin yet");
+    assert_eq!(app.get("/setup/wrong-token", &Auth::Anon).await.status, StatusCode::NOT_FOUND);
+    let mut browser = Browser::open(&app).await;
+    let r = browser.get(&app, &format!("/setup/{token}")).await;
+    assert!(r.text().contains("Create the first admin account"));
+    let r = browser.submit(&app, &format!("/setup/{token}"), &[("email", "chris@example.org"), ("username", "chris"), ("password", "a long password")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(app.state.store.user_by_username("chris").await.unwrap().unwrap().admin);
+    // Once there is an admin the page is gone, token or not.
+    assert_eq!(app.get(&format!("/setup/{token}"), &Auth::Anon).await.status, StatusCode::NOT_FOUND);
+    assert!(app.state.first_admin_token().await.unwrap().is_none());
+}
+
+async fn missing_things_are_friendly_pages(b: Backend) {
+    let app = TestApp::new(b).await;
+    for path in ["/t/999", "/t/some-slug/999", "/c/nothing/1", "/u/nobody", "/nowhere", "/posts/1/edit"] {
+        let r = app.get(path, &Auth::Anon).await;
+        if path == "/posts/1/edit" {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: log in first");
+            continue;
+        }
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.text().contains("Page not found"), "{path}");
+    }
+    let r = app.post_json("/posts.json", &Auth::Anon, json!({})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,289 @@
+//! The real binary on a real port: the command line, first-admin set-up,
+//! the demo, the API over HTTP on both backends, and a person in headless
+//! Chromium signing up, starting a topic and reading a reply.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_minga");
+
+/// Where a test's forum keeps its data: a SQLite folder or a PostgreSQL URL.
+enum Db {
+    Sqlite(tempfile::TempDir),
+    Postgres(String, tempfile::TempDir),
+}
+
+impl Db {
+    fn sqlite() -> Db {
+        Db::Sqlite(tempfile::tempdir().unwrap())
+    }
+    fn postgres() -> Db {
+        Db::Postgres(minga_testing::pg::cluster().create_database(), tempfile::tempdir().unwrap())
+    }
+    fn args(&self) -> Vec<String> {
+        match self {
+            Db::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
+            Db::Postgres(url, dir) => vec!["--database-url".into(), url.clone(), "--data".into(), dir.path().display().to_string()],
+        }
+    }
+}
+
+fn minga(args: &[&str], db: &Db) -> std::process::Output {
+    let output = Command::new(BIN).args(args).args(db.args()).env("MINGA_LOG", "warn").output().expect("run minga");
+    assert!(output.status.success(), "minga {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+/// A running `minga serve`, stopped on drop. `lines` is what it printed.
+struct Server {
+    child: Child,
+    url: String,
+    lines: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn serve(db: &Db) -> Server {
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut child = Command::new(BIN)
+        .args(["serve", "--bind", &bind])
+        .args(db.args())
+        .env("MINGA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start minga serve");
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            panic!("minga serve exited early: {lines:?}");
+        }
+        let done = line.starts_with("Press Ctrl-C");
+        lines.push(line.trim_end().to_string());
+        if done {
+            break;
+        }
+    }
+    Server { child, url: format!("http://{bind}"), lines }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(20)).build().unwrap()
+}
+
+async fn api(c: &reqwest::Client, method: reqwest::Method, url: &str, key: &str, user: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = c.request(method, url).header("Api-Key", key).header("Api-Username", user);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status().as_u16();
+    assert_eq!(r.headers()["content-type"], "application/json; charset=utf-8");
+    (status, r.json().await.expect("json"))
+}
+
+async fn cli_keys_and_http_api(db: Db) {
+    minga(&["admin", "create-user", "--username", "chris", "--email", "chris@example.org", "--password", "a long password", "--admin"], &db);
+    let out = minga(&["admin", "create-api-key", "--username", "chris"], &db);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "only the key is printed: {stdout:?}");
+    let key = stdout.trim().to_string();
+    assert!(key.len() >= 40);
+
+    let bad = Command::new(BIN).args(["admin", "create-api-key", "--username", "nobody"]).args(db.args()).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no user named nobody"));
+
+    let server = serve(&db);
+    assert!(server.lines[0].starts_with(&format!("minga is running at {}", server.url)), "{:?}", server.lines);
+    assert!(server.lines.iter().any(|l| l.contains("/login")), "an admin exists: {:?}", server.lines);
+    let c = client();
+    let u = &server.url;
+    let (s, cat) = api(&c, reqwest::Method::POST, &format!("{u}/categories.json"), &key, "chris", Some(json!({"name": "Gatherings"}))).await;
+    assert_eq!(s, 200, "{cat}");
+    let cat = cat["category"]["id"].as_i64().unwrap();
+    let (s, post) = api(&c, reqwest::Method::POST, &format!("{u}/posts.json"), &key, "chris", Some(json!({"title": "CoTech gathering video call", "raw": "7pm on the 29th?", "category": cat}))).await;
+    assert_eq!(s, 200, "{post}");
+    let topic = post["topic_id"].as_i64().unwrap();
+
+    // Fifty replies at once over real connections.
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let (c, key, url) = (c.clone(), key.clone(), format!("{u}/posts.json"));
+        tasks.push(tokio::spawn(async move {
+            let (s, v) = api(&c, reqwest::Method::POST, &url, &key, "chris", Some(json!({"topic_id": topic, "raw": format!("hello {i}")}))).await;
+            assert_eq!(s, 200, "{v}");
+            v["post_number"].as_i64().unwrap()
+        }));
+    }
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap());
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (2..=51).collect::<Vec<_>>());
+
+    let (s, t) = api(&c, reqwest::Method::GET, &format!("{u}/t/{topic}.json"), &key, "chris", None).await;
+    assert_eq!(s, 200);
+    assert_eq!(t["post_stream"]["stream"].as_array().unwrap().len(), 51);
+    assert_eq!(t["post_stream"]["posts"].as_array().unwrap().len(), 20);
+    let (s, e) = api(&c, reqwest::Method::POST, &format!("{u}/posts.json"), &key, "chris", Some(json!({"topic_id": topic, "raw": ""}))).await;
+    assert_eq!((s, e["error_type"].as_str()), (422, Some("invalid_parameters")));
+    let latest: Value = c.get(format!("{u}/latest")).header("Accept", "application/json").send().await.unwrap().json().await.unwrap();
+    assert_eq!(latest["topic_list"]["topics"][0]["id"], topic);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cli_keys_and_http_api_on_sqlite() {
+    cli_keys_and_http_api(Db::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cli_keys_and_http_api_on_postgres() {
+    cli_keys_and_http_api(Db::postgres()).await;
+}
+
+#[tokio::test]
+async fn a_fresh_forum_explains_how_to_become_admin() {
+    let db = Db::sqlite();
+    let server = serve(&db);
+    let setup = server.lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("a setup link");
+    assert!(server.lines.iter().any(|l| l.contains("minga admin create-user")), "{:?}", server.lines);
+    let c = client();
+    let page = c.get(setup).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Create the first admin account"));
+    let wrong = c.get(format!("{}/setup/guess", server.url)).send().await.unwrap();
+    assert_eq!(wrong.status(), 404);
+}
+
+#[tokio::test]
+async fn config_file_and_environment_are_layered() {
+    let db = Db::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("minga.toml");
+    std::fs::write(&file, "title = \"Co-op Forum\"\ndescription = \"From the file\"\n").unwrap();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let mut child = Command::new(BIN)
+        .args(["serve", "--bind", &bind, "--config", file.to_str().unwrap()])
+        .args(db.args())
+        .env("MINGA_DESCRIPTION", "From the environment")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let c = client();
+    let mut info = None;
+    for _ in 0..100 {
+        if let Ok(r) = c.get(format!("http://{bind}/site/basic-info.json")).send().await {
+            info = Some(r.json::<Value>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let info = info.expect("server answered");
+    assert_eq!(info["title"], "Co-op Forum");
+    assert_eq!(info["description"], "From the environment");
+
+    std::fs::write(&file, "titel = \"typo\"\n").unwrap();
+    let out = Command::new(BIN).args(["serve", "--config", file.to_str().unwrap()]).args(db.args()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("titel"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[tokio::test]
+async fn demo_fills_a_fresh_forum_once() {
+    let db = Db::sqlite();
+    let out = minga(&["demo"], &db);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("share the password"));
+    let again = Command::new(BIN).arg("demo").args(db.args()).output().unwrap();
+    assert!(!again.status.success(), "a second demo would duplicate everything");
+    let server = serve(&db);
+    let latest: Value = client().get(format!("{}/latest.json", server.url)).send().await.unwrap().json().await.unwrap();
+    let topics = latest["topic_list"]["topics"].as_array().unwrap();
+    assert!(topics.len() >= 5, "{latest}");
+    let busiest = topics.iter().map(|t| t["posts_count"].as_i64().unwrap()).max().unwrap();
+    assert!(busiest >= 10, "a lively thread");
+}
+
+/// Sign up → new topic → a second person replies → the first reads it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
+    let db = Db::sqlite();
+    minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
+    let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
+    let server = serve(&db);
+    let u = server.url.clone();
+    let (s, _) = api(&client(), reqwest::Method::POST, &format!("{u}/categories.json"), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
+    assert_eq!(s, 200);
+
+    let browser = minga_testing::browser::Browser::start().await;
+    let sign_up = |name: &'static str| {
+        let (b, u) = (&browser, u.clone());
+        async move {
+            b.goto(&format!("{u}/signup")).await;
+            b.fill("#email", &format!("{name}@example.org")).await;
+            b.fill("#username", name).await;
+            b.fill("#password", "a long password").await;
+            b.click("form.stack button[type=submit]").await;
+            b.wait_for(&format!("a[href='/u/{name}']")).await;
+        }
+    };
+    sign_up("neto").await;
+    b_new_topic(&browser, &u).await;
+    let topic_url = browser.current_url().await;
+    assert!(topic_url.contains("/t/international-call-during-the-gathering/"), "{topic_url}");
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for("a[href='/login']").await;
+
+    sign_up("solverniers").await;
+    browser.goto(&topic_url).await;
+    browser.fill("#reply-raw", "7pm on the 29th works, so that is 4pm for us.").await;
+    browser.click("#reply button[type=submit]").await;
+    browser.wait_for("#post_2").await;
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for("a[href='/login']").await;
+
+    // Neto logs back in and reads the reply.
+    browser.goto(&format!("{u}/login")).await;
+    browser.fill("#login", "neto").await;
+    browser.fill("#password", "a long password").await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("a[href='/u/neto']").await;
+    browser.goto(&topic_url).await;
+    assert!(browser.text("#post_1 .cooked").await.contains("Shall we say hi on a video call?"));
+    assert!(browser.text("#post_2 .author").await.contains("solverniers"));
+    assert!(browser.text("#post_2 .cooked").await.contains("so that is 4pm for us"));
+    let png = browser.screenshot_png().await;
+    assert!(png.starts_with(b"\x89PNG"));
+    browser.quit().await;
+
+    let id = topic_url.trim_end_matches('/').rsplit('/').next().unwrap();
+    let t: Value = client().get(format!("{u}/t/{id}.json")).send().await.unwrap().json().await.unwrap();
+    let posts = t["post_stream"]["posts"].as_array().unwrap();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[1]["username"], "solverniers");
+}
+
+async fn b_new_topic(browser: &minga_testing::browser::Browser, u: &str) {
+    browser.goto(&format!("{u}/new-topic")).await;
+    browser.fill("#title", "International call during the gathering").await;
+    browser.fill("#raw", "Shall we say hi on a video call?\n\n- introductions\n- shared projects").await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("#post_1").await;
+}
