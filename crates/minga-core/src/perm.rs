@@ -1,20 +1,137 @@
 //! Who may do what. The web layer asks these questions; it never decides
-//! on its own.
+//! on its own. Category access follows Discourse: each category grants
+//! groups one of three permissions, and a person has the best permission
+//! of any group they belong to, automatic groups included.
 
 use crate::UserId;
 
+/// Ids of Discourse's automatic groups.
+pub mod groups {
+    pub const EVERYONE: i64 = 0;
+    pub const ADMINS: i64 = 1;
+    pub const MODERATORS: i64 = 2;
+    pub const STAFF: i64 = 3;
+    /// `trust_level_0` … `trust_level_4` are 10 … 14.
+    pub const TRUST_LEVEL_0: i64 = 10;
+
+    pub fn is_automatic(id: i64) -> bool {
+        (0..=3).contains(&id) || (10..=14).contains(&id)
+    }
+}
+
+/// What a group may do in a category; lower is more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Permission {
+    /// Create topics, reply, see.
+    Full = 1,
+    /// Reply and see.
+    CreatePost = 2,
+    /// See.
+    Readonly = 3,
+}
+
+impl Permission {
+    pub fn from_i64(n: i64) -> Option<Permission> {
+        match n {
+            1 => Some(Permission::Full),
+            2 => Some(Permission::CreatePost),
+            3 => Some(Permission::Readonly),
+            _ => None,
+        }
+    }
+
+    /// Discourse's names in `permissions` maps: `full`, `create_post`, `readonly`.
+    pub fn from_name(name: &str) -> Option<Permission> {
+        match name {
+            "full" => Some(Permission::Full),
+            "create_post" => Some(Permission::CreatePost),
+            "readonly" => Some(Permission::Readonly),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::Full => "full",
+            Permission::CreatePost => "create_post",
+            Permission::Readonly => "readonly",
+        }
+    }
+}
+
 /// The person making a request, as far as permissions care.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Actor {
     pub id: UserId,
     pub admin: bool,
     pub moderator: bool,
+    pub trust_level: i64,
+    /// Cannot post while silenced.
+    pub silenced: bool,
+    /// Groups joined explicitly (co-ops); automatic ones are derived.
+    pub groups: Vec<i64>,
+}
+
+impl Default for UserId {
+    fn default() -> Self {
+        UserId(0)
+    }
 }
 
 impl Actor {
     pub fn staff(&self) -> bool {
         self.admin || self.moderator
     }
+
+    /// Every group this person belongs to, automatic groups included.
+    pub fn all_groups(&self) -> Vec<i64> {
+        let mut all = vec![groups::EVERYONE];
+        if self.admin {
+            all.push(groups::ADMINS);
+        }
+        if self.moderator {
+            all.push(groups::MODERATORS);
+        }
+        if self.staff() {
+            all.push(groups::STAFF);
+        }
+        for level in 0..=self.trust_level.clamp(0, 4) {
+            all.push(groups::TRUST_LEVEL_0 + level);
+        }
+        all.extend(self.groups.iter().copied());
+        all
+    }
+}
+
+/// The best permission `actor` has in a category granting `grants`.
+/// Anonymous visitors count as `everyone`; admins may do anything.
+pub fn category_permission(actor: Option<&Actor>, grants: &[(i64, Permission)]) -> Option<Permission> {
+    match actor {
+        Some(a) if a.admin => Some(Permission::Full),
+        Some(a) => {
+            let mine = a.all_groups();
+            grants.iter().filter(|(g, _)| mine.contains(g)).map(|(_, p)| *p).min()
+        }
+        None => grants.iter().filter(|(g, _)| *g == groups::EVERYONE).map(|(_, p)| *p).min(),
+    }
+}
+
+pub fn can_see_category(actor: Option<&Actor>, grants: &[(i64, Permission)]) -> bool {
+    category_permission(actor, grants).is_some()
+}
+
+/// A category is read-restricted when `everyone` may not see it.
+pub fn read_restricted(grants: &[(i64, Permission)]) -> bool {
+    !grants.iter().any(|(g, _)| *g == groups::EVERYONE)
+}
+
+pub fn can_create_topic_in(actor: Option<&Actor>, grants: &[(i64, Permission)]) -> bool {
+    actor.is_some_and(|a| !a.silenced) && category_permission(actor, grants) == Some(Permission::Full)
+}
+
+pub fn can_reply_in(actor: Option<&Actor>, grants: &[(i64, Permission)]) -> bool {
+    actor.is_some_and(|a| !a.silenced)
+        && matches!(category_permission(actor, grants), Some(Permission::Full | Permission::CreatePost))
 }
 
 pub fn can_manage_categories(actor: Option<&Actor>) -> bool {
@@ -22,34 +139,84 @@ pub fn can_manage_categories(actor: Option<&Actor>) -> bool {
 }
 
 pub fn can_create_topic(actor: Option<&Actor>) -> bool {
-    actor.is_some()
+    actor.is_some_and(|a| !a.silenced)
 }
 
 pub fn can_reply(actor: Option<&Actor>) -> bool {
-    actor.is_some()
+    actor.is_some_and(|a| !a.silenced)
 }
 
 /// Authors edit and delete their own posts; staff any post.
 pub fn can_edit_post(actor: Option<&Actor>, author: UserId) -> bool {
-    actor.is_some_and(|a| a.id == author || a.staff())
+    actor.is_some_and(|a| (a.id == author && !a.silenced) || a.staff())
 }
 
 pub fn can_delete_post(actor: Option<&Actor>, author: UserId) -> bool {
     can_edit_post(actor, author)
 }
 
+/// Staff and members of trust level 2 or more invite people.
+pub fn can_invite(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(|a| a.staff() || a.trust_level >= 2)
+}
+
+pub fn is_staff(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(Actor::staff)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn person(id: i64) -> Actor {
+        Actor { id: UserId(id), trust_level: 1, ..Actor::default() }
+    }
+
     #[test]
     fn authors_and_staff_edit() {
-        let me = Actor { id: UserId(1), admin: false, moderator: false };
-        let mod_ = Actor { id: UserId(2), admin: false, moderator: true };
+        let me = person(1);
+        let mod_ = Actor { moderator: true, ..person(2) };
         assert!(can_edit_post(Some(&me), UserId(1)));
         assert!(!can_edit_post(Some(&me), UserId(3)));
         assert!(can_edit_post(Some(&mod_), UserId(3)));
         assert!(!can_edit_post(None, UserId(1)));
         assert!(!can_manage_categories(Some(&mod_)));
+        let silenced = Actor { silenced: true, ..person(1) };
+        assert!(!can_edit_post(Some(&silenced), UserId(1)));
+    }
+
+    #[test]
+    fn private_categories_follow_groups() {
+        let facttic = 40;
+        let grants = [(facttic, Permission::Full), (groups::TRUST_LEVEL_0 + 2, Permission::Readonly)];
+        let member = Actor { groups: vec![facttic], ..person(1) };
+        let regular = Actor { trust_level: 2, ..person(2) };
+        let newcomer = person(3);
+        let admin = Actor { admin: true, ..person(4) };
+        let moderator = Actor { moderator: true, ..person(5) };
+        assert_eq!(category_permission(Some(&member), &grants), Some(Permission::Full));
+        assert_eq!(category_permission(Some(&regular), &grants), Some(Permission::Readonly));
+        assert_eq!(category_permission(Some(&newcomer), &grants), None);
+        assert_eq!(category_permission(None, &grants), None);
+        assert_eq!(category_permission(Some(&admin), &grants), Some(Permission::Full));
+        assert_eq!(category_permission(Some(&moderator), &grants), None, "moderators see what their groups see");
+        assert!(read_restricted(&grants));
+        assert!(can_create_topic_in(Some(&member), &grants));
+        assert!(!can_reply_in(Some(&regular), &grants));
+        let staff_only = [(groups::STAFF, Permission::Full)];
+        assert!(can_see_category(Some(&moderator), &staff_only));
+    }
+
+    #[test]
+    fn everyone_means_visitors_too() {
+        let grants = [(groups::EVERYONE, Permission::Readonly), (40, Permission::CreatePost)];
+        assert_eq!(category_permission(None, &grants), Some(Permission::Readonly));
+        assert!(!can_reply_in(None, &grants));
+        assert!(!read_restricted(&grants));
+        let member = Actor { groups: vec![40], ..person(1) };
+        assert!(can_reply_in(Some(&member), &grants));
+        assert!(!can_create_topic_in(Some(&member), &grants));
+        let silenced = Actor { silenced: true, ..member };
+        assert!(!can_reply_in(Some(&silenced), &grants));
     }
 }

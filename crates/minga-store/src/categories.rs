@@ -4,6 +4,7 @@ use sqlx::AssertSqlSafe;
 use crate::rows::{self, CATEGORY_COLUMNS};
 use crate::{Category, CategoryForm, Result, Store, StoreError, classify};
 use minga_core::CategoryId;
+use minga_core::perm::{Permission, groups};
 use minga_core::time::now_ms;
 
 const UNIQUE_FIELDS: &[(&str, &str)] = &[("slug", "slug")];
@@ -28,6 +29,9 @@ impl Store {
             .await
             .map_err(|e| classify(e, UNIQUE_FIELDS))?;
         let category = rows::category(&row)?;
+        // New categories are open to everyone unless the form says otherwise.
+        let grants = form.grants.clone().unwrap_or_else(|| vec![(groups::EVERYONE, Permission::Full)]);
+        crate::access::replace_grants(&mut w.tx, category.id, &grants).await?;
         w.commit().await?;
         Ok(category)
     }
@@ -51,6 +55,9 @@ impl Store {
             .map_err(|e| classify(e, UNIQUE_FIELDS))?
             .ok_or(StoreError::NotFound)?;
         let category = rows::category(&row)?;
+        if let Some(grants) = &form.grants {
+            crate::access::replace_grants(&mut w.tx, category.id, grants).await?;
+        }
         w.commit().await?;
         Ok(category)
     }

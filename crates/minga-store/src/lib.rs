@@ -4,15 +4,24 @@
 //! backends (connection pragmas, migrations' DDL, the SQLite writer lock)
 //! live in this file.
 
+mod access;
 mod categories;
+mod groups;
+mod invites;
+mod moderation;
 mod keys;
 mod migrate;
 mod models;
+mod oneboxes;
 mod posts;
 mod rows;
 mod topics;
 mod users;
 
+pub use access::Grants;
+pub use groups::{Group, GroupForm, Member};
+pub use invites::{Invite, NewInvite, Redeemed};
+pub use moderation::{Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
 pub use models::*;
 pub use topics::TopicFilter;
 pub use posts::NewReply;
@@ -41,6 +50,9 @@ pub enum StoreError {
     /// A referenced row (category, post to reply to…) does not exist.
     #[error("{0} does not exist")]
     Missing(&'static str),
+    /// The action is refused for the named reason (e.g. an expired invite).
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("cannot open the database: {0}")]

@@ -18,11 +18,33 @@ pub struct User {
     pub timezone: String,
     pub created_at: i64,
     pub last_seen_at: Option<i64>,
+    pub primary_group_id: Option<i64>,
+    /// False while waiting in the approval queue.
+    pub approved: bool,
+    pub suspended_till: Option<i64>,
+    pub suspend_reason: String,
+    pub silenced_till: Option<i64>,
 }
 
 impl User {
-    pub fn actor(&self) -> Actor {
-        Actor { id: self.id, admin: self.admin, moderator: self.moderator }
+    /// The person as permissions see them, given their explicit groups.
+    pub fn actor_with(&self, groups: Vec<i64>) -> Actor {
+        Actor {
+            id: self.id,
+            admin: self.admin,
+            moderator: self.moderator,
+            trust_level: self.trust_level,
+            silenced: self.silenced_at(minga_core::time::now_ms()),
+            groups,
+        }
+    }
+
+    pub fn suspended_at(&self, now: i64) -> bool {
+        self.suspended_till.is_some_and(|t| t > now)
+    }
+
+    pub fn silenced_at(&self, now: i64) -> bool {
+        self.silenced_till.is_some_and(|t| t > now)
     }
 }
 
@@ -49,6 +71,9 @@ pub struct CategoryForm {
     pub text_color: String,
     pub description: String,
     pub position: Option<i64>,
+    /// Which groups may do what; `None` keeps the current grants (or, for
+    /// a new category, opens it to everyone).
+    pub grants: Option<Vec<(i64, minga_core::perm::Permission)>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +107,8 @@ pub struct Post {
     pub updated_at: i64,
     pub version: i64,
     pub deleted_at: Option<i64>,
+    /// Hidden after flags from several people, until staff decide.
+    pub hidden: bool,
 }
 
 /// A post with the title and slug of its topic, for activity lists.
@@ -116,4 +143,17 @@ pub struct Profile {
     pub location: String,
     pub website: String,
     pub timezone: String,
+}
+
+/// What a fetched page says about itself, for external oneboxes. A failed
+/// fetch is remembered too (`ok` false) so it is not retried at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OneboxCard {
+    pub url: String,
+    pub ok: bool,
+    pub site_name: String,
+    pub title: String,
+    pub description: String,
+    pub image: String,
+    pub fetched_at: i64,
 }

@@ -4,7 +4,7 @@
 use sqlx::AssertSqlSafe;
 use crate::rows::{self, POST_COLUMNS, placeholders};
 use crate::{Post, PostInTopic, Result, Revision, Store, StoreError};
-use minga_core::{PostId, TopicId, UserId};
+use minga_core::{CategoryId, PostId, TopicId, UserId};
 use sqlx::Row;
 
 #[derive(Clone, Debug)]
@@ -109,6 +109,23 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         found.iter().map(|r| Ok(PostId(r.try_get("id")?))).collect()
+    }
+
+    /// Live posts named by (topic, post number) pairs, in no order.
+    pub async fn posts_by_numbers(&self, wanted: &[(TopicId, i64)]) -> Result<Vec<Post>> {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted = &wanted[..wanted.len().min(100)];
+        let conditions: Vec<String> =
+            (0..wanted.len()).map(|i| format!("(topic_id = ${} AND post_number = ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE deleted_at IS NULL AND ({})", conditions.join(" OR "));
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (topic, number) in wanted {
+            q = q.bind(topic.0).bind(*number);
+        }
+        let found = q.fetch_all(self.pool()).await?;
+        Ok(found.iter().map(rows::post).collect::<sqlx::Result<_>>()?)
     }
 
     /// Live posts of one topic among `ids`, in topic order.
@@ -225,14 +242,51 @@ impl Store {
         Ok(post)
     }
 
-    /// A person's latest live posts, with their topics' titles.
-    pub async fn posts_by_user(&self, user: UserId, limit: i64) -> Result<Vec<PostInTopic>> {
+    /// The latest live, unhidden posts by members of a group, in the
+    /// categories given (`None`: all).
+    pub async fn posts_by_group(&self, group_id: i64, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
         let columns = POST_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+        let scope = match visible {
+            None => String::new(),
+            Some([]) => return Ok(Vec::new()),
+            Some(ids) => format!(" AND t.category_id IN ({})", placeholders(3, ids.len())),
+        };
         let sql = format!(
             "SELECT {columns}, t.title AS topic_title, t.slug AS topic_slug FROM posts p JOIN topics t ON t.id = p.topic_id \
-             WHERE p.user_id = $1 AND p.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
+             JOIN group_users gu ON gu.user_id = p.user_id AND gu.group_id = $1 \
+             WHERE p.deleted_at IS NULL AND p.hidden = 0 AND t.deleted_at IS NULL{scope} \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
         );
-        let found = sqlx::query(AssertSqlSafe(sql)).bind(user.0).bind(limit).fetch_all(self.pool()).await?;
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(group_id).bind(limit);
+        for c in visible.unwrap_or_default() {
+            q = q.bind(c.0);
+        }
+        let found = q.fetch_all(self.pool()).await?;
+        found
+            .iter()
+            .map(|r| Ok(PostInTopic { post: rows::post(r)?, topic_title: r.try_get("topic_title")?, topic_slug: r.try_get("topic_slug")? }))
+            .collect()
+    }
+
+    /// A person's latest live, unhidden posts in the categories the reader
+    /// may see (`None`: all), with their topics' titles.
+    pub async fn posts_by_user(&self, user: UserId, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
+        let columns = POST_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+        let scope = match visible {
+            None => String::new(),
+            Some([]) => return Ok(Vec::new()),
+            Some(ids) => format!(" AND t.category_id IN ({})", placeholders(3, ids.len())),
+        };
+        let sql = format!(
+            "SELECT {columns}, t.title AS topic_title, t.slug AS topic_slug FROM posts p JOIN topics t ON t.id = p.topic_id \
+             WHERE p.user_id = $1 AND p.deleted_at IS NULL AND p.hidden = 0 AND t.deleted_at IS NULL{scope} \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(user.0).bind(limit);
+        for c in visible.unwrap_or_default() {
+            q = q.bind(c.0);
+        }
+        let found = q.fetch_all(self.pool()).await?;
         found
             .iter()
             .map(|r| {

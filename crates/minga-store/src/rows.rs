@@ -6,7 +6,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 pub(crate) const USER_COLUMNS: &str = "id, username, name, email, admin, moderator, trust_level, \
-     bio_raw, location, website, timezone, created_at, last_seen_at";
+     bio_raw, location, website, timezone, created_at, last_seen_at, primary_group_id, approved, \
+     suspended_till, suspend_reason, silenced_till";
 
 pub(crate) fn user(r: &AnyRow) -> sqlx::Result<User> {
     Ok(User {
@@ -23,6 +24,11 @@ pub(crate) fn user(r: &AnyRow) -> sqlx::Result<User> {
         timezone: r.try_get("timezone")?,
         created_at: r.try_get("created_at")?,
         last_seen_at: r.try_get("last_seen_at")?,
+        primary_group_id: r.try_get("primary_group_id")?,
+        approved: r.try_get::<i64, _>("approved")? != 0,
+        suspended_till: r.try_get("suspended_till")?,
+        suspend_reason: r.try_get("suspend_reason")?,
+        silenced_till: r.try_get("silenced_till")?,
     })
 }
 
@@ -67,7 +73,7 @@ pub(crate) fn topic(r: &AnyRow) -> sqlx::Result<Topic> {
 }
 
 pub(crate) const POST_COLUMNS: &str = "id, topic_id, post_number, user_id, raw, cooked, \
-     reply_to_post_number, created_at, updated_at, version, deleted_at";
+     reply_to_post_number, created_at, updated_at, version, deleted_at, hidden";
 
 pub(crate) fn post(r: &AnyRow) -> sqlx::Result<Post> {
     Ok(Post {
@@ -82,6 +88,7 @@ pub(crate) fn post(r: &AnyRow) -> sqlx::Result<Post> {
         updated_at: r.try_get("updated_at")?,
         version: r.try_get("version")?,
         deleted_at: r.try_get("deleted_at")?,
+        hidden: r.try_get::<i64, _>("hidden")? != 0,
     })
 }
 

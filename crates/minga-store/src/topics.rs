@@ -77,18 +77,45 @@ impl Store {
         Ok(row.as_ref().map(rows::topic).transpose()?)
     }
 
-    /// Live topics, most recently active first. Returns up to `limit` rows.
-    pub async fn topics(&self, filter: TopicFilter, offset: i64, limit: i64) -> Result<Vec<Topic>> {
+    /// Live topics among `ids`, in no particular order.
+    pub async fn topics_by_ids(&self, ids: &[TopicId]) -> Result<Vec<Topic>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = &ids[..ids.len().min(200)];
+        let sql = format!(
+            "SELECT {TOPIC_COLUMNS} FROM topics WHERE deleted_at IS NULL AND id IN ({})",
+            crate::rows::placeholders(1, ids.len())
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for id in ids {
+            q = q.bind(id.0);
+        }
+        let found = q.fetch_all(self.pool()).await?;
+        Ok(found.iter().map(rows::topic).collect::<sqlx::Result<_>>()?)
+    }
+
+    /// Live topics, most recently active first, in the categories the
+    /// reader may see (`visible`; `None` means all). Returns up to `limit` rows.
+    pub async fn topics(&self, filter: TopicFilter, visible: Option<&[CategoryId]>, offset: i64, limit: i64) -> Result<Vec<Topic>> {
         let (condition, order, value) = match filter {
             TopicFilter::All => ("1 = $3", "bumped_at DESC, id DESC", 1),
             TopicFilter::Category(c) => ("category_id = $3", "bumped_at DESC, id DESC", c.0),
             TopicFilter::CreatedBy(u) => ("user_id = $3", "created_at DESC, id DESC", u.0),
         };
+        let scope = match visible {
+            None => String::new(),
+            Some([]) => return Ok(Vec::new()),
+            Some(ids) => format!(" AND category_id IN ({})", crate::rows::placeholders(4, ids.len())),
+        };
         let sql = format!(
-            "SELECT {TOPIC_COLUMNS} FROM topics WHERE deleted_at IS NULL AND {condition} ORDER BY {order} LIMIT $1 OFFSET $2"
+            "SELECT {TOPIC_COLUMNS} FROM topics WHERE deleted_at IS NULL AND {condition}{scope} ORDER BY {order} LIMIT $1 OFFSET $2"
         );
-        let found =
-            sqlx::query(AssertSqlSafe(sql)).bind(limit).bind(offset.max(0)).bind(value).fetch_all(self.pool()).await?;
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(limit).bind(offset.max(0)).bind(value);
+        for c in visible.unwrap_or_default() {
+            q = q.bind(c.0);
+        }
+        let found = q.fetch_all(self.pool()).await?;
         Ok(found.iter().map(rows::topic).collect::<sqlx::Result<_>>()?)
     }
 

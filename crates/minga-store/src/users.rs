@@ -14,6 +14,8 @@ pub struct NewUser {
     pub name: String,
     pub password_hash: String,
     pub admin: bool,
+    /// False puts the account in the approval queue.
+    pub approved: bool,
 }
 
 const UNIQUE_FIELDS: &[(&str, &str)] = &[("username", "username"), ("email", "email")];
@@ -21,24 +23,7 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[("username", "username"), ("email", "em
 impl Store {
     pub async fn create_user(&self, new: &NewUser) -> Result<User> {
         let mut w = self.begin_write().await?;
-        let sql = format!(
-            "INSERT INTO users (username, username_lower, name, email, email_lower, password_hash, admin, trust_level, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {USER_COLUMNS}"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(&new.username)
-            .bind(new.username.to_lowercase())
-            .bind(&new.name)
-            .bind(&new.email)
-            .bind(new.email.to_lowercase())
-            .bind(&new.password_hash)
-            .bind(i64::from(new.admin))
-            .bind(if new.admin { 4_i64 } else { 0 })
-            .bind(now_ms())
-            .fetch_one(&mut *w.tx)
-            .await
-            .map_err(|e| classify(e, UNIQUE_FIELDS))?;
-        let user = rows::user(&row)?;
+        let user = insert_user(&mut w.tx, new).await?;
         w.commit().await?;
         Ok(user)
     }
@@ -68,6 +53,22 @@ impl Store {
             }
             None => Ok(None),
         }
+    }
+
+    /// The usernames, as their owners spell them, among lower-cased `names`.
+    pub async fn usernames_matching(&self, names: &[String]) -> Result<Vec<String>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let names = &names[..names.len().min(100)];
+        let sql = format!("SELECT username FROM users WHERE username_lower IN ({})", placeholders(1, names.len()));
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for n in names {
+            q = q.bind(n.to_lowercase());
+        }
+        let found = q.fetch_all(self.pool()).await?;
+        use sqlx::Row;
+        Ok(found.iter().map(|r| r.try_get("username")).collect::<sqlx::Result<_>>()?)
     }
 
     pub async fn users_by_ids(&self, ids: &[UserId]) -> Result<Vec<User>> {
@@ -127,15 +128,48 @@ impl Store {
         Ok(found.iter().map(rows::user).collect::<sqlx::Result<_>>()?)
     }
 
-    pub async fn totals(&self) -> Result<Totals> {
+    /// Counts of people, and of live topics and posts in the categories
+    /// given (`None`: all).
+    pub async fn totals(&self, visible: Option<&[minga_core::CategoryId]>) -> Result<Totals> {
         use sqlx::Row;
-        let row = sqlx::query(
+        let scope = match visible {
+            None => String::new(),
+            Some([]) => " AND 1 = 0".to_string(),
+            Some(ids) => format!(" AND t.category_id IN ({})", placeholders(1, ids.len())),
+        };
+        let sql = format!(
             "SELECT (SELECT COUNT(*) FROM users) AS users, \
-                    (SELECT COUNT(*) FROM topics WHERE deleted_at IS NULL) AS topics, \
-                    (SELECT COUNT(*) FROM posts WHERE deleted_at IS NULL) AS posts",
-        )
-        .fetch_one(self.pool())
-        .await?;
+                    (SELECT COUNT(*) FROM topics t WHERE t.deleted_at IS NULL{scope}) AS topics, \
+                    (SELECT COUNT(*) FROM posts p JOIN topics t ON t.id = p.topic_id \
+                     WHERE p.deleted_at IS NULL AND t.deleted_at IS NULL{scope}) AS posts"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for c in visible.unwrap_or_default() {
+            q = q.bind(c.0);
+        }
+        let row = q.fetch_one(self.pool()).await?;
         Ok(Totals { users: row.try_get("users")?, topics: row.try_get("topics")?, posts: row.try_get("posts")? })
     }
+}
+
+pub(crate) async fn insert_user(tx: &mut sqlx::Transaction<'static, sqlx::Any>, new: &NewUser) -> Result<User> {
+    let sql = format!(
+        "INSERT INTO users (username, username_lower, name, email, email_lower, password_hash, admin, trust_level, approved, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {USER_COLUMNS}"
+    );
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(&new.username)
+        .bind(new.username.to_lowercase())
+        .bind(&new.name)
+        .bind(&new.email)
+        .bind(new.email.to_lowercase())
+        .bind(&new.password_hash)
+        .bind(i64::from(new.admin))
+        .bind(if new.admin { 4_i64 } else { 0 })
+        .bind(i64::from(new.approved || new.admin))
+        .bind(now_ms())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| classify(e, UNIQUE_FIELDS))?;
+    Ok(rows::user(&row)?)
 }

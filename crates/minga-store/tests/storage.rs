@@ -2,8 +2,9 @@
 //! PostgreSQL cluster, and must behave the same on both.
 
 use minga_core::time::now_ms;
-use minga_core::{CategoryId, PostId, TopicId, UserId};
+use minga_core::{CategoryId, PostId, TopicId};
 use minga_store::*;
+use minga_core::UserId;
 
 /// A fresh store on the named backend. The SQLite folder lives as long as
 /// the returned guard.
@@ -79,6 +80,19 @@ both_backends!(
     lists_order_by_activity_and_filter,
     views_add_up,
     migrations_run_once,
+    mention_names_resolve_to_their_spelling,
+    topics_load_by_ids,
+    onebox_cards_are_cached_and_replaced,
+    groups_have_members_and_owners,
+    automatic_groups_derive_their_members,
+    category_grants_are_stored_and_filter_lists,
+    site_settings_are_kept,
+    invites_create_approved_accounts_once,
+    invites_refuse_expired_used_and_foreign_use,
+    approval_queue_approves_and_rejects,
+    three_flaggers_hide_a_post,
+    suspensions_end_sessions_and_are_logged,
+    admin_user_lists_filter_and_search,
 );
 
 fn new_user(name: &str) -> NewUser {
@@ -88,6 +102,7 @@ fn new_user(name: &str) -> NewUser {
         name: String::new(),
         password_hash: "hash".into(),
         admin: false,
+        approved: true,
     }
 }
 
@@ -104,6 +119,7 @@ async fn category(store: &Store, slug: &str) -> Category {
             text_color: "FFFFFF".into(),
             description: format!("About {slug}"),
             position: None,
+            grants: None,
         })
         .await
         .expect("create category")
@@ -147,7 +163,7 @@ async fn users_are_unique_ignoring_case(b: Backend) {
     other.email = "NETO@example.org".into();
     assert!(matches!(s.create_user(&other).await, Err(StoreError::Conflict("email"))));
     assert_eq!(s.user_by_username("NETO").await.unwrap().unwrap().id, neto.id);
-    assert_eq!(s.totals().await.unwrap().users, 1);
+    assert_eq!(s.totals(None).await.unwrap().users, 1);
 }
 
 async fn login_finds_username_or_email(b: Backend) {
@@ -192,6 +208,7 @@ async fn categories_have_unique_slugs(b: Backend) {
         text_color: "000000".into(),
         description: "Meet".into(),
         position: None,
+        grants: None,
     };
     let updated = s.update_category(c.id, &edit).await.unwrap();
     assert_eq!((updated.name.as_str(), updated.position), ("Gatherings", c.position));
@@ -232,7 +249,7 @@ async fn a_topic_in_a_missing_category_stores_nothing(b: Backend) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Missing("category")), "{err:?}");
-    let totals = s.totals().await.unwrap();
+    let totals = s.totals(None).await.unwrap();
     assert_eq!((totals.topics, totals.posts), (0, 0));
 }
 
@@ -350,14 +367,14 @@ async fn lists_order_by_activity_and_filter(b: Backend) {
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     s.create_reply(&reply(a.id, v.id, "bump", None)).await.unwrap();
     let ids = |ts: Vec<Topic>| ts.into_iter().map(|t| t.id).collect::<Vec<_>>();
-    assert_eq!(ids(s.topics(topics_filter::all(), 0, 10).await.unwrap())[0], a.id);
-    assert_eq!(ids(s.topics(topics_filter::all(), 0, 10).await.unwrap()).len(), 3);
-    assert_eq!(ids(s.topics(topics_filter::all(), 1, 1).await.unwrap()).len(), 1);
-    let in_c1 = ids(s.topics(topics_filter::category(c1.id), 0, 10).await.unwrap());
+    assert_eq!(ids(s.topics(topics_filter::all(), None, 0, 10).await.unwrap())[0], a.id);
+    assert_eq!(ids(s.topics(topics_filter::all(), None, 0, 10).await.unwrap()).len(), 3);
+    assert_eq!(ids(s.topics(topics_filter::all(), None, 1, 1).await.unwrap()).len(), 1);
+    let in_c1 = ids(s.topics(topics_filter::category(c1.id), None, 0, 10).await.unwrap());
     assert_eq!(in_c1, [a.id, ct.id]);
-    let by_v = ids(s.topics(topics_filter::user(v.id), 0, 10).await.unwrap());
+    let by_v = ids(s.topics(topics_filter::user(v.id), None, 0, 10).await.unwrap());
     assert_eq!(by_v, [ct.id, bt.id]);
-    let posts = s.posts_by_user(v.id, 10).await.unwrap();
+    let posts = s.posts_by_user(v.id, None, 10).await.unwrap();
     assert_eq!(posts.len(), 3);
     assert_eq!(posts[0].topic_title, "First topic of them all");
 }
@@ -405,4 +422,254 @@ async fn migrations_run_once(b: Backend) {
             assert!(again.user_by_username("keeper").await.unwrap().is_some());
         }
     }
+}
+
+async fn mention_names_resolve_to_their_spelling(b: Backend) {
+    let (s, _d) = store(b).await;
+    user(&s, "Neto").await;
+    user(&s, "sol.verniers").await;
+    let mut found = s.usernames_matching(&["neto".into(), "SOL.VERNIERS".into(), "nobody".into()]).await.unwrap();
+    found.sort();
+    assert_eq!(found, ["Neto", "sol.verniers"]);
+    assert!(s.usernames_matching(&[]).await.unwrap().is_empty());
+}
+
+async fn topics_load_by_ids(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&s, "neto").await;
+    let c = category(&s, "general").await;
+    let (a, _) = topic(&s, c.id, u.id, "The first linked topic").await;
+    let (gone, first) = topic(&s, c.id, u.id, "A topic deleted later").await;
+    s.delete_post(first.id).await.unwrap();
+    let found = s.topics_by_ids(&[a.id, gone.id, TopicId(999)]).await.unwrap();
+    assert_eq!(found.iter().map(|t| t.id).collect::<Vec<_>>(), [a.id]);
+    let r = s.create_reply(&reply(a.id, u.id, "second", None)).await.unwrap();
+    let mut posts = s.posts_by_numbers(&[(a.id, 2), (a.id, 9), (gone.id, 1)]).await.unwrap();
+    posts.sort_by_key(|p| p.id);
+    assert_eq!(posts.iter().map(|p| p.id).collect::<Vec<_>>(), [r.id]);
+}
+
+async fn onebox_cards_are_cached_and_replaced(b: Backend) {
+    let (s, _d) = store(b).await;
+    let mut card = OneboxCard {
+        url: "https://example.org/a".into(),
+        ok: true,
+        site_name: "Example".into(),
+        title: "A page".into(),
+        description: "About it".into(),
+        image: String::new(),
+        fetched_at: 1,
+    };
+    s.save_onebox_card(&card).await.unwrap();
+    card.title = "A renamed page".into();
+    card.fetched_at = 2;
+    s.save_onebox_card(&card).await.unwrap();
+    let found = s.onebox_cards(&["https://example.org/a".into(), "https://example.org/b".into()]).await.unwrap();
+    assert_eq!(found, vec![card]);
+}
+
+async fn groups_have_members_and_owners(b: Backend) {
+    let (s, _d) = store(b).await;
+    let neto = user(&s, "neto").await;
+    let sol = user(&s, "sol").await;
+    let form = GroupForm { name: "Facttic".into(), full_name: "Federación Facttic".into(), join_mode: 1, ..Default::default() };
+    let g = s.create_group(&form).await.unwrap();
+    assert!(g.id > 14, "custom groups never take an automatic id: {}", g.id);
+    assert!(matches!(s.create_group(&GroupForm { name: "FACTTIC".into(), ..Default::default() }).await, Err(StoreError::Conflict("name"))));
+    assert_eq!(s.add_group_members(g.id, &[neto.id, sol.id], false).await.unwrap(), 2);
+    s.add_group_members(g.id, &[neto.id], true).await.unwrap();
+    let (members, count) = s.group_members(&g, 0, 10).await.unwrap();
+    assert_eq!(count, 2);
+    assert_eq!((members[0].user.username.as_str(), members[0].owner), ("neto", true));
+    assert_eq!(s.memberships(neto.id).await.unwrap(), vec![(g.id, true)]);
+    s.set_primary_group(neto.id, Some(g.id)).await.unwrap();
+    assert_eq!(s.user_by_id(neto.id).await.unwrap().unwrap().primary_group_id, Some(g.id));
+    assert!(matches!(s.set_primary_group(sol.id, Some(9999)).await, Err(StoreError::Missing("group"))));
+    assert!(s.remove_group_member(g.id, neto.id).await.unwrap());
+    assert_eq!(s.user_by_id(neto.id).await.unwrap().unwrap().primary_group_id, None, "the primary group goes with the membership");
+    s.request_membership(g.id, neto.id, "we work together").await.unwrap();
+    assert_eq!(s.membership_requests(g.id).await.unwrap().len(), 1);
+    s.add_group_members(g.id, &[neto.id], false).await.unwrap();
+    assert!(s.membership_requests(g.id).await.unwrap().is_empty(), "joining settles the request");
+    assert!(s.add_group_members(0, &[neto.id], false).await.is_err(), "automatic groups are derived");
+    let updated = s.update_group(g.id, &GroupForm { name: "facttic".into(), full_name: "Facttic".into(), visibility_level: 2, ..Default::default() }).await.unwrap();
+    assert_eq!((updated.name.as_str(), updated.visibility_level), ("facttic", 2));
+    assert_eq!(s.group_by_name("FACTTIC").await.unwrap().unwrap().id, g.id);
+}
+
+async fn automatic_groups_derive_their_members(b: Backend) {
+    let (s, _d) = store(b).await;
+    let boss = s.create_user(&NewUser { admin: true, ..new_user("boss") }).await.unwrap();
+    user(&s, "newbie").await;
+    let everyone = s.group(0).await.unwrap().unwrap();
+    assert_eq!(s.group_members(&everyone, 0, 10).await.unwrap().1, 2);
+    let admins = s.group_by_name("admins").await.unwrap().unwrap();
+    let (members, n) = s.group_members(&admins, 0, 10).await.unwrap();
+    assert_eq!((n, members[0].user.id), (1, boss.id));
+    let tl4 = s.group_by_name("trust_level_4").await.unwrap().unwrap();
+    assert_eq!(s.group_members(&tl4, 0, 10).await.unwrap().1, 1);
+    let tl0 = s.group(10).await.unwrap().unwrap();
+    assert_eq!(s.group_members(&tl0, 0, 10).await.unwrap().1, 2);
+}
+
+async fn category_grants_are_stored_and_filter_lists(b: Backend) {
+    use minga_core::perm::Permission;
+    let (s, _d) = store(b).await;
+    let u = user(&s, "neto").await;
+    let open = category(&s, "open").await;
+    let private = s
+        .create_category(&CategoryForm { name: "ICA IT".into(), slug: "ica-it".into(), color: "000000".into(), text_color: "FFFFFF".into(), grants: Some(vec![(3, Permission::Full)]), ..Default::default() })
+        .await
+        .unwrap();
+    let grants = s.category_grants().await.unwrap();
+    assert_eq!(grants[&open.id], vec![(0, Permission::Full)]);
+    assert_eq!(grants[&private.id], vec![(3, Permission::Full)]);
+    let (public_topic, _) = topic(&s, open.id, u.id, "A topic anyone may read").await;
+    let (secret, _) = topic(&s, private.id, u.id, "Members only: the budget").await;
+    let seen = s.topics(TopicFilter::All, Some(&[open.id]), 0, 10).await.unwrap();
+    assert_eq!(seen.iter().map(|t| t.id).collect::<Vec<_>>(), [public_topic.id]);
+    assert!(s.topics(TopicFilter::All, Some(&[]), 0, 10).await.unwrap().is_empty());
+    assert_eq!(s.topics(TopicFilter::All, None, 0, 10).await.unwrap().len(), 2);
+    let posts = s.posts_by_user(u.id, Some(&[open.id]), 10).await.unwrap();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(s.totals(Some(&[open.id])).await.unwrap().topics, 1);
+    assert_eq!(s.totals(Some(&[])).await.unwrap().posts, 0);
+    s.set_category_grants(private.id, &[(0, Permission::Readonly), (3, Permission::Full)]).await.unwrap();
+    assert_eq!(s.category_grants().await.unwrap()[&private.id].len(), 2);
+    assert!(s.set_category_grants(private.id, &[(9999, Permission::Full)]).await.is_err());
+    assert_eq!(s.category_grants().await.unwrap()[&private.id].len(), 2, "a failed change changes nothing");
+    let _ = secret;
+}
+
+async fn site_settings_are_kept(b: Backend) {
+    let (s, _d) = store(b).await;
+    s.set_site_setting("login_required", "true").await.unwrap();
+    s.set_site_setting("login_required", "false").await.unwrap();
+    s.set_site_setting("must_approve_users", "true").await.unwrap();
+    let all = s.site_settings().await.unwrap();
+    assert_eq!(all.get("login_required").map(String::as_str), Some("false"));
+    assert_eq!(all.len(), 2);
+}
+
+fn invite_for(by: UserId, key: &str, email: &str, uses: i64, expires_in: i64, groups: Vec<i64>) -> NewInvite {
+    NewInvite { key_hash: key.into(), invited_by: by, email: email.into(), max_redemptions: uses, group_ids: groups, expires_at: now_ms() + expires_in }
+}
+
+async fn invites_create_approved_accounts_once(b: Backend) {
+    let (s, _d) = store(b).await;
+    let host = user(&s, "host").await;
+    let g = s.create_group(&GroupForm { name: "camba".into(), ..Default::default() }).await.unwrap();
+    s.create_invite(&invite_for(host.id, "k1", "", 2, 60_000, vec![g.id, 0])).await.unwrap();
+    let first = s.redeem_invite("k1", &NewUser { approved: false, ..new_user("guest1") }).await.unwrap();
+    assert!(first.user.approved, "an invite approves the account");
+    assert_eq!(s.memberships(first.user.id).await.unwrap(), vec![(g.id, false)]);
+    s.redeem_invite("k1", &new_user("guest2")).await.unwrap();
+    assert!(matches!(s.redeem_invite("k1", &new_user("guest3")).await, Err(StoreError::Refused("used"))));
+    assert!(s.user_by_username("guest3").await.unwrap().is_none());
+    assert_eq!(s.invite_by_key("k1").await.unwrap().unwrap().redemption_count, 2);
+    // A clash on the username rolls the use back.
+    s.create_invite(&invite_for(host.id, "k2", "", 1, 60_000, vec![])).await.unwrap();
+    assert!(matches!(s.redeem_invite("k2", &new_user("guest1")).await, Err(StoreError::Conflict(_))));
+    assert_eq!(s.invite_by_key("k2").await.unwrap().unwrap().redemption_count, 0);
+}
+
+async fn invites_refuse_expired_used_and_foreign_use(b: Backend) {
+    let (s, _d) = store(b).await;
+    let host = user(&s, "host").await;
+    s.create_invite(&invite_for(host.id, "old", "", 1, -1, vec![])).await.unwrap();
+    assert!(matches!(s.redeem_invite("old", &new_user("late")).await, Err(StoreError::Refused("expired"))));
+    assert!(matches!(s.redeem_invite("nope", &new_user("late")).await, Err(StoreError::Refused("unknown"))));
+    s.create_invite(&invite_for(host.id, "bound", "elnura@example.org", 1, 60_000, vec![])).await.unwrap();
+    assert!(matches!(s.redeem_invite("bound", &new_user("someone")).await, Err(StoreError::Refused("email"))));
+    assert_eq!(s.invite_by_key("bound").await.unwrap().unwrap().redemption_count, 0);
+    let ok = s.redeem_invite("bound", &NewUser { email: "Elnura@example.org".into(), ..new_user("elnura") }).await.unwrap();
+    assert_eq!(ok.user.username, "elnura");
+}
+
+async fn approval_queue_approves_and_rejects(b: Backend) {
+    use minga_store::review_status::*;
+    let (s, _d) = store(b).await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    let waiting = s.create_user(&NewUser { approved: false, ..new_user("waiting") }).await.unwrap();
+    let spammer = s.create_user(&NewUser { approved: false, ..new_user("spammer") }).await.unwrap();
+    assert!(!waiting.approved);
+    let item = s.queue_for_review("ReviewableUser", waiting.id.0, "", None).await.unwrap();
+    let again = s.queue_for_review("ReviewableUser", waiting.id.0, "", None).await.unwrap();
+    assert_eq!(item.id, again.id, "one pending item per account");
+    s.queue_for_review("ReviewableUser", spammer.id.0, "", None).await.unwrap();
+    assert_eq!(s.reviewables(Some(PENDING), 10).await.unwrap().len(), 2);
+    s.approve_user(waiting.id, staff.id).await.unwrap();
+    assert!(s.user_by_id(waiting.id).await.unwrap().unwrap().approved);
+    assert_eq!(s.reviewable(item.id).await.unwrap().unwrap().status, APPROVED);
+    s.reject_user(spammer.id, staff.id, "spam").await.unwrap();
+    assert!(s.user_by_id(spammer.id).await.unwrap().is_none());
+    assert!(matches!(s.reject_user(waiting.id, staff.id, "no").await, Err(StoreError::NotFound)), "approved accounts are not rejected");
+    assert!(s.reviewables(Some(PENDING), 10).await.unwrap().is_empty());
+    let log = s.staff_actions(10).await.unwrap();
+    assert_eq!(log.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["reject_user", "approve_user"]);
+    assert!(log[0].details.contains("spammer"));
+}
+
+async fn three_flaggers_hide_a_post(b: Backend) {
+    let (s, _d) = store(b).await;
+    let author = user(&s, "author").await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    let c = category(&s, "general").await;
+    let (_, post) = topic(&s, c.id, author.id, "A post people will flag").await;
+    let mut hidden = false;
+    let mut item = None;
+    for name in ["f1", "f2", "f3"] {
+        let f = user(&s, name).await;
+        let (r, h) = s.flag_post(&Flag { post_id: post.id, user_id: f.id, action_type: 8, message: String::new() }).await.unwrap();
+        assert!(!hidden || h);
+        hidden = h;
+        assert!(item.is_none_or(|i: Reviewable| i.id == r.id), "one review item per post");
+        item = Some(r);
+    }
+    assert!(hidden);
+    assert!(s.post(post.id).await.unwrap().unwrap().hidden);
+    let f1 = s.user_by_username("f1").await.unwrap().unwrap();
+    assert!(matches!(s.flag_post(&Flag { post_id: post.id, user_id: f1.id, action_type: 8, message: String::new() }).await, Err(StoreError::Conflict(_))));
+    s.resolve_flags(&item.unwrap(), false, staff.id).await.unwrap();
+    assert!(!s.post(post.id).await.unwrap().unwrap().hidden, "staff disagreed: shown again");
+}
+
+async fn suspensions_end_sessions_and_are_logged(b: Backend) {
+    let (s, _d) = store(b).await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    let u = user(&s, "troll").await;
+    s.create_session(u.id, "tok", now_ms() + 60_000).await.unwrap();
+    s.set_suspended(u.id, Some(now_ms() + 86_400_000), "spam", staff.id).await.unwrap();
+    assert!(s.session_user("tok").await.unwrap().is_none());
+    let found = s.user_by_id(u.id).await.unwrap().unwrap();
+    assert!(found.suspended_at(now_ms()) && found.suspend_reason == "spam");
+    s.set_suspended(u.id, None, "", staff.id).await.unwrap();
+    assert!(!s.user_by_id(u.id).await.unwrap().unwrap().suspended_at(now_ms()));
+    s.set_silenced(u.id, Some(now_ms() + 1000), "calm down", staff.id).await.unwrap();
+    assert!(s.user_by_id(u.id).await.unwrap().unwrap().silenced_at(now_ms()));
+    s.set_role(u.id, "trust_level", 3, staff.id).await.unwrap();
+    s.set_role(u.id, "moderator", 1, staff.id).await.unwrap();
+    let found = s.user_by_id(u.id).await.unwrap().unwrap();
+    assert_eq!((found.trust_level, found.moderator), (3, true));
+    assert!(matches!(s.set_role(u.id, "password_hash", 1, staff.id).await, Err(StoreError::Missing("role"))));
+    let actions: Vec<String> = s.staff_actions(10).await.unwrap().into_iter().map(|a| a.action).collect();
+    assert_eq!(actions, ["change_moderator", "change_trust_level", "silence_user", "unsuspend_user", "suspend_user"]);
+}
+
+async fn admin_user_lists_filter_and_search(b: Backend) {
+    let (s, _d) = store(b).await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("boss") }).await.unwrap();
+    user(&s, "neto").await;
+    s.create_user(&NewUser { approved: false, ..new_user("waiting") }).await.unwrap();
+    let list = |kind: &str, search: Option<&str>| {
+        let f = UserFilter { kind: kind.into(), search: search.map(String::from), offset: 0, limit: 50 };
+        let s = s.clone();
+        async move { s.list_users(&f).await.unwrap().into_iter().map(|u| u.username).collect::<Vec<_>>() }
+    };
+    assert_eq!(list("active", None).await.len(), 2);
+    assert_eq!(list("pending", None).await, ["waiting"]);
+    assert_eq!(list("staff", None).await, ["boss"]);
+    assert_eq!(list("active", Some("NET")).await, ["neto"]);
+    assert_eq!(list("active", Some("%")).await.len(), 2, "wildcards are not special");
+    let _ = staff;
 }

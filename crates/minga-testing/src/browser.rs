@@ -119,6 +119,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("starting {CHROMEDRIVER}: {e}"));
         let mut driver = Driver { child, dir };
 
+        crate::install_tls_provider();
         let http = reqwest::Client::builder()
             // Talking to localhost only; a proxy from the environment would break it.
             .no_proxy()

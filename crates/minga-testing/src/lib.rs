@@ -8,3 +8,10 @@
 pub mod browser;
 pub mod pg;
 mod process;
+
+/// Installs the TLS provider that minga's HTTP client is built with; call
+/// before making a `reqwest::Client` in a test.
+pub fn install_tls_provider() {
+    // Another part of the process may have installed it already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

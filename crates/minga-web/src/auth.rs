@@ -90,16 +90,39 @@ pub async fn verify_password(password: &str, hash: &str) -> bool {
     .unwrap_or(false)
 }
 
-/// The person behind a request, if any, and how they proved it.
+/// The person behind a request, if any, how they proved it, and the
+/// groups (co-ops) they belong to.
 #[derive(Clone, Debug, Default)]
 pub struct Viewer {
     pub user: Option<User>,
+    pub groups: Vec<i64>,
+    /// Groups this person owns.
+    pub owned: Vec<i64>,
     pub via_api_key: bool,
 }
 
 impl Viewer {
     pub fn actor(&self) -> Option<minga_core::perm::Actor> {
-        self.user.as_ref().map(User::actor)
+        self.user.as_ref().map(|u| u.actor_with(self.groups.clone()))
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.admin || u.moderator)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.admin)
+    }
+
+    /// The viewer if staff, else 403 (or "log in" for visitors).
+    pub fn require_staff(&self) -> Result<&User, AppError> {
+        let user = self.require()?;
+        if user.admin || user.moderator { Ok(user) } else { Err(AppError::forbidden()) }
+    }
+
+    pub fn require_admin(&self) -> Result<&User, AppError> {
+        let user = self.require()?;
+        if user.admin { Ok(user) } else { Err(AppError::forbidden()) }
     }
 
     pub fn require(&self) -> Result<&User, AppError> {
@@ -121,7 +144,8 @@ impl FromRequestParts<AppState> for Viewer {
 }
 
 async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppError> {
-    if let Some(key) = headers.get("api-key") {
+    let now = minga_core::time::now_ms();
+    let (user, via_api_key) = if let Some(key) = headers.get("api-key") {
         let key = key.to_str().map_err(|_| invalid_key())?;
         let owner = state.store.api_key_user(&hash_secret(key)).await?.ok_or_else(invalid_key)?;
         if let Some(name) = headers.get("api-username") {
@@ -130,15 +154,29 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
                 return Err(AppError::Forbidden("This API key does not belong to that user.".into()));
             }
         }
-        return Ok(Viewer { user: Some(owner), via_api_key: true });
-    }
-    match cookie(headers, SESSION_COOKIE) {
-        Some(token) if !token.is_empty() => {
-            let user = state.store.session_user(&hash_secret(&token)).await?;
-            Ok(Viewer { user, via_api_key: false })
+        if owner.suspended_at(now) || !owner.approved {
+            return Err(AppError::Forbidden("This account cannot use the API now.".into()));
         }
-        _ => Ok(Viewer::default()),
-    }
+        (owner, true)
+    } else {
+        let token = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty());
+        let user = match token {
+            Some(t) => state.store.session_user(&hash_secret(&t)).await?,
+            None => None,
+        };
+        // Suspended or unapproved people are visitors, whatever they hold.
+        match user.filter(|u| u.approved && !u.suspended_at(now)) {
+            Some(u) => (u, false),
+            None => return Ok(Viewer::default()),
+        }
+    };
+    let memberships = state.store.memberships(user.id).await?;
+    Ok(Viewer {
+        groups: memberships.iter().map(|(g, _)| *g).collect(),
+        owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
+        user: Some(user),
+        via_api_key,
+    })
 }
 
 fn invalid_key() -> AppError {

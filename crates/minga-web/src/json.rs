@@ -3,6 +3,7 @@
 //! keep working.
 
 use crate::AppState;
+use crate::access::Catalog;
 use crate::auth::Viewer;
 use minga_core::perm;
 use minga_core::time::iso;
@@ -34,13 +35,28 @@ pub fn current_user(u: &User) -> Value {
         "moderator": u.moderator,
         "staff": u.admin || u.moderator,
         "trust_level": u.trust_level,
-        "can_create_topic": perm::can_create_topic(Some(&u.actor())),
+        "can_create_topic": perm::can_create_topic(Some(&u.actor_with(Vec::new()))),
         "timezone": u.timezone,
     })
 }
 
-pub fn category(c: &Category, viewer: &Viewer) -> Value {
+pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog, groups: &[minga_store::Group]) -> Value {
     let excerpt = minga_core::cook::excerpt(&c.description, 200);
+    let actor = viewer.actor();
+    let permission = catalog.permission(actor.as_ref(), c.id).map(|p| p as i64);
+    // Which groups may do what is for those who manage the category.
+    let group_permissions: Vec<Value> = if perm::can_manage_categories(actor.as_ref()) {
+        catalog
+            .grants(c.id)
+            .iter()
+            .map(|(g, p)| {
+                let name = groups.iter().find(|x| x.id == *g).map(|x| x.name.clone()).unwrap_or_default();
+                json!({"permission_type": *p as i64, "group_name": name, "group_id": g})
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     json!({
         "id": c.id,
         "name": c.name,
@@ -57,8 +73,8 @@ pub fn category(c: &Category, viewer: &Viewer) -> Value {
         "description_text": c.description,
         "description_excerpt": excerpt,
         "topic_url": null,
-        "read_restricted": false,
-        "permission": if viewer.user.is_some() { json!(1) } else { Value::Null },
+        "read_restricted": catalog.read_restricted(c.id),
+        "permission": if viewer.user.is_some() { json!(permission) } else { Value::Null },
         "notification_level": 1,
         "can_edit": perm::can_manage_categories(viewer.actor().as_ref()),
         "topic_template": null,
@@ -80,7 +96,7 @@ pub fn category(c: &Category, viewer: &Viewer) -> Value {
         "uploaded_logo_dark": null,
         "uploaded_background": null,
         "uploaded_background_dark": null,
-        "group_permissions": [{"permission_type": 1, "group_name": "everyone", "group_id": 0}],
+        "group_permissions": group_permissions,
         "custom_fields": {},
         "required_tag_groups": [],
         "read_only_banner": null,

@@ -3,18 +3,22 @@
 //! serve` and for tests alike.
 #![recursion_limit = "256"]
 
+pub mod access;
 pub mod auth;
 pub mod error;
 pub mod format;
 pub mod input;
+pub mod limits;
+pub mod site;
 mod json;
+pub mod onebox;
 pub mod ops;
 mod pages;
 mod routes;
 mod views;
 
 pub use error::AppError;
-pub use routes::app;
+pub use routes::{app, registry};
 
 use minga_core::Limits;
 use minga_core::TopicId;
@@ -34,6 +38,10 @@ pub struct Settings {
     /// Argon2 cost; the defaults are OWASP's, tests lower them.
     pub password_memory_kib: u32,
     pub password_iterations: u32,
+    /// How external pages are fetched for oneboxes.
+    pub fetch: onebox::fetch::FetchPolicy,
+    /// Discourse's posting rate limits; tests that post in bulk turn them off.
+    pub rate_limits: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +53,8 @@ impl Default for Settings {
             limits: Limits::default(),
             password_memory_kib: 19 * 1024,
             password_iterations: 2,
+            fetch: onebox::fetch::FetchPolicy::default(),
+            rate_limits: true,
         }
     }
 }
@@ -66,6 +76,14 @@ pub struct AppState {
     pub setup_token: Arc<Mutex<Option<String>>>,
     /// A per-process secret for the sign-up honeypot.
     pub honeypot: Arc<auth::Honeypot>,
+    /// External pages being fetched for oneboxes right now.
+    pub fetching: Arc<Mutex<std::collections::HashSet<String>>>,
+    /// Categories and their grants (see `access`).
+    pub catalog: Arc<std::sync::RwLock<Option<Arc<access::Catalog>>>>,
+    /// Site settings from the database (see `site`).
+    pub site: Arc<std::sync::RwLock<Option<Arc<site::SiteSettings>>>>,
+    /// Per-person posting limits.
+    pub limiter: Arc<limits::Limiter>,
 }
 
 impl AppState {
@@ -77,6 +95,10 @@ impl AppState {
             views: Arc::new(Views::default()),
             setup_token: Arc::new(Mutex::new(None)),
             honeypot: Arc::new(auth::Honeypot::new()),
+            fetching: Arc::new(Mutex::new(std::collections::HashSet::new())),
+            catalog: Arc::default(),
+            site: Arc::default(),
+            limiter: Arc::default(),
         }
     }
 

@@ -3,11 +3,72 @@
 //! answer.
 
 use crate::AppState;
-use crate::auth;
+use crate::access::visible_topic;
+use crate::auth::{self, Viewer};
 use crate::error::{AppError, AppResult};
+use crate::limits::{Action, Poster, check_new_user_content};
+use minga_core::perm::{self, Permission};
 use minga_core::validate::{self, Checks};
-use minga_core::{CategoryId, Invalid, PostId, TopicId, cook, perm, slug};
+use minga_core::{CategoryId, FieldError, Invalid, PostId, TopicId, cook, slug};
 use minga_store::{Category, CategoryForm, NewReply, NewTopic, NewUser, Post, StoreError, Topic, User};
+
+/// Looks up mentioned names fetched before cooking.
+struct Names {
+    users: Vec<String>,
+    groups: Vec<String>,
+}
+
+impl cook::Resolver for Names {
+    fn user(&self, lower: &str) -> Option<String> {
+        self.users.iter().find(|n| n.eq_ignore_ascii_case(lower)).cloned()
+    }
+    fn group(&self, lower: &str) -> Option<String> {
+        self.groups.iter().find(|n| n.eq_ignore_ascii_case(lower)).cloned()
+    }
+}
+
+/// Cooks a post: mentioned names are looked up first, links to this
+/// forum's topics are recognised.
+pub async fn cook_post(state: &AppState, raw: &str) -> AppResult<cook::Cooked> {
+    let candidates = cook::mention_candidates(raw);
+    let users = state.store.usernames_matching(&candidates).await?;
+    let groups = if candidates.iter().any(|c| !users.iter().any(|u| u.eq_ignore_ascii_case(c))) {
+        // Only groups everyone may see can be mentioned, so a mention
+        // never reveals a hidden group.
+        let all = state.store.groups().await?;
+        all.into_iter().filter(|g| !g.automatic && g.visibility_level == 0 && candidates.contains(&g.name.to_lowercase())).map(|g| g.name).collect()
+    } else {
+        Vec::new()
+    };
+    let options = cook::CookOptions { base_url: &state.settings.base_url };
+    Ok(cook::cook(raw, &options, &Names { users, groups }))
+}
+
+fn poster(user: &User) -> Poster {
+    Poster {
+        id: user.id,
+        staff: user.admin || user.moderator,
+        trust_level: user.trust_level,
+        first_day: minga_core::time::now_ms() - user.created_at < 86_400_000,
+    }
+}
+
+fn check_limits(state: &AppState, user: &User, act: Action) -> AppResult<()> {
+    if state.settings.rate_limits { state.limiter.check(&poster(user), act) } else { Ok(()) }
+}
+
+fn record_limits(state: &AppState, user: &User, act: Action) {
+    if state.settings.rate_limits {
+        state.limiter.record(&poster(user), act);
+    }
+}
+
+fn silenced(user: &User) -> AppResult<()> {
+    if user.silenced_at(minga_core::time::now_ms()) {
+        return Err(AppError::Forbidden("You have been silenced: you can read, but not post.".into()));
+    }
+    Ok(())
+}
 
 pub struct TopicInput {
     pub title: String,
@@ -15,25 +76,30 @@ pub struct TopicInput {
     pub category: Option<i64>,
 }
 
-pub async fn create_topic(state: &AppState, user: &User, input: TopicInput) -> AppResult<(Topic, Post)> {
-    if !perm::can_create_topic(Some(&user.actor())) {
-        return Err(AppError::forbidden());
-    }
+pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) -> AppResult<(Topic, Post)> {
+    let user = viewer.require()?;
+    silenced(user)?;
     let limits = &state.settings.limits;
     let mut checks = Checks::default();
     checks.check(validate::title(&input.title, limits)).check(validate::post_body(&input.raw, limits));
-    let category = match input.category {
-        Some(id) => state.store.category(CategoryId(id)).await?,
-        None => None,
-    };
+    let catalog = state.catalog().await?;
+    let actor = viewer.actor();
+    // A category the person may not see is, to them, one that does not exist.
+    let category = input.category.map(CategoryId).filter(|id| catalog.can_see(actor.as_ref(), *id)).and_then(|id| catalog.category(id)).cloned();
     if category.is_none() {
         let message = if input.category.is_some() { "That category does not exist." } else { "Choose a category." };
-        checks.check(Err(minga_core::FieldError { field: "category", message: message.into() }));
+        checks.check(Err(FieldError { field: "category", message: message.into() }));
     }
     checks.finish()?;
     let category = category.expect("checked above");
+    if !perm::can_create_topic_in(actor.as_ref(), catalog.grants(category.id)) {
+        return Err(AppError::Forbidden(format!("You may not start topics in {}.", category.name)));
+    }
+    check_limits(state, user, Action::Topic)?;
     let title = input.title.trim().to_string();
-    let cooked = cook::cook(&input.raw);
+    let cooked = cook_post(state, &input.raw).await?;
+    check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
+    let oneboxes = cooked.oneboxes.clone();
     let new = NewTopic {
         slug: slug::slugify(&title),
         title,
@@ -44,39 +110,55 @@ pub async fn create_topic(state: &AppState, user: &User, input: TopicInput) -> A
         raw: input.raw,
         created_at: minga_core::time::now_ms(),
     };
-    Ok(state.store.create_topic(&new).await.map_err(|e| match e {
+    let created = state.store.create_topic(&new).await.map_err(|e| match e {
         StoreError::Missing(_) => AppError::invalid("category", "That category does not exist."),
-        other => other.into(),
-    })?)
+        other => AppError::from(other),
+    })?;
+    record_limits(state, user, Action::Topic);
+    state.forget_catalog();
+    crate::onebox::fetch_missing(state, &oneboxes).await;
+    Ok(created)
 }
 
-pub async fn create_reply(
-    state: &AppState,
-    user: &User,
-    topic: TopicId,
-    raw: String,
-    reply_to: Option<i64>,
-) -> AppResult<Post> {
-    if !perm::can_reply(Some(&user.actor())) {
-        return Err(AppError::forbidden());
-    }
+pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw: String, reply_to: Option<i64>) -> AppResult<Post> {
+    let user = viewer.require()?;
+    silenced(user)?;
+    let (topic, category, catalog) = visible_topic(state, viewer, topic).await?;
     validate::post_body(&raw, &state.settings.limits)?;
-    let cooked = cook::cook(&raw);
+    if !perm::can_reply_in(viewer.actor().as_ref(), catalog.grants(category.id)) {
+        return Err(AppError::Forbidden(format!("You may not reply in {}.", category.name)));
+    }
+    check_limits(state, user, Action::Post)?;
+    let cooked = cook_post(state, &raw).await?;
+    check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
+    let oneboxes = cooked.oneboxes.clone();
     let new = NewReply {
-        topic_id: topic,
+        topic_id: topic.id,
         user_id: user.id,
         raw,
         cooked: cooked.html,
         reply_to_post_number: reply_to,
         created_at: minga_core::time::now_ms(),
     };
-    Ok(state.store.create_reply(&new).await?)
+    let post = state.store.create_reply(&new).await?;
+    record_limits(state, user, Action::Post);
+    state.forget_catalog();
+    crate::onebox::fetch_missing(state, &oneboxes).await;
+    Ok(post)
+}
+
+/// A post the viewer may see (its topic's category included).
+pub async fn visible_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppResult<(Post, Topic)> {
+    let post = state.store.post(id).await?.ok_or(AppError::NotFound)?;
+    let (topic, _, _) = visible_topic(state, viewer, post.topic_id).await?;
+    Ok((post, topic))
 }
 
 /// Edits a post (and, for a first post, optionally its topic's title).
-pub async fn edit_post(state: &AppState, user: &User, id: PostId, raw: String, title: Option<String>) -> AppResult<Post> {
-    let post = state.store.post(id).await?.ok_or(AppError::NotFound)?;
-    if !perm::can_edit_post(Some(&user.actor()), post.user_id) {
+pub async fn edit_post(state: &AppState, viewer: &Viewer, id: PostId, raw: String, title: Option<String>) -> AppResult<Post> {
+    let user = viewer.require()?;
+    let (post, _) = visible_post(state, viewer, id).await?;
+    if !perm::can_edit_post(viewer.actor().as_ref(), post.user_id) {
         return Err(AppError::Forbidden("You are not allowed to edit this post.".into()));
     }
     let limits = &state.settings.limits;
@@ -87,6 +169,8 @@ pub async fn edit_post(state: &AppState, user: &User, id: PostId, raw: String, t
         checks.check(validate::title(t, limits));
     }
     checks.finish()?;
+    let cooked = cook_post(state, &raw).await?;
+    check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
     if let Some(t) = title {
         let t = t.trim().to_string();
         state.store.rename_topic(post.topic_id, &t, &slug::slugify(&t)).await?;
@@ -94,17 +178,21 @@ pub async fn edit_post(state: &AppState, user: &User, id: PostId, raw: String, t
     if raw == post.raw {
         return Ok(post);
     }
-    let cooked = cook::cook(&raw);
     let excerpt = cook::excerpt(&cooked.html, 300);
-    Ok(state.store.edit_post(id, user.id, &raw, &cooked.html, Some(&excerpt)).await?)
+    let saved = state.store.edit_post(id, user.id, &raw, &cooked.html, Some(&excerpt)).await?;
+    crate::onebox::fetch_missing(state, &cooked.oneboxes).await;
+    Ok(saved)
 }
 
-pub async fn delete_post(state: &AppState, user: &User, id: PostId) -> AppResult<Post> {
-    let post = state.store.post(id).await?.ok_or(AppError::NotFound)?;
-    if !perm::can_delete_post(Some(&user.actor()), post.user_id) {
+pub async fn delete_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppResult<Post> {
+    viewer.require()?;
+    let (post, _) = visible_post(state, viewer, id).await?;
+    if !perm::can_delete_post(viewer.actor().as_ref(), post.user_id) {
         return Err(AppError::Forbidden("You are not allowed to delete this post.".into()));
     }
-    Ok(state.store.delete_post(id).await?)
+    let deleted = state.store.delete_post(id).await?;
+    state.forget_catalog();
+    Ok(deleted)
 }
 
 pub struct SignUp {
@@ -114,7 +202,8 @@ pub struct SignUp {
     pub password: String,
 }
 
-pub async fn sign_up(state: &AppState, input: SignUp, admin: bool) -> AppResult<User> {
+/// Validates a sign-up and hashes its password.
+async fn new_user(state: &AppState, input: SignUp, admin: bool) -> AppResult<NewUser> {
     let username = input.username.trim().to_string();
     let email = input.email.trim().to_string();
     let mut checks = Checks::default();
@@ -123,7 +212,7 @@ pub async fn sign_up(state: &AppState, input: SignUp, admin: bool) -> AppResult<
         .check(validate::email(&email))
         .check(validate::password(&input.password, &username));
     if input.name.chars().count() > 100 {
-        checks.check(Err(minga_core::FieldError { field: "name", message: "Name must be at most 100 characters.".into() }));
+        checks.check(Err(FieldError { field: "name", message: "Name must be at most 100 characters.".into() }));
     }
     checks.finish()?;
     // A friendly early answer; the unique index is what really decides.
@@ -131,11 +220,47 @@ pub async fn sign_up(state: &AppState, input: SignUp, admin: bool) -> AppResult<
         return Err(AppError::invalid("username", "That username is already taken."));
     }
     let password_hash = auth::hash_password(state, &input.password).await?;
-    let new = NewUser { username, email, name: input.name.trim().to_string(), password_hash, admin };
-    Ok(state.store.create_user(&new).await?)
+    Ok(NewUser { username, email, name: input.name.trim().to_string(), password_hash, admin, approved: true })
 }
 
-/// Checks credentials, with throttling per address and per login name.
+/// Creates an account by the site's rules (no invite): refused when sign-ups
+/// are closed, queued for approval when the site asks for it. `staff`
+/// sign-ups (admins creating accounts) skip both.
+pub async fn sign_up(state: &AppState, input: SignUp, admin: bool) -> AppResult<User> {
+    sign_up_as(state, input, admin, admin).await
+}
+
+pub async fn sign_up_as(state: &AppState, input: SignUp, admin: bool, by_staff: bool) -> AppResult<User> {
+    let site = state.site().await?;
+    if !by_staff && (site.invite_only || !site.allow_new_registrations) {
+        return Err(AppError::Forbidden("New registrations are not allowed. Ask a member for an invite.".into()));
+    }
+    let mut new = new_user(state, input, admin).await?;
+    new.approved = by_staff || !site.needs_approval(&new.email);
+    let user = state.store.create_user(&new).await?;
+    if !user.approved {
+        state.store.queue_for_review("ReviewableUser", user.id.0, "", None).await?;
+    }
+    Ok(user)
+}
+
+/// Creates an approved account through an invite link.
+pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppResult<User> {
+    let new = new_user(state, input, false).await?;
+    match state.store.redeem_invite(&auth::hash_secret(key), &new).await {
+        Ok(r) => Ok(r.user),
+        Err(StoreError::Refused(reason)) => Err(match reason {
+            "expired" => AppError::Forbidden("This invite has expired. Ask for a new one.".into()),
+            "used" => AppError::Forbidden("This invite has already been used.".into()),
+            "email" => AppError::invalid("email", "This invite was sent to another e-mail address."),
+            _ => AppError::NotFound,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Checks credentials, with throttling per address and per login name,
+/// then the account's standing.
 pub async fn log_in(state: &AppState, login: &str, password: &str, ip: &str) -> AppResult<User> {
     let login_key = format!("login:{}", login.trim().to_lowercase());
     let ip_key = format!("ip:{ip}");
@@ -154,17 +279,23 @@ pub async fn log_in(state: &AppState, login: &str, password: &str, ip: &str) -> 
             false
         }
     };
-    match found {
-        Some((user, _)) if ok => {
-            state.throttle.clear(&login_key);
-            Ok(user)
-        }
+    let user = match found {
+        Some((user, _)) if ok => user,
         _ => {
             state.throttle.fail(&login_key);
             state.throttle.fail(&ip_key);
-            Err(AppError::Forbidden("Incorrect username, email or password".into()))
+            return Err(AppError::Forbidden("Incorrect username, email or password".into()));
         }
+    };
+    state.throttle.clear(&login_key);
+    if !user.approved {
+        return Err(AppError::Forbidden("Your account is waiting for approval. You can log in once staff have approved it.".into()));
     }
+    if let Some(till) = user.suspended_till.filter(|t| *t > minga_core::time::now_ms()) {
+        let reason = if user.suspend_reason.is_empty() { String::new() } else { format!(" Reason: {}", user.suspend_reason) };
+        return Err(AppError::Forbidden(format!("Your account is suspended until {}.{reason}", minga_core::time::short_date(till))));
+    }
+    Ok(user)
 }
 
 /// Validates a category form; a blank slug is made from the name.
@@ -188,6 +319,7 @@ pub fn category_form(
         name,
         slug,
         position,
+        grants: None,
     };
     let mut checks = Checks::default();
     checks
@@ -200,12 +332,35 @@ pub fn category_form(
     Ok(form)
 }
 
-pub async fn save_category(state: &AppState, user: &User, id: Option<CategoryId>, form: CategoryForm) -> AppResult<Category> {
-    if !perm::can_manage_categories(Some(&user.actor())) {
+/// Reads Discourse's `permissions` map (`{"everyone": 1, "facttic": 3}`,
+/// group names to 1 full, 2 create_post, 3 readonly).
+pub async fn category_grants(state: &AppState, permissions: &serde_json::Map<String, serde_json::Value>) -> AppResult<Vec<(i64, Permission)>> {
+    let groups = state.store.groups().await?;
+    let mut grants = Vec::new();
+    for (name, value) in permissions {
+        let group = groups.iter().find(|g| g.name.eq_ignore_ascii_case(name)).ok_or_else(|| AppError::invalid("permissions", format!("There is no group named {name}.")))?;
+        let level = match value {
+            serde_json::Value::Number(n) => n.as_i64(),
+            serde_json::Value::String(s) => s.parse().ok().or_else(|| Permission::from_name(s).map(|p| p as i64)),
+            _ => None,
+        };
+        let permission = level.and_then(Permission::from_i64).ok_or_else(|| AppError::invalid("permissions", format!("The permission for {name} must be 1, 2 or 3.")))?;
+        grants.push((group.id, permission));
+    }
+    if grants.is_empty() {
+        return Err(AppError::invalid("permissions", "A category needs at least one group that can see it."));
+    }
+    Ok(grants)
+}
+
+pub async fn save_category(state: &AppState, viewer: &Viewer, id: Option<CategoryId>, form: CategoryForm) -> AppResult<Category> {
+    if !perm::can_manage_categories(viewer.actor().as_ref()) {
         return Err(AppError::Forbidden("Only admins can manage categories.".into()));
     }
-    Ok(match id {
+    let saved = match id {
         Some(id) => state.store.update_category(id, &form).await?,
         None => state.store.create_category(&form).await?,
-    })
+    };
+    state.forget_catalog();
+    Ok(saved)
 }

@@ -1,13 +1,19 @@
-//! Loading what a page or a JSON response shows, once for both formats.
+//! Loading what a page or a JSON response shows, once for both formats,
+//! and only what the reader may see.
 
 use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::access::visible_topic;
+use crate::auth::Viewer;
+use crate::error::AppResult;
 use minga_core::{CategoryId, TopicId, UserId};
 use minga_store::{Category, Post, Topic, TopicFilter, User};
 use std::collections::HashMap;
 
 pub const TOPICS_PER_PAGE: i64 = 30;
 pub const POSTS_PER_PAGE: i64 = 20;
+
+/// What readers other than staff and the author see of a hidden post.
+pub const HIDDEN_POST: &str = "<p><em>This post was flagged by the community and is temporarily hidden.</em></p>";
 
 pub struct TopicList {
     pub topics: Vec<Topic>,
@@ -17,14 +23,16 @@ pub struct TopicList {
     pub more: bool,
 }
 
-pub async fn topic_list(state: &AppState, filter: TopicFilter, page: i64) -> AppResult<TopicList> {
+pub async fn topic_list(state: &AppState, viewer: &Viewer, filter: TopicFilter, page: i64) -> AppResult<TopicList> {
     let page = page.clamp(0, 1_000_000);
-    let mut topics = state.store.topics(filter, page * TOPICS_PER_PAGE, TOPICS_PER_PAGE + 1).await?;
+    let catalog = state.catalog().await?;
+    let scope = catalog.scope(viewer.actor().as_ref());
+    let mut topics = state.store.topics(filter, scope.as_deref(), page * TOPICS_PER_PAGE, TOPICS_PER_PAGE + 1).await?;
     let more = topics.len() as i64 > TOPICS_PER_PAGE;
     topics.truncate(TOPICS_PER_PAGE as usize);
     let ids: Vec<UserId> = topics.iter().flat_map(|t| [t.user_id, t.last_post_user_id]).collect();
     let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
-    let categories = by_id(state.store.categories().await?, |c| c.id);
+    let categories = catalog.categories.iter().map(|c| (c.id, c.clone())).collect();
     Ok(TopicList { topics, users, categories, page, more })
 }
 
@@ -46,28 +54,47 @@ impl TopicView {
 
 /// A topic with one page of posts. Pages are ranges of post numbers, so
 /// the last page of a long topic costs what the first does.
-pub async fn topic_page(state: &AppState, id: TopicId, page: i64) -> AppResult<TopicView> {
-    let topic = state.store.topic(id).await?.ok_or(AppError::NotFound)?;
-    let category = state.store.category(topic.category_id).await?.ok_or(AppError::NotFound)?;
+pub async fn topic_page(state: &AppState, viewer: &Viewer, id: TopicId, page: i64) -> AppResult<TopicView> {
+    let (topic, category, _) = visible_topic(state, viewer, id).await?;
     let pages = pages_for(topic.highest_post_number);
     let page = page.clamp(1, pages);
     let from = (page - 1) * POSTS_PER_PAGE + 1;
-    let posts = state.store.posts_by_number(id, from, from + POSTS_PER_PAGE - 1).await?;
+    let mut posts = state.store.posts_by_number(id, from, from + POSTS_PER_PAGE - 1).await?;
+    prepare(state, viewer, &mut posts).await?;
     let users = by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
     Ok(TopicView { topic, category, posts, users, page, pages })
 }
 
 /// The first posts of a topic for `/t/{id}.json`, with its whole stream.
-pub async fn topic_json_view(state: &AppState, id: TopicId) -> AppResult<(TopicView, Vec<minga_core::PostId>)> {
-    let topic = state.store.topic(id).await?.ok_or(AppError::NotFound)?;
-    let category = state.store.category(topic.category_id).await?.ok_or(AppError::NotFound)?;
-    let posts = state.store.first_posts(id, POSTS_PER_PAGE).await?;
+pub async fn topic_json_view(state: &AppState, viewer: &Viewer, id: TopicId) -> AppResult<(TopicView, Vec<minga_core::PostId>)> {
+    let (topic, category, _) = visible_topic(state, viewer, id).await?;
+    let mut posts = state.store.first_posts(id, POSTS_PER_PAGE).await?;
+    prepare(state, viewer, &mut posts).await?;
     let stream = state.store.post_stream(id).await?;
     let mut ids: Vec<UserId> = posts.iter().map(|p| p.user_id).collect();
     ids.extend([topic.user_id, topic.last_post_user_id]);
     let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
     let pages = pages_for(topic.highest_post_number);
     Ok((TopicView { topic, category, posts, users, page: 1, pages }, stream))
+}
+
+/// Makes posts ready to show to this reader: hidden posts are veiled
+/// (except for staff and their authors) and onebox cards are filled in.
+pub async fn prepare(state: &AppState, viewer: &Viewer, posts: &mut [Post]) -> AppResult<()> {
+    let me = viewer.user.as_ref().map(|u| u.id);
+    for p in posts.iter_mut() {
+        if p.hidden && !viewer.is_staff() && me != Some(p.user_id) {
+            p.cooked = HIDDEN_POST.to_string();
+            p.raw = String::new();
+        }
+    }
+    let cards = crate::onebox::Cards::load(state, viewer, posts.iter().map(|p| p.cooked.as_str())).await?;
+    for p in posts.iter_mut() {
+        if p.cooked.contains("<aside class=\"onebox\"") {
+            p.cooked = cards.expand(&p.cooked);
+        }
+    }
+    Ok(())
 }
 
 pub fn pages_for(highest_post_number: i64) -> i64 {

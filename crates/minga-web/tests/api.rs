@@ -76,7 +76,7 @@ async fn sign_up_refuses_bad_fields_together(b: Backend) {
         let r = app.post_json("/users.json", &key, json!({"username": bad, "email": "ok@example.org", "password": "a long password"})).await;
         r.assert_error(422, "invalid_parameters");
     }
-    assert_eq!(app.state.store.totals().await.unwrap().users, 1, "only the admin exists");
+    assert_eq!(app.state.store.totals(None).await.unwrap().users, 1, "only the admin exists");
 }
 
 async fn log_in_sets_a_session_and_throttles_failures(b: Backend) {
@@ -132,7 +132,7 @@ async fn csrf_is_required_for_cookie_requests(b: Backend) {
     assert_eq!(send(format!("_t={token}; _csrf={csrf}"), Some("not-the-token-at-all")).await, StatusCode::FORBIDDEN);
     assert_eq!(send(format!("_t={token}; _csrf={csrf}"), None).await, StatusCode::FORBIDDEN);
     assert_eq!(send(format!("_t={token}"), Some(&csrf)).await, StatusCode::FORBIDDEN);
-    assert_eq!(app.state.store.totals().await.unwrap().topics, 0);
+    assert_eq!(app.state.store.totals(None).await.unwrap().topics, 0);
     assert_eq!(send(format!("_t={token}; _csrf={csrf}"), Some(&csrf)).await, StatusCode::OK);
 }
 
@@ -375,7 +375,7 @@ async fn bad_topic_input_is_refused_whole(b: Backend) {
     r.assert_error(400, "invalid_parameters");
     let r = app.post_json("/posts.json", &admin, json!({"title": 42, "raw": "body", "category": category})).await;
     r.assert_error(400, "invalid_parameters");
-    assert_eq!(app.state.store.totals().await.unwrap().topics, 0, "nothing was stored");
+    assert_eq!(app.state.store.totals(None).await.unwrap().topics, 0, "nothing was stored");
     let ok = app.post_json("/posts.json", &admin, json!({"title": "A perfectly fine title", "raw": "x".repeat(32_000), "category": category})).await;
     assert_eq!(ok.status, StatusCode::OK, "exactly the limit is allowed");
 }
@@ -414,7 +414,7 @@ async fn malformed_bodies_get_clear_errors(b: Backend) {
     let huge = vec![b'a'; 2 * 1024 * 1024];
     let r = app.call(Method::POST, "/posts.json", &admin, Send::Raw("application/x-www-form-urlencoded", huge)).await;
     assert!(r.status.is_client_error(), "{}", r.status);
-    assert_eq!(app.state.store.totals().await.unwrap().posts, 0);
+    assert_eq!(app.state.store.totals(None).await.unwrap().posts, 0);
 }
 
 async fn site_endpoints_answer(b: Backend) {

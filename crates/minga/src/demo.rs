@@ -65,9 +65,18 @@ struct Post {
     reply_to: Option<i64>,
 }
 
+/// Mentions in the demo name the demo's own people.
+struct DemoNames(Vec<String>);
+
+impl cook::Resolver for DemoNames {
+    fn user(&self, lower: &str) -> Option<String> {
+        self.0.iter().find(|n| n.eq_ignore_ascii_case(lower)).cloned()
+    }
+}
+
 pub async fn fill(state: &AppState) -> Result<()> {
     let demo: Demo = toml::from_str(DEMO).context("the built-in demo content")?;
-    if state.store.totals().await?.topics > 0 {
+    if state.store.totals(None).await?.topics > 0 {
         bail!("this forum already has topics; the demo only fills a fresh one");
     }
     let groups: HashMap<&str, &Group> = demo.groups.iter().map(|g| (g.name.as_str(), g)).collect();
@@ -96,12 +105,16 @@ pub async fn fill(state: &AppState) -> Result<()> {
             text_color: "FFFFFF".into(),
             description: c.description.clone(),
             position: None,
+            grants: None,
         };
         categories.insert(c.slug.clone(), state.store.create_category(&form).await?);
     }
 
     // Topics start days apart and their replies follow hours apart, ending
     // recently, so lists show a believable spread of activity.
+    let names = DemoNames(users.values().map(|u| u.username.clone()).collect());
+    let options = cook::CookOptions { base_url: &state.settings.base_url };
+    let cook = |raw: &str| cook::cook(raw, &options, &names);
     let now = minga_core::time::now_ms();
     let hour = 3_600_000;
     let limits = minga_core::Limits::default();
@@ -112,7 +125,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
         let step = 20 * hour / t.posts.len().max(1) as i64;
         let author = |name: &str| users.get(name).ok_or_else(|| anyhow!("unknown author {name}"));
         let first = t.posts.first().ok_or_else(|| anyhow!("{} has no posts", t.title))?;
-        let cooked = cook::cook(&first.raw);
+        let cooked = cook(&first.raw);
         let (topic, _) = state
             .store
             .create_topic(&NewTopic {
@@ -133,7 +146,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
                     topic_id: topic.id,
                     user_id: author(&p.author)?.id,
                     raw: p.raw.clone(),
-                    cooked: cook::cook(&p.raw).html,
+                    cooked: cook(&p.raw).html,
                     reply_to_post_number: p.reply_to,
                     created_at: start + n as i64 * step,
                 })

@@ -81,6 +81,7 @@ fn serve(db: &Db) -> Server {
 }
 
 fn client() -> reqwest::Client {
+    minga_testing::install_tls_provider();
     reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(20)).build().unwrap()
 }
 
@@ -256,6 +257,7 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     browser.fill("#reply-raw", "7pm on the 29th works, so that is 4pm for us.").await;
     browser.click("#reply button[type=submit]").await;
     browser.wait_for("#post_2").await;
+    browser.goto(&format!("{u}/latest")).await;
     browser.click("form[action='/logout'] button").await;
     browser.wait_for("a[href='/login']").await;
 

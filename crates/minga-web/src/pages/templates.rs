@@ -108,6 +108,7 @@ pub struct PostView {
     pub reply_to_url: String,
     pub edited: bool,
     pub can_edit: bool,
+    pub can_flag: bool,
     pub url: String,
 }
 
@@ -225,6 +226,8 @@ pub struct CategoryFormView {
     pub color: String,
     pub text_color: String,
     pub description: String,
+    /// Lines of `group: full|create_post|readonly`.
+    pub permissions: String,
 }
 
 #[derive(Template)]
@@ -238,4 +241,122 @@ pub struct AdminCategoriesPage {
     pub form: CategoryFormView,
     pub errors: FormErrors,
     pub saved: bool,
+}
+
+pub struct GroupRow {
+    pub name: String,
+    pub full_name: String,
+    pub location: String,
+}
+
+#[derive(Template)]
+#[template(path = "groups.html")]
+pub struct GroupsPage {
+    pub chrome: Chrome,
+    pub groups: Vec<GroupRow>,
+    pub can_create: bool,
+}
+
+#[derive(Template)]
+#[template(path = "group.html")]
+pub struct GroupPage {
+    pub chrome: Chrome,
+    pub id: i64,
+    pub name: String,
+    pub full_name: String,
+    /// Cooked, safe HTML.
+    pub bio: String,
+    pub website: String,
+    pub location: String,
+    pub member_count: i64,
+    pub see_members: bool,
+    pub owners: Vec<(String, Avatar)>,
+    pub members: Vec<(String, Avatar)>,
+    pub posts: Vec<PostLink>,
+    pub is_member: bool,
+    pub can_join: bool,
+    pub can_request: bool,
+    pub can_manage: bool,
+    pub requests: Vec<(i64, String)>,
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub state: String,
+    pub trust_level: i64,
+    pub joined: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+pub struct AdminUsersPage {
+    pub chrome: Chrome,
+    pub flag: String,
+    pub search: String,
+    pub users: Vec<UserRow>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_user.html")]
+pub struct AdminUserPage {
+    pub chrome: Chrome,
+    pub user: UserRow,
+    pub admin: bool,
+    pub moderator: bool,
+    pub approved: bool,
+    pub suspended: Option<String>,
+    pub silenced: Option<String>,
+    pub viewer_is_admin: bool,
+    pub notice: Option<String>,
+}
+
+pub struct SettingRow {
+    pub name: String,
+    pub value: String,
+    pub description: String,
+    pub boolean: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_settings.html")]
+pub struct AdminSettingsPage {
+    pub chrome: Chrome,
+    pub settings: Vec<SettingRow>,
+    pub errors: FormErrors,
+    pub saved: bool,
+}
+
+pub struct LogRow {
+    pub action: String,
+    pub by: String,
+    pub target: String,
+    pub details: String,
+    pub date_iso: String,
+    pub date: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_logs.html")]
+pub struct AdminLogsPage {
+    pub chrome: Chrome,
+    pub rows: Vec<LogRow>,
+}
+
+pub struct ReviewRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub detail: String,
+    pub url: String,
+    pub date: String,
+    pub user_item: bool,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+pub struct ReviewPage {
+    pub chrome: Chrome,
+    pub items: Vec<ReviewRow>,
 }

@@ -22,16 +22,18 @@ fn row(c: &Category) -> CategoryRow {
 }
 
 pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
-    let categories = state.store.categories().await?;
+    let catalog = state.catalog().await?;
+    let actor = viewer.actor();
+    let categories = catalog.visible(actor.as_ref());
     match format {
         Format::Json => {
-            let actor = viewer.actor();
+            let groups = state.store.groups().await?;
             Ok(Json(json!({
                 "category_list": {
                     "can_create_category": perm::can_manage_categories(actor.as_ref()),
                     "can_create_topic": perm::can_create_topic(actor.as_ref()),
                     "categories": categories.iter().map(|c| {
-                        let mut v = json::category(c, &viewer);
+                        let mut v = json::category(c, &viewer, &catalog, &groups);
                         v["topic_url"] = json!(category_url(c));
                         v
                     }).collect::<Vec<_>>(),
@@ -41,13 +43,22 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
         }
         Format::Html => Ok(pages::render(&CategoriesPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            categories: categories.iter().map(row).collect(),
+            categories: categories.into_iter().map(row).collect(),
         })),
     }
 }
 
-/// Finds a category from `/c/{slug}/{id}`, `/c/{id}` or `/c/{slug}`.
-async fn find(state: &AppState, segments: &[String]) -> AppResult<Category> {
+/// Finds a category the viewer may see from `/c/{slug}/{id}`, `/c/{id}`
+/// or `/c/{slug}`; one they may not see is not found.
+async fn find(state: &AppState, viewer: &Viewer, segments: &[String]) -> AppResult<Category> {
+    let category = find_any(state, segments).await?;
+    if !state.catalog().await?.can_see(viewer.actor().as_ref(), category.id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(category)
+}
+
+async fn find_any(state: &AppState, segments: &[String]) -> AppResult<Category> {
     let found = match segments {
         [_, id] => state.store.category(CategoryId(id_segment(id)?)).await?,
         [one] => {
@@ -71,9 +82,9 @@ pub async fn show(
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
     let segments: Vec<String> = segments.into_iter().map(|(_, v)| v).collect();
-    let category = find(&state, &segments).await?;
+    let category = find(&state, &viewer, &segments).await?;
     let page = q.number()?;
-    let list = views::topic_list(&state, TopicFilter::Category(category.id), page).await?;
+    let list = views::topic_list(&state, &viewer, TopicFilter::Category(category.id), page).await?;
     let base = category_url(&category);
     match format {
         Format::Json => Ok(Json(super::topics::topic_list_json(&state, &viewer, &list, &base)).into_response()),
@@ -92,11 +103,13 @@ pub async fn show(
 
 /// `GET /c/{id}/show.json`
 pub async fn show_json(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> AppResult<Response> {
-    let category = find(&state, &[id]).await?;
-    Ok(Json(json!({ "category": json::category(&category, &viewer) })).into_response())
+    let category = find(&state, &viewer, &[id]).await?;
+    let catalog = state.catalog().await?;
+    let groups = state.store.groups().await?;
+    Ok(Json(json!({ "category": json::category(&category, &viewer, &catalog, &groups) })).into_response())
 }
 
-fn form_from(input: &Input, existing: Option<&Category>) -> AppResult<minga_store::CategoryForm> {
+async fn form_from(state: &AppState, input: &Input, existing: Option<&Category>) -> AppResult<minga_store::CategoryForm> {
     // Missing fields keep their current value on update, as on Discourse.
     let field = |key: &str, current: Option<&str>| -> AppResult<String> {
         match input.get(key) {
@@ -104,42 +117,60 @@ fn form_from(input: &Input, existing: Option<&Category>) -> AppResult<minga_stor
             None => Ok(current.unwrap_or_default().to_string()),
         }
     };
-    Ok(ops::category_form(
+    let mut form = ops::category_form(
         field("name", existing.map(|c| c.name.as_str()))?,
         field("slug", existing.map(|c| c.slug.as_str()))?,
         field("color", existing.map(|c| c.color.as_str()))?,
         field("text_color", existing.map(|c| c.text_color.as_str()))?,
         field("description", existing.map(|c| c.description.as_str()))?,
         input.int("position")?,
-    )?)
+    )?;
+    form.grants = match input.get("permissions") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Object(map)) => Some(ops::category_grants(state, map).await?),
+        // The admin page sends lines of `group: permission`.
+        Some(serde_json::Value::String(text)) if !text.trim().is_empty() => {
+            let mut map = serde_json::Map::new();
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                let (group, level) = line.split_once(':').ok_or_else(|| AppError::invalid("permissions", format!("“{line}” should look like “everyone: full”.")))?;
+                map.insert(group.trim().to_string(), json!(level.trim()));
+            }
+            Some(ops::category_grants(state, &map).await?)
+        }
+        Some(serde_json::Value::String(_)) => None,
+        Some(_) => return Err(AppError::BadRequest("permissions must be an object of group names to 1, 2 or 3.".into())),
+    };
+    Ok(form)
 }
 
 /// `POST /categories.json`
 pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
     let user = viewer.require()?;
-    if !perm::can_manage_categories(Some(&user.actor())) {
+    if !user.admin {
         return Err(AppError::Forbidden("Only admins can manage categories.".into()));
     }
-    let form = form_from(&input, None)?;
-    let category = ops::save_category(&state, user, None, form).await?;
-    Ok(Json(json!({ "category": json::category(&category, &viewer) })).into_response())
+    let form = form_from(&state, &input, None).await?;
+    let category = ops::save_category(&state, &viewer, None, form).await?;
+    let (catalog, groups) = (state.catalog().await?, state.store.groups().await?);
+    Ok(Json(json!({ "category": json::category(&category, &viewer, &catalog, &groups) })).into_response())
 }
 
 /// `PUT /categories/{id}.json`
 pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, input: Input) -> AppResult<Response> {
     let user = viewer.require()?;
-    if !perm::can_manage_categories(Some(&user.actor())) {
+    if !user.admin {
         return Err(AppError::Forbidden("Only admins can manage categories.".into()));
     }
     let existing = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
-    let form = form_from(&input, Some(&existing))?;
-    let category = ops::save_category(&state, user, Some(existing.id), form).await?;
-    Ok(Json(json!({ "success": "OK", "category": json::category(&category, &viewer) })).into_response())
+    let form = form_from(&state, &input, Some(&existing)).await?;
+    let category = ops::save_category(&state, &viewer, Some(existing.id), form).await?;
+    let (catalog, groups) = (state.catalog().await?, state.store.groups().await?);
+    Ok(Json(json!({ "success": "OK", "category": json::category(&category, &viewer, &catalog, &groups) })).into_response())
 }
 
 fn admin_only(viewer: &Viewer) -> AppResult<&minga_store::User> {
     let user = viewer.require()?;
-    if !perm::can_manage_categories(Some(&user.actor())) {
+    if !user.admin {
         return Err(AppError::Forbidden("Only admins can manage categories.".into()));
     }
     Ok(user)
@@ -167,12 +198,12 @@ async fn admin_page(
 }
 
 fn blank_form() -> CategoryFormView {
-    CategoryFormView { name: String::new(), slug: String::new(), color: "0088CC".into(), text_color: "FFFFFF".into(), description: String::new() }
+    CategoryFormView { name: String::new(), slug: String::new(), color: "0088CC".into(), text_color: "FFFFFF".into(), description: String::new(), permissions: "everyone: full".into() }
 }
 
 fn form_view(input: &Input) -> CategoryFormView {
     let get = |k: &str| input.str(k).unwrap_or_default().to_string();
-    CategoryFormView { name: get("name"), slug: get("slug"), color: get("color"), text_color: get("text_color"), description: get("description") }
+    CategoryFormView { name: get("name"), slug: get("slug"), color: get("color"), text_color: get("text_color"), description: get("description"), permissions: get("permissions") }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -194,7 +225,15 @@ pub async fn admin_edit(
 ) -> AppResult<Response> {
     admin_only(&viewer)?;
     let c = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
-    let form = CategoryFormView { name: c.name, slug: c.slug, color: c.color, text_color: c.text_color, description: c.description };
+    let catalog = state.catalog().await?;
+    let groups = state.store.groups().await?;
+    let permissions = catalog
+        .grants(c.id)
+        .iter()
+        .map(|(g, p)| format!("{}: {}", groups.iter().find(|x| x.id == *g).map(|x| x.name.as_str()).unwrap_or("?"), p.name()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let form = CategoryFormView { name: c.name, slug: c.slug, color: c.color, text_color: c.text_color, description: c.description, permissions };
     Ok(pages::render(&admin_page(&state, &viewer, csrf, Some(c.id.0), form, FormErrors::default(), q.saved.is_some()).await?))
 }
 
@@ -204,8 +243,9 @@ async fn admin_save(state: AppState, viewer: Viewer, csrf: CsrfToken, id: Option
         Some(id) => Some(state.store.category(id).await?.ok_or(AppError::NotFound)?),
         None => None,
     };
-    let result = match form_from(&input, existing.as_ref()) {
-        Ok(form) => ops::save_category(&state, user, id, form).await,
+    let _ = user;
+    let result = match form_from(&state, &input, existing.as_ref()).await {
+        Ok(form) => ops::save_category(&state, &viewer, id, form).await,
         Err(e) => Err(e),
     };
     match result {

@@ -1,8 +1,11 @@
 //! The router: every path minga answers, HTML and JSON side by side.
 //! Paths follow Discourse's; a segment such as `12.json` carries the format.
 
+mod admin;
 mod categories;
+mod groups;
 mod posts;
+mod review;
 mod session;
 mod site;
 mod topics;
@@ -16,69 +19,153 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use minga_core::time::{age, iso, now_ms};
 use minga_store::Category;
 use sha2::{Digest, Sha256};
 
-pub fn app(state: AppState) -> Router {
-    Router::new()
+/// Every path minga answers, with its handlers. The router is built from
+/// this list, and tests walk it so that a route added later is probed too.
+pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
         // Lists and topics.
-        .route("/", get(topics::latest))
-        .route("/latest", get(topics::latest))
-        .route("/latest.json", get(topics::latest))
-        .route("/t/{p1}", get(topics::show))
-        .route("/t/{p1}/{p2}", get(topics::show))
-        .route("/t/{p1}/{p2}/{p3}", get(topics::show))
-        .route("/t/{p1}/posts.json", get(topics::posts))
-        .route("/t/{p1}/reply", post(posts::reply_form))
-        .route("/new-topic", get(topics::new_form).post(topics::create_form))
+        ("/", get(topics::latest)),
+        ("/latest", get(topics::latest)),
+        ("/latest.json", get(topics::latest)),
+        ("/t/{p1}", get(topics::show)),
+        ("/t/{p1}/{p2}", get(topics::show)),
+        ("/t/{p1}/{p2}/{p3}", get(topics::show)),
+        ("/t/{p1}/posts.json", get(topics::posts)),
+        ("/t/{p1}/reply", post(posts::reply_form)),
+        ("/new-topic", get(topics::new_form).post(topics::create_form)),
         // Posts.
-        .route("/posts", post(posts::create))
-        .route("/posts.json", post(posts::create))
-        .route("/posts/{p1}", get(posts::show).put(posts::update).delete(posts::destroy))
-        .route("/posts/{p1}/edit", get(posts::edit_form).post(posts::edit_submit))
-        .route("/posts/{p1}/delete", post(posts::delete_form))
+        ("/posts", post(posts::create)),
+        ("/posts.json", post(posts::create)),
+        ("/posts/{p1}", get(posts::show).put(posts::update).delete(posts::destroy)),
+        ("/posts/{p1}/edit", get(posts::edit_form).post(posts::edit_submit)),
+        ("/posts/{p1}/delete", post(posts::delete_form)),
+        ("/post_actions", post(review::flag)),
+        ("/post_actions.json", post(review::flag)),
         // Categories.
-        .route("/categories", get(categories::index).post(categories::create))
-        .route("/categories.json", get(categories::index).post(categories::create))
-        .route("/categories/{p1}", axum::routing::put(categories::update))
-        .route("/c/{p1}", get(categories::show))
-        .route("/c/{p1}/show.json", get(categories::show_json))
-        .route("/c/{p1}/{p2}", get(categories::show))
-        .route("/admin/categories", get(categories::admin).post(categories::admin_create))
-        .route("/admin/categories/{p1}", get(categories::admin_edit).post(categories::admin_update))
+        ("/categories", get(categories::index).post(categories::create)),
+        ("/categories.json", get(categories::index).post(categories::create)),
+        ("/categories/{p1}", put(categories::update)),
+        ("/c/{p1}", get(categories::show)),
+        ("/c/{p1}/show.json", get(categories::show_json)),
+        ("/c/{p1}/{p2}", get(categories::show)),
+        ("/admin/categories", get(categories::admin).post(categories::admin_create)),
+        ("/admin/categories/{p1}", get(categories::admin_edit).post(categories::admin_update)),
         // People.
-        .route("/u/{p1}", get(users::show))
-        .route("/users/{p1}", get(users::show))
-        .route("/users", post(users::create))
-        .route("/users.json", post(users::create))
-        .route("/signup", get(users::signup_form).post(users::signup_submit))
-        .route("/setup/{p1}", get(users::setup_form).post(users::setup_submit))
-        .route("/letter_avatar/{p1}/{p2}/{p3}", get(users::letter_avatar))
+        ("/u/{p1}", get(users::show)),
+        ("/users/{p1}", get(users::show)),
+        ("/users", post(users::create)),
+        ("/users.json", post(users::create)),
+        ("/signup", get(users::signup_form).post(users::signup_submit)),
+        ("/setup/{p1}", get(users::setup_form).post(users::setup_submit)),
+        ("/letter_avatar/{p1}/{p2}/{p3}", get(users::letter_avatar)),
+        ("/invites", post(review::create_invite)),
+        ("/invites.json", post(review::create_invite)),
+        ("/invites/{p1}", get(users::invite_form).post(users::invite_submit)),
+        ("/invites/show/{p1}", put(review::redeem)),
+        // Groups.
+        ("/g", get(groups::index)),
+        ("/groups", get(groups::index)),
+        ("/groups.json", get(groups::index)),
+        ("/g/{p1}", get(groups::show)),
+        ("/groups/{p1}", get(groups::show).put(groups::update)),
+        ("/groups/{p1}/members", put(groups::add_members).post(groups::add_members).delete(groups::remove_members)),
+        ("/groups/{p1}/members.json", get(groups::members).put(groups::add_members).delete(groups::remove_members)),
+        ("/groups/{p1}/join", put(groups::join).post(groups::join)),
+        ("/groups/{p1}/join.json", put(groups::join)),
+        ("/groups/{p1}/leave", post(groups::leave)),
+        ("/groups/{p1}/request_membership", post(groups::request)),
+        ("/groups/{p1}/request_membership.json", post(groups::request)),
+        ("/groups/{p1}/handle_membership_request", put(groups::handle_request).post(groups::handle_request)),
+        ("/groups/{p1}/handle_membership_request.json", put(groups::handle_request)),
+        ("/admin/groups", post(groups::create)),
+        ("/admin/groups.json", post(groups::create)),
+        // Staff.
+        ("/review", get(review::index)),
+        ("/review.json", get(review::index)),
+        ("/review/{p1}/perform/{p2}", put(review::perform).post(review::perform)),
+        ("/admin/users", get(admin::users_page)),
+        ("/admin/users/list/{p1}", get(admin::list)),
+        ("/admin/users/{p1}", get(admin::show)),
+        ("/admin/users/{p1}/{p2}", put(admin::act).post(admin::act)),
+        ("/admin/site_settings", get(admin::settings)),
+        ("/admin/site_settings.json", get(admin::settings)),
+        ("/admin/site_settings/{p1}", put(admin::change_setting).post(admin::change_setting)),
+        ("/admin/logs/staff_action_logs", get(admin::logs)),
+        ("/admin/logs/staff_action_logs.json", get(admin::logs)),
         // Sessions.
-        .route("/session", post(session::create))
-        .route("/session.json", post(session::create))
-        .route("/session/csrf", get(session::csrf))
-        .route("/session/csrf.json", get(session::csrf))
-        .route("/session/hp.json", get(session::honeypot))
-        .route("/session/current.json", get(session::current))
-        .route("/session/{p1}", axum::routing::delete(session::destroy))
-        .route("/login", get(session::login_form).post(session::login_submit))
-        .route("/logout", post(session::logout))
+        ("/session", post(session::create)),
+        ("/session.json", post(session::create)),
+        ("/session/csrf", get(session::csrf)),
+        ("/session/csrf.json", get(session::csrf)),
+        ("/session/hp.json", get(session::honeypot)),
+        ("/session/current.json", get(session::current)),
+        ("/session/{p1}", delete(session::destroy)),
+        ("/login", get(session::login_form).post(session::login_submit)),
+        ("/logout", post(session::logout)),
         // The site.
-        .route("/site.json", get(site::site))
-        .route("/site/basic-info.json", get(site::basic_info))
-        .route("/about.json", get(site::about))
-        .route("/about", get(site::about))
-        .route("/srv/status", get(site::status))
-        .route("/assets/minga.css", get(site::stylesheet))
+        ("/site.json", get(site::site)),
+        ("/site/basic-info.json", get(site::basic_info)),
+        ("/about.json", get(site::about)),
+        ("/about", get(site::about)),
+        ("/srv/status", get(site::status)),
+        ("/assets/minga.css", get(site::stylesheet)),
+    ]
+}
+
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (path, handlers) in registry() {
+        router = router.route(path, handlers);
+    }
+    router
         .fallback(site::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), login_required))
         .layer(middleware::from_fn_with_state(state.clone(), pages::html_errors))
         .layer(middleware::from_fn(json_charset))
         .layer(middleware::from_fn_with_state(state.clone(), pages::csrf_cookie))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
+}
+
+/// Paths a visitor may reach on a login-required site: logging in,
+/// signing up, invites, and what those pages need.
+fn open_on_private_sites(path: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "/login", "/logout", "/signup", "/session", "/session.json", "/session/csrf", "/session/csrf.json",
+        "/session/hp.json", "/session/current.json", "/users", "/users.json", "/site/basic-info.json", "/srv/status",
+        "/assets/minga.css",
+    ];
+    EXACT.contains(&path) || path.starts_with("/invites/") || path.starts_with("/setup/")
+}
+
+/// Under `login_required`, visitors see only the way in.
+async fn login_required(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let site = match state.site().await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    if !site.login_required || open_on_private_sites(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let viewer = match <crate::auth::Viewer as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    if viewer.user.is_none() {
+        return crate::AppError::NotLoggedIn.into_response();
+    }
+    next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
 /// Discourse's clients expect `application/json; charset=utf-8`.

@@ -20,23 +20,26 @@ use serde_json::json;
 /// Creates a topic (`title` + `raw` + `category`) or a reply (`topic_id` +
 /// `raw` + optional `reply_to_post_number`), answering with the post.
 pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
-    let user = viewer.require()?;
+    viewer.require()?;
     let raw = input.text("raw")?;
     let post = match input.int("topic_id")? {
         Some(topic_id) => {
             let reply_to = input.int("reply_to_post_number")?;
-            ops::create_reply(&state, user, TopicId(topic_id), raw, reply_to).await?
+            ops::create_reply(&state, &viewer, TopicId(topic_id), raw, reply_to).await?
         }
         None => {
             let title = input.text("title")?;
             let category = input.int("category")?;
-            ops::create_topic(&state, user, TopicInput { title, raw, category }).await?.1
+            ops::create_topic(&state, &viewer, TopicInput { title, raw, category }).await?.1
         }
     };
     post_json(&state, &viewer, &post, false).await
 }
 
 async fn post_json(state: &AppState, viewer: &Viewer, post: &Post, with_raw: bool) -> AppResult<Response> {
+    let mut shown = [post.clone()];
+    views::prepare(state, viewer, &mut shown).await?;
+    let post = &shown[0];
     let topic = state.store.topic(post.topic_id).await?.ok_or(AppError::NotFound)?;
     let author = state.store.user_by_id(post.user_id).await?;
     let body = if with_raw {
@@ -50,27 +53,28 @@ async fn post_json(state: &AppState, viewer: &Viewer, post: &Post, with_raw: boo
 }
 
 pub async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> AppResult<Response> {
-    let post = state.store.post(PostId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
+    let (post, _) = ops::visible_post(&state, &viewer, PostId(id_segment(&id)?)).await?;
     post_json(&state, &viewer, &post, true).await
 }
 
 /// `PUT /posts/{id}.json` with `post[raw]` (or `raw`).
 pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, input: Input) -> AppResult<Response> {
-    let user = viewer.require()?;
+    viewer.require()?;
     let id = PostId(id_segment(&id)?);
     let raw = match input.str("post.raw") {
         Some(raw) => raw.to_string(),
         None => input.text("raw")?,
     };
-    let post = ops::edit_post(&state, user, id, raw, None).await?;
+    let mut post = [ops::edit_post(&state, &viewer, id, raw, None).await?];
+    views::prepare(&state, &viewer, &mut post).await?;
+    let [post] = post;
     let topic = state.store.topic(post.topic_id).await?.ok_or(AppError::NotFound)?;
     let author = state.store.user_by_id(post.user_id).await?;
     Ok(Json(json!({ "post": json::post_with_raw(&post, author.as_ref(), &topic, &viewer) })).into_response())
 }
 
 pub async fn destroy(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, _input: Input) -> AppResult<Response> {
-    let user = viewer.require()?;
-    ops::delete_post(&state, user, PostId(id_segment(&id)?)).await?;
+    ops::delete_post(&state, &viewer, PostId(id_segment(&id)?)).await?;
     Ok(Json(json!({ "success": "OK" })).into_response())
 }
 
@@ -83,11 +87,11 @@ pub async fn reply_form(
     Path(id): Path<String>,
     input: Input,
 ) -> AppResult<Response> {
-    let user = viewer.require()?;
+    viewer.require()?;
     let topic_id = TopicId(id_segment(&id)?);
     let raw = input.text("raw")?;
     let reply_to = input.int("reply_to_post_number").ok().flatten();
-    match ops::create_reply(&state, user, topic_id, raw.clone(), reply_to).await {
+    match ops::create_reply(&state, &viewer, topic_id, raw.clone(), reply_to).await {
         Ok(post) => {
             let topic = state.store.topic(topic_id).await?.ok_or(AppError::NotFound)?;
             let page = views::page_of_post(post.post_number);
@@ -97,7 +101,7 @@ pub async fn reply_form(
         }
         Err(AppError::Invalid(invalid)) => {
             let topic = state.store.topic(topic_id).await?.ok_or(AppError::NotFound)?;
-            let view = views::topic_page(&state, topic_id, views::pages_for(topic.highest_post_number)).await?;
+            let view = views::topic_page(&state, &viewer, topic_id, views::pages_for(topic.highest_post_number)).await?;
             let page = super::topics::topic_page(&state, &viewer, csrf, &view, raw, reply_to, FormErrors::from(&invalid));
             Ok(pages::render_invalid(&page))
         }
@@ -106,12 +110,11 @@ pub async fn reply_form(
 }
 
 async fn editable(state: &AppState, viewer: &Viewer, id: &str) -> AppResult<(Post, minga_store::Topic)> {
-    let user = viewer.require()?;
-    let post = state.store.post(PostId(id_segment(id)?)).await?.ok_or(AppError::NotFound)?;
-    if !perm::can_edit_post(Some(&user.actor()), post.user_id) {
+    viewer.require()?;
+    let (post, topic) = ops::visible_post(state, viewer, PostId(id_segment(id)?)).await?;
+    if !perm::can_edit_post(viewer.actor().as_ref(), post.user_id) {
         return Err(AppError::Forbidden("You are not allowed to edit this post.".into()));
     }
-    let topic = state.store.topic(post.topic_id).await?.ok_or(AppError::NotFound)?;
     Ok((post, topic))
 }
 
@@ -142,10 +145,9 @@ pub async fn edit_submit(
     input: Input,
 ) -> AppResult<Response> {
     let (post, topic) = editable(&state, &viewer, &id).await?;
-    let user = viewer.require()?;
     let raw = input.text("raw")?;
     let title = if post.post_number == 1 { Some(input.text("title")?) } else { None };
-    match ops::edit_post(&state, user, post.id, raw.clone(), title.clone()).await {
+    match ops::edit_post(&state, &viewer, post.id, raw.clone(), title.clone()).await {
         Ok(saved) => {
             let topic = state.store.topic(saved.topic_id).await?.ok_or(AppError::NotFound)?;
             Ok(Redirect::to(&format!("{}/{}#post_{}", topic_url(&topic.slug, topic.id), saved.post_number, saved.post_number)).into_response())
@@ -156,8 +158,7 @@ pub async fn edit_submit(
 }
 
 pub async fn delete_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, _input: Input) -> AppResult<Response> {
-    let user = viewer.require()?;
-    let post = ops::delete_post(&state, user, PostId(id_segment(&id)?)).await?;
+    let post = ops::delete_post(&state, &viewer, PostId(id_segment(&id)?)).await?;
     if post.post_number == 1 {
         return Ok(Redirect::to("/latest").into_response());
     }

@@ -19,14 +19,18 @@ pub async fn stylesheet() -> Response {
 }
 
 pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
-    let categories = state.store.categories().await?;
+    let catalog = state.catalog().await?;
+    let groups = state.store.groups().await?;
     let actor = viewer.actor();
+    let categories = catalog.visible(actor.as_ref());
+    // Groups listed here are those everyone may see.
+    let listed: Vec<_> = groups.iter().filter(|g| g.visibility_level == 0 || viewer.is_staff()).map(|g| json!({"id": g.id, "name": g.name, "automatic": g.automatic})).collect();
     Ok(Json(json!({
         "default_archetype": "regular",
         "notification_types": { "mentioned": 1, "replied": 2, "quoted": 3, "edited": 4, "liked": 5, "private_message": 6, "posted": 9 },
         "post_types": { "regular": 1, "moderator_action": 2, "small_action": 3, "whisper": 4 },
         "trust_levels": { "newuser": 0, "basic": 1, "member": 2, "regular": 3, "leader": 4 },
-        "groups": [],
+        "groups": listed,
         "filters": ["latest", "categories"],
         "periods": ["all", "yearly", "quarterly", "monthly", "weekly", "daily"],
         "top_menu_items": ["latest", "categories"],
@@ -38,14 +42,15 @@ pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
         "user_fields": [],
         "auth_providers": [],
         "archetypes": [{ "id": "regular", "name": "Regular Topic", "options": [] }],
-        "categories": categories.iter().map(|c| json::category(c, &viewer)).collect::<Vec<_>>(),
+        "categories": categories.iter().map(|c| json::category(c, &viewer, &catalog, &groups)).collect::<Vec<_>>(),
     }))
     .into_response())
 }
 
-pub async fn basic_info(State(state): State<AppState>) -> Response {
+pub async fn basic_info(State(state): State<AppState>) -> AppResult<Response> {
     let s = &state.settings;
-    Json(json!({
+    let site = state.site().await?;
+    Ok(Json(json!({
         "logo_url": "",
         "logo_small_url": "",
         "apple_touch_icon_url": "",
@@ -54,16 +59,18 @@ pub async fn basic_info(State(state): State<AppState>) -> Response {
         "description": s.description,
         "header_primary_color": "222222",
         "header_background_color": "ffffff",
-        "login_required": false,
+        "login_required": site.login_required,
         "locale": "en",
         "include_in_discourse_discover": false,
         "mobile_logo_url": "",
     }))
-    .into_response()
+    .into_response())
 }
 
 pub async fn about(State(state): State<AppState>) -> AppResult<Response> {
-    let totals = state.store.totals().await?;
+    // Counts cover what everyone may see, so they say nothing of private spaces.
+    let scope = state.catalog().await?.scope(None);
+    let totals = state.store.totals(scope.as_deref()).await?;
     let admins = state.store.admins().await?;
     let s = &state.settings;
     Ok(Json(json!({

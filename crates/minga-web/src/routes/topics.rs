@@ -26,7 +26,7 @@ pub async fn latest(
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
     let page = q.number()?;
-    let list = views::topic_list(&state, TopicFilter::All, page).await?;
+    let list = views::topic_list(&state, &viewer, TopicFilter::All, page).await?;
     match format {
         Format::Json => Ok(Json(topic_list_json(&state, &viewer, &list, "/latest")).into_response()),
         Format::Html => Ok(pages::render(&TopicListPage {
@@ -99,7 +99,7 @@ pub async fn show(
     let segments: Vec<String> = segments.into_iter().map(|(_, v)| v).collect();
     let (id, post_number) = parse_topic_path(&segments)?;
     if format == Format::Json {
-        let (view, stream) = views::topic_json_view(&state, id).await?;
+        let (view, stream) = views::topic_json_view(&state, &viewer, id).await?;
         state.views.record(id);
         return Ok(Json(topic_json(&state, &viewer, &view, &stream)).into_response());
     }
@@ -108,7 +108,7 @@ pub async fn show(
         (None, Some(p)) if !p.is_empty() => p.parse::<i64>().map_err(|_| AppError::BadRequest("page must be a number.".into()))?,
         _ => 1,
     };
-    let view = views::topic_page(&state, id, page).await?;
+    let view = views::topic_page(&state, &viewer, id, page).await?;
     state.views.record(id);
     let reply_to = q.reply_to.as_deref().and_then(|r| r.parse::<i64>().ok());
     Ok(pages::render(&topic_page(&state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default())))
@@ -149,6 +149,7 @@ pub fn topic_page(
                 reply_to_url: p.reply_to_post_number.map(post_url).unwrap_or_default(),
                 edited: p.version > 1,
                 can_edit: perm::can_edit_post(actor.as_ref(), p.user_id),
+                can_flag: actor.as_ref().is_some_and(|a| a.id != p.user_id) && !p.hidden,
                 url: format!("{url}/{}", p.post_number),
             }
         })
@@ -281,8 +282,9 @@ pub async fn posts(
     let id = TopicId(id_segment(&id)?);
     let input = Input::default().with_query(uri.query())?;
     let ids: Vec<PostId> = input.ints("post_ids")?.into_iter().map(PostId).collect();
-    let topic = state.store.topic(id).await?.ok_or(AppError::NotFound)?;
-    let posts = state.store.posts_in_topic(id, &ids).await?;
+    let (topic, _, _) = crate::access::visible_topic(&state, &viewer, id).await?;
+    let mut posts = state.store.posts_in_topic(id, &ids).await?;
+    views::prepare(&state, &viewer, &mut posts).await?;
     let users = views::by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
     let posts: Vec<Value> = posts.iter().map(|p| json::post(p, users.get(&p.user_id), &topic, &viewer)).collect();
     Ok(Json(json!({ "post_stream": { "posts": posts }, "id": topic.id })).into_response())
@@ -314,22 +316,23 @@ async fn new_topic_page(
     selected: Option<i64>,
     errors: FormErrors,
 ) -> AppResult<NewTopicPage> {
-    let categories = state
-        .store
-        .categories()
-        .await?
-        .into_iter()
-        .map(|c| CategoryOption { selected: Some(c.id.0) == selected, id: c.id.0, name: c.name })
+    let catalog = state.catalog().await?;
+    let actor = viewer.actor();
+    let categories = catalog
+        .categories
+        .iter()
+        .filter(|c| perm::can_create_topic_in(actor.as_ref(), catalog.grants(c.id)))
+        .map(|c| CategoryOption { selected: Some(c.id.0) == selected, id: c.id.0, name: c.name.clone() })
         .collect();
     Ok(NewTopicPage { chrome: Chrome::new(state, viewer, csrf), title, raw, categories, errors })
 }
 
 pub async fn create_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
-    let user = viewer.require()?;
+    viewer.require()?;
     let title = input.text("title")?;
     let raw = input.text("raw")?;
     let category = input.int("category").ok().flatten();
-    match ops::create_topic(&state, user, TopicInput { title: title.clone(), raw: raw.clone(), category }).await {
+    match ops::create_topic(&state, &viewer, TopicInput { title: title.clone(), raw: raw.clone(), category }).await {
         Ok((topic, _)) => Ok(Redirect::to(&topic_url(&topic.slug, topic.id)).into_response()),
         Err(AppError::Invalid(invalid)) => {
             let page = new_topic_page(&state, &viewer, csrf, title, raw, category, FormErrors::from(&invalid)).await?;

@@ -27,8 +27,10 @@ pub async fn show(
 ) -> AppResult<Response> {
     let name = crate::format::strip_json(&name);
     let user = state.store.user_by_username(name).await?.ok_or(AppError::NotFound)?;
-    let topics = state.store.topics(TopicFilter::CreatedBy(user.id), 0, 30).await?;
-    let posts = state.store.posts_by_user(user.id, 30).await?;
+    // Activity shows only what this reader may see.
+    let scope = state.catalog().await?.scope(viewer.actor().as_ref());
+    let topics = state.store.topics(TopicFilter::CreatedBy(user.id), scope.as_deref(), 0, 30).await?;
+    let posts = state.store.posts_by_user(user.id, scope.as_deref(), 30).await?;
     if format == Format::Json {
         let mut body = json::basic_user(&user);
         let extra = json!({
@@ -38,7 +40,7 @@ pub async fn show(
             "moderator": user.moderator,
             "trust_level": user.trust_level,
             "bio_raw": user.bio_raw,
-            "bio_cooked": minga_core::cook::cook(&user.bio_raw).html,
+            "bio_cooked": minga_core::cook::cook_plain(&user.bio_raw).html,
             "location": user.location,
             "website": user.website,
             "timezone": user.timezone,
@@ -101,11 +103,13 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input)
             return Err(AppError::Forbidden("We could not create your account: the sign-up check failed. Please reload and try again.".into()));
         }
     }
-    let user = ops::sign_up(&state, sign_up_input(&input)?, false).await?;
+    let user = ops::sign_up_as(&state, sign_up_input(&input)?, false, viewer.is_staff()).await?;
+    let message = if user.approved { "Your account is active and ready to use." } else { "Your account is waiting for approval by staff." };
     Ok(Json(json!({
         "success": true,
         "active": true,
-        "message": "Your account is active and ready to use.",
+        "approved": user.approved,
+        "message": message,
         "user_id": user.id,
     }))
     .into_response())
@@ -132,13 +136,25 @@ pub async fn signup_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
 }
 
 /// Creates the account and logs the new member in.
-async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, admin: bool, heading: &str, action: String) -> AppResult<Response> {
+async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, admin: bool, invite: Option<String>, heading: &str, action: String) -> AppResult<Response> {
     // The page's honeypot field is hidden from people; bots fill it.
     if !input.text("website_url")?.is_empty() {
         let errors = FormErrors::one("", "We could not create your account. Please try again.");
         return Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), errors)));
     }
-    match ops::sign_up(&state, sign_up_input(&input)?, admin).await {
+    let created = match &invite {
+        Some(key) => ops::redeem_invite(&state, key, sign_up_input(&input)?).await,
+        None => ops::sign_up(&state, sign_up_input(&input)?, admin).await,
+    };
+    match created {
+        Ok(user) if !user.approved => {
+            let page = crate::pages::ErrorPage {
+                chrome: Chrome::new(&state, &viewer, csrf),
+                title: "Thanks for signing up",
+                messages: vec!["Your account is waiting for approval by staff. You can log in once it is approved.".into()],
+            };
+            Ok(pages::render(&page))
+        }
         Ok(user) => {
             if admin {
                 *state.setup_token.lock().expect("setup token lock") = None;
@@ -156,7 +172,7 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, 
 }
 
 pub async fn signup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
-    submit(state, viewer, csrf, input, false, "Create your account", "/signup".into()).await
+    submit(state, viewer, csrf, input, false, None, "Create your account", "/signup".into()).await
 }
 
 /// The first-admin page exists only while there is no admin and only for
@@ -176,7 +192,7 @@ pub async fn setup_form(State(state): State<AppState>, viewer: Viewer, csrf: Csr
 
 pub async fn setup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(token): Path<String>, input: Input) -> AppResult<Response> {
     check_setup(&state, &token).await?;
-    submit(state, viewer, csrf, input, true, "Create the first admin account", format!("/setup/{token}")).await
+    submit(state, viewer, csrf, input, true, None, "Create the first admin account", format!("/setup/{token}")).await
 }
 
 /// `/letter_avatar/{username}/{size}/1.svg`: a coloured initial, the
@@ -189,4 +205,20 @@ pub async fn letter_avatar(Path((name, size, _)): Path<(String, String, String)>
         super::avatar_color(&name)
     );
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], svg).into_response())
+}
+
+/// `/invites/{key}`: the sign-up form of an invite link.
+pub async fn invite_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(key): Path<String>) -> AppResult<Response> {
+    let invite = state.store.invite_by_key(&crate::auth::hash_secret(&key)).await?.ok_or(AppError::NotFound)?;
+    let now = minga_core::time::now_ms();
+    if invite.expires_at <= now || invite.redemption_count >= invite.max_redemptions {
+        return Err(AppError::Forbidden("This invite has expired or has already been used.".into()));
+    }
+    let mut page = signup_page(&state, &viewer, csrf, "You are invited", format!("/invites/{key}"), None, FormErrors::default());
+    page.email = invite.email;
+    Ok(pages::render(&page))
+}
+
+pub async fn invite_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(key): Path<String>, input: Input) -> AppResult<Response> {
+    submit(state, viewer, csrf, input, false, Some(key.clone()), "You are invited", format!("/invites/{key}")).await
 }

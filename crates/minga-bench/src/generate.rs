@@ -1,0 +1,285 @@
+//! Fills a data folder with a generated forum, straight into SQLite: the
+//! schema comes from minga's own migrations, the rows from multi-row
+//! INSERTs in large transactions. Posts are cooked by minga's cooker on
+//! every core while the previous batch is being written.
+
+use crate::meta::{CategoryCount, GENERATOR_VERSION, LongTopic, Meta, TopicRef};
+use crate::people;
+use crate::plan::{Plan, T_USER};
+use crate::rng::Rng;
+use crate::text;
+use anyhow::{Context, Result};
+use minga_core::cook::{self, CookOptions, Resolver};
+use minga_core::slug::slugify;
+use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Posts cooked and written per batch.
+const BATCH: usize = 4_000;
+
+pub struct Spec {
+    pub posts: u64,
+    /// Reply counts of the long topics for the scale test.
+    pub long_topics: Vec<u64>,
+    pub seed: u64,
+}
+
+/// Generates into `dir`, replacing whatever was there.
+pub async fn generate(dir: &Path, spec: &Spec, log: bool) -> Result<Meta> {
+    let started = Instant::now();
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir)?;
+    // minga's migrations make the schema, exactly as `minga serve` would.
+    let store = minga_store::Store::connect(&minga_store::Store::sqlite_url(dir), 1).await?;
+    store.close().await;
+
+    let plan = Arc::new(Plan::new(spec.seed, spec.posts, &spec.long_topics)?);
+    // No journal and no syncing while loading: a crash leaves no bench.json,
+    // and a folder without one is generated again.
+    let mut conn = SqliteConnectOptions::new()
+        .filename(dir.join("minga.db"))
+        .journal_mode(SqliteJournalMode::Off)
+        .synchronous(SqliteSynchronous::Off)
+        .foreign_keys(false)
+        .pragma("cache_size", "-262144")
+        .pragma("temp_store", "memory")
+        .connect()
+        .await?;
+
+    people::insert(&mut conn, &plan).await?;
+    let excerpts = insert_posts(&mut conn, &plan, log).await?;
+    let meta = insert_topics(&mut conn, &plan, &excerpts).await?;
+    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut conn).await?;
+    conn.close().await?;
+
+    let meta = Meta { generate_ms: started.elapsed().as_millis() as u64, ..meta };
+    meta.save(dir)?;
+    if log {
+        eprintln!("generated {} posts in {:.1} s", spec.posts, meta.generate_ms as f64 / 1000.0);
+    }
+    Ok(meta)
+}
+
+pub(crate) type Q<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
+
+/// Inserts `rows` into `table` with as many rows per statement as SQLite's
+/// limit on bound values allows (capped, to keep statements cacheable).
+pub(crate) async fn insert_many<'r, T>(
+    conn: &mut SqliteConnection,
+    table: &str,
+    columns: &[&str],
+    rows: &'r [T],
+    bind: impl Fn(Q<'r>, &'r T) -> Q<'r>,
+) -> Result<()> {
+    let per_statement = (30_000 / columns.len()).min(1_000);
+    let one = format!("({})", vec!["?"; columns.len()].join(","));
+    for chunk in rows.chunks(per_statement) {
+        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(","), vec![one.as_str(); chunk.len()].join(","));
+        let mut q: Q<'r> = sqlx::query(AssertSqlSafe(sql));
+        for row in chunk {
+            q = bind(q, row);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Mentions of generated people resolve to them, as they would on a forum.
+struct Generated(u64);
+
+impl Resolver for Generated {
+    fn user(&self, lower: &str) -> Option<String> {
+        let digits = lower.trim_start_matches(|c: char| !c.is_ascii_digit());
+        let i: u64 = digits.parse().ok()?;
+        (i < self.0 && text::username(i) == lower).then(|| lower.to_string())
+    }
+}
+
+struct PostRow {
+    id: i64,
+    topic: u32,
+    number: u32,
+    user: i64,
+    raw: String,
+    cooked: String,
+    reply_to: Option<i64>,
+    at: i64,
+}
+
+/// Writes every post in time order; returns each topic's excerpt (from
+/// its first post).
+async fn insert_posts(conn: &mut SqliteConnection, plan: &Arc<Plan>, log: bool) -> Result<Vec<String>> {
+    let mut excerpts = vec![String::new(); plan.topics.len()];
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<PostRow>>(2);
+    let cooker = {
+        let plan = Arc::clone(plan);
+        std::thread::spawn(move || cook_batches(&plan, tx))
+    };
+    let started = Instant::now();
+    let mut done = 0usize;
+    while let Some(batch) = rx.recv().await {
+        for p in batch.iter().filter(|p| p.number == 1) {
+            excerpts[p.topic as usize] = cook::excerpt(&p.cooked, 300);
+        }
+        let mut t = conn.begin().await?;
+        insert_many(
+            &mut t,
+            "posts",
+            &["id", "topic_id", "post_number", "user_id", "raw", "cooked", "reply_to_post_number", "created_at", "updated_at"],
+            &batch,
+            |q, p| {
+                q.bind(p.id)
+                    .bind(p.topic as i64 + 1)
+                    .bind(p.number as i64)
+                    .bind(p.user)
+                    .bind(p.raw.as_str())
+                    .bind(p.cooked.as_str())
+                    .bind(p.reply_to)
+                    .bind(p.at)
+                    .bind(p.at)
+            },
+        )
+        .await?;
+        t.commit().await?;
+        done += batch.len();
+        if log && (done / BATCH) % 25 == 0 {
+            let rate = done as f64 / started.elapsed().as_secs_f64();
+            eprintln!("  {done} / {} posts ({rate:.0}/s)", plan.events.len());
+        }
+    }
+    cooker.join().map_err(|_| anyhow::anyhow!("the cooking thread panicked"))?;
+    Ok(excerpts)
+}
+
+/// Makes and cooks posts batch by batch, each batch split across cores.
+fn cook_batches(plan: &Plan, tx: tokio::sync::mpsc::Sender<Vec<PostRow>>) {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let resolver = Generated(plan.users);
+    let options = CookOptions::default();
+    for (b, events) in plan.events.chunks(BATCH).enumerate() {
+        let first_id = (b * BATCH) as i64 + 1;
+        let per = events.len().div_ceil(workers);
+        let batch: Vec<PostRow> = std::thread::scope(|s| {
+            let parts: Vec<_> = events
+                .chunks(per)
+                .enumerate()
+                .map(|(w, part)| {
+                    let (resolver, options) = (&resolver, &options);
+                    s.spawn(move || {
+                        part.iter()
+                            .enumerate()
+                            .map(|(k, e)| {
+                                let t = &plan.topics[e.topic as usize];
+                                let raw = plan.raw(t, e.number);
+                                let cooked = cook::cook(&raw, options, resolver).html;
+                                PostRow {
+                                    id: first_id + (w * per + k) as i64,
+                                    topic: e.topic,
+                                    number: e.number,
+                                    user: plan.author(t, e.number) as i64 + 1,
+                                    raw,
+                                    cooked,
+                                    reply_to: plan.reply_to(t, e.number).map(i64::from),
+                                    at: e.at,
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts.into_iter().flat_map(|h| h.join().expect("a cooking thread panicked")).collect()
+        });
+        if tx.blocking_send(batch).is_err() {
+            return; // The writer failed; it reports why.
+        }
+    }
+}
+
+async fn insert_topics(conn: &mut SqliteConnection, plan: &Plan, excerpts: &[String]) -> Result<Meta> {
+    let titles: Vec<String> = plan.topics.iter().map(|t| plan.title(t)).collect();
+    let slugs: Vec<String> = titles.iter().map(|t| slugify(t)).collect();
+    let indexed: Vec<usize> = (0..plan.topics.len()).collect();
+    let mut tx = conn.begin().await?;
+    insert_many(
+        &mut tx,
+        "topics",
+        &["id", "title", "slug", "category_id", "user_id", "excerpt", "created_at", "bumped_at", "last_posted_at", "last_post_user_id", "highest_post_number", "posts_count", "views"],
+        &indexed,
+        |q, &i| {
+            let t = &plan.topics[i];
+            let views = Rng::derive(plan.seed, &[T_USER, t.key, 9]).range(t.posts as u64, t.posts as u64 * 30);
+            q.bind(i as i64 + 1)
+                .bind(titles[i].as_str())
+                .bind(slugs[i].as_str())
+                .bind(t.category as i64 + 1)
+                .bind(plan.author(t, 1) as i64 + 1)
+                .bind(excerpts[i].as_str())
+                .bind(t.start)
+                .bind(t.last)
+                .bind(t.last)
+                .bind(plan.author(t, t.posts) as i64 + 1)
+                .bind(t.posts as i64)
+                .bind(t.posts as i64)
+                .bind(views as i64)
+        },
+    )
+    .await?;
+    let mut categories: Vec<CategoryCount> =
+        (0..text::CATEGORIES.len()).map(|i| CategoryCount { id: i as i64 + 1, topics: 0, posts: 0 }).collect();
+    for t in &plan.topics {
+        categories[t.category as usize].topics += 1;
+        categories[t.category as usize].posts += t.posts as i64;
+    }
+    for c in &categories {
+        sqlx::query("UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?").bind(c.topics).bind(c.posts).bind(c.id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+
+    let reference = |i: usize| TopicRef { id: i as i64 + 1, slug: slugs[i].clone(), posts: plan.topics[i].posts as i64 };
+    let regular: Vec<usize> = (0..plan.topics.len()).filter(|&i| plan.topics[i].long.is_none()).collect();
+    let mut full: Vec<usize> = regular.iter().copied().filter(|&i| plan.topics[i].posts >= 20).collect();
+    if full.is_empty() {
+        full = regular.clone();
+        full.sort_by_key(|&i| std::cmp::Reverse(plan.topics[i].posts));
+        full.truncate(5);
+    }
+    let samples = spread(&full, 50);
+    let others: Vec<usize> = regular.iter().copied().filter(|i| !samples.contains(i)).collect();
+    let writes = spread(if others.is_empty() { &regular } else { &others }, 200);
+    let mut long_topics: Vec<LongTopic> = plan
+        .topics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.long.map(|replies| LongTopic { replies, id: i as i64 + 1, slug: slugs[i].clone() }))
+        .collect();
+    long_topics.sort_by_key(|t| t.replies);
+    let user = |id: i64| (id, text::username(id as u64 - 1));
+    Ok(Meta {
+        version: GENERATOR_VERSION,
+        seed: plan.seed,
+        posts: plan.events.len() as u64,
+        users: plan.users,
+        topics: plan.topics.len() as u64,
+        max_post_id: plan.events.len() as i64,
+        max_topic_id: plan.topics.len() as i64,
+        member: user(2),
+        sample_topics: samples.into_iter().map(reference).collect(),
+        write_topics: writes.into_iter().map(|i| i as i64 + 1).collect(),
+        long_topics,
+        categories,
+        generate_ms: 0,
+    })
+}
+
+/// Up to `n` items evenly spaced through `items`.
+fn spread(items: &[usize], n: usize) -> Vec<usize> {
+    if items.len() <= n {
+        return items.to_vec();
+    }
+    (0..n).map(|k| items[k * items.len() / n]).collect()
+}

@@ -1,0 +1,20 @@
+//! minga's benchmark harness.
+//!
+//! `generate` fills a data folder with a seeded, reproducible forum;
+//! `run` starts `minga serve` on it, loads it with wrk on 127.0.0.1,
+//! serves the same bytes from nginx as a ceiling, and reports.
+
+pub mod generate;
+pub mod http;
+pub mod meta;
+pub mod nginx;
+mod people;
+pub mod plan;
+pub mod process;
+pub mod report;
+pub mod rng;
+pub mod routes;
+pub mod run;
+pub mod server;
+pub mod text;
+pub mod wrk;

@@ -1,0 +1,96 @@
+//! `minga-bench`: run the benchmark, or only generate its data.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use minga_bench::{report, run, wrk};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "minga-bench", about = "Benchmarks minga on 127.0.0.1 against an nginx static-file ceiling")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    /// 10k, 100k and 1M posts; topics of 10, 1,000 and 100,000 replies; 10 s a route
+    Full,
+    /// 10k posts and a 1,000-reply topic, 3 s a route
+    Quick,
+    /// A tiny forum, 1 s a route: proves the harness works
+    Smoke,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate data, load every route of minga and of nginx, and report
+    Run {
+        #[arg(long, value_enum, default_value = "full")]
+        mode: Mode,
+        /// The minga binary to measure
+        #[arg(long)]
+        minga: PathBuf,
+        /// Where report.json goes; generated data is cached under DIR/data
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+        /// Data sizes in posts, overriding the mode's
+        #[arg(long, value_delimiter = ',')]
+        sizes: Option<Vec<u64>>,
+        /// Reply counts of the long topics, overriding the mode's
+        #[arg(long, value_delimiter = ',')]
+        long: Option<Vec<u64>>,
+        /// Seconds of load per route, overriding the mode's
+        #[arg(long)]
+        seconds: Option<u32>,
+        #[arg(long, default_value_t = 64)]
+        connections: u32,
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Only fill a data folder with a generated forum (replacing what is there)
+    Generate {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        posts: u64,
+        /// Reply counts of long topics, e.g. 10,1000,100000
+        #[arg(long, value_delimiter = ',')]
+        long: Vec<u64>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Run { mode, minga, out, sizes, long, seconds, connections, threads, seed } => {
+            let (name, default_sizes, default_long, default_seconds) = match mode {
+                Mode::Full => ("full", vec![10_000, 100_000, 1_000_000], vec![10, 1_000, 100_000], 10),
+                Mode::Quick => ("quick", vec![10_000], vec![1_000], 3),
+                Mode::Smoke => ("smoke", vec![1_000], vec![10, 200], 1),
+            };
+            let opts = run::Options {
+                mode: name.into(),
+                minga,
+                out,
+                sizes: sizes.unwrap_or(default_sizes),
+                long: long.unwrap_or(default_long),
+                seed,
+                wrk: wrk::Settings { threads, connections, seconds: seconds.unwrap_or(default_seconds) },
+            };
+            let report = run::run(&opts)?;
+            println!("\n{}", report::markdown(&report));
+            println!("Report: {}", opts.out.join("report.json").display());
+            Ok(())
+        }
+        Command::Generate { data, posts, long, seed } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let spec = minga_bench::generate::Spec { posts, long_topics: long, seed };
+            runtime.block_on(minga_bench::generate::generate(&data, &spec, true))?;
+            Ok(())
+        }
+    }
+}

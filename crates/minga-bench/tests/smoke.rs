@@ -1,0 +1,84 @@
+//! The whole harness in smoke mode (a tiny forum, 1 s a route) against the
+//! debug `minga` that `cargo test --workspace --all-targets` builds beside
+//! this crate's binary, so the benchmark cannot rot unnoticed. Needs wrk
+//! and nginx, as the benchmark does.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BENCH: &str = env!("CARGO_BIN_EXE_minga-bench");
+
+fn minga_binary() -> PathBuf {
+    let minga = PathBuf::from(BENCH).with_file_name("minga");
+    assert!(
+        minga.is_file(),
+        "no {}: run the workspace's tests (scripts/test), or `cargo build -p minga` first",
+        minga.display()
+    );
+    minga
+}
+
+#[test]
+fn smoke_run_reports_every_route() {
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BENCH)
+        .args(["run", "--mode", "smoke", "--minga"])
+        .arg(minga_binary())
+        .arg("--out")
+        .arg(out.path())
+        .spawn()
+        .expect("start minga-bench");
+    // The harness bounds its own steps; this bounds the whole, should one hang.
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(180) {
+            let _ = child.kill();
+            panic!("the smoke run took over 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "minga-bench failed: {status}");
+
+    let report: Value = serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    let positive = |v: &Value, key: &str| {
+        let n = v[key].as_f64().unwrap_or_else(|| panic!("{key} is not a number in {v}"));
+        assert!(n > 0.0, "{key} is {n} in {v}");
+    };
+    positive(&report, "boot_ms");
+    positive(&report, "idle_rss_mb");
+    let routes = report["routes"].as_array().expect("routes is a list");
+    for (route, who) in [
+        ("/t/{slug}/{id}", "visitor"),
+        ("/t/{slug}/{id}", "member"),
+        ("/t/{id}.json", "visitor"),
+        ("/latest", "visitor"),
+        ("/latest.json", "visitor"),
+        ("/categories", "visitor"),
+        ("POST /posts.json", "member"),
+        ("mix", "member"),
+        ("/t/{slug}/{id}?page={last}", "visitor"),
+    ] {
+        assert!(routes.iter().any(|r| r["route"] == route && r["as"] == who), "no {route} as {who} in the report");
+    }
+    for r in routes {
+        for key in ["route", "as", "posts", "rps", "p50_ms", "p99_ms", "ceiling_fraction", "rss_mb"] {
+            assert!(r.get(key).is_some(), "{key} missing from {r}");
+        }
+        for key in ["posts", "rps", "p50_ms", "p99_ms", "rss_mb"] {
+            positive(r, key);
+        }
+        let writes = r["route"] == "POST /posts.json" || r["route"] == "mix";
+        if writes {
+            assert!(r["ceiling_fraction"].is_null(), "a write has no static ceiling: {r}");
+        } else {
+            positive(r, "ceiling_fraction");
+            assert_eq!(r["errors"], 0, "a read failed under load: {r}");
+        }
+    }
+    assert!(!report["goals"].as_array().expect("goals").is_empty());
+}

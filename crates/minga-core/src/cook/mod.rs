@@ -1,0 +1,399 @@
+//! Cooking: turning a post's raw text into the HTML that readers see, in
+//! Discourse's dialect.
+//!
+//! 1. `blocks` splits the raw text into Markdown and block BBCode
+//!    (`[quote]`, `[details]`, `[spoiler]`), nesting bounded.
+//! 2. Lines that are a lone URL become onebox markers (`onebox`).
+//! 3. Each Markdown part is parsed (CommonMark + GFM, single newlines are
+//!    line breaks) and its text runs get emoji, mentions, local dates,
+//!    inline spoilers and bare links (`inline`), never inside code or links.
+//! 4. Everything, ours and the author's, passes one allowlist sanitiser.
+//!
+//! Work is linear in the input and nesting is bounded, so any input cooks
+//! in bounded time and memory, and cooking never fails.
+
+mod blocks;
+mod dates;
+mod emoji;
+mod inline;
+pub mod onebox;
+mod sanitize;
+
+use blocks::{BlockKind, Node};
+use inline::{Inline, escape_into};
+
+/// HTML-escapes text (`& < > " '`).
+pub fn inline_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+use onebox::Target;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+
+/// Looks up who a mention names. Cooking is pure: the caller fetches the
+/// candidates (see `mention_candidates`) before cooking.
+pub trait Resolver {
+    /// The username, as spelled by its owner, of the user `lower` names.
+    fn user(&self, lower: &str) -> Option<String>;
+    /// The name of the group `lower` names.
+    fn group(&self, _lower: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Resolves nothing: every `@name` stays text.
+pub struct NoOne;
+
+impl Resolver for NoOne {
+    fn user(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+/// What cooking a post produces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cooked {
+    pub html: String,
+    /// Lower-cased usernames mentioned, for notifications.
+    pub mentions: Vec<String>,
+    /// Lower-cased group names mentioned.
+    pub group_mentions: Vec<String>,
+    /// Links alone on their line, shown as cards.
+    pub oneboxes: Vec<Target>,
+}
+
+/// Where the forum lives, so links to its own topics are recognised.
+#[derive(Clone, Debug, Default)]
+pub struct CookOptions<'a> {
+    pub base_url: &'a str,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// Cooks without resolving mentions or recognising internal links.
+pub fn cook_plain(raw: &str) -> Cooked {
+    cook(raw, &CookOptions::default(), &NoOne)
+}
+
+pub fn cook(raw: &str, options: &CookOptions<'_>, resolver: &dyn Resolver) -> Cooked {
+    let mut cooker = Cooker {
+        inline: Inline { resolver, mentions: Vec::new(), groups: Vec::new(), only_emoji: only_emoji(raw) },
+        options,
+        oneboxes: Vec::new(),
+    };
+    let mut out = String::with_capacity(raw.len() * 3 / 2 + 64);
+    cooker.nodes(&blocks::parse(raw), &mut out);
+    Cooked {
+        html: sanitize::clean(&out),
+        mentions: cooker.inline.mentions,
+        group_mentions: cooker.inline.groups,
+        oneboxes: cooker.oneboxes,
+    }
+}
+
+/// Every `@name` in the text, lower-cased, for the caller to look up.
+pub fn mention_candidates(raw: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut prev = ' ';
+    for (i, c) in raw.char_indices() {
+        if c == '@' && !(prev.is_alphanumeric() || prev == '_') {
+            let body = &raw[i + 1..];
+            let end = body.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(body.len());
+            let name = body[..end].trim_end_matches(['.', '-']).to_ascii_lowercase();
+            if name.len() >= 2 && name.len() <= 60 && !names.contains(&name) {
+                names.push(name);
+                if names.len() >= 100 {
+                    break;
+                }
+            }
+        }
+        prev = c;
+    }
+    names
+}
+
+/// A post of a few emoji and nothing else shows them larger.
+fn only_emoji(raw: &str) -> bool {
+    let tokens: Vec<&str> = raw.split_whitespace().collect();
+    !tokens.is_empty()
+        && tokens.len() <= 5
+        && tokens.iter().all(|t| matches!(emoji::parse(t), Some((code, tone, used)) if used == t.len() && emoji::lookup(code, tone).is_some()))
+}
+
+struct Cooker<'a> {
+    inline: Inline<'a>,
+    options: &'a CookOptions<'a>,
+    oneboxes: Vec<Target>,
+}
+
+impl Cooker<'_> {
+    fn nodes(&mut self, nodes: &[Node], out: &mut String) {
+        for node in nodes {
+            match node {
+                Node::Markdown(text) => self.markdown(text, out),
+                Node::Block { kind, children } => self.block(kind, children, out),
+            }
+        }
+    }
+
+    fn block(&mut self, kind: &BlockKind, children: &[Node], out: &mut String) {
+        match kind {
+            BlockKind::Quote { username, post, topic } => {
+                let username = username.as_deref().filter(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')));
+                match username {
+                    Some(name) => {
+                        out.push_str("<aside class=\"quote\" data-username=\"");
+                        escape_into(out, name);
+                        out.push('"');
+                        if let Some(p) = post {
+                            out.push_str(&format!(" data-post=\"{p}\""));
+                        }
+                        if let Some(t) = topic {
+                            out.push_str(&format!(" data-topic=\"{t}\""));
+                        }
+                        out.push_str(">\n<div class=\"title\"><img alt=\"\" width=\"24\" height=\"24\" class=\"avatar\" src=\"/letter_avatar/");
+                        escape_into(out, &name.to_ascii_lowercase());
+                        out.push_str("/48/1.svg\"> ");
+                        escape_into(out, name);
+                        out.push(':');
+                        if let (Some(p), Some(t)) = (post, topic) {
+                            out.push_str(&format!(" <a class=\"quote-link\" href=\"/t/{t}/{p}\" title=\"go to the quoted post\">↑</a>"));
+                        }
+                        out.push_str("</div>\n");
+                    }
+                    None => out.push_str("<aside class=\"quote no-group\">\n"),
+                }
+                out.push_str("<blockquote>\n");
+                self.nodes(children, out);
+                out.push_str("</blockquote>\n</aside>\n");
+            }
+            BlockKind::Details { summary } => {
+                out.push_str("<details>\n<summary>");
+                escape_into(out, summary);
+                out.push_str("</summary>\n");
+                self.nodes(children, out);
+                out.push_str("</details>\n");
+            }
+            BlockKind::Spoiler => {
+                out.push_str("<div class=\"spoiler\" tabindex=\"0\">\n");
+                self.nodes(children, out);
+                out.push_str("</div>\n");
+            }
+        }
+    }
+
+    /// Replaces lines that are a lone URL with onebox markers, which
+    /// CommonMark then keeps as HTML blocks of their own.
+    fn mark_oneboxes<'t>(&mut self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if !text.contains("http") {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut fence: Option<char> = None;
+        let mut changed = false;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim();
+            let first = trimmed.chars().next();
+            if matches!(first, Some('`' | '~')) && trimmed.starts_with(&first.unwrap().to_string().repeat(3)) {
+                fence = match fence {
+                    None => first,
+                    Some(f) if Some(f) == first => None,
+                    other => other,
+                };
+            }
+            let indented = line.starts_with("    ") || line.starts_with('\t');
+            if fence.is_none() && !indented && inline::url_len(trimmed) == Some(trimmed.len()) && self.oneboxes.len() < 50 {
+                let target = onebox::target(trimmed, self.options.base_url);
+                out.push('\n');
+                out.push_str(&onebox::marker(trimmed, &target));
+                out.push_str("\n\n");
+                self.oneboxes.push(target);
+                changed = true;
+            } else {
+                out.push_str(line);
+            }
+        }
+        if changed { std::borrow::Cow::Owned(out) } else { std::borrow::Cow::Borrowed(text) }
+    }
+
+    fn markdown(&mut self, text: &str, out: &mut String) {
+        let text = self.mark_oneboxes(text);
+        let mut events: Vec<Event<'_>> = Vec::new();
+        let mut pending = String::new();
+        // Inside code, links and images text is only escaped.
+        let (mut in_code, mut in_link, mut in_image) = (false, 0u32, 0u32);
+        for event in Parser::new_ext(&text, options()) {
+            if let Event::Text(t) = &event {
+                pending.push_str(t);
+                continue;
+            }
+            if !pending.is_empty() {
+                if in_code || in_image > 0 {
+                    events.push(Event::Text(std::mem::take(&mut pending).into()));
+                } else {
+                    let mut html = String::with_capacity(pending.len() + 16);
+                    self.inline.text(&pending, &mut html, in_link > 0);
+                    pending.clear();
+                    events.push(Event::InlineHtml(html.into()));
+                }
+            }
+            match &event {
+                Event::Start(Tag::CodeBlock(_)) => in_code = true,
+                Event::End(TagEnd::CodeBlock) => in_code = false,
+                Event::Start(Tag::Link { .. }) => in_link += 1,
+                Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+                Event::Start(Tag::Image { .. }) => in_image += 1,
+                Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+                _ => {}
+            }
+            events.push(match event {
+                // Discourse treats a single newline as a line break.
+                Event::SoftBreak => Event::HardBreak,
+                other => other,
+            });
+        }
+        if !pending.is_empty() {
+            let mut html = String::new();
+            self.inline.text(&pending, &mut html, in_link > 0);
+            events.push(Event::InlineHtml(html.into()));
+        }
+        html::push_html(out, events.into_iter());
+    }
+}
+
+/// Plain text of cooked HTML, cut at a word boundary near `max` characters
+/// with an ellipsis, for topic lists, cards and previews.
+pub fn excerpt(cooked_html: &str, max: usize) -> String {
+    let mut text = String::with_capacity(max.min(cooked_html.len()));
+    let mut in_tag = false;
+    let mut chars = cooked_html.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => {
+                in_tag = true;
+                if !text.ends_with(' ') && !text.is_empty() {
+                    text.push(' ');
+                }
+            }
+            '>' => in_tag = false,
+            '&' if !in_tag => {
+                let mut entity = String::new();
+                while let Some(&n) = chars.peek() {
+                    chars.next();
+                    if n == ';' || entity.len() > 8 {
+                        break;
+                    }
+                    entity.push(n);
+                }
+                text.push(match entity.as_str() {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "#39" | "apos" => '\'',
+                    "nbsp" => ' ',
+                    _ => ' ',
+                });
+            }
+            _ if in_tag => {}
+            c if c.is_whitespace() => {
+                if !text.ends_with(' ') && !text.is_empty() {
+                    text.push(' ');
+                }
+            }
+            c => text.push(c),
+        }
+        if text.chars().count() > max + 1 {
+            break;
+        }
+    }
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches(|c: char| c.is_ascii_punctuation() || c == ' '))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Seed;
+    impl Resolver for Seed {
+        fn user(&self, lower: &str) -> Option<String> {
+            ["neto", "chris", "solverniers"].contains(&lower).then(|| lower.to_string())
+        }
+    }
+
+    fn cook_seed(raw: &str) -> Cooked {
+        cook(raw, &CookOptions { base_url: "https://forum.example.coop" }, &Seed)
+    }
+
+    #[test]
+    fn markdown_and_line_breaks() {
+        let c = cook_plain("Hello **world**\nsecond line\n\n- one\n- two");
+        assert!(c.html.contains("<strong>world</strong>"), "{}", c.html);
+        assert!(c.html.contains("<br>"), "{}", c.html);
+        assert!(c.html.contains("<li>one</li>"), "{}", c.html);
+    }
+
+    #[test]
+    fn scripts_are_removed() {
+        let c = cook_plain("<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))");
+        assert!(!c.html.contains("<script"), "{}", c.html);
+        assert!(!c.html.contains("onerror"), "{}", c.html);
+        assert!(!c.html.contains("href=\"javascript"), "{}", c.html);
+        assert!(c.html.contains("<a"), "the link itself stays, without its href: {}", c.html);
+    }
+
+    #[test]
+    fn external_links_get_rel() {
+        let c = cook_plain("see <https://example.org> and https://example.com/x");
+        assert!(c.html.contains(r#"<a href="https://example.org" rel="nofollow ugc noopener">"#), "{}", c.html);
+        assert!(c.html.contains(r#"<a href="https://example.com/x" rel="nofollow ugc noopener">"#), "{}", c.html);
+    }
+
+    #[test]
+    fn mentions_skip_code_and_links() {
+        let c = cook_seed("@neto and `@chris` and [@solverniers](https://example.org)\n\n```\n@chris\n```");
+        assert_eq!(c.mentions, vec!["neto"]);
+        assert!(c.html.contains("<code>@chris</code>"), "{}", c.html);
+    }
+
+    #[test]
+    fn lone_urls_become_onebox_markers() {
+        let c = cook_seed("Look:\nhttps://forum.example.coop/t/cotech-gathering-2018/12\nhttps://example.org/page\nand a link https://example.org/inline in a sentence.");
+        assert_eq!(c.oneboxes, vec![Target::Topic { id: 12, post_number: None }, Target::External("https://example.org/page".into())]);
+        assert!(c.html.contains(r#"<aside class="onebox" data-onebox-topic="12">"#), "{}", c.html);
+        assert!(c.html.contains(r#"<aside class="onebox" data-onebox-url="https://example.org/page">"#), "{}", c.html);
+        assert!(!c.html.contains(r#"data-onebox-url="https://example.org/inline""#));
+    }
+
+    #[test]
+    fn only_emoji_posts_are_marked() {
+        assert!(cook_plain(":smile: :wink:").html.contains("only-emoji"));
+        assert!(!cook_plain("hi :smile:").html.contains("only-emoji"));
+    }
+
+    #[test]
+    fn excerpts_cut_cleanly() {
+        assert_eq!(excerpt("<p>Hello &amp; <b>welcome</b></p>", 300), "Hello & welcome");
+        let long = format!("<p>{}</p>", "word ".repeat(100));
+        let e = excerpt(&long, 50);
+        assert!(e.ends_with('…') && e.chars().count() <= 51, "{e}");
+        assert!(!e.contains("wor…"), "{e}");
+    }
+
+    #[test]
+    fn candidates_for_lookup() {
+        assert_eq!(mention_candidates("@Neto, @neto and a@b.org @sol.verniers."), vec!["neto", "sol.verniers"]);
+    }
+}

@@ -1,0 +1,43 @@
+//! The one allowlist every cooked post passes: elements, attributes,
+//! classes and URL schemes that cannot run code. Links get
+//! `rel="nofollow ugc noopener"`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+fn builder() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        let classes: HashMap<&str, HashSet<&str>> = [
+            ("aside", &["quote", "onebox", "no-group"][..]),
+            ("div", &["title", "spoiler"][..]),
+            ("span", &["emoji", "only-emoji", "spoiler", "discourse-local-date", "discourse-local-date-range"][..]),
+            ("a", &["mention", "mention-group", "quote-link"][..]),
+            ("img", &["avatar", "emoji"][..]),
+        ]
+        .into_iter()
+        .map(|(tag, list)| (tag, list.iter().copied().collect()))
+        .collect();
+        let values: HashMap<&str, HashMap<&str, HashSet<&str>>> =
+            [("input", [("type", ["checkbox"].into_iter().collect())].into_iter().collect())].into_iter().collect();
+        b.link_rel(Some("nofollow ugc noopener"))
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .add_tags(["details", "summary", "aside", "time", "input", "span", "div"])
+            .allowed_classes(classes)
+            .generic_attribute_prefixes(["data-"].into_iter().collect())
+            .tag_attribute_values(values)
+            .add_tag_attributes("input", ["checked", "disabled"])
+            .add_tag_attributes("code", ["class"])
+            .add_tag_attributes("time", ["datetime"])
+            .add_tag_attributes("span", ["tabindex", "title"])
+            .add_tag_attributes("div", ["tabindex"])
+            .add_tag_attributes("img", ["width", "height"])
+            .add_tag_attributes("ol", ["start"]);
+        b
+    })
+}
+
+pub fn clean(html: &str) -> String {
+    builder().clean(html).to_string()
+}

@@ -1,0 +1,78 @@
+//! What a reader may see: the categories and their grants, cached in
+//! memory (they are few and change rarely; every change here clears the
+//! cache), and the questions every route asks before showing or changing
+//! anything in a category.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use minga_core::CategoryId;
+use minga_core::perm::{self, Actor, Permission};
+use minga_store::{Category, Grants, Topic};
+use std::sync::Arc;
+
+pub struct Catalog {
+    pub categories: Vec<Category>,
+    pub grants: Grants,
+}
+
+impl Catalog {
+    pub fn grants(&self, id: CategoryId) -> &[(i64, Permission)] {
+        self.grants.get(&id).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    pub fn permission(&self, actor: Option<&Actor>, id: CategoryId) -> Option<Permission> {
+        perm::category_permission(actor, self.grants(id))
+    }
+
+    pub fn can_see(&self, actor: Option<&Actor>, id: CategoryId) -> bool {
+        self.permission(actor, id).is_some()
+    }
+
+    /// Categories the reader may see, in display order.
+    pub fn visible(&self, actor: Option<&Actor>) -> Vec<&Category> {
+        self.categories.iter().filter(|c| self.can_see(actor, c.id)).collect()
+    }
+
+    /// The ids to restrict a query to; `None` when the reader sees all.
+    pub fn scope(&self, actor: Option<&Actor>) -> Option<Vec<CategoryId>> {
+        let visible: Vec<CategoryId> = self.visible(actor).into_iter().map(|c| c.id).collect();
+        (visible.len() != self.categories.len()).then_some(visible)
+    }
+
+    pub fn category(&self, id: CategoryId) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn read_restricted(&self, id: CategoryId) -> bool {
+        perm::read_restricted(self.grants(id))
+    }
+}
+
+impl AppState {
+    pub async fn catalog(&self) -> AppResult<Arc<Catalog>> {
+        if let Some(c) = self.catalog.read().expect("catalog lock").clone() {
+            return Ok(c);
+        }
+        let catalog = Arc::new(Catalog { categories: self.store.categories().await?, grants: self.store.category_grants().await? });
+        *self.catalog.write().expect("catalog lock") = Some(catalog.clone());
+        Ok(catalog)
+    }
+
+    /// Call after any change to categories or their grants.
+    pub fn forget_catalog(&self) {
+        *self.catalog.write().expect("catalog lock") = None;
+    }
+}
+
+/// The topic, if the reader may see it; otherwise "not found", exactly as
+/// for a topic that does not exist.
+pub async fn visible_topic(state: &AppState, viewer: &Viewer, id: minga_core::TopicId) -> AppResult<(Topic, Category, Arc<Catalog>)> {
+    let topic = state.store.topic(id).await?.ok_or(AppError::NotFound)?;
+    let catalog = state.catalog().await?;
+    if !catalog.can_see(viewer.actor().as_ref(), topic.category_id) {
+        return Err(AppError::NotFound);
+    }
+    let category = catalog.category(topic.category_id).cloned().ok_or(AppError::NotFound)?;
+    Ok((topic, category, catalog))
+}

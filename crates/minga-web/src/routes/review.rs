@@ -1,0 +1,205 @@
+//! The review queue: accounts waiting for approval and flagged posts;
+//! flags themselves (`POST /post_actions.json`); invites.
+
+use super::{id_segment, topic_url};
+use crate::AppState;
+use crate::auth::{self, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::format::Format;
+use crate::input::Input;
+use crate::json;
+use crate::ops;
+use crate::pages::{self, Chrome, CsrfToken, ReviewPage, ReviewRow};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use minga_core::time::{iso, now_ms, short_date};
+use minga_core::{PostId, UserId, perm};
+use minga_store::{Flag, Reviewable, review_status};
+use serde_json::{Value, json};
+
+/// Discourse's flag types: off-topic, inappropriate, something else, spam.
+const FLAG_TYPES: [i64; 4] = [3, 4, 7, 8];
+
+pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
+    viewer.require_staff()?;
+    let items = state.store.reviewables(Some(review_status::PENDING), 200).await?;
+    let user_ids: Vec<UserId> = items.iter().filter(|r| r.kind == "ReviewableUser").map(|r| UserId(r.target_id)).chain(items.iter().filter_map(|r| r.created_by)).collect();
+    let users = state.store.users_by_ids(&user_ids).await?;
+    let mut rows = Vec::new();
+    let mut list = Vec::new();
+    for r in &items {
+        let (title, detail, url) = match r.kind.as_str() {
+            "ReviewableUser" => {
+                let u = users.iter().find(|u| u.id.0 == r.target_id);
+                (u.map(|u| format!("{} wants to join", u.username)).unwrap_or_else(|| "A removed account".into()), u.map(|u| u.email.clone()).unwrap_or_default(), String::new())
+            }
+            _ => match state.store.post(PostId(r.target_id)).await? {
+                Some(p) => {
+                    let topic = state.store.topic(p.topic_id).await?;
+                    let url = topic.as_ref().map(|t| format!("{}/{}", topic_url(&t.slug, t.id), p.post_number)).unwrap_or_default();
+                    (format!("Flagged post #{}{}", p.post_number, topic.map(|t| format!(" in “{}”", t.title)).unwrap_or_default()), minga_core::cook::excerpt(&p.cooked, 200), url)
+                }
+                None => ("A deleted post".into(), String::new(), String::new()),
+            },
+        };
+        list.push(reviewable_json(r, &users));
+        rows.push(ReviewRow { id: r.id, kind: r.kind.clone(), title, detail, url, date: short_date(r.created_at), user_item: r.kind == "ReviewableUser" });
+    }
+    match format {
+        Format::Json => Ok(Json(json!({
+            "reviewables": list,
+            "users": users.iter().map(json::basic_user).collect::<Vec<_>>(),
+            "meta": { "total_rows_reviewables": items.len(), "types": {"user": "ReviewableUser", "flagged_post": "ReviewableFlaggedPost"} },
+        }))
+        .into_response()),
+        Format::Html => Ok(pages::render(&ReviewPage { chrome: Chrome::new(&state, &viewer, csrf), items: rows })),
+    }
+}
+
+fn reviewable_json(r: &Reviewable, users: &[minga_store::User]) -> Value {
+    let actions: Vec<Value> = match r.kind.as_str() {
+        "ReviewableUser" => vec![json!({"id": "approve_user", "label": "Approve"}), json!({"id": "reject_user_delete", "label": "Reject and delete"})],
+        _ => vec![json!({"id": "agree_and_keep", "label": "Agree and keep hidden"}), json!({"id": "disagree", "label": "Disagree"})],
+    };
+    let mut v = json!({
+        "id": r.id,
+        "type": r.kind,
+        "status": r.status,
+        "target_id": r.target_id,
+        "target_type": if r.kind == "ReviewableUser" { "User" } else { "Post" },
+        "created_at": iso(r.created_at),
+        "created_by_id": r.created_by,
+        "reason": r.reason,
+        "bundled_actions": [{"id": "actions", "actions": actions}],
+    });
+    if r.kind == "ReviewableUser"
+        && let Some(u) = users.iter().find(|u| u.id.0 == r.target_id)
+    {
+        v["payload"] = json!({"username": u.username, "email": u.email, "name": u.name});
+    }
+    v
+}
+
+/// `PUT /review/{id}/perform/{action}`
+pub async fn perform(State(state): State<AppState>, viewer: Viewer, format: Format, Path((id, action)): Path<(String, String)>, input: Input) -> AppResult<Response> {
+    let me = viewer.require_staff()?.clone();
+    let item = state.store.reviewable(id_segment(&id)?).await?.ok_or(AppError::NotFound)?;
+    if item.status != review_status::PENDING {
+        return Err(AppError::invalid("status", "This item has already been reviewed."));
+    }
+    match (item.kind.as_str(), crate::format::strip_json(&action)) {
+        ("ReviewableUser", "approve_user") => state.store.approve_user(UserId(item.target_id), me.id).await?,
+        ("ReviewableUser", "reject_user_delete" | "delete_user") => {
+            let reason = input.text("reason")?;
+            state.store.reject_user(UserId(item.target_id), me.id, reason.trim()).await?;
+        }
+        ("ReviewableFlaggedPost", "agree_and_keep" | "agree_and_hide") => state.store.resolve_flags(&item, true, me.id).await?,
+        ("ReviewableFlaggedPost", "disagree") => state.store.resolve_flags(&item, false, me.id).await?,
+        _ => return Err(AppError::invalid("action", "That action does not apply to this item.")),
+    }
+    match format {
+        Format::Json => Ok(Json(json!({ "reviewable_perform_result": { "success": true, "transition_to": action, "remove_reviewable_ids": [item.id] } })).into_response()),
+        Format::Html => Ok(Redirect::to("/review").into_response()),
+    }
+}
+
+/// `POST /post_actions.json` with `id` (the post) and `post_action_type_id`.
+pub async fn flag(State(state): State<AppState>, viewer: Viewer, format: Format, input: Input) -> AppResult<Response> {
+    let me = viewer.require()?.clone();
+    let post_id = PostId(input.int("id")?.ok_or_else(|| AppError::invalid("id", "Which post?"))?);
+    let kind = input.int("post_action_type_id")?.unwrap_or(7);
+    if !FLAG_TYPES.contains(&kind) {
+        return Err(AppError::invalid("post_action_type_id", "Flags are 3 off-topic, 4 inappropriate, 7 something else or 8 spam."));
+    }
+    let (post, topic) = ops::visible_post(&state, &viewer, post_id).await?;
+    if post.user_id == me.id {
+        return Err(AppError::Forbidden("You cannot flag your own post.".into()));
+    }
+    let message = input.text("message")?;
+    if message.chars().count() > 1000 {
+        return Err(AppError::invalid("message", "Keep the message under 1000 characters."));
+    }
+    let (item, hidden) = state
+        .store
+        .flag_post(&Flag { post_id, user_id: me.id, action_type: kind, message: message.trim().to_string() })
+        .await
+        .map_err(|e| match e {
+            minga_store::StoreError::Conflict(_) => AppError::Forbidden("You have already flagged this post.".into()),
+            other => other.into(),
+        })?;
+    match format {
+        Format::Json => Ok(Json(json!({ "success": "OK", "id": post.id, "hidden": hidden, "reviewable_id": item.id })).into_response()),
+        Format::Html => Ok(Redirect::to(&format!("{}/{}", topic_url(&topic.slug, topic.id), post.post_number)).into_response()),
+    }
+}
+
+/// `POST /invites.json`: staff and trust level 2+ invite people, into the
+/// groups they own (staff: any group).
+pub async fn create_invite(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
+    let me = viewer.require()?.clone();
+    if !perm::can_invite(viewer.actor().as_ref()) {
+        return Err(AppError::Forbidden("You need trust level 2 to invite people.".into()));
+    }
+    let email = input.text("email")?.trim().to_string();
+    if !email.is_empty() {
+        minga_core::validate::email(&email)?;
+    }
+    let max = input.int("max_redemptions_allowed")?.unwrap_or(1);
+    if !(1..=100).contains(&max) || (!email.is_empty() && max != 1) {
+        return Err(AppError::invalid("max_redemptions_allowed", "An invite is used 1 to 100 times (once when bound to an e-mail)."));
+    }
+    let expires_at = match input.text("expires_at")?.trim() {
+        "" => now_ms() + 30 * 86_400_000,
+        text => {
+            let ms = text
+                .parse::<jiff::Timestamp>()
+                .map(|t| t.as_millisecond())
+                .or_else(|_| text.parse::<jiff::civil::Date>().map_err(|_| ()).and_then(|d| d.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(jiff::tz::TimeZone::UTC).map(|z| z.timestamp().as_millisecond()).map_err(|_| ())))
+                .map_err(|_| AppError::invalid("expires_at", "Give the expiry as a date such as 2026-12-31."))?;
+            if ms <= now_ms() {
+                return Err(AppError::invalid("expires_at", "The expiry must be in the future."));
+            }
+            ms
+        }
+    };
+    let mut group_ids = input.ints("group_ids")?;
+    if let Some(names) = input.str("group_names") {
+        let groups = state.store.groups().await?;
+        for n in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            group_ids.push(groups.iter().find(|g| g.name.eq_ignore_ascii_case(n)).map(|g| g.id).ok_or_else(|| AppError::invalid("group_names", format!("There is no group named {n}.")))?);
+        }
+    }
+    for g in &group_ids {
+        // Inviting someone into a group is for its owners and staff.
+        if minga_core::perm::groups::is_automatic(*g) || !(viewer.is_staff() || viewer.owned.contains(g)) || state.store.group(*g).await?.is_none() {
+            return Err(AppError::Forbidden("You may only invite people into groups you own.".into()));
+        }
+    }
+    let key = auth::random_token(24);
+    let invite = state
+        .store
+        .create_invite(&minga_store::NewInvite { key_hash: auth::hash_secret(&key), invited_by: me.id, email: email.clone(), max_redemptions: max, group_ids, expires_at })
+        .await?;
+    Ok(Json(json!({
+        "id": invite.id,
+        "invite_key": key,
+        "link": format!("{}/invites/{key}", state.settings.base_url),
+        "email": email,
+        "emailed": false,
+        "redemption_count": 0,
+        "max_redemptions_allowed": invite.max_redemptions,
+        "expires_at": iso(invite.expires_at),
+        "created_at": iso(invite.created_at),
+        "groups": invite.group_ids,
+    }))
+    .into_response())
+}
+
+/// `PUT /invites/show/{key}.json`: redeem through the API.
+pub async fn redeem(State(state): State<AppState>, Path(key): Path<String>, input: Input) -> AppResult<Response> {
+    let key = crate::format::strip_json(&key).to_string();
+    let sign_up = ops::SignUp { username: input.text("username")?, email: input.text("email")?, name: input.text("name")?, password: input.text("password")? };
+    let user = ops::redeem_invite(&state, &key, sign_up).await?;
+    Ok(Json(json!({ "success": true, "message": "Welcome! Your account is active.", "user_id": user.id, "redirect_to": "/" })).into_response())
+}

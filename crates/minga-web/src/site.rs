@@ -1,0 +1,148 @@
+//! Site settings kept in the database and changed by admins: who may get
+//! in, and how. Cached in memory; every change here refreshes the cache.
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteSettings {
+    pub login_required: bool,
+    pub invite_only: bool,
+    pub allow_new_registrations: bool,
+    pub must_approve_users: bool,
+    /// `example.coop|example.org`: sign-ups from these domains skip approval.
+    pub auto_approve_email_domains: String,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            login_required: false,
+            invite_only: false,
+            allow_new_registrations: true,
+            must_approve_users: false,
+            auto_approve_email_domains: String::new(),
+        }
+    }
+}
+
+/// The settings an admin may change, with a line saying what each does.
+pub const SETTINGS: &[(&str, &str)] = &[
+    ("login_required", "Only people who are logged in can see anything."),
+    ("invite_only", "New people can join only through an invite."),
+    ("allow_new_registrations", "Anyone can create an account (unless invite only)."),
+    ("must_approve_users", "Staff approve every new account before it can log in."),
+    ("auto_approve_email_domains", "Accounts from these e-mail domains (separated by |) need no approval."),
+];
+
+fn flag(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "t" | "1" | "on" | "yes" => Some(true),
+        "false" | "f" | "0" | "off" | "no" | "" => Some(false),
+        _ => None,
+    }
+}
+
+impl SiteSettings {
+    fn from_map(map: &HashMap<String, String>) -> SiteSettings {
+        let mut s = SiteSettings::default();
+        for (name, value) in map {
+            let _ = s.apply(name, value);
+        }
+        s
+    }
+
+    /// Sets one setting from text; returns the value as stored.
+    pub fn apply(&mut self, name: &str, value: &str) -> Result<String, String> {
+        let bool_field = match name {
+            "login_required" => Some(&mut self.login_required),
+            "invite_only" => Some(&mut self.invite_only),
+            "allow_new_registrations" => Some(&mut self.allow_new_registrations),
+            "must_approve_users" => Some(&mut self.must_approve_users),
+            _ => None,
+        };
+        if let Some(field) = bool_field {
+            let v = flag(value).ok_or_else(|| format!("{name} must be true or false."))?;
+            *field = v;
+            return Ok(v.to_string());
+        }
+        if name == "auto_approve_email_domains" {
+            let domains: Vec<String> =
+                value.split(['|', ',', ' ', '\n']).map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()).filter(|d| !d.is_empty()).collect();
+            if let Some(bad) = domains.iter().find(|d| !d.contains('.') || !d.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
+                return Err(format!("{bad} is not a domain."));
+            }
+            self.auto_approve_email_domains = domains.join("|");
+            return Ok(self.auto_approve_email_domains.clone());
+        }
+        Err(format!("There is no setting named {name}."))
+    }
+
+    pub fn value(&self, name: &str) -> String {
+        match name {
+            "login_required" => self.login_required.to_string(),
+            "invite_only" => self.invite_only.to_string(),
+            "allow_new_registrations" => self.allow_new_registrations.to_string(),
+            "must_approve_users" => self.must_approve_users.to_string(),
+            "auto_approve_email_domains" => self.auto_approve_email_domains.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether a sign-up with this e-mail waits for approval.
+    pub fn needs_approval(&self, email: &str) -> bool {
+        if !self.must_approve_users {
+            return false;
+        }
+        let domain = email.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
+        !self.auto_approve_email_domains.split('|').any(|d| !d.is_empty() && d == domain)
+    }
+}
+
+impl AppState {
+    pub async fn site(&self) -> AppResult<Arc<SiteSettings>> {
+        if let Some(s) = self.site.read().expect("site lock").clone() {
+            return Ok(s);
+        }
+        let loaded = Arc::new(SiteSettings::from_map(&self.store.site_settings().await?));
+        *self.site.write().expect("site lock") = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    /// Validates, stores and applies one setting.
+    pub async fn change_site_setting(&self, name: &str, value: &str) -> AppResult<Arc<SiteSettings>> {
+        let mut next = (*self.site().await?).clone();
+        let stored = next.apply(name, value).map_err(|m| AppError::Invalid(minga_core::Invalid(vec![minga_core::FieldError { field: "value", message: m }])))?;
+        self.store.set_site_setting(name, &stored).await?;
+        let next = Arc::new(next);
+        *self.site.write().expect("site lock") = Some(next.clone());
+        Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_checked() {
+        let mut s = SiteSettings::default();
+        assert_eq!(s.apply("login_required", "TRUE"), Ok("true".into()));
+        assert!(s.login_required);
+        assert!(s.apply("login_required", "maybe").is_err());
+        assert!(s.apply("admin", "true").is_err());
+        assert_eq!(s.apply("auto_approve_email_domains", "@Coop.example | example.org"), Ok("coop.example|example.org".into()));
+        assert!(s.apply("auto_approve_email_domains", "not a domain").is_err());
+    }
+
+    #[test]
+    fn approval_skips_listed_domains() {
+        let mut s = SiteSettings { must_approve_users: true, ..Default::default() };
+        s.apply("auto_approve_email_domains", "facttic.example").unwrap();
+        assert!(!s.needs_approval("neto@facttic.example"));
+        assert!(s.needs_approval("someone@elsewhere.example"));
+        assert!(!SiteSettings::default().needs_approval("x@y.z"));
+    }
+}
