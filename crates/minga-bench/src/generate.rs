@@ -268,6 +268,7 @@ async fn insert_topics(conn: &mut SqliteConnection, plan: &Plan, excerpts: &[Str
         max_post_id: plan.events.len() as i64,
         max_topic_id: plan.topics.len() as i64,
         member: user(2),
+        writer: user(3),
         sample_topics: samples.into_iter().map(reference).collect(),
         write_topics: writes.into_iter().map(|i| i as i64 + 1).collect(),
         long_topics,

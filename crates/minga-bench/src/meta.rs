@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, ConnectOptions};
 use std::path::Path;
 
 /// Bump when generated data changes shape, so cached folders are rebuilt.
-pub const GENERATOR_VERSION: u32 = 2;
+pub const GENERATOR_VERSION: u32 = 3;
 pub const META_FILE: &str = "bench.json";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -41,9 +41,11 @@ pub struct Meta {
     pub topics: u64,
     pub max_post_id: i64,
     pub max_topic_id: i64,
-    /// An ordinary member (id, username): the logged-in reader, and the
-    /// owner of the API key that benchmark replies are made with.
+    /// An ordinary member (id, username): the logged-in reader.
     pub member: (i64, String),
+    /// A moderator, whose API key makes the benchmark's replies: staff are
+    /// exempt from per-person posting limits, as an integration's key is.
+    pub writer: (i64, String),
     /// Topics with at least a full first page, for the topic-page routes.
     pub sample_topics: Vec<TopicRef>,
     /// Topics that benchmark replies go to (not sampled, not long).

@@ -68,7 +68,7 @@ pub async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
         &mut tx,
         "users",
         &[
-            "id", "username", "username_lower", "name", "email", "email_lower", "password_hash", "admin", "trust_level",
+            "id", "username", "username_lower", "name", "email", "email_lower", "password_hash", "admin", "moderator", "trust_level",
             "bio_raw", "location", "created_at", "last_seen_at", "primary_group_id",
         ],
         &people,
@@ -83,6 +83,8 @@ pub async fn insert(conn: &mut SqliteConnection, plan: &Plan) -> Result<()> {
                 .bind(format!("{name}@example.org"))
                 .bind("!")
                 .bind(i64::from(*i == 0))
+                // User 3 moderates: the benchmark's writer (see `Meta::writer`).
+                .bind(i64::from(*i == 2))
                 .bind(if *i == 0 { 4_i64 } else { 1 + (*i % 3) as i64 })
                 .bind(p.bio.as_str())
                 .bind(p.place)

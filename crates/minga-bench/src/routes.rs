@@ -7,11 +7,12 @@ use crate::rng::Rng;
 use crate::text;
 use crate::wrk::{Entry, Load};
 
-/// The credentials a run made for the data set's member.
+/// The credentials a run made: the member's session, the writer's key.
 pub struct Member {
     pub session: String,
-    pub api_key: String,
     pub username: String,
+    pub api_key: String,
+    pub writer: String,
 }
 
 pub struct Route {
@@ -41,7 +42,7 @@ fn member_cookies(m: &Member) -> Vec<(String, String)> {
 fn api_headers(m: &Member) -> Vec<(String, String)> {
     vec![
         ("Api-Key".into(), m.api_key.clone()),
-        ("Api-Username".into(), m.username.clone()),
+        ("Api-Username".into(), m.writer.clone()),
         ("Content-Type".into(), "application/json".into()),
     ]
 }
@@ -79,17 +80,20 @@ pub fn reads(meta: &Meta, member: &Member) -> Vec<Route> {
     ]
 }
 
-/// First and last page of each long topic, as a visitor.
+/// First and last page of each long topic, as a visitor. "Last" is the
+/// last full page: the very last one may hold a single post, which would
+/// flatter it, and the question is whether depth costs anything.
 pub fn long_topics(meta: &Meta) -> Vec<Route> {
     let mut out = Vec::new();
     for t in &meta.long_topics {
-        let pages = (t.replies + 1).div_ceil(20);
+        let last = ((t.replies + 1) / 20).max(1);
         for (page, path, template) in [
             ("first", format!("/t/{}/{}", t.slug, t.id), "/t/{slug}/{id}"),
-            ("last", format!("/t/{}/{}?page={pages}", t.slug, t.id), "/t/{slug}/{id}?page={last}"),
+            ("last", format!("/t/{}/{}?page={last}", t.slug, t.id), "/t/{slug}/{id}?page={last}"),
         ] {
             let mut r = route(template, "visitor", Load::one(vec![get(path, &[])]), "html");
-            r.note = Some(format!("topic with {} replies, {page} page", thousands(t.replies)));
+            let which = if page == "first" { "first page".to_string() } else { format!("last full page ({last})") };
+            r.note = Some(format!("topic with {} replies, {which}", thousands(t.replies)));
             r.topic_replies = Some(t.replies);
             r.page = Some(page);
             out.push(r);

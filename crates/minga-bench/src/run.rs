@@ -117,11 +117,11 @@ async fn credentials(dir: &Path, meta: &Meta) -> Result<Member> {
         .await?;
     sqlx::query("INSERT INTO api_keys (key_hash, user_id, description, created_at) VALUES (?, ?, 'minga-bench', ?)")
         .bind(hash_secret(&api_key))
-        .bind(meta.member.0)
+        .bind(meta.writer.0)
         .bind(now)
         .execute(&mut conn)
         .await?;
-    Ok(Member { session, api_key, username: meta.member.1.clone() })
+    Ok(Member { session, username: meta.member.1.clone(), api_key, writer: meta.writer.1.clone() })
 }
 
 fn measure(
@@ -251,7 +251,7 @@ fn check_reply(addr: std::net::SocketAddr, member: &Member, meta: &Meta) -> Resu
     let body = serde_json::json!({ "topic_id": topic, "raw": "Checking that replies work before the load. :+1:" }).to_string();
     let headers = vec![
         ("Api-Key".to_string(), member.api_key.clone()),
-        ("Api-Username".to_string(), member.username.clone()),
+        ("Api-Username".to_string(), member.writer.clone()),
         ("Content-Type".to_string(), "application/json".to_string()),
     ];
     let r = http::request(addr, "POST", "/posts.json", &headers, Some(&body))?;

@@ -46,7 +46,8 @@ pub struct Outcome {
     pub rps: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
-    /// Non-2xx/3xx answers plus socket errors (connect, read, write, timeout).
+    /// Non-2xx/3xx answers plus socket errors (connect, read, write,
+    /// timeout). Requests per second count only the good answers.
     pub errors: u64,
 }
 
@@ -82,13 +83,15 @@ pub fn run(addr: SocketAddr, load: &Load, settings: Settings, script: &Path) -> 
 fn parse(out: &str) -> Result<Outcome> {
     let line = out.lines().find_map(|l| l.strip_prefix("MINGA_BENCH ")).context("no summary line")?;
     let n: Vec<f64> = line.split_whitespace().map(str::parse).collect::<Result<_, _>>()?;
-    let [requests, duration_us, p50_us, p99_us, errors] = n[..] else { bail!("summary has {} fields", n.len()) };
+    let [requests, duration_us, p50_us, p99_us, bad_status, socket_errors] = n[..] else {
+        bail!("summary has {} fields", n.len())
+    };
     Ok(Outcome {
         requests: requests as u64,
-        rps: requests / (duration_us / 1e6),
+        rps: (requests - bad_status) / (duration_us / 1e6),
         p50_ms: p50_us / 1000.0,
         p99_ms: p99_us / 1000.0,
-        errors: errors as u64,
+        errors: (bad_status + socket_errors) as u64,
     })
 }
 
@@ -184,8 +187,8 @@ end
 function done(summary, latency, requests)
   local e = summary.errors
   local f = math.floor
-  io.write(string.format("MINGA_BENCH %d %d %d %d %d\n", summary.requests, summary.duration,
-    f(latency:percentile(50)), f(latency:percentile(99)), e.status + e.connect + e.read + e.write + e.timeout))
+  io.write(string.format("MINGA_BENCH %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    f(latency:percentile(50)), f(latency:percentile(99)), e.status, e.connect + e.read + e.write + e.timeout))
 end
 "#,
     );
@@ -198,10 +201,11 @@ mod tests {
 
     #[test]
     fn summary_line() {
-        let o = parse("Running...\nMINGA_BENCH 3000 3000000 1500 9000 2\nRequests/sec: 1000").unwrap();
+        let o = parse("Running...\nMINGA_BENCH 3000 3000000 1500 9000 300 2\nRequests/sec: 1000").unwrap();
         assert_eq!(o.requests, 3000);
-        assert!((o.rps - 1000.0).abs() < 1e-9 && (o.p50_ms - 1.5).abs() < 1e-9 && (o.p99_ms - 9.0).abs() < 1e-9);
-        assert_eq!(o.errors, 2);
+        // Only good answers count towards the rate.
+        assert!((o.rps - 900.0).abs() < 1e-9 && (o.p50_ms - 1.5).abs() < 1e-9 && (o.p99_ms - 9.0).abs() < 1e-9);
+        assert_eq!(o.errors, 302);
     }
 
     #[test]

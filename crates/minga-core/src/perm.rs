@@ -220,3 +220,59 @@ mod tests {
         assert!(!can_reply_in(Some(&silenced), &grants));
     }
 }
+
+/// What trust levels 1 and 2 are earned from, as Discourse counts it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Participation {
+    pub topics_entered: i64,
+    pub posts_read: i64,
+    pub minutes_read: i64,
+    pub days_visited: i64,
+    pub topics_replied_to: i64,
+}
+
+/// Discourse's default requirements (likes are not counted: minga has no
+/// likes yet).
+pub mod trust {
+    pub const TL1_TOPICS_ENTERED: i64 = 5;
+    pub const TL1_POSTS_READ: i64 = 30;
+    pub const TL1_MINUTES: i64 = 10;
+    pub const TL2_TOPICS_ENTERED: i64 = 20;
+    pub const TL2_POSTS_READ: i64 = 100;
+    pub const TL2_MINUTES: i64 = 60;
+    pub const TL2_DAYS_VISITED: i64 = 15;
+    pub const TL2_TOPICS_REPLIED_TO: i64 = 3;
+}
+
+/// The trust level someone has earned, never lower than what they have;
+/// levels 3 and 4 are granted by staff, not earned here.
+pub fn earned_trust_level(current: i64, p: &Participation) -> i64 {
+    use trust::*;
+    let tl1 = p.topics_entered >= TL1_TOPICS_ENTERED && p.posts_read >= TL1_POSTS_READ && p.minutes_read >= TL1_MINUTES;
+    let tl2 = tl1
+        && p.topics_entered >= TL2_TOPICS_ENTERED
+        && p.posts_read >= TL2_POSTS_READ
+        && p.minutes_read >= TL2_MINUTES
+        && p.days_visited >= TL2_DAYS_VISITED
+        && p.topics_replied_to >= TL2_TOPICS_REPLIED_TO;
+    let earned = if tl2 { 2 } else if tl1 { 1 } else { 0 };
+    current.max(earned)
+}
+
+#[cfg(test)]
+mod trust_tests {
+    use super::*;
+
+    #[test]
+    fn levels_follow_discourse_defaults() {
+        let mut p = Participation { topics_entered: 5, posts_read: 30, minutes_read: 10, ..Default::default() };
+        assert_eq!(earned_trust_level(0, &p), 1);
+        p.posts_read = 29;
+        assert_eq!(earned_trust_level(0, &p), 0);
+        assert_eq!(earned_trust_level(3, &p), 3, "never lowered");
+        let p = Participation { topics_entered: 20, posts_read: 100, minutes_read: 60, days_visited: 15, topics_replied_to: 3 };
+        assert_eq!(earned_trust_level(1, &p), 2);
+        let p = Participation { days_visited: 14, ..p };
+        assert_eq!(earned_trust_level(1, &p), 1);
+    }
+}

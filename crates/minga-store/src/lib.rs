@@ -14,6 +14,7 @@ mod migrate;
 mod models;
 mod oneboxes;
 mod posts;
+mod reading;
 mod rows;
 mod topics;
 mod users;
@@ -25,6 +26,7 @@ pub use moderation::{Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFil
 pub use models::*;
 pub use topics::TopicFilter;
 pub use posts::NewReply;
+pub use reading::{Read, ReadingStats};
 pub use topics::NewTopic;
 pub use users::NewUser;
 

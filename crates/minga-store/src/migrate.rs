@@ -25,6 +25,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_access.sql"),
         postgres: include_str!("../migrations/postgres/0003_access.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_reading.sql"),
+        postgres: include_str!("../migrations/postgres/0004_reading.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {

@@ -223,6 +223,22 @@ impl Store {
         w.commit().await
     }
 
+    /// Raises a trust level that was earned (never lowers one).
+    pub async fn promote(&self, user: UserId, level: i64) -> Result<bool> {
+        let mut w = self.begin_write().await?;
+        let n = sqlx::query("UPDATE users SET trust_level = $1 WHERE id = $2 AND trust_level < $1")
+            .bind(level)
+            .bind(user.0)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        if n > 0 {
+            log(&mut w.tx, "earn_trust_level", None, Some(user), &level.to_string()).await?;
+        }
+        w.commit().await?;
+        Ok(n > 0)
+    }
+
     pub async fn staff_actions(&self, limit: i64) -> Result<Vec<StaffAction>> {
         let found = sqlx::query(
             "SELECT id, action, acting_user_id, target_user_id, details, created_at FROM staff_actions ORDER BY id DESC LIMIT $1",

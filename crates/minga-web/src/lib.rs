@@ -111,10 +111,31 @@ impl AppState {
         Ok(Some(slot.get_or_insert_with(|| auth::random_token(24)).clone()))
     }
 
-    /// Writes buffered topic views to the database.
+    /// Writes buffered topic views and reads to the database, and raises
+    /// the trust levels that reading has earned.
     pub async fn flush_views(&self) -> Result<(), minga_store::StoreError> {
         let pending = self.views.take();
-        self.store.add_topic_views(&pending).await
+        self.store.add_topic_views(&pending).await?;
+        let reads = self.views.take_reads();
+        for user in self.store.record_reads(&reads).await? {
+            let Some(u) = self.store.user_by_id(user).await? else { continue };
+            if u.trust_level >= 2 {
+                continue;
+            }
+            let s = self.store.reading_stats(user).await?;
+            let participation = minga_core::perm::Participation {
+                topics_entered: s.topics_entered,
+                posts_read: s.posts_read,
+                minutes_read: s.time_read_secs / 60,
+                days_visited: s.days_visited,
+                topics_replied_to: s.topics_replied_to,
+            };
+            let earned = minga_core::perm::earned_trust_level(u.trust_level, &participation);
+            if earned > u.trust_level {
+                self.store.promote(user, earned).await?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -123,9 +144,23 @@ impl AppState {
 #[derive(Default)]
 pub struct Views {
     pending: Mutex<HashMap<TopicId, i64>>,
+    reads: Mutex<Vec<minga_store::Read>>,
 }
 
 impl Views {
+    /// A logged-in person saw posts up to `up_to` in a topic.
+    pub fn record_read(&self, user: minga_core::UserId, topic: TopicId, up_to: i64) {
+        let at = minga_core::time::now_ms();
+        let mut reads = self.reads.lock().expect("reads lock");
+        if reads.len() < 100_000 {
+            reads.push(minga_store::Read { user, topic, up_to, day: at / 86_400_000, at });
+        }
+    }
+
+    fn take_reads(&self) -> Vec<minga_store::Read> {
+        std::mem::take(&mut *self.reads.lock().expect("reads lock"))
+    }
+
     pub fn record(&self, topic: TopicId) {
         *self.pending.lock().expect("views lock").entry(topic).or_default() += 1;
     }

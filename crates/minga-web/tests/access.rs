@@ -546,3 +546,50 @@ async fn rate_limits_and_new_user_limits(b: Backend) {
 
 #[allow(dead_code)]
 fn unused(_: Value) {}
+
+mod earned_trust {
+    use super::*;
+
+    mod sqlite {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn reading_earns_trust_level_one() {
+            super::reading_earns_trust_level_one(minga_store::Backend::Sqlite).await
+        }
+    }
+    mod postgres {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn reading_earns_trust_level_one() {
+            super::reading_earns_trust_level_one(minga_store::Backend::Postgres).await
+        }
+    }
+
+    async fn reading_earns_trust_level_one(b: Backend) {
+        let app = TestApp::new(b).await;
+        let (admin, category) = app.admin_and_category().await;
+        let mut topics = Vec::new();
+        for i in 0..5 {
+            let (t, _) = app.topic(&admin, category, &format!("Topic number {i} to read through"), "first").await;
+            for j in 0..6 {
+                app.reply(&admin, t, &format!("reply {j}")).await;
+            }
+            topics.push(t);
+        }
+        let reader = app.user("reader", false).await;
+        let key = app.key_for(&reader).await;
+        for t in &topics[..4] {
+            app.get(&format!("/t/{t}.json"), &key).await;
+        }
+        app.state.flush_views().await.unwrap();
+        assert_eq!(app.state.store.user_by_id(reader.id).await.unwrap().unwrap().trust_level, 0, "four topics are not enough");
+        // Reading the same topic again adds nothing.
+        app.get(&format!("/t/{}.json", topics[0]), &key).await;
+        app.state.flush_views().await.unwrap();
+        let stats = app.state.store.reading_stats(reader.id).await.unwrap();
+        assert_eq!((stats.topics_entered, stats.posts_read, stats.days_visited), (4, 28, 1));
+        app.get(&format!("/t/{}.json", topics[4]), &key).await;
+        app.state.flush_views().await.unwrap();
+        assert_eq!(app.state.store.user_by_id(reader.id).await.unwrap().unwrap().trust_level, 1);
+        let log = app.get_json("/admin/logs/staff_action_logs.json", &admin).await;
+        assert_eq!(log["staff_action_logs"][0]["action_name"], "earn_trust_level");
+    }
+}

@@ -355,6 +355,14 @@ mod tests {
     }
 
     #[test]
+    fn only_checkboxes_and_no_cite_urls() {
+        let c = cook_plain("<form><input type=text name=x><input></form>\n\n- [x] done\n\n<blockquote cite=\"javascript:alert(1)\">q</blockquote><map><area href=\"javascript:x\"></map>");
+        assert_eq!(c.html.matches("<input").count(), 1, "{}", c.html);
+        assert!(c.html.contains("type=\"checkbox\""), "{}", c.html);
+        assert!(!c.html.contains("cite=") && !c.html.contains("<area") && !c.html.contains("javascript"), "{}", c.html);
+    }
+
+    #[test]
     fn external_links_get_rel() {
         let c = cook_plain("see <https://example.org> and https://example.com/x");
         assert!(c.html.contains(r#"<a href="https://example.org" rel="nofollow ugc noopener">"#), "{}", c.html);

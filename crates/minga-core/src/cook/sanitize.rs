@@ -33,11 +33,36 @@ fn builder() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("span", ["tabindex", "title"])
             .add_tag_attributes("div", ["tabindex"])
             .add_tag_attributes("img", ["width", "height"])
-            .add_tag_attributes("ol", ["start"]);
+            .add_tag_attributes("ol", ["start"])
+            // Image maps and `cite` URLs serve no post and widen the surface.
+            .rm_tags(["map", "area"])
+            .rm_tag_attributes("blockquote", ["cite"])
+            .rm_tag_attributes("q", ["cite"])
+            .rm_tag_attributes("del", ["cite"])
+            .rm_tag_attributes("ins", ["cite"]);
         b
     })
 }
 
 pub fn clean(html: &str) -> String {
-    builder().clean(html).to_string()
+    let cleaned = builder().clean(html).to_string();
+    if cleaned.contains("<input") { only_checkboxes(&cleaned) } else { cleaned }
+}
+
+/// Task lists need checkboxes; any other `<input>` (whose `type` the
+/// sanitiser dropped, leaving a text field) is removed.
+fn only_checkboxes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<input") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('>').map(|e| i + e + 1).unwrap_or(rest.len());
+        let tag = &rest[i..end];
+        if tag.contains("type=\"checkbox\"") {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }

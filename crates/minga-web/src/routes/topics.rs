@@ -101,6 +101,9 @@ pub async fn show(
     if format == Format::Json {
         let (view, stream) = views::topic_json_view(&state, &viewer, id).await?;
         state.views.record(id);
+        if let (Some(u), Some(last)) = (&viewer.user, view.posts.last()) {
+            state.views.record_read(u.id, id, last.post_number);
+        }
         return Ok(Json(topic_json(&state, &viewer, &view, &stream)).into_response());
     }
     let page = match (post_number, q.page.as_deref().map(str::trim)) {
@@ -110,6 +113,9 @@ pub async fn show(
     };
     let view = views::topic_page(&state, &viewer, id, page).await?;
     state.views.record(id);
+    if let (Some(u), Some(last)) = (&viewer.user, view.posts.last()) {
+        state.views.record_read(u.id, id, last.post_number);
+    }
     let reply_to = q.reply_to.as_deref().and_then(|r| r.parse::<i64>().ok());
     Ok(pages::render(&topic_page(&state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default())))
 }
