@@ -117,6 +117,7 @@ pub struct Chrome {
     pub site_title: String,
     pub username: Option<String>,
     pub is_admin: bool,
+    pub is_staff: bool,
     pub csrf: String,
 }
 
@@ -125,12 +126,13 @@ impl Chrome {
         Chrome {
             site_title: state.settings.title.clone(),
             username: viewer.user.as_ref().map(|u| u.username.clone()),
-            is_admin: viewer.user.as_ref().is_some_and(|u| u.admin),
+            is_admin: viewer.is_admin(),
+            is_staff: viewer.is_staff(),
             csrf: csrf.0,
         }
     }
 
     pub fn plain(state: &AppState, csrf: CsrfToken) -> Chrome {
-        Chrome { site_title: state.settings.title.clone(), username: None, is_admin: false, csrf: csrf.0 }
+        Chrome { site_title: state.settings.title.clone(), username: None, is_admin: false, is_staff: false, csrf: csrf.0 }
     }
 }
