@@ -147,7 +147,7 @@ async fn insert_posts(conn: &mut SqliteConnection, plan: &Arc<Plan>, log: bool) 
         .await?;
         t.commit().await?;
         done += batch.len();
-        if log && (done / BATCH) % 25 == 0 {
+        if log && (done / BATCH).is_multiple_of(25) {
             let rate = done as f64 / started.elapsed().as_secs_f64();
             eprintln!("  {done} / {} posts ({rate:.0}/s)", plan.events.len());
         }

@@ -8,7 +8,7 @@ use crate::text;
 use crate::wrk::{Entry, Load};
 
 /// The credentials a run made: the member's session, the writer's key.
-pub struct Member {
+pub struct Credentials {
     pub session: String,
     pub username: String,
     pub api_key: String,
@@ -34,12 +34,12 @@ fn get(path: String, headers: &[(String, String)]) -> Entry {
     Entry::Get { path, headers: headers.to_vec() }
 }
 
-fn member_cookies(m: &Member) -> Vec<(String, String)> {
+fn member_cookies(m: &Credentials) -> Vec<(String, String)> {
     // Any CSRF value of 16+ characters is kept as is, as a browser's would be.
     vec![("Cookie".into(), format!("_t={}; _csrf=minga-bench-csrf-cookie", m.session))]
 }
 
-fn api_headers(m: &Member) -> Vec<(String, String)> {
+fn api_headers(m: &Credentials) -> Vec<(String, String)> {
     vec![
         ("Api-Key".into(), m.api_key.clone()),
         ("Api-Username".into(), m.writer.clone()),
@@ -63,8 +63,8 @@ fn reply_raws(meta: &Meta) -> Vec<String> {
 }
 
 /// The reads, on topics with a full first page (they take turns).
-pub fn reads(meta: &Meta, member: &Member) -> Vec<Route> {
-    let cookies = member_cookies(member);
+pub fn reads(meta: &Meta, creds: &Credentials) -> Vec<Route> {
+    let cookies = member_cookies(creds);
     vec![
         route("/t/{slug}/{id}", "visitor", Load::one(topic_pages(meta, &[])), "html"),
         route("/t/{slug}/{id}", "member", Load::one(topic_pages(meta, &cookies)), "html"),
@@ -103,15 +103,15 @@ pub fn long_topics(meta: &Meta) -> Vec<Route> {
 }
 
 /// The write path: replies through the API, cooking included.
-pub fn writes(meta: &Meta, member: &Member) -> Route {
-    let reply = Entry::Reply { headers: api_headers(member), topics: meta.write_topics.clone(), raws: reply_raws(meta) };
+pub fn writes(meta: &Meta, creds: &Credentials) -> Route {
+    let reply = Entry::Reply { headers: api_headers(creds), topics: meta.write_topics.clone(), raws: reply_raws(meta) };
     route("POST /posts.json", "member", Load::one(vec![reply]), "json")
 }
 
 /// Members reading and replying: 90% reads, 10% replies.
-pub fn mix(meta: &Meta, member: &Member) -> Route {
-    let cookies = member_cookies(member);
-    let reply = Entry::Reply { headers: api_headers(member), topics: meta.write_topics.clone(), raws: reply_raws(meta) };
+pub fn mix(meta: &Meta, creds: &Credentials) -> Route {
+    let cookies = member_cookies(creds);
+    let reply = Entry::Reply { headers: api_headers(creds), topics: meta.write_topics.clone(), raws: reply_raws(meta) };
     let load = Load {
         groups: vec![
             (50, topic_pages(meta, &cookies)),
@@ -130,7 +130,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -7,7 +7,7 @@ use crate::meta::{self, GENERATOR_VERSION, Meta};
 use crate::nginx::Nginx;
 use crate::process::RssSampler;
 use crate::report::{self, Dataset, Report, RouteResult};
-use crate::routes::{self, Member, Route};
+use crate::routes::{self, Credentials, Route};
 use crate::server::Minga;
 use crate::wrk::{self, Entry, Load};
 use crate::http;
@@ -97,14 +97,14 @@ fn token() -> Result<String> {
 }
 
 /// How minga stores session tokens and API keys (`minga_web::auth::
-/// hash_secret`): SHA-256, hex. `check_member` proves the two agree.
+/// hash_secret`): SHA-256, hex. `check_session` and `check_reply` prove the two agree.
 fn hash_secret(secret: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A session and an API key for the member, written before minga starts.
-async fn credentials(dir: &Path, meta: &Meta) -> Result<Member> {
+async fn credentials(dir: &Path, meta: &Meta) -> Result<Credentials> {
     let mut conn = meta::open(dir).await?;
     let (session, api_key) = (token()?, token()?);
     let now = minga_core::time::now_ms();
@@ -121,7 +121,7 @@ async fn credentials(dir: &Path, meta: &Meta) -> Result<Member> {
         .bind(now)
         .execute(&mut conn)
         .await?;
-    Ok(Member { session, username: meta.member.1.clone(), api_key, writer: meta.writer.1.clone() })
+    Ok(Credentials { session, username: meta.member.1.clone(), api_key, writer: meta.writer.1.clone() })
 }
 
 fn measure(
@@ -132,24 +132,24 @@ fn measure(
     generate_s: Option<f64>,
     work: &Path,
 ) -> Result<(Dataset, Vec<RouteResult>)> {
-    let member = runtime.block_on(credentials(dir, meta))?;
+    let creds = runtime.block_on(credentials(dir, meta))?;
     let mut server = Minga::start(&opts.minga, dir, &work.join("minga.log"))?;
     eprintln!("{} posts: minga answered its first 200 after {:.0} ms", meta.posts, server.boot_ms);
     let boot_ms = server.boot_ms;
     std::thread::sleep(Duration::from_secs(1));
     let idle_rss_mb = server.rss_mb();
 
-    check_session(server.addr, &member)?;
+    check_session(server.addr, &creds)?;
     let mut measured: Vec<(Route, wrk::Outcome, f64, Option<u64>)> = Vec::new();
     let ceiling_root = work.join("ceiling");
-    let reads = routes::reads(meta, &member).into_iter().chain(routes::long_topics(meta));
+    let reads = routes::reads(meta, &creds).into_iter().chain(routes::long_topics(meta));
     for (i, mut route) in reads.enumerate() {
         let bytes = save_pages(server.addr, &mut route, &ceiling_root, i)?;
         let (outcome, rss) = load(&mut server, &route, opts, work)?;
         measured.push((route, outcome, rss, Some(bytes)));
     }
-    check_reply(server.addr, &member, meta)?;
-    for route in [routes::writes(meta, &member), routes::mix(meta, &member)] {
+    check_reply(server.addr, &creds, meta)?;
+    for route in [routes::writes(meta, &creds), routes::mix(meta, &creds)] {
         let (outcome, rss) = load(&mut server, &route, opts, work)?;
         measured.push((route, outcome, rss, None));
     }
@@ -234,11 +234,11 @@ fn save_pages(addr: std::net::SocketAddr, route: &mut Route, root: &Path, index:
 }
 
 /// A session minga did not recognise would silently measure a visitor.
-fn check_session(addr: std::net::SocketAddr, member: &Member) -> Result<()> {
-    let cookie = vec![("Cookie".to_string(), format!("_t={}", member.session))];
+fn check_session(addr: std::net::SocketAddr, creds: &Credentials) -> Result<()> {
+    let cookie = vec![("Cookie".to_string(), format!("_t={}", creds.session))];
     let r = http::get(addr, "/session/current.json", &cookie)?;
     let body = String::from_utf8_lossy(&r.body);
-    if r.status != 200 || !body.contains(&format!("\"{}\"", member.username)) {
+    if r.status != 200 || !body.contains(&format!("\"{}\"", creds.username)) {
         bail!("minga did not recognise the member's session ({}): {body}", r.status);
     }
     Ok(())
@@ -246,12 +246,12 @@ fn check_session(addr: std::net::SocketAddr, member: &Member) -> Result<()> {
 
 /// One reply through the API before loading, so a broken write path fails
 /// with its message rather than as a column of errors.
-fn check_reply(addr: std::net::SocketAddr, member: &Member, meta: &Meta) -> Result<()> {
+fn check_reply(addr: std::net::SocketAddr, creds: &Credentials, meta: &Meta) -> Result<()> {
     let topic = *meta.write_topics.first().context("no topic to reply to")?;
     let body = serde_json::json!({ "topic_id": topic, "raw": "Checking that replies work before the load. :+1:" }).to_string();
     let headers = vec![
-        ("Api-Key".to_string(), member.api_key.clone()),
-        ("Api-Username".to_string(), member.writer.clone()),
+        ("Api-Key".to_string(), creds.api_key.clone()),
+        ("Api-Username".to_string(), creds.writer.clone()),
         ("Content-Type".to_string(), "application/json".to_string()),
     ];
     let r = http::request(addr, "POST", "/posts.json", &headers, Some(&body))?;

@@ -38,10 +38,8 @@ impl Minga {
             if let Some(status) = child.try_wait()? {
                 bail!("minga exited during start-up ({status}):\n{}", process::tail(log, 4000));
             }
-            if let Ok(r) = http::get(addr, "/latest", &[]) {
-                if r.status == 200 {
-                    break;
-                }
+            if http::get(addr, "/latest", &[]).is_ok_and(|r| r.status == 200) {
+                break;
             }
             if started.elapsed() > Duration::from_secs(60) {
                 let _ = process::stop_group(&mut child, libc::SIGKILL, Duration::from_secs(2));

@@ -1,7 +1,9 @@
 //! What a reader may see: the categories and their grants, cached in
-//! memory (they are few and change rarely; every change here clears the
-//! cache), and the questions every route asks before showing or changing
-//! anything in a category.
+//! memory (they are few and change rarely; every change to a category or
+//! its grants clears the cache), and the questions every route asks before
+//! showing or changing anything in a category. The cached rows' topic and
+//! post counts go stale as people post: pages that show counts read fresh
+//! rows (`fresh_visible`).
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -63,6 +65,14 @@ impl AppState {
     pub fn forget_catalog(&self) {
         *self.catalog.write().expect("catalog lock") = None;
     }
+}
+
+/// Categories the reader may see, read fresh (with current counts).
+pub async fn fresh_visible(state: &AppState, viewer: &Viewer) -> AppResult<(Vec<Category>, Arc<Catalog>)> {
+    let catalog = state.catalog().await?;
+    let actor = viewer.actor();
+    let rows = state.store.categories().await?.into_iter().filter(|c| catalog.can_see(actor.as_ref(), c.id)).collect();
+    Ok((rows, catalog))
 }
 
 /// The topic, if the reader may see it; otherwise "not found", exactly as

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod format;
 pub mod input;
@@ -84,6 +85,8 @@ pub struct AppState {
     pub site: Arc<std::sync::RwLock<Option<Arc<site::SiteSettings>>>>,
     /// Per-person posting limits.
     pub limiter: Arc<limits::Limiter>,
+    /// Pages for visitors (see `cache`).
+    pub cache: Arc<cache::PageCache>,
 }
 
 impl AppState {
@@ -99,6 +102,7 @@ impl AppState {
             catalog: Arc::default(),
             site: Arc::default(),
             limiter: Arc::default(),
+            cache: Arc::default(),
         }
     }
 
@@ -115,7 +119,11 @@ impl AppState {
     /// the trust levels that reading has earned.
     pub async fn flush_views(&self) -> Result<(), minga_store::StoreError> {
         let pending = self.views.take();
-        self.store.add_topic_views(&pending).await?;
+        if !pending.is_empty() {
+            self.store.add_topic_views(&pending).await?;
+            // Visitors' pages show view counts: start afresh.
+            self.cache.bump();
+        }
         let reads = self.views.take_reads();
         for user in self.store.record_reads(&reads).await? {
             let Some(u) = self.store.user_by_id(user).await? else { continue };

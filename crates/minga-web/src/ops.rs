@@ -115,7 +115,6 @@ pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) 
         other => AppError::from(other),
     })?;
     record_limits(state, user, Action::Topic);
-    state.forget_catalog();
     crate::onebox::fetch_missing(state, &oneboxes).await;
     Ok(created)
 }
@@ -142,7 +141,6 @@ pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw
     };
     let post = state.store.create_reply(&new).await?;
     record_limits(state, user, Action::Post);
-    state.forget_catalog();
     crate::onebox::fetch_missing(state, &oneboxes).await;
     Ok(post)
 }
@@ -190,9 +188,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppRe
     if !perm::can_delete_post(viewer.actor().as_ref(), post.user_id) {
         return Err(AppError::Forbidden("You are not allowed to delete this post.".into()));
     }
-    let deleted = state.store.delete_post(id).await?;
-    state.forget_catalog();
-    Ok(deleted)
+    Ok(state.store.delete_post(id).await?)
 }
 
 pub struct SignUp {

@@ -25,6 +25,7 @@ both_backends!(
     site_endpoints_answer,
     fifty_parallel_api_replies,
     views_are_counted,
+    visitors_never_get_stale_or_personal_pages,
 );
 
 async fn sign_up_needs_the_honeypot_and_unique_names(b: Backend) {
@@ -464,8 +465,36 @@ async fn views_are_counted(b: Backend) {
     let (topic, _) = app.topic(&admin, category, "A topic worth reading twice", "body").await;
     app.get(&format!("/t/{topic}.json"), &Auth::Anon).await;
     app.get(&format!("/t/topic/{topic}"), &Auth::Anon).await;
-    assert_eq!(app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["views"], 3);
+    app.get(&format!("/t/{topic}.json"), &admin).await;
     app.state.flush_views().await.unwrap();
     assert_eq!(app.state.store.topic(minga_core::TopicId(topic)).await.unwrap().unwrap().views, 3);
-    assert_eq!(app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["views"], 4);
+    assert_eq!(app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["views"], 4, "saved views plus this one");
+}
+
+async fn visitors_never_get_stale_or_personal_pages(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let (topic, _) = app.topic(&admin, category, "The first topic to be cached", "one").await;
+    let first = app.get("/latest.json", &Auth::Anon).await;
+    let again = app.get("/latest.json", &Auth::Anon).await;
+    assert_eq!(first.body, again.body);
+    app.topic(&admin, category, "A second topic posted after caching", "two").await;
+    let latest = app.get_json("/latest.json", &Auth::Anon).await;
+    assert_eq!(latest["topic_list"]["topics"].as_array().unwrap().len(), 2, "a write starts afresh");
+    // A cached page still counts its views.
+    for _ in 0..3 {
+        app.get(&format!("/t/x/{topic}"), &Auth::Anon).await;
+    }
+    app.state.flush_views().await.unwrap();
+    assert_eq!(app.state.store.topic(minga_core::TopicId(topic)).await.unwrap().unwrap().views, 3);
+    // Logged-in pages are never stored, nor served to visitors.
+    let member = app.session("admin").await;
+    let mine = app.get("/latest", &member).await.text();
+    assert!(mine.contains("Log out"));
+    let visitor = app.get("/latest", &Auth::Anon).await;
+    assert!(!visitor.text().contains("Log out") && !visitor.text().contains("authenticity_token"));
+    // Visitors each get their own CSRF cookie, even from a cached page.
+    let a = app.get("/latest", &Auth::Anon).await.cookie("_csrf").unwrap();
+    let b2 = app.get("/latest", &Auth::Anon).await.cookie("_csrf").unwrap();
+    assert_ne!(a, b2);
 }

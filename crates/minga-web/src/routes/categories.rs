@@ -22,9 +22,8 @@ fn row(c: &Category) -> CategoryRow {
 }
 
 pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
-    let catalog = state.catalog().await?;
+    let (categories, catalog) = crate::access::fresh_visible(&state, &viewer).await?;
     let actor = viewer.actor();
-    let categories = catalog.visible(actor.as_ref());
     match format {
         Format::Json => {
             let groups = state.store.groups().await?;
@@ -43,7 +42,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
         }
         Format::Html => Ok(pages::render(&CategoriesPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            categories: categories.into_iter().map(row).collect(),
+            categories: categories.iter().map(row).collect(),
         })),
     }
 }
@@ -58,6 +57,7 @@ async fn find(state: &AppState, viewer: &Viewer, segments: &[String]) -> AppResu
     Ok(category)
 }
 
+/// Reads the category fresh, so its counts are current.
 async fn find_any(state: &AppState, segments: &[String]) -> AppResult<Category> {
     let found = match segments {
         [_, id] => state.store.category(CategoryId(id_segment(id)?)).await?,

@@ -127,6 +127,7 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), login_required))
         .layer(middleware::from_fn_with_state(state.clone(), pages::html_errors))
         .layer(middleware::from_fn(json_charset))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::cache::visitor_cache))
         .layer(middleware::from_fn_with_state(state.clone(), pages::csrf_cookie))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)

@@ -19,10 +19,9 @@ pub async fn stylesheet() -> Response {
 }
 
 pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
-    let catalog = state.catalog().await?;
+    let (categories, catalog) = crate::access::fresh_visible(&state, &viewer).await?;
     let groups = state.store.groups().await?;
     let actor = viewer.actor();
-    let categories = catalog.visible(actor.as_ref());
     // Groups listed here are those everyone may see.
     let listed: Vec<_> = groups.iter().filter(|g| g.visibility_level == 0 || viewer.is_staff()).map(|g| json!({"id": g.id, "name": g.name, "automatic": g.automatic})).collect();
     Ok(Json(json!({

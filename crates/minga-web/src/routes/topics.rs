@@ -104,7 +104,9 @@ pub async fn show(
         if let (Some(u), Some(last)) = (&viewer.user, view.posts.last()) {
             state.views.record_read(u.id, id, last.post_number);
         }
-        return Ok(Json(topic_json(&state, &viewer, &view, &stream)).into_response());
+        let mut response = Json(topic_json(&state, &viewer, &view, &stream)).into_response();
+        response.extensions_mut().insert(crate::cache::ViewedTopic(id));
+        return Ok(response);
     }
     let page = match (post_number, q.page.as_deref().map(str::trim)) {
         (Some(n), _) => views::page_of_post(n),
@@ -117,7 +119,9 @@ pub async fn show(
         state.views.record_read(u.id, id, last.post_number);
     }
     let reply_to = q.reply_to.as_deref().and_then(|r| r.parse::<i64>().ok());
-    Ok(pages::render(&topic_page(&state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default())))
+    let mut response = pages::render(&topic_page(&state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default()));
+    response.extensions_mut().insert(crate::cache::ViewedTopic(id));
+    Ok(response)
 }
 
 pub fn topic_page(
