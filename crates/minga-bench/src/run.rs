@@ -44,6 +44,11 @@ pub fn run(opts: &Options) -> Result<Report> {
     for &posts in &sizes {
         let long = if posts == largest { opts.long.clone() } else { Vec::new() };
         let (dir, meta, generate_s) = runtime.block_on(data(opts, posts, &long))?;
+        // Freshly written data would otherwise still be trickling to disk
+        // while minga starts (4 GB at a million posts), and the kernel's
+        // writeback would be timed as start-up.
+        // SAFETY: sync has no preconditions.
+        unsafe { libc::sync() };
         let work = tmp.path().join(posts.to_string());
         std::fs::create_dir_all(&work)?;
         let (d, r) = measure(opts, &runtime, &dir, &meta, generate_s, &work)?;

@@ -69,6 +69,9 @@ pub struct CookOptions<'a> {
     pub base_url: &'a str,
 }
 
+/// Deepest nesting of Markdown elements kept in a post.
+const MAX_NESTING: usize = 32;
+
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
@@ -223,6 +226,10 @@ impl Cooker<'_> {
         let text = self.mark_oneboxes(text);
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut pending = String::new();
+        // Elements nested past MAX_NESTING are dropped (their text stays):
+        // the sanitiser's work grows with depth, and no post needs more.
+        let mut open: Vec<bool> = Vec::new();
+        let mut kept = 0usize;
         // Inside code, links and images text is only escaped.
         let (mut in_code, mut in_link, mut in_image) = (false, 0u32, 0u32);
         for event in Parser::new_ext(&text, options()) {
@@ -247,6 +254,23 @@ impl Cooker<'_> {
                 Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
                 Event::Start(Tag::Image { .. }) => in_image += 1,
                 Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+                _ => {}
+            }
+            match &event {
+                Event::Start(_) => {
+                    let keep = kept < MAX_NESTING;
+                    open.push(keep);
+                    if !keep {
+                        continue;
+                    }
+                    kept += 1;
+                }
+                Event::End(_) => {
+                    if !open.pop().unwrap_or(true) {
+                        continue;
+                    }
+                    kept = kept.saturating_sub(1);
+                }
                 _ => {}
             }
             events.push(match event {
@@ -360,6 +384,16 @@ mod tests {
         assert_eq!(c.html.matches("<input").count(), 1, "{}", c.html);
         assert!(c.html.contains("type=\"checkbox\""), "{}", c.html);
         assert!(!c.html.contains("cite=") && !c.html.contains("<area") && !c.html.contains("javascript"), "{}", c.html);
+    }
+
+    #[test]
+    fn deep_nesting_cooks_quickly() {
+        let started = std::time::Instant::now();
+        for raw in [">".repeat(31_000) + " x", "1. ".repeat(10_333), "> - ".repeat(7_750)] {
+            let c = cook_plain(&raw);
+            assert!(c.html.matches("<blockquote>").count() <= MAX_NESTING, "nesting is capped");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     }
 
     #[test]

@@ -19,10 +19,10 @@ pub enum Target {
 /// an external page.
 pub fn target(url: &str, base_url: &str) -> Target {
     let base = base_url.trim_end_matches('/');
+    // `get` keeps a cut inside a multi-byte character from panicking.
     let internal = !base.is_empty()
-        && url.len() > base.len()
-        && url[..base.len()].eq_ignore_ascii_case(base)
-        && url[base.len()..].starts_with('/');
+        && url.get(..base.len()).is_some_and(|head| head.eq_ignore_ascii_case(base))
+        && url.get(base.len()..).is_some_and(|rest| rest.starts_with('/'));
     if internal {
         let path = url[base.len()..].split(['?', '#']).next().unwrap_or_default();
         let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -82,6 +82,13 @@ mod tests {
         assert!(matches!(target("https://forum.example.coop.evil.org/t/12", base), Target::External(_)));
         assert!(matches!(target("https://forum.example.coop/u/neto", base), Target::External(_)));
         assert!(matches!(target("https://example.org/t/1", base), Target::External(_)));
+    }
+
+    #[test]
+    fn multi_byte_characters_near_the_base_do_not_panic() {
+        let base = "https://forum.example.coop";
+        assert!(matches!(target("https://forum.example.co€/t/1", base), Target::External(_)));
+        assert!(matches!(target("http://€€€€€€€", base), Target::External(_)));
     }
 
     #[test]

@@ -21,9 +21,15 @@ fn builder() -> &'static ammonia::Builder<'static> {
         .collect();
         let values: HashMap<&str, HashMap<&str, HashSet<&str>>> =
             [("input", [("type", ["checkbox"].into_iter().collect())].into_iter().collect())].into_iter().collect();
-        b.link_rel(Some("nofollow ugc noopener"))
+        // Exactly these elements; ammonia's wider default set is not used.
+        let tags = [
+            "p", "br", "strong", "em", "del", "a", "img", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3",
+            "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "aside", "div",
+            "span", "time", "input", "sup", "sub", "b", "i", "s", "strike", "abbr", "kbd", "q", "small",
+        ];
+        b.tags(tags.into_iter().collect())
+            .link_rel(Some("nofollow ugc noopener"))
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
-            .add_tags(["details", "summary", "aside", "time", "input", "span", "div"])
             .allowed_classes(classes)
             .generic_attribute_prefixes(["data-"].into_iter().collect())
             .tag_attribute_values(values)
@@ -34,8 +40,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("div", ["tabindex"])
             .add_tag_attributes("img", ["width", "height"])
             .add_tag_attributes("ol", ["start"])
-            // Image maps and `cite` URLs serve no post and widen the surface.
-            .rm_tags(["map", "area"])
+            // `cite` URLs are not checked by the sanitiser and serve no post.
             .rm_tag_attributes("blockquote", ["cite"])
             .rm_tag_attributes("q", ["cite"])
             .rm_tag_attributes("del", ["cite"])
