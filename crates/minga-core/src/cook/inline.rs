@@ -13,16 +13,27 @@ pub struct Inline<'a> {
 }
 
 pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copies runs of safe text whole; only the five special bytes are replaced.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
+}
+
+/// Whether a byte may start a construct (or needs escaping).
+fn special(b: u8) -> bool {
+    matches!(b, b':' | b'@' | b'[' | b'h' | b'&' | b'<' | b'>' | b'"' | b'\'')
 }
 
 fn is_word(c: char) -> bool {
@@ -36,7 +47,16 @@ impl Inline<'_> {
         let linkify = !in_link;
         let mut i = 0;
         let mut prev: Option<char> = None;
+        let bytes = text.as_bytes();
         while i < text.len() {
+            // Plain text up to the next byte that could matter goes out whole.
+            let run = bytes[i..].iter().position(|b| special(*b)).unwrap_or(bytes.len() - i);
+            if run > 0 {
+                out.push_str(&text[i..i + run]);
+                prev = text[..i + run].chars().next_back();
+                i += run;
+                continue;
+            }
             let rest = &text[i..];
             let c = rest.chars().next().expect("in bounds");
             let boundary = prev.is_none_or(|p| !is_word(p));

@@ -120,10 +120,18 @@ pub fn mention_candidates(raw: &str) -> Vec<String> {
 
 /// A post of a few emoji and nothing else shows them larger.
 fn only_emoji(raw: &str) -> bool {
-    let tokens: Vec<&str> = raw.split_whitespace().collect();
-    !tokens.is_empty()
-        && tokens.len() <= 5
-        && tokens.iter().all(|t| matches!(emoji::parse(t), Some((code, tone, used)) if used == t.len() && emoji::lookup(code, tone).is_some()))
+    if raw.len() > 400 || !raw.trim_start().starts_with(':') {
+        return false;
+    }
+    let mut count = 0;
+    for t in raw.split_whitespace() {
+        count += 1;
+        let is_emoji = matches!(emoji::parse(t), Some((code, tone, used)) if used == t.len() && emoji::lookup(code, tone).is_some());
+        if count > 5 || !is_emoji {
+            return false;
+        }
+    }
+    count > 0
 }
 
 struct Cooker<'a> {
