@@ -101,8 +101,14 @@ impl Store {
                 "unsupported database URL (expected sqlite:// or postgres://): {url}"
             )));
         };
+        // SQLite runs each connection on a thread of its own, and writes
+        // queue on one lock: a few connections serve a small machine best.
+        let connections = match backend {
+            Backend::Sqlite => max_connections.clamp(1, 4),
+            Backend::Postgres => max_connections.max(1),
+        };
         let pool = AnyPoolOptions::new()
-            .max_connections(max_connections.max(1))
+            .max_connections(connections)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {

@@ -119,11 +119,10 @@ impl AppState {
     /// the trust levels that reading has earned.
     pub async fn flush_views(&self) -> Result<(), minga_store::StoreError> {
         let pending = self.views.take();
-        if !pending.is_empty() {
-            self.store.add_topic_views(&pending).await?;
-            // Visitors' pages show view counts: start afresh.
-            self.cache.bump();
-        }
+        // Cached visitors' pages keep the view counts they were made with
+        // until the next write: counts are approximate anyway, and dropping
+        // every page every few seconds would make all visitors wait at once.
+        self.store.add_topic_views(&pending).await?;
         let reads = self.views.take_reads();
         for user in self.store.record_reads(&reads).await? {
             let Some(u) = self.store.user_by_id(user).await? else { continue };

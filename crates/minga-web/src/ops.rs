@@ -119,7 +119,8 @@ pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) 
     Ok(created)
 }
 
-pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw: String, reply_to: Option<i64>) -> AppResult<Post> {
+/// Adds a reply; returns it with its topic as it now stands.
+pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw: String, reply_to: Option<i64>) -> AppResult<(Post, Topic)> {
     let user = viewer.require()?;
     silenced(user)?;
     let (topic, category, catalog) = visible_topic(state, viewer, topic).await?;
@@ -142,7 +143,11 @@ pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw
     let post = state.store.create_reply(&new).await?;
     record_limits(state, user, Action::Post);
     crate::onebox::fetch_missing(state, &oneboxes).await;
-    Ok(post)
+    let mut topic = topic;
+    topic.posts_count += 1;
+    topic.highest_post_number = post.post_number;
+    topic.last_post_user_id = user.id;
+    Ok((post, topic))
 }
 
 /// A post the viewer may see (its topic's category included).

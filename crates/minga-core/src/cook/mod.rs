@@ -299,18 +299,26 @@ impl Cooker<'_> {
 /// Plain text of cooked HTML, cut at a word boundary near `max` characters
 /// with an ellipsis, for topic lists, cards and previews.
 pub fn excerpt(cooked_html: &str, max: usize) -> String {
-    let mut text = String::with_capacity(max.min(cooked_html.len()));
+    let mut text = String::with_capacity(max.min(cooked_html.len()) + 8);
+    // Characters in `text`, kept as we go rather than counted again.
+    let mut count = 0usize;
     let mut in_tag = false;
     let mut chars = cooked_html.chars().peekable();
+    let mut push = |text: &mut String, c: char| {
+        text.push(c);
+        count += 1;
+        count
+    };
     while let Some(c) = chars.next() {
-        match c {
+        let n = match c {
             '<' => {
                 in_tag = true;
-                if !text.ends_with(' ') && !text.is_empty() {
-                    text.push(' ');
-                }
+                if !text.ends_with(' ') && !text.is_empty() { push(&mut text, ' ') } else { 0 }
             }
-            '>' => in_tag = false,
+            '>' => {
+                in_tag = false;
+                0
+            }
             '&' if !in_tag => {
                 let mut entity = String::new();
                 while let Some(&n) = chars.peek() {
@@ -320,25 +328,23 @@ pub fn excerpt(cooked_html: &str, max: usize) -> String {
                     }
                     entity.push(n);
                 }
-                text.push(match entity.as_str() {
+                let decoded = match entity.as_str() {
                     "amp" => '&',
                     "lt" => '<',
                     "gt" => '>',
                     "quot" => '"',
                     "#39" | "apos" => '\'',
-                    "nbsp" => ' ',
                     _ => ' ',
-                });
+                };
+                push(&mut text, decoded)
             }
-            _ if in_tag => {}
+            _ if in_tag => 0,
             c if c.is_whitespace() => {
-                if !text.ends_with(' ') && !text.is_empty() {
-                    text.push(' ');
-                }
+                if !text.ends_with(' ') && !text.is_empty() { push(&mut text, ' ') } else { 0 }
             }
-            c => text.push(c),
-        }
-        if text.chars().count() > max + 1 {
+            c => push(&mut text, c),
+        };
+        if n > max + 1 {
             break;
         }
     }

@@ -22,7 +22,7 @@ use serde_json::json;
 pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
     viewer.require()?;
     let raw = input.text("raw")?;
-    let post = match input.int("topic_id")? {
+    let (post, topic) = match input.int("topic_id")? {
         Some(topic_id) => {
             let reply_to = input.int("reply_to_post_number")?;
             ops::create_reply(&state, &viewer, TopicId(topic_id), raw, reply_to).await?
@@ -30,10 +30,17 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input)
         None => {
             let title = input.text("title")?;
             let category = input.int("category")?;
-            ops::create_topic(&state, &viewer, TopicInput { title, raw, category }).await?.1
+            let (topic, post) = ops::create_topic(&state, &viewer, TopicInput { title, raw, category }).await?;
+            (post, topic)
         }
     };
-    post_json(&state, &viewer, &post, false).await
+    // The author is the viewer and the topic is at hand: no second lookup.
+    let mut shown = [post];
+    views::prepare(&state, &viewer, &mut shown).await?;
+    let [post] = shown;
+    let mut body = json::post(&post, viewer.user.as_ref(), &topic, &viewer);
+    body["raw"] = json!(post.raw);
+    Ok(Json(body).into_response())
 }
 
 async fn post_json(state: &AppState, viewer: &Viewer, post: &Post, with_raw: bool) -> AppResult<Response> {
@@ -92,8 +99,7 @@ pub async fn reply_form(
     let raw = input.text("raw")?;
     let reply_to = input.int("reply_to_post_number").ok().flatten();
     match ops::create_reply(&state, &viewer, topic_id, raw.clone(), reply_to).await {
-        Ok(post) => {
-            let topic = state.store.topic(topic_id).await?.ok_or(AppError::NotFound)?;
+        Ok((post, topic)) => {
             let page = views::page_of_post(post.post_number);
             let url = topic_url(&topic.slug, topic.id);
             let target = if page == 1 { url } else { format!("{url}?page={page}") };
