@@ -16,9 +16,17 @@ use std::sync::Arc;
 pub struct Catalog {
     pub categories: Vec<Category>,
     pub grants: Grants,
+    /// Groups, for showing people's primary group by their name.
+    pub groups: Vec<minga_store::Group>,
 }
 
 impl Catalog {
+    /// The name of a primary group, if everyone may see that group.
+    pub fn public_group_name(&self, id: Option<i64>) -> Option<&str> {
+        let id = id?;
+        self.groups.iter().find(|g| g.id == id && !g.automatic && g.visibility_level == 0).map(|g| g.name.as_str())
+    }
+
     pub fn grants(&self, id: CategoryId) -> &[(i64, Permission)] {
         self.grants.get(&id).map(Vec::as_slice).unwrap_or_default()
     }
@@ -56,12 +64,16 @@ impl AppState {
         if let Some(c) = self.catalog.read().expect("catalog lock").clone() {
             return Ok(c);
         }
-        let catalog = Arc::new(Catalog { categories: self.store.categories().await?, grants: self.store.category_grants().await? });
+        let catalog = Arc::new(Catalog {
+            categories: self.store.categories().await?,
+            grants: self.store.category_grants().await?,
+            groups: self.store.groups().await?,
+        });
         *self.catalog.write().expect("catalog lock") = Some(catalog.clone());
         Ok(catalog)
     }
 
-    /// Call after any change to categories or their grants.
+    /// Call after any change to categories, their grants, or groups.
     pub fn forget_catalog(&self) {
         *self.catalog.write().expect("catalog lock") = None;
     }

@@ -175,7 +175,7 @@ pub fn fancy(title: &str) -> String {
     title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-pub fn post(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer) -> Value {
+pub fn post(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer, catalog: &Catalog) -> Value {
     let actor = viewer.actor();
     let (username, name, admin, moderator, trust) = match author {
         Some(u) => (u.username.as_str(), u.name.as_str(), u.admin, u.moderator, u.trust_level),
@@ -204,7 +204,7 @@ pub fn post(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer) -> 
         "topic_slug": topic.slug,
         "topic_title": topic.title,
         "display_username": name,
-        "primary_group_name": null,
+        "primary_group_name": catalog.public_group_name(author.and_then(|u| u.primary_group_id)),
         "flair_name": null,
         "flair_url": null,
         "flair_bg_color": null,
@@ -239,8 +239,8 @@ pub fn post(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer) -> 
 }
 
 /// A post as returned by `GET /posts/{id}.json`, which adds its raw text.
-pub fn post_with_raw(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer) -> Value {
-    let mut v = post(p, author, topic, viewer);
+pub fn post_with_raw(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer, catalog: &Catalog) -> Value {
+    let mut v = post(p, author, topic, viewer, catalog);
     v["raw"] = json!(p.raw);
     v
 }

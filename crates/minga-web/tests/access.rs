@@ -398,6 +398,14 @@ async fn groups_have_members_owners_and_join_modes(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = app.call(Method::DELETE, &format!("/groups/{facttic}/members.json"), &joiner, Send::Json(json!({"username": "outsider"}))).await;
     r.assert_error(403, "invalid_access");
+    // A person shows one of their co-ops beside their name.
+    let r = app.call(Method::PUT, "/u/joiner.json", &joiner, Send::Json(json!({"primary_group_id": facttic}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let open_coop = app.get_json("/groups/open-coop.json", &admin).await["group"]["id"].as_i64().unwrap();
+    app.call(Method::PUT, "/u/joiner.json", &joiner, Send::Json(json!({"primary_group_id": open_coop}))).await.assert_error(422, "invalid_parameters");
+    app.call(Method::PUT, "/u/joiner.json", &outsider, Send::Json(json!({"name": "Hacked"}))).await.assert_error(403, "invalid_access");
+    app.call(Method::PUT, "/u/joiner.json", &joiner, Send::Json(json!({"timezone": "Mars/Base"}))).await.assert_error(422, "invalid_parameters");
+    assert_eq!(app.get_json("/u/joiner.json", &Auth::Anon).await["user"]["primary_group_name"], "facttic");
     // A group of a person shows on their page; group mentions link.
     let page = app.get("/g/facttic", &Auth::Anon).await.text();
     assert!(page.contains("Federación Facttic") && page.contains("/u/joiner"));
@@ -405,6 +413,10 @@ async fn groups_have_members_owners_and_join_modes(b: Backend) {
     let (topic, _) = app.topic(&admin, category, "Greetings to all co-ops today", "Hola @facttic and @open-coop!").await;
     let cooked = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["post_stream"]["posts"][0]["cooked"].as_str().unwrap().to_string();
     assert!(cooked.contains(r#"href="/g/facttic""#), "{cooked}");
+    let reply = app.reply(&joiner, topic, "Saludos from Facttic").await;
+    assert_eq!(reply["primary_group_name"], "facttic");
+    let page = app.get(&format!("/t/x/{topic}"), &Auth::Anon).await.text();
+    assert!(page.contains(r#"<a class="primary-group" href="/g/facttic">facttic</a>"#), "{page}");
 }
 
 async fn staff_suspend_and_silence_and_others_cannot(b: Backend) {

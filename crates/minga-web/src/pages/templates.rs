@@ -99,6 +99,8 @@ pub struct PostView {
     pub number: i64,
     pub username: String,
     pub name: String,
+    /// The author's co-op, if they chose one to show.
+    pub primary_group: String,
     pub avatar: Avatar,
     pub created_iso: String,
     pub created_short: String,

@@ -365,6 +365,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, format: Forma
         state.store.add_group_members(g.id, &users.iter().map(|u| u.id).collect::<Vec<_>>(), owner).await?;
     }
     state.store.log_staff_action("create_group", admin.id, None, &g.name).await?;
+    state.forget_catalog();
     match format {
         Format::Json => Ok(Json(json!({ "basic_group": group_json(&g, &viewer, None) })).into_response()),
         Format::Html => Ok(Redirect::to(&format!("/g/{}", g.name)).into_response()),
@@ -380,6 +381,7 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, format: Forma
     }
     let form = group_form(&input, Some(&g))?;
     let saved = state.store.update_group(g.id, &form).await?;
+    state.forget_catalog();
     match format {
         Format::Json => Ok(Json(json!({ "success": "OK", "group": group_json(&saved, &viewer, None) })).into_response()),
         Format::Html => Ok(Redirect::to(&format!("/g/{}", saved.name)).into_response()),

@@ -56,7 +56,7 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/categories", get(categories::admin).post(categories::admin_create)),
         ("/admin/categories/{p1}", get(categories::admin_edit).post(categories::admin_update)),
         // People.
-        ("/u/{p1}", get(users::show)),
+        ("/u/{p1}", get(users::show).put(users::update)),
         ("/users/{p1}", get(users::show)),
         ("/users", post(users::create)),
         ("/users.json", post(users::create)),

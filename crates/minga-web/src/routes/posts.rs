@@ -38,7 +38,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input)
     let mut shown = [post];
     views::prepare(&state, &viewer, &mut shown).await?;
     let [post] = shown;
-    let mut body = json::post(&post, viewer.user.as_ref(), &topic, &viewer);
+    let mut body = json::post(&post, viewer.user.as_ref(), &topic, &viewer, &*state.catalog().await?);
     body["raw"] = json!(post.raw);
     Ok(Json(body).into_response())
 }
@@ -50,9 +50,9 @@ async fn post_json(state: &AppState, viewer: &Viewer, post: &Post, with_raw: boo
     let topic = state.store.topic(post.topic_id).await?.ok_or(AppError::NotFound)?;
     let author = state.store.user_by_id(post.user_id).await?;
     let body = if with_raw {
-        json::post_with_raw(post, author.as_ref(), &topic, viewer)
+        json::post_with_raw(post, author.as_ref(), &topic, viewer, &*state.catalog().await?)
     } else {
-        let mut v = json::post(post, author.as_ref(), &topic, viewer);
+        let mut v = json::post(post, author.as_ref(), &topic, viewer, &*state.catalog().await?);
         v["raw"] = json!(post.raw);
         v
     };
@@ -77,7 +77,8 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     let [post] = post;
     let topic = state.store.topic(post.topic_id).await?.ok_or(AppError::NotFound)?;
     let author = state.store.user_by_id(post.user_id).await?;
-    Ok(Json(json!({ "post": json::post_with_raw(&post, author.as_ref(), &topic, &viewer) })).into_response())
+    let catalog = state.catalog().await?;
+    Ok(Json(json!({ "post": json::post_with_raw(&post, author.as_ref(), &topic, &viewer, &catalog) })).into_response())
 }
 
 pub async fn destroy(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, _input: Input) -> AppResult<Response> {
@@ -108,7 +109,8 @@ pub async fn reply_form(
         Err(AppError::Invalid(invalid)) => {
             let topic = state.store.topic(topic_id).await?.ok_or(AppError::NotFound)?;
             let view = views::topic_page(&state, &viewer, topic_id, views::pages_for(topic.highest_post_number)).await?;
-            let page = super::topics::topic_page(&state, &viewer, csrf, &view, raw, reply_to, FormErrors::from(&invalid));
+            let catalog = state.catalog().await?;
+            let page = super::topics::topic_page(&catalog, &state, &viewer, csrf, &view, raw, reply_to, FormErrors::from(&invalid));
             Ok(pages::render_invalid(&page))
         }
         Err(e) => Err(e),

@@ -104,7 +104,8 @@ pub async fn show(
         if let (Some(u), Some(last)) = (&viewer.user, view.posts.last()) {
             state.views.record_read(u.id, id, last.post_number);
         }
-        let mut response = Json(topic_json(&state, &viewer, &view, &stream)).into_response();
+        let catalog = state.catalog().await?;
+        let mut response = Json(topic_json(&state, &viewer, &view, &stream, &catalog)).into_response();
         response.extensions_mut().insert(crate::cache::ViewedTopic(id));
         return Ok(response);
     }
@@ -119,12 +120,14 @@ pub async fn show(
         state.views.record_read(u.id, id, last.post_number);
     }
     let reply_to = q.reply_to.as_deref().and_then(|r| r.parse::<i64>().ok());
-    let mut response = pages::render(&topic_page(&state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default()));
+    let catalog = state.catalog().await?;
+    let mut response = pages::render(&topic_page(&catalog, &state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default()));
     response.extensions_mut().insert(crate::cache::ViewedTopic(id));
     Ok(response)
 }
 
 pub fn topic_page(
+    catalog: &crate::access::Catalog,
     state: &AppState,
     viewer: &Viewer,
     csrf: CsrfToken,
@@ -149,6 +152,7 @@ pub fn topic_page(
                 id: p.id.0,
                 number: p.post_number,
                 name: author.map(|u| u.name.clone()).unwrap_or_default(),
+                primary_group: catalog.public_group_name(author.and_then(|u| u.primary_group_id)).unwrap_or_default().to_string(),
                 avatar: Avatar::of(&username),
                 username,
                 created_iso: iso(p.created_at),
@@ -185,10 +189,10 @@ pub fn topic_page(
     }
 }
 
-fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream: &[PostId]) -> Value {
+fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream: &[PostId], catalog: &crate::access::Catalog) -> Value {
     let t = &view.topic;
     let posts: Vec<Value> =
-        view.posts.iter().map(|p| json::post(p, view.users.get(&p.user_id), t, viewer)).collect();
+        view.posts.iter().map(|p| json::post(p, view.users.get(&p.user_id), t, viewer, catalog)).collect();
     let user = |id| view.users.get(&id).map(json::basic_user).unwrap_or(Value::Null);
     let mut participants: Vec<Value> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -202,7 +206,7 @@ fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream
             v["admin"] = json!(u.admin);
             v["moderator"] = json!(u.moderator);
             v["trust_level"] = json!(u.trust_level);
-            v["primary_group_name"] = Value::Null;
+            v["primary_group_name"] = json!(catalog.public_group_name(u.primary_group_id));
             participants.push(v);
         }
     }
@@ -296,7 +300,8 @@ pub async fn posts(
     let mut posts = state.store.posts_in_topic(id, &ids).await?;
     views::prepare(&state, &viewer, &mut posts).await?;
     let users = views::by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
-    let posts: Vec<Value> = posts.iter().map(|p| json::post(p, users.get(&p.user_id), &topic, &viewer)).collect();
+    let catalog = state.catalog().await?;
+    let posts: Vec<Value> = posts.iter().map(|p| json::post(p, users.get(&p.user_id), &topic, &viewer, &catalog)).collect();
     Ok(Json(json!({ "post_stream": { "posts": posts }, "id": topic.id })).into_response())
 }
 

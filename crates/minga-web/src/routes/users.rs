@@ -47,7 +47,7 @@ pub async fn show(
             "topic_count": topics.len(),
             "post_count": posts.len(),
             "can_edit": viewer.user.as_ref().is_some_and(|v| v.id == user.id || v.admin),
-            "primary_group_name": null,
+            "primary_group_name": state.catalog().await?.public_group_name(user.primary_group_id),
             "groups": [],
         });
         if let (Some(obj), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
@@ -221,4 +221,47 @@ pub async fn invite_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
 
 pub async fn invite_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(key): Path<String>, input: Input) -> AppResult<Response> {
     submit(state, viewer, csrf, input, false, Some(key.clone()), "You are invited", format!("/invites/{key}")).await
+}
+
+/// `PUT /u/{username}.json`: people change their own profile (staff
+/// anyone's): `name`, `bio_raw`, `location`, `website`, `timezone`, and
+/// `primary_group_id` (a group they belong to, or null).
+pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(name): Path<String>, input: Input) -> AppResult<Response> {
+    let me = viewer.require()?;
+    let user = state.store.user_by_username(crate::format::strip_json(&name)).await?.ok_or(AppError::NotFound)?;
+    if user.id != me.id && !viewer.is_staff() {
+        return Err(AppError::forbidden());
+    }
+    let text = |k: &str, cur: &str, max: usize| -> AppResult<String> {
+        let v = if input.get(k).is_some() { input.text(k)? } else { cur.to_string() };
+        if v.chars().count() > max {
+            return Err(AppError::invalid("user", format!("{k} must be at most {max} characters.")));
+        }
+        Ok(v.trim().to_string())
+    };
+    let website = text("website", &user.website, 300)?;
+    if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
+        return Err(AppError::invalid("website", "A website starts with https://."));
+    }
+    let timezone = text("timezone", &user.timezone, 64)?;
+    if !timezone.is_empty() && jiff::tz::TimeZone::get(&timezone).is_err() {
+        return Err(AppError::invalid("timezone", "That is not a time zone, such as Europe/London."));
+    }
+    let profile = minga_store::Profile {
+        name: text("name", &user.name, 100)?,
+        bio_raw: text("bio_raw", &user.bio_raw, 3000)?,
+        location: text("location", &user.location, 100)?,
+        website,
+        timezone,
+    };
+    if input.get("primary_group_id").is_some() {
+        let group = input.int("primary_group_id")?;
+        state.store.set_primary_group(user.id, group).await.map_err(|e| match e {
+            minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", "You can only show a group you belong to."),
+            other => other.into(),
+        })?;
+    }
+    state.store.update_profile(user.id, &profile).await?;
+    state.cache.bump();
+    Ok(Json(json!({ "success": "OK", "user": json::basic_user(&state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?) })).into_response())
 }
