@@ -168,7 +168,8 @@ pub fn topic_page(
             }
         })
         .collect();
-    let pages = (1..=view.pages)
+    let pages = page_window(view.page, view.pages)
+        .into_iter()
         .map(|n| PageLink { number: n, url: if n == 1 { url.clone() } else { format!("{url}?page={n}") }, current: n == view.page })
         .collect();
     TopicPage {
@@ -187,6 +188,17 @@ pub fn topic_page(
         login_url: format!("/login?next={}", pages::urlencode(&url)),
         url,
     }
+}
+
+/// The page numbers to link: the first, the last, and two either side of
+/// the current one, so a topic of thousands of pages stays a short list.
+pub fn page_window(current: i64, last: i64) -> Vec<i64> {
+    let mut pages: Vec<i64> = vec![1];
+    pages.extend((current - 2).max(2)..=(current + 2).min(last - 1));
+    if last > 1 {
+        pages.push(last);
+    }
+    pages
 }
 
 fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream: &[PostId], catalog: &crate::access::Catalog) -> Value {
@@ -354,5 +366,18 @@ pub async fn create_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
             Ok(pages::render_invalid(&page))
         }
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn page_links_stay_few() {
+        assert_eq!(page_window(1, 1), vec![1]);
+        assert_eq!(page_window(1, 3), vec![1, 2, 3]);
+        assert_eq!(page_window(50, 5000), vec![1, 48, 49, 50, 51, 52, 5000]);
+        assert_eq!(page_window(5000, 5000), vec![1, 4998, 4999, 5000]);
     }
 }
