@@ -245,6 +245,18 @@ impl Store {
     /// The latest live, unhidden posts by members of a group, in the
     /// categories given (`None`: all).
     pub async fn posts_by_group(&self, group_id: i64, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
+        self.recent_posts("JOIN group_users gu ON gu.user_id = p.user_id AND gu.group_id = $1", "1 = 1", group_id, visible, limit).await
+    }
+
+    /// A person's latest live, unhidden posts in the categories the reader
+    /// may see (`None`: all), with their topics' titles.
+    pub async fn posts_by_user(&self, user: UserId, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
+        self.recent_posts("", "p.user_id = $1", user.0, visible, limit).await
+    }
+
+    /// Recent posts with their topics' titles; `join` and `condition` use
+    /// `$1` for `key`.
+    async fn recent_posts(&self, join: &str, condition: &str, key: i64, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
         let columns = POST_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
         let scope = match visible {
             None => String::new(),
@@ -252,12 +264,11 @@ impl Store {
             Some(ids) => format!(" AND t.category_id IN ({})", placeholders(3, ids.len())),
         };
         let sql = format!(
-            "SELECT {columns}, t.title AS topic_title, t.slug AS topic_slug FROM posts p JOIN topics t ON t.id = p.topic_id \
-             JOIN group_users gu ON gu.user_id = p.user_id AND gu.group_id = $1 \
-             WHERE p.deleted_at IS NULL AND p.hidden = 0 AND t.deleted_at IS NULL{scope} \
+            "SELECT {columns}, t.title AS topic_title, t.slug AS topic_slug FROM posts p JOIN topics t ON t.id = p.topic_id {join} \
+             WHERE {condition} AND $1 = $1 AND p.deleted_at IS NULL AND p.hidden = 0 AND t.deleted_at IS NULL{scope} \
              ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
         );
-        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(group_id).bind(limit);
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(key).bind(limit);
         for c in visible.unwrap_or_default() {
             q = q.bind(c.0);
         }
@@ -265,37 +276,6 @@ impl Store {
         found
             .iter()
             .map(|r| Ok(PostInTopic { post: rows::post(r)?, topic_title: r.try_get("topic_title")?, topic_slug: r.try_get("topic_slug")? }))
-            .collect()
-    }
-
-    /// A person's latest live, unhidden posts in the categories the reader
-    /// may see (`None`: all), with their topics' titles.
-    pub async fn posts_by_user(&self, user: UserId, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
-        let columns = POST_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-        let scope = match visible {
-            None => String::new(),
-            Some([]) => return Ok(Vec::new()),
-            Some(ids) => format!(" AND t.category_id IN ({})", placeholders(3, ids.len())),
-        };
-        let sql = format!(
-            "SELECT {columns}, t.title AS topic_title, t.slug AS topic_slug FROM posts p JOIN topics t ON t.id = p.topic_id \
-             WHERE p.user_id = $1 AND p.deleted_at IS NULL AND p.hidden = 0 AND t.deleted_at IS NULL{scope} \
-             ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(user.0).bind(limit);
-        for c in visible.unwrap_or_default() {
-            q = q.bind(c.0);
-        }
-        let found = q.fetch_all(self.pool()).await?;
-        found
-            .iter()
-            .map(|r| {
-                Ok(PostInTopic {
-                    post: rows::post(r)?,
-                    topic_title: r.try_get("topic_title")?,
-                    topic_slug: r.try_get("topic_slug")?,
-                })
-            })
             .collect()
     }
 }

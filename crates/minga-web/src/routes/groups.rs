@@ -1,19 +1,17 @@
 //! Groups as organisations: lists, pages, members, joining and leaving,
 //! membership requests, and creating groups (admins).
 
-use super::topic_url;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::format::Format;
 use crate::input::Input;
 use crate::json;
-use crate::pages::{self, Avatar, Chrome, CsrfToken, GroupPage, GroupRow, GroupsPage, PostLink};
+use crate::pages::{self, Avatar, Chrome, CsrfToken, GroupPage, GroupRow, GroupsPage};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minga_core::UserId;
-use minga_core::time::{iso, short_date};
 use minga_store::{Group, GroupForm, Member};
 use serde_json::{Value, json};
 
@@ -134,16 +132,7 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer, format: Format,
         see_members,
         owners: members.iter().filter(|m| m.owner).map(|m| (m.user.username.clone(), Avatar::of(&m.user.username))).collect(),
         members: members.iter().filter(|m| !m.owner).map(|m| (m.user.username.clone(), Avatar::of(&m.user.username))).collect(),
-        posts: posts
-            .iter()
-            .map(|p| PostLink {
-                url: format!("{}/{}", topic_url(&p.topic_slug, p.post.topic_id), p.post.post_number),
-                topic_title: p.topic_title.clone(),
-                excerpt: minga_core::cook::excerpt(&p.post.cooked, 200),
-                date_iso: iso(p.post.created_at),
-                date: short_date(p.post.created_at),
-            })
-            .collect(),
+        posts: super::post_links(&posts),
         is_member: viewer.groups.contains(&g.id),
         can_join: me.is_some() && !g.automatic && g.join_mode == OPEN && !viewer.groups.contains(&g.id),
         can_request: me.is_some() && !g.automatic && g.join_mode == REQUEST && !viewer.groups.contains(&g.id),

@@ -244,3 +244,17 @@ impl PageQuery {
 pub fn id_segment(segment: &str) -> Result<i64, crate::AppError> {
     crate::format::strip_json(segment).parse::<i64>().map_err(|_| crate::AppError::NotFound)
 }
+
+/// Links to recent posts, for people's and groups' pages.
+pub fn post_links(posts: &[minga_store::PostInTopic]) -> Vec<crate::pages::PostLink> {
+    posts
+        .iter()
+        .map(|p| crate::pages::PostLink {
+            url: format!("{}/{}", topic_url(&p.topic_slug, p.post.topic_id), p.post.post_number),
+            topic_title: p.topic_title.clone(),
+            excerpt: minga_core::cook::excerpt(&p.post.cooked, 200),
+            date_iso: iso(p.post.created_at),
+            date: minga_core::time::short_date(p.post.created_at),
+        })
+        .collect()
+}

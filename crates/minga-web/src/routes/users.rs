@@ -9,7 +9,7 @@ use crate::format::Format;
 use crate::input::Input;
 use crate::json;
 use crate::ops::{self, SignUp};
-use crate::pages::{self, Avatar, Chrome, CsrfToken, FormErrors, PostLink, SignupPage, TopicLink, UserPage};
+use crate::pages::{self, Avatar, Chrome, CsrfToken, FormErrors, SignupPage, TopicLink, UserPage};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
@@ -71,16 +71,7 @@ pub async fn show(
             .iter()
             .map(|t| TopicLink { url: topic_url(&t.slug, t.id), title: t.title.clone(), date_iso: iso(t.created_at), date: short_date(t.created_at) })
             .collect(),
-        posts: posts
-            .iter()
-            .map(|p| PostLink {
-                url: format!("{}/{}", topic_url(&p.topic_slug, p.post.topic_id), p.post.post_number),
-                topic_title: p.topic_title.clone(),
-                excerpt: minga_core::cook::excerpt(&p.post.cooked, 200),
-                date_iso: iso(p.post.created_at),
-                date: short_date(p.post.created_at),
-            })
-            .collect(),
+        posts: super::post_links(&posts),
     }))
 }
 
