@@ -491,6 +491,14 @@ async fn groups_have_members_and_owners(b: Backend) {
     assert_eq!(s.membership_requests(g.id).await.unwrap().len(), 1);
     s.add_group_members(g.id, &[neto.id], false).await.unwrap();
     assert!(s.membership_requests(g.id).await.unwrap().is_empty(), "joining settles the request");
+    let c = category(&s, "general").await;
+    let (t, _) = topic(&s, c.id, neto.id, "A member of the group writes").await;
+    let outsider = user(&s, "outsider").await;
+    topic(&s, c.id, outsider.id, "Someone outside the group writes").await;
+    let by_group = s.posts_by_group(g.id, None, 10).await.unwrap();
+    assert_eq!(by_group.iter().map(|p| p.post.topic_id).collect::<Vec<_>>(), [t.id], "only members' posts");
+    let _ = sol;
+    assert!(s.posts_by_group(g.id, Some(&[]), 10).await.unwrap().is_empty());
     assert!(s.add_group_members(0, &[neto.id], false).await.is_err(), "automatic groups are derived");
     let updated = s.update_group(g.id, &GroupForm { name: "facttic".into(), full_name: "Facttic".into(), visibility_level: 2, ..Default::default() }).await.unwrap();
     assert_eq!((updated.name.as_str(), updated.visibility_level), ("facttic", 2));

@@ -40,7 +40,7 @@ pub fn current_user(u: &User) -> Value {
     })
 }
 
-pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog, groups: &[minga_store::Group]) -> Value {
+pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> Value {
     let excerpt = minga_core::cook::excerpt(&c.description, 200);
     let actor = viewer.actor();
     let permission = catalog.permission(actor.as_ref(), c.id).map(|p| p as i64);
@@ -50,7 +50,7 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog, groups: &[ming
             .grants(c.id)
             .iter()
             .map(|(g, p)| {
-                let name = groups.iter().find(|x| x.id == *g).map(|x| x.name.clone()).unwrap_or_default();
+                let name = catalog.groups.iter().find(|x| x.id == *g).map(|x| x.name.clone()).unwrap_or_default();
                 json!({"permission_type": *p as i64, "group_name": name, "group_id": g})
             })
             .collect()

@@ -35,8 +35,8 @@ pub async fn cook_post(state: &AppState, raw: &str) -> AppResult<cook::Cooked> {
     let groups = if candidates.iter().any(|c| !users.iter().any(|u| u.eq_ignore_ascii_case(c))) {
         // Only groups everyone may see can be mentioned, so a mention
         // never reveals a hidden group.
-        let all = state.store.groups().await?;
-        all.into_iter().filter(|g| !g.automatic && g.visibility_level == 0 && candidates.contains(&g.name.to_lowercase())).map(|g| g.name).collect()
+        let catalog = state.catalog().await?;
+        catalog.groups.iter().filter(|g| !g.automatic && g.visibility_level == 0 && candidates.contains(&g.name.to_lowercase())).map(|g| g.name.clone()).collect()
     } else {
         Vec::new()
     };
@@ -172,15 +172,19 @@ pub async fn edit_post(state: &AppState, viewer: &Viewer, id: PostId, raw: Strin
         checks.check(validate::title(t, limits));
     }
     checks.finish()?;
-    let cooked = cook_post(state, &raw).await?;
-    check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
+    // Cook (and check) only a changed text, and before anything is stored.
+    let cooked = if raw == post.raw {
+        None
+    } else {
+        let cooked = cook_post(state, &raw).await?;
+        check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
+        Some(cooked)
+    };
     if let Some(t) = title {
         let t = t.trim().to_string();
         state.store.rename_topic(post.topic_id, &t, &slug::slugify(&t)).await?;
     }
-    if raw == post.raw {
-        return Ok(post);
-    }
+    let Some(cooked) = cooked else { return Ok(post) };
     let excerpt = cook::excerpt(&cooked.html, 300);
     let saved = state.store.edit_post(id, user.id, &raw, &cooked.html, Some(&excerpt)).await?;
     crate::onebox::fetch_missing(state, &cooked.oneboxes).await;
@@ -336,7 +340,8 @@ pub fn category_form(
 /// Reads Discourse's `permissions` map (`{"everyone": 1, "facttic": 3}`,
 /// group names to 1 full, 2 create_post, 3 readonly).
 pub async fn category_grants(state: &AppState, permissions: &serde_json::Map<String, serde_json::Value>) -> AppResult<Vec<(i64, Permission)>> {
-    let groups = state.store.groups().await?;
+    let catalog = state.catalog().await?;
+    let groups = &catalog.groups;
     let mut grants = Vec::new();
     for (name, value) in permissions {
         let group = groups.iter().find(|g| g.name.eq_ignore_ascii_case(name)).ok_or_else(|| AppError::invalid("permissions", format!("There is no group named {name}.")))?;

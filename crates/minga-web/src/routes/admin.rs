@@ -72,7 +72,7 @@ pub struct ListQuery {
 pub async fn list(State(state): State<AppState>, viewer: Viewer, Path(flag): Path<String>, Query(q): Query<ListQuery>) -> AppResult<Response> {
     viewer.require_staff()?;
     let flag = crate::format::strip_json(&flag).to_string();
-    let page = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let page = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).clamp(1, 100_000);
     let users = state.store.list_users(&UserFilter { kind: flag, search: q.filter, offset: (page - 1) * 100, limit: 100 }).await?;
     Ok(Json(Value::Array(users.iter().map(admin_user_json).collect())).into_response())
 }

@@ -26,13 +26,12 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
     let actor = viewer.actor();
     match format {
         Format::Json => {
-            let groups = state.store.groups().await?;
             Ok(Json(json!({
                 "category_list": {
                     "can_create_category": perm::can_manage_categories(actor.as_ref()),
                     "can_create_topic": perm::can_create_topic(actor.as_ref()),
                     "categories": categories.iter().map(|c| {
-                        let mut v = json::category(c, &viewer, &catalog, &groups);
+                        let mut v = json::category(c, &viewer, &catalog);
                         v["topic_url"] = json!(category_url(c));
                         v
                     }).collect::<Vec<_>>(),
@@ -105,8 +104,7 @@ pub async fn show(
 pub async fn show_json(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> AppResult<Response> {
     let category = find(&state, &viewer, &[id]).await?;
     let catalog = state.catalog().await?;
-    let groups = state.store.groups().await?;
-    Ok(Json(json!({ "category": json::category(&category, &viewer, &catalog, &groups) })).into_response())
+    Ok(Json(json!({ "category": json::category(&category, &viewer, &catalog) })).into_response())
 }
 
 async fn form_from(state: &AppState, input: &Input, existing: Option<&Category>) -> AppResult<minga_store::CategoryForm> {
@@ -151,8 +149,8 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input)
     }
     let form = form_from(&state, &input, None).await?;
     let category = ops::save_category(&state, &viewer, None, form).await?;
-    let (catalog, groups) = (state.catalog().await?, state.store.groups().await?);
-    Ok(Json(json!({ "category": json::category(&category, &viewer, &catalog, &groups) })).into_response())
+    let catalog = state.catalog().await?;
+    Ok(Json(json!({ "category": json::category(&category, &viewer, &catalog) })).into_response())
 }
 
 /// `PUT /categories/{id}.json`
@@ -164,8 +162,8 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     let existing = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
     let form = form_from(&state, &input, Some(&existing)).await?;
     let category = ops::save_category(&state, &viewer, Some(existing.id), form).await?;
-    let (catalog, groups) = (state.catalog().await?, state.store.groups().await?);
-    Ok(Json(json!({ "success": "OK", "category": json::category(&category, &viewer, &catalog, &groups) })).into_response())
+    let catalog = state.catalog().await?;
+    Ok(Json(json!({ "success": "OK", "category": json::category(&category, &viewer, &catalog) })).into_response())
 }
 
 fn admin_only(viewer: &Viewer) -> AppResult<&minga_store::User> {
@@ -226,11 +224,10 @@ pub async fn admin_edit(
     admin_only(&viewer)?;
     let c = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
     let catalog = state.catalog().await?;
-    let groups = state.store.groups().await?;
     let permissions = catalog
         .grants(c.id)
         .iter()
-        .map(|(g, p)| format!("{}: {}", groups.iter().find(|x| x.id == *g).map(|x| x.name.as_str()).unwrap_or("?"), p.name()))
+        .map(|(g, p)| format!("{}: {}", catalog.groups.iter().find(|x| x.id == *g).map(|x| x.name.as_str()).unwrap_or("?"), p.name()))
         .collect::<Vec<_>>()
         .join("\n");
     let form = CategoryFormView { name: c.name, slug: c.slug, color: c.color, text_color: c.text_color, description: c.description, permissions };

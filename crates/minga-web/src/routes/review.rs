@@ -165,7 +165,8 @@ pub async fn create_invite(State(state): State<AppState>, viewer: Viewer, input:
     };
     let mut group_ids = input.ints("group_ids")?;
     if let Some(names) = input.str("group_names") {
-        let groups = state.store.groups().await?;
+        let catalog = state.catalog().await?;
+        let groups = &catalog.groups;
         for n in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             group_ids.push(groups.iter().find(|g| g.name.eq_ignore_ascii_case(n)).map(|g| g.id).ok_or_else(|| AppError::invalid("group_names", format!("There is no group named {n}.")))?);
         }

@@ -20,10 +20,9 @@ pub async fn stylesheet() -> Response {
 
 pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     let (categories, catalog) = crate::access::fresh_visible(&state, &viewer).await?;
-    let groups = state.store.groups().await?;
     let actor = viewer.actor();
     // Groups listed here are those everyone may see.
-    let listed: Vec<_> = groups.iter().filter(|g| g.visibility_level == 0 || viewer.is_staff()).map(|g| json!({"id": g.id, "name": g.name, "automatic": g.automatic})).collect();
+    let listed: Vec<_> = catalog.groups.iter().filter(|g| g.visibility_level == 0 || viewer.is_staff()).map(|g| json!({"id": g.id, "name": g.name, "automatic": g.automatic})).collect();
     Ok(Json(json!({
         "default_archetype": "regular",
         "notification_types": { "mentioned": 1, "replied": 2, "quoted": 3, "edited": 4, "liked": 5, "private_message": 6, "posted": 9 },
@@ -41,7 +40,7 @@ pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
         "user_fields": [],
         "auth_providers": [],
         "archetypes": [{ "id": "regular", "name": "Regular Topic", "options": [] }],
-        "categories": categories.iter().map(|c| json::category(c, &viewer, &catalog, &groups)).collect::<Vec<_>>(),
+        "categories": categories.iter().map(|c| json::category(c, &viewer, &catalog)).collect::<Vec<_>>(),
     }))
     .into_response())
 }
