@@ -1,12 +1,14 @@
 //! Cooks arbitrary input (UTF-8, or bytes decoded lossily) and checks that
 //! cooking never panics, that the output stays within a linear bound of
-//! the input, and that nothing executable survives, judged by the same
-//! checker as `crates/minga-core/tests/xss.rs`.
+//! the input, that nothing executable survives, judged by the same
+//! checker as `crates/minga-core/tests/xss.rs`, and that a post written
+//! without the sanitiser (no raw HTML) is exactly what the sanitiser would
+//! make of it.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use minga_core::cook::{CookOptions, Resolver, cook, cook_plain, excerpt, mention_candidates};
+use minga_core::cook::{CookOptions, Resolver, cook_plain, cook_traced, excerpt, mention_candidates, sanitize};
 
 #[path = "../../crates/minga-core/tests/support/html_check.rs"]
 mod html_check;
@@ -39,8 +41,12 @@ fn check(raw: &str, html: &str, how: &str) {
 fuzz_target!(|data: &[u8]| {
     let raw = String::from_utf8_lossy(data);
     let _ = mention_candidates(&raw);
-    let cooked = cook(&raw, &CookOptions { base_url: "https://forum.example.coop" }, &People);
+    let (cooked, sanitised) = cook_traced(&raw, &CookOptions { base_url: "https://forum.example.coop" }, &People);
     check(&raw, &cooked.html, "cook");
+    if !sanitised {
+        let again = sanitize(&cooked.html);
+        assert!(again == cooked.html, "written without the sanitiser, changed by it\n  input: {raw:?}\n  output: {:?}\n  sanitised: {again:?}", cooked.html);
+    }
     for target in &cooked.oneboxes {
         if let minga_core::cook::onebox::Target::External(url) = target {
             assert!(url.starts_with("http://") || url.starts_with("https://"), "onebox target {url:?}");

@@ -79,7 +79,9 @@ fn show(date: Date, time: Option<Time>, tz: &TimeZone, tz_name: &str) -> Option<
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    super::render::escape_attr(&mut out, s);
+    out
 }
 
 fn single(attrs: &[(String, String)]) -> Option<String> {

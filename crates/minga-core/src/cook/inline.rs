@@ -2,6 +2,7 @@
 //! spoilers and bare links. Runs inside code, links and images are only
 //! escaped.
 
+use super::render::{LINK_REL, escape_attr, escape_text, url_allowed};
 use super::{Resolver, dates, emoji};
 
 pub struct Inline<'a> {
@@ -31,9 +32,10 @@ pub fn escape_into(out: &mut String, s: &str) {
     out.push_str(&s[start..]);
 }
 
-/// Whether a byte may start a construct (or needs escaping).
+/// Whether a byte may start a construct (or needs escaping; 0xC2 starts
+/// U+00A0).
 fn special(b: u8) -> bool {
-    matches!(b, b':' | b'@' | b'[' | b'h' | b'&' | b'<' | b'>' | b'"' | b'\'')
+    matches!(b, b':' | b'@' | b'[' | b'h' | b'&' | b'<' | b'>' | 0xC2)
 }
 
 fn is_word(c: char) -> bool {
@@ -73,7 +75,7 @@ impl Inline<'_> {
                     i += n;
                 }
                 None => {
-                    escape_into(out, &rest[..c.len_utf8()]);
+                    escape_text(out, &rest[..c.len_utf8()]);
                     prev = Some(c);
                     i += c.len_utf8();
                 }
@@ -101,18 +103,22 @@ impl Inline<'_> {
         let lower = name.to_ascii_lowercase();
         if let Some(user) = self.resolver.user(&lower) {
             out.push_str("<a class=\"mention\" href=\"/u/");
-            escape_into(out, &user);
+            escape_attr(out, &user);
+            out.push_str("\" rel=\"");
+            out.push_str(LINK_REL);
             out.push_str("\">@");
-            escape_into(out, &user);
+            escape_text(out, &user);
             out.push_str("</a>");
             if !self.mentions.contains(&lower) {
                 self.mentions.push(lower);
             }
         } else if let Some(group) = self.resolver.group(&lower) {
             out.push_str("<a class=\"mention-group\" href=\"/g/");
-            escape_into(out, &group);
+            escape_attr(out, &group);
+            out.push_str("\" rel=\"");
+            out.push_str(LINK_REL);
             out.push_str("\">@");
-            escape_into(out, &group);
+            escape_text(out, &group);
             out.push_str("</a>");
             if !self.groups.contains(&lower) {
                 self.groups.push(lower);
@@ -162,10 +168,16 @@ pub fn url_len(s: &str) -> Option<usize> {
 fn link(s: &str, out: &mut String) -> Option<usize> {
     let n = url_len(s)?;
     let url = &s[..n];
+    // Only what parses as a URL is linked (`https://€` is not).
+    if !url_allowed(url) {
+        return None;
+    }
     out.push_str("<a href=\"");
-    escape_into(out, url);
+    escape_attr(out, url);
+    out.push_str("\" rel=\"");
+    out.push_str(LINK_REL);
     out.push_str("\">");
-    escape_into(out, url);
+    escape_text(out, url);
     out.push_str("</a>");
     Some(n)
 }
@@ -194,13 +206,13 @@ mod tests {
     #[test]
     fn mentions_link_known_people_only() {
         let (html, mentions) = run("Hey @NETO and @sol.verniers. Also @nobody, mail a@neto.org");
-        assert!(html.contains(r#"<a class="mention" href="/u/Neto">@Neto</a>"#), "{html}");
-        assert!(html.contains(r#"<a class="mention" href="/u/sol.verniers">@sol.verniers</a>."#), "{html}");
+        assert!(html.contains(r#"<a class="mention" href="/u/Neto" rel="nofollow ugc noopener">@Neto</a>"#), "{html}");
+        assert!(html.contains(r#"<a class="mention" href="/u/sol.verniers" rel="nofollow ugc noopener">@sol.verniers</a>."#), "{html}");
         assert!(html.contains("@nobody"));
         assert!(html.contains("a@neto.org"), "an e-mail is not a mention: {html}");
         assert_eq!(mentions, vec!["neto", "sol.verniers"]);
         let (html, _) = run("thanks @facttic!");
-        assert!(html.contains(r#"<a class="mention-group" href="/g/facttic">@facttic</a>!"#), "{html}");
+        assert!(html.contains(r#"<a class="mention-group" href="/g/facttic" rel="nofollow ugc noopener">@facttic</a>!"#), "{html}");
     }
 
     #[test]
@@ -213,8 +225,8 @@ mod tests {
     #[test]
     fn bare_links_and_punctuation() {
         let (html, _) = run("see https://example.org/a_(b). Or (https://example.org/x).");
-        assert!(html.contains(r#"<a href="https://example.org/a_(b)">https://example.org/a_(b)</a>."#), "{html}");
-        assert!(html.contains(r#"(<a href="https://example.org/x">https://example.org/x</a>)."#), "{html}");
+        assert!(html.contains(r#"<a href="https://example.org/a_(b)" rel="nofollow ugc noopener">https://example.org/a_(b)</a>."#), "{html}");
+        assert!(html.contains(r#"(<a href="https://example.org/x" rel="nofollow ugc noopener">https://example.org/x</a>)."#), "{html}");
     }
 
     #[test]

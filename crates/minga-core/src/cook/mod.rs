@@ -7,7 +7,13 @@
 //! 3. Each Markdown part is parsed (CommonMark + GFM, single newlines are
 //!    line breaks) and its text runs get emoji, mentions, local dates,
 //!    inline spoilers and bare links (`inline`), never inside code or links.
-//! 4. Everything, ours and the author's, passes one allowlist sanitiser.
+//! 4. `render` writes the HTML safe by construction: allowlisted elements
+//!    only, every text and attribute escaped, link and image URLs held to
+//!    http, https, mailto or relative. Emoji, mentions, dates, quotes and
+//!    oneboxes are written the same way.
+//! 5. Only a post with HTML of its author's (`<kbd>`, `<sup>`, anything
+//!    else) goes through the allowlist sanitiser (`sanitize`), whole.
+//!    Re-parsing every post as HTML would cost more than all the rest.
 //!
 //! Work is linear in the input and nesting is bounded, so any input cooks
 //! in bounded time and memory, and cooking never fails.
@@ -17,6 +23,7 @@ mod dates;
 mod emoji;
 mod inline;
 pub mod onebox;
+mod render;
 mod sanitize;
 
 use blocks::{BlockKind, Node};
@@ -29,7 +36,8 @@ pub fn inline_escape(s: &str) -> String {
     out
 }
 use onebox::Target;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use render::{Render, escape_attr, escape_text};
 
 /// Looks up who a mention names. Cooking is pure: the caller fetches the
 /// candidates (see `mention_candidates`) before cooking.
@@ -82,19 +90,46 @@ pub fn cook_plain(raw: &str) -> Cooked {
 }
 
 pub fn cook(raw: &str, options: &CookOptions<'_>, resolver: &dyn Resolver) -> Cooked {
+    cook_traced(raw, options, resolver).0
+}
+
+/// Cooks, and says whether the post held HTML of its author's and so went
+/// through the sanitiser. Without it, the output is safe by construction
+/// (`render`); tests and the fuzzer check that the sanitiser would leave
+/// it unchanged.
+#[doc(hidden)]
+pub fn cook_traced(raw: &str, options: &CookOptions<'_>, resolver: &dyn Resolver) -> (Cooked, bool) {
+    // Line endings and NUL as an HTML parser would read them.
+    let normalised;
+    let raw = if raw.contains(['\r', '\0']) {
+        normalised = raw.replace("\r\n", "\n").replace('\r', "\n").replace('\0', "\u{fffd}");
+        normalised.as_str()
+    } else {
+        raw
+    };
     let mut cooker = Cooker {
         inline: Inline { resolver, mentions: Vec::new(), groups: Vec::new(), only_emoji: only_emoji(raw) },
         options,
         oneboxes: Vec::new(),
+        markers: Vec::new(),
+        raw_html: false,
     };
     let mut out = String::with_capacity(raw.len() * 3 / 2 + 64);
     cooker.nodes(&blocks::parse(raw), &mut out);
-    Cooked {
-        html: sanitize::clean(&out),
+    let sanitised = cooker.raw_html;
+    let cooked = Cooked {
+        html: if sanitised { sanitize::clean(&out) } else { out },
         mentions: cooker.inline.mentions,
         group_mentions: cooker.inline.groups,
         oneboxes: cooker.oneboxes,
-    }
+    };
+    (cooked, sanitised)
+}
+
+/// The allowlist sanitiser every post with raw HTML passes, for tests.
+#[doc(hidden)]
+pub fn sanitize(html: &str) -> String {
+    sanitize::clean(html)
 }
 
 /// Every `@name` in the text, lower-cased, for the caller to look up.
@@ -138,6 +173,10 @@ struct Cooker<'a> {
     inline: Inline<'a>,
     options: &'a CookOptions<'a>,
     oneboxes: Vec<Target>,
+    /// The onebox markers put into the Markdown, which are not the author's HTML.
+    markers: Vec<String>,
+    /// Whether the author wrote HTML, which then needs the sanitiser.
+    raw_html: bool,
 }
 
 impl Cooker<'_> {
@@ -157,7 +196,7 @@ impl Cooker<'_> {
                 match username {
                     Some(name) => {
                         out.push_str("<aside class=\"quote\" data-username=\"");
-                        escape_into(out, name);
+                        escape_attr(out, name);
                         out.push('"');
                         if let Some(p) = post {
                             out.push_str(&format!(" data-post=\"{p}\""));
@@ -166,12 +205,12 @@ impl Cooker<'_> {
                             out.push_str(&format!(" data-topic=\"{t}\""));
                         }
                         out.push_str(">\n<div class=\"title\"><img alt=\"\" width=\"24\" height=\"24\" class=\"avatar\" src=\"/letter_avatar/");
-                        escape_into(out, &name.to_ascii_lowercase());
+                        escape_attr(out, &name.to_ascii_lowercase());
                         out.push_str("/48/1.svg\"> ");
-                        escape_into(out, name);
+                        escape_text(out, name);
                         out.push(':');
                         if let (Some(p), Some(t)) = (post, topic) {
-                            out.push_str(&format!(" <a class=\"quote-link\" href=\"/t/{t}/{p}\" title=\"go to the quoted post\">↑</a>"));
+                            out.push_str(&format!(" <a class=\"quote-link\" href=\"/t/{t}/{p}\" title=\"go to the quoted post\" rel=\"{}\">↑</a>", render::LINK_REL));
                         }
                         out.push_str("</div>\n");
                     }
@@ -183,7 +222,7 @@ impl Cooker<'_> {
             }
             BlockKind::Details { summary } => {
                 out.push_str("<details>\n<summary>");
-                escape_into(out, summary);
+                escape_text(out, summary);
                 out.push_str("</summary>\n");
                 self.nodes(children, out);
                 out.push_str("</details>\n");
@@ -216,11 +255,13 @@ impl Cooker<'_> {
                 };
             }
             let indented = line.starts_with("    ") || line.starts_with('\t');
-            if fence.is_none() && !indented && inline::url_len(trimmed) == Some(trimmed.len()) && self.oneboxes.len() < 50 {
+            if fence.is_none() && !indented && inline::url_len(trimmed) == Some(trimmed.len()) && render::url_allowed(trimmed) && self.oneboxes.len() < 50 {
                 let target = onebox::target(trimmed, self.options.base_url);
+                let marker = onebox::marker(trimmed, &target);
                 out.push('\n');
-                out.push_str(&onebox::marker(trimmed, &target));
+                out.push_str(&marker);
                 out.push_str("\n\n");
+                self.markers.push(marker);
                 self.oneboxes.push(target);
                 changed = true;
             } else {
@@ -232,67 +273,81 @@ impl Cooker<'_> {
 
     fn markdown(&mut self, text: &str, out: &mut String) {
         let text = self.mark_oneboxes(text);
-        let mut events: Vec<Event<'_>> = Vec::new();
+        let mut render = Render::new();
         let mut pending = String::new();
         // Elements nested past MAX_NESTING are dropped (their text stays):
-        // the sanitiser's work grows with depth, and no post needs more.
+        // no post needs more, and browsers' work grows with depth. A
+        // table's rows and cells go with the table, kept or dropped whole.
         let mut open: Vec<bool> = Vec::new();
         let mut kept = 0usize;
+        let mut table_kept = false;
         // Inside code, links and images text is only escaped.
-        let (mut in_code, mut in_link, mut in_image) = (false, 0u32, 0u32);
+        let (mut in_code, mut in_link) = (false, 0u32);
         for event in Parser::new_ext(&text, options()) {
+            if render.in_image() {
+                render.image_event(out, event);
+                continue;
+            }
             if let Event::Text(t) = &event {
                 pending.push_str(t);
                 continue;
             }
-            if !pending.is_empty() {
-                if in_code || in_image > 0 {
-                    events.push(Event::Text(std::mem::take(&mut pending).into()));
-                } else {
-                    let mut html = String::with_capacity(pending.len() + 16);
-                    self.inline.text(&pending, &mut html, in_link > 0);
-                    pending.clear();
-                    events.push(Event::InlineHtml(html.into()));
-                }
-            }
+            self.flush(&mut pending, in_code, in_link > 0, &mut render, out);
             match &event {
                 Event::Start(Tag::CodeBlock(_)) => in_code = true,
                 Event::End(TagEnd::CodeBlock) => in_code = false,
                 Event::Start(Tag::Link { .. }) => in_link += 1,
                 Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
-                Event::Start(Tag::Image { .. }) => in_image += 1,
-                Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
                 _ => {}
             }
-            match &event {
-                Event::Start(_) => {
-                    let keep = kept < MAX_NESTING;
+            match event {
+                Event::Start(tag) => {
+                    let keep = match tag {
+                        Tag::TableHead | Tag::TableRow | Tag::TableCell => table_kept,
+                        _ => kept < MAX_NESTING,
+                    };
+                    if matches!(tag, Tag::Table(_)) {
+                        table_kept = keep;
+                    }
                     open.push(keep);
-                    if !keep {
-                        continue;
+                    if keep {
+                        kept += 1;
+                        render.start(out, tag);
                     }
-                    kept += 1;
                 }
-                Event::End(_) => {
-                    if !open.pop().unwrap_or(true) {
-                        continue;
+                Event::End(tag) => {
+                    if open.pop().unwrap_or(true) {
+                        kept = kept.saturating_sub(1);
+                        render.end(out, tag);
                     }
-                    kept = kept.saturating_sub(1);
                 }
-                _ => {}
+                Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                    // Onebox markers are ours; anything else is the author's
+                    // HTML, and the whole post then goes through the sanitiser.
+                    if !self.markers.iter().any(|m| html.trim_end_matches('\n') == m) {
+                        self.raw_html = true;
+                    }
+                    render.other(out, event);
+                }
+                other => render.other(out, other),
             }
-            events.push(match event {
-                // Discourse treats a single newline as a line break.
-                Event::SoftBreak => Event::HardBreak,
-                other => other,
-            });
         }
-        if !pending.is_empty() {
-            let mut html = String::new();
-            self.inline.text(&pending, &mut html, in_link > 0);
-            events.push(Event::InlineHtml(html.into()));
+        self.flush(&mut pending, in_code, in_link > 0, &mut render, out);
+    }
+
+    /// Writes a run of text: escaped inside code, with emoji, mentions and
+    /// the rest elsewhere.
+    fn flush(&mut self, pending: &mut String, in_code: bool, in_link: bool, render: &mut Render<'_>, out: &mut String) {
+        if pending.is_empty() {
+            return;
         }
-        html::push_html(out, events.into_iter());
+        if in_code {
+            escape_text(out, pending);
+        } else {
+            self.inline.text(pending, out, in_link);
+        }
+        render.wrote_text(pending);
+        pending.clear();
     }
 }
 
@@ -408,6 +463,32 @@ mod tests {
             assert!(c.html.matches("<blockquote>").count() <= MAX_NESTING, "nesting is capped");
         }
         assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn only_the_authors_html_goes_through_the_sanitiser() {
+        let options = CookOptions { base_url: "https://forum.example.coop" };
+        let plain = "**hi** @neto :smile: [a](https://example.org \"t\") ![i](/a.png)\n\nhttps://example.org/page\n\n| a | b |\n|:-|-:|\n| 1 | 2 |";
+        let (c, sanitised) = cook_traced(plain, &options, &Seed);
+        assert!(!sanitised, "{}", c.html);
+        assert_eq!(sanitize(&c.html), c.html);
+        assert!(!c.html.contains("style="), "no alignment styles: {}", c.html);
+        let (c, sanitised) = cook_traced("press <kbd>Ctrl</kbd> <b onclick=x>now</b>", &options, &Seed);
+        assert!(sanitised);
+        assert!(c.html.contains("<kbd>Ctrl</kbd> <b>now</b>"), "{}", c.html);
+    }
+
+    #[test]
+    fn unsafe_urls_lose_their_href_without_the_sanitiser() {
+        for raw in ["[a](javascript:alert(1))", "[a](<JaVaScRiPt:alert(1)>)", "<javascript:alert(1)>", "![i](data:text/html,x)", "[a](vbscript:x)"] {
+            let (c, sanitised) = cook_traced(raw, &CookOptions::default(), &NoOne);
+            assert!(!sanitised, "{raw}");
+            assert!(!c.html.contains("href=") && !c.html.contains("src="), "{raw}: {}", c.html);
+            assert_eq!(sanitize(&c.html), c.html, "{raw}");
+        }
+        let c = cook_plain("https://\u{fffd} and [b](/t/1?x=1&y='2')");
+        assert!(c.html.contains(r#"<a href="/t/1?x=1&amp;y='2'" rel="nofollow ugc noopener">b</a>"#), "{}", c.html);
+        assert!(!c.html.contains("href=\"https://\u{fffd}"), "{}", c.html);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! never shows a topic to someone who may not see it, and an external card
 //! appears as soon as its page has been fetched, without cooking again.
 
-use super::inline::escape_into;
+use super::render::{LINK_REL, escape_attr, escape_text};
 
 /// What a onebox points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,14 +56,16 @@ pub fn marker(url: &str, target: &Target) -> String {
         }
         Target::External(u) => {
             out.push_str("data-onebox-url=\"");
-            escape_into(&mut out, u);
+            escape_attr(&mut out, u);
             out.push('"');
         }
     }
     out.push_str("><a href=\"");
-    escape_into(&mut out, url);
+    escape_attr(&mut out, url);
+    out.push_str("\" rel=\"");
+    out.push_str(LINK_REL);
     out.push_str("\">");
-    escape_into(&mut out, url);
+    escape_text(&mut out, url);
     out.push_str("</a></aside>");
     out
 }
