@@ -551,9 +551,9 @@ struct Failure {
 /// Checks one cook. A post without HTML of its author's skips the
 /// sanitiser (`sanitised` is false): its output must then be exactly what
 /// the sanitiser would make of it.
-fn check_cooked(label: &str, (cooked, sanitised): &(Cooked, bool), failures: &mut Vec<Failure>) {
+fn check_cooked(label: &str, (cooked, sanitised): &(Cooked, bool), options: &CookOptions<'_>, failures: &mut Vec<Failure>) {
     if !sanitised {
-        let again = sanitize(&cooked.html);
+        let again = sanitize(&cooked.html, options);
         if again != cooked.html {
             failures.push(Failure {
                 executable: true,
@@ -618,13 +618,14 @@ fn corpus_results() -> &'static (usize, usize, Vec<Failure>) {
                     if dump && *context == "alone" {
                         println!("{label}\n  => {:?}\n", clip(&cook(&raw, &options, &Known).html, 400));
                     }
-                    for (how, cooked) in [
-                        ("resolver", cook_traced(&raw, &options, &Known)),
-                        ("hostile resolver", cook_traced(&raw, &options, &Hostile)),
-                        ("cook_plain", cook_traced(&raw, &CookOptions::default(), &NoOne)),
+                    let plain = CookOptions::default();
+                    for (how, cooked, options) in [
+                        ("resolver", cook_traced(&raw, &options, &Known), &options),
+                        ("hostile resolver", cook_traced(&raw, &options, &Hostile), &options),
+                        ("cook_plain", cook_traced(&raw, &plain, &NoOne), &plain),
                     ] {
                         unsanitised += usize::from(!cooked.1);
-                        check_cooked(&format!("{label} ({how})"), &cooked, &mut failures);
+                        check_cooked(&format!("{label} ({how})"), &cooked, options, &mut failures);
                         cooked_count += 1;
                     }
                 }

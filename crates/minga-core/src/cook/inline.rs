@@ -2,11 +2,12 @@
 //! spoilers and bare links. Runs inside code, links and images are only
 //! escaped.
 
-use super::render::{LINK_REL, escape_attr, escape_text, url_allowed};
+use super::render::{Site, escape_attr, escape_text, url_allowed};
 use super::{Resolver, dates, emoji};
 
 pub struct Inline<'a> {
     pub resolver: &'a dyn Resolver,
+    pub site: &'a Site,
     pub mentions: Vec<String>,
     pub groups: Vec<String>,
     /// Set for posts made only of emoji, which show larger.
@@ -66,7 +67,7 @@ impl Inline<'_> {
                 ':' => self.emoji(rest, out),
                 '@' if linkify && boundary && prev != Some('@') => self.mention(rest, out),
                 '[' if linkify => self.bracket(rest, out),
-                'h' if boundary && linkify => link(rest, out),
+                'h' if boundary && linkify => link(rest, out, self.site),
                 _ => None,
             };
             match used {
@@ -104,8 +105,6 @@ impl Inline<'_> {
         if let Some(user) = self.resolver.user(&lower) {
             out.push_str("<a class=\"mention\" href=\"/u/");
             escape_attr(out, &user);
-            out.push_str("\" rel=\"");
-            out.push_str(LINK_REL);
             out.push_str("\">@");
             escape_text(out, &user);
             out.push_str("</a>");
@@ -115,8 +114,6 @@ impl Inline<'_> {
         } else if let Some(group) = self.resolver.group(&lower) {
             out.push_str("<a class=\"mention-group\" href=\"/g/");
             escape_attr(out, &group);
-            out.push_str("\" rel=\"");
-            out.push_str(LINK_REL);
             out.push_str("\">@");
             escape_text(out, &group);
             out.push_str("</a>");
@@ -165,7 +162,7 @@ pub fn url_len(s: &str) -> Option<usize> {
     (end > scheme).then_some(end)
 }
 
-fn link(s: &str, out: &mut String) -> Option<usize> {
+fn link(s: &str, out: &mut String, site: &Site) -> Option<usize> {
     let n = url_len(s)?;
     let url = &s[..n];
     // Only what parses as a URL is linked (`https://€` is not).
@@ -174,9 +171,9 @@ fn link(s: &str, out: &mut String) -> Option<usize> {
     }
     out.push_str("<a href=\"");
     escape_attr(out, url);
-    out.push_str("\" rel=\"");
-    out.push_str(LINK_REL);
-    out.push_str("\">");
+    out.push('"');
+    site.rel(out, url);
+    out.push('>');
     escape_text(out, url);
     out.push_str("</a>");
     Some(n)
@@ -197,7 +194,8 @@ mod tests {
     }
 
     fn run(text: &str) -> (String, Vec<String>) {
-        let mut inline = Inline { resolver: &Names, mentions: vec![], groups: vec![], only_emoji: false };
+        let site = Site::new("https://forum.example.coop");
+        let mut inline = Inline { resolver: &Names, site: &site, mentions: vec![], groups: vec![], only_emoji: false };
         let mut out = String::new();
         inline.text(text, &mut out, false);
         (out, inline.mentions)
@@ -206,13 +204,13 @@ mod tests {
     #[test]
     fn mentions_link_known_people_only() {
         let (html, mentions) = run("Hey @NETO and @sol.verniers. Also @nobody, mail a@neto.org");
-        assert!(html.contains(r#"<a class="mention" href="/u/Neto" rel="nofollow ugc noopener">@Neto</a>"#), "{html}");
-        assert!(html.contains(r#"<a class="mention" href="/u/sol.verniers" rel="nofollow ugc noopener">@sol.verniers</a>."#), "{html}");
+        assert!(html.contains(r#"<a class="mention" href="/u/Neto">@Neto</a>"#), "{html}");
+        assert!(html.contains(r#"<a class="mention" href="/u/sol.verniers">@sol.verniers</a>."#), "{html}");
         assert!(html.contains("@nobody"));
         assert!(html.contains("a@neto.org"), "an e-mail is not a mention: {html}");
         assert_eq!(mentions, vec!["neto", "sol.verniers"]);
         let (html, _) = run("thanks @facttic!");
-        assert!(html.contains(r#"<a class="mention-group" href="/g/facttic" rel="nofollow ugc noopener">@facttic</a>!"#), "{html}");
+        assert!(html.contains(r#"<a class="mention-group" href="/g/facttic">@facttic</a>!"#), "{html}");
     }
 
     #[test]

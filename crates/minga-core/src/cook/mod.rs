@@ -37,7 +37,7 @@ pub fn inline_escape(s: &str) -> String {
 }
 use onebox::Target;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use render::{Render, escape_attr, escape_text};
+use render::{Render, Site, escape_attr, escape_text};
 
 /// Looks up who a mention names. Cooking is pure: the caller fetches the
 /// candidates (see `mention_candidates`) before cooking.
@@ -107,9 +107,11 @@ pub fn cook_traced(raw: &str, options: &CookOptions<'_>, resolver: &dyn Resolver
     } else {
         raw
     };
+    let site = Site::new(options.base_url);
     let mut cooker = Cooker {
-        inline: Inline { resolver, mentions: Vec::new(), groups: Vec::new(), only_emoji: only_emoji(raw) },
+        inline: Inline { resolver, site: &site, mentions: Vec::new(), groups: Vec::new(), only_emoji: only_emoji(raw) },
         options,
+        site: &site,
         oneboxes: Vec::new(),
         markers: Vec::new(),
         raw_html: false,
@@ -118,7 +120,7 @@ pub fn cook_traced(raw: &str, options: &CookOptions<'_>, resolver: &dyn Resolver
     cooker.nodes(&blocks::parse(raw), &mut out);
     let sanitised = cooker.raw_html;
     let cooked = Cooked {
-        html: if sanitised { sanitize::clean(&out) } else { out },
+        html: if sanitised { sanitize::clean(&out, &site) } else { out },
         mentions: cooker.inline.mentions,
         group_mentions: cooker.inline.groups,
         oneboxes: cooker.oneboxes,
@@ -128,8 +130,8 @@ pub fn cook_traced(raw: &str, options: &CookOptions<'_>, resolver: &dyn Resolver
 
 /// The allowlist sanitiser every post with raw HTML passes, for tests.
 #[doc(hidden)]
-pub fn sanitize(html: &str) -> String {
-    sanitize::clean(html)
+pub fn sanitize(html: &str, options: &CookOptions<'_>) -> String {
+    sanitize::clean(html, &Site::new(options.base_url))
 }
 
 /// Every `@name` in the text, lower-cased, for the caller to look up.
@@ -172,6 +174,7 @@ fn only_emoji(raw: &str) -> bool {
 struct Cooker<'a> {
     inline: Inline<'a>,
     options: &'a CookOptions<'a>,
+    site: &'a Site,
     oneboxes: Vec<Target>,
     /// The onebox markers put into the Markdown, which are not the author's HTML.
     markers: Vec<String>,
@@ -210,7 +213,7 @@ impl Cooker<'_> {
                         escape_text(out, name);
                         out.push(':');
                         if let (Some(p), Some(t)) = (post, topic) {
-                            out.push_str(&format!(" <a class=\"quote-link\" href=\"/t/{t}/{p}\" title=\"go to the quoted post\" rel=\"{}\">↑</a>", render::LINK_REL));
+                            out.push_str(&format!(" <a class=\"quote-link\" href=\"/t/{t}/{p}\" title=\"go to the quoted post\">↑</a>"));
                         }
                         out.push_str("</div>\n");
                     }
@@ -257,7 +260,7 @@ impl Cooker<'_> {
             let indented = line.starts_with("    ") || line.starts_with('\t');
             if fence.is_none() && !indented && inline::url_len(trimmed) == Some(trimmed.len()) && render::url_allowed(trimmed) && self.oneboxes.len() < 50 {
                 let target = onebox::target(trimmed, self.options.base_url);
-                let marker = onebox::marker(trimmed, &target);
+                let marker = onebox::marker(trimmed, &target, self.site);
                 out.push('\n');
                 out.push_str(&marker);
                 out.push_str("\n\n");
@@ -273,7 +276,7 @@ impl Cooker<'_> {
 
     fn markdown(&mut self, text: &str, out: &mut String) {
         let text = self.mark_oneboxes(text);
-        let mut render = Render::new();
+        let mut render = Render::new(self.site);
         let mut pending = String::new();
         // Elements nested past MAX_NESTING are dropped (their text stays):
         // no post needs more, and browsers' work grows with depth. A
@@ -337,7 +340,7 @@ impl Cooker<'_> {
 
     /// Writes a run of text: escaped inside code, with emoji, mentions and
     /// the rest elsewhere.
-    fn flush(&mut self, pending: &mut String, in_code: bool, in_link: bool, render: &mut Render<'_>, out: &mut String) {
+    fn flush(&mut self, pending: &mut String, in_code: bool, in_link: bool, render: &mut Render<'_, '_>, out: &mut String) {
         if pending.is_empty() {
             return;
         }
@@ -471,7 +474,7 @@ mod tests {
         let plain = "**hi** @neto :smile: [a](https://example.org \"t\") ![i](/a.png)\n\nhttps://example.org/page\n\n| a | b |\n|:-|-:|\n| 1 | 2 |";
         let (c, sanitised) = cook_traced(plain, &options, &Seed);
         assert!(!sanitised, "{}", c.html);
-        assert_eq!(sanitize(&c.html), c.html);
+        assert_eq!(sanitize(&c.html, &options), c.html);
         assert!(!c.html.contains("style="), "no alignment styles: {}", c.html);
         let (c, sanitised) = cook_traced("press <kbd>Ctrl</kbd> <b onclick=x>now</b>", &options, &Seed);
         assert!(sanitised);
@@ -484,10 +487,10 @@ mod tests {
             let (c, sanitised) = cook_traced(raw, &CookOptions::default(), &NoOne);
             assert!(!sanitised, "{raw}");
             assert!(!c.html.contains("href=") && !c.html.contains("src="), "{raw}: {}", c.html);
-            assert_eq!(sanitize(&c.html), c.html, "{raw}");
+            assert_eq!(sanitize(&c.html, &CookOptions::default()), c.html, "{raw}");
         }
         let c = cook_plain("https://\u{fffd} and [b](/t/1?x=1&y='2')");
-        assert!(c.html.contains(r#"<a href="/t/1?x=1&amp;y='2'" rel="nofollow ugc noopener">b</a>"#), "{}", c.html);
+        assert!(c.html.contains(r#"<a href="/t/1?x=1&amp;y='2'">b</a>"#), "{}", c.html);
         assert!(!c.html.contains("href=\"https://\u{fffd}"), "{}", c.html);
     }
 
@@ -496,6 +499,26 @@ mod tests {
         let c = cook_plain("see <https://example.org> and https://example.com/x");
         assert!(c.html.contains(r#"<a href="https://example.org" rel="nofollow ugc noopener">"#), "{}", c.html);
         assert!(c.html.contains(r#"<a href="https://example.com/x" rel="nofollow ugc noopener">"#), "{}", c.html);
+    }
+
+    #[test]
+    fn links_within_the_site_get_no_rel() {
+        let raw = "@neto [a](/t/1) [b](https://forum.example.coop/u/neto) [c](//example.org) [d](/\\example.org)\n\n[quote=\"neto, post:1, topic:2\"]\nq\n[/quote]\n\nhttps://forum.example.coop/t/x/12";
+        for (extra, sanitised) in [("", false), ("\n\n<kbd>k</kbd> <a href=\"/t/2\">e</a> <a href=\" //example.org\">f</a> <a href=\"/\\example.org\">g</a>", true)] {
+            let (c, s) = cook_traced(&format!("{raw}{extra}"), &CookOptions { base_url: "https://forum.example.coop" }, &Seed);
+            assert_eq!(s, sanitised);
+            let html = &c.html;
+            // `\\` is percent-encoded in Markdown links, so (d) stays on the site.
+            for internal in [r#"href="/u/neto">"#, r#"href="/t/1">a<"#, r#"href="/%5Cexample.org">d<"#, r#"href="https://forum.example.coop/u/neto">"#, r#"href="/t/2/1" title="go to the quoted post">"#, r#"href="https://forum.example.coop/t/x/12">"#] {
+                assert!(html.contains(internal), "{internal} in {html}");
+            }
+            for external in [r#"href="//example.org" rel="nofollow ugc noopener">"#] {
+                assert!(html.contains(external), "{external} in {html}");
+            }
+            if sanitised {
+                assert!(html.contains(r#"<a href="/t/2">e</a> <a href=" //example.org" rel="nofollow ugc noopener">f</a> <a href="/\example.org" rel="nofollow ugc noopener">g</a>"#), "{html}");
+            }
+        }
     }
 
     #[test]

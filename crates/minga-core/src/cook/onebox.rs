@@ -4,7 +4,7 @@
 //! never shows a topic to someone who may not see it, and an external card
 //! appears as soon as its page has been fetched, without cooking again.
 
-use super::render::{LINK_REL, escape_attr, escape_text};
+use super::render::{Site, escape_attr, escape_text};
 
 /// What a onebox points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub fn target(url: &str, base_url: &str) -> Target {
 }
 
 /// The marker HTML left in the cooked post.
-pub fn marker(url: &str, target: &Target) -> String {
+pub fn marker(url: &str, target: &Target, site: &Site) -> String {
     let mut out = String::from("<aside class=\"onebox\" ");
     match target {
         Target::Topic { id, post_number } => {
@@ -62,9 +62,9 @@ pub fn marker(url: &str, target: &Target) -> String {
     }
     out.push_str("><a href=\"");
     escape_attr(&mut out, url);
-    out.push_str("\" rel=\"");
-    out.push_str(LINK_REL);
-    out.push_str("\">");
+    out.push('"');
+    site.rel(&mut out, url);
+    out.push('>');
     escape_text(&mut out, url);
     out.push_str("</a></aside>");
     out
@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn markers_escape_urls() {
-        let m = marker("https://example.org/?a=1&b=\"x\"", &Target::External("https://example.org/?a=1&b=\"x\"".into()));
+        let m = marker("https://example.org/?a=1&b=\"x\"", &Target::External("https://example.org/?a=1&b=\"x\"".into()), &Site::new(""));
         assert!(m.contains("data-onebox-url=\"https://example.org/?a=1&amp;b=&quot;x&quot;\""), "{m}");
     }
 }

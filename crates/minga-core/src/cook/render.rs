@@ -3,14 +3,43 @@
 //! Every element written here is on the sanitiser's allowlist, every text
 //! and attribute value is escaped, and link and image URLs are held to the
 //! same schemes. The output is written exactly as the sanitiser would
-//! serialise it (`<br>`, `&nbsp;`, `rel` last on links), so a post without
-//! raw HTML of its author's needs no sanitising pass: `sanitize::clean`
-//! would return it unchanged, which the tests and the fuzzer check.
+//! serialise it (`<br>`, `&nbsp;`, `rel` last on external links), so a
+//! post without raw HTML of its author's needs no sanitising pass:
+//! `sanitize::clean` would return it unchanged, which the tests and the
+//! fuzzer check.
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
-/// What every link carries.
+/// What every link that leaves the site carries.
 pub const LINK_REL: &str = "nofollow ugc noopener";
+
+/// The site's own address, to tell its links from external ones.
+pub struct Site {
+    base: url::Url,
+}
+
+impl Site {
+    pub fn new(base_url: &str) -> Site {
+        let base = url::Url::parse(base_url).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+        // Without a base URL only relative links are the site's own.
+        Site { base: base.unwrap_or_else(|| url::Url::parse("http://minga.invalid/").expect("a valid URL")) }
+    }
+
+    /// Whether a link to `href` (an attribute's value) leaves the site, as
+    /// a browser resolves it (so `//host`, `/\host` and ` //host` do).
+    pub fn external(&self, href: &str) -> bool {
+        self.base.join(href).map_or(true, |u| u.origin() != self.base.origin())
+    }
+
+    /// ` rel="…"` for a link to `href` that leaves the site.
+    pub fn rel(&self, out: &mut String, href: &str) {
+        if self.external(href) {
+            out.push_str(" rel=\"");
+            out.push_str(LINK_REL);
+            out.push('"');
+        }
+    }
+}
 
 /// Escapes text content as the HTML serialiser does: `& < >` and U+00A0.
 pub fn escape_text(out: &mut String, s: &str) {
@@ -71,18 +100,20 @@ fn encode_url(out: &mut String, prefix: &str, url: &str) {
     }
 }
 
-/// Writes ` href="…"` (or ` src="…"`) if the URL is allowed; nothing
-/// otherwise, so the element stays without it.
-fn url_attr(out: &mut String, name: &str, prefix: &str, url: &str) {
+/// Writes ` href="…"` (or ` src="…"`) if the URL is allowed, and returns
+/// the value; nothing otherwise, so the element stays without it.
+fn url_attr(out: &mut String, name: &str, prefix: &str, url: &str) -> Option<String> {
     let mut value = String::with_capacity(prefix.len() + url.len() + 8);
     encode_url(&mut value, prefix, url);
-    if url_allowed(&value) {
-        out.push(' ');
-        out.push_str(name);
-        out.push_str("=\"");
-        escape_attr(out, &value);
-        out.push('"');
+    if !url_allowed(&value) {
+        return None;
     }
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    escape_attr(out, &value);
+    out.push('"');
+    Some(value)
 }
 
 /// An image being read: its alt text comes from the events inside it.
@@ -95,7 +126,8 @@ struct Image<'e> {
 
 /// The HTML writer for one Markdown part. Text runs are written by the
 /// caller (they carry emoji, mentions and the rest); this writes elements.
-pub struct Render<'e> {
+pub struct Render<'e, 's> {
+    site: &'s Site,
     end_newline: bool,
     table_body: bool,
     /// For each open link, whether its `<a>` was written (a link inside a
@@ -104,9 +136,9 @@ pub struct Render<'e> {
     image: Option<Image<'e>>,
 }
 
-impl<'e> Render<'e> {
-    pub fn new() -> Self {
-        Render { end_newline: true, table_body: false, links: Vec::new(), image: None }
+impl<'e, 's> Render<'e, 's> {
+    pub fn new(site: &'s Site) -> Self {
+        Render { site, end_newline: true, table_body: false, links: Vec::new(), image: None }
     }
 
     /// Whether an image's alt text is being read: events go to `image_event`.
@@ -175,15 +207,16 @@ impl<'e> Render<'e> {
                 if write {
                     let mut open = String::from("<a");
                     let prefix = if link_type == LinkType::Email { "mailto:" } else { "" };
-                    url_attr(&mut open, "href", prefix, &dest_url);
+                    let href = url_attr(&mut open, "href", prefix, &dest_url);
                     if !title.is_empty() {
                         open.push_str(" title=\"");
                         escape_attr(&mut open, &title);
                         open.push('"');
                     }
-                    open.push_str(" rel=\"");
-                    open.push_str(LINK_REL);
-                    open.push_str("\">");
+                    if let Some(href) = href {
+                        self.site.rel(&mut open, &href);
+                    }
+                    open.push('>');
                     self.write(out, &open);
                 }
             }
@@ -240,7 +273,7 @@ impl<'e> Render<'e> {
             Event::End(_) => {
                 let image = self.image.take().expect("checked above");
                 let mut tag = String::from("<img");
-                url_attr(&mut tag, "src", "", &image.dest);
+                let _ = url_attr(&mut tag, "src", "", &image.dest);
                 tag.push_str(" alt=\"");
                 escape_attr(&mut tag, &image.alt);
                 tag.push('"');
@@ -300,6 +333,19 @@ mod tests {
         for bad in ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "vbscript:x", "ftp://x", "file:///etc/passwd"] {
             assert!(!url_allowed(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn external_links_by_where_they_lead() {
+        let site = Site::new("https://forum.example.coop");
+        for internal in ["/u/neto", "/t/1/2", "#top", "?page=2", "page", "https://forum.example.coop/t/1", "HTTPS://FORUM.example.coop:443/x"] {
+            assert!(!site.external(internal), "{internal}");
+        }
+        for external in ["https://example.org", "//example.org/x", "/\\example.org", " //example.org", "/\t/example.org", "http://forum.example.coop/x", "https://forum.example.coop.evil.org/", "mailto:a@b.org"] {
+            assert!(site.external(external), "{external}");
+        }
+        let plain = Site::new("");
+        assert!(!plain.external("/u/neto") && plain.external("https://example.org"));
     }
 
     #[test]

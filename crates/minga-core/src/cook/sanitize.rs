@@ -1,9 +1,11 @@
-//! The one allowlist every cooked post passes: elements, attributes,
-//! classes and URL schemes that cannot run code. Links get
-//! `rel="nofollow ugc noopener"`.
+//! The allowlist that posts with the author's own HTML pass: elements,
+//! attributes, classes and URL schemes that cannot run code. Links that
+//! leave the site get `rel="nofollow ugc noopener"`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+
+use super::render::Site;
 
 fn builder() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -28,7 +30,8 @@ fn builder() -> &'static ammonia::Builder<'static> {
             "span", "time", "input", "sup", "sub", "b", "i", "s", "strike", "abbr", "kbd", "q", "small",
         ];
         b.tags(tags.into_iter().collect())
-            .link_rel(Some("nofollow ugc noopener"))
+            // `rel` is not allowed; `external_rel` adds it where it belongs.
+            .link_rel(None)
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .allowed_classes(classes)
             .generic_attribute_prefixes(["data-"].into_iter().collect())
@@ -49,9 +52,45 @@ fn builder() -> &'static ammonia::Builder<'static> {
     })
 }
 
-pub fn clean(html: &str) -> String {
+pub fn clean(html: &str, site: &Site) -> String {
     let cleaned = builder().clean(html).to_string();
-    if cleaned.contains("<input") { only_checkboxes(&cleaned) } else { cleaned }
+    let cleaned = if cleaned.contains("<input") { only_checkboxes(&cleaned) } else { cleaned };
+    external_rel(&cleaned, site)
+}
+
+/// Adds `rel` last to each `<a>` whose `href` leaves the site. Works on
+/// the sanitiser's own output, where `<` and `>` inside attribute values
+/// and text are escaped, so every `<a` starts a tag and its first `>`
+/// ends it.
+fn external_rel(html: &str, site: &Site) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find("<a") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        if !after.starts_with([' ', '>']) {
+            out.push_str("<a");
+            rest = after;
+            continue;
+        }
+        let end = i + 2 + after.find('>').unwrap_or(after.len());
+        let tag = &rest[i..end];
+        out.push_str(tag);
+        if let Some(href) = href(tag) {
+            site.rel(&mut out, &href);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of ` href="…"` in a serialised tag, unescaped.
+fn href(tag: &str) -> Option<String> {
+    let start = tag.find(" href=\"")? + " href=\"".len();
+    let len = tag[start..].find('"')?;
+    let value = &tag[start..start + len];
+    Some(value.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\u{a0}").replace("&amp;", "&"))
 }
 
 /// Task lists need checkboxes; any other `<input>` (whose `type` the
