@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 pub fn parse(s: &str) -> Option<(String, usize)> {
     let end = s.find(']')?;
     let inner = &s[1..end];
-    let (name, attrs) = inner.split_once(|c: char| c == '=' || c == ' ').unwrap_or((inner, ""));
+    let (name, attrs) = inner.split_once(['=', ' ']).unwrap_or((inner, ""));
     let html = match name {
         "date" => {
             // `[date=2018-11-29 …]`: the value of `date` follows the `=`.

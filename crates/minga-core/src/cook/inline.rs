@@ -51,6 +51,9 @@ impl Inline<'_> {
         let mut i = 0;
         let mut prev: Option<char> = None;
         let bytes = text.as_bytes();
+        // An inline spoiler opened after the last close cannot close: not
+        // searching for one keeps thousands of `[spoiler]` linear.
+        let spoiler_close = if linkify { text.rfind("[/spoiler]") } else { None };
         while i < text.len() {
             // Plain text up to the next byte that could matter goes out whole.
             let run = bytes[i..].iter().position(|b| special(*b)).unwrap_or(bytes.len() - i);
@@ -64,6 +67,7 @@ impl Inline<'_> {
             let c = rest.chars().next().expect("in bounds");
             let boundary = prev.is_none_or(|p| !is_word(p));
             let used = match c {
+                '[' if rest.starts_with("[spoiler]") && spoiler_close.is_none_or(|c| c < i) => None,
                 ':' => self.emoji(rest, out),
                 '@' if linkify && boundary && prev != Some('@') => self.mention(rest, out),
                 '[' if linkify => self.bracket(rest, out),
@@ -148,11 +152,15 @@ pub fn url_len(s: &str) -> Option<usize> {
         return None;
     }
     let mut end = s.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`')).unwrap_or(s.len());
+    // Brackets are counted once and kept up to date as the end moves back,
+    // so a URL followed by thousands of `)` costs no more than its length.
+    let opens = s[..end].matches('(').count();
+    let mut closes = s[..end].matches(')').count();
     loop {
-        let candidate = &s[..end];
-        let last = candidate.chars().next_back()?;
-        let unbalanced = last == ')' && candidate.matches('(').count() < candidate.matches(')').count();
+        let last = s[..end].chars().next_back()?;
+        let unbalanced = last == ')' && opens < closes;
         if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '_') || unbalanced {
+            closes -= usize::from(last == ')');
             end -= last.len_utf8();
         } else {
             break;
