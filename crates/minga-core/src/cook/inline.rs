@@ -52,8 +52,9 @@ impl Inline<'_> {
         let mut prev: Option<char> = None;
         let bytes = text.as_bytes();
         // An inline spoiler opened after the last close cannot close: not
-        // searching for one keeps thousands of `[spoiler]` linear.
-        let spoiler_close = if linkify { text.rfind("[/spoiler]") } else { None };
+        // searching for one keeps thousands of `[spoiler]` linear. Found
+        // at the first `[spoiler]`, if any.
+        let mut last_close: Option<Option<usize>> = None;
         while i < text.len() {
             // Plain text up to the next byte that could matter goes out whole.
             let run = bytes[i..].iter().position(|b| special(*b)).unwrap_or(bytes.len() - i);
@@ -67,7 +68,7 @@ impl Inline<'_> {
             let c = rest.chars().next().expect("in bounds");
             let boundary = prev.is_none_or(|p| !is_word(p));
             let used = match c {
-                '[' if rest.starts_with("[spoiler]") && spoiler_close.is_none_or(|c| c < i) => None,
+                '[' if rest.starts_with("[spoiler]") && last_close.get_or_insert_with(|| text.rfind("[/spoiler]")).is_none_or(|c| c < i) => None,
                 ':' => self.emoji(rest, out),
                 '@' if linkify && boundary && prev != Some('@') => self.mention(rest, out),
                 '[' if linkify => self.bracket(rest, out),
