@@ -179,6 +179,33 @@ impl Store {
         Ok(post)
     }
 
+    /// Up to `limit` posts with ids above `after`, in id order, deleted ones
+    /// included: the walk `rebake` takes over every post.
+    pub async fn posts_after(&self, after: PostId, limit: i64) -> Result<Vec<Post>> {
+        let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE id > $1 ORDER BY id LIMIT $2");
+        let found = sqlx::query(AssertSqlSafe(sql)).bind(after.0).bind(limit).fetch_all(self.pool()).await?;
+        Ok(found.iter().map(rows::post).collect::<sqlx::Result<_>>()?)
+    }
+
+    /// Stores a post cooked again from the same text (and, for a first
+    /// post, its topic's excerpt). No revision and no new edit time: the
+    /// author's words have not changed, only how they are shown.
+    pub async fn set_cooked(&self, id: PostId, cooked: &str, excerpt: &str) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query("UPDATE posts SET cooked = $1 WHERE id = $2 RETURNING topic_id, post_number")
+            .bind(cooked)
+            .bind(id.0)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (topic_id, post_number): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if post_number == 1 {
+            sqlx::query("UPDATE topics SET excerpt = $1 WHERE id = $2").bind(excerpt).bind(topic_id).execute(&mut *w.tx).await?;
+        }
+        w.commit().await?;
+        Ok(())
+    }
+
     /// Earlier versions of a post, oldest first.
     pub async fn revisions(&self, id: PostId) -> Result<Vec<Revision>> {
         let found = sqlx::query(

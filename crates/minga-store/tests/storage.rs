@@ -76,6 +76,7 @@ both_backends!(
     no_reply_to_a_deleted_topic,
     fifty_parallel_replies_get_two_to_fifty_one,
     edits_keep_revisions,
+    rebaking_walks_every_post_and_keeps_versions,
     deleting_posts_updates_counts,
     lists_order_by_activity_and_filter,
     views_add_up,
@@ -334,6 +335,38 @@ async fn edits_keep_revisions(b: Backend) {
     assert_eq!(revs.iter().map(|r| (r.version, r.raw.as_str())).collect::<Vec<_>>(), [(1, "first post"), (2, "second text")]);
     assert_eq!(s.topic(t.id).await.unwrap().unwrap().excerpt, "third text");
     assert!(matches!(s.edit_post(PostId(999), u.id, "x", "x", None).await, Err(StoreError::NotFound)));
+}
+
+async fn rebaking_walks_every_post_and_keeps_versions(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&s, "polly").await;
+    let c = category(&s, "general").await;
+    let (t, first) = topic(&s, c.id, u.id, "A gathering in London in November").await;
+    let mut ids = vec![first.id];
+    for i in 0..4 {
+        ids.push(s.create_reply(&reply(t.id, u.id, &format!("reply {i}"), None)).await.unwrap().id);
+    }
+    s.delete_post(ids[2]).await.unwrap();
+    // Batches of two walk all five, the deleted one too, in id order.
+    let mut walked = Vec::new();
+    let mut after = PostId(0);
+    loop {
+        let batch = s.posts_after(after, 2).await.unwrap();
+        let Some(last) = batch.last() else { break };
+        assert!(batch.len() <= 2);
+        after = last.id;
+        walked.extend(batch.iter().map(|p| p.id));
+    }
+    assert_eq!(walked, ids);
+    s.set_cooked(first.id, "<p>first <strong>post</strong></p>", "first post, again").await.unwrap();
+    s.set_cooked(ids[1], "<p>reply <em>0</em></p>", "ignored for replies").await.unwrap();
+    let again = s.posts_by_number(t.id, 1, 2).await.unwrap();
+    assert_eq!(again[0].cooked, "<p>first <strong>post</strong></p>");
+    assert_eq!(again[1].cooked, "<p>reply <em>0</em></p>");
+    assert_eq!((again[0].version, again[0].raw.as_str(), again[0].updated_at), (first.version, "first post", first.updated_at), "no new version or edit time");
+    assert!(s.revisions(first.id).await.unwrap().is_empty());
+    assert_eq!(s.topic(t.id).await.unwrap().unwrap().excerpt, "first post, again");
+    assert!(matches!(s.set_cooked(PostId(999), "x", "x").await, Err(StoreError::NotFound)));
 }
 
 async fn deleting_posts_updates_counts(b: Backend) {

@@ -191,6 +191,37 @@ pub async fn edit_post(state: &AppState, viewer: &Viewer, id: PostId, raw: Strin
     Ok(saved)
 }
 
+/// What `rebake` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rebaked {
+    pub seen: usize,
+    pub changed: usize,
+}
+
+/// Cooks every post again from its text, as Discourse's rebake does, so a
+/// change to cooking, or someone who joined after being mentioned,
+/// reaches posts already stored. Posts that come out the same are left
+/// alone; none gets a revision.
+pub async fn rebake(state: &AppState) -> AppResult<Rebaked> {
+    let mut done = Rebaked::default();
+    let mut after = PostId(0);
+    loop {
+        let batch = state.store.posts_after(after, 500).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for post in &batch {
+            done.seen += 1;
+            let cooked = cook_post(state, &post.raw).await?;
+            if cooked.html != post.cooked {
+                state.store.set_cooked(post.id, &cooked.html, &cook::excerpt(&cooked.html, 300)).await?;
+                done.changed += 1;
+            }
+        }
+    }
+    state.cache.bump();
+    Ok(done)
+}
+
 pub async fn delete_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppResult<Post> {
     viewer.require()?;
     let (post, _) = visible_post(state, viewer, id).await?;

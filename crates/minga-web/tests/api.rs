@@ -26,7 +26,34 @@ both_backends!(
     fifty_parallel_api_replies,
     views_are_counted,
     visitors_never_get_stale_or_personal_pages,
+    rebake_cooks_stored_posts_again,
 );
+
+/// `minga admin rebake`: someone mentioned before they joined becomes a
+/// link, HTML from an older cooker is replaced, and nothing else moves.
+async fn rebake_cooks_stored_posts_again(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (key, category) = app.admin_and_category().await;
+    let (topic, first) = app.topic(&key, category, "Welcoming the people who join late", "Welcome @latecomer, we kept you a seat :smile:").await;
+    let reply = app.reply(&key, topic, "Thanks @admin").await;
+    let reply_id = minga_core::PostId(reply["id"].as_i64().unwrap());
+    app.user("latecomer", false).await;
+    app.state.store.set_cooked(reply_id, "<p>cooked by an older version</p>", "").await.unwrap();
+    let path = format!("/t/{topic}.json");
+    let before = app.get_json(&path, &Auth::Anon).await;
+    assert!(!before["post_stream"]["posts"][0]["cooked"].as_str().unwrap().contains("/u/latecomer"));
+
+    let done = minga_web::ops::rebake(&app.state).await.unwrap();
+    assert_eq!((done.seen, done.changed), (2, 2));
+    // Visitors see it at once: the page cache starts afresh.
+    let after = app.get_json(&path, &Auth::Anon).await;
+    let posts = &after["post_stream"]["posts"];
+    assert!(posts[0]["cooked"].as_str().unwrap().contains(r#"<a class="mention" href="/u/latecomer">@latecomer</a>"#), "{}", posts[0]["cooked"]);
+    assert!(posts[1]["cooked"].as_str().unwrap().contains(r#"<a class="mention" href="/u/admin">@admin</a>"#), "{}", posts[1]["cooked"]);
+    assert_eq!(posts[0]["id"].as_i64(), Some(first));
+    assert_eq!(posts[0]["version"].as_i64(), Some(1), "no new version");
+    assert_eq!(minga_web::ops::rebake(&app.state).await.unwrap(), minga_web::ops::Rebaked { seen: 2, changed: 0 });
+}
 
 async fn sign_up_needs_the_honeypot_and_unique_names(b: Backend) {
     let app = TestApp::new(b).await;

@@ -62,6 +62,11 @@ enum AdminCommand {
         #[command(flatten)]
         over: Overrides,
     },
+    /// Cook every post again from its text (after an upgrade changes cooking)
+    Rebake {
+        #[command(flatten)]
+        over: Overrides,
+    },
 }
 
 fn main() -> Result<()> {
@@ -100,6 +105,12 @@ async fn run(command: Command) -> Result<()> {
             let key = minga_web::auth::random_token(32);
             state.store.create_api_key(user.id, &minga_web::auth::hash_secret(&key), "created on the command line").await?;
             println!("{key}");
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Rebake { over } } => {
+            let (_, state) = open(&over, None).await?;
+            let done = minga_web::ops::rebake(&state).await.map_err(|e| anyhow!("{e}"))?;
+            eprintln!("Cooked {} posts again; {} changed.", done.seen, done.changed);
             Ok(())
         }
         Command::Demo { over } => {

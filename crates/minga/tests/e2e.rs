@@ -145,6 +145,11 @@ async fn cli_keys_and_http_api(db: Db) {
     assert_eq!((s, e["error_type"].as_str()), (422, Some("invalid_parameters")));
     let latest: Value = c.get(format!("{u}/latest")).header("Accept", "application/json").send().await.unwrap().json().await.unwrap();
     assert_eq!(latest["topic_list"]["topics"][0]["id"], topic);
+
+    // Cooking every post again finds nothing to change.
+    let out = minga(&["admin", "rebake"], &db);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("Cooked 51 posts again; 0 changed."), "{said}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
