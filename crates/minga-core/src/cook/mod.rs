@@ -288,7 +288,11 @@ impl Cooker<'_> {
         let (mut in_code, mut in_link) = (false, 0u32);
         for event in Parser::new_ext(&text, options()) {
             if render.in_image() {
-                render.image_event(out, event);
+                // The image's own end closes it like any element.
+                if render.image_event(out, event) {
+                    open.pop();
+                    kept = kept.saturating_sub(1);
+                }
                 continue;
             }
             if let Event::Text(t) = &event {
@@ -521,6 +525,15 @@ mod tests {
                 assert!(sanitize(&c.html, &options) == c.html, "{unit:?}: the sanitiser would change it");
             }
         }
+    }
+
+    #[test]
+    fn many_images_do_not_count_as_nesting() {
+        let raw = "![a](/a.png) ".repeat(40) + "[after](/t/1) **bold**\n\n> quoted";
+        let c = cook_plain(&raw);
+        assert_eq!(c.html.matches("<img").count(), 40, "{}", c.html);
+        assert!(c.html.contains(r#"<a href="/t/1">after</a> <strong>bold</strong>"#), "{}", c.html);
+        assert!(c.html.contains("<blockquote>"), "{}", c.html);
     }
 
     #[test]

@@ -264,9 +264,9 @@ impl<'e, 's> Render<'e, 's> {
     }
 
     /// Takes an event inside an image: text goes to the alt text, and the
-    /// image is written when it ends.
-    pub fn image_event(&mut self, out: &mut String, event: Event<'e>) {
-        let Some(image) = self.image.as_mut() else { return };
+    /// image is written when it ends. Says whether it ended.
+    pub fn image_event(&mut self, out: &mut String, event: Event<'e>) -> bool {
+        let Some(image) = self.image.as_mut() else { return false };
         match event {
             Event::Start(_) => image.depth += 1,
             Event::End(_) if image.depth > 0 => image.depth -= 1,
@@ -284,12 +284,14 @@ impl<'e, 's> Render<'e, 's> {
                 }
                 tag.push('>');
                 self.write(out, &tag);
+                return true;
             }
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => image.alt.push_str(&t),
             Event::SoftBreak | Event::HardBreak | Event::Rule => image.alt.push(' '),
             Event::TaskListMarker(done) => image.alt.push_str(if done { "[x]" } else { "[ ]" }),
             _ => {}
         }
+        false
     }
 
     /// Events that are neither tags nor text.
