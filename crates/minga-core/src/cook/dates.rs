@@ -6,6 +6,8 @@
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 
+use super::inline_escape as escape;
+
 /// Parses a tag at the start of `s`; returns its HTML and the bytes used,
 /// or `None` to leave the text as typed.
 pub fn parse(s: &str) -> Option<(String, usize)> {
@@ -78,11 +80,6 @@ fn show(date: Date, time: Option<Time>, tz: &TimeZone, tz_name: &str) -> Option<
     }
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    super::render::escape_attr(&mut out, s);
-    out
-}
 
 fn single(attrs: &[(String, String)]) -> Option<String> {
     let date: Date = get(attrs, "date")?.parse().ok()?;

@@ -14,25 +14,6 @@ pub struct Inline<'a> {
     pub only_emoji: bool,
 }
 
-pub fn escape_into(out: &mut String, s: &str) {
-    // Copies runs of safe text whole; only the five special bytes are replaced.
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(entity);
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-}
-
 /// Whether a byte may start a construct (or needs escaping; 0xC2 starts
 /// U+00A0).
 fn special(b: u8) -> bool {

@@ -27,17 +27,18 @@ mod render;
 mod sanitize;
 
 use blocks::{BlockKind, Node};
-use inline::{Inline, escape_into};
-
-/// HTML-escapes text (`& < > " '`).
-pub fn inline_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_into(&mut out, s);
-    out
-}
+use inline::Inline;
 use onebox::Target;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use render::{Render, Site, escape_attr, escape_text};
+
+/// HTML-escapes text or a double-quoted attribute value (`& " < >` and
+/// U+00A0), as cooking does.
+pub fn inline_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_attr(&mut out, s);
+    out
+}
 
 /// Looks up who a mention names. Cooking is pure: the caller fetches the
 /// candidates (see `mention_candidates`) before cooking.
