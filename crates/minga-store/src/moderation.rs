@@ -146,8 +146,11 @@ impl Store {
             .await
             .map_err(|e| classify(e, &[("post_actions", "flag"), ("post_id", "flag")]))?;
         let item = queue(&mut w.tx, "ReviewableFlaggedPost", flag.post_id.0, &flag.message, Some(flag.user_id)).await?;
+        // Flags that staff already decided on do not count again.
         let flaggers: i64 = sqlx::query(
-            "SELECT COUNT(DISTINCT user_id) AS n FROM post_actions WHERE post_id = $1 AND action_type IN (3, 4, 7, 8)",
+            "SELECT COUNT(DISTINCT user_id) AS n FROM post_actions WHERE post_id = $1 AND action_type IN (3, 4, 7, 8) \
+             AND created_at > COALESCE((SELECT MAX(reviewed_at) FROM reviewables \
+             WHERE kind = 'ReviewableFlaggedPost' AND target_id = $1 AND status <> 0), 0)",
         )
         .bind(flag.post_id.0)
         .fetch_one(&mut *w.tx)
@@ -282,12 +285,13 @@ impl Store {
         };
         let uses_now = condition.contains("$4");
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE {condition} AND ($3 = '' OR username_lower LIKE $3 OR email_lower LIKE $3) \
+            "SELECT {USER_COLUMNS} FROM users WHERE {condition} AND ($3 = '' OR username_lower LIKE $3 ESCAPE '\\' OR email_lower LIKE $3 ESCAPE '\\') \
              {} ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
             if uses_now { "" } else { "AND $4 = $4" }
         );
         let search = filter.search.as_deref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
-        let pattern = search.map(|s| format!("%{}%", s.replace(['%', '_'], ""))).unwrap_or_default();
+        // `%` and `_` are searched for as typed (usernames have `_`).
+        let pattern = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))).unwrap_or_default();
         let found = sqlx::query(AssertSqlSafe(sql))
             .bind(filter.limit.clamp(1, 500))
             .bind(filter.offset.max(0))
@@ -299,7 +303,7 @@ impl Store {
     }
 }
 
-async fn queue(tx: &mut sqlx::Transaction<'static, sqlx::Any>, kind: &str, target: i64, reason: &str, by: Option<UserId>) -> Result<Reviewable> {
+pub(crate) async fn queue(tx: &mut sqlx::Transaction<'static, sqlx::Any>, kind: &str, target: i64, reason: &str, by: Option<UserId>) -> Result<Reviewable> {
     let sql = format!("SELECT {REVIEWABLE_COLUMNS} FROM reviewables WHERE kind = $1 AND target_id = $2 AND status = 0");
     if let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(kind).bind(target).fetch_optional(&mut **tx).await? {
         return Ok(reviewable(&row)?);

@@ -21,9 +21,14 @@ pub struct NewUser {
 const UNIQUE_FIELDS: &[(&str, &str)] = &[("username", "username"), ("email", "email")];
 
 impl Store {
+    /// Creates an account; one that waits for approval goes into the
+    /// review queue in the same transaction.
     pub async fn create_user(&self, new: &NewUser) -> Result<User> {
         let mut w = self.begin_write().await?;
         let user = insert_user(&mut w.tx, new).await?;
+        if !user.approved {
+            crate::moderation::queue(&mut w.tx, "ReviewableUser", user.id.0, "", None).await?;
+        }
         w.commit().await?;
         Ok(user)
     }

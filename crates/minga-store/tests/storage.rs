@@ -634,6 +634,8 @@ async fn approval_queue_approves_and_rejects(b: Backend) {
     let waiting = s.create_user(&NewUser { approved: false, ..new_user("waiting") }).await.unwrap();
     let spammer = s.create_user(&NewUser { approved: false, ..new_user("spammer") }).await.unwrap();
     assert!(!waiting.approved);
+    assert_eq!(s.reviewables(Some(PENDING), 10).await.unwrap().len(), 2, "held accounts are queued as they are created");
+    assert_eq!(s.reviewables(Some(PENDING), 10).await.unwrap().iter().filter(|r| r.target_id == staff.id.0).count(), 0);
     let item = s.queue_for_review("ReviewableUser", waiting.id.0, "", None).await.unwrap();
     let again = s.queue_for_review("ReviewableUser", waiting.id.0, "", None).await.unwrap();
     assert_eq!(item.id, again.id, "one pending item per account");
@@ -659,10 +661,11 @@ async fn three_flaggers_hide_a_post(b: Backend) {
     let (_, post) = topic(&s, c.id, author.id, "A post people will flag").await;
     let mut hidden = false;
     let mut item = None;
-    for name in ["f1", "f2", "f3"] {
+    for (i, name) in ["f1", "f2", "f3"].into_iter().enumerate() {
         let f = user(&s, name).await;
         let (r, h) = s.flag_post(&Flag { post_id: post.id, user_id: f.id, action_type: 8, message: String::new() }).await.unwrap();
         assert!(!hidden || h);
+        assert_eq!(h, i == 2, "hidden at the third flagger, not before");
         hidden = h;
         assert!(item.is_none_or(|i: Reviewable| i.id == r.id), "one review item per post");
         item = Some(r);
@@ -673,6 +676,12 @@ async fn three_flaggers_hide_a_post(b: Backend) {
     assert!(matches!(s.flag_post(&Flag { post_id: post.id, user_id: f1.id, action_type: 8, message: String::new() }).await, Err(StoreError::Conflict(_))));
     s.resolve_flags(&item.unwrap(), false, staff.id).await.unwrap();
     assert!(!s.post(post.id).await.unwrap().unwrap().hidden, "staff disagreed: shown again");
+    // Flags staff decided on do not count towards hiding it again.
+    let f4 = user(&s, "f4").await;
+    let (again, h) = s.flag_post(&Flag { post_id: post.id, user_id: f4.id, action_type: 8, message: String::new() }).await.unwrap();
+    assert!(!h, "one new flagger does not hide a cleared post");
+    assert_eq!(again.status, minga_store::review_status::PENDING);
+    assert!(!s.post(post.id).await.unwrap().unwrap().hidden);
 }
 
 async fn suspensions_end_sessions_and_are_logged(b: Backend) {
@@ -711,6 +720,10 @@ async fn admin_user_lists_filter_and_search(b: Backend) {
     assert_eq!(list("pending", None).await, ["waiting"]);
     assert_eq!(list("staff", None).await, ["boss"]);
     assert_eq!(list("active", Some("NET")).await, ["neto"]);
-    assert_eq!(list("active", Some("%")).await.len(), 2, "wildcards are not special");
+    user(&s, "sol_v").await;
+    user(&s, "solxv").await;
+    assert_eq!(list("active", Some("l_v")).await, ["sol_v"], "`_` is searched for as typed");
+    assert!(list("active", Some("%")).await.is_empty(), "wildcards are not special");
+    assert!(list("active", Some("\\")).await.is_empty());
     let _ = staff;
 }

@@ -273,11 +273,8 @@ pub async fn sign_up_as(state: &AppState, input: SignUp, admin: bool, by_staff: 
     }
     let mut new = new_user(state, input, admin).await?;
     new.approved = by_staff || !site.needs_approval(&new.email);
-    let user = state.store.create_user(&new).await?;
-    if !user.approved {
-        state.store.queue_for_review("ReviewableUser", user.id.0, "", None).await?;
-    }
-    Ok(user)
+    // An account held for approval is queued with it, in one transaction.
+    Ok(state.store.create_user(&new).await?)
 }
 
 /// Creates an approved account through an invite link.
