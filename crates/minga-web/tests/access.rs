@@ -207,6 +207,14 @@ async fn permissions_decide_who_starts_replies_and_reads(b: Backend) {
     app.reply(&replier, topic, "a reply from a replier").await;
     app.post_json("/posts.json", &reader, json!({"topic_id": topic, "raw": "a reply from a reader"})).await.assert_error(403, "invalid_access");
     assert_eq!(app.get(&format!("/t/{topic}.json"), &reader).await.status, StatusCode::OK);
+    // The topic offers each person only what the category lets them do.
+    for (name, who, reply, new_topic) in [("writer", &writer, true, true), ("replier", &replier, true, false), ("reader", &reader, false, false)] {
+        let t = app.get_json(&format!("/t/{topic}.json"), who).await;
+        assert_eq!(t["details"]["can_create_post"].as_bool(), Some(reply), "{name}");
+        assert_eq!(t["details"]["can_reply_as_new_topic"].as_bool(), Some(new_topic), "{name}");
+        let page = app.get(&format!("/t/{topic}"), &app.session(name).await).await.text();
+        assert_eq!(page.contains(&format!("action=\"/t/{topic}/reply\"")), reply, "{name}");
+    }
     app.post_json("/posts.json", &stranger, json!({"topic_id": topic, "raw": "hello?"})).await.assert_error(404, "not_found");
     let r = app.post_json("/posts.json", &stranger, json!({"title": "A topic in a place I cannot see", "raw": "x", "category": category})).await;
     let e = r.assert_error(422, "invalid_parameters");
