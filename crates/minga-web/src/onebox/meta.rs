@@ -92,7 +92,8 @@ fn clean(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // Bytes, not characters: a cut inside `é` must not panic.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {
@@ -143,6 +144,12 @@ mod tests {
         assert_eq!(m.description, "Shared hosting & infrastructure");
         assert_eq!(m.site_name, "CoTech");
         assert_eq!(m.image.as_deref(), Some("https://example.org/a.png"));
+    }
+
+    #[test]
+    fn entities_next_to_multi_byte_characters_do_not_panic() {
+        assert_eq!(read("<title>&abcdefghijé; &amp; ok</title>").title, "&abcdefghijé; & ok");
+        assert_eq!(read("<title>&éééééé</title>").title, "&éééééé");
     }
 
     #[test]
