@@ -20,7 +20,7 @@ struct Demo {
 }
 
 #[derive(Deserialize)]
-#[allow(dead_code)] // Co-ops become groups once minga has them.
+#[allow(dead_code)] // Only the full name is used: it goes into members' bios.
 struct Group {
     name: String,
     full_name: String,
@@ -65,15 +65,6 @@ struct Post {
     reply_to: Option<i64>,
 }
 
-/// Mentions in the demo name the demo's own people.
-struct DemoNames(Vec<String>);
-
-impl cook::Resolver for DemoNames {
-    fn user(&self, lower: &str) -> Option<String> {
-        self.0.iter().find(|n| n.eq_ignore_ascii_case(lower)).cloned()
-    }
-}
-
 pub async fn fill(state: &AppState) -> Result<()> {
     let demo: Demo = toml::from_str(DEMO).context("the built-in demo content")?;
     if state.store.totals(None).await?.topics > 0 {
@@ -89,7 +80,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
             name: p.name.clone(),
             password: password.clone(),
         };
-        let user = minga_web::ops::sign_up(state, input, p.admin).await.map_err(|e| anyhow!("{}: {e}", p.username))?;
+        // Made as staff make accounts: the site's sign-up rules do not apply.
+        let user = minga_web::ops::sign_up_as(state, input, p.admin, true).await.map_err(|e| anyhow!("{}: {e}", p.username))?;
         let coops: Vec<&str> = p.groups.iter().filter_map(|g| groups.get(g.as_str())).map(|g| g.full_name.as_str()).collect();
         let bio = if coops.is_empty() { p.bio.clone() } else { format!("{}\n\nMember of {}.", p.bio, coops.join(" and ")) };
         let profile = Profile { name: p.name.clone(), bio_raw: bio, location: p.location.clone(), website: String::new(), timezone: p.timezone.clone() };
@@ -112,9 +104,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
 
     // Topics start days apart and their replies follow hours apart, ending
     // recently, so lists show a believable spread of activity.
-    let names = DemoNames(users.values().map(|u| u.username.clone()).collect());
-    let options = cook::CookOptions { base_url: &state.settings.base_url };
-    let cook = |raw: &str| cook::cook(raw, &options, &names);
+    // Cooked as the forum cooks posts (mentions, links to its own topics).
+    let cook = |raw: String| async move { minga_web::ops::cook_post(state, &raw).await.map_err(|e| anyhow!("{e}")) };
     let now = minga_core::time::now_ms();
     let hour = 3_600_000;
     let limits = minga_core::Limits::default();
@@ -125,7 +116,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
         let step = 20 * hour / t.posts.len().max(1) as i64;
         let author = |name: &str| users.get(name).ok_or_else(|| anyhow!("unknown author {name}"));
         let first = t.posts.first().ok_or_else(|| anyhow!("{} has no posts", t.title))?;
-        let cooked = cook(&first.raw);
+        let cooked = cook(first.raw.clone()).await?;
         let (topic, _) = state
             .store
             .create_topic(&NewTopic {
@@ -146,7 +137,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
                     topic_id: topic.id,
                     user_id: author(&p.author)?.id,
                     raw: p.raw.clone(),
-                    cooked: cook(&p.raw).html,
+                    cooked: cook(p.raw.clone()).await?.html,
                     reply_to_post_number: p.reply_to,
                     created_at: start + n as i64 * step,
                 })

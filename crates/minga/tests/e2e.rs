@@ -146,6 +146,13 @@ async fn cli_keys_and_http_api(db: Db) {
     let latest: Value = c.get(format!("{u}/latest")).header("Accept", "application/json").send().await.unwrap().json().await.unwrap();
     assert_eq!(latest["topic_list"]["topics"][0]["id"], topic);
 
+    // The operator makes accounts even where sign-ups are closed.
+    let (s, v) = api(&c, reqwest::Method::PUT, &format!("{u}/admin/site_settings/invite_only"), &key, "chris", Some(json!({"invite_only": true}))).await;
+    assert_eq!(s, 200, "{v}");
+    minga(&["admin", "create-user", "--username", "polly", "--email", "polly@example.org", "--password", "a long password"], &db);
+    let (s, polly) = api(&c, reqwest::Method::GET, &format!("{u}/u/polly.json"), &key, "chris", None).await;
+    assert_eq!(s, 200, "{polly}");
+
     // Cooking every post again finds nothing to change.
     let out = minga(&["admin", "rebake"], &db);
     let said = String::from_utf8_lossy(&out.stderr);
