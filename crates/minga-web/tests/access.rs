@@ -377,6 +377,10 @@ async fn groups_have_members_owners_and_join_modes(b: Backend) {
     app.post_json("/admin/groups.json", &admin, json!({"name": "open-coop", "join_mode": 0})).await;
     app.post_json("/admin/groups.json", &admin, json!({"name": "secret", "visibility_level": 2})).await;
     app.post_json("/admin/groups.json", &admin, json!({"name": "bad name!"})).await.assert_error(422, "invalid_parameters");
+    // An unknown owner or member stops the group being made at all.
+    let e = app.post_json("/admin/groups.json", &admin, json!({"name": "typo", "owner_usernames": "ownr"})).await.assert_error(422, "invalid_parameters");
+    assert_eq!(e["field_errors"][0]["field"], "owner_usernames", "{e}");
+    assert!(app.state.store.group_by_name("typo").await.unwrap().is_none());
     let list = app.get_json("/groups.json", &outsider).await;
     let names: Vec<&str> = list["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["facttic", "open-coop"], "members-only groups are hidden from others");
@@ -388,6 +392,14 @@ async fn groups_have_members_owners_and_join_modes(b: Backend) {
     let r = app.call(Method::PUT, &format!("/groups/{facttic}/members.json"), &owner, Send::Json(json!({"usernames": "outsider"}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     app.call(Method::PUT, &format!("/groups/{facttic}/members.json"), &owner, Send::Json(json!({"usernames": "ghost"}))).await.assert_error(422, "invalid_parameters");
+    // Someone named twice is added once; naming thousands is refused, not a server error.
+    let outsider_id = app.state.store.user_by_username("outsider").await.unwrap().unwrap().id.0;
+    let r = app.call(Method::PUT, &format!("/groups/{facttic}/members.json"), &owner, Send::Json(json!({"usernames": "outsider,Outsider", "user_ids": [outsider_id, outsider_id]}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["usernames"], json!(["outsider"]));
+    let many: Vec<i64> = (1..=100_000).collect();
+    let e = app.call(Method::DELETE, &format!("/groups/{facttic}/members.json"), &outsider, Send::Json(json!({"user_ids": many}))).await.assert_error(422, "invalid_parameters");
+    assert!(e["errors"][0].as_str().unwrap().contains("at most 100"), "{e}");
     let members = app.get_json("/groups/facttic/members.json", &outsider).await;
     assert_eq!(members["owners"][0]["username"], "owner");
     assert_eq!(members["meta"]["total"], 2);

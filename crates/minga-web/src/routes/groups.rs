@@ -167,19 +167,48 @@ pub async fn members(State(state): State<AppState>, viewer: Viewer, Path(key): P
 }
 
 /// Usernames from `usernames` (comma-separated) or ids from `user_ids`.
-async fn people(state: &AppState, input: &Input) -> AppResult<Vec<minga_store::User>> {
-    let mut names: Vec<String> = input.text("usernames")?.split(',').map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty()).collect();
-    if let Some(one) = input.str("username") {
-        names.push(one.trim().to_lowercase());
+/// Most people one request may name.
+const MAX_PEOPLE: usize = 100;
+
+/// Lower-cased names from a comma-separated list, each once.
+fn split_names(list: &str) -> Vec<String> {
+    let mut names: Vec<String> = list.split(',').map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty()).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The accounts `names` name, or an error for `field` if any is unknown.
+async fn named(state: &AppState, names: &[String], field: &'static str) -> AppResult<Vec<minga_store::User>> {
+    if names.len() > MAX_PEOPLE {
+        return Err(AppError::invalid(field, format!("Name at most {MAX_PEOPLE} people at a time.")));
     }
-    let mut users = state.store.users_by_usernames(&names).await?;
+    let users = state.store.users_by_usernames(names).await?;
     if users.len() < names.len() {
-        return Err(AppError::invalid("usernames", "Some of those people do not exist."));
+        return Err(AppError::invalid(field, "Some of those people do not exist."));
+    }
+    Ok(users)
+}
+
+/// The people a request names by `usernames`/`username` and
+/// `user_ids`/`user_id`, each once.
+async fn people(state: &AppState, input: &Input) -> AppResult<Vec<minga_store::User>> {
+    let mut names = split_names(&input.text("usernames")?);
+    if let Some(one) = input.str("username") {
+        names.extend(split_names(one));
+        names.sort();
+        names.dedup();
     }
     let mut ids = input.ints("user_ids")?;
     if let Some(id) = input.int("user_id")? {
         ids.push(id);
     }
+    ids.sort_unstable();
+    ids.dedup();
+    if names.len() + ids.len() > MAX_PEOPLE {
+        return Err(AppError::invalid("usernames", format!("Name at most {MAX_PEOPLE} people at a time.")));
+    }
+    let mut users = named(state, &names, "usernames").await?;
     if !ids.is_empty() {
         let found = state.store.users_by_ids(&ids.iter().copied().map(UserId).collect::<Vec<_>>()).await?;
         if found.len() < ids.len() {
@@ -187,6 +216,8 @@ async fn people(state: &AppState, input: &Input) -> AppResult<Vec<minga_store::U
         }
         users.extend(found);
     }
+    users.sort_by_key(|u| u.id.0);
+    users.dedup_by_key(|u| u.id.0);
     if users.is_empty() {
         return Err(AppError::invalid("usernames", "Name at least one person."));
     }
@@ -346,11 +377,11 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, format: Forma
     if state.store.user_by_username(&form.name).await?.is_some() {
         return Err(AppError::invalid("name", "That name is taken by a person."));
     }
+    // Everyone named must exist before anything is stored.
+    let owners = named(&state, &split_names(input.str("group.owner_usernames").or(input.str("owner_usernames")).unwrap_or_default()), "owner_usernames").await?;
+    let members = named(&state, &split_names(input.str("group.usernames").or(input.str("usernames")).unwrap_or_default()), "usernames").await?;
     let g = state.store.create_group(&form).await?;
-    let owners: Vec<String> = input.str("group.owner_usernames").or(input.str("owner_usernames")).unwrap_or_default().split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
-    let members: Vec<String> = input.str("group.usernames").or(input.str("usernames")).unwrap_or_default().split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
-    for (names, owner) in [(members, false), (owners, true)] {
-        let users = state.store.users_by_usernames(&names).await?;
+    for (users, owner) in [(members, false), (owners, true)] {
         state.store.add_group_members(g.id, &users.iter().map(|u| u.id).collect::<Vec<_>>(), owner).await?;
     }
     state.store.log_staff_action("create_group", admin.id, None, &g.name).await?;
