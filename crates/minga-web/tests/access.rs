@@ -546,6 +546,31 @@ async fn flags_hide_posts_after_three_people(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let seen = app.get_json(&format!("/t/{topic}.json"), &flaggers[0]).await["post_stream"]["posts"][0]["cooked"].as_str().unwrap().to_string();
     assert!(seen.contains("cheap"), "shown again after staff disagreed");
+
+    // A flag in a category a moderator may not see stays out of their queue.
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
+    let moderator = app.user("moderator", false).await;
+    app.state.store.set_role(moderator.id, "moderator", 1, boss.id).await.unwrap();
+    let moderator = app.key_for(&moderator).await;
+    for name in ["insider", "insider2"] {
+        app.user(name, false).await;
+    }
+    let r = app.post_json("/admin/groups.json", &admin, json!({"name": "inner", "usernames": "insider,insider2"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = app.post_json("/categories.json", &admin, json!({"name": "Inner circle", "permissions": {"inner": 1}})).await;
+    let private = r.json()["category"]["id"].as_i64().unwrap();
+    let insider = app.key_for(&app.state.store.user_by_username("insider").await.unwrap().unwrap()).await;
+    let insider2 = app.key_for(&app.state.store.user_by_username("insider2").await.unwrap().unwrap()).await;
+    let (_, secret_post) = app.topic(&insider, private, "Wages we have not published", "secret figures").await;
+    let r = app.post_json("/post_actions.json", &insider2, json!({"id": secret_post, "post_action_type_id": 7, "message": "check this"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let for_admin = app.get_json("/review.json", &admin).await;
+    let item = for_admin["reviewables"].as_array().unwrap().iter().find(|r| r["target_id"] == secret_post).expect("the admin sees it")["id"].as_i64().unwrap();
+    let for_moderator = app.get("/review.json", &moderator).await.text();
+    assert!(!for_moderator.contains("Wages") && !for_moderator.contains("secret") && !for_moderator.contains(&format!("\"target_id\":{secret_post}")), "{for_moderator}");
+    app.call(Method::PUT, &format!("/review/{item}/perform/disagree"), &moderator, Send::Nothing).await.assert_error(404, "not_found");
+    let r = app.call(Method::PUT, &format!("/review/{item}/perform/disagree"), &admin, Send::Nothing).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
 }
 
 async fn rate_limits_and_new_user_limits(b: Backend) {

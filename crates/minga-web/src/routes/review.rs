@@ -26,6 +26,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
     let items = state.store.reviewables(Some(review_status::PENDING), 200).await?;
     let user_ids: Vec<UserId> = items.iter().filter(|r| r.kind == "ReviewableUser").map(|r| UserId(r.target_id)).chain(items.iter().filter_map(|r| r.created_by)).collect();
     let users = state.store.users_by_ids(&user_ids).await?;
+    let catalog = state.catalog().await?;
     let mut rows = Vec::new();
     let mut list = Vec::new();
     for r in &items {
@@ -34,13 +35,15 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
                 let u = users.iter().find(|u| u.id.0 == r.target_id);
                 (u.map(|u| format!("{} wants to join", u.username)).unwrap_or_else(|| "A removed account".into()), u.map(|u| u.email.clone()).unwrap_or_default(), String::new())
             }
-            _ => match state.store.post(PostId(r.target_id)).await? {
-                Some(p) => {
-                    let topic = state.store.topic(p.topic_id).await?;
+            _ => match flagged(&state, &viewer, &catalog, r).await {
+                Ok(Some((p, topic))) => {
                     let url = topic.as_ref().map(|t| format!("{}/{}", topic_url(&t.slug, t.id), p.post_number)).unwrap_or_default();
                     (format!("Flagged post #{}{}", p.post_number, topic.map(|t| format!(" in “{}”", t.title)).unwrap_or_default()), minga_core::cook::excerpt(&p.cooked, 200), url)
                 }
-                None => ("A deleted post".into(), String::new(), String::new()),
+                Ok(None) => ("A deleted post".into(), String::new(), String::new()),
+                // Staff who may not see the category do not see its flags.
+                Err(AppError::NotFound) => continue,
+                Err(e) => return Err(e),
             },
         };
         list.push(reviewable_json(r, &users));
@@ -50,11 +53,22 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
         Format::Json => Ok(Json(json!({
             "reviewables": list,
             "users": users.iter().map(json::basic_user).collect::<Vec<_>>(),
-            "meta": { "total_rows_reviewables": items.len(), "types": {"user": "ReviewableUser", "flagged_post": "ReviewableFlaggedPost"} },
+            "meta": { "total_rows_reviewables": list.len(), "types": {"user": "ReviewableUser", "flagged_post": "ReviewableFlaggedPost"} },
         }))
         .into_response()),
         Format::Html => Ok(pages::render(&ReviewPage { chrome: Chrome::new(&state, &viewer, csrf), items: rows })),
     }
+}
+
+/// A flagged post and its topic (`None` once deleted); `NotFound` when it
+/// sits in a category the viewer may not see, as for anyone else.
+async fn flagged(state: &AppState, viewer: &Viewer, catalog: &crate::access::Catalog, item: &Reviewable) -> AppResult<Option<(minga_store::Post, Option<minga_store::Topic>)>> {
+    let Some(post) = state.store.post(PostId(item.target_id)).await? else { return Ok(None) };
+    let topic = state.store.topic(post.topic_id).await?;
+    if topic.as_ref().is_some_and(|t| !catalog.can_see(viewer.actor().as_ref(), t.category_id)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Some((post, topic)))
 }
 
 fn reviewable_json(r: &Reviewable, users: &[minga_store::User]) -> Value {
@@ -85,6 +99,10 @@ fn reviewable_json(r: &Reviewable, users: &[minga_store::User]) -> Value {
 pub async fn perform(State(state): State<AppState>, viewer: Viewer, format: Format, Path((id, action)): Path<(String, String)>, input: Input) -> AppResult<Response> {
     let me = viewer.require_staff()?.clone();
     let item = state.store.reviewable(id_segment(&id)?).await?.ok_or(AppError::NotFound)?;
+    if item.kind == "ReviewableFlaggedPost" {
+        let catalog = state.catalog().await?;
+        flagged(&state, &viewer, &catalog, &item).await?;
+    }
     if item.status != review_status::PENDING {
         return Err(AppError::invalid("status", "This item has already been reviewed."));
     }
