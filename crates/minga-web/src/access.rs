@@ -61,21 +61,20 @@ impl Catalog {
 
 impl AppState {
     pub async fn catalog(&self) -> AppResult<Arc<Catalog>> {
-        if let Some(c) = self.catalog.read().expect("catalog lock").clone() {
-            return Ok(c);
-        }
-        let catalog = Arc::new(Catalog {
-            categories: self.store.categories().await?,
-            grants: self.store.category_grants().await?,
-            groups: self.store.groups().await?,
-        });
-        *self.catalog.write().expect("catalog lock") = Some(catalog.clone());
-        Ok(catalog)
+        self.catalog
+            .get(|| async {
+                Ok(Catalog {
+                    categories: self.store.categories().await?,
+                    grants: self.store.category_grants().await?,
+                    groups: self.store.groups().await?,
+                })
+            })
+            .await
     }
 
     /// Call after any change to categories, their grants, or groups.
     pub fn forget_catalog(&self) {
-        *self.catalog.write().expect("catalog lock") = None;
+        self.catalog.forget();
     }
 }
 

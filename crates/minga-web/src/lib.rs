@@ -10,6 +10,7 @@ pub mod error;
 pub mod format;
 pub mod input;
 pub mod limits;
+pub mod loaded;
 pub mod site;
 mod json;
 pub mod onebox;
@@ -80,9 +81,9 @@ pub struct AppState {
     /// External pages being fetched for oneboxes right now.
     pub fetching: Arc<Mutex<std::collections::HashSet<String>>>,
     /// Categories and their grants (see `access`).
-    pub catalog: Arc<std::sync::RwLock<Option<Arc<access::Catalog>>>>,
+    pub catalog: Arc<loaded::Loaded<access::Catalog>>,
     /// Site settings from the database (see `site`).
-    pub site: Arc<std::sync::RwLock<Option<Arc<site::SiteSettings>>>>,
+    pub site: Arc<loaded::Loaded<site::SiteSettings>>,
     /// Per-person posting limits.
     pub limiter: Arc<limits::Limiter>,
     /// Pages for visitors (see `cache`).

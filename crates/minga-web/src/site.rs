@@ -103,22 +103,17 @@ impl SiteSettings {
 
 impl AppState {
     pub async fn site(&self) -> AppResult<Arc<SiteSettings>> {
-        if let Some(s) = self.site.read().expect("site lock").clone() {
-            return Ok(s);
-        }
-        let loaded = Arc::new(SiteSettings::from_map(&self.store.site_settings().await?));
-        *self.site.write().expect("site lock") = Some(loaded.clone());
-        Ok(loaded)
+        self.site.get(|| async { Ok(SiteSettings::from_map(&self.store.site_settings().await?)) }).await
     }
 
     /// Validates, stores and applies one setting.
     pub async fn change_site_setting(&self, name: &str, value: &str) -> AppResult<Arc<SiteSettings>> {
         let mut next = (*self.site().await?).clone();
-        let stored = next.apply(name, value).map_err(|m| AppError::Invalid(minga_core::Invalid(vec![minga_core::FieldError { field: "value", message: m }])))?;
+        let stored = next.apply(name, value).map_err(|m| AppError::invalid("value", m))?;
         self.store.set_site_setting(name, &stored).await?;
-        let next = Arc::new(next);
-        *self.site.write().expect("site lock") = Some(next.clone());
-        Ok(next)
+        // Read back on next use, so two changes at once both apply.
+        self.site.forget();
+        Ok(Arc::new(next))
     }
 }
 
