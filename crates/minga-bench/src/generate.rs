@@ -27,13 +27,17 @@ pub struct Spec {
     pub seed: u64,
 }
 
-/// Generates into `dir`, replacing whatever was there.
+/// Generates into `dir`, replacing a forum generated there before. Only
+/// the files a generated forum has are removed, never the folder.
 pub async fn generate(dir: &Path, spec: &Spec, log: bool) -> Result<Meta> {
     let started = Instant::now();
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
-    }
     std::fs::create_dir_all(dir)?;
+    for name in ["minga.db", "minga.db-wal", "minga.db-shm", "bench.json"] {
+        let path = dir.join(name);
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
     // minga's migrations make the schema, exactly as `minga serve` would.
     let store = minga_store::Store::connect(&minga_store::Store::sqlite_url(dir), 1).await?;
     store.close().await;

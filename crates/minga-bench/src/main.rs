@@ -50,7 +50,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Only fill a data folder with a generated forum (replacing what is there)
+    /// Only fill a data folder with a generated forum (replacing one generated there)
     Generate {
         #[arg(long)]
         data: PathBuf,

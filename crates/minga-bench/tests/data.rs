@@ -13,7 +13,11 @@ async fn one(conn: &mut SqliteConnection, sql: &str) -> i64 {
 async fn same_seed_same_forum_with_consistent_counters() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let spec = Spec { posts: 400, long_topics: vec![50], seed: 7 };
+    generate(a.path(), &spec, false).await.unwrap();
+    // Generating again replaces the forum and leaves other files alone.
+    std::fs::write(a.path().join("notes.txt"), "mine").unwrap();
     let meta_a = generate(a.path(), &spec, false).await.unwrap();
+    assert_eq!(std::fs::read_to_string(a.path().join("notes.txt")).unwrap(), "mine");
     generate(b.path(), &spec, false).await.unwrap();
     let (mut ca, mut cb) = (meta::open(a.path()).await.unwrap(), meta::open(b.path()).await.unwrap());
     for sql in [

@@ -160,10 +160,6 @@ pub fn can_invite(actor: Option<&Actor>) -> bool {
     actor.is_some_and(|a| a.staff() || a.trust_level >= 2)
 }
 
-pub fn is_staff(actor: Option<&Actor>) -> bool {
-    actor.is_some_and(Actor::staff)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,14 +110,4 @@ impl Store {
             topics_replied_to: r.try_get("replied")?,
         })
     }
-
-    /// How far a person has read in a topic (0: never entered).
-    pub async fn last_read(&self, user: UserId, topic: TopicId) -> Result<i64> {
-        let row = sqlx::query("SELECT last_read_post_number FROM topic_users WHERE user_id = $1 AND topic_id = $2")
-            .bind(user.0)
-            .bind(topic.0)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row.map(|r| r.try_get("last_read_post_number")).transpose()?.unwrap_or(0))
-    }
 }

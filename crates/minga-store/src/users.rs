@@ -92,20 +92,6 @@ impl Store {
         Ok(found.iter().map(rows::user).collect::<sqlx::Result<_>>()?)
     }
 
-    pub async fn set_admin(&self, id: UserId, admin: bool) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let n = sqlx::query("UPDATE users SET admin = $1 WHERE id = $2")
-            .bind(i64::from(admin))
-            .bind(id.0)
-            .execute(&mut *w.tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        w.commit().await
-    }
-
     /// Sets the profile fields people see on a user's page.
     pub async fn update_profile(&self, id: UserId, profile: &Profile) -> Result<()> {
         let mut w = self.begin_write().await?;
