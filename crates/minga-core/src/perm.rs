@@ -155,9 +155,10 @@ pub fn can_delete_post(actor: Option<&Actor>, author: UserId) -> bool {
     can_edit_post(actor, author)
 }
 
-/// Staff and members of trust level 2 or more invite people.
+/// Staff and members of trust level 2 or more invite people, unless
+/// silenced.
 pub fn can_invite(actor: Option<&Actor>) -> bool {
-    actor.is_some_and(|a| a.staff() || a.trust_level >= 2)
+    actor.is_some_and(|a| a.staff() || (a.trust_level >= 2 && !a.silenced))
 }
 
 #[cfg(test)]
@@ -214,6 +215,15 @@ mod tests {
         assert!(!can_create_topic_in(Some(&member), &grants));
         let silenced = Actor { silenced: true, ..member };
         assert!(!can_reply_in(Some(&silenced), &grants));
+    }
+
+    #[test]
+    fn invites_need_trust_and_a_voice() {
+        let member = Actor { trust_level: 2, ..person(1) };
+        assert!(can_invite(Some(&member)));
+        assert!(!can_invite(Some(&Actor { trust_level: 1, ..member.clone() })));
+        assert!(!can_invite(Some(&Actor { silenced: true, ..member })));
+        assert!(!can_invite(None));
     }
 }
 

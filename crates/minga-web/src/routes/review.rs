@@ -181,17 +181,19 @@ pub async fn create_invite(State(state): State<AppState>, viewer: Viewer, input:
             ms
         }
     };
+    let catalog = state.catalog().await?;
+    let groups = &catalog.groups;
     let mut group_ids = input.ints("group_ids")?;
     if let Some(names) = input.str("group_names") {
-        let catalog = state.catalog().await?;
-        let groups = &catalog.groups;
         for n in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             group_ids.push(groups.iter().find(|g| g.name.eq_ignore_ascii_case(n)).map(|g| g.id).ok_or_else(|| AppError::invalid("group_names", format!("There is no group named {n}.")))?);
         }
     }
+    group_ids.sort_unstable();
+    group_ids.dedup();
     for g in &group_ids {
         // Inviting someone into a group is for its owners and staff.
-        if minga_core::perm::groups::is_automatic(*g) || !(viewer.is_staff() || viewer.owned.contains(g)) || state.store.group(*g).await?.is_none() {
+        if minga_core::perm::groups::is_automatic(*g) || !(viewer.is_staff() || viewer.owned.contains(g)) || !groups.iter().any(|x| x.id == *g) {
             return Err(AppError::Forbidden("You may only invite people into groups you own.".into()));
         }
     }
