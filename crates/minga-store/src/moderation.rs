@@ -136,6 +136,13 @@ impl Store {
     /// now hidden. The same person flagging the same way twice is refused.
     pub async fn flag_post(&self, flag: &Flag) -> Result<(Reviewable, bool)> {
         let mut w = self.begin_write().await?;
+        // Touching the post's row makes flags on one post take turns on
+        // PostgreSQL too (SQLite has one writer anyway), so each counts
+        // the others and one review item is opened, not several.
+        let n = sqlx::query("UPDATE posts SET hidden = hidden WHERE id = $1").bind(flag.post_id.0).execute(&mut *w.tx).await?.rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
         sqlx::query("INSERT INTO post_actions (post_id, user_id, action_type, message, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(flag.post_id.0)
             .bind(flag.user_id.0)

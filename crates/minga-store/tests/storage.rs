@@ -92,6 +92,7 @@ both_backends!(
     invites_refuse_expired_used_and_foreign_use,
     approval_queue_approves_and_rejects,
     three_flaggers_hide_a_post,
+    flags_at_the_same_moment_count_each_other,
     suspensions_end_sessions_and_are_logged,
     admin_user_lists_filter_and_search,
 );
@@ -682,6 +683,29 @@ async fn three_flaggers_hide_a_post(b: Backend) {
     assert!(!h, "one new flagger does not hide a cleared post");
     assert_eq!(again.status, minga_store::review_status::PENDING);
     assert!(!s.post(post.id).await.unwrap().unwrap().hidden);
+}
+
+async fn flags_at_the_same_moment_count_each_other(b: Backend) {
+    use minga_store::review_status::PENDING;
+    let (s, _d) = store(b).await;
+    let author = user(&s, "author").await;
+    let c = category(&s, "general").await;
+    let (_, post) = topic(&s, c.id, author.id, "A post five people flag at once").await;
+    let mut tasks = Vec::new();
+    for i in 0..5 {
+        let f = user(&s, &format!("flagger{i}")).await;
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move { s.flag_post(&Flag { post_id: post.id, user_id: f.id, action_type: 8, message: String::new() }).await.unwrap() }));
+    }
+    let mut hidden = 0;
+    for t in tasks {
+        hidden += usize::from(t.await.unwrap().1);
+    }
+    assert_eq!(hidden, 3, "the third, fourth and fifth flaggers each see the post hidden");
+    assert!(s.post(post.id).await.unwrap().unwrap().hidden);
+    let pending = s.reviewables(Some(PENDING), 10).await.unwrap();
+    assert_eq!(pending.iter().filter(|r| r.target_id == post.id.0).count(), 1, "one review item");
+    assert!(matches!(s.flag_post(&Flag { post_id: PostId(999_999), user_id: author.id, action_type: 8, message: String::new() }).await, Err(StoreError::NotFound)));
 }
 
 async fn suspensions_end_sessions_and_are_logged(b: Backend) {
