@@ -1,14 +1,16 @@
 //! Pages for visitors, kept in memory until anything changes. Every
-//! state-changing request, every batch of counted views and every fetched
-//! onebox starts a new generation, so a cached page is never older than
-//! the last write. Only anonymous GETs of public pages are kept, never a
-//! page that carries a CSRF token or sets a cookie.
+//! state-changing request that is not refused (4xx), every batch of
+//! counted views and every fetched onebox starts a new generation, so a
+//! cached page is never older than the last write, and refused requests
+//! (a bot's failed log-ins) do not empty the cache. Only anonymous GETs
+//! of public pages are kept, never a page that carries a CSRF token or
+//! sets a cookie.
 
 use crate::AppState;
 use crate::format::Format;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
@@ -34,7 +36,8 @@ struct Entries {
 
 struct Entry {
     generation: u64,
-    content_type: HeaderValue,
+    /// The response's headers, kept whole (`Cache-Control` too).
+    headers: HeaderMap,
     body: Bytes,
     topic: Option<TopicId>,
 }
@@ -49,21 +52,26 @@ impl PageCache {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
-    fn get(&self, key: &str) -> Option<(HeaderValue, Bytes, Option<TopicId>)> {
+    /// How many times the cache has started afresh.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn get(&self, key: &str) -> Option<(HeaderMap, Bytes, Option<TopicId>)> {
         let generation = self.generation.load(Ordering::SeqCst);
         let entries = self.entries.lock().expect("cache lock");
         let e = entries.map.get(key).filter(|e| e.generation == generation)?;
-        Some((e.content_type.clone(), e.body.clone(), e.topic))
+        Some((e.headers.clone(), e.body.clone(), e.topic))
     }
 
-    fn put(&self, key: String, generation: u64, content_type: HeaderValue, body: Bytes, topic: Option<TopicId>) {
+    fn put(&self, key: String, generation: u64, headers: HeaderMap, body: Bytes, topic: Option<TopicId>) {
         let mut entries = self.entries.lock().expect("cache lock");
         if entries.bytes + body.len() > MAX_BYTES {
             entries.map.clear();
             entries.bytes = 0;
         }
         entries.bytes += body.len() + key.len();
-        if let Some(old) = entries.map.insert(key, Entry { generation, content_type, body, topic }) {
+        if let Some(old) = entries.map.insert(key, Entry { generation, headers, body, topic }) {
             entries.bytes = entries.bytes.saturating_sub(old.body.len());
         }
     }
@@ -79,7 +87,10 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
         let response = next.run(req).await;
-        state.cache.bump();
+        // Refused requests changed nothing.
+        if !response.status().is_client_error() {
+            state.cache.bump();
+        }
         return response;
     }
     let headers = req.headers();
@@ -89,11 +100,11 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     }
     let format = Format::of(req.uri(), headers);
     let key = format!("{:?} {}", format, req.uri());
-    if let Some((content_type, body, topic)) = state.cache.get(&key) {
+    if let Some((headers, body, topic)) = state.cache.get(&key) {
         if let Some(t) = topic {
             state.views.record(t);
         }
-        return ([(header::CONTENT_TYPE, content_type)], body).into_response();
+        return (headers, body).into_response();
     }
     let generation = state.cache.generation.load(Ordering::SeqCst);
     let response = next.run(req).await;
@@ -108,8 +119,8 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     let bytes = collected.to_bytes();
     // A page with a form token belongs to one visitor only.
     let has_token = bytes.windows(18).any(|w| w == b"authenticity_token");
-    if let (false, Some(content_type)) = (has_token, parts.headers.get(header::CONTENT_TYPE)) {
-        state.cache.put(key, generation, content_type.clone(), bytes.clone(), topic);
+    if !has_token && parts.headers.contains_key(header::CONTENT_TYPE) {
+        state.cache.put(key, generation, parts.headers.clone(), bytes.clone(), topic);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -505,6 +505,16 @@ async fn visitors_never_get_stale_or_personal_pages(b: Backend) {
     let first = app.get("/latest.json", &Auth::Anon).await;
     let again = app.get("/latest.json", &Auth::Anon).await;
     assert_eq!(first.body, again.body);
+    // A refused request changes nothing, so the cache is kept.
+    let kept = app.state.cache.generation();
+    let visitor = app.visitor().await;
+    app.post_json("/session", &visitor, json!({"login": "admin", "password": "wrong"})).await.assert_error(403, "invalid_access");
+    assert_eq!(app.state.cache.generation(), kept);
+    // A cached response keeps its headers.
+    let css = app.get("/assets/minga.css", &Auth::Anon).await;
+    let css_again = app.get("/assets/minga.css", &Auth::Anon).await;
+    assert_eq!(css_again.headers.get("cache-control"), css.headers.get("cache-control"));
+    assert!(css.headers.get("cache-control").is_some());
     app.topic(&admin, category, "A second topic posted after caching", "two").await;
     let latest = app.get_json("/latest.json", &Auth::Anon).await;
     assert_eq!(latest["topic_list"]["topics"].as_array().unwrap().len(), 2, "a write starts afresh");
