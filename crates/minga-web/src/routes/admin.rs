@@ -114,26 +114,22 @@ fn user_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, u: &User, notic
     }
 }
 
-/// Parses a date (`2026-12-31`) or a date-time into milliseconds; it must
-/// lie in the future.
-fn until(input: &Input, key: &str) -> AppResult<i64> {
-    let text = input.text(key)?;
+/// Parses a date (`2026-12-31`, midnight UTC) or a date-time into
+/// milliseconds; it must lie in the future. Errors name `field`.
+pub(super) fn future_time(text: &str, field: &'static str) -> AppResult<i64> {
     let text = text.trim();
     let ms = if let Ok(ts) = text.parse::<jiff::Timestamp>() {
-        ts.as_millisecond()
+        Some(ts.as_millisecond())
     } else if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        date.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(jiff::tz::TimeZone::UTC).map_err(|_| bad_date(key))?.timestamp().as_millisecond()
+        date.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp().as_millisecond())
     } else {
-        return Err(bad_date(key));
+        None
     };
+    let ms = ms.ok_or_else(|| AppError::invalid(field, "Give a date such as 2026-12-31."))?;
     if ms <= now_ms() {
-        return Err(AppError::invalid(if key == "suspend_until" { "suspend_until" } else { "silenced_till" }, "The date must be in the future."));
+        return Err(AppError::invalid(field, "The date must be in the future."));
     }
     Ok(ms)
-}
-
-fn bad_date(key: &str) -> AppError {
-    AppError::invalid(if key == "suspend_until" { "suspend_until" } else { "silenced_till" }, "Give a date such as 2026-12-31.")
 }
 
 /// One staff action on a person: `approve`, `suspend`, `unsuspend`,
@@ -157,7 +153,7 @@ pub async fn act(State(state): State<AppState>, viewer: Viewer, format: Format, 
             "Approved."
         }
         "suspend" => {
-            let till = until(&input, "suspend_until")?;
+            let till = future_time(&input.text("suspend_until")?, "suspend_until")?;
             let reason = input.text("reason")?;
             if reason.trim().is_empty() {
                 return Err(AppError::invalid("reason", "Give a reason for the suspension."));
@@ -170,7 +166,7 @@ pub async fn act(State(state): State<AppState>, viewer: Viewer, format: Format, 
             "Unsuspended."
         }
         "silence" => {
-            let till = until(&input, "silenced_till")?;
+            let till = future_time(&input.text("silenced_till")?, "silenced_till")?;
             state.store.set_silenced(u.id, Some(till), input.text("reason")?.trim(), me.id).await?;
             "Silenced."
         }

@@ -169,17 +169,7 @@ pub async fn create_invite(State(state): State<AppState>, viewer: Viewer, input:
     }
     let expires_at = match input.text("expires_at")?.trim() {
         "" => now_ms() + 30 * 86_400_000,
-        text => {
-            let ms = text
-                .parse::<jiff::Timestamp>()
-                .map(|t| t.as_millisecond())
-                .or_else(|_| text.parse::<jiff::civil::Date>().map_err(|_| ()).and_then(|d| d.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(jiff::tz::TimeZone::UTC).map(|z| z.timestamp().as_millisecond()).map_err(|_| ())))
-                .map_err(|_| AppError::invalid("expires_at", "Give the expiry as a date such as 2026-12-31."))?;
-            if ms <= now_ms() {
-                return Err(AppError::invalid("expires_at", "The expiry must be in the future."));
-            }
-            ms
-        }
+        text => super::admin::future_time(text, "expires_at")?,
     };
     let catalog = state.catalog().await?;
     let groups = &catalog.groups;
