@@ -11,8 +11,7 @@ use crate::text;
 use anyhow::{Context, Result};
 use minga_core::cook::{self, CookOptions, Resolver};
 use minga_core::slug::slugify;
-use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, ConnectOptions, Connection};
+use rusqlite::{Connection, ToSql};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -45,21 +44,17 @@ pub async fn generate(dir: &Path, spec: &Spec, log: bool) -> Result<Meta> {
     let plan = Arc::new(Plan::new(spec.seed, spec.posts, &spec.long_topics)?);
     // No journal and no syncing while loading: a crash leaves no bench.json,
     // and a folder without one is generated again.
-    let mut conn = SqliteConnectOptions::new()
-        .filename(dir.join("minga.db"))
-        .journal_mode(SqliteJournalMode::Off)
-        .synchronous(SqliteSynchronous::Off)
-        .foreign_keys(false)
-        .pragma("cache_size", "-262144")
-        .pragma("temp_store", "memory")
-        .connect()
-        .await?;
+    let mut conn = Connection::open(dir.join("minga.db"))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; \
+         PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
+    )?;
 
-    people::insert(&mut conn, &plan).await?;
-    let excerpts = insert_posts(&mut conn, &plan, log).await?;
-    let meta = insert_topics(&mut conn, &plan, &excerpts).await?;
-    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut conn).await?;
-    conn.close().await?;
+    people::insert(&mut conn, &plan)?;
+    let excerpts = insert_posts(&mut conn, &plan, log)?;
+    let meta = insert_topics(&mut conn, &plan, &excerpts)?;
+    conn.execute_batch("PRAGMA journal_mode = WAL")?;
+    drop(conn);
 
     let meta = Meta { generate_ms: started.elapsed().as_millis() as u64, ..meta };
     meta.save(dir)?;
@@ -69,26 +64,41 @@ pub async fn generate(dir: &Path, spec: &Spec, log: bool) -> Result<Meta> {
     Ok(meta)
 }
 
-pub(crate) type Q<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
+/// The values of one row, bound in column order.
+pub(crate) struct Values<'a>(Vec<&'a dyn ToSql>);
+
+impl<'a> Values<'a> {
+    pub fn bind(mut self, v: &'a dyn ToSql) -> Self {
+        self.0.push(v);
+        self
+    }
+}
 
 /// Inserts `rows` into `table` with as many rows per statement as SQLite's
 /// limit on bound values allows (capped, to keep statements cacheable).
-pub(crate) async fn insert_many<'r, T>(
-    conn: &mut SqliteConnection,
+/// `row` gives each row's values.
+pub(crate) fn insert_many<'v, T>(
+    conn: &Connection,
     table: &str,
     columns: &[&str],
-    rows: &'r [T],
-    bind: impl Fn(Q<'r>, &'r T) -> Q<'r>,
+    rows: &'v [T],
+    row: impl Fn(&'v T, Values<'v>) -> Values<'v>,
 ) -> Result<()> {
     let per_statement = (30_000 / columns.len()).min(1_000);
     let one = format!("({})", vec!["?"; columns.len()].join(","));
     for chunk in rows.chunks(per_statement) {
         let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(","), vec![one.as_str(); chunk.len()].join(","));
-        let mut q: Q<'r> = sqlx::query(AssertSqlSafe(sql));
-        for row in chunk {
-            q = bind(q, row);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut i = 1;
+        for r in chunk {
+            let values = row(r, Values(Vec::with_capacity(columns.len())));
+            anyhow::ensure!(values.0.len() == columns.len(), "{table}: {} values for {} columns", values.0.len(), columns.len());
+            for v in values.0 {
+                stmt.raw_bind_parameter(i, v)?;
+                i += 1;
+            }
         }
-        q.execute(&mut *conn).await?;
+        stmt.raw_execute()?;
     }
     Ok(())
 }
@@ -106,8 +116,9 @@ impl Resolver for Generated {
 
 struct PostRow {
     id: i64,
+    topic_id: i64,
     topic: u32,
-    number: u32,
+    number: i64,
     user: i64,
     raw: String,
     cooked: String,
@@ -117,39 +128,28 @@ struct PostRow {
 
 /// Writes every post in time order; returns each topic's excerpt (from
 /// its first post).
-async fn insert_posts(conn: &mut SqliteConnection, plan: &Arc<Plan>, log: bool) -> Result<Vec<String>> {
+fn insert_posts(conn: &mut Connection, plan: &Arc<Plan>, log: bool) -> Result<Vec<String>> {
     let mut excerpts = vec![String::new(); plan.topics.len()];
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<PostRow>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PostRow>>(2);
     let cooker = {
         let plan = Arc::clone(plan);
         std::thread::spawn(move || cook_batches(&plan, tx))
     };
     let started = Instant::now();
     let mut done = 0usize;
-    while let Some(batch) = rx.recv().await {
+    while let Ok(batch) = rx.recv() {
         for p in batch.iter().filter(|p| p.number == 1) {
             excerpts[p.topic as usize] = cook::excerpt(&p.cooked, 300);
         }
-        let mut t = conn.begin().await?;
+        let t = conn.transaction()?;
         insert_many(
-            &mut t,
+            &t,
             "posts",
             &["id", "topic_id", "post_number", "user_id", "raw", "cooked", "reply_to_post_number", "created_at", "updated_at"],
             &batch,
-            |q, p| {
-                q.bind(p.id)
-                    .bind(p.topic as i64 + 1)
-                    .bind(p.number as i64)
-                    .bind(p.user)
-                    .bind(p.raw.as_str())
-                    .bind(p.cooked.as_str())
-                    .bind(p.reply_to)
-                    .bind(p.at)
-                    .bind(p.at)
-            },
-        )
-        .await?;
-        t.commit().await?;
+            |p, v| v.bind(&p.id).bind(&p.topic_id).bind(&p.number).bind(&p.user).bind(&p.raw).bind(&p.cooked).bind(&p.reply_to).bind(&p.at).bind(&p.at),
+        )?;
+        t.commit()?;
         done += batch.len();
         if log && (done / BATCH).is_multiple_of(25) {
             let rate = done as f64 / started.elapsed().as_secs_f64();
@@ -161,7 +161,7 @@ async fn insert_posts(conn: &mut SqliteConnection, plan: &Arc<Plan>, log: bool) 
 }
 
 /// Makes and cooks posts batch by batch, each batch split across cores.
-fn cook_batches(plan: &Plan, tx: tokio::sync::mpsc::Sender<Vec<PostRow>>) {
+fn cook_batches(plan: &Plan, tx: std::sync::mpsc::SyncSender<Vec<PostRow>>) {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let resolver = Generated(plan.users);
     let options = CookOptions::default();
@@ -183,8 +183,9 @@ fn cook_batches(plan: &Plan, tx: tokio::sync::mpsc::Sender<Vec<PostRow>>) {
                                 let cooked = cook::cook(&raw, options, resolver).html;
                                 PostRow {
                                     id: first_id + (w * per + k) as i64,
+                                    topic_id: e.topic as i64 + 1,
                                     topic: e.topic,
-                                    number: e.number,
+                                    number: e.number as i64,
                                     user: plan.author(t, e.number) as i64 + 1,
                                     raw,
                                     cooked,
@@ -198,41 +199,66 @@ fn cook_batches(plan: &Plan, tx: tokio::sync::mpsc::Sender<Vec<PostRow>>) {
                 .collect();
             parts.into_iter().flat_map(|h| h.join().expect("a cooking thread panicked")).collect()
         });
-        if tx.blocking_send(batch).is_err() {
+        if tx.send(batch).is_err() {
             return; // The writer failed; it reports why.
         }
     }
 }
 
-async fn insert_topics(conn: &mut SqliteConnection, plan: &Plan, excerpts: &[String]) -> Result<Meta> {
+fn insert_topics(conn: &mut Connection, plan: &Plan, excerpts: &[String]) -> Result<Meta> {
     let titles: Vec<String> = plan.topics.iter().map(|t| plan.title(t)).collect();
     let slugs: Vec<String> = titles.iter().map(|t| slugify(t)).collect();
-    let indexed: Vec<usize> = (0..plan.topics.len()).collect();
-    let mut tx = conn.begin().await?;
+    struct TopicRow {
+        id: i64,
+        category: i64,
+        author: i64,
+        start: i64,
+        last: i64,
+        last_author: i64,
+        posts: i64,
+        views: i64,
+    }
+    let rows: Vec<(usize, TopicRow)> = plan
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let views = Rng::derive(plan.seed, &[T_USER, t.key, 9]).range(t.posts as u64, t.posts as u64 * 30);
+            let row = TopicRow {
+                id: i as i64 + 1,
+                category: t.category as i64 + 1,
+                author: plan.author(t, 1) as i64 + 1,
+                start: t.start,
+                last: t.last,
+                last_author: plan.author(t, t.posts) as i64 + 1,
+                posts: t.posts as i64,
+                views: views as i64,
+            };
+            (i, row)
+        })
+        .collect();
+    let tx = conn.transaction()?;
     insert_many(
-        &mut tx,
+        &tx,
         "topics",
         &["id", "title", "slug", "category_id", "user_id", "excerpt", "created_at", "bumped_at", "last_posted_at", "last_post_user_id", "highest_post_number", "posts_count", "views"],
-        &indexed,
-        |q, &i| {
-            let t = &plan.topics[i];
-            let views = Rng::derive(plan.seed, &[T_USER, t.key, 9]).range(t.posts as u64, t.posts as u64 * 30);
-            q.bind(i as i64 + 1)
-                .bind(titles[i].as_str())
-                .bind(slugs[i].as_str())
-                .bind(t.category as i64 + 1)
-                .bind(plan.author(t, 1) as i64 + 1)
-                .bind(excerpts[i].as_str())
-                .bind(t.start)
-                .bind(t.last)
-                .bind(t.last)
-                .bind(plan.author(t, t.posts) as i64 + 1)
-                .bind(t.posts as i64)
-                .bind(t.posts as i64)
-                .bind(views as i64)
+        &rows,
+        |(i, t), v| {
+            v.bind(&t.id)
+                .bind(&titles[*i])
+                .bind(&slugs[*i])
+                .bind(&t.category)
+                .bind(&t.author)
+                .bind(&excerpts[*i])
+                .bind(&t.start)
+                .bind(&t.last)
+                .bind(&t.last)
+                .bind(&t.last_author)
+                .bind(&t.posts)
+                .bind(&t.posts)
+                .bind(&t.views)
         },
-    )
-    .await?;
+    )?;
     let mut categories: Vec<CategoryCount> =
         (0..text::CATEGORIES.len()).map(|i| CategoryCount { id: i as i64 + 1, topics: 0, posts: 0 }).collect();
     for t in &plan.topics {
@@ -240,9 +266,9 @@ async fn insert_topics(conn: &mut SqliteConnection, plan: &Plan, excerpts: &[Str
         categories[t.category as usize].posts += t.posts as i64;
     }
     for c in &categories {
-        sqlx::query("UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?").bind(c.topics).bind(c.posts).bind(c.id).execute(&mut *tx).await?;
+        tx.execute("UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?", (c.topics, c.posts, c.id))?;
     }
-    tx.commit().await?;
+    tx.commit()?;
 
     let reference = |i: usize| TopicRef { id: i as i64 + 1, slug: slugs[i].clone(), posts: plan.topics[i].posts as i64 };
     let regular: Vec<usize> = (0..plan.topics.len()).filter(|&i| plan.topics[i].long.is_none()).collect();

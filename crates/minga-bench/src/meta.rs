@@ -3,12 +3,11 @@
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{AssertSqlSafe, ConnectOptions};
+use rusqlite::Connection;
 use std::path::Path;
 
 /// Bump when generated data changes shape, so cached folders are rebuilt.
-pub const GENERATOR_VERSION: u32 = 3;
+pub const GENERATOR_VERSION: u32 = 4;
 pub const META_FILE: &str = "bench.json";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -69,27 +68,25 @@ impl Meta {
     }
 }
 
-pub async fn open(dir: &Path) -> Result<SqliteConnection> {
-    SqliteConnectOptions::new()
-        .filename(dir.join("minga.db"))
-        .pragma("foreign_keys", "OFF")
-        .connect()
-        .await
-        .with_context(|| format!("opening {}", dir.join("minga.db").display()))
+pub fn open(dir: &Path) -> Result<Connection> {
+    let conn = Connection::open(dir.join("minga.db")).with_context(|| format!("opening {}", dir.join("minga.db").display()))?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    Ok(conn)
 }
 
 /// Undoes what a run wrote: its replies, sessions and keys. Topic and
 /// category counters return to their generated values, so every run reads
 /// the same forum. (Topic view counts do drift; they only change a number
 /// on the page.)
-pub async fn reset(dir: &Path, meta: &Meta) -> Result<()> {
-    let mut conn = open(dir).await?;
-    let removed = sqlx::query("DELETE FROM posts WHERE id > ?").bind(meta.max_post_id).execute(&mut conn).await?.rows_affected();
-    for sql in ["DELETE FROM post_revisions", "DELETE FROM sessions", "DELETE FROM api_keys"] {
-        sqlx::query(sql).execute(&mut conn).await?;
-    }
-    sqlx::query("DELETE FROM topics WHERE id > ?").bind(meta.max_topic_id).execute(&mut conn).await?;
-    sqlx::query("DELETE FROM users WHERE id > ?").bind(meta.users as i64).execute(&mut conn).await?;
+pub fn reset(dir: &Path, meta: &Meta) -> Result<()> {
+    let conn = open(dir)?;
+    let removed = conn.execute("DELETE FROM posts WHERE id > ?", [meta.max_post_id])?;
+    conn.execute_batch(
+        "DELETE FROM post_revisions; DELETE FROM sessions; DELETE FROM api_keys; DELETE FROM login_failures; \
+         DELETE FROM changes; DELETE FROM secrets;",
+    )?;
+    conn.execute("DELETE FROM topics WHERE id > ?", [meta.max_topic_id])?;
+    conn.execute("DELETE FROM users WHERE id > ?", [meta.users as i64])?;
     if removed > 0 {
         let ids: Vec<String> = meta.write_topics.iter().chain(meta.sample_topics.iter().map(|t| &t.id)).map(i64::to_string).collect();
         let sql = format!(
@@ -102,17 +99,12 @@ pub async fn reset(dir: &Path, meta: &Meta) -> Result<()> {
              WHERE id IN ({})",
             ids.join(",")
         );
-        sqlx::query(AssertSqlSafe(sql)).execute(&mut conn).await?;
+        conn.execute_batch(&sql)?;
     }
     for c in &meta.categories {
-        sqlx::query("UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?")
-            .bind(c.topics)
-            .bind(c.posts)
-            .bind(c.id)
-            .execute(&mut conn)
-            .await?;
+        conn.execute("UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?", (c.topics, c.posts, c.id))?;
     }
     // Leave no write-ahead log for the next start-up to replay.
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut conn).await?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
 }

@@ -85,7 +85,7 @@ async fn data(opts: &Options, posts: u64, long: &[u64]) -> Result<(PathBuf, Meta
     let dir = opts.out.join("data").join(name);
     if let Some(meta) = Meta::load(&dir) {
         eprintln!("using cached data in {}", dir.display());
-        meta::reset(&dir, &meta).await?;
+        meta::reset(&dir, &meta)?;
         return Ok((dir, meta, None));
     }
     eprintln!("generating {posts} posts into {}", dir.display());
@@ -109,35 +109,30 @@ fn hash_secret(secret: &str) -> String {
 }
 
 /// A session and an API key for the member, written before minga starts.
-async fn credentials(dir: &Path, meta: &Meta) -> Result<Credentials> {
-    let mut conn = meta::open(dir).await?;
+fn credentials(dir: &Path, meta: &Meta) -> Result<Credentials> {
+    let conn = meta::open(dir)?;
     let (session, api_key) = (token()?, token()?);
     let now = minga_core::time::now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(hash_secret(&session))
-        .bind(meta.member.0)
-        .bind(now)
-        .bind(now + 86_400_000)
-        .execute(&mut conn)
-        .await?;
-    sqlx::query("INSERT INTO api_keys (key_hash, user_id, description, created_at) VALUES (?, ?, 'minga-bench', ?)")
-        .bind(hash_secret(&api_key))
-        .bind(meta.writer.0)
-        .bind(now)
-        .execute(&mut conn)
-        .await?;
+    conn.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        (hash_secret(&session), meta.member.0, now, now + 86_400_000),
+    )?;
+    conn.execute(
+        "INSERT INTO api_keys (key_hash, user_id, description, created_at) VALUES (?, ?, 'minga-bench', ?)",
+        (hash_secret(&api_key), meta.writer.0, now),
+    )?;
     Ok(Credentials { session, username: meta.member.1.clone(), api_key, writer: meta.writer.1.clone() })
 }
 
 fn measure(
     opts: &Options,
-    runtime: &tokio::runtime::Runtime,
+    _runtime: &tokio::runtime::Runtime,
     dir: &Path,
     meta: &Meta,
     generate_s: Option<f64>,
     work: &Path,
 ) -> Result<(Dataset, Vec<RouteResult>)> {
-    let creds = runtime.block_on(credentials(dir, meta))?;
+    let creds = credentials(dir, meta)?;
     let mut server = Minga::start(&opts.minga, dir, &work.join("minga.log"))?;
     eprintln!("{} posts: minga answered its first 200 after {:.0} ms", meta.posts, server.boot_ms);
     let boot_ms = server.boot_ms;

@@ -4,6 +4,7 @@
 pub mod cook;
 pub mod ids;
 pub mod perm;
+pub mod posting;
 pub mod slug;
 pub mod time;
 pub mod validate;

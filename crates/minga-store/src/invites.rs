@@ -2,10 +2,10 @@
 //! e-mail address and joining groups. Redeeming one creates an approved
 //! account in the same transaction that counts the use.
 
-use crate::{NewUser, Result, Store, StoreError, User, classify};
+use crate::db::{FromRow, Row};
+use crate::{Change, NewUser, Result, Store, StoreError, User};
 use minga_core::UserId;
 use minga_core::time::now_ms;
-use sqlx::{AssertSqlSafe, Row};
 
 #[derive(Clone, Debug)]
 pub struct NewInvite {
@@ -39,84 +39,84 @@ pub struct Redeemed {
 
 const INVITE_COLUMNS: &str = "id, invited_by, email, max_redemptions, redemption_count, group_ids, expires_at, created_at";
 
-fn invite(r: &sqlx::any::AnyRow) -> sqlx::Result<Invite> {
-    let groups: String = r.try_get("group_ids")?;
-    Ok(Invite {
-        id: r.try_get("id")?,
-        invited_by: UserId(r.try_get("invited_by")?),
-        email: r.try_get("email")?,
-        max_redemptions: r.try_get("max_redemptions")?,
-        redemption_count: r.try_get("redemption_count")?,
-        group_ids: groups.split(',').filter_map(|g| g.trim().parse().ok()).collect(),
-        expires_at: r.try_get("expires_at")?,
-        created_at: r.try_get("created_at")?,
-    })
+impl FromRow for Invite {
+    fn from_row(r: &Row<'_>) -> Result<Self> {
+        let groups: String = r.get(5)?;
+        Ok(Invite {
+            id: r.get(0)?,
+            invited_by: r.get(1)?,
+            email: r.get(2)?,
+            max_redemptions: r.get(3)?,
+            redemption_count: r.get(4)?,
+            group_ids: groups.split(',').filter_map(|g| g.trim().parse().ok()).collect(),
+            expires_at: r.get(6)?,
+            created_at: r.get(7)?,
+        })
+    }
 }
 
 impl Store {
     pub async fn create_invite(&self, new: &NewInvite) -> Result<Invite> {
-        let mut w = self.begin_write().await?;
-        let groups = new.group_ids.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",");
-        let sql = format!(
-            "INSERT INTO invites (key_hash, invited_by, email, max_redemptions, group_ids, expires_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {INVITE_COLUMNS}"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(&new.key_hash)
-            .bind(new.invited_by.0)
-            .bind(&new.email)
-            .bind(new.max_redemptions)
-            .bind(groups)
-            .bind(new.expires_at)
-            .bind(now_ms())
-            .fetch_one(&mut *w.tx)
-            .await?;
-        let i = invite(&row)?;
-        w.commit().await?;
-        Ok(i)
+        let new = new.clone();
+        self.write(move |tx| {
+            let groups = new.group_ids.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",");
+            tx.one(
+                &format!(
+                    "INSERT INTO invites (key_hash, invited_by, email, max_redemptions, group_ids, expires_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {INVITE_COLUMNS}"
+                ),
+                &[&new.key_hash, &new.invited_by.0, &new.email, &new.max_redemptions, &groups, &new.expires_at, &now_ms()],
+            )
+        })
+        .await
     }
 
     pub async fn invite_by_key(&self, key_hash: &str) -> Result<Option<Invite>> {
-        let sql = format!("SELECT {INVITE_COLUMNS} FROM invites WHERE key_hash = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(key_hash).fetch_optional(self.pool()).await?;
-        Ok(row.as_ref().map(invite).transpose()?)
+        let key_hash = key_hash.to_string();
+        self.read(&[Change::Everything], move |db| {
+            db.opt(&format!("SELECT {INVITE_COLUMNS} FROM invites WHERE key_hash = $1"), &[&key_hash])
+        })
+        .await
     }
 
     /// Uses the invite once and creates the account (approved), joining
     /// the invite's groups; refuses an unknown, expired, used-up or
     /// foreign invite with `StoreError::Refused`.
     pub async fn redeem_invite(&self, key_hash: &str, new: &NewUser) -> Result<Redeemed> {
-        let now = now_ms();
-        let mut w = self.begin_write().await?;
-        let sql = format!(
-            "UPDATE invites SET redemption_count = redemption_count + 1 \
-             WHERE key_hash = $1 AND redemption_count < max_redemptions AND expires_at > $2 RETURNING {INVITE_COLUMNS}"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(key_hash).bind(now).fetch_optional(&mut *w.tx).await?;
-        let Some(row) = row else {
-            drop(w);
-            return Err(StoreError::Refused(match self.invite_by_key(key_hash).await? {
-                None => "unknown",
-                Some(i) if i.expires_at <= now => "expired",
-                Some(_) => "used",
-            }));
-        };
-        let invite = invite(&row)?;
-        if !invite.email.is_empty() && !invite.email.eq_ignore_ascii_case(new.email.trim()) {
-            return Err(StoreError::Refused("email"));
-        }
-        let approved = NewUser { approved: true, ..new.clone() };
-        let user = crate::users::insert_user(&mut w.tx, &approved).await?;
-        for g in invite.group_ids.iter().filter(|g| !minga_core::perm::groups::is_automatic(**g)) {
-            sqlx::query("INSERT INTO group_users (group_id, user_id, owner, created_at) VALUES ($1, $2, 0, $3) ON CONFLICT (group_id, user_id) DO NOTHING")
-                .bind(*g)
-                .bind(user.id.0)
-                .bind(now)
-                .execute(&mut *w.tx)
-                .await
-                .map_err(|e| classify(e, &[]))?;
-        }
-        w.commit().await?;
-        Ok(Redeemed { user, invite })
+        let (key_hash, new) = (key_hash.to_string(), new.clone());
+        self.write(move |tx| {
+            let now = now_ms();
+            let used: Option<Invite> = tx.opt(
+                &format!(
+                    "UPDATE invites SET redemption_count = redemption_count + 1 \
+                     WHERE key_hash = $1 AND redemption_count < max_redemptions AND expires_at > $2 RETURNING {INVITE_COLUMNS}"
+                ),
+                &[&key_hash, &now],
+            )?;
+            let Some(invite) = used else {
+                let found: Option<Invite> = tx.opt(&format!("SELECT {INVITE_COLUMNS} FROM invites WHERE key_hash = $1"), &[&key_hash])?;
+                return Err(StoreError::Refused(match found {
+                    None => "unknown",
+                    Some(i) if i.expires_at <= now => "expired",
+                    Some(_) => "used",
+                }));
+            };
+            if !invite.email.is_empty() && !invite.email.eq_ignore_ascii_case(new.email.trim()) {
+                return Err(StoreError::Refused("email"));
+            }
+            let approved = NewUser { approved: true, ..new.clone() };
+            let user = crate::users::insert_user(tx, &approved)?;
+            for g in invite.group_ids.iter().filter(|g| !minga_core::perm::groups::is_automatic(**g)) {
+                tx.exec(
+                    "INSERT INTO group_users (group_id, user_id, owner, created_at) VALUES ($1, $2, FALSE, $3) \
+                     ON CONFLICT (group_id, user_id) DO NOTHING",
+                    &[g, &user.id.0, &now],
+                )
+                .map_err(crate::db::conflict(&[]))?;
+                tx.changed(Change::Catalog);
+            }
+            Ok(Redeemed { user, invite })
+        })
+        .await
     }
 }

@@ -1,40 +1,54 @@
-//! Persistence for minga: one schema on SQLite (embedded default) and
-//! PostgreSQL. Queries are written once with `$n` placeholders and run
-//! through sqlx's `Any` driver; the few real differences between the two
-//! backends (connection pragmas, migrations' DDL, the SQLite writer lock)
-//! live in this file.
+//! Persistence for minga: one schema on SQLite (the embedded default) and
+//! PostgreSQL, behind one `Store`.
+//!
+//! Each operation is a synchronous function over a connection (`db`),
+//! run on a thread that owns one (`pool`): SQLite has reader threads and
+//! one writer that commits queued writes together; PostgreSQL has a pool
+//! of connection threads. SQL is written once with `$n` placeholders and
+//! typed parameters; rows arrive as structs. Every write names what it
+//! changed, and the change feed (`feed`) carries that to every node.
 
 mod access;
+mod signin;
 mod categories;
+mod db;
+mod feed;
 mod groups;
 mod invites;
-mod moderation;
 mod keys;
+mod limits;
 mod migrate;
 mod models;
+mod moderation;
 mod oneboxes;
+mod pool;
 mod posts;
+pub mod reads;
 mod reading;
-mod rows;
 mod topics;
 mod users;
 
 pub use access::Grants;
+pub use db::Violation;
+pub use db::sqlite::Durability;
+pub use feed::Change;
 pub use groups::{Group, GroupForm, Member};
 pub use invites::{Invite, NewInvite, Redeemed};
-pub use moderation::{Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
+pub use limits::PostingRules;
 pub use models::*;
-pub use topics::TopicFilter;
+pub use moderation::{Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
 pub use posts::NewReply;
 pub use reading::{Read, ReadingStats};
-pub use topics::NewTopic;
+pub use topics::{NewTopic, TopicFilter};
 pub use users::NewUser;
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{Any, AnyPool, Executor, Transaction};
-use std::sync::{Arc, Once};
-use std::time::Duration;
-use tokio::sync::{Mutex, MutexGuard};
+use crossbeam_channel::Sender;
+use feed::Feed;
+use pool::{Job, WriteJob};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -42,7 +56,7 @@ pub enum Backend {
     Postgres,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,
@@ -55,132 +69,245 @@ pub enum StoreError {
     /// The action is refused for the named reason (e.g. an expired invite).
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// A posting limit: try again after this many seconds.
+    #[error("rate limited for {0} s")]
+    RateLimited(u64),
+    /// Too much work is already queued; try again shortly.
+    #[error("the database is busy")]
+    Busy,
+    #[error("the store is closed")]
+    Closed,
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(String),
     #[error("cannot open the database: {0}")]
     Open(String),
+    #[error("constraint: {0:?}")]
+    Violation(Violation),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How the store opens its database.
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// Connections: PostgreSQL's pool size; SQLite uses up to four
+    /// readers (and one writer) whatever this says.
+    pub max_connections: u32,
+    pub durability: Durability,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { max_connections: 16, durability: Durability::default() }
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     backend: Backend,
-    /// SQLite allows one writer at a time; queueing writers here is cheaper
-    /// and fairer than letting them spin on SQLITE_BUSY.
-    write_lock: Option<Arc<Mutex<()>>>,
+    reads: RwLock<Option<Sender<Job>>>,
+    /// SQLite's writer thread; PostgreSQL writes go to the pool.
+    writes: RwLock<Option<Sender<WriteJob>>>,
+    feed: Arc<Feed>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
-/// A write transaction, holding the SQLite writer lock while it lives.
-pub(crate) struct WriteTx<'a> {
-    pub tx: Transaction<'static, Any>,
-    _guard: Option<MutexGuard<'a, ()>>,
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    Some(PathBuf::from(path))
 }
 
-impl WriteTx<'_> {
-    pub async fn commit(self) -> Result<()> {
-        self.tx.commit().await?;
-        Ok(())
-    }
+fn spawn(name: String, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>> {
+    std::thread::Builder::new().name(name).spawn(f).map_err(|e| StoreError::Open(e.to_string()))
 }
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and brings its
     /// schema up to date. `sqlite://path` or `postgres://…`.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
-        static DRIVERS: Once = Once::new();
-        DRIVERS.call_once(install_default_drivers);
+        Store::open(url, &StoreOptions { max_connections, ..StoreOptions::default() }).await
+    }
 
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::Open(format!(
-                "unsupported database URL (expected sqlite:// or postgres://): {url}"
-            )));
-        };
-        // SQLite runs each connection on a thread of its own, and writes
-        // queue on one lock: a few connections serve a small machine best.
-        let connections = match backend {
-            Backend::Sqlite => max_connections.clamp(1, 4),
-            Backend::Postgres => max_connections.max(1),
-        };
-        let pool = AnyPoolOptions::new()
-            .max_connections(connections)
-            .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            // A 16 MB page cache per connection keeps a large
-                            // forum's indexes in memory (the default is 2 MB).
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -16384;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(url)
+    pub async fn open(url: &str, options: &StoreOptions) -> Result<Store> {
+        let url = url.to_string();
+        let options = options.clone();
+        tokio::task::spawn_blocking(move || Store::open_blocking(&url, &options))
             .await
-            .map_err(|e| StoreError::Open(e.to_string()))?;
-        let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        let store = Store { pool, backend, write_lock };
-        migrate::run(&store).await?;
-        Ok(store)
+            .map_err(|e| StoreError::Open(e.to_string()))?
+    }
+
+    fn open_blocking(url: &str, options: &StoreOptions) -> Result<Store> {
+        let node = format!("{:016x}", rand_u64());
+        let mut threads = Vec::new();
+        let (backend, reads, writes, feed) = if let Some(path) = sqlite_path(url) {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Open(format!("{}: {e}", parent.display())))?;
+            }
+            let feed = Arc::new(Feed::new(Backend::Sqlite, node));
+            let mut writer = db::sqlite::open(&path, true, options.durability)?;
+            migrate::run(&mut writer)?;
+            feed.applied.store(current_version(&mut writer)?, Ordering::SeqCst);
+            let (reads, read_jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
+            let (writes, write_jobs) = crossbeam_channel::bounded::<WriteJob>(pool::QUEUE);
+            for i in 0..options.max_connections.clamp(1, 4) {
+                let conn = db::sqlite::open(&path, false, options.durability)?;
+                let jobs = read_jobs.clone();
+                threads.push(spawn(format!("minga-sqlite-r{i}"), move || db::sqlite::reader(conn, jobs))?);
+            }
+            let f = feed.clone();
+            threads.push(spawn("minga-sqlite-w".into(), move || db::sqlite::writer(writer, write_jobs, f))?);
+            (Backend::Sqlite, reads, Some(writes), feed)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let feed = Arc::new(Feed::new(Backend::Postgres, node));
+            let mut first = db::postgres::open(url)?;
+            migrate::run(&mut first)?;
+            feed.applied.store(current_version(&mut first)?, Ordering::SeqCst);
+            let (reads, jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
+            let mut conns = vec![first];
+            for _ in 1..options.max_connections.max(1) {
+                conns.push(db::postgres::open(url)?);
+            }
+            for (i, conn) in conns.into_iter().enumerate() {
+                let jobs = jobs.clone();
+                threads.push(spawn(format!("minga-pg-{i}"), move || db::postgres::worker(conn, jobs))?);
+            }
+            (Backend::Postgres, reads, None, feed)
+        } else {
+            return Err(StoreError::Open(format!("unsupported database URL (expected sqlite:// or postgres://): {url}")));
+        };
+        Ok(Store {
+            inner: Arc::new(Inner {
+                backend,
+                reads: RwLock::new(Some(reads)),
+                writes: RwLock::new(writes),
+                feed,
+                threads: Mutex::new(threads),
+            }),
+        })
     }
 
     /// The URL of the SQLite database inside a data folder.
-    pub fn sqlite_url(data_dir: &std::path::Path) -> String {
-        format!("sqlite://{}?mode=rwc", data_dir.join("minga.db").display())
+    pub fn sqlite_url(data_dir: &Path) -> String {
+        format!("sqlite://{}", data_dir.join("minga.db").display())
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.inner.backend
     }
 
-    pub(crate) fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// Runs a read on a connection thread. `read` names what it reads,
+    /// for the caches that keep what is made from it.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        read: &[Change],
+        f: impl FnOnce(&mut dyn db::Db) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        reads::record(read);
+        let jobs = self.inner.reads.read().expect("store lock").clone().ok_or(StoreError::Closed)?;
+        pool::read(&jobs, f).await
     }
 
-    pub(crate) async fn begin_write(&self) -> Result<WriteTx<'_>> {
-        let guard = match &self.write_lock {
-            Some(lock) => Some(lock.lock().await),
-            None => None,
-        };
-        let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+    /// Runs a write in a transaction of its own (on SQLite, a savepoint in
+    /// a transaction it may share with other writes queued at the time).
+    pub(crate) async fn write<T: Send + 'static>(&self, f: impl FnOnce(&mut db::Tx<'_>) -> Result<T> + Send + 'static) -> Result<T> {
+        let sqlite = self.inner.writes.read().expect("store lock").clone();
+        match sqlite {
+            Some(writes) => pool::write(&writes, f).await,
+            None => {
+                let feed = self.inner.feed.clone();
+                let jobs = self.inner.reads.read().expect("store lock").clone().ok_or(StoreError::Closed)?;
+                let (job, answer) = pool::write_job(f);
+                pool::read(&jobs, move |db| {
+                    pool::run_write_batch(db, "BEGIN", vec![job], &feed);
+                    Ok(())
+                })
+                .await?;
+                answer.await.unwrap_or(Err(StoreError::Database("the write stopped before it answered".into())))
+            }
+        }
+    }
+
+    /// This process's name in the change feed.
+    pub fn node(&self) -> &str {
+        &self.inner.feed.node
+    }
+
+    /// Calls `f` with every change, this node's as it commits (before the
+    /// writer hears back) and other nodes' as `catch_up` finds them.
+    pub fn listen(&self, f: impl Fn(&[Change]) + Send + Sync + 'static) {
+        self.inner.feed.listen(Arc::new(f));
+    }
+
+    /// Every change, for listeners that may lag (live pages).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<Vec<Change>>> {
+        self.inner.feed.subscribe()
+    }
+
+    /// Hears of every change other nodes (or other processes on the same
+    /// SQLite file) have committed: one query when nothing is new. After
+    /// it returns, every write acknowledged before it was called has
+    /// reached this node's listeners.
+    pub async fn catch_up(&self) -> Result<()> {
+        let feed = self.inner.feed.clone();
+        let from = feed.applied.load(Ordering::SeqCst) as i64;
+        let rows: Vec<(i64, Option<i64>, Option<String>, Option<String>)> = self
+            .read(&[], move |db| {
+                db.all(
+                    "SELECT v.v, c.seq, c.node, c.tags FROM change_version v LEFT JOIN changes c ON c.seq > $1 ORDER BY c.seq",
+                    &[&from],
+                )
+            })
+            .await?;
+        let Some(version) = rows.first().map(|r| r.0 as u64) else { return Ok(()) };
+        if version <= feed.applied.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let _one_at_a_time = feed.catching_up.lock().await;
+        let found: Vec<(i64, String, String)> =
+            rows.into_iter().filter_map(|(_, seq, node, tags)| Some((seq?, node?, tags?))).collect();
+        if feed.applied.load(Ordering::SeqCst) as i64 == from {
+            feed.apply(version, &found);
+        } else {
+            // Someone caught up meanwhile; apply only what is still new.
+            let now = feed.applied.load(Ordering::SeqCst) as i64;
+            let rest: Vec<_> = found.into_iter().filter(|(seq, _, _)| *seq > now).collect();
+            feed.apply(version, &rest);
+        }
+        Ok(())
     }
 
     /// A cheap round trip, for health checks.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        self.read(&[], |db| db.one::<i64>("SELECT 1", &[]).map(|_| ())).await
     }
 
+    /// Finishes queued work and closes every connection.
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.inner.reads.write().expect("store lock").take();
+        self.inner.writes.write().expect("store lock").take();
+        let threads = std::mem::take(&mut *self.inner.threads.lock().expect("store lock"));
+        let _ = tokio::task::spawn_blocking(move || {
+            for t in threads {
+                let _ = t.join();
+            }
+        })
+        .await;
     }
 }
 
-/// Maps a unique or foreign-key violation to a domain error naming the field.
-pub(crate) fn classify(e: sqlx::Error, unique: &[(&str, &'static str)]) -> StoreError {
-    if let sqlx::Error::Database(db) = &e {
-        let text = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
-        if db.is_unique_violation() {
-            for (needle, field) in unique {
-                if text.contains(needle) {
-                    return StoreError::Conflict(field);
-                }
-            }
-            return StoreError::Conflict("value");
-        }
-        if db.is_foreign_key_violation() {
-            return StoreError::Missing("reference");
-        }
-    }
-    StoreError::Database(e)
+fn current_version(db: &mut dyn db::Db) -> Result<u64> {
+    Ok(db.one::<i64>("SELECT v FROM change_version", &[])? as u64)
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.write_u32(std::process::id());
+    h.finish()
 }

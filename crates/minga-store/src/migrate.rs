@@ -1,7 +1,8 @@
 //! A small migration runner: each backend has its own DDL files, applied in
 //! order and recorded in `schema_migrations`.
 
-use crate::{Backend, Result, Store};
+use crate::db::Db;
+use crate::{Backend, Result};
 
 struct Migration {
     version: i64,
@@ -9,57 +10,59 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-    },
-    Migration {
-        version: 2,
-        sqlite: include_str!("../migrations/sqlite/0002_oneboxes.sql"),
-        postgres: include_str!("../migrations/postgres/0002_oneboxes.sql"),
-    },
-    Migration {
-        version: 3,
-        sqlite: include_str!("../migrations/sqlite/0003_access.sql"),
-        postgres: include_str!("../migrations/postgres/0003_access.sql"),
-    },
-    Migration {
-        version: 4,
-        sqlite: include_str!("../migrations/sqlite/0004_reading.sql"),
-        postgres: include_str!("../migrations/postgres/0004_reading.sql"),
-    },
+macro_rules! migrations {
+    ($($version:literal => $name:literal),* $(,)?) => {
+        &[$(Migration {
+            version: $version,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        }),*]
+    };
+}
+
+const MIGRATIONS: &[Migration] = migrations![
+    1 => "0001_foundation",
+    2 => "0002_oneboxes",
+    3 => "0003_access",
+    4 => "0004_reading",
+    5 => "0005_serving",
 ];
 
-pub(crate) async fn run(store: &Store) -> Result<()> {
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
-    )
-    .execute(store.pool())
-    .await?;
+pub(crate) fn run(db: &mut dyn Db) -> Result<()> {
+    db.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")?;
+    let begin = match db.backend() {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
     for m in MIGRATIONS {
-        let mut w = store.begin_write().await?;
+        db.batch(begin)?;
         // Claiming the version first makes a concurrent starter (a second
         // node on the same PostgreSQL) wait here, then skip.
-        let claimed = sqlx::query(
+        let claimed = db.exec(
             "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
-        )
-        .bind(m.version)
-        .bind(minga_core::time::now_ms())
-        .execute(&mut *w.tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
-            continue;
-        }
-        let ddl = match store.backend() {
+            &[&m.version, &minga_core::time::now_ms()],
+        );
+        let ddl = match db.backend() {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        sqlx::raw_sql(ddl).execute(&mut *w.tx).await?;
-        w.commit().await?;
-        tracing::info!(version = m.version, "applied migration");
+        let applied = match claimed {
+            Ok(0) => Ok(false),
+            Ok(_) => db.batch(ddl).map(|()| true),
+            Err(e) => Err(e),
+        };
+        match applied {
+            Ok(applied) => {
+                db.batch("COMMIT")?;
+                if applied {
+                    tracing::info!(version = m.version, "applied migration");
+                }
+            }
+            Err(e) => {
+                let _ = db.batch("ROLLBACK");
+                return Err(e);
+            }
+        }
     }
     Ok(())
 }

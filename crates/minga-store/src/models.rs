@@ -1,5 +1,6 @@
 //! What the store reads and writes. Times are milliseconds since the epoch.
 
+use crate::db::row_struct;
 use minga_core::perm::Actor;
 use minga_core::{CategoryId, PostId, TopicId, UserId};
 
@@ -25,6 +26,11 @@ pub struct User {
     pub suspend_reason: String,
     pub silenced_till: Option<i64>,
 }
+
+row_struct!(User {
+    id, username, name, email, admin, moderator, trust_level, bio_raw, location, website, timezone,
+    created_at, last_seen_at, primary_group_id, approved, suspended_till, suspend_reason, silenced_till,
+});
 
 impl User {
     /// The person as permissions see them, given their explicit groups.
@@ -62,6 +68,8 @@ pub struct Category {
     pub created_at: i64,
 }
 
+row_struct!(Category { id, name, slug, color, text_color, description, position, topic_count, post_count, created_at });
+
 /// The editable fields of a category.
 #[derive(Clone, Debug, Default)]
 pub struct CategoryForm {
@@ -94,6 +102,11 @@ pub struct Topic {
     pub deleted_at: Option<i64>,
 }
 
+row_struct!(Topic {
+    id, title, slug, category_id, user_id, excerpt, created_at, bumped_at, last_posted_at,
+    last_post_user_id, highest_post_number, posts_count, views, deleted_at,
+});
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Post {
     pub id: PostId,
@@ -110,6 +123,11 @@ pub struct Post {
     /// Hidden after flags from several people, until staff decide.
     pub hidden: bool,
 }
+
+row_struct!(Post {
+    id, topic_id, post_number, user_id, raw, cooked, reply_to_post_number, created_at, updated_at,
+    version, deleted_at, hidden,
+});
 
 /// A post with the title and slug of its topic, for activity lists.
 #[derive(Clone, Debug)]
@@ -157,3 +175,6 @@ pub struct OneboxCard {
     pub image: String,
     pub fetched_at: i64,
 }
+
+row_struct!(Revision { version, raw, user_id, created_at });
+row_struct!(OneboxCard { url, ok, site_name, title, description, image, fetched_at });

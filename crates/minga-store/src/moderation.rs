@@ -1,11 +1,10 @@
 //! The review queue (accounts waiting for approval, flagged posts), flags,
 //! suspensions and silences, roles, and the staff action log.
 
-use crate::rows::{self, USER_COLUMNS};
-use crate::{Result, Store, StoreError, User, classify};
+use crate::db::{Tx, conflict, row_struct};
+use crate::{Change, Result, Store, StoreError, User};
 use minga_core::time::now_ms;
-use minga_core::{PostId, UserId};
-use sqlx::{AssertSqlSafe, Row};
+use minga_core::{PostId, TopicId, UserId};
 
 /// A review item's status.
 pub mod review_status {
@@ -30,21 +29,7 @@ pub struct Reviewable {
     pub reviewed_at: Option<i64>,
 }
 
-const REVIEWABLE_COLUMNS: &str = "id, kind, target_id, status, reason, created_by, reviewed_by, created_at, reviewed_at";
-
-fn reviewable(r: &sqlx::any::AnyRow) -> sqlx::Result<Reviewable> {
-    Ok(Reviewable {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        target_id: r.try_get("target_id")?,
-        status: r.try_get("status")?,
-        reason: r.try_get("reason")?,
-        created_by: r.try_get::<Option<i64>, _>("created_by")?.map(UserId),
-        reviewed_by: r.try_get::<Option<i64>, _>("reviewed_by")?.map(UserId),
-        created_at: r.try_get("created_at")?,
-        reviewed_at: r.try_get("reviewed_at")?,
-    })
-}
+row_struct!(Reviewable { id, kind, target_id, status, reason, created_by, reviewed_by, created_at, reviewed_at });
 
 /// A flag on a post: Discourse's post action types 3 off-topic,
 /// 4 inappropriate, 7 something else (notify moderators), 8 spam.
@@ -66,6 +51,8 @@ pub struct StaffAction {
     pub created_at: i64,
 }
 
+row_struct!(StaffAction { id, action, acting_user_id, target_user_id, details, created_at });
+
 /// Which people an admin list shows.
 #[derive(Clone, Debug, Default)]
 pub struct UserFilter {
@@ -80,139 +67,154 @@ pub struct UserFilter {
 /// Flags from this many different people hide a post until staff decide.
 pub const HIDE_AFTER_FLAGGERS: i64 = 3;
 
+
 impl Store {
     /// Queues an item for review; an item already pending is returned as is.
     pub async fn queue_for_review(&self, kind: &str, target: i64, reason: &str, by: Option<UserId>) -> Result<Reviewable> {
-        let mut w = self.begin_write().await?;
-        let r = queue(&mut w.tx, kind, target, reason, by).await?;
-        w.commit().await?;
-        Ok(r)
+        let (kind, reason) = (kind.to_string(), reason.to_string());
+        self.write(move |tx| queue(tx, &kind, target, &reason, by)).await
     }
 
     pub async fn reviewables(&self, status: Option<i64>, limit: i64) -> Result<Vec<Reviewable>> {
-        let sql = format!(
-            "SELECT {REVIEWABLE_COLUMNS} FROM reviewables WHERE ($1 < 0 OR status = $1) ORDER BY created_at DESC, id DESC LIMIT $2"
-        );
-        let found = sqlx::query(AssertSqlSafe(sql)).bind(status.unwrap_or(-1)).bind(limit).fetch_all(self.pool()).await?;
-        Ok(found.iter().map(reviewable).collect::<sqlx::Result<_>>()?)
+        self.read(&[Change::Everything], move |db| match status {
+            Some(s) => db.all(
+                &format!("SELECT {} FROM reviewables WHERE status = $1 ORDER BY created_at DESC, id DESC LIMIT $2", Reviewable::COLUMNS),
+                &[&s, &limit],
+            ),
+            None => db.all(
+                &format!("SELECT {} FROM reviewables ORDER BY created_at DESC, id DESC LIMIT $1", Reviewable::COLUMNS),
+                &[&limit],
+            ),
+        })
+        .await
     }
 
     pub async fn reviewable(&self, id: i64) -> Result<Option<Reviewable>> {
-        let sql = format!("SELECT {REVIEWABLE_COLUMNS} FROM reviewables WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await?;
-        Ok(row.as_ref().map(reviewable).transpose()?)
+        self.read(&[Change::Everything], move |db| {
+            db.opt(&format!("SELECT {} FROM reviewables WHERE id = $1", Reviewable::COLUMNS), &[&id])
+        })
+        .await
     }
 
     /// Approves an account waiting in the queue (and closes its item).
     pub async fn approve_user(&self, user: UserId, by: UserId) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let n = sqlx::query("UPDATE users SET approved = 1 WHERE id = $1").bind(user.0).execute(&mut *w.tx).await?.rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        close(&mut w.tx, "ReviewableUser", user.0, APPROVED, by).await?;
-        log(&mut w.tx, "approve_user", Some(by), Some(user), "").await?;
-        w.commit().await
+        self.write(move |tx| {
+            if tx.exec("UPDATE users SET approved = TRUE WHERE id = $1", &[&user.0])? == 0 {
+                return Err(StoreError::NotFound);
+            }
+            close(tx, "ReviewableUser", user.0, APPROVED, by)?;
+            log(tx, "approve_user", Some(by), Some(user), "")?;
+            tx.changed(Change::User(user));
+            tx.changed(Change::People);
+            Ok(())
+        })
+        .await
     }
 
     /// Rejects and deletes an account that was never approved.
     pub async fn reject_user(&self, user: UserId, by: UserId, reason: &str) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        close(&mut w.tx, "ReviewableUser", user.0, REJECTED, by).await?;
-        let username: Option<String> = sqlx::query("SELECT username FROM users WHERE id = $1 AND approved = 0")
-            .bind(user.0)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .map(|r| r.try_get("username"))
-            .transpose()?;
-        let Some(username) = username else { return Err(StoreError::NotFound) };
-        // The log keeps who it was; the account itself is gone.
-        log(&mut w.tx, "reject_user", Some(by), None, &format!("{username}: {reason}")).await?;
-        sqlx::query("DELETE FROM users WHERE id = $1 AND approved = 0").bind(user.0).execute(&mut *w.tx).await?;
-        w.commit().await
+        let reason = reason.to_string();
+        self.write(move |tx| {
+            close(tx, "ReviewableUser", user.0, REJECTED, by)?;
+            let username: String =
+                tx.opt("SELECT username FROM users WHERE id = $1 AND NOT approved", &[&user.0])?.ok_or(StoreError::NotFound)?;
+            // The log keeps who it was; the account itself is gone.
+            log(tx, "reject_user", Some(by), None, &format!("{username}: {reason}"))?;
+            tx.exec("DELETE FROM users WHERE id = $1 AND NOT approved", &[&user.0])?;
+            tx.changed(Change::User(user));
+            tx.changed(Change::People);
+            Ok(())
+        })
+        .await
     }
 
     /// Records a flag; returns the review item and whether the post is
     /// now hidden. The same person flagging the same way twice is refused.
     pub async fn flag_post(&self, flag: &Flag) -> Result<(Reviewable, bool)> {
-        let mut w = self.begin_write().await?;
-        // Touching the post's row makes flags on one post take turns on
-        // PostgreSQL too (SQLite has one writer anyway), so each counts
-        // the others and one review item is opened, not several.
-        let n = sqlx::query("UPDATE posts SET hidden = hidden WHERE id = $1").bind(flag.post_id.0).execute(&mut *w.tx).await?.rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query("INSERT INTO post_actions (post_id, user_id, action_type, message, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(flag.post_id.0)
-            .bind(flag.user_id.0)
-            .bind(flag.action_type)
-            .bind(&flag.message)
-            .bind(now_ms())
-            .execute(&mut *w.tx)
-            .await
-            .map_err(|e| classify(e, &[("post_actions", "flag"), ("post_id", "flag")]))?;
-        let item = queue(&mut w.tx, "ReviewableFlaggedPost", flag.post_id.0, &flag.message, Some(flag.user_id)).await?;
-        // Flags that staff already decided on do not count again.
-        let flaggers: i64 = sqlx::query(
-            "SELECT COUNT(DISTINCT user_id) AS n FROM post_actions WHERE post_id = $1 AND action_type IN (3, 4, 7, 8) \
-             AND created_at > COALESCE((SELECT MAX(reviewed_at) FROM reviewables \
-             WHERE kind = 'ReviewableFlaggedPost' AND target_id = $1 AND status <> 0), 0)",
-        )
-        .bind(flag.post_id.0)
-        .fetch_one(&mut *w.tx)
-        .await?
-        .try_get("n")?;
-        let hidden = flaggers >= HIDE_AFTER_FLAGGERS;
-        if hidden {
-            sqlx::query("UPDATE posts SET hidden = 1 WHERE id = $1").bind(flag.post_id.0).execute(&mut *w.tx).await?;
-        }
-        w.commit().await?;
-        Ok((item, hidden))
+        let flag = flag.clone();
+        self.write(move |tx| {
+            // Touching the post's row makes flags on one post take turns on
+            // PostgreSQL too (SQLite has one writer anyway), so each counts
+            // the others and one review item is opened, not several.
+            let (topic, was_hidden): (i64, bool) = tx
+                .opt("UPDATE posts SET hidden = hidden WHERE id = $1 RETURNING topic_id, hidden", &[&flag.post_id.0])?
+                .ok_or(StoreError::NotFound)?;
+            tx.exec(
+                "INSERT INTO post_actions (post_id, user_id, action_type, message, created_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&flag.post_id.0, &flag.user_id.0, &flag.action_type, &flag.message, &now_ms()],
+            )
+            .map_err(conflict(&[("post_actions", "flag"), ("post_id", "flag")]))?;
+            let item = queue(tx, "ReviewableFlaggedPost", flag.post_id.0, &flag.message, Some(flag.user_id))?;
+            // Flags that staff already decided on do not count again.
+            let flaggers: i64 = tx.one(
+                "SELECT COUNT(DISTINCT user_id) FROM post_actions WHERE post_id = $1 AND action_type IN (3, 4, 7, 8) \
+                 AND created_at > COALESCE((SELECT MAX(reviewed_at) FROM reviewables \
+                 WHERE kind = 'ReviewableFlaggedPost' AND target_id = $1 AND status <> 0), 0)",
+                &[&flag.post_id.0],
+            )?;
+            let hidden = flaggers >= HIDE_AFTER_FLAGGERS;
+            if hidden {
+                tx.exec("UPDATE posts SET hidden = TRUE WHERE id = $1", &[&flag.post_id.0])?;
+                if !was_hidden {
+                    tx.changed(Change::Topic(TopicId(topic)));
+                    tx.changed(Change::Lists);
+                }
+            }
+            Ok((item, hidden))
+        })
+        .await
     }
 
     /// Staff decide on a flagged post: agreeing keeps it hidden, disagreeing
     /// shows it again.
     pub async fn resolve_flags(&self, item: &Reviewable, agree: bool, by: UserId) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let status = if agree { APPROVED } else { REJECTED };
-        close(&mut w.tx, "ReviewableFlaggedPost", item.target_id, status, by).await?;
-        sqlx::query("UPDATE posts SET hidden = $1 WHERE id = $2").bind(i64::from(agree)).bind(item.target_id).execute(&mut *w.tx).await?;
-        log(&mut w.tx, if agree { "agree_flag" } else { "disagree_flag" }, Some(by), None, &format!("post {}", item.target_id)).await?;
-        w.commit().await
+        let target = item.target_id;
+        self.write(move |tx| {
+            let status = if agree { APPROVED } else { REJECTED };
+            close(tx, "ReviewableFlaggedPost", target, status, by)?;
+            let topic: Option<i64> = tx.opt("UPDATE posts SET hidden = $1 WHERE id = $2 RETURNING topic_id", &[&agree, &target])?;
+            log(tx, if agree { "agree_flag" } else { "disagree_flag" }, Some(by), None, &format!("post {target}"))?;
+            if let Some(t) = topic {
+                tx.changed(Change::Topic(TopicId(t)));
+                tx.changed(Change::Lists);
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Suspends (`till` in the future) or unsuspends (`None`); a suspension
     /// ends every session at once.
     pub async fn set_suspended(&self, user: UserId, till: Option<i64>, reason: &str, by: UserId) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let n = sqlx::query("UPDATE users SET suspended_till = $1, suspend_reason = $2 WHERE id = $3")
-            .bind(till)
-            .bind(reason)
-            .bind(user.0)
-            .execute(&mut *w.tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        if till.is_some() {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut *w.tx).await?;
-        }
-        let action = if till.is_some() { "suspend_user" } else { "unsuspend_user" };
-        log(&mut w.tx, action, Some(by), Some(user), reason).await?;
-        w.commit().await
+        let reason = reason.to_string();
+        self.write(move |tx| {
+            if tx.exec("UPDATE users SET suspended_till = $1, suspend_reason = $2 WHERE id = $3", &[&till, &reason, &user.0])? == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if till.is_some() {
+                tx.exec("DELETE FROM sessions WHERE user_id = $1", &[&user.0])?;
+            }
+            let action = if till.is_some() { "suspend_user" } else { "unsuspend_user" };
+            log(tx, action, Some(by), Some(user), &reason)?;
+            tx.changed(Change::User(user));
+            tx.changed(Change::People);
+            Ok(())
+        })
+        .await
     }
 
     pub async fn set_silenced(&self, user: UserId, till: Option<i64>, reason: &str, by: UserId) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let n = sqlx::query("UPDATE users SET silenced_till = $1 WHERE id = $2").bind(till).bind(user.0).execute(&mut *w.tx).await?.rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let action = if till.is_some() { "silence_user" } else { "unsilence_user" };
-        log(&mut w.tx, action, Some(by), Some(user), reason).await?;
-        w.commit().await
+        let reason = reason.to_string();
+        self.write(move |tx| {
+            if tx.exec("UPDATE users SET silenced_till = $1 WHERE id = $2", &[&till, &user.0])? == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let action = if till.is_some() { "silence_user" } else { "unsilence_user" };
+            log(tx, action, Some(by), Some(user), &reason)?;
+            tx.changed(Change::User(user));
+            Ok(())
+        })
+        .await
     }
 
     /// Sets one of `admin`, `moderator` or `trust_level` and logs it.
@@ -223,133 +225,112 @@ impl Store {
             "trust_level" => "trust_level",
             _ => return Err(StoreError::Missing("role")),
         };
-        let mut w = self.begin_write().await?;
-        let sql = format!("UPDATE users SET {column} = $1 WHERE id = $2");
-        let n = sqlx::query(AssertSqlSafe(sql)).bind(value).bind(user.0).execute(&mut *w.tx).await?.rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        log(&mut w.tx, &format!("change_{column}"), Some(by), Some(user), &value.to_string()).await?;
-        w.commit().await
+        self.write(move |tx| {
+            let n = if column == "trust_level" {
+                tx.exec("UPDATE users SET trust_level = $1 WHERE id = $2", &[&value, &user.0])?
+            } else {
+                tx.exec(&format!("UPDATE users SET {column} = $1 WHERE id = $2"), &[&(value != 0), &user.0])?
+            };
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            log(tx, &format!("change_{column}"), Some(by), Some(user), &value.to_string())?;
+            tx.changed(Change::User(user));
+            tx.changed(Change::People);
+            Ok(())
+        })
+        .await
     }
 
     /// Raises a trust level that was earned (never lowers one).
     pub async fn promote(&self, user: UserId, level: i64) -> Result<bool> {
-        let mut w = self.begin_write().await?;
-        let n = sqlx::query("UPDATE users SET trust_level = $1 WHERE id = $2 AND trust_level < $1")
-            .bind(level)
-            .bind(user.0)
-            .execute(&mut *w.tx)
-            .await?
-            .rows_affected();
-        if n > 0 {
-            log(&mut w.tx, "earn_trust_level", None, Some(user), &level.to_string()).await?;
-        }
-        w.commit().await?;
-        Ok(n > 0)
+        self.write(move |tx| {
+            let n = tx.exec("UPDATE users SET trust_level = $1 WHERE id = $2 AND trust_level < $1", &[&level, &user.0])?;
+            if n > 0 {
+                log(tx, "earn_trust_level", None, Some(user), &level.to_string())?;
+                tx.changed(Change::User(user));
+                tx.changed(Change::People);
+            }
+            Ok(n > 0)
+        })
+        .await
     }
 
     pub async fn staff_actions(&self, limit: i64) -> Result<Vec<StaffAction>> {
-        let found = sqlx::query(
-            "SELECT id, action, acting_user_id, target_user_id, details, created_at FROM staff_actions ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        found
-            .iter()
-            .map(|r| {
-                Ok(StaffAction {
-                    id: r.try_get("id")?,
-                    action: r.try_get("action")?,
-                    acting_user_id: r.try_get::<Option<i64>, _>("acting_user_id")?.map(UserId),
-                    target_user_id: r.try_get::<Option<i64>, _>("target_user_id")?.map(UserId),
-                    details: r.try_get("details")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        self.read(&[Change::Everything], move |db| {
+            db.all(&format!("SELECT {} FROM staff_actions ORDER BY id DESC LIMIT $1", StaffAction::COLUMNS), &[&limit])
+        })
+        .await
     }
 
     /// Logs a staff action that has no store call of its own.
     pub async fn log_staff_action(&self, action: &str, by: UserId, target: Option<UserId>, details: &str) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        log(&mut w.tx, action, Some(by), target, details).await?;
-        w.commit().await
+        let (action, details) = (action.to_string(), details.to_string());
+        self.write(move |tx| log(tx, &action, Some(by), target, &details)).await
     }
 
     pub async fn list_users(&self, filter: &UserFilter) -> Result<Vec<User>> {
-        let now = now_ms();
-        let condition = match filter.kind.as_str() {
-            "staff" => "(admin <> 0 OR moderator <> 0)",
-            "admins" => "admin <> 0",
-            "moderators" => "moderator <> 0",
-            "suspended" => "suspended_till > $4",
-            "silenced" => "silenced_till > $4",
-            "pending" => "approved = 0",
-            "new" => "trust_level = 0",
-            _ => "approved <> 0",
-        };
-        let uses_now = condition.contains("$4");
-        let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE {condition} AND ($3 = '' OR username_lower LIKE $3 ESCAPE '\\' OR email_lower LIKE $3 ESCAPE '\\') \
-             {} ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
-            if uses_now { "" } else { "AND $4 = $4" }
-        );
-        let search = filter.search.as_deref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
-        // `%` and `_` are searched for as typed (usernames have `_`).
-        let pattern = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))).unwrap_or_default();
-        let found = sqlx::query(AssertSqlSafe(sql))
-            .bind(filter.limit.clamp(1, 500))
-            .bind(filter.offset.max(0))
-            .bind(pattern)
-            .bind(now)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(found.iter().map(rows::user).collect::<sqlx::Result<_>>()?)
+        let filter = filter.clone();
+        self.read(&[Change::People], move |db| {
+            let condition = match filter.kind.as_str() {
+                "staff" => "(admin OR moderator)",
+                "admins" => "admin",
+                "moderators" => "moderator",
+                "suspended" => "suspended_till > $4",
+                "silenced" => "silenced_till > $4",
+                "pending" => "NOT approved",
+                "new" => "trust_level = 0",
+                _ => "approved",
+            };
+            let search = filter.search.as_deref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+            // `%` and `_` are searched for as typed (usernames have `_`).
+            let pattern =
+                search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))).unwrap_or_default();
+            let (limit, offset, now) = (filter.limit.clamp(1, 500), filter.offset.max(0), now_ms());
+            let mut params: Vec<&dyn crate::db::Param> = vec![&limit, &offset, &pattern];
+            if condition.contains("$4") {
+                params.push(&now);
+            }
+            let sql = format!(
+                "SELECT {} FROM users WHERE {condition} AND ($3 = '' OR username_lower LIKE $3 ESCAPE '\\' OR email_lower LIKE $3 ESCAPE '\\') \
+                 ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
+                User::COLUMNS
+            );
+            db.all(&sql, &params)
+        })
+        .await
     }
 }
 
-pub(crate) async fn queue(tx: &mut sqlx::Transaction<'static, sqlx::Any>, kind: &str, target: i64, reason: &str, by: Option<UserId>) -> Result<Reviewable> {
-    let sql = format!("SELECT {REVIEWABLE_COLUMNS} FROM reviewables WHERE kind = $1 AND target_id = $2 AND status = 0");
-    if let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(kind).bind(target).fetch_optional(&mut **tx).await? {
-        return Ok(reviewable(&row)?);
+pub(crate) fn queue(tx: &mut Tx<'_>, kind: &str, target: i64, reason: &str, by: Option<UserId>) -> Result<Reviewable> {
+    let pending: Option<Reviewable> = tx.opt(
+        &format!("SELECT {} FROM reviewables WHERE kind = $1 AND target_id = $2 AND status = 0", Reviewable::COLUMNS),
+        &[&kind, &target],
+    )?;
+    if let Some(r) = pending {
+        return Ok(r);
     }
-    let sql = format!(
-        "INSERT INTO reviewables (kind, target_id, status, reason, created_by, created_at) VALUES ($1, $2, 0, $3, $4, $5) \
-         RETURNING {REVIEWABLE_COLUMNS}"
-    );
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(kind)
-        .bind(target)
-        .bind(reason)
-        .bind(by.map(|u| u.0))
-        .bind(now_ms())
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(reviewable(&row)?)
+    tx.one(
+        &format!(
+            "INSERT INTO reviewables (kind, target_id, status, reason, created_by, created_at) VALUES ($1, $2, 0, $3, $4, $5) RETURNING {}",
+            Reviewable::COLUMNS
+        ),
+        &[&kind, &target, &reason, &by.map(|u| u.0), &now_ms()],
+    )
 }
 
-async fn close(tx: &mut sqlx::Transaction<'static, sqlx::Any>, kind: &str, target: i64, status: i64, by: UserId) -> Result<()> {
-    sqlx::query("UPDATE reviewables SET status = $1, reviewed_by = $2, reviewed_at = $3 WHERE kind = $4 AND target_id = $5 AND status = 0")
-        .bind(status)
-        .bind(by.0)
-        .bind(now_ms())
-        .bind(kind)
-        .bind(target)
-        .execute(&mut **tx)
-        .await?;
+fn close(tx: &mut Tx<'_>, kind: &str, target: i64, status: i64, by: UserId) -> Result<()> {
+    tx.exec(
+        "UPDATE reviewables SET status = $1, reviewed_by = $2, reviewed_at = $3 WHERE kind = $4 AND target_id = $5 AND status = 0",
+        &[&status, &by.0, &now_ms(), &kind, &target],
+    )?;
     Ok(())
 }
 
-async fn log(tx: &mut sqlx::Transaction<'static, sqlx::Any>, action: &str, by: Option<UserId>, target: Option<UserId>, details: &str) -> Result<()> {
-    sqlx::query("INSERT INTO staff_actions (action, acting_user_id, target_user_id, details, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(action)
-        .bind(by.map(|u| u.0))
-        .bind(target.map(|u| u.0))
-        .bind(details)
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
+fn log(tx: &mut Tx<'_>, action: &str, by: Option<UserId>, target: Option<UserId>, details: &str) -> Result<()> {
+    tx.exec(
+        "INSERT INTO staff_actions (action, acting_user_id, target_user_id, details, created_at) VALUES ($1, $2, $3, $4, $5)",
+        &[&action, &by.map(|u| u.0), &target.map(|u| u.0), &details, &now_ms()],
+    )?;
     Ok(())
 }

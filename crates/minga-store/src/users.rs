@@ -1,8 +1,7 @@
 //! Accounts.
 
-use sqlx::AssertSqlSafe;
-use crate::rows::{self, USER_COLUMNS, placeholders};
-use crate::{Profile, Result, Store, StoreError, Totals, User, classify};
+use crate::db::{Tx, conflict, placeholders};
+use crate::{Change, Profile, Result, Store, StoreError, Totals, User};
 use minga_core::UserId;
 use minga_core::time::now_ms;
 
@@ -24,56 +23,61 @@ impl Store {
     /// Creates an account; one that waits for approval goes into the
     /// review queue in the same transaction.
     pub async fn create_user(&self, new: &NewUser) -> Result<User> {
-        let mut w = self.begin_write().await?;
-        let user = insert_user(&mut w.tx, new).await?;
-        if !user.approved {
-            crate::moderation::queue(&mut w.tx, "ReviewableUser", user.id.0, "", None).await?;
-        }
-        w.commit().await?;
-        Ok(user)
+        let new = new.clone();
+        self.write(move |tx| {
+            let user = insert_user(tx, &new)?;
+            if !user.approved {
+                crate::moderation::queue(tx, "ReviewableUser", user.id.0, "", None)?;
+            }
+            Ok(user)
+        })
+        .await
     }
 
     pub async fn user_by_id(&self, id: UserId) -> Result<Option<User>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(self.pool()).await?;
-        Ok(row.as_ref().map(rows::user).transpose()?)
+        self.read(&[Change::People], move |db| {
+            db.opt(&format!("SELECT {} FROM users WHERE id = $1", User::COLUMNS), &[&id.0])
+        })
+        .await
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username_lower = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(username.to_lowercase()).fetch_optional(self.pool()).await?;
-        Ok(row.as_ref().map(rows::user).transpose()?)
+        let lower = username.to_lowercase();
+        self.read(&[Change::People], move |db| {
+            db.opt(&format!("SELECT {} FROM users WHERE username_lower = $1", User::COLUMNS), &[&lower])
+        })
+        .await
     }
 
     /// The user whose username or e-mail is `login`, with their password hash.
     pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, String)>> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username_lower = $1 OR email_lower = $1"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(login.trim().to_lowercase()).fetch_optional(self.pool()).await?;
-        match row {
-            Some(r) => {
-                use sqlx::Row;
-                Ok(Some((rows::user(&r)?, r.try_get("password_hash")?)))
-            }
-            None => Ok(None),
-        }
+        let login = login.trim().to_lowercase();
+        self.read(&[Change::Everything], move |db| {
+            let sql = format!("SELECT {}, password_hash FROM users WHERE username_lower = $1 OR email_lower = $1", User::COLUMNS);
+            let mut found = None;
+            db.each(&sql, &[&login], &mut |r| {
+                let user = <User as crate::db::FromRow>::from_row(r)?;
+                let hash: String = r.get(User::COLUMNS.split(", ").count())?;
+                found = Some((user, hash));
+                Ok(())
+            })?;
+            Ok(found)
+        })
+        .await
     }
 
     /// The usernames, as their owners spell them, among lower-cased `names`.
     pub async fn usernames_matching(&self, names: &[String]) -> Result<Vec<String>> {
+        let names: Vec<String> = names.iter().take(100).map(|n| n.to_lowercase()).collect();
         if names.is_empty() {
             return Ok(Vec::new());
         }
-        let names = &names[..names.len().min(100)];
-        let sql = format!("SELECT username FROM users WHERE username_lower IN ({})", placeholders(1, names.len()));
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for n in names {
-            q = q.bind(n.to_lowercase());
-        }
-        let found = q.fetch_all(self.pool()).await?;
-        use sqlx::Row;
-        Ok(found.iter().map(|r| r.try_get("username")).collect::<sqlx::Result<_>>()?)
+        self.read(&[Change::People], move |db| {
+            let sql = format!("SELECT username FROM users WHERE username_lower IN ({})", placeholders(1, names.len()));
+            let params: Vec<&dyn crate::db::Param> = names.iter().map(|n| n as &dyn crate::db::Param).collect();
+            db.all(&sql, &params)
+        })
+        .await
     }
 
     pub async fn users_by_ids(&self, ids: &[UserId]) -> Result<Vec<User>> {
@@ -83,84 +87,88 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({})", placeholders(1, ids.len()));
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for id in &ids {
-            q = q.bind(*id);
-        }
-        let found = q.fetch_all(self.pool()).await?;
-        Ok(found.iter().map(rows::user).collect::<sqlx::Result<_>>()?)
+        self.read(&[Change::People], move |db| users_by_ids(db, &ids)).await
     }
 
     /// Sets the profile fields people see on a user's page.
     pub async fn update_profile(&self, id: UserId, profile: &Profile) -> Result<()> {
-        let mut w = self.begin_write().await?;
-        let n = sqlx::query(
-            "UPDATE users SET name = $1, bio_raw = $2, location = $3, website = $4, timezone = $5 WHERE id = $6",
-        )
-        .bind(&profile.name)
-        .bind(&profile.bio_raw)
-        .bind(&profile.location)
-        .bind(&profile.website)
-        .bind(&profile.timezone)
-        .bind(id.0)
-        .execute(&mut *w.tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        w.commit().await
+        let p = profile.clone();
+        self.write(move |tx| {
+            let n = tx.exec(
+                "UPDATE users SET name = $1, bio_raw = $2, location = $3, website = $4, timezone = $5 WHERE id = $6",
+                &[&p.name, &p.bio_raw, &p.location, &p.website, &p.timezone, &id.0],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            tx.changed(Change::User(id));
+            tx.changed(Change::People);
+            Ok(())
+        })
+        .await
     }
 
     pub async fn admins(&self) -> Result<Vec<User>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE admin <> 0 ORDER BY id");
-        let found = sqlx::query(AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
-        Ok(found.iter().map(rows::user).collect::<sqlx::Result<_>>()?)
+        self.read(&[Change::People], |db| db.all(&format!("SELECT {} FROM users WHERE admin ORDER BY id", User::COLUMNS), &[])).await
     }
 
     /// Counts of people, and of live topics and posts in the categories
     /// given (`None`: all).
     pub async fn totals(&self, visible: Option<&[minga_core::CategoryId]>) -> Result<Totals> {
-        use sqlx::Row;
-        let scope = match visible {
-            None => String::new(),
-            Some([]) => " AND 1 = 0".to_string(),
-            Some(ids) => format!(" AND t.category_id IN ({})", placeholders(1, ids.len())),
-        };
-        let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM users) AS users, \
-                    (SELECT COUNT(*) FROM topics t WHERE t.deleted_at IS NULL{scope}) AS topics, \
-                    (SELECT COUNT(*) FROM posts p JOIN topics t ON t.id = p.topic_id \
-                     WHERE p.deleted_at IS NULL AND t.deleted_at IS NULL{scope}) AS posts"
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for c in visible.unwrap_or_default() {
-            q = q.bind(c.0);
-        }
-        let row = q.fetch_one(self.pool()).await?;
-        Ok(Totals { users: row.try_get("users")?, topics: row.try_get("topics")?, posts: row.try_get("posts")? })
+        let ids: Option<Vec<i64>> = visible.map(|v| v.iter().map(|c| c.0).collect());
+        self.read(&[Change::People, Change::Lists], move |db| {
+            let scope = match &ids {
+                None => String::new(),
+                Some(ids) if ids.is_empty() => " AND 1 = 0".to_string(),
+                Some(ids) => format!(" AND t.category_id IN ({})", placeholders(1, ids.len())),
+            };
+            let sql = format!(
+                "SELECT (SELECT COUNT(*) FROM users), \
+                        (SELECT COUNT(*) FROM topics t WHERE t.deleted_at IS NULL{scope}), \
+                        (SELECT COUNT(*) FROM posts p JOIN topics t ON t.id = p.topic_id \
+                         WHERE p.deleted_at IS NULL AND t.deleted_at IS NULL{scope})"
+            );
+            let params: Vec<&dyn crate::db::Param> = ids.iter().flatten().map(|c| c as &dyn crate::db::Param).collect();
+            let (users, topics, posts) = db.one::<(i64, i64, i64)>(&sql, &params)?;
+            Ok(Totals { users, topics, posts })
+        })
+        .await
     }
 }
 
-pub(crate) async fn insert_user(tx: &mut sqlx::Transaction<'static, sqlx::Any>, new: &NewUser) -> Result<User> {
+pub(crate) fn users_by_ids(db: &mut dyn crate::db::Db, ids: &[i64]) -> Result<Vec<User>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {} FROM users WHERE id IN ({})", User::COLUMNS, placeholders(1, ids.len()));
+    let params: Vec<&dyn crate::db::Param> = ids.iter().map(|i| i as &dyn crate::db::Param).collect();
+    db.all(&sql, &params)
+}
+
+pub(crate) fn insert_user(tx: &mut Tx<'_>, new: &NewUser) -> Result<User> {
     let sql = format!(
         "INSERT INTO users (username, username_lower, name, email, email_lower, password_hash, admin, trust_level, approved, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {USER_COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {}",
+        User::COLUMNS
     );
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(&new.username)
-        .bind(new.username.to_lowercase())
-        .bind(&new.name)
-        .bind(&new.email)
-        .bind(new.email.to_lowercase())
-        .bind(&new.password_hash)
-        .bind(i64::from(new.admin))
-        .bind(if new.admin { 4_i64 } else { 0 })
-        .bind(i64::from(new.approved || new.admin))
-        .bind(now_ms())
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(|e| classify(e, UNIQUE_FIELDS))?;
-    Ok(rows::user(&row)?)
+    let user: User = tx
+        .one(
+            &sql,
+            &[
+                &new.username,
+                &new.username.to_lowercase(),
+                &new.name,
+                &new.email,
+                &new.email.to_lowercase(),
+                &new.password_hash,
+                &new.admin,
+                &(if new.admin { 4_i64 } else { 0 }),
+                &(new.approved || new.admin),
+                &now_ms(),
+            ],
+        )
+        .map_err(conflict(UNIQUE_FIELDS))?;
+    tx.changed(Change::User(user.id));
+    tx.changed(Change::People);
+    Ok(user)
 }

@@ -182,7 +182,7 @@ async fn sessions_expire_and_end(b: Backend) {
     let u = user(&s, "chris").await;
     s.create_session(u.id, "live", now_ms() + 60_000).await.unwrap();
     s.create_session(u.id, "old", now_ms() - 1).await.unwrap();
-    assert_eq!(s.session_user("live").await.unwrap().unwrap().id, u.id);
+    assert_eq!(s.session_user("live").await.unwrap().unwrap().0.id, u.id);
     assert!(s.session_user("old").await.unwrap().is_none());
     s.delete_session("live").await.unwrap();
     assert!(s.session_user("live").await.unwrap().is_none());

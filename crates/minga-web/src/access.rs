@@ -61,6 +61,7 @@ impl Catalog {
 
 impl AppState {
     pub async fn catalog(&self) -> AppResult<Arc<Catalog>> {
+        minga_store::reads::record(&[minga_store::Change::Catalog]);
         self.catalog
             .get(|| async {
                 Ok(Catalog {

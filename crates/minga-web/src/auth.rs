@@ -12,9 +12,8 @@ use axum::http::request::Parts;
 use base64::Engine;
 use minga_store::User;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::IpAddr;
+use std::sync::{Arc, mpsc};
 
 pub const SESSION_COOKIE: &str = "_t";
 pub const CSRF_COOKIE: &str = "_csrf";
@@ -62,32 +61,86 @@ fn argon(memory_kib: u32, iterations: u32) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes off the async threads: argon2 is deliberately slow.
+/// Password hashing on a few threads of its own. Each hash takes tens of
+/// megabytes for a moment by design, so a burst of log-ins waits in line
+/// here instead of taking memory all at once; past a long line, callers
+/// are told to come back later.
+pub struct Hasher {
+    jobs: mpsc::SyncSender<Box<dyn FnOnce() + Send>>,
+}
+
+impl Hasher {
+    /// Hashes at once: the machine's cores, at most.
+    pub fn new(threads: usize) -> Hasher {
+        let (jobs, queue) = mpsc::sync_channel::<Box<dyn FnOnce() + Send>>(256);
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..threads.max(1) {
+            let queue = queue.clone();
+            let _ = std::thread::Builder::new().name(format!("minga-hash-{i}")).spawn(move || {
+                loop {
+                    let job = match queue.lock().expect("hasher lock").recv() {
+                        Ok(job) => job,
+                        Err(_) => break,
+                    };
+                    job();
+                }
+            });
+        }
+        Hasher { jobs }
+    }
+
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .try_send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .map_err(|e| match e {
+                mpsc::TrySendError::Full(_) => AppError::Busy,
+                mpsc::TrySendError::Disconnected(_) => AppError::Internal("password hashing stopped".into()),
+            })?;
+        rx.await.map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Hasher::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4))
+    }
+}
+
 pub async fn hash_password(state: &AppState, password: &str) -> Result<String, AppError> {
     let (m, t) = (state.settings.password_memory_kib, state.settings.password_iterations);
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).expect("random source");
-        let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-        argon(m, t)
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+    state
+        .hasher
+        .run(move || {
+            let mut salt = [0u8; 16];
+            getrandom::fill(&mut salt).expect("random source");
+            let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
+            argon(m, t).hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await?
 }
 
-pub async fn verify_password(password: &str, hash: &str) -> bool {
+pub async fn verify_password(state: &AppState, password: &str, hash: &str) -> Result<bool, AppError> {
     let (password, hash) = (password.to_string(), hash.to_string());
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+    state
+        .hasher
+        .run(move || {
+            PasswordHash::new(&hash).map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
+        })
+        .await
+}
+
+/// A signed-in person as this node keeps them between requests (see
+/// `cache`): dropped when their account, memberships or sessions change.
+#[derive(Clone, Debug)]
+pub struct Known {
+    pub user: User,
+    pub groups: Vec<i64>,
+    pub owned: Vec<i64>,
+    pub expires_at: i64,
 }
 
 /// The person behind a request, if any, how they proved it, and the
@@ -145,7 +198,7 @@ impl FromRequestParts<AppState> for Viewer {
 
 async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppError> {
     let now = minga_core::time::now_ms();
-    let (user, via_api_key) = if let Some(key) = headers.get("api-key") {
+    let (user, groups, owned, via_api_key) = if let Some(key) = headers.get("api-key") {
         let key = key.to_str().map_err(|_| invalid_key())?;
         let owner = state.store.api_key_user(&hash_secret(key)).await?.ok_or_else(invalid_key)?;
         if let Some(name) = headers.get("api-username") {
@@ -157,26 +210,39 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
         if owner.suspended_at(now) || !owner.approved {
             return Err(AppError::Forbidden("This account cannot use the API now.".into()));
         }
-        (owner, true)
+        let memberships = state.store.memberships(owner.id).await?;
+        let groups = memberships.iter().map(|(g, _)| *g).collect();
+        let owned = memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect();
+        (owner, groups, owned, true)
     } else {
-        let token = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty());
-        let user = match token {
-            Some(t) => state.store.session_user(&hash_secret(&t)).await?,
-            None => None,
-        };
+        let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else { return Ok(Viewer::default()) };
+        let known = known(state, &hash_secret(&token)).await?;
         // Suspended or unapproved people are visitors, whatever they hold.
-        match user.filter(|u| u.approved && !u.suspended_at(now)) {
-            Some(u) => (u, false),
+        match known.as_ref().as_ref().filter(|k| k.expires_at > now && k.user.approved && !k.user.suspended_at(now)) {
+            Some(k) => (k.user.clone(), k.groups.clone(), k.owned.clone(), false),
             None => return Ok(Viewer::default()),
         }
     };
-    let memberships = state.store.memberships(user.id).await?;
-    Ok(Viewer {
-        groups: memberships.iter().map(|(g, _)| *g).collect(),
-        owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
-        user: Some(user),
-        via_api_key,
-    })
+    Ok(Viewer { groups, owned, user: Some(user), via_api_key })
+}
+
+/// Who holds a session, from memory when this node already knows.
+async fn known(state: &AppState, token_hash: &str) -> Result<Arc<Option<Known>>, AppError> {
+    let caches = &state.caches;
+    caches
+        .get_or_load(&caches.viewers, token_hash.to_string(), async {
+            let Some((user, expires_at)) = state.store.session_user(token_hash).await? else {
+                return Ok(Arc::new(None));
+            };
+            let memberships = state.store.memberships(user.id).await?;
+            Ok(Arc::new(Some(Known {
+                groups: memberships.iter().map(|(g, _)| *g).collect(),
+                owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
+                user,
+                expires_at,
+            })))
+        })
+        .await
 }
 
 fn invalid_key() -> AppError {
@@ -198,85 +264,87 @@ pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<String
     Ok(set_cookie(SESSION_COOKIE, "", 0, state.settings.secure_cookies()))
 }
 
-/// Counts failed log-ins per key (an address, a login name) in a sliding
-/// window; past the limit the key must wait.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
+/// Failed log-ins, counted in the database so that every node sees them:
+/// per account and address together (the account's owner, elsewhere,
+/// is not locked out), per address, and, more slowly, per account from
+/// anywhere.
+pub struct Throttle;
 
 impl Throttle {
-    pub const WINDOW: Duration = Duration::from_secs(300);
+    pub const PAIR: (usize, i64) = (5, 5 * 60_000);
+    pub const ADDRESS: (usize, i64) = (20, 5 * 60_000);
+    pub const ACCOUNT: (usize, i64) = (50, 60 * 60_000);
 
-    /// Seconds to wait if `key` has `limit` failures in the window.
-    pub fn wait(&self, key: &str, limit: usize) -> Option<u64> {
-        let mut map = self.failures.lock().expect("throttle lock");
-        let now = Instant::now();
-        let list = map.get_mut(key)?;
-        list.retain(|t| now.duration_since(*t) < Self::WINDOW);
-        if list.len() < limit {
-            return None;
-        }
-        let oldest = list[0];
-        Some(Self::WINDOW.saturating_sub(now.duration_since(oldest)).as_secs().max(1))
+    fn keys(login: &str, ip: &str) -> [(String, (usize, i64)); 3] {
+        let login = login.trim().to_lowercase();
+        [
+            (format!("pair:{login}|{ip}"), Self::PAIR),
+            (format!("ip:{ip}"), Self::ADDRESS),
+            (format!("login:{login}"), Self::ACCOUNT),
+        ]
     }
 
-    pub fn fail(&self, key: &str) {
-        let mut map = self.failures.lock().expect("throttle lock");
-        if map.len() > 100_000 {
-            // Bound memory under a flood of distinct keys.
-            let now = Instant::now();
-            map.retain(|_, l| l.last().is_some_and(|t| now.duration_since(*t) < Self::WINDOW));
+    /// Seconds to wait before `login` may be tried from `ip` again.
+    pub async fn wait(state: &AppState, login: &str, ip: &str) -> Result<Option<u64>, AppError> {
+        let keys = Self::keys(login, ip);
+        let now = minga_core::time::now_ms();
+        let asked: Vec<(String, i64)> = keys.iter().map(|(k, (_, window))| (k.clone(), now - window)).collect();
+        let found = state.store.login_failures(&asked).await?;
+        let mut wait = None;
+        for ((_, (limit, window)), (count, oldest)) in keys.iter().zip(found) {
+            if count as usize >= *limit {
+                let until = oldest.unwrap_or(now) + window;
+                wait = wait.max(Some(((until - now) / 1000).max(1) as u64));
+            }
         }
-        map.entry(key.to_string()).or_default().push(Instant::now());
+        Ok(wait)
     }
 
-    pub fn clear(&self, key: &str) {
-        self.failures.lock().expect("throttle lock").remove(key);
+    pub async fn fail(state: &AppState, login: &str, ip: &str) -> Result<(), AppError> {
+        let keys: Vec<String> = Self::keys(login, ip).into_iter().map(|(k, _)| k).collect();
+        Ok(state.store.record_login_failure(&keys).await?)
+    }
+
+    /// A right password clears its pair only: failures from elsewhere
+    /// still count against the account.
+    pub async fn succeed(state: &AppState, login: &str, ip: &str) -> Result<(), AppError> {
+        let [(pair, _), _, _] = Self::keys(login, ip);
+        Ok(state.store.clear_login_failures(&[pair]).await?)
     }
 }
 
 /// Discourse's sign-up honeypot: `/session/hp.json` hands out a value and a
 /// challenge; a real client sends back the value as `password_confirmation`
-/// and the challenge reversed.
+/// and the challenge reversed. The values are shared by every node.
+#[derive(Clone, Debug)]
 pub struct Honeypot {
     pub value: String,
     pub challenge: String,
 }
 
 impl Honeypot {
-    pub fn new() -> Honeypot {
-        Honeypot { value: random_token(16), challenge: random_token(16) }
-    }
-
     pub fn passes(&self, password_confirmation: &str, challenge: &str) -> bool {
         let reversed: String = self.challenge.chars().rev().collect();
         same(password_confirmation, &self.value) && same(challenge, &reversed)
     }
 }
 
-impl Default for Honeypot {
-    fn default() -> Self {
-        Honeypot::new()
+impl AppState {
+    pub async fn honeypot(&self) -> Result<Arc<Honeypot>, AppError> {
+        self.honeypot
+            .get(|| async {
+                Ok(Honeypot {
+                    value: self.store.shared_secret("honeypot_value", random_token(16)).await?,
+                    challenge: self.store.shared_secret("honeypot_challenge", random_token(16)).await?,
+                })
+            })
+            .await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn throttle_waits_after_limit() {
-        let t = Throttle::default();
-        for _ in 0..3 {
-            assert!(t.wait("k", 3).is_none());
-            t.fail("k");
-        }
-        let wait = t.wait("k", 3).expect("throttled");
-        assert!((1..=300).contains(&wait));
-        t.clear("k");
-        assert!(t.wait("k", 3).is_none());
-    }
 
     #[test]
     fn cookies_parse() {
@@ -288,7 +356,7 @@ mod tests {
 
     #[test]
     fn honeypot_needs_the_reversed_challenge() {
-        let hp = Honeypot::new();
+        let hp = Honeypot { value: random_token(16), challenge: random_token(16) };
         let reversed: String = hp.challenge.chars().rev().collect();
         assert!(hp.passes(&hp.value, &reversed));
         assert!(!hp.passes(&hp.value, &hp.challenge));
@@ -296,18 +364,152 @@ mod tests {
     }
 }
 
-/// The peer's address, for throttling; "local" when served in-process.
+/// The client's address, for throttling: the peer's, or, when the peer is
+/// one of the configured `trusted_proxies`, the address that proxy says it
+/// forwarded for (the nearest one that is not itself a trusted proxy).
+/// "local" when served in-process.
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "local".into());
-        Ok(ClientIp(ip))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()) else {
+            return Ok(ClientIp("local".into()));
+        };
+        Ok(ClientIp(client_ip(peer, &parts.headers, &state.settings.trusted_proxies).to_string()))
+    }
+}
+
+/// Walks the forwarding chain from the nearest hop while each hop is a
+/// trusted proxy.
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> IpAddr {
+    let trusts = |ip: &IpAddr| trusted.iter().any(|c| c.contains(ip));
+    if !trusts(&peer) {
+        return peer;
+    }
+    let mut chain: Vec<IpAddr> = Vec::new();
+    for v in headers.get_all("forwarded").iter().filter_map(|v| v.to_str().ok()) {
+        for element in v.split(',') {
+            for pair in element.split(';') {
+                if let Some((k, val)) = pair.trim().split_once('=')
+                    && k.trim().eq_ignore_ascii_case("for")
+                {
+                    let val = val.trim().trim_matches('"');
+                    let host = val.strip_prefix('[').and_then(|v| v.split(']').next()).unwrap_or_else(|| {
+                        if val.matches(':').count() == 1 { val.split(':').next().unwrap_or(val) } else { val }
+                    });
+                    if let Ok(ip) = host.parse() {
+                        chain.push(ip);
+                    }
+                }
+            }
+        }
+    }
+    if chain.is_empty() {
+        for v in headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()) {
+            chain.extend(v.split(',').filter_map(|a| a.trim().parse::<IpAddr>().ok()));
+        }
+    }
+    let mut client = peer;
+    for hop in chain.into_iter().rev() {
+        client = hop;
+        if !trusts(&hop) {
+            break;
+        }
+    }
+    client
+}
+
+/// An address range such as `10.0.0.0/8`, `::1` or `127.0.0.1/32`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    net: IpAddr,
+    bits: u8,
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Cidr, String> {
+        let (addr, bits) = match s.trim().split_once('/') {
+            Some((a, b)) => (a, Some(b)),
+            None => (s.trim(), None),
+        };
+        let net: IpAddr = addr.parse().map_err(|_| format!("{s} is not an address or range"))?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let bits = match bits {
+            Some(b) => b.parse::<u8>().ok().filter(|b| *b <= max).ok_or_else(|| format!("{s}: the prefix must be 0 to {max}"))?,
+            None => max,
+        };
+        Ok(Cidr { net, bits })
+    }
+}
+
+impl Cidr {
+    pub fn contains(&self, ip: &IpAddr) -> bool {
+        /// The address as a number, and how many bits it has.
+        fn number(ip: &IpAddr) -> (u128, u32) {
+            match ip {
+                IpAddr::V4(v) => (u128::from(u32::from(*v)), 32),
+                IpAddr::V6(v) => match v.to_ipv4_mapped() {
+                    Some(v4) => (u128::from(u32::from(v4)), 32),
+                    None => (u128::from(*v), 128),
+                },
+            }
+        }
+        let (net, width) = number(&self.net);
+        let (addr, addr_width) = number(ip);
+        if width != addr_width {
+            return false;
+        }
+        let host_bits = width - u32::from(self.bits);
+        let shift = |n: u128| n.checked_shr(host_bits).unwrap_or(0);
+        shift(net) == shift(addr)
+    }
+}
+
+#[cfg(test)]
+mod proxy_tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn ranges_contain_their_addresses() {
+        let ten: Cidr = "10.0.0.0/8".parse().unwrap();
+        assert!(ten.contains(&"10.1.2.3".parse().unwrap()));
+        assert!(!ten.contains(&"11.0.0.1".parse().unwrap()));
+        assert!(ten.contains(&"::ffff:10.9.9.9".parse().unwrap()), "v4-mapped");
+        let one: Cidr = "::1".parse().unwrap();
+        assert!(one.contains(&"::1".parse().unwrap()));
+        assert!(!one.contains(&"::2".parse().unwrap()));
+        let all: Cidr = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains(&"203.0.113.9".parse().unwrap()));
+        assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        assert!("proxy".parse::<Cidr>().is_err());
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let trusted: Vec<Cidr> = vec!["127.0.0.1".parse().unwrap()];
+        let h = headers(&[("x-forwarded-for", "198.51.100.7, 203.0.113.5")]);
+        assert_eq!(client_ip(proxy, &h, &trusted).to_string(), "203.0.113.5", "the hop the proxy saw");
+        assert_eq!(client_ip(proxy, &h, &[]).to_string(), "127.0.0.1", "no proxy trusted: the peer");
+        let stranger: IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(client_ip(stranger, &h, &trusted).to_string(), "192.0.2.1", "a client cannot claim another address");
+        let two: Vec<Cidr> = vec!["127.0.0.1".parse().unwrap(), "203.0.113.0/24".parse().unwrap()];
+        assert_eq!(client_ip(proxy, &h, &two).to_string(), "198.51.100.7", "through two proxies");
+        let h = headers(&[("forwarded", "for=\"[2001:db8::1]:4711\";proto=https, for=192.0.2.60")]);
+        assert_eq!(client_ip(proxy, &h, &trusted).to_string(), "192.0.2.60");
+        let h = headers(&[("forwarded", "for=\"[2001:db8::1]:4711\"")]);
+        assert_eq!(client_ip(proxy, &h, &trusted).to_string(), "2001:db8::1");
     }
 }

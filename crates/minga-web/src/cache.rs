@@ -1,10 +1,19 @@
-//! Pages for visitors, kept in memory until anything changes. Every
-//! state-changing request that is not refused (4xx), every batch of
-//! counted views and every fetched onebox starts a new generation, so a
-//! cached page is never older than the last write, and refused requests
-//! (a bot's failed log-ins) do not empty the cache. Only anonymous GETs
-//! of public pages are kept, never a page that carries a CSRF token or
-//! sets a cookie.
+//! What this node keeps in memory, and how each piece learns it is out of
+//! date.
+//!
+//! Every entry is kept with the names of what it was made from (`Change`
+//! values, recorded by the store as it reads, see `minga_store::reads`)
+//! and the number of the last change this node had heard of when the
+//! entry was started. The change feed tells `Caches::invalidate` what each
+//! write changed, on this node as the write commits and from other nodes
+//! before any request that could have seen their writes. An entry whose
+//! sources changed after it was started is never served again. So a reply
+//! drops its topic's pages and the lists, not the rest of the forum, and a
+//! page begun before a write cannot be kept with stale content.
+//!
+//! The caches: visitors' whole responses (`visitor_cache`), signed-in
+//! people (`viewers`), and what a topic page shows (`topics`), shared by
+//! every reader who sees the same categories.
 
 use crate::AppState;
 use crate::format::Format;
@@ -15,67 +24,187 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use minga_core::TopicId;
+use minga_store::Change;
+use minga_store::reads::{record, recording};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
-/// Memory the cache may hold; past it, it starts afresh.
-const MAX_BYTES: usize = 32 * 1024 * 1024;
-
+/// When each source last changed, as this node has heard.
 #[derive(Default)]
-pub struct PageCache {
-    generation: AtomicU64,
-    entries: Mutex<Entries>,
+struct Heard {
+    /// Anything made before this is out of date (a change to everything,
+    /// or the table below grew too long and was started afresh).
+    floor: u64,
+    /// The last change of any kind.
+    any: u64,
+    at: HashMap<Change, u64>,
 }
 
-#[derive(Default)]
-struct Entries {
-    map: HashMap<String, Entry>,
-    bytes: usize,
+const MOST_REMEMBERED: usize = 100_000;
+
+pub struct Caches {
+    seq: AtomicU64,
+    heard: RwLock<Heard>,
+    pub pages: Tagged<String, Page>,
+    pub viewers: Tagged<String, Arc<Option<crate::auth::Known>>>,
+    pub topics: Tagged<(TopicId, i64, u64), Arc<crate::views::TopicView>>,
+    pub lists: Tagged<(String, u64), Arc<crate::views::TopicList>>,
 }
 
-struct Entry {
-    generation: u64,
-    /// The response's headers, kept whole (`Cache-Control` too).
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            seq: AtomicU64::new(1),
+            heard: RwLock::default(),
+            pages: Tagged::new(32 * 1024 * 1024),
+            viewers: Tagged::new(100_000),
+            topics: Tagged::new(4_000),
+            lists: Tagged::new(2_000),
+        }
+    }
+}
+
+impl Caches {
+    /// The number to start an entry with: take it before reading anything.
+    pub fn start(&self) -> u64 {
+        self.seq.load(Ordering::SeqCst)
+    }
+
+    /// Hears of changes (from the change feed).
+    pub fn invalidate(&self, changes: &[Change]) {
+        let mut heard = self.heard.write().expect("cache lock");
+        let n = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        heard.any = n;
+        if heard.at.len() > MOST_REMEMBERED {
+            heard.at.clear();
+            heard.floor = n;
+        }
+        for c in changes {
+            if *c == Change::Everything {
+                heard.floor = n;
+            } else {
+                heard.at.insert(*c, n);
+            }
+        }
+    }
+
+    /// Whether something made from `sources`, started at `started`, is
+    /// out of date.
+    pub fn stale(&self, sources: &[Change], started: u64) -> bool {
+        let heard = self.heard.read().expect("cache lock");
+        if heard.floor > started {
+            return true;
+        }
+        sources.iter().any(|s| match s {
+            Change::Everything => heard.any > started,
+            s => heard.at.get(s).is_some_and(|n| *n > started),
+        })
+    }
+
+    /// The kept value for `key`, or one made by `load` (and kept, unless
+    /// its sources changed while it was being made).
+    pub async fn get_or_load<K, V, F>(&self, cache: &Tagged<K, V>, key: K, load: F) -> crate::error::AppResult<V>
+    where
+        K: Hash + Eq + Clone,
+        V: Clone + Weigh,
+        F: Future<Output = crate::error::AppResult<V>>,
+    {
+        if let Some(v) = cache.get(self, &key) {
+            return Ok(v);
+        }
+        let started = self.start();
+        let (value, sources) = recording(load).await;
+        let value = value?;
+        if !self.stale(&sources, started) {
+            cache.put(key, value.clone(), sources, started);
+        }
+        Ok(value)
+    }
+}
+
+/// How much an entry costs to keep, against its cache's budget.
+pub trait Weigh {
+    fn weight(&self) -> usize {
+        1
+    }
+}
+
+impl<T: ?Sized> Weigh for Arc<T> {}
+
+struct Entry<V> {
+    value: V,
+    sources: Vec<Change>,
+    started: u64,
+    weight: usize,
+}
+
+/// A map whose entries are dropped when their sources change; past its
+/// budget it starts afresh.
+pub struct Tagged<K, V> {
+    budget: usize,
+    entries: Mutex<(HashMap<K, Entry<V>>, usize)>,
+}
+
+impl<K: Hash + Eq, V: Clone + Weigh> Tagged<K, V> {
+    fn new(budget: usize) -> Self {
+        Tagged { budget, entries: Mutex::new((HashMap::new(), 0)) }
+    }
+
+    /// The value if it is still right; its sources are recorded for
+    /// whatever is being made from it.
+    pub fn get(&self, caches: &Caches, key: &K) -> Option<V> {
+        let mut entries = self.entries.lock().expect("cache lock");
+        let e = entries.0.get(key)?;
+        if caches.stale(&e.sources, e.started) {
+            if let Some(old) = entries.0.remove(key) {
+                entries.1 = entries.1.saturating_sub(old.weight);
+            }
+            return None;
+        }
+        record(&e.sources);
+        Some(e.value.clone())
+    }
+
+    pub fn put(&self, key: K, value: V, sources: Vec<Change>, started: u64) {
+        let weight = value.weight();
+        let mut entries = self.entries.lock().expect("cache lock");
+        if entries.1 + weight > self.budget {
+            entries.0.clear();
+            entries.1 = 0;
+        }
+        entries.1 += weight;
+        if let Some(old) = entries.0.insert(key, Entry { value, sources, started, weight }) {
+            entries.1 = entries.1.saturating_sub(old.weight);
+        }
+    }
+
+    pub fn remove(&self, key: &K) {
+        let mut entries = self.entries.lock().expect("cache lock");
+        if let Some(old) = entries.0.remove(key) {
+            entries.1 = entries.1.saturating_sub(old.weight);
+        }
+    }
+}
+
+/// A visitor's response, kept whole (`Cache-Control` too).
+#[derive(Clone)]
+pub struct Page {
     headers: HeaderMap,
     body: Bytes,
     topic: Option<TopicId>,
 }
 
+impl Weigh for Page {
+    fn weight(&self) -> usize {
+        self.body.len() + 512
+    }
+}
+
 /// Set on a topic's response so that cached copies still count views.
 #[derive(Clone, Copy, Debug)]
 pub struct ViewedTopic(pub TopicId);
-
-impl PageCache {
-    /// Forgets every page: something changed.
-    pub fn bump(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// How many times the cache has started afresh.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
-    }
-
-    fn get(&self, key: &str) -> Option<(HeaderMap, Bytes, Option<TopicId>)> {
-        let generation = self.generation.load(Ordering::SeqCst);
-        let entries = self.entries.lock().expect("cache lock");
-        let e = entries.map.get(key).filter(|e| e.generation == generation)?;
-        Some((e.headers.clone(), e.body.clone(), e.topic))
-    }
-
-    fn put(&self, key: String, generation: u64, headers: HeaderMap, body: Bytes, topic: Option<TopicId>) {
-        let mut entries = self.entries.lock().expect("cache lock");
-        if entries.bytes + body.len() > MAX_BYTES {
-            entries.map.clear();
-            entries.bytes = 0;
-        }
-        entries.bytes += body.len() + key.len();
-        if let Some(old) = entries.map.insert(key, Entry { generation, headers, body, topic }) {
-            entries.bytes = entries.bytes.saturating_sub(old.body.len());
-        }
-    }
-}
 
 fn cacheable_path(path: &str) -> bool {
     const PRIVATE_PREFIXES: &[&str] =
@@ -83,31 +212,25 @@ fn cacheable_path(path: &str) -> bool {
     !PRIVATE_PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
+/// Serves visitors' pages from memory. Only anonymous GETs of public
+/// pages are kept, never a page that carries a form token or sets a cookie.
 pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    if method != Method::GET && method != Method::HEAD {
-        let response = next.run(req).await;
-        // Refused requests changed nothing.
-        if !response.status().is_client_error() {
-            state.cache.bump();
-        }
-        return response;
-    }
     let headers = req.headers();
-    let anonymous = !headers.contains_key("api-key") && crate::auth::cookie(headers, crate::auth::SESSION_COOKIE).is_none_or(|t| t.is_empty());
-    if !anonymous || method != Method::GET || !cacheable_path(req.uri().path()) {
+    let anonymous = !headers.contains_key("api-key")
+        && crate::auth::cookie(headers, crate::auth::SESSION_COOKIE).is_none_or(|t| t.is_empty());
+    if !anonymous || req.method() != Method::GET || !cacheable_path(req.uri().path()) {
         return next.run(req).await;
     }
     let format = Format::of(req.uri(), headers);
     let key = format!("{:?} {}", format, req.uri());
-    if let Some((headers, body, topic)) = state.cache.get(&key) {
-        if let Some(t) = topic {
+    if let Some(page) = state.caches.pages.get(&state.caches, &key) {
+        if let Some(t) = page.topic {
             state.views.record(t);
         }
-        return (headers, body).into_response();
+        return (page.headers, page.body).into_response();
     }
-    let generation = state.cache.generation.load(Ordering::SeqCst);
-    let response = next.run(req).await;
+    let started = state.caches.start();
+    let (response, sources) = recording(next.run(req)).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
         return response;
     }
@@ -119,8 +242,71 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     let bytes = collected.to_bytes();
     // A page with a form token belongs to one visitor only.
     let has_token = bytes.windows(18).any(|w| w == b"authenticity_token");
-    if !has_token && parts.headers.contains_key(header::CONTENT_TYPE) {
-        state.cache.put(key, generation, parts.headers.clone(), bytes.clone(), topic);
+    if !has_token && parts.headers.contains_key(header::CONTENT_TYPE) && !state.caches.stale(&sources, started) {
+        let page = Page { headers: parts.headers.clone(), body: bytes.clone(), topic };
+        state.caches.pages.put(key, page, sources, started);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Hears what other nodes (or other processes on the same database) have
+/// written before answering, so that nothing kept here is served after a
+/// write anywhere was acknowledged. On SQLite only this process serves,
+/// and it hears its own writes as they commit, so this is a no-op there.
+pub async fn catch_up(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if state.store.backend() == minga_store::Backend::Postgres
+        && let Err(e) = state.store.catch_up().await
+    {
+        return crate::error::AppError::from(e).into_response();
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minga_core::UserId;
+
+    #[derive(Clone, Debug, PartialEq)]
+    struct V(u32);
+    impl Weigh for V {}
+
+    #[test]
+    fn entries_go_stale_only_when_their_sources_change() {
+        let caches = Caches::default();
+        let cache: Tagged<u32, V> = Tagged::new(10);
+        let t1 = Change::Topic(TopicId(1));
+        cache.put(1, V(1), vec![t1, Change::Catalog], caches.start());
+        cache.put(2, V(2), vec![Change::Topic(TopicId(2))], caches.start());
+        caches.invalidate(&[Change::Topic(TopicId(2)), Change::User(UserId(5))]);
+        assert_eq!(cache.get(&caches, &1), Some(V(1)));
+        assert_eq!(cache.get(&caches, &2), None);
+        caches.invalidate(&[Change::Catalog]);
+        assert_eq!(cache.get(&caches, &1), None);
+    }
+
+    #[test]
+    fn an_entry_begun_before_a_change_is_stale() {
+        let caches = Caches::default();
+        let started = caches.start();
+        caches.invalidate(&[Change::Lists]);
+        assert!(caches.stale(&[Change::Lists], started));
+        assert!(!caches.stale(&[Change::Catalog], started));
+        assert!(caches.stale(&[Change::Everything], started), "made from anything: any change counts");
+        let later = caches.start();
+        assert!(!caches.stale(&[Change::Lists], later));
+        caches.invalidate(&[Change::Everything]);
+        assert!(caches.stale(&[Change::Catalog], later), "a change to everything");
+    }
+
+    #[test]
+    fn past_its_budget_a_cache_starts_afresh() {
+        let caches = Caches::default();
+        let cache: Tagged<u32, V> = Tagged::new(2);
+        for i in 0..3 {
+            cache.put(i, V(i), vec![], caches.start());
+        }
+        assert_eq!(cache.get(&caches, &0), None);
+        assert_eq!(cache.get(&caches, &2), Some(V(2)));
+    }
 }

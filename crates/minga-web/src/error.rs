@@ -23,6 +23,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("You’ve performed this action too many times. Please wait {0} seconds before trying again.")]
     RateLimited(u64),
+    #[error("The forum is very busy right now. Please try again in a moment.")]
+    Busy,
     #[error("Something went wrong on our side.")]
     Internal(String),
 }
@@ -52,6 +54,7 @@ impl AppError {
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_parameters"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_parameters"),
             AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limit"),
+            AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
         }
     }
@@ -84,6 +87,8 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(field) => AppError::invalid(field, format!("That {} is already taken.", human(field))),
             StoreError::Missing("topic") => AppError::NotFound,
             StoreError::Missing(field) => AppError::invalid(field, format!("The {} does not exist.", human(field))),
+            StoreError::RateLimited(wait) => AppError::RateLimited(wait),
+            StoreError::Busy => AppError::Busy,
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -112,8 +117,14 @@ impl IntoResponse for AppError {
             body["field_errors"] = json!(invalid.0);
         }
         let mut response = (status, Json(body)).into_response();
-        if let AppError::RateLimited(wait) = self {
-            response.headers_mut().insert("Retry-After", wait.into());
+        match self {
+            AppError::RateLimited(wait) => {
+                response.headers_mut().insert("Retry-After", wait.into());
+            }
+            AppError::Busy => {
+                response.headers_mut().insert("Retry-After", 1.into());
+            }
+            _ => {}
         }
         response.extensions_mut().insert(ErrorInfo { status, error_type, messages });
         response

@@ -24,7 +24,7 @@ pub use routes::{app, registry};
 
 use minga_core::Limits;
 use minga_core::TopicId;
-use minga_store::Store;
+use minga_store::{Change, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -44,6 +44,9 @@ pub struct Settings {
     pub fetch: onebox::fetch::FetchPolicy,
     /// Discourse's posting rate limits; tests that post in bulk turn them off.
     pub rate_limits: bool,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed
+    /// (see `auth::ClientIp`).
+    pub trusted_proxies: Vec<auth::Cidr>,
 }
 
 impl Default for Settings {
@@ -57,6 +60,7 @@ impl Default for Settings {
             password_iterations: 2,
             fetch: onebox::fetch::FetchPolicy::default(),
             rate_limits: true,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -71,49 +75,66 @@ impl Settings {
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
-    pub throttle: Arc<auth::Throttle>,
     pub views: Arc<Views>,
-    /// While the forum has no admin, whoever knows this token may create
-    /// the first admin account at `/setup/{token}`.
+    /// The set-up link this node printed, while the forum has no admin.
     pub setup_token: Arc<Mutex<Option<String>>>,
-    /// A per-process secret for the sign-up honeypot.
-    pub honeypot: Arc<auth::Honeypot>,
+    /// The sign-up honeypot's values, shared by every node.
+    pub honeypot: Arc<loaded::Loaded<auth::Honeypot>>,
     /// External pages being fetched for oneboxes right now.
     pub fetching: Arc<Mutex<std::collections::HashSet<String>>>,
     /// Categories and their grants (see `access`).
     pub catalog: Arc<loaded::Loaded<access::Catalog>>,
     /// Site settings from the database (see `site`).
     pub site: Arc<loaded::Loaded<site::SiteSettings>>,
-    /// Per-person posting limits.
-    pub limiter: Arc<limits::Limiter>,
-    /// Pages for visitors (see `cache`).
-    pub cache: Arc<cache::PageCache>,
+    /// Pages, people and topics kept in memory (see `cache`).
+    pub caches: Arc<cache::Caches>,
+    /// Password hashing, a few at a time.
+    pub hasher: Arc<auth::Hasher>,
 }
 
 impl AppState {
     pub fn new(store: Store, settings: Settings) -> AppState {
-        AppState {
+        let state = AppState {
             store,
             settings: Arc::new(settings),
-            throttle: Arc::new(auth::Throttle::default()),
             views: Arc::new(Views::default()),
             setup_token: Arc::new(Mutex::new(None)),
-            honeypot: Arc::new(auth::Honeypot::new()),
+            honeypot: Arc::default(),
             fetching: Arc::new(Mutex::new(std::collections::HashSet::new())),
             catalog: Arc::default(),
             site: Arc::default(),
-            limiter: Arc::default(),
-            cache: Arc::default(),
-        }
+            caches: Arc::default(),
+            hasher: Arc::default(),
+        };
+        // Everything kept in memory hears of every change, this node's as
+        // it commits and other nodes' as the feed brings them.
+        let (caches, catalog, site) = (state.caches.clone(), state.catalog.clone(), state.site.clone());
+        state.store.listen(move |changes| {
+            caches.invalidate(changes);
+            if changes.iter().any(|c| matches!(c, Change::Catalog | Change::Everything)) {
+                catalog.forget();
+            }
+            if changes.iter().any(|c| matches!(c, Change::Settings | Change::Everything)) {
+                site.forget();
+            }
+        });
+        state
     }
 
-    /// Creates (or returns) the first-admin token if the forum has no admin yet.
+    /// Makes (or returns) a set-up link for the first admin, if the forum
+    /// has no admin yet.
     pub async fn first_admin_token(&self) -> Result<Option<String>, minga_store::StoreError> {
         if !self.store.admins().await?.is_empty() {
             return Ok(None);
         }
-        let mut slot = self.setup_token.lock().expect("setup token lock");
-        Ok(Some(slot.get_or_insert_with(|| auth::random_token(24)).clone()))
+        let existing = self.setup_token.lock().expect("setup token lock").clone();
+        if let Some(token) = existing {
+            return Ok(Some(token));
+        }
+        let token = auth::random_token(24);
+        self.store.add_setup_token(&auth::hash_secret(&token)).await?;
+        *self.setup_token.lock().expect("setup token lock") = Some(token.clone());
+        Ok(Some(token))
     }
 
     /// Writes buffered topic views and reads to the database, and raises

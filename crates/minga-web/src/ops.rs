@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::access::visible_topic;
 use crate::auth::{self, Viewer};
 use crate::error::{AppError, AppResult};
-use crate::limits::{Action, Poster, check_new_user_content};
+use crate::limits::check_new_user_content;
 use minga_core::perm::{self, Permission};
 use minga_core::validate::{self, Checks};
 use minga_core::{CategoryId, FieldError, Invalid, PostId, TopicId, cook, slug};
@@ -44,23 +44,9 @@ pub async fn cook_post(state: &AppState, raw: &str) -> AppResult<cook::Cooked> {
     Ok(cook::cook(raw, &options, &Names { users, groups }))
 }
 
-fn poster(user: &User) -> Poster {
-    Poster {
-        id: user.id,
-        staff: user.admin || user.moderator,
-        trust_level: user.trust_level,
-        first_day: minga_core::time::now_ms() - user.created_at < 86_400_000,
-    }
-}
-
-fn check_limits(state: &AppState, user: &User, act: Action) -> AppResult<()> {
-    if state.settings.rate_limits { state.limiter.check(&poster(user), act) } else { Ok(()) }
-}
-
-fn record_limits(state: &AppState, user: &User, act: Action) {
-    if state.settings.rate_limits {
-        state.limiter.record(&poster(user), act);
-    }
+/// The posting limits to hold a new post to, if they are on.
+fn rules(state: &AppState) -> Option<minga_store::PostingRules> {
+    state.settings.rate_limits.then_some(minga_store::PostingRules)
 }
 
 fn silenced(user: &User) -> AppResult<()> {
@@ -95,7 +81,6 @@ pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) 
     if !perm::can_create_topic_in(actor.as_ref(), catalog.grants(category.id)) {
         return Err(AppError::Forbidden(format!("You may not start topics in {}.", category.name)));
     }
-    check_limits(state, user, Action::Topic)?;
     let title = input.title.trim().to_string();
     let cooked = cook_post(state, &input.raw).await?;
     check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
@@ -110,11 +95,10 @@ pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) 
         raw: input.raw,
         created_at: minga_core::time::now_ms(),
     };
-    let created = state.store.create_topic(&new).await.map_err(|e| match e {
+    let created = state.store.create_topic_within(&new, rules(state)).await.map_err(|e| match e {
         StoreError::Missing(_) => AppError::invalid("category", "That category does not exist."),
         other => AppError::from(other),
     })?;
-    record_limits(state, user, Action::Topic);
     crate::onebox::fetch_missing(state, &oneboxes).await;
     Ok(created)
 }
@@ -128,7 +112,6 @@ pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw
     if !perm::can_reply_in(viewer.actor().as_ref(), catalog.grants(category.id)) {
         return Err(AppError::Forbidden(format!("You may not reply in {}.", category.name)));
     }
-    check_limits(state, user, Action::Post)?;
     let cooked = cook_post(state, &raw).await?;
     check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
     let oneboxes = cooked.oneboxes.clone();
@@ -140,8 +123,7 @@ pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw
         reply_to_post_number: reply_to,
         created_at: minga_core::time::now_ms(),
     };
-    let post = state.store.create_reply(&new).await?;
-    record_limits(state, user, Action::Post);
+    let post = state.store.create_reply_within(&new, rules(state)).await?;
     crate::onebox::fetch_missing(state, &oneboxes).await;
     let mut topic = topic;
     topic.posts_count += 1;
@@ -218,7 +200,6 @@ pub async fn rebake(state: &AppState) -> AppResult<Rebaked> {
             }
         }
     }
-    state.cache.bump();
     Ok(done)
 }
 
@@ -277,6 +258,17 @@ pub async fn sign_up_as(state: &AppState, input: SignUp, admin: bool, by_staff: 
     Ok(state.store.create_user(&new).await?)
 }
 
+/// Creates the first admin with a set-up link; refused once any link has
+/// been used (or an admin exists).
+pub async fn create_first_admin(state: &AppState, token: &str, input: SignUp) -> AppResult<User> {
+    let new = new_user(state, input, true).await?;
+    match state.store.create_first_admin(&auth::hash_secret(token), &new).await {
+        Ok(user) => Ok(user),
+        Err(StoreError::Refused(_)) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Creates an approved account through an invite link.
 pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppResult<User> {
     let new = new_user(state, input, false).await?;
@@ -292,35 +284,30 @@ pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppRes
     }
 }
 
-/// Checks credentials, with throttling per address and per login name,
-/// then the account's standing.
+/// Checks credentials, with throttling per account and address (see
+/// `auth::Throttle`), then the account's standing.
 pub async fn log_in(state: &AppState, login: &str, password: &str, ip: &str) -> AppResult<User> {
-    let login_key = format!("login:{}", login.trim().to_lowercase());
-    let ip_key = format!("ip:{ip}");
-    for (key, limit) in [(&login_key, 5), (&ip_key, 20)] {
-        if let Some(wait) = state.throttle.wait(key, limit) {
-            return Err(AppError::RateLimited(wait));
-        }
+    if let Some(wait) = auth::Throttle::wait(state, login, ip).await? {
+        return Err(AppError::RateLimited(wait));
     }
     let found = state.store.user_for_login(login).await?;
     let ok = match &found {
-        Some((_, hash)) => auth::verify_password(password, hash).await,
+        Some((_, hash)) => auth::verify_password(state, password, hash).await?,
         None => {
             // Spend the same effort when there is no such user, so timing
             // does not tell which logins exist.
-            let _ = auth::hash_password(state, password).await;
+            let _ = auth::hash_password(state, password).await?;
             false
         }
     };
     let user = match found {
         Some((user, _)) if ok => user,
         _ => {
-            state.throttle.fail(&login_key);
-            state.throttle.fail(&ip_key);
+            auth::Throttle::fail(state, login, ip).await?;
             return Err(AppError::Forbidden("Incorrect username, email or password".into()));
         }
     };
-    state.throttle.clear(&login_key);
+    auth::Throttle::succeed(state, login, ip).await?;
     if !user.approved {
         return Err(AppError::Forbidden("Your account is waiting for approval. You can log in once staff have approved it.".into()));
     }

@@ -103,6 +103,7 @@ impl SiteSettings {
 
 impl AppState {
     pub async fn site(&self) -> AppResult<Arc<SiteSettings>> {
+        minga_store::reads::record(&[minga_store::Change::Settings]);
         self.site.get(|| async { Ok(SiteSettings::from_map(&self.store.site_settings().await?)) }).await
     }
 

@@ -1,13 +1,21 @@
 //! Loading what a page or a JSON response shows, once for both formats,
 //! and only what the reader may see.
+//!
+//! A topic page's posts, their authors and their cards are the same for
+//! every reader who may see the same categories, so they are made once
+//! and kept (`TopicData`, in `cache::Caches::topics`), for members and
+//! visitors alike; what differs per reader (hidden posts shown to their
+//! authors and staff, buttons, names in the header) is added around them.
 
 use crate::AppState;
 use crate::access::visible_topic;
 use crate::auth::Viewer;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use minga_core::{CategoryId, TopicId, UserId};
 use minga_store::{Category, Post, Topic, TopicFilter, User};
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 pub const TOPICS_PER_PAGE: i64 = 30;
 pub const POSTS_PER_PAGE: i64 = 20;
@@ -23,19 +31,37 @@ pub struct TopicList {
     pub more: bool,
 }
 
-pub async fn topic_list(state: &AppState, viewer: &Viewer, filter: TopicFilter, page: i64) -> AppResult<TopicList> {
+/// A number naming which categories a reader may see: readers with the
+/// same one see the same lists and cards.
+fn scope_key(scope: &Option<Vec<CategoryId>>) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    scope.hash(&mut h);
+    h.finish()
+}
+
+pub async fn topic_list(state: &AppState, viewer: &Viewer, filter: TopicFilter, page: i64) -> AppResult<Arc<TopicList>> {
     let page = page.clamp(0, 1_000_000);
     let catalog = state.catalog().await?;
     let scope = catalog.scope(viewer.actor().as_ref());
-    let mut topics = state.store.topics(filter, scope.as_deref(), page * TOPICS_PER_PAGE, TOPICS_PER_PAGE + 1).await?;
-    let more = topics.len() as i64 > TOPICS_PER_PAGE;
-    topics.truncate(TOPICS_PER_PAGE as usize);
-    let ids: Vec<UserId> = topics.iter().flat_map(|t| [t.user_id, t.last_post_user_id]).collect();
-    let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
-    let categories = catalog.categories.iter().map(|c| (c.id, c.clone())).collect();
-    Ok(TopicList { topics, users, categories, page, more })
+    let key = (format!("{filter:?} {page}"), scope_key(&scope));
+    let caches = &state.caches;
+    caches
+        .get_or_load(&caches.lists, key, async {
+            let mut topics = state.store.topics(filter, scope.as_deref(), page * TOPICS_PER_PAGE, TOPICS_PER_PAGE + 1).await?;
+            let more = topics.len() as i64 > TOPICS_PER_PAGE;
+            topics.truncate(TOPICS_PER_PAGE as usize);
+            let ids: Vec<UserId> = topics.iter().flat_map(|t| [t.user_id, t.last_post_user_id]).collect();
+            let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
+            let categories = catalog.categories.iter().map(|c| (c.id, c.clone())).collect();
+            Ok(Arc::new(TopicList { topics, users, categories, page, more }))
+        })
+        .await
 }
 
+/// A page of a topic. Kept in `Caches::topics` as every reader with the
+/// same view of the forum sees it (cards made for that view, hidden posts
+/// not yet veiled), then copied and veiled for each reader.
+#[derive(Clone)]
 pub struct TopicView {
     pub topic: Topic,
     pub category: Category,
@@ -55,14 +81,31 @@ impl TopicView {
 /// A topic with one page of posts. Pages are ranges of post numbers, so
 /// the last page of a long topic costs what the first does.
 pub async fn topic_page(state: &AppState, viewer: &Viewer, id: TopicId, page: i64) -> AppResult<TopicView> {
-    let (topic, category, _) = visible_topic(state, viewer, id).await?;
-    let pages = pages_for(topic.highest_post_number);
-    let page = page.clamp(1, pages);
-    let from = (page - 1) * POSTS_PER_PAGE + 1;
-    let mut posts = state.store.posts_by_number(id, from, from + POSTS_PER_PAGE - 1).await?;
-    prepare(state, viewer, &mut posts).await?;
-    let users = by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
-    Ok(TopicView { topic, category, posts, users, page, pages })
+    let catalog = state.catalog().await?;
+    let actor = viewer.actor();
+    let scope = catalog.scope(actor.as_ref());
+    let page = page.max(1);
+    let caches = &state.caches;
+    let data = caches
+        .get_or_load(&caches.topics, (id, page, scope_key(&scope)), async {
+            let (topic, category, _) = visible_topic(state, viewer, id).await?;
+            let pages = pages_for(topic.highest_post_number);
+            let page = page.clamp(1, pages);
+            let from = (page - 1) * POSTS_PER_PAGE + 1;
+            let mut posts = state.store.posts_by_number(id, from, from + POSTS_PER_PAGE - 1).await?;
+            expand_cards(state, viewer, &mut posts).await?;
+            let users = by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
+            Ok(Arc::new(TopicView { topic, category, posts, users, page, pages }))
+        })
+        .await?;
+    // Kept data is shared by everyone with this view of the forum; whether
+    // this reader may see the topic is still asked every time.
+    if !catalog.can_see(actor.as_ref(), data.topic.category_id) {
+        return Err(AppError::NotFound);
+    }
+    let mut view = TopicView::clone(&data);
+    veil(viewer, &mut view.posts);
+    Ok(view)
 }
 
 /// The first posts of a topic for `/t/{id}.json`, with its whole stream.
@@ -81,12 +124,25 @@ pub async fn topic_json_view(state: &AppState, viewer: &Viewer, id: TopicId) -> 
 /// Makes posts ready to show to this reader: hidden posts are veiled
 /// (except for staff and their authors) and onebox cards are filled in.
 pub async fn prepare(state: &AppState, viewer: &Viewer, posts: &mut [Post]) -> AppResult<()> {
+    veil(viewer, posts);
+    expand_cards(state, viewer, posts).await
+}
+
+/// Hidden posts are shown only to staff and their authors.
+fn veil(viewer: &Viewer, posts: &mut [Post]) {
     let me = viewer.user.as_ref().map(|u| u.id);
     for p in posts.iter_mut() {
         if p.hidden && !viewer.is_staff() && me != Some(p.user_id) {
             p.cooked = HIDDEN_POST.to_string();
             p.raw = String::new();
         }
+    }
+}
+
+/// Turns onebox markers into cards, as far as this reader may see.
+async fn expand_cards(state: &AppState, viewer: &Viewer, posts: &mut [Post]) -> AppResult<()> {
+    if !posts.iter().any(|p| p.cooked.contains("<aside class=\"onebox\"")) {
+        return Ok(());
     }
     let cards = crate::onebox::Cards::load(state, viewer, posts.iter().map(|p| p.cooked.as_str())).await?;
     for p in posts.iter_mut() {

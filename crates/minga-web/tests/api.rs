@@ -506,10 +506,10 @@ async fn visitors_never_get_stale_or_personal_pages(b: Backend) {
     let again = app.get("/latest.json", &Auth::Anon).await;
     assert_eq!(first.body, again.body);
     // A refused request changes nothing, so the cache is kept.
-    let kept = app.state.cache.generation();
+    let kept = app.state.caches.start();
     let visitor = app.visitor().await;
     app.post_json("/session", &visitor, json!({"login": "admin", "password": "wrong"})).await.assert_error(403, "invalid_access");
-    assert_eq!(app.state.cache.generation(), kept);
+    assert_eq!(app.state.caches.start(), kept);
     // A cached response keeps its headers.
     let css = app.get("/assets/minga.css", &Auth::Anon).await;
     let css_again = app.get("/assets/minga.css", &Auth::Anon).await;

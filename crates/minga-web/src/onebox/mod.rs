@@ -47,8 +47,8 @@ pub async fn fetch_missing(state: &AppState, targets: &[Target]) {
             if let Err(e) = state.store.save_onebox_card(&card).await {
                 tracing::warn!(%url, error = %e, "could not cache a onebox");
             }
-            // Pages showing the link can now show its card.
-            state.cache.bump();
+            // Saving it tells pages showing the link (through the change
+            // feed) that they can now show its card.
             state.fetching.lock().expect("fetching lock").remove(&url);
         });
     }

@@ -129,6 +129,7 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(json_charset))
         .layer(middleware::from_fn_with_state(state.clone(), crate::cache::visitor_cache))
         .layer(middleware::from_fn_with_state(state.clone(), pages::csrf_cookie))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::cache::catch_up))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }

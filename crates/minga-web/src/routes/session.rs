@@ -41,8 +41,9 @@ pub async fn csrf(csrf: CsrfToken) -> Response {
     Json(json!({ "csrf": csrf.0 })).into_response()
 }
 
-pub async fn honeypot(State(state): State<AppState>) -> Response {
-    Json(json!({ "value": state.honeypot.value, "challenge": state.honeypot.challenge })).into_response()
+pub async fn honeypot(State(state): State<AppState>) -> AppResult<Response> {
+    let hp = state.honeypot().await?;
+    Ok(Json(json!({ "value": hp.value, "challenge": hp.challenge })).into_response())
 }
 
 /// `DELETE /session/{username}`: log out.

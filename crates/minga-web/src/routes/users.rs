@@ -90,7 +90,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input)
     if !viewer.via_api_key {
         let confirmation = input.text("password_confirmation")?;
         let challenge = input.text("challenge")?;
-        if !state.honeypot.passes(&confirmation, &challenge) {
+        if !state.honeypot().await?.passes(&confirmation, &challenge) {
             return Err(AppError::Forbidden("We could not create your account: the sign-up check failed. Please reload and try again.".into()));
         }
     }
@@ -127,15 +127,25 @@ pub async fn signup_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
 }
 
 /// Creates the account and logs the new member in.
-async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, admin: bool, invite: Option<String>, heading: &str, action: String) -> AppResult<Response> {
+/// How an account is being made.
+enum Via {
+    SignUp,
+    Invite(String),
+    /// The first admin, with the set-up link's token.
+    Setup(String),
+}
+
+async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, via: Via, heading: &str, action: String) -> AppResult<Response> {
+    let admin = matches!(via, Via::Setup(_));
     // The page's honeypot field is hidden from people; bots fill it.
     if !input.text("website_url")?.is_empty() {
         let errors = FormErrors::one("", "We could not create your account. Please try again.");
         return Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), errors)));
     }
-    let created = match &invite {
-        Some(key) => ops::redeem_invite(&state, key, sign_up_input(&input)?).await,
-        None => ops::sign_up(&state, sign_up_input(&input)?, admin).await,
+    let created = match &via {
+        Via::Invite(key) => ops::redeem_invite(&state, key, sign_up_input(&input)?).await,
+        Via::Setup(token) => ops::create_first_admin(&state, token, sign_up_input(&input)?).await,
+        Via::SignUp => ops::sign_up(&state, sign_up_input(&input)?, false).await,
     };
     match created {
         Ok(user) if !user.approved => {
@@ -163,17 +173,13 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, 
 }
 
 pub async fn signup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
-    submit(state, viewer, csrf, input, false, None, "Create your account", "/signup".into()).await
+    submit(state, viewer, csrf, input, Via::SignUp, "Create your account", "/signup".into()).await
 }
 
 /// The first-admin page exists only while there is no admin and only for
-/// whoever holds the token `minga serve` printed.
+/// whoever holds a link `minga serve` printed.
 async fn check_setup(state: &AppState, token: &str) -> AppResult<()> {
-    let expected = state.setup_token.lock().expect("setup token lock").clone();
-    match expected {
-        Some(expected) if auth::same(&expected, token) && state.store.admins().await?.is_empty() => Ok(()),
-        _ => Err(AppError::NotFound),
-    }
+    if state.store.setup_token_valid(&auth::hash_secret(token)).await? { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 pub async fn setup_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(token): Path<String>) -> AppResult<Response> {
@@ -181,9 +187,12 @@ pub async fn setup_form(State(state): State<AppState>, viewer: Viewer, csrf: Csr
     Ok(pages::render(&signup_page(&state, &viewer, csrf, "Create the first admin account", format!("/setup/{token}"), None, FormErrors::default())))
 }
 
+/// Creates the first admin. The link is claimed in the same transaction
+/// that makes the account, so only one request can ever use it.
 pub async fn setup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(token): Path<String>, input: Input) -> AppResult<Response> {
     check_setup(&state, &token).await?;
-    submit(state, viewer, csrf, input, true, None, "Create the first admin account", format!("/setup/{token}")).await
+    let action = format!("/setup/{token}");
+    submit(state, viewer, csrf, input, Via::Setup(token), "Create the first admin account", action).await
 }
 
 /// `/letter_avatar/{username}/{size}/1.svg`: a coloured initial, the
@@ -211,7 +220,8 @@ pub async fn invite_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
 }
 
 pub async fn invite_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(key): Path<String>, input: Input) -> AppResult<Response> {
-    submit(state, viewer, csrf, input, false, Some(key.clone()), "You are invited", format!("/invites/{key}")).await
+    let action = format!("/invites/{key}");
+    submit(state, viewer, csrf, input, Via::Invite(key), "You are invited", action).await
 }
 
 /// `PUT /u/{username}.json`: people change their own profile (staff
@@ -253,6 +263,5 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(name): P
         })?;
     }
     state.store.update_profile(user.id, &profile).await?;
-    state.cache.bump();
     Ok(Json(json!({ "success": "OK", "user": json::basic_user(&state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?) })).into_response())
 }
