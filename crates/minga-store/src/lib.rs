@@ -170,7 +170,7 @@ impl Store {
             let (reads, jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
             let mut conns = vec![first];
             for _ in 1..options.max_connections.max(1) {
-                conns.push(db::postgres::open(url)?);
+                conns.push(db::postgres::later(url));
             }
             for (i, conn) in conns.into_iter().enumerate() {
                 let jobs = jobs.clone();

@@ -206,6 +206,11 @@ impl Weigh for Page {
 #[derive(Clone, Copy, Debug)]
 pub struct ViewedTopic(pub TopicId);
 
+/// The key a visitor's response is kept under.
+pub fn page_key(format: Format, uri: &axum::http::Uri) -> String {
+    format!("{format:?} {uri}")
+}
+
 fn cacheable_path(path: &str) -> bool {
     const PRIVATE_PREFIXES: &[&str] =
         &["/admin", "/review", "/session", "/login", "/logout", "/signup", "/setup", "/invites", "/new-topic", "/posts/", "/srv/"];
@@ -221,8 +226,7 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     if !anonymous || req.method() != Method::GET || !cacheable_path(req.uri().path()) {
         return next.run(req).await;
     }
-    let format = Format::of(req.uri(), headers);
-    let key = format!("{:?} {}", format, req.uri());
+    let key = page_key(Format::of(req.uri(), headers), req.uri());
     if let Some(page) = state.caches.pages.get(&state.caches, &key) {
         if let Some(t) = page.topic {
             state.views.record(t);

@@ -8,6 +8,8 @@ use serde_json::json;
 use support::{Auth, Send, TestApp};
 
 both_backends!(
+    a_write_drops_only_the_pages_it_changed,
+    members_see_every_change_at_once,
     sign_up_needs_the_honeypot_and_unique_names,
     sign_up_refuses_bad_fields_together,
     log_in_sets_a_session_and_throttles_failures,
@@ -534,4 +536,55 @@ async fn visitors_never_get_stale_or_personal_pages(b: Backend) {
     let a = app.get("/latest", &Auth::Anon).await.cookie("_csrf").unwrap();
     let b2 = app.get("/latest", &Auth::Anon).await.cookie("_csrf").unwrap();
     assert_ne!(a, b2);
+}
+
+/// Whether a visitor's page is kept in memory right now.
+fn kept(app: &TestApp, path: &str) -> bool {
+    let key = minga_web::cache::page_key(minga_web::format::Format::Html, &path.parse().unwrap());
+    app.state.caches.pages.get(&app.state.caches, &key).is_some()
+}
+
+async fn a_write_drops_only_the_pages_it_changed(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let (first, _) = app.topic(&admin, category, "Shared hosting across co-ops", "one").await;
+    let (second, _) = app.topic(&admin, category, "A call during the gathering", "two").await;
+    let (a, b2) = (format!("/t/shared/{first}"), format!("/t/call/{second}"));
+    for path in [&a, &b2] {
+        app.get(path, &Auth::Anon).await;
+        assert!(kept(&app, path), "{path} is kept");
+    }
+    app.reply(&admin, first, "A reply to the first topic only.").await;
+    assert!(!kept(&app, &a), "the topic replied to starts afresh");
+    assert!(kept(&app, &b2), "another topic's page is kept");
+    let page = app.get(&a, &Auth::Anon).await.text();
+    assert!(page.contains("A reply to the first topic only."), "visitors see the reply at once");
+    // A change to how people appear reaches every page showing them.
+    app.get(&b2, &Auth::Anon).await;
+    let r = app.call(Method::PUT, "/u/admin.json", &admin, Send::Json(json!({"name": "Chris of Outlandish"}))).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(!kept(&app, &b2), "pages naming people start afresh after a profile change");
+    assert!(app.get(&b2, &Auth::Anon).await.text().contains("Chris of Outlandish"));
+}
+
+async fn members_see_every_change_at_once(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    app.user("sol", false).await;
+    let member = app.session("sol").await;
+    let (topic, _) = app.topic(&admin, category, "Agenda for the international call", "* Introductions").await;
+    let path = format!("/t/agenda/{topic}");
+    // The same page, shared with visitors and kept for members too.
+    assert!(app.get(&path, &Auth::Anon).await.text().contains("Introductions"));
+    assert!(app.get(&path, &member).await.text().contains("Introductions"));
+    let post = app.get_json(&format!("/t/{topic}.json"), &admin).await["post_stream"]["posts"][0]["id"].as_i64().unwrap();
+    let r = app.call(Method::PUT, &format!("/posts/{post}.json"), &admin, Send::Json(json!({"post": {"raw": "* Introductions\n* Shared hosting"}}))).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(app.get(&path, &member).await.text().contains("Shared hosting"), "the edit, at once");
+    app.reply(&admin, topic, "I will schedule the call for 7pm on the 29th.").await;
+    assert!(app.get(&path, &member).await.text().contains("7pm on the 29th"), "the reply, at once");
+    // A member's own identity is kept too, and dropped when it changes.
+    let r = app.call(Method::PUT, "/u/sol.json", &member, Send::Json(json!({"name": "Sol V."}))).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(app.get_json("/session/current.json", &member).await.to_string().contains("Sol V."));
 }

@@ -20,6 +20,12 @@ pub struct Config {
     pub description: String,
     pub max_post_length: usize,
     pub max_connections: u32,
+    /// Open HTTP connections at most; more are answered 503 at once.
+    pub max_clients: usize,
+    /// `full` (every acknowledged write is on disk) or `normal` (SQLite only).
+    pub durability: String,
+    /// Proxies (addresses or ranges) whose forwarded-for headers are believed.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Config {
@@ -33,6 +39,9 @@ impl Default for Config {
             description: "A forum for cooperatives".into(),
             max_post_length: 32_000,
             max_connections: 16,
+            max_clients: 4_096,
+            durability: "full".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -90,6 +99,12 @@ impl Config {
         set("MINGA_DESCRIPTION", &mut |v| Ok(self.description = v))?;
         set("MINGA_MAX_POST_LENGTH", &mut |v| Ok(self.max_post_length = v.parse()?))?;
         set("MINGA_MAX_CONNECTIONS", &mut |v| Ok(self.max_connections = v.parse()?))?;
+        set("MINGA_MAX_CLIENTS", &mut |v| Ok(self.max_clients = v.parse()?))?;
+        set("MINGA_DURABILITY", &mut |v| Ok(self.durability = v))?;
+        set("MINGA_TRUSTED_PROXIES", &mut |v| {
+            self.trusted_proxies = v.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            Ok(())
+        })?;
         Ok(())
     }
 
@@ -106,14 +121,27 @@ impl Config {
         if self.base_url.is_empty() { format!("http://{}", self.bind) } else { self.base_url.trim_end_matches('/').to_string() }
     }
 
+    pub fn store_options(&self) -> Result<minga_store::StoreOptions> {
+        let Some(durability) = minga_store::Durability::parse(&self.durability) else {
+            bail!("durability must be full or normal, not {:?}", self.durability);
+        };
+        Ok(minga_store::StoreOptions { max_connections: self.max_connections, durability })
+    }
+
     pub fn settings(&self) -> Result<minga_web::Settings> {
         if self.max_post_length == 0 {
             bail!("max_post_length must be at least 1");
         }
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .map(|p| p.parse().map_err(|e: String| anyhow::anyhow!("trusted_proxies: {e}")))
+            .collect::<Result<Vec<_>>>()?;
         let mut settings = minga_web::Settings {
             title: self.title.clone(),
             description: self.description.clone(),
             base_url: self.public_url(),
+            trusted_proxies,
             ..Default::default()
         };
         settings.limits.max_post = self.max_post_length;
@@ -140,6 +168,12 @@ mod tests {
             .unwrap();
         assert_eq!((config.title.as_str(), config.bind.as_str()), ("From env", "0.0.0.0:9000"));
         assert!(config.apply_env(|k| (k == "MINGA_MAX_POST_LENGTH").then(|| "lots".into())).is_err());
+        config.apply_env(|k| (k == "MINGA_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.0.0.0/8".into())).unwrap();
+        assert_eq!(config.settings().unwrap().trusted_proxies.len(), 2);
+        config.apply_env(|k| (k == "MINGA_TRUSTED_PROXIES").then(|| "proxy.example".into())).unwrap();
+        assert!(config.settings().is_err(), "a proxy must be an address or a range");
+        config.apply_env(|k| (k == "MINGA_DURABILITY").then(|| "sometimes".into())).unwrap();
+        assert!(config.store_options().is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod server;
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand};
@@ -84,7 +85,7 @@ fn main() -> Result<()> {
 async fn open(over: &Overrides, bind: Option<&str>) -> Result<(Config, AppState)> {
     let config = Config::load(over, bind)?;
     let url = config.database()?;
-    let store = Store::connect(&url, config.max_connections).await.context("opening the database")?;
+    let store = Store::open(&url, &config.store_options()?).await.context("opening the database")?;
     let state = AppState::new(store, config.settings()?);
     Ok((config, state))
 }
@@ -126,6 +127,10 @@ async fn run(command: Command) -> Result<()> {
 async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     let started = Instant::now();
     let (config, state) = open(over, bind).await?;
+    let _serving = match state.store.backend() {
+        minga_store::Backend::Sqlite if config.database_url.is_empty() => Some(server::lock_data(&config.data)?),
+        _ => None,
+    };
     let addr: SocketAddr = config.bind.parse().with_context(|| format!("bind address {}", config.bind))?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     let url = config.public_url();
@@ -140,24 +145,48 @@ async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     }
     println!("Press Ctrl-C to stop.");
 
-    let flusher = state.clone();
+    background(&state);
+    let app = minga_web::app(state.clone());
+    let clients = server::client_cap(config.max_clients, server::raise_file_limit());
+    server::run(listener, app, clients, shutdown_signal()).await?;
+    state.flush_views().await?;
+    state.store.close().await;
+    Ok(())
+}
+
+/// What a serving node does besides answering: saving view counts every
+/// ten seconds, hearing other nodes' and processes' writes every second
+/// (requests on PostgreSQL do that themselves before answering; this keeps
+/// live listeners current), and forgetting old log-in failures and feed
+/// entries.
+fn background(state: &AppState) {
+    let s = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(10));
         loop {
             tick.tick().await;
-            if let Err(e) = flusher.flush_views().await {
+            if let Err(e) = s.flush_views().await {
                 tracing::warn!(error = %e, "could not save topic views");
             }
         }
     });
-
-    let app = minga_web::app(state.clone());
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    state.flush_views().await?;
-    state.store.close().await;
-    Ok(())
+    let s = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut seconds = 0u64;
+        loop {
+            tick.tick().await;
+            if let Err(e) = s.store.catch_up().await {
+                tracing::warn!(error = %e, "could not read the change feed");
+            }
+            seconds += 1;
+            if seconds.is_multiple_of(600)
+                && let Err(e) = s.store.prune(24 * 3_600_000).await
+            {
+                tracing::warn!(error = %e, "could not prune old records");
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

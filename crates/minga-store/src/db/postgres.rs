@@ -19,9 +19,15 @@ pub(crate) struct PgConn {
 }
 
 pub(crate) fn open(url: &str) -> Result<PgConn> {
-    let mut conn = PgConn { url: url.to_string(), client: None, statements: HashMap::new() };
+    let mut conn = later(url);
     conn.ensure()?;
     Ok(conn)
+}
+
+/// A connection made when its thread first has work, so a pool only holds
+/// as many as it has needed.
+pub(crate) fn later(url: &str) -> PgConn {
+    PgConn { url: url.to_string(), client: None, statements: HashMap::new() }
 }
 
 fn error(e: postgres::Error) -> StoreError {

@@ -117,6 +117,9 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
+/// The longest a request may take, body included.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new();
     for (path, handlers) in registry() {
@@ -131,6 +134,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), pages::csrf_cookie))
         .layer(middleware::from_fn_with_state(state.clone(), crate::cache::catch_up))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // A request may take this long, and its body this long to arrive:
+        // a slow client or a stuck request cannot hold a connection forever.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(REQUEST_TIMEOUT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .with_state(state)
 }
 
