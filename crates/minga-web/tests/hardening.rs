@@ -1,0 +1,119 @@
+//! What an outside security review found, each with the test that shows it
+//! fixed: the set-up link claimed once, and log-in throttling that neither
+//! locks owners out nor, behind a proxy, everyone.
+
+mod support;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use minga_store::Backend;
+use minga_web::Settings;
+use serde_json::json;
+use std::net::SocketAddr;
+use support::{Auth, TestApp};
+use tower::ServiceExt;
+
+both_backends!(one_set_up_link_makes_one_admin, failed_log_ins_do_not_lock_out_the_owner, proxies_are_believed_only_when_trusted,);
+
+async fn one_set_up_link_makes_one_admin(b: Backend) {
+    let app = TestApp::new(b).await;
+    let token = app.state.first_admin_token().await.unwrap().expect("no admin yet");
+    let visitor = app.visitor().await;
+    let Auth::Visitor { csrf } = &visitor else { unreachable!() };
+    let mut tries = Vec::new();
+    for i in 0..8 {
+        let (router, csrf, token) = (app.router.clone(), csrf.clone(), token.clone());
+        tries.push(tokio::spawn(async move {
+            let form = format!(
+                "authenticity_token={csrf}&username=admin{i}&email=admin{i}%40example.coop&password=a+long+enough+password&name=&website_url="
+            );
+            let req = Request::post(format!("/setup/{token}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("_csrf={csrf}"))
+                .body(Body::from(form))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tries {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| s.is_redirection()).count(), 1, "exactly one request made an admin: {statuses:?}");
+    assert_eq!(app.state.store.admins().await.unwrap().len(), 1);
+    assert_eq!(app.get(&format!("/setup/{token}"), &Auth::Anon).await.status, StatusCode::NOT_FOUND, "the link is spent");
+    // A link printed by a node that started later is spent too.
+    assert!(app.state.store.setup_token_valid(&minga_web::auth::hash_secret(&token)).await.is_ok_and(|v| !v));
+}
+
+/// A log-in as sent from `peer`, with extra headers.
+async fn log_in(app: &TestApp, peer: &str, headers: &[(&str, &str)], login: &str, password: &str) -> StatusCode {
+    let visitor = app.visitor().await;
+    let Auth::Visitor { csrf } = &visitor else { unreachable!() };
+    let mut req = Request::post("/session.json")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, format!("_csrf={csrf}"))
+        .header("X-CSRF-Token", csrf.as_str());
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut req = req.body(Body::from(json!({"login": login, "password": password}).to_string())).unwrap();
+    req.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+    let response = app.router.clone().oneshot(req).await.unwrap();
+    let status = response.status();
+    let _ = response.into_body().collect().await;
+    status
+}
+
+async fn failed_log_ins_do_not_lock_out_the_owner(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("polly", false).await;
+    let (attacker, owner) = ("203.0.113.7:40000", "198.51.100.20:50000");
+    for _ in 0..5 {
+        assert_eq!(log_in(&app, attacker, &[], "polly", "guess").await, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(log_in(&app, attacker, &[], "polly", "correct horse battery").await, StatusCode::TOO_MANY_REQUESTS, "the guesser waits");
+    assert_eq!(log_in(&app, owner, &[], "polly", "correct horse battery").await, StatusCode::OK, "the owner, elsewhere, gets in");
+    // Guessing from many places still meets the account's slower limit.
+    for i in 0..50 {
+        let from = format!("192.0.2.{}:4000", i + 1);
+        log_in(&app, &from, &[], "polly", "guess").await;
+    }
+    assert_eq!(log_in(&app, owner, &[], "polly", "correct horse battery").await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn proxies_are_believed_only_when_trusted(b: Backend) {
+    let proxy = "127.0.0.1:45000";
+    // No proxy configured: everyone behind it is one address, and a
+    // client's own X-Forwarded-For changes nothing.
+    let app = TestApp::new(b).await;
+    app.user("polly", false).await;
+    app.user("sol", false).await;
+    // Twenty failures from one address (for as many names) stop that address.
+    for i in 0..20 {
+        let forwarded = format!("198.51.100.{}", i + 1);
+        log_in(&app, proxy, &[("x-forwarded-for", &forwarded)], &format!("someone{i}"), "guess").await;
+    }
+    assert_eq!(
+        log_in(&app, proxy, &[("x-forwarded-for", "192.0.2.99")], "sol", "correct horse battery").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "an untrusted header is not believed"
+    );
+
+    // With the proxy trusted, each client behind it counts alone.
+    let settings = Settings { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..support::fast_settings() };
+    let app = TestApp::with_settings(b, settings).await;
+    app.user("polly", false).await;
+    app.user("sol", false).await;
+    for i in 0..20 {
+        log_in(&app, proxy, &[("x-forwarded-for", "203.0.113.7")], &format!("someone{i}"), "guess").await;
+    }
+    assert_eq!(log_in(&app, proxy, &[("x-forwarded-for", "203.0.113.7")], "sol", "correct horse battery").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(log_in(&app, proxy, &[("x-forwarded-for", "192.0.2.99")], "sol", "correct horse battery").await, StatusCode::OK);
+    assert_eq!(
+        log_in(&app, proxy, &[("forwarded", "for=192.0.2.100;proto=https")], "sol", "correct horse battery").await,
+        StatusCode::OK
+    );
+}
