@@ -1,18 +1,90 @@
 //! Browser sessions and API keys. Only hashes of the secrets are stored, so
 //! a copy of the database does not let anyone log in.
 
+use crate::db::row_struct;
 use crate::{Change, Result, Store, User};
 use minga_core::UserId;
 use minga_core::time::now_ms;
 
+/// A signed-in session, as its owner sees it in their list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub id: i64,
+    pub user_agent: String,
+    pub ip: String,
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub expires_at: i64,
+    /// The session this list was asked for from.
+    pub current: bool,
+}
+
+row_struct!(Session { id, user_agent, ip, created_at, last_seen_at, expires_at, current });
+
 impl Store {
-    pub async fn create_session(&self, user: UserId, token_hash: &str, expires_at: i64) -> Result<()> {
+    /// Starts a session from a device (its User-Agent, shortened) and address.
+    pub async fn create_session(&self, user: UserId, token_hash: &str, expires_at: i64, user_agent: &str, ip: &str) -> Result<()> {
         let token_hash = token_hash.to_string();
+        let user_agent: String = user_agent.chars().take(300).collect();
+        let ip: String = ip.chars().take(64).collect();
         self.write(move |tx| {
+            let now = now_ms();
             tx.exec(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-                &[&token_hash, &user.0, &now_ms(), &expires_at],
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent, ip, last_seen_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $3)",
+                &[&token_hash, &user.0, &now, &expires_at, &user_agent, &ip],
             )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A person's unexpired sessions, the latest used first; `current`
+    /// marks the one with this token hash.
+    pub async fn sessions(&self, user: UserId, current_hash: &str) -> Result<Vec<Session>> {
+        let current_hash = current_hash.to_string();
+        self.read(&[Change::Everything], move |db| {
+            db.all(
+                "SELECT id, user_agent, ip, created_at, last_seen_at, expires_at, token_hash = $2 FROM sessions \
+                 WHERE user_id = $1 AND expires_at > $3 ORDER BY COALESCE(last_seen_at, created_at) DESC, id DESC",
+                &[&user.0, &current_hash, &now_ms()],
+            )
+        })
+        .await
+    }
+
+    /// Ends one of a person's sessions; false if they have none by that id.
+    pub async fn end_session(&self, user: UserId, id: i64) -> Result<bool> {
+        self.write(move |tx| {
+            let n = tx.exec("DELETE FROM sessions WHERE id = $1 AND user_id = $2", &[&id, &user.0])?;
+            tx.changed(Change::User(user));
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    /// Ends every session of a person but the one with this token hash.
+    pub async fn end_other_sessions(&self, user: UserId, keep_hash: &str) -> Result<u64> {
+        let keep_hash = keep_hash.to_string();
+        self.write(move |tx| {
+            let n = tx.exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", &[&user.0, &keep_hash])?;
+            tx.changed(Change::User(user));
+            Ok(n)
+        })
+        .await
+    }
+
+    /// Notes when sessions were last used. Only their owners' session
+    /// lists show it, so caches need not hear of it.
+    pub async fn touch_sessions(&self, seen: &[(String, i64)]) -> Result<()> {
+        if seen.is_empty() {
+            return Ok(());
+        }
+        let seen = seen.to_vec();
+        self.write(move |tx| {
+            for (hash, at) in &seen {
+                tx.exec("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", &[at, hash])?;
+            }
             Ok(())
         })
         .await

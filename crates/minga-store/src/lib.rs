@@ -34,6 +34,7 @@ pub use db::sqlite::Durability;
 pub use feed::Change;
 pub use groups::{Group, GroupForm, Member};
 pub use invites::{Invite, NewInvite, Redeemed};
+pub use keys::Session;
 pub use limits::PostingRules;
 pub use models::*;
 pub use moderation::{Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};

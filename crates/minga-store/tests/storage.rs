@@ -67,6 +67,7 @@ both_backends!(
     users_are_unique_ignoring_case,
     login_finds_username_or_email,
     sessions_expire_and_end,
+    people_see_and_end_their_sessions,
     api_keys_name_their_owner,
     categories_have_unique_slugs,
     a_topic_starts_with_post_one,
@@ -180,12 +181,37 @@ async fn login_finds_username_or_email(b: Backend) {
 async fn sessions_expire_and_end(b: Backend) {
     let (s, _d) = store(b).await;
     let u = user(&s, "chris").await;
-    s.create_session(u.id, "live", now_ms() + 60_000).await.unwrap();
-    s.create_session(u.id, "old", now_ms() - 1).await.unwrap();
+    s.create_session(u.id, "live", now_ms() + 60_000, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "203.0.113.7").await.unwrap();
+    s.create_session(u.id, "old", now_ms() - 1, "", "").await.unwrap();
     assert_eq!(s.session_user("live").await.unwrap().unwrap().0.id, u.id);
     assert!(s.session_user("old").await.unwrap().is_none());
     s.delete_session("live").await.unwrap();
     assert!(s.session_user("live").await.unwrap().is_none());
+}
+
+async fn people_see_and_end_their_sessions(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&s, "chris").await;
+    let other = user(&s, "sol").await;
+    for (hash, agent) in [("laptop", "Firefox on Linux"), ("phone", "Safari on iPhone"), ("tablet", "Chrome on Android")] {
+        s.create_session(u.id, hash, now_ms() + 60_000, agent, "198.51.100.4").await.unwrap();
+    }
+    s.create_session(other.id, "theirs", now_ms() + 60_000, "", "").await.unwrap();
+    s.touch_sessions(&[("phone".into(), now_ms() + 5_000)]).await.unwrap();
+    let list = s.sessions(u.id, "laptop").await.unwrap();
+    assert_eq!(list.iter().map(|x| x.user_agent.as_str()).collect::<Vec<_>>(), ["Safari on iPhone", "Chrome on Android", "Firefox on Linux"]);
+    assert_eq!(list.iter().filter(|x| x.current).map(|x| x.user_agent.as_str()).collect::<Vec<_>>(), ["Firefox on Linux"]);
+    // One's own sessions only.
+    let theirs = s.sessions(other.id, "").await.unwrap()[0].id;
+    assert!(!s.end_session(u.id, theirs).await.unwrap());
+    assert!(s.session_user("theirs").await.unwrap().is_some());
+    let tablet = list.iter().find(|x| x.user_agent.starts_with("Chrome")).unwrap().id;
+    assert!(s.end_session(u.id, tablet).await.unwrap());
+    assert!(s.session_user("tablet").await.unwrap().is_none());
+    assert_eq!(s.end_other_sessions(u.id, "laptop").await.unwrap(), 1);
+    assert!(s.session_user("phone").await.unwrap().is_none());
+    assert!(s.session_user("laptop").await.unwrap().is_some());
+    assert!(s.session_user("theirs").await.unwrap().is_some());
 }
 
 async fn api_keys_name_their_owner(b: Backend) {
@@ -712,7 +738,7 @@ async fn suspensions_end_sessions_and_are_logged(b: Backend) {
     let (s, _d) = store(b).await;
     let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
     let u = user(&s, "troll").await;
-    s.create_session(u.id, "tok", now_ms() + 60_000).await.unwrap();
+    s.create_session(u.id, "tok", now_ms() + 60_000, "", "").await.unwrap();
     s.set_suspended(u.id, Some(now_ms() + 86_400_000), "spam", staff.id).await.unwrap();
     assert!(s.session_user("tok").await.unwrap().is_none());
     let found = s.user_by_id(u.id).await.unwrap().unwrap();

@@ -253,7 +253,7 @@ fn invalid_key() -> AppError {
 pub async fn start_session(state: &AppState, user: &User) -> Result<String, AppError> {
     let token = random_token(32);
     let expires = minga_core::time::now_ms() + SESSION_DAYS * 86_400_000;
-    state.store.create_session(user.id, &hash_secret(&token), expires).await?;
+    state.store.create_session(user.id, &hash_secret(&token), expires, "", "").await?;
     Ok(set_cookie(SESSION_COOKIE, &token, SESSION_DAYS * 86_400, state.settings.secure_cookies()))
 }
 

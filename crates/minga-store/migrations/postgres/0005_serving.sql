@@ -30,6 +30,11 @@ CREATE INDEX login_failures_key ON login_failures(key, at);
 
 CREATE INDEX topics_user_created ON topics(user_id, created_at);
 
+-- What people see of their own sessions: the device and when it was last used.
+ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT;
+
 ALTER TABLE users ALTER COLUMN admin DROP DEFAULT;
 ALTER TABLE users ALTER COLUMN admin TYPE BOOLEAN USING admin <> 0;
 ALTER TABLE users ALTER COLUMN admin SET DEFAULT FALSE;

@@ -1,6 +1,7 @@
 -- The change feed (one numbered row per write that changed something,
 -- numbers taken from a one-row counter), secrets shared by every node,
--- and failed log-ins counted where every node sees them.
+-- failed log-ins counted where every node sees them, and sessions'
+-- devices.
 CREATE TABLE change_version (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     v BIGINT NOT NULL
@@ -29,3 +30,8 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_key ON login_failures(key, at);
 
 CREATE INDEX topics_user_created ON topics(user_id, created_at);
+
+-- What people see of their own sessions: the device and when it was last used.
+ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT;
