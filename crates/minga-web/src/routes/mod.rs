@@ -208,7 +208,7 @@ pub fn topic_rows(list: &TopicList, state: &AppState) -> Vec<TopicRow> {
             TopicRow {
                 url: topic_url(&t.slug, t.id),
                 title: t.title.clone(),
-                excerpt: minga_core::cook::excerpt(&t.excerpt, 160),
+                excerpt: minga_core::cook::shorten(&t.excerpt, 160),
                 category: list.categories.get(&t.category_id).map(badge),
                 avatar: Avatar::of(&author),
                 author,
