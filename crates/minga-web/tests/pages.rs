@@ -17,6 +17,7 @@ both_backends!(
     admin_pages_are_for_admins,
     first_admin_setup_needs_the_token,
     missing_things_are_friendly_pages,
+    log_in_next_never_leaves_the_forum,
 );
 
 /// The CSRF token a page's forms carry.
@@ -289,4 +290,47 @@ async fn missing_things_are_friendly_pages(b: Backend) {
     }
     let r = app.post_json("/posts.json", &Auth::Anon, json!({})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+async fn log_in_next_never_leaves_the_forum(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("polly", false).await;
+    let hostile = [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "//evil.example",
+        "/%5C/evil.example",
+        "/%5C%5Cevil.example",
+        "%5C%5Cevil.example",
+        "https://evil.example",
+        "/%2F/evil.example",
+        "/.//evil.example",
+        "/%0a",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%7f",
+        "/%00",
+    ];
+    // Visitors get the form, carrying only a safe `next`.
+    for next in hostile {
+        let r = app.get(&format!("/login?next={next}"), &Auth::Anon).await;
+        assert_eq!(r.status, StatusCode::OK, "{next}: {}", r.text());
+        assert!(r.text().contains(r#"name="next" value="/">"#), "{next}");
+    }
+    let mut browser = Browser::open(&app).await;
+    let r = browser.submit(&app, "/login", &[("login", "polly"), ("password", "correct horse battery"), ("next", "/\t/evil.example")]).await;
+    assert_eq!((r.status, r.location().as_str()), (StatusCode::SEE_OTHER, "/"));
+    // Someone logged in is sent on at once: home, never elsewhere, never a 500.
+    for next in hostile {
+        let r = browser.get(&app, &format!("/login?next={next}")).await;
+        assert_eq!((r.status, r.location().as_str()), (StatusCode::SEE_OTHER, "/"), "{next}");
+    }
+    for next in ["/\r\n/x", "/\u{7f}", "/\0", "/\\/evil.example", "/\u{3000}/evil.example"] {
+        browser.submit(&app, "/logout", &[]).await;
+        let r = browser.submit(&app, "/login", &[("login", "polly"), ("password", "correct horse battery"), ("next", next)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}");
+        let to = r.location();
+        assert!(to == "/" || to == "/%E3%80%80/evil.example", "{next:?} went to {to}");
+    }
+    let r = browser.get(&app, "/login?next=/t/some-topic/12%3Fpage%3D2%23post_25").await;
+    assert_eq!(r.location(), "/t/some-topic/12?page=2#post_25", "a path on the forum is kept");
 }

@@ -103,11 +103,47 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Only local paths are followed after log-in, never another site.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+/// Where to go after logging in: only a path on this forum, never another
+/// site. `next` is read as a browser would read it against `base_url` (the
+/// WHATWG parser drops tabs and newlines and treats `\\` as `/`, as
+/// browsers do), and kept only if it stays on the same origin; the answer
+/// is its normalised path, query and fragment, always safe for a
+/// `Location` header. Anything else, control characters included, is `/`.
+pub fn safe_next(next: Option<&str>, base_url: &str) -> String {
+    const HOME: &str = "/";
+    let Some(next) = next else { return HOME.into() };
+    if !next.starts_with('/') || next.chars().any(char::is_control) {
+        return HOME.into();
+    }
+    let Ok(base) = url::Url::parse(base_url) else { return HOME.into() };
+    let Ok(target) = base.join(next) else { return HOME.into() };
+    if target.origin() != base.origin() || target.username() != "" || target.password().is_some() {
+        return HOME.into();
+    }
+    let mut path = target.path().to_string();
+    if let Some(q) = target.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    if let Some(f) = target.fragment() {
+        path.push('#');
+        path.push_str(f);
+    }
+    // `/.//evil.example` normalises to `//evil.example`, which a browser
+    // would read as another host: the path must still lead here when read
+    // again, as the browser will read the `Location` header.
+    match base.join(&path) {
+        Ok(again) if again == target && path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path,
+        _ => HOME.into(),
+    }
+}
+
+/// A redirect that cannot fail: a target that is not a valid header value
+/// (it never should be, but it must never become a 500) goes home.
+pub fn redirect(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(_) => Redirect::to(to).into_response(),
+        Err(_) => Redirect::to("/").into_response(),
     }
 }
 
@@ -134,5 +170,59 @@ impl Chrome {
 
     pub fn plain(state: &AppState, csrf: CsrfToken) -> Chrome {
         Chrome { site_title: state.settings.title.clone(), username: None, is_admin: false, is_staff: false, csrf: csrf.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    const BASE: &str = "https://forum.example.coop";
+
+    #[test]
+    fn next_stays_on_the_forum() {
+        for (next, expected) in [
+            ("/categories", "/categories"),
+            ("/t/some-topic/12?page=2#post_25", "/t/some-topic/12?page=2#post_25"),
+            ("/c/caf\u{e9}", "/c/caf%C3%A9"),
+            ("/a/../b", "/b"),
+            ("/%5C/evil", "/%5C/evil"),
+            ("/%2F/evil", "/%2F/evil"),
+            ("/\u{3000}/evil", "/%E3%80%80/evil"),
+        ] {
+            assert_eq!(safe_next(Some(next), BASE), expected, "{next:?}");
+        }
+    }
+
+    #[test]
+    fn next_never_leaves_the_forum() {
+        for next in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example",
+            "http:evil.example",
+            "//forum.example.coop@evil.example",
+            "/.//evil.example",
+            "/./\\evil.example",
+            "javascript:alert(1)",
+            " /x",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(next), BASE), "/", "{next:?}");
+        }
+        assert_eq!(safe_next(None, BASE), "/");
+    }
+
+    #[test]
+    fn control_characters_give_home() {
+        for next in ["/\n", "/\r\nSet-Cookie: x=1", "/\u{7f}", "/\0", "/x\u{85}"] {
+            assert_eq!(safe_next(Some(next), BASE), "/", "{next:?}");
+        }
     }
 }

@@ -67,9 +67,9 @@ pub struct NextQuery {
 }
 
 pub async fn login_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Query(q): Query<NextQuery>) -> AppResult<Response> {
-    let next = safe_next(q.next.as_deref());
+    let next = safe_next(q.next.as_deref(), &state.settings.base_url);
     if viewer.user.is_some() {
-        return Ok(Redirect::to(&next).into_response());
+        return Ok(pages::redirect(&next));
     }
     Ok(pages::render(&LoginPage { chrome: Chrome::new(&state, &viewer, csrf), login: String::new(), next, error: None }))
 }
@@ -83,7 +83,7 @@ pub async fn login_submit(
 ) -> AppResult<Response> {
     let login = input.text("login")?;
     let password = input.text("password")?;
-    let next = safe_next(input.str("next"));
+    let next = safe_next(input.str("next"), &state.settings.base_url);
     let failed = |message: String, status| {
         let page = LoginPage { chrome: Chrome::new(&state, &viewer, csrf.clone()), login: login.clone(), next: next.clone(), error: Some(message) };
         let mut r = pages::render(&page);
@@ -93,7 +93,7 @@ pub async fn login_submit(
     match ops::log_in(&state, &login, &password, &ip).await {
         Ok(user) => {
             let cookie = auth::start_session(&state, &user).await?;
-            with_cookie(Redirect::to(&next).into_response(), &cookie)
+            with_cookie(pages::redirect(&next), &cookie)
         }
         Err(e @ AppError::Forbidden(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::UNAUTHORIZED)),
         Err(e @ AppError::RateLimited(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::TOO_MANY_REQUESTS)),
