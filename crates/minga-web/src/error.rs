@@ -25,6 +25,9 @@ pub enum AppError {
     RateLimited(u64),
     #[error("Something went wrong on our side.")]
     Internal(String),
+    /// Any other refusal, with its status (405, 413…).
+    #[error("{1}")]
+    Refused(StatusCode, String),
 }
 
 /// What the HTML error page needs, carried on the JSON response.
@@ -53,6 +56,7 @@ impl AppError {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_parameters"),
             AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limit"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
+            AppError::Refused(status, _) => (*status, "invalid_parameters"),
         }
     }
 

@@ -18,6 +18,7 @@ both_backends!(
     first_admin_setup_needs_the_token,
     missing_things_are_friendly_pages,
     log_in_next_never_leaves_the_forum,
+    malformed_requests_get_the_error_shape_or_a_page,
 );
 
 /// The CSRF token a page's forms carry.
@@ -333,4 +334,34 @@ async fn log_in_next_never_leaves_the_forum(b: Backend) {
     }
     let r = browser.get(&app, "/login?next=/t/some-topic/12%3Fpage%3D2%23post_25").await;
     assert_eq!(r.location(), "/t/some-topic/12?page=2#post_25", "a path on the forum is kept");
+}
+
+async fn malformed_requests_get_the_error_shape_or_a_page(b: Backend) {
+    let app = TestApp::new(b).await;
+    let ask = |method: Method, path: &'static str, accept: &'static str| {
+        let req = axum::http::Request::builder().method(method).uri(path).header("accept", accept).body(axum::body::Body::empty()).unwrap();
+        let router = app.router.clone();
+        async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let r = router.oneshot(req).await.unwrap();
+            let (parts, body) = r.into_parts();
+            support::Response { status: parts.status, headers: parts.headers, body: body.collect().await.unwrap().to_bytes() }
+        }
+    };
+    for path in ["/t/%FF%FE", "/u/%C3%28", "/t/x/%FF/2", "/g/%80"] {
+        let r = ask(Method::GET, path, "application/json").await;
+        let e = r.assert_error(400, "invalid_parameters");
+        assert!(e["errors"][0].as_str().unwrap().contains("UTF-8"), "{path}: {e}");
+        let page = ask(Method::GET, path, "text/html").await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(page.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert!(page.text().contains("not UTF-8 text"), "{path}: {}", page.text());
+    }
+    let r = ask(Method::DELETE, "/latest", "application/json").await;
+    r.assert_error(405, "invalid_parameters");
+    assert!(r.headers.contains_key("allow"));
+    let page = ask(Method::DELETE, "/latest", "text/html").await;
+    assert_eq!(page.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(page.text().contains("<h1>That did not work</h1>"), "{}", page.text());
 }

@@ -80,6 +80,65 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
     html
 }
 
+/// Errors made outside handlers come as plain text or nothing at all:
+/// axum's own rejections (a path that is not UTF-8, a method a route does
+/// not take, a body over the limit) and anything else that skipped
+/// `AppError`. This gives them the documented JSON shape, and so the same
+/// pages as every other error. Pages a handler rendered are left alone.
+pub async fn plain_errors(req: Request, next: Next) -> Response {
+    let path_is_text = percent_decoded_is_utf8(req.uri().path());
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<ErrorInfo>().is_some() {
+        return response;
+    }
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("text/html") || content_type.starts_with("application/json") {
+        return response;
+    }
+    let error = match status {
+        StatusCode::NOT_FOUND => crate::AppError::NotFound,
+        StatusCode::BAD_REQUEST if !path_is_text => crate::AppError::BadRequest("This address is not valid: it is not UTF-8 text.".into()),
+        StatusCode::METHOD_NOT_ALLOWED => crate::AppError::Refused(status, "This address does not take that kind of request.".into()),
+        StatusCode::PAYLOAD_TOO_LARGE => crate::AppError::Refused(status, "The request is too large.".into()),
+        s if s.is_server_error() => {
+            let detail = match axum::body::to_bytes(response.into_body(), 4096).await {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(_) => String::new(),
+            };
+            return crate::AppError::Internal(format!("{s}: {detail}")).into_response();
+        }
+        s => crate::AppError::Refused(s, "That request could not be understood.".into()),
+    };
+    let mut answer = error.into_response();
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = response.headers().get(&name) {
+            answer.headers_mut().insert(name, v.clone());
+        }
+    }
+    answer
+}
+
+/// Whether a path, its `%XX` escapes decoded, is UTF-8 text.
+fn percent_decoded_is_utf8(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    std::str::from_utf8(&out).is_ok()
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(body) => Html(body).into_response(),

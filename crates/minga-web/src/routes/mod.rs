@@ -125,6 +125,7 @@ pub fn app(state: AppState) -> Router {
     router
         .fallback(site::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), login_required))
+        .layer(middleware::from_fn(pages::plain_errors))
         .layer(middleware::from_fn_with_state(state.clone(), pages::html_errors))
         .layer(middleware::from_fn(json_charset))
         .layer(middleware::from_fn_with_state(state.clone(), crate::cache::visitor_cache))
