@@ -4,6 +4,7 @@
 mod admin;
 mod categories;
 mod groups;
+pub(crate) mod headers;
 mod posts;
 mod review;
 mod session;
@@ -131,6 +132,7 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::cache::visitor_cache))
         .layer(middleware::from_fn_with_state(state.clone(), pages::csrf_cookie))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .with_state(state)
 }
 
