@@ -72,6 +72,7 @@ pub struct TopicRow {
 pub struct TopicListPage {
     pub chrome: Chrome,
     pub heading: String,
+    /// Cooked, safe HTML.
     pub description: String,
     pub category: Option<CategoryBadge>,
     pub rows: Vec<TopicRow>,
@@ -82,6 +83,7 @@ pub struct TopicListPage {
 
 pub struct CategoryRow {
     pub badge: CategoryBadge,
+    /// Cooked, safe HTML.
     pub description: String,
     pub topic_count: i64,
     pub post_count: i64,
@@ -162,6 +164,7 @@ pub struct UserPage {
     pub name: String,
     pub avatar: Avatar,
     pub role: String,
+    /// Cooked, safe HTML.
     pub bio: String,
     pub location: String,
     pub website: String,

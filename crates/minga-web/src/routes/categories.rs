@@ -18,7 +18,7 @@ use minga_store::{Category, TopicFilter};
 use serde_json::json;
 
 fn row(c: &Category) -> CategoryRow {
-    CategoryRow { badge: badge(c), description: c.description.clone(), topic_count: c.topic_count, post_count: c.post_count }
+    CategoryRow { badge: badge(c), description: json::cooked_text(&c.description), topic_count: c.topic_count, post_count: c.post_count }
 }
 
 pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
@@ -90,7 +90,7 @@ pub async fn show(
         Format::Html => Ok(pages::render(&TopicListPage {
             chrome: Chrome::new(&state, &viewer, csrf),
             heading: category.name.clone(),
-            description: category.description.clone(),
+            description: json::cooked_text(&category.description),
             category: Some(badge(&category)),
             rows: topic_rows(&list, &state),
             prev_url: (page > 0).then(|| format!("{base}?page={}", page - 1)),
