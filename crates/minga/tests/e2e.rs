@@ -30,8 +30,16 @@ impl Db {
     }
 }
 
+/// The binary, run as an operator would run it from a shell: not under
+/// cargo (so the commands it prints name the binary itself).
+fn bin() -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("CARGO");
+    c
+}
+
 fn minga(args: &[&str], db: &Db) -> std::process::Output {
-    let output = Command::new(BIN).args(args).args(db.args()).env("MINGA_LOG", "warn").output().expect("run minga");
+    let output = bin().args(args).args(db.args()).env("MINGA_LOG", "warn").output().expect("run minga");
     assert!(output.status.success(), "minga {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     output
 }
@@ -56,7 +64,7 @@ fn free_port() -> u16 {
 
 fn serve(db: &Db) -> Server {
     let bind = format!("127.0.0.1:{}", free_port());
-    let mut child = Command::new(BIN)
+    let mut child = bin()
         .args(["serve", "--bind", &bind])
         .args(db.args())
         .env("MINGA_LOG", "warn")
@@ -104,7 +112,7 @@ async fn cli_keys_and_http_api(db: Db) {
     let key = stdout.trim().to_string();
     assert!(key.len() >= 40);
 
-    let bad = Command::new(BIN).args(["admin", "create-api-key", "--username", "nobody"]).args(db.args()).output().unwrap();
+    let bad = bin().args(["admin", "create-api-key", "--username", "nobody"]).args(db.args()).output().unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no user named nobody"));
 
@@ -174,13 +182,54 @@ async fn a_fresh_forum_explains_how_to_become_admin() {
     let db = Db::sqlite();
     let server = serve(&db);
     let setup = server.lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("a setup link");
-    assert!(server.lines.iter().any(|l| l.contains("minga admin create-user")), "{:?}", server.lines);
+    // The command it offers works when pasted into a shell, on this forum's data.
+    let offered = server.lines.iter().find_map(|l| l.split_once("(or run: ")).map(|(_, c)| c.trim_end_matches(')').to_string()).expect("a command");
+    assert!(offered.starts_with(&format!("{BIN} admin create-user")) && offered.contains(&db.args().join(" ")), "{offered}");
     let c = client();
     let page = c.get(setup).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Create the first admin account"));
     let wrong = c.get(format!("{}/setup/guess", server.url)).send().await.unwrap();
     assert_eq!(wrong.status(), 404);
+    let typed = offered.replace("NAME", "pasted").replace("EMAIL", "pasted@example.org").replace("PASSWORD", "'a long password'");
+    let out = Command::new("sh").args(["-c", &typed]).env_remove("CARGO").env("MINGA_LOG", "warn").output().unwrap();
+    assert!(out.status.success(), "{typed}: {}", String::from_utf8_lossy(&out.stderr));
+    drop(server);
+    assert!(serve(&db).lines.iter().any(|l| l.contains("/login")), "the pasted command made an admin");
+}
+
+/// Under `cargo run` there is no `minga` on the PATH: commands say cargo.
+#[test]
+fn printed_commands_follow_how_minga_was_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo data");
+    let out = Command::new(BIN).arg("demo").arg("--data").arg(&data).env("CARGO", "cargo").env("MINGA_LOG", "warn").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    let profile = if BIN.contains("/release/") { "cargo run --release --" } else { "cargo run --" };
+    assert!(said.contains(&format!("`{profile} serve --data '{}'`", data.display())), "{said}");
+}
+
+/// Failures are one clear line and exit 1, with no backtrace even when
+/// `RUST_BACKTRACE` asks for one; logs carry no colour codes off a terminal.
+#[test]
+fn command_line_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().display().to_string();
+    let first = bin().args(["demo", "--data", &data]).env("MINGA_LOG", "info").output().unwrap();
+    assert!(first.status.success());
+    let logs = String::from_utf8_lossy(&first.stderr);
+    assert!(logs.contains("applied migration"), "{logs}");
+    assert!(!logs.contains('\u{1b}'), "no colour codes in a pipe: {logs:?}");
+    let again = bin().args(["demo", "--data", &data]).env("MINGA_LOG", "warn").env("RUST_BACKTRACE", "1").output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.starts_with("minga: ") && err.contains("already holds a forum") && err.contains(&format!("{BIN} demo --data demo-data")), "{err}");
+    assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+    let bad = bin().args(["admin", "create-api-key", "--username", "nobody", "--data", &data]).env("RUST_BACKTRACE", "1").output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).trim_end(), "minga: no user named nobody");
 }
 
 #[tokio::test]
@@ -190,7 +239,7 @@ async fn config_file_and_environment_are_layered() {
     let file = dir.path().join("minga.toml");
     std::fs::write(&file, "title = \"Co-op Forum\"\ndescription = \"From the file\"\n").unwrap();
     let bind = format!("127.0.0.1:{}", free_port());
-    let mut child = Command::new(BIN)
+    let mut child = bin()
         .args(["serve", "--bind", &bind, "--config", file.to_str().unwrap()])
         .args(db.args())
         .env("MINGA_DESCRIPTION", "From the environment")
@@ -214,7 +263,7 @@ async fn config_file_and_environment_are_layered() {
     assert_eq!(info["description"], "From the environment");
 
     std::fs::write(&file, "titel = \"typo\"\n").unwrap();
-    let out = Command::new(BIN).args(["serve", "--config", file.to_str().unwrap()]).args(db.args()).output().unwrap();
+    let out = bin().args(["serve", "--config", file.to_str().unwrap()]).args(db.args()).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("titel"), "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -224,7 +273,7 @@ async fn demo_fills_a_fresh_forum_once() {
     let db = Db::sqlite();
     let out = minga(&["demo"], &db);
     assert!(String::from_utf8_lossy(&out.stdout).contains("share the password"));
-    let again = Command::new(BIN).arg("demo").args(db.args()).output().unwrap();
+    let again = bin().arg("demo").args(db.args()).output().unwrap();
     assert!(!again.status.success(), "a second demo would duplicate everything");
     let server = serve(&db);
     let latest: Value = client().get(format!("{}/latest.json", server.url)).send().await.unwrap().json().await.unwrap();
