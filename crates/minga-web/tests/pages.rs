@@ -270,6 +270,8 @@ async fn first_admin_setup_needs_the_token(b: Backend) {
     let mut browser = Browser::open(&app).await;
     let r = browser.get(&app, &format!("/setup/{token}")).await;
     assert!(r.text().contains("Create the first admin account"));
+    assert!(!r.text().contains("Have an account?"), "nobody has an account yet");
+    assert!(browser.get(&app, "/signup").await.text().contains("Have an account?"));
     let r = browser.submit(&app, &format!("/setup/{token}"), &[("email", "chris@example.org"), ("username", "chris"), ("password", "a long password")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert!(app.state.store.user_by_username("chris").await.unwrap().unwrap().admin);

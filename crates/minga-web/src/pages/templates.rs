@@ -193,6 +193,9 @@ pub struct SignupPage {
     pub email: String,
     pub name: String,
     pub errors: FormErrors,
+    /// "Have an account? Log in." — not while setting up the first
+    /// account, when there is none to log in with.
+    pub offer_login: bool,
 }
 
 pub struct CategoryOption {

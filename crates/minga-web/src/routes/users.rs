@@ -111,11 +111,12 @@ fn signup_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, heading: &str
     SignupPage {
         chrome: Chrome::new(state, viewer, csrf),
         heading: heading.into(),
-        action,
+        action: action.clone(),
         username: get("username"),
         email: get("email"),
         name: get("name"),
         errors,
+        offer_login: !action.starts_with("/setup/"),
     }
 }
 
