@@ -19,6 +19,7 @@ both_backends!(
     missing_things_are_friendly_pages,
     log_in_next_never_leaves_the_forum,
     malformed_requests_get_the_error_shape_or_a_page,
+    post_times_are_relative_with_the_exact_time_on_hover,
 );
 
 /// The CSRF token a page's forms carry.
@@ -366,4 +367,45 @@ async fn malformed_requests_get_the_error_shape_or_a_page(b: Backend) {
     let page = ask(Method::DELETE, "/latest", "text/html").await;
     assert_eq!(page.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(page.text().contains("<h1>That did not work</h1>"), "{}", page.text());
+}
+
+async fn post_times_are_relative_with_the_exact_time_on_hover(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (_, category) = app.admin_and_category().await;
+    let author = app.state.store.user_by_username("admin").await.unwrap().unwrap();
+    let now = minga_core::time::now_ms();
+    let long_ago = now - 40 * 86_400_000;
+    let (topic, _) = app
+        .state
+        .store
+        .create_topic(&minga_store::NewTopic {
+            title: "A gathering we planned long ago".into(),
+            slug: "a-gathering".into(),
+            category_id: minga_core::CategoryId(category),
+            user_id: author.id,
+            raw: "x".into(),
+            cooked: "<p>x</p>".into(),
+            excerpt: "x".into(),
+            created_at: long_ago,
+        })
+        .await
+        .unwrap();
+    let reply = |ago: i64| minga_store::NewReply { topic_id: topic.id, user_id: author.id, raw: "y".into(), cooked: "<p>y</p>".into(), reply_to_post_number: None, created_at: now - ago };
+    app.state.store.create_reply(&reply(2 * 86_400_000)).await.unwrap();
+    app.state.store.create_reply(&reply(3 * 3_600_000 + 60_000)).await.unwrap();
+    let page = app.get(&format!("/t/a-gathering/{}", topic.id), &Auth::Anon).await.text();
+    let old = minga_core::time::shown(long_ago, now, "");
+    assert!(page.contains(&format!(r#"<time datetime="{}" title="{}">{}</time>"#, old.iso, old.title, old.text)), "{page}");
+    assert!(old.text.contains(':') && old.title.ends_with("UTC"), "the date with its time: {old:?}");
+    assert!(page.contains(">2 d</time>") && page.contains(">3 h</time>"), "{page}");
+    let list = app.get("/latest", &Auth::Anon).await.text();
+    assert!(list.contains(">3 h</time>"), "{list}");
+    // Someone who chose a time zone reads times in it.
+    app.user("lucia", false).await;
+    let lucia = app.session("lucia").await;
+    let r = app.call(Method::PUT, "/u/lucia.json", &lucia, Send::Json(json!({"timezone": "America/Argentina/Buenos_Aires"}))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = app.get(&format!("/t/a-gathering/{}", topic.id), &lucia).await.text();
+    let theirs = minga_core::time::shown(long_ago, now, "America/Argentina/Buenos_Aires");
+    assert!(page.contains(&format!(r#"title="{}">{}</time>"#, theirs.title, theirs.text)), "{page}");
 }

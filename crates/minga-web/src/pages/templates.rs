@@ -3,6 +3,7 @@
 use super::Chrome;
 use askama::Template;
 use minga_core::Invalid;
+pub use minga_core::time::Shown as Moment;
 
 /// Field errors of a form, by field name.
 #[derive(Clone, Debug, Default)]
@@ -63,8 +64,7 @@ pub struct TopicRow {
     pub avatar: Avatar,
     pub replies: i64,
     pub views: i64,
-    pub activity_iso: String,
-    pub activity_age: String,
+    pub activity: Moment,
 }
 
 #[derive(Template)]
@@ -104,8 +104,7 @@ pub struct PostView {
     /// The author's co-op, if they chose one to show.
     pub primary_group: String,
     pub avatar: Avatar,
-    pub created_iso: String,
-    pub created_short: String,
+    pub created: Moment,
     pub cooked: String,
     pub deleted: bool,
     pub reply_to: Option<i64>,
@@ -144,16 +143,14 @@ pub struct TopicPage {
 pub struct TopicLink {
     pub url: String,
     pub title: String,
-    pub date_iso: String,
-    pub date: String,
+    pub when: Moment,
 }
 
 pub struct PostLink {
     pub url: String,
     pub topic_title: String,
     pub excerpt: String,
-    pub date_iso: String,
-    pub date: String,
+    pub when: Moment,
 }
 
 #[derive(Template)]
@@ -341,8 +338,7 @@ pub struct LogRow {
     pub by: String,
     pub target: String,
     pub details: String,
-    pub date_iso: String,
-    pub date: String,
+    pub when: Moment,
 }
 
 #[derive(Template)]
@@ -358,7 +354,7 @@ pub struct ReviewRow {
     pub title: String,
     pub detail: String,
     pub url: String,
-    pub date: String,
+    pub when: Moment,
     pub user_item: bool,
 }
 

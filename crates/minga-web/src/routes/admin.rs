@@ -269,7 +269,7 @@ pub async fn logs(State(state): State<AppState>, viewer: Viewer, format: Format,
     }
     let rows = actions
         .iter()
-        .map(|a| LogRow { action: a.action.clone(), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), date_iso: iso(a.created_at), date: short_date(a.created_at) })
+        .map(|a| LogRow { action: a.action.clone(), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), when: pages::moment(a.created_at, &viewer) })
         .collect();
     Ok(pages::render(&AdminLogsPage { chrome: Chrome::new(&state, &viewer, csrf), rows }))
 }

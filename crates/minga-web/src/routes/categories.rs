@@ -92,7 +92,7 @@ pub async fn show(
             heading: category.name.clone(),
             description: json::cooked_text(&category.description),
             category: Some(badge(&category)),
-            rows: topic_rows(&list, &state),
+            rows: topic_rows(&list, &state, &viewer),
             prev_url: (page > 0).then(|| format!("{base}?page={}", page - 1)),
             next_url: list.more.then(|| format!("{base}?page={}", page + 1)),
             new_topic_url: format!("/new-topic?category={}", category.id),

@@ -21,7 +21,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::routing::{MethodRouter, delete, get, post, put};
-use minga_core::time::{age, iso, now_ms};
 use minga_store::Category;
 use sha2::{Digest, Sha256};
 
@@ -202,8 +201,7 @@ pub fn topic_url(slug: &str, id: impl std::fmt::Display) -> String {
     format!("/t/{slug}/{id}")
 }
 
-pub fn topic_rows(list: &TopicList, state: &AppState) -> Vec<TopicRow> {
-    let now = now_ms();
+pub fn topic_rows(list: &TopicList, state: &AppState, viewer: &crate::auth::Viewer) -> Vec<TopicRow> {
     list.topics
         .iter()
         .map(|t| {
@@ -217,8 +215,7 @@ pub fn topic_rows(list: &TopicList, state: &AppState) -> Vec<TopicRow> {
                 author,
                 replies: (t.posts_count - 1).max(0),
                 views: t.views + state.views.pending(t.id),
-                activity_iso: iso(t.bumped_at),
-                activity_age: age(t.bumped_at, now),
+                activity: pages::moment(t.bumped_at, viewer),
             }
         })
         .collect()
@@ -249,15 +246,14 @@ pub fn id_segment(segment: &str) -> Result<i64, crate::AppError> {
 }
 
 /// Links to recent posts, for people's and groups' pages.
-pub fn post_links(posts: &[minga_store::PostInTopic]) -> Vec<crate::pages::PostLink> {
+pub fn post_links(posts: &[minga_store::PostInTopic], viewer: &crate::auth::Viewer) -> Vec<crate::pages::PostLink> {
     posts
         .iter()
         .map(|p| crate::pages::PostLink {
             url: format!("{}/{}", topic_url(&p.topic_slug, p.post.topic_id), p.post.post_number),
             topic_title: p.topic_title.clone(),
             excerpt: minga_core::cook::excerpt(&p.post.cooked, 200),
-            date_iso: iso(p.post.created_at),
-            date: minga_core::time::short_date(p.post.created_at),
+            when: pages::moment(p.post.created_at, viewer),
         })
         .collect()
 }

@@ -13,7 +13,7 @@ use crate::pages::{self, Chrome, CsrfToken, ReviewPage, ReviewRow};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use minga_core::time::{iso, now_ms, short_date};
+use minga_core::time::{iso, now_ms};
 use minga_core::{PostId, UserId, perm};
 use minga_store::{Flag, Reviewable, review_status};
 use serde_json::{Value, json};
@@ -47,7 +47,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
             },
         };
         list.push(reviewable_json(r, &users));
-        rows.push(ReviewRow { id: r.id, kind: r.kind.clone(), title, detail, url, date: short_date(r.created_at), user_item: r.kind == "ReviewableUser" });
+        rows.push(ReviewRow { id: r.id, kind: r.kind.clone(), title, detail, url, when: pages::moment(r.created_at, &viewer), user_item: r.kind == "ReviewableUser" });
     }
     match format {
         Format::Json => Ok(Json(json!({

@@ -13,7 +13,7 @@ use crate::views::{self, POSTS_PER_PAGE, TOPICS_PER_PAGE};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use minga_core::time::{iso, short_date};
+use minga_core::time::iso;
 use minga_core::{PostId, TopicId, perm};
 use minga_store::TopicFilter;
 use serde_json::{Value, json};
@@ -34,7 +34,7 @@ pub async fn latest(
             heading: "Latest".into(),
             description: String::new(),
             category: None,
-            rows: topic_rows(&list, &state),
+            rows: topic_rows(&list, &state, &viewer),
             prev_url: (page > 0).then(|| format!("/latest?page={}", page - 1)),
             next_url: list.more.then(|| format!("/latest?page={}", page + 1)),
             new_topic_url: "/new-topic".into(),
@@ -155,8 +155,7 @@ pub fn topic_page(
                 primary_group: catalog.public_group_name(author.and_then(|u| u.primary_group_id)).unwrap_or_default().to_string(),
                 avatar: Avatar::of(&username),
                 username,
-                created_iso: iso(p.created_at),
-                created_short: short_date(p.created_at),
+                created: pages::moment(p.created_at, viewer),
                 cooked: p.cooked.clone(),
                 deleted: p.deleted_at.is_some(),
                 reply_to: p.reply_to_post_number,

@@ -69,9 +69,9 @@ pub async fn show(
         joined: short_date(user.created_at),
         topics: topics
             .iter()
-            .map(|t| TopicLink { url: topic_url(&t.slug, t.id), title: t.title.clone(), date_iso: iso(t.created_at), date: short_date(t.created_at) })
+            .map(|t| TopicLink { url: topic_url(&t.slug, t.id), title: t.title.clone(), when: pages::moment(t.created_at, &viewer) })
             .collect(),
-        posts: super::post_links(&posts),
+        posts: super::post_links(&posts, &viewer),
     }))
 }
 
