@@ -20,6 +20,7 @@ both_backends!(
     log_in_next_never_leaves_the_forum,
     malformed_requests_get_the_error_shape_or_a_page,
     post_times_are_relative_with_the_exact_time_on_hover,
+    flagging_lands_on_the_post_and_says_so,
 );
 
 /// The CSRF token a page's forms carry.
@@ -210,10 +211,15 @@ async fn topic_pages_paginate_by_twenty(b: Backend) {
     assert!(first.contains(&format!(r#"<a href="/t/a-long-conversation-among-co-ops/{topic}?page=3">3</a>"#)));
     let last = app.get(&format!("/t/a-long-conversation-among-co-ops/{topic}?page=3"), &Auth::Anon).await.text();
     assert!(last.contains(r#"id="post_41""#) && last.contains(r#"id="post_45""#) && !last.contains(r#"id="post_40""#));
-    let by_number = app.get(&format!("/t/a-long-conversation-among-co-ops/{topic}/25"), &Auth::Anon).await.text();
-    assert!(by_number.contains(r#"id="post_25""#) && by_number.contains(r#"id="post_21""#));
-    let short_form = app.get(&format!("/t/{topic}/30"), &Auth::Anon).await.text();
-    assert!(short_form.contains(r#"id="post_30""#));
+    // A post's address lands on the post: its page, scrolled to it.
+    let by_number = app.get(&format!("/t/a-long-conversation-among-co-ops/{topic}/25"), &Auth::Anon).await;
+    assert_eq!((by_number.status, by_number.location()), (StatusCode::SEE_OTHER, format!("/t/a-long-conversation-among-co-ops/{topic}?page=2#post_25")));
+    let landed = app.get(by_number.location().split('#').next().unwrap(), &Auth::Anon).await.text();
+    assert!(landed.contains(r#"id="post_25""#) && landed.contains(r#"id="post_21""#));
+    let short_form = app.get(&format!("/t/{topic}/30"), &Auth::Anon).await;
+    assert_eq!(short_form.location(), format!("/t/a-long-conversation-among-co-ops/{topic}?page=2#post_30"));
+    assert_eq!(app.get(&format!("/t/x/{topic}/3"), &Auth::Anon).await.location(), format!("/t/a-long-conversation-among-co-ops/{topic}#post_3"));
+    assert_eq!(app.get("/t/x/999999/3", &Auth::Anon).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get(&format!("/t/{topic}?page=x"), &Auth::Anon).await.status, StatusCode::BAD_REQUEST);
     let beyond = app.get(&format!("/t/{topic}?page=99"), &Auth::Anon).await.text();
     assert!(beyond.contains(r#"id="post_45""#), "a page past the end shows the last page");
@@ -408,4 +414,27 @@ async fn post_times_are_relative_with_the_exact_time_on_hover(b: Backend) {
     let page = app.get(&format!("/t/a-gathering/{}", topic.id), &lucia).await.text();
     let theirs = minga_core::time::shown(long_ago, now, "America/Argentina/Buenos_Aires");
     assert!(page.contains(&format!(r#"title="{}">{}</time>"#, theirs.title, theirs.text)), "{page}");
+}
+
+async fn flagging_lands_on_the_post_and_says_so(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let (topic, _) = app.topic(&admin, category, "A long thread with a bad reply", "first").await;
+    for i in 2..=24 {
+        app.reply(&admin, topic, &format!("reply {i}")).await;
+    }
+    let stream = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["post_stream"]["stream"].clone();
+    let post23 = stream[22].as_i64().unwrap().to_string();
+    app.user("carol", false).await;
+    let mut carol = Browser::open(&app).await;
+    carol.submit(&app, "/login", &[("login", "carol"), ("password", "correct horse battery")]).await;
+    let page2 = carol.get(&app, &format!("/t/x/{topic}?page=2")).await.text();
+    assert!(page2.contains(&format!(r#"<input type="hidden" name="id" value="{post23}">"#)), "a flag form on the post");
+    let r = carol.submit(&app, "/post_actions", &[("id", &post23), ("post_action_type_id", "4")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let to = r.location();
+    assert!(to.starts_with(&format!("/t/a-long-thread-with-a-bad-reply/{topic}?page=2&flagged=23")) && to.ends_with("#post_23"), "{to}");
+    let landed = carol.get(&app, &to).await.text();
+    assert!(landed.contains(r#"<p class="notice" role="status">Thank you: you flagged post #23, and staff will review it.</p>"#), "{landed}");
+    assert!(landed.contains(r#"id="post_23""#));
 }

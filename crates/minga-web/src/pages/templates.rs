@@ -137,6 +137,8 @@ pub struct TopicPage {
     pub reply_raw: String,
     pub reply_to: Option<i64>,
     pub errors: FormErrors,
+    /// A confirmation of what the reader just did.
+    pub notice: Option<String>,
     pub login_url: String,
 }
 

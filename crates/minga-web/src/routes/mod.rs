@@ -201,6 +201,15 @@ pub fn topic_url(slug: &str, id: impl std::fmt::Display) -> String {
     format!("/t/{slug}/{id}")
 }
 
+/// Where a post is shown: its page of the topic, scrolled to it.
+pub fn post_location(slug: &str, topic: impl std::fmt::Display, post_number: i64) -> String {
+    let url = topic_url(slug, topic);
+    match crate::views::page_of_post(post_number) {
+        1 => format!("{url}#post_{post_number}"),
+        page => format!("{url}?page={page}#post_{post_number}"),
+    }
+}
+
 pub fn topic_rows(list: &TopicList, state: &AppState, viewer: &crate::auth::Viewer) -> Vec<TopicRow> {
     list.topics
         .iter()

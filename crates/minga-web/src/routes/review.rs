@@ -148,7 +148,12 @@ pub async fn flag(State(state): State<AppState>, viewer: Viewer, format: Format,
         })?;
     match format {
         Format::Json => Ok(Json(json!({ "success": "OK", "id": post.id, "hidden": hidden, "reviewable_id": item.id })).into_response()),
-        Format::Html => Ok(Redirect::to(&format!("{}/{}", topic_url(&topic.slug, topic.id), post.post_number)).into_response()),
+        Format::Html => {
+            let page = crate::views::page_of_post(post.post_number);
+            let n = post.post_number;
+            let hidden = if hidden { "&hidden=1" } else { "" };
+            Ok(pages::redirect(&format!("{}?page={page}&flagged={n}{hidden}#post_{n}", topic_url(&topic.slug, topic.id))))
+        }
     }
 }
 
