@@ -366,3 +366,15 @@ pub struct ReviewPage {
     pub chrome: Chrome,
     pub items: Vec<ReviewRow>,
 }
+
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage {
+    pub chrome: Chrome,
+    pub description: String,
+    pub admins: Vec<(String, Avatar)>,
+    pub topics: i64,
+    pub posts: i64,
+    pub people: i64,
+    pub version: &'static str,
+}

@@ -225,7 +225,7 @@ async fn people(state: &AppState, input: &Input) -> AppResult<Vec<minga_store::U
 }
 
 /// `PUT /groups/{id}/members.json`: owners and staff add people.
-pub async fn add_members(State(state): State<AppState>, viewer: Viewer, Path(key): Path<String>, input: Input) -> AppResult<Response> {
+pub async fn add_members(State(state): State<AppState>, viewer: Viewer, format: Format, Path(key): Path<String>, input: Input) -> AppResult<Response> {
     viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if !can_manage(&g, &viewer) {
@@ -234,12 +234,15 @@ pub async fn add_members(State(state): State<AppState>, viewer: Viewer, Path(key
     let users = people(&state, &input).await?;
     state.store.add_group_members(g.id, &users.iter().map(|u| u.id).collect::<Vec<_>>(), false).await?;
     log(&state, &viewer, "add_group_member", &g, &users).await?;
+    if format == Format::Html {
+        return answer(format, &g);
+    }
     Ok(Json(json!({ "success": "OK", "usernames": users.iter().map(|u| u.username.clone()).collect::<Vec<_>>() })).into_response())
 }
 
 /// `DELETE /groups/{id}/members.json`: owners and staff remove anyone;
 /// anyone may leave.
-pub async fn remove_members(State(state): State<AppState>, viewer: Viewer, Path(key): Path<String>, input: Input) -> AppResult<Response> {
+pub async fn remove_members(State(state): State<AppState>, viewer: Viewer, format: Format, Path(key): Path<String>, input: Input) -> AppResult<Response> {
     let me = viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     let users = people(&state, &input).await?;
@@ -251,6 +254,9 @@ pub async fn remove_members(State(state): State<AppState>, viewer: Viewer, Path(
         state.store.remove_group_member(g.id, u.id).await?;
     }
     log(&state, &viewer, "remove_group_member", &g, &users).await?;
+    if format == Format::Html {
+        return answer(format, &g);
+    }
     Ok(Json(json!({ "success": "OK", "usernames": users.iter().map(|u| u.username.clone()).collect::<Vec<_>>() })).into_response())
 }
 
