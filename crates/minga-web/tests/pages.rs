@@ -21,6 +21,7 @@ both_backends!(
     malformed_requests_get_the_error_shape_or_a_page,
     post_times_are_relative_with_the_exact_time_on_hover,
     flagging_lands_on_the_post_and_says_so,
+    the_review_queue_speaks_plainly,
 );
 
 /// The CSRF token a page's forms carry.
@@ -437,4 +438,43 @@ async fn flagging_lands_on_the_post_and_says_so(b: Backend) {
     let landed = carol.get(&app, &to).await.text();
     assert!(landed.contains(r#"<p class="notice" role="status">Thank you: you flagged post #23, and staff will review it.</p>"#), "{landed}");
     assert!(landed.contains(r#"id="post_23""#));
+}
+
+async fn the_review_queue_speaks_plainly(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let (_, post) = app.topic(&admin, category, "A post someone will flag soon", "Cheap watches, see my site").await;
+    let mut flaggers = Vec::new();
+    for name in ["flagger1", "flagger2", "flagger3"] {
+        let u = app.user(name, false).await;
+        flaggers.push(app.key_for(&u).await);
+    }
+    let r = app.post_json("/post_actions.json", &flaggers[0], json!({"id": post, "post_action_type_id": 8, "message": "looks like spam"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let mut boss = Browser::open(&app).await;
+    boss.submit(&app, "/login", &[("login", "admin"), ("password", "correct horse battery")]).await;
+    let queue = boss.get(&app, "/review").await.text();
+    assert!(!queue.contains("Reviewable"), "no internal names: {queue}");
+    assert!(queue.contains("A post flagged for staff") && queue.contains("looks like spam") && queue.contains("The post is still visible"), "{queue}");
+    assert!(queue.contains(">Hide the post</button>") && queue.contains(">Keep it visible</button>") && !queue.contains("hidden</button>"), "{queue}");
+    let json = app.get_json("/review.json", &admin).await;
+    assert_eq!(json["reviewables"][0]["bundled_actions"][0]["actions"][0]["id"], "agree_and_hide");
+    for f in &flaggers[1..] {
+        app.post_json("/post_actions.json", f, json!({"id": post, "post_action_type_id": 8})).await;
+    }
+    let queue = boss.get(&app, "/review").await.text();
+    assert!(queue.contains("The post is hidden from readers") && queue.contains(">Keep it hidden</button>") && queue.contains(">Show it again</button>"), "{queue}");
+    assert!(!queue.contains(">Hide the post</button>"));
+    // Agreeing from the page hides (keeps hidden) the post.
+    let action = queue.split("action=\"").find(|a| a.contains("/perform/agree_and_keep")).unwrap().split('"').next().unwrap().to_string();
+    let r = boss.submit(&app, &action, &[]).await;
+    assert_eq!((r.status, r.location().as_str()), (StatusCode::SEE_OTHER, "/review"));
+    let seen = app.get_json(&format!("/posts/{post}.json"), &Auth::Anon).await;
+    assert_eq!(seen["raw"], "", "still hidden");
+    // A new account waiting says so in words.
+    app.call(Method::PUT, "/admin/site_settings/must_approve_users", &admin, Send::Form("must_approve_users=true")).await;
+    let mut newcomer = Browser::open(&app).await;
+    newcomer.submit(&app, "/signup", &[("email", "late@example.org"), ("username", "latecomer"), ("password", "a long password")]).await;
+    let queue = boss.get(&app, "/review").await.text();
+    assert!(queue.contains("A new account waiting for approval") && queue.contains("latecomer wants to join"), "{queue}");
 }

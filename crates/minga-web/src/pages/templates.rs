@@ -352,12 +352,17 @@ pub struct AdminLogsPage {
 
 pub struct ReviewRow {
     pub id: i64,
+    /// What the item is, in words.
     pub kind: String,
     pub title: String,
     pub detail: String,
+    /// The flagger's message, if any.
+    pub reason: String,
     pub url: String,
     pub when: Moment,
     pub user_item: bool,
+    /// A flagged post that is hidden now.
+    pub hidden: bool,
 }
 
 #[derive(Template)]
