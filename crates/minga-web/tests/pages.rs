@@ -22,6 +22,7 @@ both_backends!(
     post_times_are_relative_with_the_exact_time_on_hover,
     flagging_lands_on_the_post_and_says_so,
     the_review_queue_speaks_plainly,
+    counts_use_the_singular_for_one,
 );
 
 /// The CSRF token a page's forms carry.
@@ -477,4 +478,22 @@ async fn the_review_queue_speaks_plainly(b: Backend) {
     newcomer.submit(&app, "/signup", &[("email", "late@example.org"), ("username", "latecomer"), ("password", "a long password")]).await;
     let queue = boss.get(&app, "/review").await.text();
     assert!(queue.contains("A new account waiting for approval") && queue.contains("latecomer wants to join"), "{queue}");
+}
+
+async fn counts_use_the_singular_for_one(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let (topic, _) = app.topic(&admin, category, "One reply and one view only", "first").await;
+    app.reply(&admin, topic, "the only reply").await;
+    app.post_json("/admin/groups.json", &admin, json!({"name": "solo", "usernames": "admin"})).await;
+    let page = app.get(&format!("/t/x/{topic}"), &Auth::Anon).await.text();
+    assert!(page.contains("1 reply ·") && page.contains("1 view<"), "{page}");
+    let cats = app.get("/categories", &Auth::Anon).await.text();
+    assert!(cats.contains("1 topic · 2 posts"), "{cats}");
+    assert!(app.get("/g/solo", &Auth::Anon).await.text().contains("· 1 member<"));
+    for _ in 0..2 {
+        app.reply(&admin, topic, "another").await;
+    }
+    let page = app.get(&format!("/t/x/{topic}"), &Auth::Anon).await.text();
+    assert!(page.contains("3 replies ·"), "{page}");
 }
