@@ -5,6 +5,7 @@
 //! live in this file.
 
 mod access;
+mod account;
 mod categories;
 mod groups;
 mod invites;

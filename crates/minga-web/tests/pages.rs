@@ -23,6 +23,7 @@ both_backends!(
     flagging_lands_on_the_post_and_says_so,
     the_review_queue_speaks_plainly,
     counts_use_the_singular_for_one,
+    people_change_their_own_preferences,
 );
 
 /// The CSRF token a page's forms carry.
@@ -496,4 +497,61 @@ async fn counts_use_the_singular_for_one(b: Backend) {
     }
     let page = app.get(&format!("/t/x/{topic}"), &Auth::Anon).await.text();
     assert!(page.contains("3 replies ·"), "{page}");
+}
+
+async fn people_change_their_own_preferences(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("polly", false).await;
+    app.user("other", false).await;
+    let elsewhere = app.session("polly").await;
+    let mut polly = Browser::open(&app).await;
+    polly.submit(&app, "/login", &[("login", "polly"), ("password", "correct horse battery")]).await;
+    let home = polly.get(&app, "/").await.text();
+    assert!(home.contains(r#"<a href="/u/polly/preferences">Preferences</a>"#), "the header links to them: {home}");
+    let page = polly.get(&app, "/u/polly/preferences").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains(r#"<option value="America/Argentina/Buenos_Aires">"#));
+    assert_eq!(polly.get(&app, "/u/other/preferences").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/u/polly/preferences", &Auth::Anon).await.location(), "/login?next=/u/polly/preferences");
+    let r = polly.submit(&app, "/u/other/preferences", &[("name", "Hijacked")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Profile and time zone, checked.
+    let r = polly.submit(&app, "/u/polly/preferences", &[("name", "Polly"), ("timezone", "Mars/Olympus_Mons"), ("website", "ftp://x")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains(r#"id="timezone-error">That is not a time zone"#) && html.contains(r#"id="website-error">A website starts"#), "{html}");
+    assert!(html.contains(r#"value="Mars/Olympus_Mons""#), "what was typed is kept");
+    let r = polly.submit(&app, "/u/polly/preferences", &[("name", "Polly Hale"), ("timezone", "America/Argentina/Buenos_Aires"), ("bio_raw", "Hosting at **Telar**"), ("location", "Córdoba"), ("website", "https://polly.example.org")]).await;
+    assert_eq!((r.status, r.location().as_str()), (StatusCode::SEE_OTHER, "/u/polly/preferences?saved=profile"));
+    assert!(polly.get(&app, &r.location()).await.text().contains("Your profile is saved."));
+    let u = app.state.store.user_by_username("polly").await.unwrap().unwrap();
+    assert_eq!((u.name.as_str(), u.timezone.as_str(), u.location.as_str()), ("Polly Hale", "America/Argentina/Buenos_Aires", "Córdoba"));
+    assert!(app.get("/u/polly", &Auth::Anon).await.text().contains("Hosting at <strong>Telar</strong>"));
+
+    // E-mail: the current password first, and an address nobody else uses.
+    let r = polly.submit(&app, "/u/polly/preferences/email", &[("email", "polly@telar.example"), ("current_password", "wrong password")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains(r#"id="email-password-error">That is not your current password."#), "{}", r.text());
+    let r = polly.submit(&app, "/u/polly/preferences/email", &[("email", "other@example.org"), ("current_password", "correct horse battery")]).await;
+    assert!(r.text().contains(r#"id="email-error">Another account uses that address."#), "{}", r.text());
+    let r = polly.submit(&app, "/u/polly/preferences/email", &[("email", "polly@telar.example"), ("current_password", "correct horse battery")]).await;
+    assert_eq!(r.location(), "/u/polly/preferences?saved=email");
+    assert_eq!(app.state.store.user_by_username("polly").await.unwrap().unwrap().email, "polly@telar.example");
+
+    // Password: the current one, a good new one typed twice.
+    let r = polly.submit(&app, "/u/polly/preferences/password", &[("current_password", "correct horse battery"), ("new_password", "short"), ("new_password_again", "short")]).await;
+    assert!(r.text().contains(r#"id="new-password-error">Password must be at least 10 characters."#), "{}", r.text());
+    let r = polly.submit(&app, "/u/polly/preferences/password", &[("current_password", "correct horse battery"), ("new_password", "a brand new passphrase"), ("new_password_again", "a brand new passphrase!")]).await;
+    assert!(r.text().contains(r#"id="again-error">The two new passwords differ."#));
+    let r = polly.submit(&app, "/u/polly/preferences/password", &[("current_password", "not it at all"), ("new_password", "a brand new passphrase"), ("new_password_again", "a brand new passphrase")]).await;
+    assert!(r.text().contains(r#"id="current-password-error">That is not your current password."#));
+    assert_eq!(app.get("/session/current.json", &elsewhere).await.status, StatusCode::OK, "nothing changed yet");
+    let r = polly.submit(&app, "/u/polly/preferences/password", &[("current_password", "correct horse battery"), ("new_password", "a brand new passphrase"), ("new_password_again", "a brand new passphrase")]).await;
+    assert_eq!(r.location(), "/u/polly/preferences?saved=password");
+    assert_eq!(polly.get(&app, "/session/current.json").await.status, StatusCode::OK, "this session stays");
+    assert_eq!(app.get("/session/current.json", &elsewhere).await.status, StatusCode::NOT_FOUND, "other sessions end");
+    let mut again = Browser::open(&app).await;
+    let r = again.submit(&app, "/login", &[("login", "polly@telar.example"), ("password", "a brand new passphrase")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
 }

@@ -383,3 +383,20 @@ pub struct AboutPage {
     pub people: i64,
     pub version: &'static str,
 }
+
+#[derive(Template)]
+#[template(path = "preferences.html")]
+pub struct PreferencesPage {
+    pub chrome: Chrome,
+    pub username: String,
+    pub name: String,
+    pub bio_raw: String,
+    pub location: String,
+    pub website: String,
+    pub timezone: String,
+    pub email: String,
+    /// Time zone names offered while typing.
+    pub zones: Vec<String>,
+    pub errors: FormErrors,
+    pub notice: Option<String>,
+}

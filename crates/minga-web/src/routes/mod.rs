@@ -1,6 +1,7 @@
 //! The router: every path minga answers, HTML and JSON side by side.
 //! Paths follow Discourse's; a segment such as `12.json` carries the format.
 
+mod account;
 mod admin;
 mod categories;
 mod groups;
@@ -57,6 +58,9 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/categories/{p1}", get(categories::admin_edit).post(categories::admin_update)),
         // People.
         ("/u/{p1}", get(users::show).put(users::update)),
+        ("/u/{p1}/preferences", get(account::show).post(account::save_profile)),
+        ("/u/{p1}/preferences/email", post(account::save_email)),
+        ("/u/{p1}/preferences/password", post(account::save_password)),
         ("/users/{p1}", get(users::show)),
         ("/users", post(users::create)),
         ("/users.json", post(users::create)),

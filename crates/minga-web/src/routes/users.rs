@@ -224,28 +224,7 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(name): P
     if user.id != me.id && !viewer.is_staff() {
         return Err(AppError::forbidden());
     }
-    let text = |k: &str, cur: &str, max: usize| -> AppResult<String> {
-        let v = if input.get(k).is_some() { input.text(k)? } else { cur.to_string() };
-        if v.chars().count() > max {
-            return Err(AppError::invalid("user", format!("{k} must be at most {max} characters.")));
-        }
-        Ok(v.trim().to_string())
-    };
-    let website = text("website", &user.website, 300)?;
-    if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
-        return Err(AppError::invalid("website", "A website starts with https://."));
-    }
-    let timezone = text("timezone", &user.timezone, 64)?;
-    if !timezone.is_empty() && jiff::tz::TimeZone::get(&timezone).is_err() {
-        return Err(AppError::invalid("timezone", "That is not a time zone, such as Europe/London."));
-    }
-    let profile = minga_store::Profile {
-        name: text("name", &user.name, 100)?,
-        bio_raw: text("bio_raw", &user.bio_raw, 3000)?,
-        location: text("location", &user.location, 100)?,
-        website,
-        timezone,
-    };
+    let profile = ops::profile_from(&input, &user)?;
     if input.get("primary_group_id").is_some() {
         let group = input.int("primary_group_id")?;
         state.store.set_primary_group(user.id, group).await.map_err(|e| match e {
