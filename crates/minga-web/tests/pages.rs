@@ -24,6 +24,7 @@ both_backends!(
     the_review_queue_speaks_plainly,
     counts_use_the_singular_for_one,
     people_change_their_own_preferences,
+    settings_have_names_help_and_one_save,
 );
 
 /// The CSRF token a page's forms carry.
@@ -554,4 +555,33 @@ async fn people_change_their_own_preferences(b: Backend) {
     let mut again = Browser::open(&app).await;
     let r = again.submit(&app, "/login", &[("login", "polly@telar.example"), ("password", "a brand new passphrase")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+}
+
+async fn settings_have_names_help_and_one_save(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("boss", true).await;
+    let mut boss = Browser::open(&app).await;
+    boss.submit(&app, "/login", &[("login", "boss"), ("password", "correct horse battery")]).await;
+    let page = boss.get(&app, "/admin/site_settings").await.text();
+    assert!(!page.contains("<code>must_approve_users</code>"), "no raw keys as labels");
+    for words in ["Only members can read", "Approve new accounts", "E-mail domains that skip approval", "<legend>Who can join</legend>", "staff approve every new account"] {
+        assert!(page.to_lowercase().contains(&words.to_lowercase()), "{words}: {page}");
+    }
+    assert_eq!(page.matches("type=\"submit\"").count() - 1, 1, "one Save (and the header's log out): {page}");
+    // A bad value stores nothing and is shown beside its field.
+    let r = boss.submit(&app, "/admin/site_settings", &[("login_required", "true"), ("auto_approve_email_domains", "not a domain")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("not is not a domain.") || r.text().contains("is not a domain"), "{}", r.text());
+    assert!(!app.state.site().await.unwrap().login_required, "nothing stored");
+    // Ticked boxes are on, unticked ones off, all in one go.
+    let r = boss.submit(&app, "/admin/site_settings", &[("login_required", "true"), ("must_approve_users", "true"), ("auto_approve_email_domains", "facttic.example camba.example")]).await;
+    assert_eq!((r.status, r.location().as_str()), (StatusCode::SEE_OTHER, "/admin/site_settings?saved=1"));
+    let site = app.state.site().await.unwrap();
+    assert!(site.login_required && site.must_approve_users && !site.allow_new_registrations && !site.invite_only);
+    assert_eq!(site.auto_approve_email_domains, "facttic.example|camba.example");
+    let page = boss.get(&app, "/admin/site_settings?saved=1").await.text();
+    assert!(page.contains(r#"id="login_required" name="login_required" value="true" aria-describedby="login_required-help" checked"#), "{page}");
+    // The people list has a labelled filter.
+    let people = boss.get(&app, "/admin/users?flag=pending").await.text();
+    assert!(people.contains(r#"class="filters""#) && people.contains(r#"<option value="pending" selected>Waiting for approval</option>"#), "{people}");
 }

@@ -321,6 +321,7 @@ pub struct AdminUserPage {
 
 pub struct SettingRow {
     pub name: String,
+    pub label: String,
     pub value: String,
     pub description: String,
     pub boolean: bool,
@@ -330,7 +331,8 @@ pub struct SettingRow {
 #[template(path = "admin_settings.html")]
 pub struct AdminSettingsPage {
     pub chrome: Chrome,
-    pub settings: Vec<SettingRow>,
+    /// Settings by group, in order.
+    pub groups: Vec<(String, Vec<SettingRow>)>,
     pub errors: FormErrors,
     pub saved: bool,
 }

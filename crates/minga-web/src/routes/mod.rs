@@ -96,7 +96,7 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/users/list/{p1}", get(admin::list)),
         ("/admin/users/{p1}", get(admin::show)),
         ("/admin/users/{p1}/{p2}", put(admin::act).post(admin::act)),
-        ("/admin/site_settings", get(admin::settings)),
+        ("/admin/site_settings", get(admin::settings).post(admin::save_settings)),
         ("/admin/site_settings.json", get(admin::settings)),
         ("/admin/site_settings/{p1}", put(admin::change_setting).post(admin::change_setting)),
         ("/admin/logs/staff_action_logs", get(admin::logs)),
