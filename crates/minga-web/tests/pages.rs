@@ -25,6 +25,7 @@ both_backends!(
     counts_use_the_singular_for_one,
     people_change_their_own_preferences,
     settings_have_names_help_and_one_save,
+    category_form_offers_a_colour_picker_and_group_rows,
 );
 
 /// The CSRF token a page's forms carry.
@@ -584,4 +585,52 @@ async fn settings_have_names_help_and_one_save(b: Backend) {
     // The people list has a labelled filter.
     let people = boss.get(&app, "/admin/users?flag=pending").await.text();
     assert!(people.contains(r#"class="filters""#) && people.contains(r#"<option value="pending" selected>Waiting for approval</option>"#), "{people}");
+}
+
+async fn category_form_offers_a_colour_picker_and_group_rows(b: Backend) {
+    let app = TestApp::new(b).await;
+    let boss_user = app.user("boss", true).await;
+    let key = app.key_for(&boss_user).await;
+    app.user("lucia", false).await;
+    let r = app.post_json("/admin/groups.json", &key, json!({"name": "telar", "full_name": "Cooperativa Telar", "usernames": "lucia"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let mut boss = Browser::open(&app).await;
+    boss.submit(&app, "/login", &[("login", "boss"), ("password", "correct horse battery")]).await;
+    let page = boss.get(&app, "/admin/categories").await.text();
+    assert!(page.contains(r##"<input type="color" id="color_picker" name="color_picker" value="#0088cc""##), "{page}");
+    assert!(page.contains(r#"<input id="color" name="color" value="0088CC""#), "the hex stays typeable");
+    assert!(page.matches(r#"name="perm_group[]""#).count() >= 4, "a row and room for more");
+    assert!(page.contains(r#"<option value="everyone" selected>Everyone</option>"#) && page.contains(r#"<option value="telar">Cooperativa Telar (telar)</option>"#), "{page}");
+    assert!(page.contains(r#"<option value="trust_level_1">Trust level 1 and up</option>"#));
+    // The picker's colour counts when the hex was left as it was; rows
+    // of group and permission make the category private to Telar.
+    let r = boss
+        .submit(&app, "/admin/categories", &[
+            ("name", "Telar only"), ("color", "0088CC"), ("color_was", "0088CC"), ("color_picker", "#aa3300"),
+            ("text_color", "FFFFFF"), ("text_color_was", "FFFFFF"), ("text_color_picker", "#ffffff"),
+            ("perm_group[]", "telar"), ("perm_level[]", "full"), ("perm_group[]", ""), ("perm_level[]", "full"),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let c = app.state.store.category_by_slug("telar-only").await.unwrap().unwrap();
+    assert_eq!(c.color, "AA3300");
+    assert_eq!(app.get(&format!("/c/telar-only/{}", c.id), &Auth::Anon).await.status, StatusCode::NOT_FOUND, "private to telar");
+    assert_eq!(app.get(&format!("/c/telar-only/{}", c.id), &app.session("lucia").await).await.status, StatusCode::OK);
+    let edit = boss.get(&app, &format!("/admin/categories/{}", c.id)).await.text();
+    assert!(edit.contains(r#"<option value="telar" selected>"#) && !edit.contains(r#"<option value="everyone" selected>"#), "{edit}");
+    // A typed colour wins over the picker; a row per group and level.
+    let r = boss
+        .submit(&app, &format!("/admin/categories/{}", c.id), &[
+            ("name", "Telar only"), ("slug", "telar-only"), ("color", "#123456"), ("color_was", "AA3300"), ("color_picker", "#aa3300"),
+            ("text_color", "FFFFFF"), ("perm_group[]", "telar"), ("perm_level[]", "full"), ("perm_group[]", "everyone"), ("perm_level[]", "readonly"),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let c = app.state.store.category(c.id).await.unwrap().unwrap();
+    assert_eq!(c.color, "123456");
+    assert_eq!(app.get(&format!("/c/telar-only/{}", c.id), &Auth::Anon).await.status, StatusCode::OK, "everyone reads now");
+    // No group at all is refused, beside the rows.
+    let r = boss.submit(&app, &format!("/admin/categories/{}", c.id), &[("name", "Telar only"), ("perm_group[]", ""), ("perm_level[]", "full")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("A category needs at least one group"), "{}", r.text());
 }

@@ -233,8 +233,16 @@ pub struct CategoryFormView {
     pub color: String,
     pub text_color: String,
     pub description: String,
-    /// Lines of `group: full|create_post|readonly`.
-    pub permissions: String,
+    /// Rows of (group name, `full` | `create_post` | `readonly`), with
+    /// blank rows to add more.
+    pub permissions: Vec<(String, String)>,
+}
+
+impl CategoryFormView {
+    /// The two colour fields: (field, label, value).
+    pub fn colours(&self) -> [(&'static str, &'static str, String); 2] {
+        [("color", "Colour", self.color.clone()), ("text_color", "Text colour", self.text_color.clone())]
+    }
 }
 
 #[derive(Template)]
@@ -246,6 +254,8 @@ pub struct AdminCategoriesPage {
     /// `None` while creating a new category.
     pub editing: Option<i64>,
     pub form: CategoryFormView,
+    /// Groups a category may be opened to: (name, label).
+    pub groups: Vec<(String, String)>,
     pub errors: FormErrors,
     pub saved: bool,
 }
