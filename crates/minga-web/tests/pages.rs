@@ -26,6 +26,7 @@ both_backends!(
     people_change_their_own_preferences,
     settings_have_names_help_and_one_save,
     category_form_offers_a_colour_picker_and_group_rows,
+    a_group_made_on_its_page_is_owned_by_its_maker,
 );
 
 /// The CSRF token a page's forms carry.
@@ -633,4 +634,24 @@ async fn category_form_offers_a_colour_picker_and_group_rows(b: Backend) {
     let r = boss.submit(&app, &format!("/admin/categories/{}", c.id), &[("name", "Telar only"), ("perm_group[]", ""), ("perm_level[]", "full")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("A category needs at least one group"), "{}", r.text());
+}
+
+async fn a_group_made_on_its_page_is_owned_by_its_maker(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("boss", true).await;
+    app.user("lucia", false).await;
+    let mut boss = Browser::open(&app).await;
+    boss.submit(&app, "/login", &[("login", "boss"), ("password", "correct horse battery")]).await;
+    assert!(boss.get(&app, "/g").await.text().contains(r#"name="owner_usernames" value="boss""#), "the field says who will own it");
+    let r = boss.submit(&app, "/admin/groups", &[("name", "telar"), ("full_name", "Cooperativa Telar"), ("owner_usernames", "")]).await;
+    assert_eq!((r.status, r.location().as_str()), (StatusCode::SEE_OTHER, "/g/telar"));
+    let members = app.get_json("/groups/telar/members.json", &app.session("boss").await).await;
+    assert_eq!(members["owners"][0]["username"], "boss", "{members}");
+    let r = boss.submit(&app, "/admin/groups", &[("name", "yerba"), ("owner_usernames", "lucia")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let members = app.get_json("/groups/yerba/members.json", &app.session("boss").await).await;
+    let owners: Vec<&str> = members["owners"].as_array().unwrap().iter().map(|o| o["username"].as_str().unwrap()).collect();
+    assert_eq!(owners, ["lucia"], "named owners own it");
+    let page = boss.get(&app, "/g/telar").await.text();
+    assert!(page.contains(r#"<a href="/u/boss">boss</a> <span class="muted">owner</span>"#), "{page}");
 }

@@ -272,6 +272,8 @@ pub struct GroupsPage {
     pub chrome: Chrome,
     pub groups: Vec<GroupRow>,
     pub can_create: bool,
+    /// Who would own a new group unless they name others.
+    pub creator: String,
 }
 
 #[derive(Template)]

@@ -105,6 +105,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
                 .map(|g| GroupRow { name: g.name.clone(), full_name: g.full_name.clone(), location: g.location.clone() })
                 .collect(),
             can_create: viewer.is_admin(),
+            creator: viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default(),
         })),
     }
 }
@@ -384,7 +385,13 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, format: Forma
         return Err(AppError::invalid("name", "That name is taken by a person."));
     }
     // Everyone named must exist before anything is stored.
-    let owners = named(&state, &split_names(input.str("group.owner_usernames").or(input.str("owner_usernames")).unwrap_or_default()), "owner_usernames").await?;
+    let mut owner_names = split_names(input.str("group.owner_usernames").or(input.str("owner_usernames")).unwrap_or_default());
+    // A group made from the page is owned by its maker unless others are
+    // named (the API keeps Discourse's way: owners only as named).
+    if format == Format::Html && owner_names.is_empty() {
+        owner_names.push(admin.username.to_lowercase());
+    }
+    let owners = named(&state, &owner_names, "owner_usernames").await?;
     let members = named(&state, &split_names(input.str("group.usernames").or(input.str("usernames")).unwrap_or_default()), "usernames").await?;
     let g = state.store.create_group(&form).await?;
     for (users, owner) in [(members, false), (owners, true)] {
