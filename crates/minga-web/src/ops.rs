@@ -212,8 +212,12 @@ pub async fn rebake(state: &AppState) -> AppResult<Rebaked> {
         for post in &batch {
             done.seen += 1;
             let cooked = cook_post(state, &post.raw).await?;
-            if cooked.html != post.cooked {
-                state.store.set_cooked(post.id, &cooked.html, &cook::excerpt(&cooked.html, 300)).await?;
+            let excerpt = cook::excerpt(&cooked.html, 300);
+            // A first post also gives its topic's excerpt, which a newer
+            // cooker may write differently from the same HTML.
+            let stale_excerpt = post.post_number == 1 && state.store.topic(post.topic_id).await?.is_some_and(|t| t.excerpt != excerpt);
+            if cooked.html != post.cooked || stale_excerpt {
+                state.store.set_cooked(post.id, &cooked.html, &excerpt).await?;
                 done.changed += 1;
             }
         }

@@ -120,6 +120,12 @@ async fn rebake_cooks_stored_posts_again(b: Backend) {
     assert_eq!(posts[0]["id"].as_i64(), Some(first));
     assert_eq!(posts[0]["version"].as_i64(), Some(1), "no new version");
     assert_eq!(minga_web::ops::rebake(&app.state).await.unwrap(), minga_web::ops::Rebaked { seen: 2, changed: 0 });
+    // An excerpt an older version made from the same HTML is made again.
+    let cooked = posts[0]["cooked"].as_str().unwrap().to_string();
+    app.state.store.set_cooked(minga_core::PostId(first), &cooked, "Welcome @latecomer , we kept you a seat").await.unwrap();
+    assert_eq!(minga_web::ops::rebake(&app.state).await.unwrap(), minga_web::ops::Rebaked { seen: 2, changed: 1 });
+    let latest = app.get_json("/latest.json", &Auth::Anon).await;
+    assert!(latest["topic_list"]["topics"][0]["excerpt"].as_str().unwrap().starts_with("Welcome @latecomer, we kept you a seat"), "{latest}");
 }
 
 async fn sign_up_needs_the_honeypot_and_unique_names(b: Backend) {
