@@ -27,6 +27,7 @@ both_backends!(
     settings_have_names_help_and_one_save,
     category_form_offers_a_colour_picker_and_group_rows,
     a_group_made_on_its_page_is_owned_by_its_maker,
+    profiles_name_their_public_coops,
 );
 
 /// The CSRF token a page's forms carry.
@@ -654,4 +655,17 @@ async fn a_group_made_on_its_page_is_owned_by_its_maker(b: Backend) {
     assert_eq!(owners, ["lucia"], "named owners own it");
     let page = boss.get(&app, "/g/telar").await.text();
     assert!(page.contains(r#"<a href="/u/boss">boss</a> <span class="muted">owner</span>"#), "{page}");
+}
+
+async fn profiles_name_their_public_coops(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, _) = app.admin_and_category().await;
+    app.user("gonzalo", false).await;
+    for (name, full, level) in [("yerba", "Yerba Cooperativa", 0), ("telar", "Cooperativa Telar", 0), ("hiddenqx", "Hidden", 2)] {
+        let r = app.post_json("/admin/groups.json", &admin, json!({"name": name, "full_name": full, "visibility_level": level, "usernames": "gonzalo"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    let page = app.get("/u/gonzalo", &Auth::Anon).await.text();
+    assert!(page.contains(r#"Member of <a href="/g/yerba">Yerba Cooperativa</a> and <a href="/g/telar">Cooperativa Telar</a>"#) || page.contains(r#"Member of <a href="/g/telar">Cooperativa Telar</a> and <a href="/g/yerba">Yerba Cooperativa</a>"#), "{page}");
+    assert!(!page.contains("hiddenqx"), "a group only its members see stays unnamed");
 }

@@ -163,6 +163,8 @@ pub struct UserPage {
     pub name: String,
     pub avatar: Avatar,
     pub role: String,
+    /// Co-ops everyone may see that they belong to: (name, full name).
+    pub groups: Vec<(String, String)>,
     /// Cooked, safe HTML.
     pub bio: String,
     pub location: String,

@@ -56,12 +56,22 @@ pub async fn show(
         return Ok(Json(json!({ "user_badges": [], "user": body })).into_response());
     }
     let role = if user.admin { "Admin" } else if user.moderator { "Moderator" } else { "" };
+    // Their co-ops, those that everyone may see.
+    let catalog = state.catalog().await?;
+    let memberships = state.store.memberships(user.id).await?;
+    let groups = catalog
+        .groups
+        .iter()
+        .filter(|g| !g.automatic && g.visibility_level == 0 && memberships.iter().any(|(id, _)| *id == g.id))
+        .map(|g| (g.name.clone(), if g.full_name.is_empty() { g.name.clone() } else { g.full_name.clone() }))
+        .collect();
     Ok(pages::render(&UserPage {
         chrome: Chrome::new(&state, &viewer, csrf),
         avatar: Avatar::of(&user.username),
         username: user.username.clone(),
         name: user.name.clone(),
         role: role.into(),
+        groups,
         bio: json::cooked_text(&user.bio_raw),
         location: user.location.clone(),
         website: if user.website.starts_with("https://") || user.website.starts_with("http://") { user.website.clone() } else { String::new() },
