@@ -63,10 +63,16 @@ fn free_port() -> u16 {
 }
 
 fn serve(db: &Db) -> Server {
+    let mut command = bin();
+    command.arg("serve").args(db.args());
+    serve_with(command)
+}
+
+/// Runs a `serve` command (on a free port) until it says it is ready.
+fn serve_with(mut command: Command) -> Server {
     let bind = format!("127.0.0.1:{}", free_port());
-    let mut child = bin()
-        .args(["serve", "--bind", &bind])
-        .args(db.args())
+    let mut child = command
+        .args(["--bind", &bind])
         .env("MINGA_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -268,19 +274,116 @@ async fn config_file_and_environment_are_layered() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("titel"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// A logged-in client, through `POST /session` as Discourse's client does.
+async fn logged_in(url: &str, login: &str, password: &str) -> reqwest::Client {
+    let c = client();
+    let csrf: Value = c.get(format!("{url}/session/csrf.json")).send().await.unwrap().json().await.unwrap();
+    let r = c.post(format!("{url}/session")).header("X-CSRF-Token", csrf["csrf"].as_str().unwrap()).json(&json!({"login": login, "password": password})).send().await.unwrap();
+    assert_eq!(r.status(), 200, "log in as {login}");
+    c
+}
+
+async fn get_json(c: &reqwest::Client, url: &str) -> Value {
+    let r = c.get(url).header("Accept", "application/json").send().await.unwrap();
+    assert_eq!(r.status(), 200, "GET {url}");
+    r.json().await.unwrap()
+}
+
+fn ms(iso: &Value) -> i64 {
+    iso.as_str().unwrap().parse::<jiff::Timestamp>().unwrap().as_millisecond()
+}
+
+/// What `minga demo` printed: the shared password and how to serve it.
+struct DemoOutput {
+    password: String,
+    serve: String,
+}
+
+fn run_demo(db: &Db) -> DemoOutput {
+    let out = minga(&["demo"], db);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    let password = said.split("share the password: ").nth(1).expect("a password").lines().next().unwrap().trim().to_string();
+    let serve = said.split("Serve it with `").nth(1).expect("how to serve it").split('`').next().unwrap().to_string();
+    assert!(said.contains("visible only to members of telar"), "{said}");
+    DemoOutput { password, serve }
+}
+
 #[tokio::test]
 async fn demo_fills_a_fresh_forum_once() {
     let db = Db::sqlite();
-    let out = minga(&["demo"], &db);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("share the password"));
+    let demo = run_demo(&db);
+    assert_eq!(demo.serve, format!("{BIN} serve {}", db.args().join(" ")), "it says how to serve this folder");
     let again = bin().arg("demo").args(db.args()).output().unwrap();
     assert!(!again.status.success(), "a second demo would duplicate everything");
-    let server = serve(&db);
-    let latest: Value = client().get(format!("{}/latest.json", server.url)).send().await.unwrap().json().await.unwrap();
-    let topics = latest["topic_list"]["topics"].as_array().unwrap();
+    // Served with the very command it printed.
+    let words: Vec<&str> = demo.serve.split_whitespace().collect();
+    let mut command = Command::new(words[0]);
+    command.args(&words[1..]).env_remove("CARGO");
+    let server = serve_with(command);
+    let u = server.url.clone();
+    let c = client();
+    let latest = get_json(&c, &format!("{u}/latest.json")).await;
+    let topics = latest["topic_list"]["topics"].as_array().unwrap().clone();
     assert!(topics.len() >= 5, "{latest}");
+    assert!(topics.iter().all(|t| t["views"].as_i64().unwrap() > 10), "topics have been read: {latest}");
     let busiest = topics.iter().map(|t| t["posts_count"].as_i64().unwrap()).max().unwrap();
     assert!(busiest >= 10, "a lively thread");
+    let now = jiff::Timestamp::now().as_millisecond();
+
+    // The call thread's dates agree with its posts: it plans a gathering
+    // on a Thursday before today, the call happens, then the thanks.
+    let call = topics.iter().find(|t| t["title"].as_str().unwrap().contains("video call")).expect("the call thread");
+    let thread = get_json(&c, &format!("{u}/t/{}.json", call["id"])).await;
+    let posts = thread["post_stream"]["posts"].as_array().unwrap();
+    let fixed = posts.iter().find_map(|p| p["cooked"].as_str().unwrap().split("data-date=\"").nth(1)).expect("the call's date, for every reader");
+    let day: jiff::civil::Date = fixed[..10].parse().unwrap();
+    assert_eq!(day.weekday(), jiff::civil::Weekday::Thursday);
+    let month = day.strftime("%B").to_string();
+    let title = thread["title"].as_str().unwrap();
+    assert!(title.contains(&format!("{}–", day.day())) || title.contains(&format!("{} {month} –", day.day())), "{title} names {day}");
+    assert!(posts[0]["cooked"].as_str().unwrap().contains(&format!("Thursday {} {month}", day.day())), "{}", posts[0]["cooked"]);
+    let call_at = day.to_datetime(jiff::civil::Time::constant(19, 0, 0, 0)).to_zoned_datetime(jiff::tz::TimeZone::get("Europe/London").unwrap()).unwrap().timestamp().as_millisecond();
+    let times: Vec<i64> = posts.iter().map(|p| ms(&p["created_at"])).collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]) && *times.last().unwrap() < now, "posts in order, in the past");
+    assert!(times[0] < call_at - 7 * 86_400_000 && *times.last().unwrap() > call_at, "planned well before, thanked after");
+    // People joined before they posted, and have earned some trust.
+    let mut levels = Vec::new();
+    for p in posts {
+        let user = get_json(&c, &format!("{u}/u/{}.json", p["username"].as_str().unwrap())).await["user"].clone();
+        assert!(ms(&user["created_at"]) < ms(&p["created_at"]) - 30 * 86_400_000, "{} joined long before posting", user["username"]);
+        levels.push(user["trust_level"].as_i64().unwrap());
+    }
+    assert!(levels.iter().all(|l| *l >= 1) && levels.iter().any(|l| *l >= 2), "{levels:?}");
+
+    // The co-ops are groups with members, one person in two of them.
+    let groups = get_json(&c, &format!("{u}/groups.json")).await;
+    let names: Vec<&str> = groups["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    for g in ["hedgerow", "telar", "yerba", "riverbend"] {
+        assert!(names.contains(&g), "{names:?}");
+    }
+    let members = |g: &'static str| {
+        let (c, u) = (c.clone(), u.clone());
+        async move {
+            let m = get_json(&c, &format!("{u}/groups/{g}/members.json")).await;
+            let mut all: Vec<String> = m["members"].as_array().unwrap().iter().chain(m["owners"].as_array().unwrap()).map(|x| x["username"].as_str().unwrap().to_string()).collect();
+            all.sort();
+            all
+        }
+    };
+    assert_eq!(members("telar").await, ["gonzalo.r", "lucia_m", "pilar_v"]);
+    assert!(members("yerba").await.contains(&"gonzalo.r".to_string()));
+    let profile = c.get(format!("{u}/u/gonzalo.r")).send().await.unwrap().text().await.unwrap();
+    assert!(profile.contains("Member of") && profile.contains(r#"href="/g/yerba""#) && profile.contains(r#"href="/g/telar""#), "{profile}");
+
+    // One category is for Telar's members only.
+    let slugs = |v: Value| v["category_list"]["categories"].as_array().unwrap().iter().map(|c| c["slug"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(!slugs(get_json(&c, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
+    let lucia = logged_in(&u, "lucia_m", &demo.password).await;
+    assert!(slugs(get_json(&lucia, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
+    let theirs = get_json(&lucia, &format!("{u}/latest.json")).await["topic_list"]["topics"].as_array().unwrap().len();
+    assert_eq!(theirs, topics.len() + 1, "members see one topic more");
+    let marcus = logged_in(&u, "marcus_b", &demo.password).await;
+    assert!(!slugs(get_json(&marcus, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
 }
 
 /// Sign up → new topic → a second person replies → the first reads it.
@@ -310,8 +413,7 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     b_new_topic(&browser, &u).await;
     let topic_url = browser.current_url().await;
     assert!(topic_url.contains("/t/international-call-during-the-gathering/"), "{topic_url}");
-    browser.click("form[action='/logout'] button").await;
-    browser.wait_for("a[href='/login']").await;
+    log_out(&browser).await;
 
     sign_up("solverniers").await;
     browser.goto(&topic_url).await;
@@ -319,8 +421,7 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     browser.click("#reply button[type=submit]").await;
     browser.wait_for("#post_2").await;
     browser.goto(&format!("{u}/latest")).await;
-    browser.click("form[action='/logout'] button").await;
-    browser.wait_for("a[href='/login']").await;
+    log_out(&browser).await;
 
     // Neto logs back in and reads the reply.
     browser.goto(&format!("{u}/login")).await;
@@ -341,6 +442,13 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     let posts = t["post_stream"]["posts"].as_array().unwrap();
     assert_eq!(posts.len(), 2);
     assert_eq!(posts[1]["username"], "solverniers");
+}
+
+/// Logs out from the header's menu.
+async fn log_out(browser: &minga_testing::browser::Browser) {
+    browser.click("details.menu > summary").await;
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for("a[href='/login']").await;
 }
 
 async fn b_new_topic(browser: &minga_testing::browser::Browser, u: &str) {
