@@ -458,3 +458,115 @@ async fn b_new_topic(browser: &minga_testing::browser::Browser, u: &str) {
     browser.click("form.stack button[type=submit]").await;
     browser.wait_for("#post_1").await;
 }
+
+/// The first hour of a new admin, in a real browser: the set-up link, a
+/// first category, then the demo forum as a member and as the admin,
+/// on a desktop and on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_hour_in_chromium() {
+    use minga_testing::browser::Browser;
+    // Set-up: the link `serve` prints makes the first admin.
+    let fresh = Db::sqlite();
+    let server = serve(&fresh);
+    let setup = server.lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("a setup link").to_string();
+    let browser = Browser::start().await;
+    browser.goto(&setup).await;
+    assert!(!browser.source().await.contains("Have an account?"), "no account exists yet");
+    browser.fill("#email", "chris@example.org").await;
+    browser.fill("#username", "chris").await;
+    browser.fill("#password", "a long password").await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("#name").await;
+    assert!(browser.current_url().await.ends_with("/admin/categories"));
+    browser.fill("#name", "Inter-cooperation").await;
+    browser.fill("#description", "Working **together** across co-ops.").await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for(".notice").await;
+    assert_eq!(browser.text(".notice").await, "Saved.");
+    browser.goto(&format!("{}/categories", server.url)).await;
+    assert!(browser.source().await.contains("<strong>together</strong>"), "descriptions are cooked");
+    browser.quit().await;
+    drop(server);
+
+    // The demo, as Lucía (a member of Telar, which she owns).
+    let db = Db::sqlite();
+    let demo = run_demo(&db);
+    let server = serve(&db);
+    let u = server.url.clone();
+    let browser = Browser::start().await;
+    browser.goto(&format!("{u}/login")).await;
+    browser.fill("#login", "lucia_m").await;
+    browser.fill("#password", &demo.password).await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("a[href='/u/lucia_m/preferences']").await;
+    browser.goto(&format!("{u}/latest")).await;
+    assert!(browser.source().await.contains("Horas para el hosting compartido"), "Telar's members see its private topic");
+    let hover = browser.eval("return document.querySelector('td.num time').title").await;
+    assert!(hover.as_str().unwrap().contains("(America/Argentina/Buenos_Aires)"), "times in her zone: {hover}");
+    browser.click("a.topic-title[href*='video-call']").await;
+    browser.wait_for("#post_13").await;
+    // A post's own link lands on the post.
+    browser.click("#post_9 a.post-date").await;
+    browser.wait_for("#post_9").await;
+    assert!(browser.current_url().await.ends_with("#post_9"), "{}", browser.current_url().await);
+    assert_eq!(browser.eval("return document.querySelector(':target') && document.querySelector(':target').id").await, "post_9");
+    // Flagging lands on the post and says so.
+    browser.click("#post_5 details.flag > summary").await;
+    browser.click("#post_5 details.flag button[type=submit]").await;
+    browser.wait_for(".notice").await;
+    assert!(browser.text(".notice").await.contains("you flagged post #5"));
+    assert_eq!(browser.eval("return document.querySelector(':target').id").await, "post_5");
+    // Preferences from the header's menu: another time zone.
+    browser.click("details.menu > summary").await;
+    browser.click("details.menu a[href='/u/lucia_m/preferences']").await;
+    browser.fill("#timezone", "Asia/Tokyo").await;
+    browser.click("form[action='/u/lucia_m/preferences'] button[type=submit]").await;
+    browser.wait_for(".notice").await;
+    assert_eq!(browser.text(".notice").await, "Your profile is saved.");
+    browser.goto(&format!("{u}/latest")).await;
+    assert!(browser.eval("return document.querySelector('td.num time').title").await.as_str().unwrap().contains("(Asia/Tokyo)"));
+    // An owner adds a member from the group's page, and stays on pages.
+    browser.goto(&format!("{u}/g/telar")).await;
+    browser.fill("#usernames", "june.park").await;
+    browser.click("form[action$='/members'] button[type=submit]").await;
+    browser.wait_for("a[href='/u/june.park']").await;
+    assert!(browser.current_url().await.ends_with("/g/telar"));
+    browser.click(".site-footer a[href='/about']").await;
+    browser.wait_for("main h1").await;
+    assert!(browser.text("main h1").await.starts_with("About"));
+
+    // On a phone the header is one row, the rest in its menu.
+    browser.set_window_size(390, 844).await;
+    browser.goto(&format!("{u}/latest")).await;
+    let height = browser.eval("return document.querySelector('.site-header').getBoundingClientRect().height").await.as_f64().unwrap();
+    assert!(height < 72.0, "one row: {height}px");
+    assert_eq!(browser.eval("return getComputedStyle(document.querySelector('.main-nav')).display").await, "none");
+    let overflow = browser.eval("return document.documentElement.scrollWidth > window.innerWidth").await;
+    assert_eq!(overflow, false, "nothing wider than the phone");
+    browser.click("details.menu > summary").await;
+    browser.click("details.menu a.phone-only[href='/categories']").await;
+    browser.wait_for(".category-list").await;
+    browser.set_window_size(1280, 900).await;
+    log_out(&browser).await;
+
+    // The admin reads the review queue in plain words and acts on it.
+    browser.goto(&format!("{u}/login")).await;
+    browser.fill("#login", "tamsin").await;
+    browser.fill("#password", &demo.password).await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("a[href='/u/tamsin/preferences']").await;
+    browser.goto(&format!("{u}/review")).await;
+    let queue = browser.source().await;
+    assert!(queue.contains("A post flagged for staff") && !queue.contains("Reviewable"), "{queue}");
+    browser.click("form[action$='/perform/agree_and_hide'] button").await;
+    browser.wait_for(".empty").await;
+    assert_eq!(browser.text(".empty").await, "Nothing waits for review.");
+    browser.goto(&format!("{u}/admin/site_settings")).await;
+    browser.click("#login_required").await;
+    browser.click("form.settings button[type=submit]").await;
+    browser.wait_for(".notice").await;
+    assert!(browser.eval("return document.querySelector('#login_required').checked").await == true);
+    browser.quit().await;
+    let anon = client().get(format!("{u}/latest")).send().await.unwrap();
+    assert!(anon.url().path().starts_with("/login"), "the site now asks visitors to log in");
+}
