@@ -288,6 +288,13 @@ async fn first_admin_setup_needs_the_token(b: Backend) {
     assert!(browser.get(&app, "/signup").await.text().contains("Have an account?"));
     let r = browser.submit(&app, &format!("/setup/{token}"), &[("email", "chris@example.org"), ("username", "chris"), ("password", "a long password")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let welcome = browser.get(&app, &r.location()).await.text();
+    assert!(welcome.contains("Your admin account is ready. Start with a category"), "{welcome}");
+    // With no category yet, the new-topic page says what to do instead
+    // of offering an empty choice.
+    let empty = browser.get(&app, "/new-topic").await.text();
+    assert!(empty.contains("There is no category you can start a topic in yet.") && empty.contains(r#"<a href="/admin/categories">Create the first category.</a>"#), "{empty}");
+    assert!(!empty.contains(r#"<select id="category""#));
     assert!(app.state.store.user_by_username("chris").await.unwrap().unwrap().admin);
     // Once there is an admin the page is gone, token or not.
     assert_eq!(app.get(&format!("/setup/{token}"), &Auth::Anon).await.status, StatusCode::NOT_FOUND);

@@ -159,6 +159,7 @@ impl Calendar {
             ("friday", friday.strftime("Friday %-d %B").to_string()),
             ("thursday_iso", thursday.to_string()),
             ("day", thursday.day().to_string()),
+            ("day_nth", ordinal(thursday.day())),
             ("days", days),
             ("ba_ahead", words(offset(BA)?)),
             ("ba_1600", there(16, BA, 0)?),
@@ -226,6 +227,16 @@ impl Calendar {
         let moved = if hour < 8 { at + (8 - hour) * 3_600_000 } else { at };
         if moved > after && moved < before { moved } else { at }
     }
+}
+
+fn ordinal(day: i8) -> String {
+    let suffix = match (day % 10, day % 100) {
+        (1, n) if n != 11 => "st",
+        (2, n) if n != 12 => "nd",
+        (3, n) if n != 13 => "rd",
+        _ => "th",
+    };
+    format!("{day}{suffix}")
 }
 
 fn words(n: i64) -> String {
@@ -446,7 +457,8 @@ mod tests {
         let cal = Calendar::new("2026-11-24T15:00:00Z".parse().unwrap());
         assert_eq!(cal.gathering.to_string(), "2026-11-19");
         let f = |s: &str| cal.fill(s).unwrap();
-        assert_eq!(f("{{thursday}} and {{friday}}, {{days}}"), "Thursday 19 November and Friday 20 November, 19–20 November");
+        assert_eq!(f("{{thursday}} and {{friday}}, {{days}}, the {{day_nth}}"), "Thursday 19 November and Friday 20 November, 19–20 November, the 19th");
+        assert_eq!([1, 2, 3, 11, 12, 13, 21, 22, 23, 30].map(ordinal).join(" "), "1st 2nd 3rd 11th 12th 13th 21st 22nd 23rd 30th");
         assert_eq!(f("{{ba_ahead}} {{ba_1600}} {{ba_1900}} {{chi_1900}} {{oak_1600}} {{oak_1900}} {{oak_1900_wrong}}"), "three 13:00 16:00 13:00 08:00 11:00 12:00");
         // In summer London is four hours ahead of Buenos Aires.
         let summer = Calendar::new("2026-07-01T09:00:00Z".parse().unwrap());

@@ -477,7 +477,8 @@ async fn the_first_hour_in_chromium() {
     browser.fill("#password", "a long password").await;
     browser.click("form.stack button[type=submit]").await;
     browser.wait_for("#name").await;
-    assert!(browser.current_url().await.ends_with("/admin/categories"));
+    assert!(browser.current_url().await.ends_with("/admin/categories?welcome=1"));
+    assert!(browser.text(".notice").await.starts_with("Your admin account is ready."));
     browser.fill("#name", "Inter-cooperation").await;
     browser.fill("#description", "Working **together** across co-ops.").await;
     browser.click("form.stack button[type=submit]").await;

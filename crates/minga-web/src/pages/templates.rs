@@ -260,6 +260,8 @@ pub struct AdminCategoriesPage {
     pub groups: Vec<(String, String)>,
     pub errors: FormErrors,
     pub saved: bool,
+    /// The first admin's first page.
+    pub welcome: bool,
 }
 
 pub struct GroupRow {

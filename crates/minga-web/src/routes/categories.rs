@@ -225,6 +225,7 @@ async fn admin_page(
         groups,
         errors,
         saved,
+        welcome: false,
     })
 }
 
@@ -276,11 +277,15 @@ fn form_view(input: &Input) -> CategoryFormView {
 #[derive(serde::Deserialize, Default)]
 pub struct SavedQuery {
     pub saved: Option<String>,
+    /// Set for the first admin, just made.
+    pub welcome: Option<String>,
 }
 
 pub async fn admin(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Query(q): Query<SavedQuery>) -> AppResult<Response> {
     admin_only(&viewer)?;
-    Ok(pages::render(&admin_page(&state, &viewer, csrf, None, blank_form(), FormErrors::default(), q.saved.is_some()).await?))
+    let mut page = admin_page(&state, &viewer, csrf, None, blank_form(), FormErrors::default(), q.saved.is_some()).await?;
+    page.welcome = q.welcome.is_some();
+    Ok(pages::render(&page))
 }
 
 pub async fn admin_edit(

@@ -162,7 +162,7 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, 
                 *state.setup_token.lock().expect("setup token lock") = None;
             }
             let cookie = auth::start_session(&state, &user).await?;
-            let mut response = Redirect::to(if admin { "/admin/categories" } else { "/" }).into_response();
+            let mut response = Redirect::to(if admin { "/admin/categories?welcome=1" } else { "/" }).into_response();
             response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
             Ok(response)
         }
