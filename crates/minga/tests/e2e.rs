@@ -482,7 +482,8 @@ async fn the_first_hour_in_chromium() {
     browser.fill("#name", "Inter-cooperation").await;
     browser.fill("#description", "Working **together** across co-ops.").await;
     browser.click("form.stack button[type=submit]").await;
-    browser.wait_for(".notice").await;
+    // Saved: the page now edits the category.
+    browser.wait_for("form[action^='/admin/categories/']").await;
     assert_eq!(browser.text(".notice").await, "Saved.");
     browser.goto(&format!("{}/categories", server.url)).await;
     assert!(browser.source().await.contains("<strong>together</strong>"), "descriptions are cooked");
