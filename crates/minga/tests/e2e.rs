@@ -520,6 +520,8 @@ async fn the_first_hour_in_chromium() {
     assert_eq!(browser.eval("return document.querySelector(':target').id").await, "post_5");
     // Preferences from the header's menu: another time zone.
     browser.click("details.menu > summary").await;
+    let doubled = browser.eval("return getComputedStyle(document.querySelector('details.menu a.phone-only')).display").await;
+    assert_eq!(doubled, "none", "on a desktop the menu does not repeat the header's links");
     browser.click("details.menu a[href='/u/lucia_m/preferences']").await;
     browser.fill("#timezone", "Asia/Tokyo").await;
     browser.click("form[action='/u/lucia_m/preferences'] button[type=submit]").await;
