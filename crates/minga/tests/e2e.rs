@@ -545,8 +545,11 @@ async fn the_first_hour_in_chromium() {
     let height = browser.eval("return document.querySelector('.site-header').getBoundingClientRect().height").await.as_f64().unwrap();
     assert!(height < 72.0, "one row: {height}px");
     assert_eq!(browser.eval("return getComputedStyle(document.querySelector('.main-nav')).display").await, "none");
-    let overflow = browser.eval("return document.documentElement.scrollWidth > window.innerWidth").await;
-    assert_eq!(overflow, false, "nothing wider than the phone");
+    let overflow = "return document.documentElement.scrollWidth > document.documentElement.clientWidth";
+    assert_eq!(browser.eval(overflow).await, false, "nothing wider than the phone");
+    browser.click("a.topic-title[href*='video-call']").await;
+    browser.wait_for("#post_13").await;
+    assert_eq!(browser.eval(overflow).await, false, "a thread with a local date fits a phone too");
     browser.click("details.menu > summary").await;
     browser.click("details.menu a.phone-only[href='/categories']").await;
     browser.wait_for(".category-list").await;
