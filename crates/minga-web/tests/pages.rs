@@ -675,4 +675,8 @@ async fn profiles_name_their_public_coops(b: Backend) {
     let page = app.get("/u/gonzalo", &Auth::Anon).await.text();
     assert!(page.contains(r#"Member of <a href="/g/yerba">Yerba Cooperativa</a> and <a href="/g/telar">Cooperativa Telar</a>"#) || page.contains(r#"Member of <a href="/g/telar">Cooperativa Telar</a> and <a href="/g/yerba">Yerba Cooperativa</a>"#), "{page}");
     assert!(!page.contains("hiddenqx"), "a group only its members see stays unnamed");
+    let r = app.call(Method::PUT, "/groups/telar.json", &admin, Send::Json(json!({"join_mode": 1}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let group = app.get("/g/telar", &Auth::Anon).await.text();
+    assert!(group.contains(r#"<a href="/login?next=/g/telar">Log in</a> to ask to join this group."#), "{group}");
 }

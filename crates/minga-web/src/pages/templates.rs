@@ -299,6 +299,8 @@ pub struct GroupPage {
     pub is_member: bool,
     pub can_join: bool,
     pub can_request: bool,
+    /// A visitor could join (or ask to) once logged in.
+    pub join_after_login: Option<&'static str>,
     pub can_manage: bool,
     pub requests: Vec<(i64, String)>,
 }

@@ -137,6 +137,11 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer, format: Format,
         is_member: viewer.groups.contains(&g.id),
         can_join: me.is_some() && !g.automatic && g.join_mode == OPEN && !viewer.groups.contains(&g.id),
         can_request: me.is_some() && !g.automatic && g.join_mode == REQUEST && !viewer.groups.contains(&g.id),
+        join_after_login: match (me, g.automatic, g.join_mode) {
+            (None, false, OPEN) => Some("join"),
+            (None, false, REQUEST) => Some("ask to join"),
+            _ => None,
+        },
         can_manage: can_manage(&g, &viewer),
         requests: requests.iter().map(|u| (u.id.0, u.username.clone())).collect(),
     }))
