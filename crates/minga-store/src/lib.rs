@@ -9,7 +9,7 @@
 //! changed, and the change feed (`feed`) carries that to every node.
 
 mod access;
-mod signin;
+mod account;
 mod categories;
 mod db;
 mod feed;
@@ -25,6 +25,7 @@ mod pool;
 mod posts;
 pub mod reads;
 mod reading;
+mod signin;
 mod topics;
 mod users;
 

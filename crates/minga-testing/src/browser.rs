@@ -150,6 +150,9 @@ impl Browser {
                             "--disable-sync",
                             "--disable-quic",
                             "--window-size=1280,900",
+                            // Pages scroll smoothly unless motion is reduced;
+                            // a click during a smooth scroll misses.
+                            "--force-prefers-reduced-motion",
                             format!("--user-data-dir={}", profile.display()),
                         ],
                     },
@@ -242,6 +245,22 @@ impl Browser {
         match self.get("url").await {
             Ok(url) => url.as_str().unwrap_or_default().to_owned(),
             Err(e) => panic!("browser: reading the current URL failed: {e}"),
+        }
+    }
+
+    /// Runs `script` (a function body: `return …` gives the answer) in the
+    /// page and returns what it returned, as JSON.
+    pub async fn eval(&self, script: &str) -> Value {
+        match self.post("execute/sync", json!({ "script": script, "args": [] })).await {
+            Ok(value) => value,
+            Err(e) => panic!("browser: running a script on {} failed: {e}", self.url_for_errors().await),
+        }
+    }
+
+    /// Resizes the window, e.g. to a phone's 390 × 844.
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        if let Err(e) = self.post("window/rect", json!({ "width": width, "height": height })).await {
+            panic!("browser: resizing the window failed: {e}");
         }
     }
 

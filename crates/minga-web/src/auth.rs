@@ -219,7 +219,10 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
         let known = known(state, &hash_secret(&token)).await?;
         // Suspended or unapproved people are visitors, whatever they hold.
         match known.as_ref().as_ref().filter(|k| k.expires_at > now && k.user.approved && !k.user.suspended_at(now)) {
-            Some(k) => (k.user.clone(), k.groups.clone(), k.owned.clone(), false),
+            Some(k) => {
+                state.views.record_seen(hash_secret(&token), now);
+                (k.user.clone(), k.groups.clone(), k.owned.clone(), false)
+            }
             None => return Ok(Viewer::default()),
         }
     };
@@ -249,12 +252,66 @@ fn invalid_key() -> AppError {
     AppError::Forbidden("You are not permitted to view the requested resource. The API key is invalid.".into())
 }
 
-/// Starts a session and returns the Set-Cookie header value.
-pub async fn start_session(state: &AppState, user: &User) -> Result<String, AppError> {
+/// Starts a session from a device and returns the Set-Cookie header value.
+pub async fn start_session(state: &AppState, user: &User, device: &Device) -> Result<String, AppError> {
     let token = random_token(32);
     let expires = minga_core::time::now_ms() + SESSION_DAYS * 86_400_000;
-    state.store.create_session(user.id, &hash_secret(&token), expires, "", "").await?;
+    state.store.create_session(user.id, &hash_secret(&token), expires, &device.user_agent, &device.ip).await?;
     Ok(set_cookie(SESSION_COOKIE, &token, SESSION_DAYS * 86_400, state.settings.secure_cookies()))
+}
+
+/// Where a request comes from, as a session remembers it: the browser's
+/// User-Agent and the client's address.
+#[derive(Clone, Debug, Default)]
+pub struct Device {
+    pub user_agent: String,
+    pub ip: String,
+}
+
+impl FromRequestParts<AppState> for Device {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user_agent = parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
+        Ok(Device { user_agent, ip })
+    }
+}
+
+/// A device in words, from its User-Agent: "Firefox on Linux".
+pub fn describe_device(user_agent: &str) -> String {
+    let ua = user_agent.to_ascii_lowercase();
+    let browser = [
+        ("edg/", "Edge"),
+        ("opr/", "Opera"),
+        ("firefox/", "Firefox"),
+        ("chromium/", "Chromium"),
+        ("chrome/", "Chrome"),
+        ("safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    let system = [
+        ("android", "Android"),
+        ("iphone", "iPhone"),
+        ("ipad", "iPad"),
+        ("windows", "Windows"),
+        ("mac os x", "macOS"),
+        ("cros", "ChromeOS"),
+        ("linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_string(),
+        (None, Some(s)) => s.to_string(),
+        (None, None) if user_agent.trim().is_empty() => "Unknown device".to_string(),
+        (None, None) => user_agent.chars().take(60).collect(),
+    }
 }
 
 pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
@@ -345,6 +402,17 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devices_are_named_in_words() {
+        let firefox = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+        assert_eq!(describe_device(firefox), "Firefox on Linux");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(describe_device(iphone), "Safari on iPhone");
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        assert_eq!(describe_device(chrome), "Chrome on Windows");
+        assert_eq!(describe_device(""), "Unknown device");
+    }
 
     #[test]
     fn cookies_parse() {

@@ -27,6 +27,9 @@ pub enum AppError {
     Busy,
     #[error("Something went wrong on our side.")]
     Internal(String),
+    /// Any other refusal, with its status (405, 413…).
+    #[error("{1}")]
+    Refused(StatusCode, String),
 }
 
 /// What the HTML error page needs, carried on the JSON response.
@@ -56,6 +59,7 @@ impl AppError {
             AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limit"),
             AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
+            AppError::Refused(status, _) => (*status, "invalid_parameters"),
         }
     }
 

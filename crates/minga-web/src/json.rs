@@ -40,8 +40,21 @@ pub fn current_user(u: &User) -> Value {
     })
 }
 
+/// A description or bio as Discourse sends it: cooked, safe HTML (the
+/// text is Markdown, cooked like a post).
+pub fn cooked_text(raw: &str) -> String {
+    minga_core::cook::cook_plain(raw).html
+}
+
+/// An excerpt as Discourse sends it: plain text, HTML-escaped, since
+/// Discourse's clients insert excerpts as HTML.
+pub fn excerpt_html(plain: &str) -> String {
+    fancy(plain)
+}
+
 pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> Value {
-    let excerpt = minga_core::cook::excerpt(&c.description, 200);
+    let description = cooked_text(&c.description);
+    let excerpt = excerpt_html(&minga_core::cook::excerpt(&description, 200));
     let actor = viewer.actor();
     let permission = catalog.permission(actor.as_ref(), c.id).map(|p| p as i64);
     // Which groups may do what is for those who manage the category.
@@ -69,7 +82,7 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> Value {
         "topic_count": c.topic_count,
         "post_count": c.post_count,
         "position": c.position,
-        "description": c.description,
+        "description": description,
         "description_text": c.description,
         "description_excerpt": excerpt,
         "topic_url": null,
@@ -152,7 +165,7 @@ pub fn topic_list_item(t: &Topic, users: &HashMap<UserId, User>, state: &AppStat
         "unseen": false,
         "pinned": false,
         "unpinned": null,
-        "excerpt": t.excerpt,
+        "excerpt": excerpt_html(&t.excerpt),
         "visible": true,
         "closed": false,
         "archived": false,

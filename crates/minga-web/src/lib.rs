@@ -145,6 +145,8 @@ impl AppState {
         // until the next write: counts are approximate anyway, and dropping
         // every page every few seconds would make all visitors wait at once.
         self.store.add_topic_views(&pending).await?;
+        let seen = self.views.take_seen();
+        self.store.touch_sessions(&seen).await?;
         let reads = self.views.take_reads();
         for user in self.store.record_reads(&reads).await? {
             let Some(u) = self.store.user_by_id(user).await? else { continue };
@@ -174,9 +176,23 @@ impl AppState {
 pub struct Views {
     pending: Mutex<HashMap<TopicId, i64>>,
     reads: Mutex<Vec<minga_store::Read>>,
+    /// When each session (by token hash) was last used.
+    seen: Mutex<HashMap<String, i64>>,
 }
 
 impl Views {
+    /// A session was used now; its owner's list of sessions says so.
+    pub fn record_seen(&self, token_hash: String, at: i64) {
+        let mut seen = self.seen.lock().expect("seen lock");
+        if seen.len() < 100_000 || seen.contains_key(&token_hash) {
+            seen.insert(token_hash, at);
+        }
+    }
+
+    fn take_seen(&self) -> Vec<(String, i64)> {
+        self.seen.lock().expect("seen lock").drain().collect()
+    }
+
     /// A logged-in person saw posts up to `up_to` in a topic.
     pub fn record_read(&self, user: minga_core::UserId, topic: TopicId, up_to: i64) {
         let at = minga_core::time::now_ms();

@@ -194,8 +194,12 @@ pub async fn rebake(state: &AppState) -> AppResult<Rebaked> {
         for post in &batch {
             done.seen += 1;
             let cooked = cook_post(state, &post.raw).await?;
-            if cooked.html != post.cooked {
-                state.store.set_cooked(post.id, &cooked.html, &cook::excerpt(&cooked.html, 300)).await?;
+            let excerpt = cook::excerpt(&cooked.html, 300);
+            // A first post also gives its topic's excerpt, which a newer
+            // cooker may write differently from the same HTML.
+            let stale_excerpt = post.post_number == 1 && state.store.topic(post.topic_id).await?.is_some_and(|t| t.excerpt != excerpt);
+            if cooked.html != post.cooked || stale_excerpt {
+                state.store.set_cooked(post.id, &cooked.html, &excerpt).await?;
                 done.changed += 1;
             }
         }
@@ -210,6 +214,64 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppRe
         return Err(AppError::Forbidden("You are not allowed to delete this post.".into()));
     }
     Ok(state.store.delete_post(id).await?)
+}
+
+/// The profile fields a request sets (`name`, `bio_raw`, `location`,
+/// `website`, `timezone`), the others kept as they are, checked together.
+pub fn profile_from(input: &crate::input::Input, user: &User) -> AppResult<minga_store::Profile> {
+    let mut checks = Checks::default();
+    let mut text = |k: &'static str, cur: &str, max: usize| -> AppResult<String> {
+        let v = if input.get(k).is_some() { input.text(k)? } else { cur.to_string() };
+        if v.chars().count() > max {
+            checks.check(Err(FieldError { field: k, message: format!("Keep this under {max} characters.") }));
+        }
+        Ok(v.trim().to_string())
+    };
+    let profile = minga_store::Profile {
+        name: text("name", &user.name, 100)?,
+        bio_raw: text("bio_raw", &user.bio_raw, 3000)?,
+        location: text("location", &user.location, 100)?,
+        website: text("website", &user.website, 300)?,
+        timezone: text("timezone", &user.timezone, 64)?,
+    };
+    if !profile.website.is_empty() && !(profile.website.starts_with("https://") || profile.website.starts_with("http://")) {
+        checks.check(Err(FieldError { field: "website", message: "A website starts with https://.".into() }));
+    }
+    if input.get("timezone").is_some() && !profile.timezone.is_empty() && (jiff::tz::TimeZone::get(&profile.timezone).is_err() || !profile.timezone.contains('/') && profile.timezone != "UTC") {
+        checks.check(Err(FieldError { field: "timezone", message: "That is not a time zone: give a name such as Europe/London or America/Argentina/Buenos_Aires.".into() }));
+    }
+    checks.finish()?;
+    Ok(profile)
+}
+
+/// Checks a person's current password, as logging in does (and counted
+/// against the same limits), before an account change.
+async fn confirm_password(state: &AppState, user: &User, password: &str, ip: &str) -> AppResult<()> {
+    match log_in(state, &user.username, password, ip).await {
+        Ok(u) if u.id == user.id => Ok(()),
+        Ok(_) | Err(AppError::Forbidden(_)) => Err(AppError::invalid("current_password", "That is not your current password.")),
+        Err(e) => Err(e),
+    }
+}
+
+/// Changes a person's e-mail address, after their current password.
+pub async fn change_email(state: &AppState, user: &User, current_password: &str, email: &str, ip: &str) -> AppResult<()> {
+    let email = email.trim();
+    validate::email(email)?;
+    confirm_password(state, user, current_password, ip).await?;
+    state.store.set_email(user.id, email).await.map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::invalid("email", "Another account uses that address."),
+        other => other.into(),
+    })
+}
+
+/// Changes a person's password, after their current one; every other
+/// session of theirs ends (`keep` is the session making the change).
+pub async fn change_password(state: &AppState, user: &User, current_password: &str, new_password: &str, keep: Option<&str>, ip: &str) -> AppResult<()> {
+    validate::password(new_password, &user.username).map_err(|e| FieldError { field: "new_password", ..e })?;
+    confirm_password(state, user, current_password, ip).await?;
+    let hash = auth::hash_password(state, new_password).await?;
+    Ok(state.store.set_password_hash(user.id, &hash, keep).await?)
 }
 
 pub struct SignUp {

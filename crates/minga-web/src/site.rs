@@ -28,14 +28,57 @@ impl Default for SiteSettings {
     }
 }
 
-/// The settings an admin may change, with a line saying what each does.
-pub const SETTINGS: &[(&str, &str)] = &[
-    ("login_required", "Only people who are logged in can see anything."),
-    ("invite_only", "New people can join only through an invite."),
-    ("allow_new_registrations", "Anyone can create an account (unless invite only)."),
-    ("must_approve_users", "Staff approve every new account before it can log in."),
-    ("auto_approve_email_domains", "Accounts from these e-mail domains (separated by |) need no approval."),
+/// A setting an admin may change: its key (as in Discourse's API), a name
+/// and a sentence for people, and the group it is shown in.
+pub struct Setting {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub group: &'static str,
+    pub boolean: bool,
+}
+
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        name: "login_required",
+        label: "Only members can read",
+        help: "Visitors who are not logged in see only the log-in and sign-up pages, nothing of the forum.",
+        group: "Who can read",
+        boolean: true,
+    },
+    Setting {
+        name: "allow_new_registrations",
+        label: "Anyone can sign up",
+        help: "When off, nobody can create an account from the sign-up page; staff still can.",
+        group: "Who can join",
+        boolean: true,
+    },
+    Setting {
+        name: "invite_only",
+        label: "Invites only",
+        help: "New people join only through an invite link from staff or a trusted member.",
+        group: "Who can join",
+        boolean: true,
+    },
+    Setting {
+        name: "must_approve_users",
+        label: "Approve new accounts",
+        help: "Staff approve every new account in the review queue before it can log in.",
+        group: "Who can join",
+        boolean: true,
+    },
+    Setting {
+        name: "auto_approve_email_domains",
+        label: "E-mail domains that skip approval",
+        help: "Sign-ups from these domains need no approval, e.g. facttic.example | camba.example (separated by | or spaces).",
+        group: "Who can join",
+        boolean: false,
+    },
 ];
+
+pub fn setting(name: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.name == name)
+}
 
 fn flag(value: &str) -> Option<bool> {
     match value.trim().to_ascii_lowercase().as_str() {

@@ -21,6 +21,7 @@ both_backends!(
     nobody_raises_their_own_permissions,
     flags_hide_posts_after_three_people,
     rate_limits_and_new_user_limits,
+    every_response_carries_the_security_headers,
 );
 
 const CANARY: &str = "qx7canary";
@@ -599,6 +600,91 @@ async fn rate_limits_and_new_user_limits(b: Backend) {
     let e = r.assert_error(422, "invalid_parameters");
     assert!(e["errors"][0].as_str().unwrap().contains("links"), "{e}");
     assert_eq!(app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["posts_count"], 5);
+}
+
+/// The headers every response must carry, whatever answered it.
+fn assert_security_headers(what: &str, headers: &axum::http::HeaderMap, https: bool) {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let csp = get("content-security-policy");
+    for part in ["default-src 'self'", "script-src 'self';", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'", "img-src 'self' data: https:"] {
+        assert!(csp.contains(part), "{what}: CSP {csp:?} lacks {part}");
+    }
+    let scripts = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap_or_default();
+    assert!(!scripts.contains("unsafe-inline") && !scripts.contains("unsafe-eval"), "{what}: {csp}");
+    assert_eq!(get("x-frame-options"), "DENY", "{what}");
+    assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(get("referrer-policy"), "strict-origin-when-cross-origin", "{what}");
+    assert_eq!(headers.contains_key("strict-transport-security"), https, "{what}");
+}
+
+/// Paths that hold one person's or staff's business: never stored.
+fn private_path(path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    ["/admin", "/review", "/session", "/login", "/logout", "/signup", "/setup", "/invites"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")) || path.starts_with(&format!("{p}.")))
+        || path == "/users"
+        || path == "/users.json"
+        || (path.starts_with("/u/") && path.split('/').nth(3).is_some_and(|s| s.starts_with("preferences")))
+}
+
+async fn every_response_carries_the_security_headers(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let values: Vec<String> = vec![w.topic.to_string(), w.post.to_string(), w.category_slug.clone(), "member".into(), "ica".into(), "%FF".into()];
+    let admin_session = app.session("admin").await;
+    let mut checked = 0;
+    let mut statuses = std::collections::BTreeSet::new();
+    for (pattern, _) in minga_web::registry() {
+        for url in fill(pattern, &values) {
+            for (who, auth) in [("visitor", &Auth::Anon), ("admin", &admin_session), ("outsider", &w.outsider)] {
+                for accept in ["text/html", "application/json"] {
+                    let mut req = axum::http::Request::builder().uri(&url).header("accept", accept);
+                    match auth {
+                        Auth::Key { key, username } => req = req.header("Api-Key", key).header("Api-Username", username),
+                        Auth::Session { token, csrf } => req = req.header("cookie", format!("_t={token}; _csrf={csrf}")),
+                        _ => {}
+                    }
+                    let r = {
+                        use tower::ServiceExt;
+                        app.router.clone().oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap()
+                    };
+                    let what = format!("{who} GET {url} ({accept}): {}", r.status());
+                    statuses.insert(r.status().as_u16());
+                    assert_security_headers(&what, r.headers(), false);
+                    if private_path(&url) {
+                        assert_eq!(r.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "{what}");
+                    }
+                    checked += 1;
+                }
+            }
+            // Refused writes are answered with the headers too.
+            let r = app.call(Method::POST, &url, &Auth::Anon, Send::Form("x=1")).await;
+            statuses.insert(r.status.as_u16());
+            assert_security_headers(&format!("POST {url}: {}", r.status), &r.headers, false);
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+    for s in [200, 303, 400, 403, 404, 405] {
+        assert!(statuses.contains(&s), "the walk met a {s}: {statuses:?}");
+    }
+    // A page kept by the visitor cache carries them as well: the second
+    // answer below is the kept one.
+    let public = app.get_json("/latest.json", &Auth::Anon).await["topic_list"]["topics"][0]["id"].as_i64().unwrap();
+    let public_page = format!("/t/x/{public}");
+    let first = app.get(&public_page, &Auth::Anon).await;
+    let key = minga_web::cache::page_key(minga_web::format::Format::Html, &public_page.parse().unwrap());
+    assert!(app.state.caches.pages.get(&app.state.caches, &key).is_some(), "kept by the visitor cache");
+    let second = app.get(&public_page, &Auth::Anon).await;
+    assert_eq!(first.body, second.body, "served from the cache");
+    assert_security_headers("a cached page", &second.headers, false);
+
+    // On https, browsers are told to stay on https.
+    let settings = minga_web::Settings { base_url: "https://forum.example.coop".into(), ..support::fast_settings() };
+    let secure = TestApp::with_settings(b, settings).await;
+    for path in ["/", "/nowhere", "/login", "/latest.json"] {
+        let r = secure.get(path, &Auth::Anon).await;
+        assert_security_headers(path, &r.headers, true);
+    }
 }
 
 #[allow(dead_code)]

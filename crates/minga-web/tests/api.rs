@@ -29,7 +29,74 @@ both_backends!(
     views_are_counted,
     visitors_never_get_stale_or_personal_pages,
     rebake_cooks_stored_posts_again,
+    html_fields_are_cooked_and_never_executable,
 );
+
+/// Whether HTML holds something a browser would run: a script element,
+/// an `on…` handler or a `javascript:` URL inside a tag.
+fn executable(html: &str) -> bool {
+    let lower = html.to_lowercase();
+    lower.split('<').skip(1).any(|tag| {
+        let tag = tag.split('>').next().unwrap_or_default();
+        tag.starts_with("script") || tag.contains("javascript:") || tag.split_whitespace().skip(1).any(|a| a.starts_with("on") && a.contains('='))
+    })
+}
+
+async fn html_fields_are_cooked_and_never_executable(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, _) = app.admin_and_category().await;
+    let payload = "**Co-ops** & <a href=\"javascript:alert(3)\">friends</a> <img src=x onerror=alert(2)>\n\n<script>alert(1)</script><img src=x onerror=alert(2)>";
+    assert!(executable(payload) && !executable("<p>a &lt;script&gt; b</p>"), "the check itself works");
+    let r = app.post_json("/categories.json", &admin, json!({"name": "Hostile", "description": payload})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let category = r.json()["category"].clone();
+    let id = category["id"].as_i64().unwrap();
+    let r = app.post_json("/admin/groups.json", &admin, json!({"name": "hostile", "bio_raw": payload})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = app.call(Method::PUT, "/u/admin.json", &admin, Send::Json(json!({"bio_raw": payload}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    app.topic(&admin, id, "A topic that quotes a script tag", "Never write `<script>alert(4)</script>` or &lt;img src=x onerror=alert(5)&gt; here.").await;
+
+    let mut fields = Vec::new();
+    let mut take = |what: &str, v: &serde_json::Value| {
+        let text = v.as_str().unwrap_or_else(|| panic!("{what} is a string: {v}")).to_string();
+        fields.push((what.to_string(), text));
+    };
+    for c in [&category, &app.get_json(&format!("/c/{id}/show.json"), &Auth::Anon).await["category"]] {
+        take("description", &c["description"]);
+        take("description_excerpt", &c["description_excerpt"]);
+        assert_eq!(c["description_text"], payload, "the raw text is kept beside it");
+    }
+    let cats = app.get_json("/categories.json", &Auth::Anon).await;
+    let c = cats["category_list"]["categories"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    take("categories.json description", &c["description"]);
+    let site = app.get_json("/site.json", &Auth::Anon).await;
+    let c = site["categories"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    take("site.json description", &c["description"]);
+    for g in [app.get_json("/groups/hostile.json", &Auth::Anon).await["group"].clone(), app.get_json("/groups.json", &Auth::Anon).await["groups"][0].clone()] {
+        take("group bio_cooked", &g["bio_cooked"]);
+        take("group bio_excerpt", &g["bio_excerpt"]);
+        assert_eq!(g["bio_raw"], payload);
+    }
+    let u = app.get_json("/u/admin.json", &Auth::Anon).await["user"].clone();
+    take("user bio_cooked", &u["bio_cooked"]);
+    assert_eq!(u["bio_raw"], payload);
+    let latest = app.get_json("/latest.json", &Auth::Anon).await;
+    take("topic excerpt", &latest["topic_list"]["topics"][0]["excerpt"]);
+    for (what, html) in &fields {
+        assert!(!executable(html), "{what} could run: {html}");
+    }
+    let cooked = &fields[0].1;
+    assert!(cooked.contains("<strong>Co-ops</strong>") && cooked.contains("&amp;"), "description is cooked HTML: {cooked}");
+    let excerpt = &fields.last().unwrap().1;
+    assert!(excerpt.contains("&lt;script&gt;"), "excerpts are escaped HTML: {excerpt}");
+    // The pages show the same cooked HTML.
+    for path in ["/categories".to_string(), format!("/c/hostile/{id}"), "/u/admin".into(), "/g/hostile".into(), "/latest".into()] {
+        let html = app.get(&path, &Auth::Anon).await.text();
+        assert!(!executable(&html), "{path} could run something: {html}");
+    }
+    assert!(app.get("/categories", &Auth::Anon).await.text().contains("<strong>Co-ops</strong>"));
+}
 
 /// `minga admin rebake`: someone mentioned before they joined becomes a
 /// link, HTML from an older cooker is replaced, and nothing else moves.
@@ -55,6 +122,12 @@ async fn rebake_cooks_stored_posts_again(b: Backend) {
     assert_eq!(posts[0]["id"].as_i64(), Some(first));
     assert_eq!(posts[0]["version"].as_i64(), Some(1), "no new version");
     assert_eq!(minga_web::ops::rebake(&app.state).await.unwrap(), minga_web::ops::Rebaked { seen: 2, changed: 0 });
+    // An excerpt an older version made from the same HTML is made again.
+    let cooked = posts[0]["cooked"].as_str().unwrap().to_string();
+    app.state.store.set_cooked(minga_core::PostId(first), &cooked, "Welcome @latecomer , we kept you a seat").await.unwrap();
+    assert_eq!(minga_web::ops::rebake(&app.state).await.unwrap(), minga_web::ops::Rebaked { seen: 2, changed: 1 });
+    let latest = app.get_json("/latest.json", &Auth::Anon).await;
+    assert!(latest["topic_list"]["topics"][0]["excerpt"].as_str().unwrap().starts_with("Welcome @latecomer, we kept you a seat"), "{latest}");
 }
 
 async fn sign_up_needs_the_honeypot_and_unique_names(b: Backend) {

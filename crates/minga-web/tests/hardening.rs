@@ -6,7 +6,7 @@ mod support;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use minga_store::Backend;
 use minga_web::Settings;
@@ -15,7 +15,12 @@ use std::net::SocketAddr;
 use support::{Auth, TestApp};
 use tower::ServiceExt;
 
-both_backends!(one_set_up_link_makes_one_admin, failed_log_ins_do_not_lock_out_the_owner, proxies_are_believed_only_when_trusted,);
+both_backends!(
+    one_set_up_link_makes_one_admin,
+    failed_log_ins_do_not_lock_out_the_owner,
+    proxies_are_believed_only_when_trusted,
+    people_see_where_they_are_logged_in_and_end_it,
+);
 
 async fn one_set_up_link_makes_one_admin(b: Backend) {
     let app = TestApp::new(b).await;
@@ -116,4 +121,78 @@ async fn proxies_are_believed_only_when_trusted(b: Backend) {
         log_in(&app, proxy, &[("forwarded", "for=192.0.2.100;proto=https")], "sol", "correct horse battery").await,
         StatusCode::OK
     );
+}
+
+/// Logs in from a device; returns the session cookie and CSRF token.
+async fn log_in_from(app: &TestApp, user_agent: &str, login: &str) -> (String, String) {
+    let visitor = app.visitor().await;
+    let Auth::Visitor { csrf } = &visitor else { unreachable!() };
+    let req = Request::post("/session.json")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, format!("_csrf={csrf}"))
+        .header("X-CSRF-Token", csrf.as_str())
+        .header(header::USER_AGENT, user_agent)
+        .body(Body::from(json!({"login": login, "password": "correct horse battery"}).to_string()))
+        .unwrap();
+    let response = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("_t="))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_string();
+    (cookie, csrf.clone())
+}
+
+async fn people_see_where_they_are_logged_in_and_end_it(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("polly", false).await;
+    let laptop = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+    let phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Version/18.0 Mobile/15E148 Safari/604.1";
+    let tablet = "Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
+    let (l_token, l_csrf) = log_in_from(&app, laptop, "polly").await;
+    let (p_token, p_csrf) = log_in_from(&app, phone, "polly").await;
+    let (t_token, t_csrf) = log_in_from(&app, tablet, "polly").await;
+    let on_laptop = Auth::Session { token: l_token.clone(), csrf: l_csrf };
+    let on_phone = Auth::Session { token: p_token, csrf: p_csrf };
+    let on_tablet = Auth::Session { token: t_token, csrf: t_csrf };
+
+    let page = app.get("/u/polly/preferences", &on_laptop).await.text();
+    for device in ["Firefox on Linux", "Safari on iPhone", "Chrome on Android"] {
+        assert!(page.contains(device), "{device} is listed");
+    }
+    assert_eq!(page.matches("this device").count(), 1);
+    // Someone else's preferences, and their sessions, are not theirs to see.
+    app.user("sol", false).await;
+    let sol = app.session("sol").await;
+    assert_eq!(app.get("/u/polly/preferences", &sol).await.status, StatusCode::FORBIDDEN);
+
+    // Ending the phone's session logs the phone out, and only it.
+    let phone_id = app.state.store.sessions(app.state.store.user_by_username("polly").await.unwrap().unwrap().id, "").await.unwrap()
+        .into_iter()
+        .find(|s| s.user_agent.contains("iPhone"))
+        .unwrap()
+        .id;
+    let r = app.call(axum::http::Method::POST, "/u/sol/preferences/revoke-auth-token.json", &sol, support::Send::Json(json!({"token_id": phone_id}))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "not someone else's session");
+    assert_eq!(app.get_json("/session/current.json", &on_phone).await["current_user"]["username"], "polly");
+    let r = app.call(axum::http::Method::POST, "/u/polly/preferences/revoke-auth-token.json", &on_laptop, support::Send::Json(json!({"token_id": phone_id}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    app.get("/session/current.json", &on_phone).await.assert_error(404, "not_found");
+    assert_eq!(app.get_json("/session/current.json", &on_tablet).await["current_user"]["username"], "polly");
+
+    // "Log out everywhere else" keeps only this one.
+    let r = app.call(axum::http::Method::POST, "/u/polly/preferences/revoke-auth-token", &on_laptop, support::Send::Form("")).await;
+    assert!(r.status.is_redirection(), "{}", r.text());
+    app.get("/session/current.json", &on_tablet).await.assert_error(404, "not_found");
+    assert_eq!(app.get_json("/session/current.json", &on_laptop).await["current_user"]["username"], "polly");
+    // Logging out ends only this session (there is no other left to see).
+    let r = app.call(axum::http::Method::DELETE, "/session/polly", &on_laptop, support::Send::Nothing).await;
+    assert_eq!(r.status, StatusCode::OK);
+    app.get("/session/current.json", &on_laptop).await.assert_error(404, "not_found");
+    assert_eq!(app.get_json("/session/current.json", &sol).await["current_user"]["username"], "sol");
 }

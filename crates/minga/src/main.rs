@@ -3,13 +3,17 @@
 mod config;
 mod demo;
 mod server;
+mod invocation;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
 use config::{Config, Overrides};
+use invocation::Invocation;
 use minga_store::Store;
 use minga_web::AppState;
+use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
@@ -70,16 +74,25 @@ enum AdminCommand {
     },
 }
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("MINGA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never in log files.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(run(cli.command))
+    let result = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(anyhow::Error::from).and_then(|rt| rt.block_on(run(cli.command)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, the causes joined: no backtrace, whatever RUST_BACKTRACE says.
+            eprintln!("minga: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 async fn open(over: &Overrides, bind: Option<&str>) -> Result<(Config, AppState)> {
@@ -116,9 +129,21 @@ async fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Demo { over } => {
+            let again = Invocation::detect(&over);
             let (config, state) = open(&over, None).await?;
+            if state.store.totals(None).await?.topics > 0 {
+                if config.database_url.is_empty() {
+                    bail!(
+                        "the folder {} already holds a forum with topics, and the demo only fills a fresh one; \
+                         give the demo a folder of its own, e.g. `{} demo --data demo-data`",
+                        config.data.display(),
+                        again.program()
+                    );
+                }
+                bail!("this database already holds a forum with topics, and the demo only fills a fresh one; give the demo an empty database");
+            }
             demo::fill(&state).await?;
-            eprintln!("The demo forum is ready. Run `minga serve` and open {}", config.public_url());
+            println!("The demo forum is ready. Serve it with `{}` and open {}", again.command("serve"), config.public_url());
             Ok(())
         }
     }
@@ -126,6 +151,7 @@ async fn run(command: Command) -> Result<()> {
 
 async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     let started = Instant::now();
+    let again = Invocation::detect(over);
     let (config, state) = open(over, bind).await?;
     let _serving = match state.store.backend() {
         minga_store::Backend::Sqlite if config.database_url.is_empty() => Some(server::lock_data(&config.data)?),
@@ -139,7 +165,8 @@ async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     match state.first_admin_token().await? {
         Some(token) => println!(
             "No admin yet. To become the first admin, open {url}/setup/{token}\n\
-             (or run: minga admin create-user --username NAME --email EMAIL --password PASSWORD --admin)"
+             (or run: {} --username NAME --email EMAIL --password PASSWORD --admin)",
+            again.command("admin create-user")
         ),
         None => println!("Log in at {url}/login"),
     }

@@ -30,8 +30,16 @@ impl Db {
     }
 }
 
+/// The binary, run as an operator would run it from a shell: not under
+/// cargo (so the commands it prints name the binary itself).
+fn bin() -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("CARGO");
+    c
+}
+
 fn minga(args: &[&str], db: &Db) -> std::process::Output {
-    let output = Command::new(BIN).args(args).args(db.args()).env("MINGA_LOG", "warn").output().expect("run minga");
+    let output = bin().args(args).args(db.args()).env("MINGA_LOG", "warn").output().expect("run minga");
     assert!(output.status.success(), "minga {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     output
 }
@@ -55,10 +63,16 @@ fn free_port() -> u16 {
 }
 
 fn serve(db: &Db) -> Server {
+    let mut command = bin();
+    command.arg("serve").args(db.args());
+    serve_with(command)
+}
+
+/// Runs a `serve` command (on a free port) until it says it is ready.
+fn serve_with(mut command: Command) -> Server {
     let bind = format!("127.0.0.1:{}", free_port());
-    let mut child = Command::new(BIN)
-        .args(["serve", "--bind", &bind])
-        .args(db.args())
+    let mut child = command
+        .args(["--bind", &bind])
         .env("MINGA_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -104,7 +118,7 @@ async fn cli_keys_and_http_api(db: Db) {
     let key = stdout.trim().to_string();
     assert!(key.len() >= 40);
 
-    let bad = Command::new(BIN).args(["admin", "create-api-key", "--username", "nobody"]).args(db.args()).output().unwrap();
+    let bad = bin().args(["admin", "create-api-key", "--username", "nobody"]).args(db.args()).output().unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no user named nobody"));
 
@@ -174,13 +188,54 @@ async fn a_fresh_forum_explains_how_to_become_admin() {
     let db = Db::sqlite();
     let server = serve(&db);
     let setup = server.lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("a setup link");
-    assert!(server.lines.iter().any(|l| l.contains("minga admin create-user")), "{:?}", server.lines);
+    // The command it offers works when pasted into a shell, on this forum's data.
+    let offered = server.lines.iter().find_map(|l| l.split_once("(or run: ")).map(|(_, c)| c.trim_end_matches(')').to_string()).expect("a command");
+    assert!(offered.starts_with(&format!("{BIN} admin create-user")) && offered.contains(&db.args().join(" ")), "{offered}");
     let c = client();
     let page = c.get(setup).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Create the first admin account"));
     let wrong = c.get(format!("{}/setup/guess", server.url)).send().await.unwrap();
     assert_eq!(wrong.status(), 404);
+    let typed = offered.replace("NAME", "pasted").replace("EMAIL", "pasted@example.org").replace("PASSWORD", "'a long password'");
+    let out = Command::new("sh").args(["-c", &typed]).env_remove("CARGO").env("MINGA_LOG", "warn").output().unwrap();
+    assert!(out.status.success(), "{typed}: {}", String::from_utf8_lossy(&out.stderr));
+    drop(server);
+    assert!(serve(&db).lines.iter().any(|l| l.contains("/login")), "the pasted command made an admin");
+}
+
+/// Under `cargo run` there is no `minga` on the PATH: commands say cargo.
+#[test]
+fn printed_commands_follow_how_minga_was_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo data");
+    let out = Command::new(BIN).arg("demo").arg("--data").arg(&data).env("CARGO", "cargo").env("MINGA_LOG", "warn").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    let profile = if BIN.contains("/release/") { "cargo run --release --" } else { "cargo run --" };
+    assert!(said.contains(&format!("`{profile} serve --data '{}'`", data.display())), "{said}");
+}
+
+/// Failures are one clear line and exit 1, with no backtrace even when
+/// `RUST_BACKTRACE` asks for one; logs carry no colour codes off a terminal.
+#[test]
+fn command_line_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().display().to_string();
+    let first = bin().args(["demo", "--data", &data]).env("MINGA_LOG", "info").output().unwrap();
+    assert!(first.status.success());
+    let logs = String::from_utf8_lossy(&first.stderr);
+    assert!(logs.contains("applied migration"), "{logs}");
+    assert!(!logs.contains('\u{1b}'), "no colour codes in a pipe: {logs:?}");
+    let again = bin().args(["demo", "--data", &data]).env("MINGA_LOG", "warn").env("RUST_BACKTRACE", "1").output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.starts_with("minga: ") && err.contains("already holds a forum") && err.contains(&format!("{BIN} demo --data demo-data")), "{err}");
+    assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+    let bad = bin().args(["admin", "create-api-key", "--username", "nobody", "--data", &data]).env("RUST_BACKTRACE", "1").output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).trim_end(), "minga: no user named nobody");
 }
 
 #[tokio::test]
@@ -190,7 +245,7 @@ async fn config_file_and_environment_are_layered() {
     let file = dir.path().join("minga.toml");
     std::fs::write(&file, "title = \"Co-op Forum\"\ndescription = \"From the file\"\n").unwrap();
     let bind = format!("127.0.0.1:{}", free_port());
-    let mut child = Command::new(BIN)
+    let mut child = bin()
         .args(["serve", "--bind", &bind, "--config", file.to_str().unwrap()])
         .args(db.args())
         .env("MINGA_DESCRIPTION", "From the environment")
@@ -214,24 +269,121 @@ async fn config_file_and_environment_are_layered() {
     assert_eq!(info["description"], "From the environment");
 
     std::fs::write(&file, "titel = \"typo\"\n").unwrap();
-    let out = Command::new(BIN).args(["serve", "--config", file.to_str().unwrap()]).args(db.args()).output().unwrap();
+    let out = bin().args(["serve", "--config", file.to_str().unwrap()]).args(db.args()).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("titel"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A logged-in client, through `POST /session` as Discourse's client does.
+async fn logged_in(url: &str, login: &str, password: &str) -> reqwest::Client {
+    let c = client();
+    let csrf: Value = c.get(format!("{url}/session/csrf.json")).send().await.unwrap().json().await.unwrap();
+    let r = c.post(format!("{url}/session")).header("X-CSRF-Token", csrf["csrf"].as_str().unwrap()).json(&json!({"login": login, "password": password})).send().await.unwrap();
+    assert_eq!(r.status(), 200, "log in as {login}");
+    c
+}
+
+async fn get_json(c: &reqwest::Client, url: &str) -> Value {
+    let r = c.get(url).header("Accept", "application/json").send().await.unwrap();
+    assert_eq!(r.status(), 200, "GET {url}");
+    r.json().await.unwrap()
+}
+
+fn ms(iso: &Value) -> i64 {
+    iso.as_str().unwrap().parse::<jiff::Timestamp>().unwrap().as_millisecond()
+}
+
+/// What `minga demo` printed: the shared password and how to serve it.
+struct DemoOutput {
+    password: String,
+    serve: String,
+}
+
+fn run_demo(db: &Db) -> DemoOutput {
+    let out = minga(&["demo"], db);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    let password = said.split("share the password: ").nth(1).expect("a password").lines().next().unwrap().trim().to_string();
+    let serve = said.split("Serve it with `").nth(1).expect("how to serve it").split('`').next().unwrap().to_string();
+    assert!(said.contains("visible only to members of telar"), "{said}");
+    DemoOutput { password, serve }
 }
 
 #[tokio::test]
 async fn demo_fills_a_fresh_forum_once() {
     let db = Db::sqlite();
-    let out = minga(&["demo"], &db);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("share the password"));
-    let again = Command::new(BIN).arg("demo").args(db.args()).output().unwrap();
+    let demo = run_demo(&db);
+    assert_eq!(demo.serve, format!("{BIN} serve {}", db.args().join(" ")), "it says how to serve this folder");
+    let again = bin().arg("demo").args(db.args()).output().unwrap();
     assert!(!again.status.success(), "a second demo would duplicate everything");
-    let server = serve(&db);
-    let latest: Value = client().get(format!("{}/latest.json", server.url)).send().await.unwrap().json().await.unwrap();
-    let topics = latest["topic_list"]["topics"].as_array().unwrap();
+    // Served with the very command it printed.
+    let words: Vec<&str> = demo.serve.split_whitespace().collect();
+    let mut command = Command::new(words[0]);
+    command.args(&words[1..]).env_remove("CARGO");
+    let server = serve_with(command);
+    let u = server.url.clone();
+    let c = client();
+    let latest = get_json(&c, &format!("{u}/latest.json")).await;
+    let topics = latest["topic_list"]["topics"].as_array().unwrap().clone();
     assert!(topics.len() >= 5, "{latest}");
+    assert!(topics.iter().all(|t| t["views"].as_i64().unwrap() > 10), "topics have been read: {latest}");
     let busiest = topics.iter().map(|t| t["posts_count"].as_i64().unwrap()).max().unwrap();
     assert!(busiest >= 10, "a lively thread");
+    let now = jiff::Timestamp::now().as_millisecond();
+
+    // The call thread's dates agree with its posts: it plans a gathering
+    // on a Thursday before today, the call happens, then the thanks.
+    let call = topics.iter().find(|t| t["title"].as_str().unwrap().contains("video call")).expect("the call thread");
+    let thread = get_json(&c, &format!("{u}/t/{}.json", call["id"])).await;
+    let posts = thread["post_stream"]["posts"].as_array().unwrap();
+    let fixed = posts.iter().find_map(|p| p["cooked"].as_str().unwrap().split("data-date=\"").nth(1)).expect("the call's date, for every reader");
+    let day: jiff::civil::Date = fixed[..10].parse().unwrap();
+    assert_eq!(day.weekday(), jiff::civil::Weekday::Thursday);
+    let month = day.strftime("%B").to_string();
+    let title = thread["title"].as_str().unwrap();
+    assert!(title.contains(&format!("{}–", day.day())) || title.contains(&format!("{} {month} –", day.day())), "{title} names {day}");
+    assert!(posts[0]["cooked"].as_str().unwrap().contains(&format!("Thursday {} {month}", day.day())), "{}", posts[0]["cooked"]);
+    let call_at = day.to_datetime(jiff::civil::Time::constant(19, 0, 0, 0)).to_zoned_datetime(jiff::tz::TimeZone::get("Europe/London").unwrap()).unwrap().timestamp().as_millisecond();
+    let times: Vec<i64> = posts.iter().map(|p| ms(&p["created_at"])).collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]) && *times.last().unwrap() < now, "posts in order, in the past");
+    assert!(times[0] < call_at - 7 * 86_400_000 && *times.last().unwrap() > call_at, "planned well before, thanked after");
+    // People joined before they posted, and have earned some trust.
+    let mut levels = Vec::new();
+    for p in posts {
+        let user = get_json(&c, &format!("{u}/u/{}.json", p["username"].as_str().unwrap())).await["user"].clone();
+        assert!(ms(&user["created_at"]) < ms(&p["created_at"]) - 30 * 86_400_000, "{} joined long before posting", user["username"]);
+        levels.push(user["trust_level"].as_i64().unwrap());
+    }
+    assert!(levels.iter().all(|l| *l >= 1) && levels.iter().any(|l| *l >= 2), "{levels:?}");
+
+    // The co-ops are groups with members, one person in two of them.
+    let groups = get_json(&c, &format!("{u}/groups.json")).await;
+    let names: Vec<&str> = groups["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    for g in ["hedgerow", "telar", "yerba", "riverbend"] {
+        assert!(names.contains(&g), "{names:?}");
+    }
+    let members = |g: &'static str| {
+        let (c, u) = (c.clone(), u.clone());
+        async move {
+            let m = get_json(&c, &format!("{u}/groups/{g}/members.json")).await;
+            let mut all: Vec<String> = m["members"].as_array().unwrap().iter().chain(m["owners"].as_array().unwrap()).map(|x| x["username"].as_str().unwrap().to_string()).collect();
+            all.sort();
+            all
+        }
+    };
+    assert_eq!(members("telar").await, ["gonzalo.r", "lucia_m", "pilar_v"]);
+    assert!(members("yerba").await.contains(&"gonzalo.r".to_string()));
+    let profile = c.get(format!("{u}/u/gonzalo.r")).send().await.unwrap().text().await.unwrap();
+    assert!(profile.contains("Member of") && profile.contains(r#"href="/g/yerba""#) && profile.contains(r#"href="/g/telar""#), "{profile}");
+
+    // One category is for Telar's members only.
+    let slugs = |v: Value| v["category_list"]["categories"].as_array().unwrap().iter().map(|c| c["slug"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(!slugs(get_json(&c, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
+    let lucia = logged_in(&u, "lucia_m", &demo.password).await;
+    assert!(slugs(get_json(&lucia, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
+    let theirs = get_json(&lucia, &format!("{u}/latest.json")).await["topic_list"]["topics"].as_array().unwrap().len();
+    assert_eq!(theirs, topics.len() + 1, "members see one topic more");
+    let marcus = logged_in(&u, "marcus_b", &demo.password).await;
+    assert!(!slugs(get_json(&marcus, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
 }
 
 /// Sign up → new topic → a second person replies → the first reads it.
@@ -261,8 +413,7 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     b_new_topic(&browser, &u).await;
     let topic_url = browser.current_url().await;
     assert!(topic_url.contains("/t/international-call-during-the-gathering/"), "{topic_url}");
-    browser.click("form[action='/logout'] button").await;
-    browser.wait_for("a[href='/login']").await;
+    log_out(&browser).await;
 
     sign_up("solverniers").await;
     browser.goto(&topic_url).await;
@@ -270,8 +421,7 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     browser.click("#reply button[type=submit]").await;
     browser.wait_for("#post_2").await;
     browser.goto(&format!("{u}/latest")).await;
-    browser.click("form[action='/logout'] button").await;
-    browser.wait_for("a[href='/login']").await;
+    log_out(&browser).await;
 
     // Neto logs back in and reads the reply.
     browser.goto(&format!("{u}/login")).await;
@@ -294,10 +444,136 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     assert_eq!(posts[1]["username"], "solverniers");
 }
 
+/// Logs out from the header's menu.
+async fn log_out(browser: &minga_testing::browser::Browser) {
+    browser.click("details.menu > summary").await;
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for("a[href='/login']").await;
+}
+
 async fn b_new_topic(browser: &minga_testing::browser::Browser, u: &str) {
     browser.goto(&format!("{u}/new-topic")).await;
     browser.fill("#title", "International call during the gathering").await;
     browser.fill("#raw", "Shall we say hi on a video call?\n\n- introductions\n- shared projects").await;
     browser.click("form.stack button[type=submit]").await;
     browser.wait_for("#post_1").await;
+}
+
+/// The first hour of a new admin, in a real browser: the set-up link, a
+/// first category, then the demo forum as a member and as the admin,
+/// on a desktop and on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_hour_in_chromium() {
+    use minga_testing::browser::Browser;
+    // Set-up: the link `serve` prints makes the first admin.
+    let fresh = Db::sqlite();
+    let server = serve(&fresh);
+    let setup = server.lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("a setup link").to_string();
+    let browser = Browser::start().await;
+    browser.goto(&setup).await;
+    assert!(!browser.source().await.contains("Have an account?"), "no account exists yet");
+    browser.fill("#email", "chris@example.org").await;
+    browser.fill("#username", "chris").await;
+    browser.fill("#password", "a long password").await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("#name").await;
+    assert!(browser.current_url().await.ends_with("/admin/categories?welcome=1"));
+    assert!(browser.text(".notice").await.starts_with("Your admin account is ready."));
+    browser.fill("#name", "Inter-cooperation").await;
+    browser.fill("#description", "Working **together** across co-ops.").await;
+    browser.click("form.stack button[type=submit]").await;
+    // Saved: the page now edits the category.
+    browser.wait_for("form[action^='/admin/categories/']").await;
+    assert_eq!(browser.text(".notice").await, "Saved.");
+    browser.goto(&format!("{}/categories", server.url)).await;
+    assert!(browser.source().await.contains("<strong>together</strong>"), "descriptions are cooked");
+    browser.quit().await;
+    drop(server);
+
+    // The demo, as Lucía (a member of Telar, which she owns).
+    let db = Db::sqlite();
+    let demo = run_demo(&db);
+    let server = serve(&db);
+    let u = server.url.clone();
+    let browser = Browser::start().await;
+    browser.goto(&format!("{u}/login")).await;
+    browser.fill("#login", "lucia_m").await;
+    browser.fill("#password", &demo.password).await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("a[href='/u/lucia_m/preferences']").await;
+    browser.goto(&format!("{u}/latest")).await;
+    assert!(browser.source().await.contains("Horas para el hosting compartido"), "Telar's members see its private topic");
+    let hover = browser.eval("return document.querySelector('td.num time').title").await;
+    assert!(hover.as_str().unwrap().contains("(America/Argentina/Buenos_Aires)"), "times in her zone: {hover}");
+    browser.click("a.topic-title[href*='video-call']").await;
+    browser.wait_for("#post_13").await;
+    // A post's own link lands on the post.
+    browser.click("#post_9 a.post-date").await;
+    browser.wait_for("#post_9").await;
+    assert!(browser.current_url().await.ends_with("#post_9"), "{}", browser.current_url().await);
+    assert_eq!(browser.eval("return document.querySelector(':target') && document.querySelector(':target').id").await, "post_9");
+    // Flagging lands on the post and says so.
+    browser.click("#post_5 details.flag > summary").await;
+    browser.click("#post_5 details.flag button[type=submit]").await;
+    browser.wait_for(".notice").await;
+    assert!(browser.text(".notice").await.contains("you flagged post #5"));
+    assert_eq!(browser.eval("return document.querySelector(':target').id").await, "post_5");
+    // Preferences from the header's menu: another time zone.
+    browser.click("details.menu > summary").await;
+    let doubled = browser.eval("return getComputedStyle(document.querySelector('details.menu a.phone-only')).display").await;
+    assert_eq!(doubled, "none", "on a desktop the menu does not repeat the header's links");
+    browser.click("details.menu a[href='/u/lucia_m/preferences']").await;
+    browser.fill("#timezone", "Asia/Tokyo").await;
+    browser.click("form[action='/u/lucia_m/preferences'] button[type=submit]").await;
+    browser.wait_for(".notice").await;
+    assert_eq!(browser.text(".notice").await, "Your profile is saved.");
+    browser.goto(&format!("{u}/latest")).await;
+    assert!(browser.eval("return document.querySelector('td.num time').title").await.as_str().unwrap().contains("(Asia/Tokyo)"));
+    // An owner adds a member from the group's page, and stays on pages.
+    browser.goto(&format!("{u}/g/telar")).await;
+    browser.fill("#usernames", "june.park").await;
+    browser.click("form[action$='/members'] button[type=submit]").await;
+    browser.wait_for("a[href='/u/june.park']").await;
+    assert!(browser.current_url().await.ends_with("/g/telar"));
+    browser.click(".site-footer a[href='/about']").await;
+    browser.wait_for("main h1").await;
+    assert!(browser.text("main h1").await.starts_with("About"));
+
+    // On a phone the header is one row, the rest in its menu.
+    browser.set_window_size(390, 844).await;
+    browser.goto(&format!("{u}/latest")).await;
+    let height = browser.eval("return document.querySelector('.site-header').getBoundingClientRect().height").await.as_f64().unwrap();
+    assert!(height < 72.0, "one row: {height}px");
+    assert_eq!(browser.eval("return getComputedStyle(document.querySelector('.main-nav')).display").await, "none");
+    let overflow = "return document.documentElement.scrollWidth > document.documentElement.clientWidth";
+    assert_eq!(browser.eval(overflow).await, false, "nothing wider than the phone");
+    browser.click("a.topic-title[href*='video-call']").await;
+    browser.wait_for("#post_13").await;
+    assert_eq!(browser.eval(overflow).await, false, "a thread with a local date fits a phone too");
+    browser.click("details.menu > summary").await;
+    browser.click("details.menu a.phone-only[href='/categories']").await;
+    browser.wait_for(".category-list").await;
+    browser.set_window_size(1280, 900).await;
+    log_out(&browser).await;
+
+    // The admin reads the review queue in plain words and acts on it.
+    browser.goto(&format!("{u}/login")).await;
+    browser.fill("#login", "tamsin").await;
+    browser.fill("#password", &demo.password).await;
+    browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("a[href='/u/tamsin/preferences']").await;
+    browser.goto(&format!("{u}/review")).await;
+    let queue = browser.source().await;
+    assert!(queue.contains("A post flagged for staff") && !queue.contains("Reviewable"), "{queue}");
+    browser.click("form[action$='/perform/agree_and_hide'] button").await;
+    browser.wait_for(".empty").await;
+    assert_eq!(browser.text(".empty").await, "Nothing waits for review.");
+    browser.goto(&format!("{u}/admin/site_settings")).await;
+    browser.click("#login_required").await;
+    browser.click("form.settings button[type=submit]").await;
+    browser.wait_for(".notice").await;
+    assert!(browser.eval("return document.querySelector('#login_required').checked").await == true);
+    browser.quit().await;
+    let anon = client().get(format!("{u}/latest")).send().await.unwrap();
+    assert!(anon.url().path().starts_with("/login"), "the site now asks visitors to log in");
 }

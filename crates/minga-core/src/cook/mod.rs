@@ -360,29 +360,42 @@ impl Cooker<'_> {
 }
 
 /// Plain text of cooked HTML, cut at a word boundary near `max` characters
-/// with an ellipsis, for topic lists, cards and previews.
+/// with an ellipsis, for topic lists, cards and previews. Block elements
+/// (paragraphs, list items, line breaks…) become spaces; inline ones
+/// (`<strong>`, `<a>`…) vanish without one, so "<strong>14 November</strong>."
+/// reads "14 November." and not "14 November .".
 pub fn excerpt(cooked_html: &str, max: usize) -> String {
     let mut text = String::with_capacity(max.min(cooked_html.len()) + 8);
     // Characters in `text`, kept as we go rather than counted again.
     let mut count = 0usize;
-    let mut in_tag = false;
     let mut chars = cooked_html.chars().peekable();
     let mut push = |text: &mut String, c: char| {
-        text.push(c);
+        if c.is_whitespace() {
+            if text.is_empty() || text.ends_with(' ') {
+                return count;
+            }
+            text.push(' ');
+        } else {
+            text.push(c);
+        }
         count += 1;
         count
     };
     while let Some(c) = chars.next() {
         let n = match c {
             '<' => {
-                in_tag = true;
-                if !text.ends_with(' ') && !text.is_empty() { push(&mut text, ' ') } else { 0 }
+                let mut tag = String::new();
+                for t in chars.by_ref() {
+                    if t == '>' {
+                        break;
+                    }
+                    if tag.len() < 16 {
+                        tag.push(t);
+                    }
+                }
+                if is_block_tag(&tag) { push(&mut text, ' ') } else { 0 }
             }
-            '>' => {
-                in_tag = false;
-                0
-            }
-            '&' if !in_tag => {
+            '&' => {
                 let mut entity = String::new();
                 while let Some(&n) = chars.peek() {
                     chars.next();
@@ -391,19 +404,7 @@ pub fn excerpt(cooked_html: &str, max: usize) -> String {
                     }
                     entity.push(n);
                 }
-                let decoded = match entity.as_str() {
-                    "amp" => '&',
-                    "lt" => '<',
-                    "gt" => '>',
-                    "quot" => '"',
-                    "#39" | "apos" => '\'',
-                    _ => ' ',
-                };
-                push(&mut text, decoded)
-            }
-            _ if in_tag => 0,
-            c if c.is_whitespace() => {
-                if !text.ends_with(' ') && !text.is_empty() { push(&mut text, ' ') } else { 0 }
+                push(&mut text, decode_entity(&entity))
             }
             c => push(&mut text, c),
         };
@@ -411,6 +412,13 @@ pub fn excerpt(cooked_html: &str, max: usize) -> String {
             break;
         }
     }
+    shorten(&text, max)
+}
+
+/// Plain text cut at a word boundary near `max` characters, with an
+/// ellipsis when something was cut. For text that is already plain (a
+/// stored excerpt): it reads no markup and no entities.
+pub fn shorten(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
         return text.to_string();
@@ -421,6 +429,34 @@ pub fn excerpt(cooked_html: &str, max: usize) -> String {
         _ => cut.as_str(),
     };
     format!("{}…", cut.trim_end_matches(|c: char| c.is_ascii_punctuation() || c == ' '))
+}
+
+/// Whether a tag (its text between `<` and `>`) separates words.
+fn is_block_tag(tag: &str) -> bool {
+    let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "p" | "br" | "div" | "li" | "ul" | "ol" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr"
+            | "table" | "thead" | "tbody" | "tr" | "td" | "th" | "aside" | "details" | "summary" | "img" | "dd" | "dt" | "dl"
+    )
+}
+
+fn decode_entity(entity: &str) -> char {
+    let numeric = entity.strip_prefix('#').and_then(|n| match n.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => n.parse().ok(),
+    });
+    if let Some(code) = numeric {
+        return char::from_u32(code).filter(|c| !c.is_control()).unwrap_or(' ');
+    }
+    match entity {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => ' ',
+    }
 }
 
 #[cfg(test)]
@@ -582,6 +618,25 @@ mod tests {
     fn only_emoji_posts_are_marked() {
         assert!(cook_plain(":smile: :wink:").html.contains("only-emoji"));
         assert!(!cook_plain("hi :smile:").html.contains("only-emoji"));
+    }
+
+    #[test]
+    fn excerpts_keep_punctuation_against_words() {
+        assert_eq!(excerpt("<p>on <strong>Thursday 13 November</strong>.</p>", 300), "on Thursday 13 November.");
+        assert_eq!(excerpt("<p>See <a href=\"/c/co-op-practice\">Co-op practice</a>, I&#39;d say</p>", 300), "See Co-op practice, I'd say");
+        assert_eq!(excerpt("<p>first</p><p>second</p>", 300), "first second");
+        assert_eq!(excerpt("<ul>\n<li>one</li>\n<li>two</li>\n</ul>", 300), "one two");
+        assert_eq!(excerpt("<p>line<br>\nnext</p>", 300), "line next");
+        assert_eq!(excerpt("<p><em>wow</em>! (<code>x</code>) &quot;q&quot;?</p>", 300), "wow! (x) \"q\"?");
+        let seed = cook_plain("Brilliant, let's fix it: **Thursday 13 November, 19:00 in Bristol**. That's it.\n\nA [link](https://example.org), then more.");
+        assert_eq!(excerpt(&seed.html, 300), "Brilliant, let's fix it: Thursday 13 November, 19:00 in Bristol. That's it. A link, then more.");
+    }
+
+    #[test]
+    fn stored_excerpts_shorten_as_plain_text() {
+        assert_eq!(shorten("Servers & <backups> for co-ops", 100), "Servers & <backups> for co-ops");
+        let e = shorten(&"word ".repeat(40), 30);
+        assert!(e.ends_with('…') && e.chars().count() <= 31, "{e}");
     }
 
     #[test]

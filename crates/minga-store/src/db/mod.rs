@@ -210,6 +210,7 @@ tuple_rows!((A 0, B 1), (A 0, B 1, C 2), (A 0, B 1, C 2, D 3), (A 0, B 1, C 2, D
 macro_rules! row_struct {
     ($ty:ident { $first:ident $(, $rest:ident)* $(,)? }) => {
         impl $ty {
+            #[allow(dead_code)]
             pub(crate) const COLUMNS: &'static str = concat!(stringify!($first) $(, ", ", stringify!($rest))*);
 
             /// The columns, each prefixed with a table alias.

@@ -109,7 +109,7 @@ impl Cards {
                 let post = attribute(tag, "data-onebox-post").and_then(|v| v.parse::<i64>().ok());
                 self.topics.get(&id).map(|(t, c, author)| {
                     // A linked reply shows its own author and words.
-                    let excerpt = minga_core::cook::excerpt(&t.excerpt, 300);
+                    let excerpt = minga_core::cook::shorten(&t.excerpt, 300);
                     let (author, excerpt) = match post.and_then(|n| self.posts.get(&(id, n))) {
                         Some((a, e)) => (a.as_str(), e.as_str()),
                         None => (author.as_str(), excerpt.as_str()),

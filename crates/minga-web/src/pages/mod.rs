@@ -80,6 +80,65 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
     html
 }
 
+/// Errors made outside handlers come as plain text or nothing at all:
+/// axum's own rejections (a path that is not UTF-8, a method a route does
+/// not take, a body over the limit) and anything else that skipped
+/// `AppError`. This gives them the documented JSON shape, and so the same
+/// pages as every other error. Pages a handler rendered are left alone.
+pub async fn plain_errors(req: Request, next: Next) -> Response {
+    let path_is_text = percent_decoded_is_utf8(req.uri().path());
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<ErrorInfo>().is_some() {
+        return response;
+    }
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("text/html") || content_type.starts_with("application/json") {
+        return response;
+    }
+    let error = match status {
+        StatusCode::NOT_FOUND => crate::AppError::NotFound,
+        StatusCode::BAD_REQUEST if !path_is_text => crate::AppError::BadRequest("This address is not valid: it is not UTF-8 text.".into()),
+        StatusCode::METHOD_NOT_ALLOWED => crate::AppError::Refused(status, "This address does not take that kind of request.".into()),
+        StatusCode::PAYLOAD_TOO_LARGE => crate::AppError::Refused(status, "The request is too large.".into()),
+        s if s.is_server_error() => {
+            let detail = match axum::body::to_bytes(response.into_body(), 4096).await {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(_) => String::new(),
+            };
+            return crate::AppError::Internal(format!("{s}: {detail}")).into_response();
+        }
+        s => crate::AppError::Refused(s, "That request could not be understood.".into()),
+    };
+    let mut answer = error.into_response();
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = response.headers().get(&name) {
+            answer.headers_mut().insert(name, v.clone());
+        }
+    }
+    answer
+}
+
+/// Whether a path, its `%XX` escapes decoded, is UTF-8 text.
+fn percent_decoded_is_utf8(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    std::str::from_utf8(&out).is_ok()
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(body) => Html(body).into_response(),
@@ -103,12 +162,55 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Only local paths are followed after log-in, never another site.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+/// Where to go after logging in: only a path on this forum, never another
+/// site. `next` is read as a browser would read it against `base_url` (the
+/// WHATWG parser drops tabs and newlines and treats `\\` as `/`, as
+/// browsers do), and kept only if it stays on the same origin; the answer
+/// is its normalised path, query and fragment, always safe for a
+/// `Location` header. Anything else, control characters included, is `/`.
+pub fn safe_next(next: Option<&str>, base_url: &str) -> String {
+    const HOME: &str = "/";
+    let Some(next) = next else { return HOME.into() };
+    if !next.starts_with('/') || next.chars().any(char::is_control) {
+        return HOME.into();
     }
+    let Ok(base) = url::Url::parse(base_url) else { return HOME.into() };
+    let Ok(target) = base.join(next) else { return HOME.into() };
+    if target.origin() != base.origin() || target.username() != "" || target.password().is_some() {
+        return HOME.into();
+    }
+    let mut path = target.path().to_string();
+    if let Some(q) = target.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    if let Some(f) = target.fragment() {
+        path.push('#');
+        path.push_str(f);
+    }
+    // `/.//evil.example` normalises to `//evil.example`, which a browser
+    // would read as another host: the path must still lead here when read
+    // again, as the browser will read the `Location` header.
+    match base.join(&path) {
+        Ok(again) if again == target && path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path,
+        _ => HOME.into(),
+    }
+}
+
+/// A redirect that cannot fail: a target that is not a valid header value
+/// (it never should be, but it must never become a 500) goes home.
+pub fn redirect(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(_) => Redirect::to(to).into_response(),
+        Err(_) => Redirect::to("/").into_response(),
+    }
+}
+
+/// An instant as a page shows it to this reader: relative when recent,
+/// exact on hover, in their own time zone if they chose one.
+pub fn moment(ms: i64, viewer: &Viewer) -> Moment {
+    let zone = viewer.user.as_ref().map(|u| u.timezone.as_str()).unwrap_or("");
+    minga_core::time::shown(ms, minga_core::time::now_ms(), zone)
 }
 
 /// What the header and footer of every page need.
@@ -134,5 +236,59 @@ impl Chrome {
 
     pub fn plain(state: &AppState, csrf: CsrfToken) -> Chrome {
         Chrome { site_title: state.settings.title.clone(), username: None, is_admin: false, is_staff: false, csrf: csrf.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    const BASE: &str = "https://forum.example.coop";
+
+    #[test]
+    fn next_stays_on_the_forum() {
+        for (next, expected) in [
+            ("/categories", "/categories"),
+            ("/t/some-topic/12?page=2#post_25", "/t/some-topic/12?page=2#post_25"),
+            ("/c/caf\u{e9}", "/c/caf%C3%A9"),
+            ("/a/../b", "/b"),
+            ("/%5C/evil", "/%5C/evil"),
+            ("/%2F/evil", "/%2F/evil"),
+            ("/\u{3000}/evil", "/%E3%80%80/evil"),
+        ] {
+            assert_eq!(safe_next(Some(next), BASE), expected, "{next:?}");
+        }
+    }
+
+    #[test]
+    fn next_never_leaves_the_forum() {
+        for next in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example",
+            "http:evil.example",
+            "//forum.example.coop@evil.example",
+            "/.//evil.example",
+            "/./\\evil.example",
+            "javascript:alert(1)",
+            " /x",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(next), BASE), "/", "{next:?}");
+        }
+        assert_eq!(safe_next(None, BASE), "/");
+    }
+
+    #[test]
+    fn control_characters_give_home() {
+        for next in ["/\n", "/\r\nSet-Cookie: x=1", "/\u{7f}", "/\0", "/x\u{85}"] {
+            assert_eq!(safe_next(Some(next), BASE), "/", "{next:?}");
+        }
     }
 }

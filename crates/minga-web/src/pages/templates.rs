@@ -3,6 +3,7 @@
 use super::Chrome;
 use askama::Template;
 use minga_core::Invalid;
+pub use minga_core::time::Shown as Moment;
 
 /// Field errors of a form, by field name.
 #[derive(Clone, Debug, Default)]
@@ -63,8 +64,7 @@ pub struct TopicRow {
     pub avatar: Avatar,
     pub replies: i64,
     pub views: i64,
-    pub activity_iso: String,
-    pub activity_age: String,
+    pub activity: Moment,
 }
 
 #[derive(Template)]
@@ -72,6 +72,7 @@ pub struct TopicRow {
 pub struct TopicListPage {
     pub chrome: Chrome,
     pub heading: String,
+    /// Cooked, safe HTML.
     pub description: String,
     pub category: Option<CategoryBadge>,
     pub rows: Vec<TopicRow>,
@@ -82,6 +83,7 @@ pub struct TopicListPage {
 
 pub struct CategoryRow {
     pub badge: CategoryBadge,
+    /// Cooked, safe HTML.
     pub description: String,
     pub topic_count: i64,
     pub post_count: i64,
@@ -102,8 +104,7 @@ pub struct PostView {
     /// The author's co-op, if they chose one to show.
     pub primary_group: String,
     pub avatar: Avatar,
-    pub created_iso: String,
-    pub created_short: String,
+    pub created: Moment,
     pub cooked: String,
     pub deleted: bool,
     pub reply_to: Option<i64>,
@@ -136,22 +137,22 @@ pub struct TopicPage {
     pub reply_raw: String,
     pub reply_to: Option<i64>,
     pub errors: FormErrors,
+    /// A confirmation of what the reader just did.
+    pub notice: Option<String>,
     pub login_url: String,
 }
 
 pub struct TopicLink {
     pub url: String,
     pub title: String,
-    pub date_iso: String,
-    pub date: String,
+    pub when: Moment,
 }
 
 pub struct PostLink {
     pub url: String,
     pub topic_title: String,
     pub excerpt: String,
-    pub date_iso: String,
-    pub date: String,
+    pub when: Moment,
 }
 
 #[derive(Template)]
@@ -162,6 +163,9 @@ pub struct UserPage {
     pub name: String,
     pub avatar: Avatar,
     pub role: String,
+    /// Co-ops everyone may see that they belong to: (name, full name).
+    pub groups: Vec<(String, String)>,
+    /// Cooked, safe HTML.
     pub bio: String,
     pub location: String,
     pub website: String,
@@ -190,6 +194,9 @@ pub struct SignupPage {
     pub email: String,
     pub name: String,
     pub errors: FormErrors,
+    /// "Have an account? Log in." — not while setting up the first
+    /// account, when there is none to log in with.
+    pub offer_login: bool,
 }
 
 pub struct CategoryOption {
@@ -228,8 +235,16 @@ pub struct CategoryFormView {
     pub color: String,
     pub text_color: String,
     pub description: String,
-    /// Lines of `group: full|create_post|readonly`.
-    pub permissions: String,
+    /// Rows of (group name, `full` | `create_post` | `readonly`), with
+    /// blank rows to add more.
+    pub permissions: Vec<(String, String)>,
+}
+
+impl CategoryFormView {
+    /// The two colour fields: (field, label, value).
+    pub fn colours(&self) -> [(&'static str, &'static str, String); 2] {
+        [("color", "Colour", self.color.clone()), ("text_color", "Text colour", self.text_color.clone())]
+    }
 }
 
 #[derive(Template)]
@@ -241,8 +256,12 @@ pub struct AdminCategoriesPage {
     /// `None` while creating a new category.
     pub editing: Option<i64>,
     pub form: CategoryFormView,
+    /// Groups a category may be opened to: (name, label).
+    pub groups: Vec<(String, String)>,
     pub errors: FormErrors,
     pub saved: bool,
+    /// The first admin's first page.
+    pub welcome: bool,
 }
 
 pub struct GroupRow {
@@ -257,6 +276,8 @@ pub struct GroupsPage {
     pub chrome: Chrome,
     pub groups: Vec<GroupRow>,
     pub can_create: bool,
+    /// Who would own a new group unless they name others.
+    pub creator: String,
 }
 
 #[derive(Template)]
@@ -278,6 +299,8 @@ pub struct GroupPage {
     pub is_member: bool,
     pub can_join: bool,
     pub can_request: bool,
+    /// A visitor could join (or ask to) once logged in.
+    pub join_after_login: Option<&'static str>,
     pub can_manage: bool,
     pub requests: Vec<(i64, String)>,
 }
@@ -316,6 +339,7 @@ pub struct AdminUserPage {
 
 pub struct SettingRow {
     pub name: String,
+    pub label: String,
     pub value: String,
     pub description: String,
     pub boolean: bool,
@@ -325,7 +349,8 @@ pub struct SettingRow {
 #[template(path = "admin_settings.html")]
 pub struct AdminSettingsPage {
     pub chrome: Chrome,
-    pub settings: Vec<SettingRow>,
+    /// Settings by group, in order.
+    pub groups: Vec<(String, Vec<SettingRow>)>,
     pub errors: FormErrors,
     pub saved: bool,
 }
@@ -335,8 +360,7 @@ pub struct LogRow {
     pub by: String,
     pub target: String,
     pub details: String,
-    pub date_iso: String,
-    pub date: String,
+    pub when: Moment,
 }
 
 #[derive(Template)]
@@ -348,12 +372,17 @@ pub struct AdminLogsPage {
 
 pub struct ReviewRow {
     pub id: i64,
+    /// What the item is, in words.
     pub kind: String,
     pub title: String,
     pub detail: String,
+    /// The flagger's message, if any.
+    pub reason: String,
     pub url: String,
-    pub date: String,
+    pub when: Moment,
     pub user_item: bool,
+    /// A flagged post that is hidden now.
+    pub hidden: bool,
 }
 
 #[derive(Template)]
@@ -361,4 +390,45 @@ pub struct ReviewRow {
 pub struct ReviewPage {
     pub chrome: Chrome,
     pub items: Vec<ReviewRow>,
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage {
+    pub chrome: Chrome,
+    pub description: String,
+    pub admins: Vec<(String, Avatar)>,
+    pub topics: i64,
+    pub posts: i64,
+    pub people: i64,
+    pub version: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "preferences.html")]
+pub struct PreferencesPage {
+    pub chrome: Chrome,
+    pub username: String,
+    pub name: String,
+    pub bio_raw: String,
+    pub location: String,
+    pub website: String,
+    pub timezone: String,
+    pub email: String,
+    /// Time zone names offered while typing.
+    pub zones: Vec<String>,
+    /// Where this person is signed in.
+    pub sessions: Vec<SessionView>,
+    pub errors: FormErrors,
+    pub notice: Option<String>,
+}
+
+/// A signed-in device in a person's list.
+#[derive(Clone, Debug)]
+pub struct SessionView {
+    pub id: i64,
+    pub device: String,
+    pub ip: String,
+    pub last_seen: Moment,
+    pub current: bool,
 }

@@ -203,10 +203,10 @@ pub async fn settings(State(state): State<AppState>, viewer: Viewer, format: For
     viewer.require_admin()?;
     let site = state.site().await?;
     if format == Format::Json {
-        let list: Vec<Value> = crate::site::SETTINGS.iter().map(|(n, d)| json!({"setting": n, "value": site.value(n), "description": d})).collect();
+        let list: Vec<Value> = crate::site::SETTINGS.iter().map(|s| json!({"setting": s.name, "value": site.value(s.name), "description": s.help, "label": s.label})).collect();
         return Ok(Json(json!({ "site_settings": list })).into_response());
     }
-    Ok(pages::render(&settings_page(&state, &viewer, csrf, &site, FormErrors::default(), q.saved.is_some())))
+    Ok(pages::render(&settings_page(&state, &viewer, csrf, &site, None, FormErrors::default(), q.saved.is_some())))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -214,23 +214,60 @@ pub struct SavedQuery {
     pub saved: Option<String>,
 }
 
-fn settings_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, site: &crate::site::SiteSettings, errors: FormErrors, saved: bool) -> AdminSettingsPage {
-    AdminSettingsPage {
-        chrome: Chrome::new(state, viewer, csrf),
-        settings: crate::site::SETTINGS
-            .iter()
-            .map(|(n, d)| SettingRow { name: n.to_string(), value: site.value(n), description: d.to_string(), boolean: *n != "auto_approve_email_domains" })
-            .collect(),
-        errors,
-        saved,
+fn settings_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, site: &crate::site::SiteSettings, typed: Option<&Input>, errors: FormErrors, saved: bool) -> AdminSettingsPage {
+    let mut groups: Vec<(String, Vec<SettingRow>)> = Vec::new();
+    for s in crate::site::SETTINGS {
+        let value = match typed {
+            Some(input) if s.boolean => checked(input, s.name).to_string(),
+            Some(input) => input.str(s.name).unwrap_or_default().to_string(),
+            None => site.value(s.name),
+        };
+        let row = SettingRow { name: s.name.to_string(), label: s.label.to_string(), value, description: s.help.to_string(), boolean: s.boolean };
+        match groups.iter_mut().find(|(g, _)| g == s.group) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((s.group.to_string(), vec![row])),
+        }
     }
+    AdminSettingsPage { chrome: Chrome::new(state, viewer, csrf), groups, errors, saved }
+}
+
+/// Whether a checkbox was ticked.
+fn checked(input: &Input, name: &str) -> bool {
+    matches!(input.str(name), Some("true" | "on" | "1"))
+}
+
+/// `POST /admin/site_settings`: the settings page, every setting at once.
+/// All are checked before any is stored; only changed ones are stored
+/// and logged.
+pub async fn save_settings(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
+    let me = viewer.require_admin()?.clone();
+    let site = state.site().await?;
+    let mut next = (*site).clone();
+    let mut errors = Vec::new();
+    let mut changed = Vec::new();
+    for s in crate::site::SETTINGS {
+        let value = if s.boolean { checked(&input, s.name).to_string() } else { input.text(s.name)? };
+        match next.apply(s.name, &value) {
+            Ok(stored) if stored != site.value(s.name) => changed.push((s.name, stored)),
+            Ok(_) => {}
+            Err(message) => errors.push((s.name.to_string(), message)),
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(pages::render_invalid(&settings_page(&state, &viewer, csrf, &site, Some(&input), FormErrors(errors), false)));
+    }
+    for (name, value) in changed {
+        let now = state.change_site_setting(name, &value).await?;
+        state.store.log_staff_action("change_site_setting", me.id, None, &format!("{name} = {}", now.value(name))).await?;
+    }
+    Ok(Redirect::to("/admin/site_settings?saved=1").into_response())
 }
 
 /// `PUT /admin/site_settings/{name}` with a form field named like the setting.
 pub async fn change_setting(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken, Path(name): Path<String>, input: Input) -> AppResult<Response> {
     let me = viewer.require_admin()?.clone();
     let name = crate::format::strip_json(&name).to_string();
-    if !crate::site::SETTINGS.iter().any(|(n, _)| *n == name) {
+    if crate::site::setting(&name).is_none() {
         return Err(AppError::NotFound);
     }
     let value = match input.get(&name) {
@@ -248,7 +285,7 @@ pub async fn change_setting(State(state): State<AppState>, viewer: Viewer, forma
         }
         Err(AppError::Invalid(invalid)) if format == Format::Html => {
             let site = state.site().await?;
-            Ok(pages::render_invalid(&settings_page(&state, &viewer, csrf, &site, FormErrors::from(&invalid), false)))
+            Ok(pages::render_invalid(&settings_page(&state, &viewer, csrf, &site, None, FormErrors::from(&invalid), false)))
         }
         Err(e) => Err(e),
     }
@@ -269,7 +306,7 @@ pub async fn logs(State(state): State<AppState>, viewer: Viewer, format: Format,
     }
     let rows = actions
         .iter()
-        .map(|a| LogRow { action: a.action.clone(), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), date_iso: iso(a.created_at), date: short_date(a.created_at) })
+        .map(|a| LogRow { action: a.action.clone(), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), when: pages::moment(a.created_at, &viewer) })
         .collect();
     Ok(pages::render(&AdminLogsPage { chrome: Chrome::new(&state, &viewer, csrf), rows }))
 }

@@ -18,7 +18,7 @@ use minga_store::{Category, TopicFilter};
 use serde_json::json;
 
 fn row(c: &Category) -> CategoryRow {
-    CategoryRow { badge: badge(c), description: c.description.clone(), topic_count: c.topic_count, post_count: c.post_count }
+    CategoryRow { badge: badge(c), description: json::cooked_text(&c.description), topic_count: c.topic_count, post_count: c.post_count }
 }
 
 pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
@@ -90,9 +90,9 @@ pub async fn show(
         Format::Html => Ok(pages::render(&TopicListPage {
             chrome: Chrome::new(&state, &viewer, csrf),
             heading: category.name.clone(),
-            description: category.description.clone(),
+            description: json::cooked_text(&category.description),
             category: Some(badge(&category)),
-            rows: topic_rows(&list, &state),
+            rows: topic_rows(&list, &state, &viewer),
             prev_url: (page > 0).then(|| format!("{base}?page={}", page - 1)),
             next_url: list.more.then(|| format!("{base}?page={}", page + 1)),
             new_topic_url: format!("/new-topic?category={}", category.id),
@@ -118,11 +118,27 @@ async fn form_from(state: &AppState, input: &Input, existing: Option<&Category>)
     let mut form = ops::category_form(
         field("name", existing.map(|c| c.name.as_str()))?,
         field("slug", existing.map(|c| c.slug.as_str()))?,
-        field("color", existing.map(|c| c.color.as_str()))?,
-        field("text_color", existing.map(|c| c.text_color.as_str()))?,
+        colour(input, "color", field("color", existing.map(|c| c.color.as_str()))?),
+        colour(input, "text_color", field("text_color", existing.map(|c| c.text_color.as_str()))?),
         field("description", existing.map(|c| c.description.as_str()))?,
         input.int("position")?,
     )?;
+    // The admin page sends rows of a group and a permission.
+    if let Some(serde_json::Value::Array(groups)) = input.get("perm_group") {
+        let levels = match input.get("perm_level") {
+            Some(serde_json::Value::Array(levels)) => levels.clone(),
+            _ => Vec::new(),
+        };
+        let mut map = serde_json::Map::new();
+        for (g, l) in groups.iter().zip(levels.iter().chain(std::iter::repeat(&json!("full")))) {
+            let (Some(g), Some(l)) = (g.as_str(), l.as_str()) else { continue };
+            if !g.trim().is_empty() {
+                map.insert(g.trim().to_string(), json!(l));
+            }
+        }
+        form.grants = Some(ops::category_grants(state, &map).await?);
+        return Ok(form);
+    }
     form.grants = match input.get("permissions") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::Object(map)) => Some(ops::category_grants(state, map).await?),
@@ -166,6 +182,17 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     Ok(Json(json!({ "success": "OK", "category": json::category(&category, &viewer, &catalog) })).into_response())
 }
 
+/// A colour from the page's pair of fields: the typed hex wins when it
+/// was changed (it differs from `{key}_was`), else the colour picker's.
+fn colour(input: &Input, key: &str, typed: String) -> String {
+    let norm = |s: &str| s.trim().trim_start_matches('#').to_ascii_uppercase();
+    let was = input.str(&format!("{key}_was"));
+    match (input.str(&format!("{key}_picker")), was) {
+        (Some(picked), Some(was)) if norm(&typed) == norm(was) => norm(picked),
+        _ => typed,
+    }
+}
+
 fn admin_only(viewer: &Viewer) -> AppResult<&minga_store::User> {
     let user = viewer.require()?;
     if !user.admin {
@@ -184,34 +211,81 @@ async fn admin_page(
     saved: bool,
 ) -> AppResult<AdminCategoriesPage> {
     let categories = state.store.categories().await?;
+    let catalog = state.catalog().await?;
+    let groups = catalog.groups.iter().filter(|g| g.id != minga_core::perm::groups::ADMINS).map(|g| (g.name.clone(), group_label(g))).collect();
+    let mut form = form;
+    // Room for three more groups, without JavaScript.
+    form.permissions.extend(std::iter::repeat_n((String::new(), "full".to_string()), 3));
     Ok(AdminCategoriesPage {
         chrome: Chrome::new(state, viewer, csrf),
         edit_links: categories.iter().map(|c| format!("/admin/categories/{}", c.id)).collect(),
         categories: categories.iter().map(row).collect(),
         editing,
         form,
+        groups,
         errors,
         saved,
+        welcome: false,
     })
 }
 
-fn blank_form() -> CategoryFormView {
-    CategoryFormView { name: String::new(), slug: String::new(), color: "0088CC".into(), text_color: "FFFFFF".into(), description: String::new(), permissions: "everyone: full".into() }
+/// How the page names a group: co-ops by their full name.
+fn group_label(g: &minga_store::Group) -> String {
+    if !g.automatic {
+        return if g.full_name.is_empty() { g.name.clone() } else { format!("{} ({})", g.full_name, g.name) };
+    }
+    match g.name.strip_prefix("trust_level_") {
+        Some(n) => format!("Trust level {n} and up"),
+        None if g.name == "everyone" => "Everyone".into(),
+        None => {
+            let mut label = g.name.replace('_', " ");
+            label[..1].make_ascii_uppercase();
+            label
+        }
+    }
 }
 
+fn blank_form() -> CategoryFormView {
+    CategoryFormView {
+        name: String::new(),
+        slug: String::new(),
+        color: "0088CC".into(),
+        text_color: "FFFFFF".into(),
+        description: String::new(),
+        permissions: vec![("everyone".into(), "full".into())],
+    }
+}
+
+/// The form as typed, to show again with its errors.
 fn form_view(input: &Input) -> CategoryFormView {
     let get = |k: &str| input.str(k).unwrap_or_default().to_string();
-    CategoryFormView { name: get("name"), slug: get("slug"), color: get("color"), text_color: get("text_color"), description: get("description"), permissions: get("permissions") }
+    let list = |k: &str| match input.get(k) {
+        Some(serde_json::Value::Array(items)) => items.iter().map(|v| v.as_str().unwrap_or_default().to_string()).collect(),
+        _ => Vec::new(),
+    };
+    let permissions = list("perm_group").into_iter().zip(list("perm_level")).filter(|(g, _)| !g.is_empty()).collect();
+    CategoryFormView {
+        name: get("name"),
+        slug: get("slug"),
+        color: colour(input, "color", get("color")),
+        text_color: colour(input, "text_color", get("text_color")),
+        description: get("description"),
+        permissions,
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
 pub struct SavedQuery {
     pub saved: Option<String>,
+    /// Set for the first admin, just made.
+    pub welcome: Option<String>,
 }
 
 pub async fn admin(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Query(q): Query<SavedQuery>) -> AppResult<Response> {
     admin_only(&viewer)?;
-    Ok(pages::render(&admin_page(&state, &viewer, csrf, None, blank_form(), FormErrors::default(), q.saved.is_some()).await?))
+    let mut page = admin_page(&state, &viewer, csrf, None, blank_form(), FormErrors::default(), q.saved.is_some()).await?;
+    page.welcome = q.welcome.is_some();
+    Ok(pages::render(&page))
 }
 
 pub async fn admin_edit(
@@ -227,9 +301,8 @@ pub async fn admin_edit(
     let permissions = catalog
         .grants(c.id)
         .iter()
-        .map(|(g, p)| format!("{}: {}", catalog.groups.iter().find(|x| x.id == *g).map(|x| x.name.as_str()).unwrap_or("?"), p.name()))
-        .collect::<Vec<_>>()
-        .join("\n");
+        .filter_map(|(g, p)| Some((catalog.groups.iter().find(|x| x.id == *g)?.name.clone(), p.name().to_string())))
+        .collect();
     let form = CategoryFormView { name: c.name, slug: c.slug, color: c.color, text_color: c.text_color, description: c.description, permissions };
     Ok(pages::render(&admin_page(&state, &viewer, csrf, Some(c.id.0), form, FormErrors::default(), q.saved.is_some()).await?))
 }

@@ -71,8 +71,8 @@ fn group_json(g: &Group, viewer: &Viewer, user_count: Option<i64>) -> Value {
         "full_name": g.full_name,
         "user_count": user_count,
         "bio_raw": g.bio_raw,
-        "bio_cooked": minga_core::cook::cook_plain(&g.bio_raw).html,
-        "bio_excerpt": minga_core::cook::excerpt(&minga_core::cook::cook_plain(&g.bio_raw).html, 200),
+        "bio_cooked": json::cooked_text(&g.bio_raw),
+        "bio_excerpt": json::excerpt_html(&minga_core::cook::excerpt(&json::cooked_text(&g.bio_raw), 200)),
         "website": g.website,
         "location": g.location,
         "visibility_level": g.visibility_level,
@@ -105,6 +105,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
                 .map(|g| GroupRow { name: g.name.clone(), full_name: g.full_name.clone(), location: g.location.clone() })
                 .collect(),
             can_create: viewer.is_admin(),
+            creator: viewer.user.as_ref().map(|u| u.username.clone()).unwrap_or_default(),
         })),
     }
 }
@@ -132,10 +133,15 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer, format: Format,
         see_members,
         owners: members.iter().filter(|m| m.owner).map(|m| (m.user.username.clone(), Avatar::of(&m.user.username))).collect(),
         members: members.iter().filter(|m| !m.owner).map(|m| (m.user.username.clone(), Avatar::of(&m.user.username))).collect(),
-        posts: super::post_links(&posts),
+        posts: super::post_links(&posts, &viewer),
         is_member: viewer.groups.contains(&g.id),
         can_join: me.is_some() && !g.automatic && g.join_mode == OPEN && !viewer.groups.contains(&g.id),
         can_request: me.is_some() && !g.automatic && g.join_mode == REQUEST && !viewer.groups.contains(&g.id),
+        join_after_login: match (me, g.automatic, g.join_mode) {
+            (None, false, OPEN) => Some("join"),
+            (None, false, REQUEST) => Some("ask to join"),
+            _ => None,
+        },
         can_manage: can_manage(&g, &viewer),
         requests: requests.iter().map(|u| (u.id.0, u.username.clone())).collect(),
     }))
@@ -225,7 +231,7 @@ async fn people(state: &AppState, input: &Input) -> AppResult<Vec<minga_store::U
 }
 
 /// `PUT /groups/{id}/members.json`: owners and staff add people.
-pub async fn add_members(State(state): State<AppState>, viewer: Viewer, Path(key): Path<String>, input: Input) -> AppResult<Response> {
+pub async fn add_members(State(state): State<AppState>, viewer: Viewer, format: Format, Path(key): Path<String>, input: Input) -> AppResult<Response> {
     viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if !can_manage(&g, &viewer) {
@@ -234,12 +240,15 @@ pub async fn add_members(State(state): State<AppState>, viewer: Viewer, Path(key
     let users = people(&state, &input).await?;
     state.store.add_group_members(g.id, &users.iter().map(|u| u.id).collect::<Vec<_>>(), false).await?;
     log(&state, &viewer, "add_group_member", &g, &users).await?;
+    if format == Format::Html {
+        return answer(format, &g);
+    }
     Ok(Json(json!({ "success": "OK", "usernames": users.iter().map(|u| u.username.clone()).collect::<Vec<_>>() })).into_response())
 }
 
 /// `DELETE /groups/{id}/members.json`: owners and staff remove anyone;
 /// anyone may leave.
-pub async fn remove_members(State(state): State<AppState>, viewer: Viewer, Path(key): Path<String>, input: Input) -> AppResult<Response> {
+pub async fn remove_members(State(state): State<AppState>, viewer: Viewer, format: Format, Path(key): Path<String>, input: Input) -> AppResult<Response> {
     let me = viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     let users = people(&state, &input).await?;
@@ -251,6 +260,9 @@ pub async fn remove_members(State(state): State<AppState>, viewer: Viewer, Path(
         state.store.remove_group_member(g.id, u.id).await?;
     }
     log(&state, &viewer, "remove_group_member", &g, &users).await?;
+    if format == Format::Html {
+        return answer(format, &g);
+    }
     Ok(Json(json!({ "success": "OK", "usernames": users.iter().map(|u| u.username.clone()).collect::<Vec<_>>() })).into_response())
 }
 
@@ -378,7 +390,13 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, format: Forma
         return Err(AppError::invalid("name", "That name is taken by a person."));
     }
     // Everyone named must exist before anything is stored.
-    let owners = named(&state, &split_names(input.str("group.owner_usernames").or(input.str("owner_usernames")).unwrap_or_default()), "owner_usernames").await?;
+    let mut owner_names = split_names(input.str("group.owner_usernames").or(input.str("owner_usernames")).unwrap_or_default());
+    // A group made from the page is owned by its maker unless others are
+    // named (the API keeps Discourse's way: owners only as named).
+    if format == Format::Html && owner_names.is_empty() {
+        owner_names.push(admin.username.to_lowercase());
+    }
+    let owners = named(&state, &owner_names, "owner_usernames").await?;
     let members = named(&state, &split_names(input.str("group.usernames").or(input.str("usernames")).unwrap_or_default()), "usernames").await?;
     let g = state.store.create_group(&form).await?;
     for (users, owner) in [(members, false), (owners, true)] {

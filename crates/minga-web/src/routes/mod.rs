@@ -1,9 +1,11 @@
 //! The router: every path minga answers, HTML and JSON side by side.
 //! Paths follow Discourse's; a segment such as `12.json` carries the format.
 
+mod account;
 mod admin;
 mod categories;
 mod groups;
+pub(crate) mod headers;
 mod posts;
 mod review;
 mod session;
@@ -20,7 +22,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::routing::{MethodRouter, delete, get, post, put};
-use minga_core::time::{age, iso, now_ms};
 use minga_store::Category;
 use sha2::{Digest, Sha256};
 
@@ -57,6 +58,11 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/categories/{p1}", get(categories::admin_edit).post(categories::admin_update)),
         // People.
         ("/u/{p1}", get(users::show).put(users::update)),
+        ("/u/{p1}/preferences", get(account::show).post(account::save_profile)),
+        ("/u/{p1}/preferences/email", post(account::save_email)),
+        ("/u/{p1}/preferences/password", post(account::save_password)),
+        ("/u/{p1}/preferences/revoke-auth-token", post(account::revoke)),
+        ("/u/{p1}/preferences/revoke-auth-token.json", post(account::revoke)),
         ("/users/{p1}", get(users::show)),
         ("/users", post(users::create)),
         ("/users.json", post(users::create)),
@@ -92,7 +98,7 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/users/list/{p1}", get(admin::list)),
         ("/admin/users/{p1}", get(admin::show)),
         ("/admin/users/{p1}/{p2}", put(admin::act).post(admin::act)),
-        ("/admin/site_settings", get(admin::settings)),
+        ("/admin/site_settings", get(admin::settings).post(admin::save_settings)),
         ("/admin/site_settings.json", get(admin::settings)),
         ("/admin/site_settings/{p1}", put(admin::change_setting).post(admin::change_setting)),
         ("/admin/logs/staff_action_logs", get(admin::logs)),
@@ -128,6 +134,7 @@ pub fn app(state: AppState) -> Router {
     router
         .fallback(site::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), login_required))
+        .layer(middleware::from_fn(pages::plain_errors))
         .layer(middleware::from_fn_with_state(state.clone(), pages::html_errors))
         .layer(middleware::from_fn(json_charset))
         .layer(middleware::from_fn_with_state(state.clone(), crate::cache::visitor_cache))
@@ -138,6 +145,7 @@ pub fn app(state: AppState) -> Router {
         // a slow client or a stuck request cannot hold a connection forever.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(REQUEST_TIMEOUT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .with_state(state)
 }
 
@@ -207,8 +215,16 @@ pub fn topic_url(slug: &str, id: impl std::fmt::Display) -> String {
     format!("/t/{slug}/{id}")
 }
 
-pub fn topic_rows(list: &TopicList, state: &AppState) -> Vec<TopicRow> {
-    let now = now_ms();
+/// Where a post is shown: its page of the topic, scrolled to it.
+pub fn post_location(slug: &str, topic: impl std::fmt::Display, post_number: i64) -> String {
+    let url = topic_url(slug, topic);
+    match crate::views::page_of_post(post_number) {
+        1 => format!("{url}#post_{post_number}"),
+        page => format!("{url}?page={page}#post_{post_number}"),
+    }
+}
+
+pub fn topic_rows(list: &TopicList, state: &AppState, viewer: &crate::auth::Viewer) -> Vec<TopicRow> {
     list.topics
         .iter()
         .map(|t| {
@@ -216,14 +232,13 @@ pub fn topic_rows(list: &TopicList, state: &AppState) -> Vec<TopicRow> {
             TopicRow {
                 url: topic_url(&t.slug, t.id),
                 title: t.title.clone(),
-                excerpt: minga_core::cook::excerpt(&t.excerpt, 160),
+                excerpt: minga_core::cook::shorten(&t.excerpt, 160),
                 category: list.categories.get(&t.category_id).map(badge),
                 avatar: Avatar::of(&author),
                 author,
                 replies: (t.posts_count - 1).max(0),
                 views: t.views + state.views.pending(t.id),
-                activity_iso: iso(t.bumped_at),
-                activity_age: age(t.bumped_at, now),
+                activity: pages::moment(t.bumped_at, viewer),
             }
         })
         .collect()
@@ -254,15 +269,14 @@ pub fn id_segment(segment: &str) -> Result<i64, crate::AppError> {
 }
 
 /// Links to recent posts, for people's and groups' pages.
-pub fn post_links(posts: &[minga_store::PostInTopic]) -> Vec<crate::pages::PostLink> {
+pub fn post_links(posts: &[minga_store::PostInTopic], viewer: &crate::auth::Viewer) -> Vec<crate::pages::PostLink> {
     posts
         .iter()
         .map(|p| crate::pages::PostLink {
             url: format!("{}/{}", topic_url(&p.topic_slug, p.post.topic_id), p.post.post_number),
             topic_title: p.topic_title.clone(),
             excerpt: minga_core::cook::excerpt(&p.post.cooked, 200),
-            date_iso: iso(p.post.created_at),
-            date: minga_core::time::short_date(p.post.created_at),
+            when: pages::moment(p.post.created_at, viewer),
         })
         .collect()
 }

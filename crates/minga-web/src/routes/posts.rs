@@ -101,10 +101,7 @@ pub async fn reply_form(
     let reply_to = input.int("reply_to_post_number").ok().flatten();
     match ops::create_reply(&state, &viewer, topic_id, raw.clone(), reply_to).await {
         Ok((post, topic)) => {
-            let page = views::page_of_post(post.post_number);
-            let url = topic_url(&topic.slug, topic.id);
-            let target = if page == 1 { url } else { format!("{url}?page={page}") };
-            Ok(Redirect::to(&format!("{target}#post_{}", post.post_number)).into_response())
+            Ok(pages::redirect(&super::post_location(&topic.slug, topic.id, post.post_number)))
         }
         Err(AppError::Invalid(invalid)) => {
             let topic = state.store.topic(topic_id).await?.ok_or(AppError::NotFound)?;
@@ -158,7 +155,7 @@ pub async fn edit_submit(
     match ops::edit_post(&state, &viewer, post.id, raw.clone(), title.clone()).await {
         Ok(saved) => {
             let topic = state.store.topic(saved.topic_id).await?.ok_or(AppError::NotFound)?;
-            Ok(Redirect::to(&format!("{}/{}#post_{}", topic_url(&topic.slug, topic.id), saved.post_number, saved.post_number)).into_response())
+            Ok(pages::redirect(&super::post_location(&topic.slug, topic.id, saved.post_number)))
         }
         Err(AppError::Invalid(invalid)) => Ok(pages::render_invalid(&edit_page(&state, &viewer, csrf, &post, &topic, title, raw, FormErrors::from(&invalid)))),
         Err(e) => Err(e),
@@ -171,5 +168,5 @@ pub async fn delete_form(State(state): State<AppState>, viewer: Viewer, Path(id)
         return Ok(Redirect::to("/latest").into_response());
     }
     let topic = state.store.topic(post.topic_id).await?.ok_or(AppError::NotFound)?;
-    Ok(Redirect::to(&format!("{}/{}", topic_url(&topic.slug, topic.id), post.post_number)).into_response())
+    Ok(pages::redirect(&super::post_location(&topic.slug, topic.id, post.post_number)))
 }

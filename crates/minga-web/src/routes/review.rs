@@ -13,7 +13,7 @@ use crate::pages::{self, Chrome, CsrfToken, ReviewPage, ReviewRow};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use minga_core::time::{iso, now_ms, short_date};
+use minga_core::time::{iso, now_ms};
 use minga_core::{PostId, UserId, perm};
 use minga_store::{Flag, Reviewable, review_status};
 use serde_json::{Value, json};
@@ -30,6 +30,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
     let mut rows = Vec::new();
     let mut list = Vec::new();
     for r in &items {
+        let mut hidden = None;
         let (title, detail, url) = match r.kind.as_str() {
             "ReviewableUser" => {
                 let u = users.iter().find(|u| u.id.0 == r.target_id);
@@ -37,6 +38,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
             }
             _ => match flagged(&state, &viewer, &catalog, r).await {
                 Ok(Some((p, topic))) => {
+                    hidden = Some(p.hidden);
                     let url = topic.as_ref().map(|t| format!("{}/{}", topic_url(&t.slug, t.id), p.post_number)).unwrap_or_default();
                     (format!("Flagged post #{}{}", p.post_number, topic.map(|t| format!(" in “{}”", t.title)).unwrap_or_default()), minga_core::cook::excerpt(&p.cooked, 200), url)
                 }
@@ -46,8 +48,19 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
                 Err(e) => return Err(e),
             },
         };
-        list.push(reviewable_json(r, &users));
-        rows.push(ReviewRow { id: r.id, kind: r.kind.clone(), title, detail, url, date: short_date(r.created_at), user_item: r.kind == "ReviewableUser" });
+        list.push(reviewable_json(r, &users, hidden));
+        let kind = if r.kind == "ReviewableUser" { "A new account waiting for approval" } else { "A post flagged for staff" };
+        rows.push(ReviewRow {
+            id: r.id,
+            kind: kind.into(),
+            title,
+            detail,
+            reason: r.reason.clone(),
+            url,
+            when: pages::moment(r.created_at, &viewer),
+            user_item: r.kind == "ReviewableUser",
+            hidden: hidden.unwrap_or(false),
+        });
     }
     match format {
         Format::Json => Ok(Json(json!({
@@ -71,10 +84,13 @@ async fn flagged(state: &AppState, viewer: &Viewer, catalog: &crate::access::Cat
     Ok(Some((post, topic)))
 }
 
-fn reviewable_json(r: &Reviewable, users: &[minga_store::User]) -> Value {
-    let actions: Vec<Value> = match r.kind.as_str() {
-        "ReviewableUser" => vec![json!({"id": "approve_user", "label": "Approve"}), json!({"id": "reject_user_delete", "label": "Reject and delete"})],
-        _ => vec![json!({"id": "agree_and_keep", "label": "Agree and keep hidden"}), json!({"id": "disagree", "label": "Disagree"})],
+/// A review item as Discourse sends it; `hidden` is whether a flagged
+/// post is hidden now, which decides what agreeing means.
+fn reviewable_json(r: &Reviewable, users: &[minga_store::User], hidden: Option<bool>) -> Value {
+    let actions: Vec<Value> = match (r.kind.as_str(), hidden) {
+        ("ReviewableUser", _) => vec![json!({"id": "approve_user", "label": "Approve"}), json!({"id": "reject_user_delete", "label": "Reject and delete"})],
+        (_, Some(true)) => vec![json!({"id": "agree_and_keep", "label": "Agree and keep hidden"}), json!({"id": "disagree", "label": "Disagree and show it"})],
+        _ => vec![json!({"id": "agree_and_hide", "label": "Agree and hide"}), json!({"id": "disagree", "label": "Disagree and keep it visible"})],
     };
     let mut v = json!({
         "id": r.id,
@@ -148,7 +164,12 @@ pub async fn flag(State(state): State<AppState>, viewer: Viewer, format: Format,
         })?;
     match format {
         Format::Json => Ok(Json(json!({ "success": "OK", "id": post.id, "hidden": hidden, "reviewable_id": item.id })).into_response()),
-        Format::Html => Ok(Redirect::to(&format!("{}/{}", topic_url(&topic.slug, topic.id), post.post_number)).into_response()),
+        Format::Html => {
+            let page = crate::views::page_of_post(post.post_number);
+            let n = post.post_number;
+            let hidden = if hidden { "&hidden=1" } else { "" };
+            Ok(pages::redirect(&format!("{}?page={page}&flagged={n}{hidden}#post_{n}", topic_url(&topic.slug, topic.id))))
+        }
     }
 }
 

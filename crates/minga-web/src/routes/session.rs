@@ -2,7 +2,7 @@
 //! fetches first (`/session/csrf.json`, `/session/hp.json`).
 
 use crate::AppState;
-use crate::auth::{self, ClientIp, Viewer};
+use crate::auth::{self, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::input::{Input, Query};
 use crate::json;
@@ -21,14 +21,14 @@ fn with_cookie(mut response: Response, cookie: &str) -> AppResult<Response> {
 }
 
 /// `POST /session` with `login` and `password`, as Discourse's client does.
-pub async fn create(State(state): State<AppState>, ClientIp(ip): ClientIp, input: Input) -> AppResult<Response> {
+pub async fn create(State(state): State<AppState>, device: auth::Device, input: Input) -> AppResult<Response> {
     let login = input.text("login")?;
     let password = input.text("password")?;
     if login.trim().is_empty() || password.is_empty() {
         return Err(AppError::invalid("login", "Enter your username or email and your password."));
     }
-    let user = ops::log_in(&state, &login, &password, &ip).await?;
-    let cookie = auth::start_session(&state, &user).await?;
+    let user = ops::log_in(&state, &login, &password, &device.ip).await?;
+    let cookie = auth::start_session(&state, &user, &device).await?;
     with_cookie(Json(json!({ "user": json::current_user(&user) })).into_response(), &cookie)
 }
 
@@ -68,9 +68,9 @@ pub struct NextQuery {
 }
 
 pub async fn login_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Query(q): Query<NextQuery>) -> AppResult<Response> {
-    let next = safe_next(q.next.as_deref());
+    let next = safe_next(q.next.as_deref(), &state.settings.base_url);
     if viewer.user.is_some() {
-        return Ok(Redirect::to(&next).into_response());
+        return Ok(pages::redirect(&next));
     }
     Ok(pages::render(&LoginPage { chrome: Chrome::new(&state, &viewer, csrf), login: String::new(), next, error: None }))
 }
@@ -79,22 +79,22 @@ pub async fn login_submit(
     State(state): State<AppState>,
     viewer: Viewer,
     csrf: CsrfToken,
-    ClientIp(ip): ClientIp,
+    device: auth::Device,
     input: Input,
 ) -> AppResult<Response> {
     let login = input.text("login")?;
     let password = input.text("password")?;
-    let next = safe_next(input.str("next"));
+    let next = safe_next(input.str("next"), &state.settings.base_url);
     let failed = |message: String, status| {
         let page = LoginPage { chrome: Chrome::new(&state, &viewer, csrf.clone()), login: login.clone(), next: next.clone(), error: Some(message) };
         let mut r = pages::render(&page);
         *r.status_mut() = status;
         r
     };
-    match ops::log_in(&state, &login, &password, &ip).await {
+    match ops::log_in(&state, &login, &password, &device.ip).await {
         Ok(user) => {
-            let cookie = auth::start_session(&state, &user).await?;
-            with_cookie(Redirect::to(&next).into_response(), &cookie)
+            let cookie = auth::start_session(&state, &user, &device).await?;
+            with_cookie(pages::redirect(&next), &cookie)
         }
         Err(e @ AppError::Forbidden(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::UNAUTHORIZED)),
         Err(e @ AppError::RateLimited(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::TOO_MANY_REQUESTS)),

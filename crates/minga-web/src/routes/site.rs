@@ -4,7 +4,9 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::format::Format;
 use crate::json;
+use crate::pages::{self, AboutPage, Avatar, Chrome, CsrfToken};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
@@ -65,12 +67,23 @@ pub async fn basic_info(State(state): State<AppState>) -> AppResult<Response> {
     .into_response())
 }
 
-pub async fn about(State(state): State<AppState>) -> AppResult<Response> {
+pub async fn about(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
     // Counts cover what everyone may see, so they say nothing of private spaces.
     let scope = state.catalog().await?.scope(None);
     let totals = state.store.totals(scope.as_deref()).await?;
     let admins = state.store.admins().await?;
     let s = &state.settings;
+    if format == Format::Html {
+        return Ok(pages::render(&AboutPage {
+            chrome: Chrome::new(&state, &viewer, csrf),
+            description: s.description.clone(),
+            admins: admins.iter().map(|u| (u.username.clone(), Avatar::of(&u.username))).collect(),
+            topics: totals.topics,
+            posts: totals.posts,
+            people: totals.users,
+            version: env!("CARGO_PKG_VERSION"),
+        }));
+    }
     Ok(Json(json!({
         "about": {
             "title": s.title,

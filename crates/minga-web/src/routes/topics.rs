@@ -13,7 +13,7 @@ use crate::views::{self, POSTS_PER_PAGE, TOPICS_PER_PAGE};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use minga_core::time::{iso, short_date};
+use minga_core::time::iso;
 use minga_core::{PostId, TopicId, perm};
 use minga_store::TopicFilter;
 use serde_json::{Value, json};
@@ -34,7 +34,7 @@ pub async fn latest(
             heading: "Latest".into(),
             description: String::new(),
             category: None,
-            rows: topic_rows(&list, &state),
+            rows: topic_rows(&list, &state, &viewer),
             prev_url: (page > 0).then(|| format!("/latest?page={}", page - 1)),
             next_url: list.more.then(|| format!("/latest?page={}", page + 1)),
             new_topic_url: "/new-topic".into(),
@@ -86,6 +86,9 @@ fn parse_topic_path(segments: &[String]) -> AppResult<(TopicId, Option<i64>)> {
 pub struct TopicQuery {
     pub page: Option<String>,
     pub reply_to: Option<String>,
+    /// Set after flagging a post: which one, to confirm it on the page.
+    pub flagged: Option<String>,
+    pub hidden: Option<String>,
 }
 
 pub async fn show(
@@ -109,9 +112,13 @@ pub async fn show(
         response.extensions_mut().insert(crate::cache::ViewedTopic(id));
         return Ok(response);
     }
-    let page = match (post_number, q.page.as_deref().map(str::trim)) {
-        (Some(n), _) => views::page_of_post(n),
-        (None, Some(p)) if !p.is_empty() => p.parse::<i64>().map_err(|_| AppError::BadRequest("page must be a number.".into()))?,
+    // A post's own address lands on it: its page, scrolled to it.
+    if let Some(n) = post_number {
+        let (topic, _, _) = crate::access::visible_topic(&state, &viewer, id).await?;
+        return Ok(pages::redirect(&super::post_location(&topic.slug, topic.id, n)));
+    }
+    let page = match q.page.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => p.parse::<i64>().map_err(|_| AppError::BadRequest("page must be a number.".into()))?,
         _ => 1,
     };
     let view = views::topic_page(&state, &viewer, id, page).await?;
@@ -121,7 +128,12 @@ pub async fn show(
     }
     let reply_to = q.reply_to.as_deref().and_then(|r| r.parse::<i64>().ok());
     let catalog = state.catalog().await?;
-    let mut response = pages::render(&topic_page(&catalog, &state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default()));
+    let mut page = topic_page(&catalog, &state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default());
+    if let Some(n) = q.flagged.as_deref().and_then(|f| f.parse::<i64>().ok()) {
+        let hidden = if q.hidden.is_some() { " It is hidden until staff review it." } else { "" };
+        page.notice = Some(format!("Thank you: you flagged post #{n}, and staff will review it.{hidden}"));
+    }
+    let mut response = pages::render(&page);
     response.extensions_mut().insert(crate::cache::ViewedTopic(id));
     Ok(response)
 }
@@ -155,8 +167,7 @@ pub fn topic_page(
                 primary_group: catalog.public_group_name(author.and_then(|u| u.primary_group_id)).unwrap_or_default().to_string(),
                 avatar: Avatar::of(&username),
                 username,
-                created_iso: iso(p.created_at),
-                created_short: short_date(p.created_at),
+                created: pages::moment(p.created_at, viewer),
                 cooked: p.cooked.clone(),
                 deleted: p.deleted_at.is_some(),
                 reply_to: p.reply_to_post_number,
@@ -185,6 +196,7 @@ pub fn topic_page(
         reply_raw,
         reply_to,
         errors,
+        notice: None,
         login_url: format!("/login?next={}", pages::urlencode(&url)),
         url,
     }

@@ -40,7 +40,7 @@ pub async fn show(
             "moderator": user.moderator,
             "trust_level": user.trust_level,
             "bio_raw": user.bio_raw,
-            "bio_cooked": minga_core::cook::cook_plain(&user.bio_raw).html,
+            "bio_cooked": json::cooked_text(&user.bio_raw),
             "location": user.location,
             "website": user.website,
             "timezone": user.timezone,
@@ -56,22 +56,32 @@ pub async fn show(
         return Ok(Json(json!({ "user_badges": [], "user": body })).into_response());
     }
     let role = if user.admin { "Admin" } else if user.moderator { "Moderator" } else { "" };
+    // Their co-ops, those that everyone may see.
+    let catalog = state.catalog().await?;
+    let memberships = state.store.memberships(user.id).await?;
+    let groups = catalog
+        .groups
+        .iter()
+        .filter(|g| !g.automatic && g.visibility_level == 0 && memberships.iter().any(|(id, _)| *id == g.id))
+        .map(|g| (g.name.clone(), if g.full_name.is_empty() { g.name.clone() } else { g.full_name.clone() }))
+        .collect();
     Ok(pages::render(&UserPage {
         chrome: Chrome::new(&state, &viewer, csrf),
         avatar: Avatar::of(&user.username),
         username: user.username.clone(),
         name: user.name.clone(),
         role: role.into(),
-        bio: user.bio_raw.clone(),
+        groups,
+        bio: json::cooked_text(&user.bio_raw),
         location: user.location.clone(),
         website: if user.website.starts_with("https://") || user.website.starts_with("http://") { user.website.clone() } else { String::new() },
         joined_iso: iso(user.created_at),
         joined: short_date(user.created_at),
         topics: topics
             .iter()
-            .map(|t| TopicLink { url: topic_url(&t.slug, t.id), title: t.title.clone(), date_iso: iso(t.created_at), date: short_date(t.created_at) })
+            .map(|t| TopicLink { url: topic_url(&t.slug, t.id), title: t.title.clone(), when: pages::moment(t.created_at, &viewer) })
             .collect(),
-        posts: super::post_links(&posts),
+        posts: super::post_links(&posts, &viewer),
     }))
 }
 
@@ -111,11 +121,12 @@ fn signup_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, heading: &str
     SignupPage {
         chrome: Chrome::new(state, viewer, csrf),
         heading: heading.into(),
-        action,
+        action: action.clone(),
         username: get("username"),
         email: get("email"),
         name: get("name"),
         errors,
+        offer_login: !action.starts_with("/setup/"),
     }
 }
 
@@ -135,7 +146,8 @@ enum Via {
     Setup(String),
 }
 
-async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, via: Via, heading: &str, action: String) -> AppResult<Response> {
+#[allow(clippy::too_many_arguments)]
+async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::Device, input: Input, via: Via, heading: &str, action: String) -> AppResult<Response> {
     let admin = matches!(via, Via::Setup(_));
     // The page's honeypot field is hidden from people; bots fill it.
     if !input.text("website_url")?.is_empty() {
@@ -160,8 +172,8 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, 
             if admin {
                 *state.setup_token.lock().expect("setup token lock") = None;
             }
-            let cookie = auth::start_session(&state, &user).await?;
-            let mut response = Redirect::to(if admin { "/admin/categories" } else { "/" }).into_response();
+            let cookie = auth::start_session(&state, &user, &device).await?;
+            let mut response = Redirect::to(if admin { "/admin/categories?welcome=1" } else { "/" }).into_response();
             response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
             Ok(response)
         }
@@ -172,8 +184,8 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, input: Input, 
     }
 }
 
-pub async fn signup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
-    submit(state, viewer, csrf, input, Via::SignUp, "Create your account", "/signup".into()).await
+pub async fn signup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, device: auth::Device, input: Input) -> AppResult<Response> {
+    submit(state, viewer, csrf, device, input, Via::SignUp, "Create your account", "/signup".into()).await
 }
 
 /// The first-admin page exists only while there is no admin and only for
@@ -189,10 +201,17 @@ pub async fn setup_form(State(state): State<AppState>, viewer: Viewer, csrf: Csr
 
 /// Creates the first admin. The link is claimed in the same transaction
 /// that makes the account, so only one request can ever use it.
-pub async fn setup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(token): Path<String>, input: Input) -> AppResult<Response> {
+pub async fn setup_submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    device: auth::Device,
+    Path(token): Path<String>,
+    input: Input,
+) -> AppResult<Response> {
     check_setup(&state, &token).await?;
     let action = format!("/setup/{token}");
-    submit(state, viewer, csrf, input, Via::Setup(token), "Create the first admin account", action).await
+    submit(state, viewer, csrf, device, input, Via::Setup(token), "Create the first admin account", action).await
 }
 
 /// `/letter_avatar/{username}/{size}/1.svg`: a coloured initial, the
@@ -219,9 +238,16 @@ pub async fn invite_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
     Ok(pages::render(&page))
 }
 
-pub async fn invite_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(key): Path<String>, input: Input) -> AppResult<Response> {
+pub async fn invite_submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    device: auth::Device,
+    Path(key): Path<String>,
+    input: Input,
+) -> AppResult<Response> {
     let action = format!("/invites/{key}");
-    submit(state, viewer, csrf, input, Via::Invite(key), "You are invited", action).await
+    submit(state, viewer, csrf, device, input, Via::Invite(key), "You are invited", action).await
 }
 
 /// `PUT /u/{username}.json`: people change their own profile (staff
@@ -233,28 +259,7 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(name): P
     if user.id != me.id && !viewer.is_staff() {
         return Err(AppError::forbidden());
     }
-    let text = |k: &str, cur: &str, max: usize| -> AppResult<String> {
-        let v = if input.get(k).is_some() { input.text(k)? } else { cur.to_string() };
-        if v.chars().count() > max {
-            return Err(AppError::invalid("user", format!("{k} must be at most {max} characters.")));
-        }
-        Ok(v.trim().to_string())
-    };
-    let website = text("website", &user.website, 300)?;
-    if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
-        return Err(AppError::invalid("website", "A website starts with https://."));
-    }
-    let timezone = text("timezone", &user.timezone, 64)?;
-    if !timezone.is_empty() && jiff::tz::TimeZone::get(&timezone).is_err() {
-        return Err(AppError::invalid("timezone", "That is not a time zone, such as Europe/London."));
-    }
-    let profile = minga_store::Profile {
-        name: text("name", &user.name, 100)?,
-        bio_raw: text("bio_raw", &user.bio_raw, 3000)?,
-        location: text("location", &user.location, 100)?,
-        website,
-        timezone,
-    };
+    let profile = ops::profile_from(&input, &user)?;
     if input.get("primary_group_id").is_some() {
         let group = input.int("primary_group_id")?;
         state.store.set_primary_group(user.id, group).await.map_err(|e| match e {
