@@ -1,17 +1,12 @@
 //! Request bodies as Discourse accepts them: form-encoded, multipart or
 //! JSON, all read into one JSON object. Form keys such as `post[raw]` and
-//! `post_ids[]` become nested objects and arrays.
-//!
-//! Reading a body is also where cross-site request forgery is stopped:
-//! every state-changing request carries a token equal to the CSRF cookie
-//! (as `X-CSRF-Token` or the `authenticity_token` field), unless it is made
-//! with an API key.
+//! `post_ids[]` become nested objects and arrays. (Cross-site request
+//! forgery is stopped before any handler runs: see `csrf`.)
 
-use crate::auth::CSRF_COOKIE;
 use crate::error::AppError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::{Method, header};
+use axum::http::header;
 use serde_json::{Map, Value};
 
 /// Bodies larger than this are refused before parsing.
@@ -23,64 +18,59 @@ pub struct Input(pub Map<String, Value>);
 impl<S: Send + Sync> FromRequest<S> for Input {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
-        let method = req.method().clone();
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-
+    async fn from_request(mut req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // The CSRF guard may have read a form body already.
+        if let Some(Parsed(map)) = req.extensions_mut().remove::<Parsed>() {
+            return Ok(Input(map));
+        }
+        let content_type = content_type(req.headers());
         let map = if content_type.starts_with("multipart/form-data") {
-            let mut multipart = Multipart::from_request(req, state)
+            let multipart = Multipart::from_request(req, state)
                 .await
                 .map_err(|e| AppError::BadRequest(format!("Malformed multipart body: {e}")))?;
-            let mut pairs = Vec::new();
-            while let Some(field) = multipart
-                .next_field()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("Malformed multipart body: {e}")))?
-            {
-                let name = field.name().unwrap_or_default().to_string();
-                let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("Malformed multipart body: {e}")))?;
-                let value = String::from_utf8(bytes.to_vec())
-                    .map_err(|_| AppError::BadRequest(format!("The field {name} is not valid UTF-8.")))?;
-                pairs.push((name, value));
-            }
-            nest(pairs)
+            parse_multipart(multipart).await?
         } else {
             let body = Bytes::from_request(req, state)
                 .await
                 .map_err(|_| AppError::BadRequest("The request body is too large or unreadable.".into()))?;
-            if body.iter().all(u8::is_ascii_whitespace) {
-                Map::new()
-            } else if content_type.starts_with("application/json") || content_type.ends_with("+json") {
-                match serde_json::from_slice::<Value>(&body) {
-                    Ok(Value::Object(map)) => map,
-                    Ok(_) => return Err(AppError::BadRequest("The JSON body must be an object.".into())),
-                    Err(e) => return Err(AppError::BadRequest(format!("Malformed JSON: {e}"))),
-                }
-            } else {
-                nest(parse_urlencoded(&body)?)
-            }
+            parse_bytes(&content_type, &body)?
         };
-
-        let input = Input(map);
-        if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !headers.contains_key("api-key") {
-            let expected = crate::auth::cookie(&headers, CSRF_COOKIE);
-            let sent = headers
-                .get("x-csrf-token")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-                .or_else(|| input.str("authenticity_token").map(str::to_string));
-            match (expected, sent) {
-                (Some(expected), Some(sent)) if !expected.is_empty() && crate::auth::same(&expected, &sent) => {}
-                _ => return Err(AppError::Forbidden("BAD CSRF".into())),
-            }
-        }
-        Ok(input)
+        Ok(Input(map))
     }
+}
+
+/// A body already read and parsed, handed on to the `Input` extractor.
+#[derive(Clone, Debug)]
+pub(crate) struct Parsed(pub Map<String, Value>);
+
+pub(crate) fn content_type(headers: &axum::http::HeaderMap) -> String {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase()
+}
+
+/// A JSON or form-encoded body as one object.
+pub(crate) fn parse_bytes(content_type: &str, body: &[u8]) -> Result<Map<String, Value>, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(Map::new())
+    } else if content_type.starts_with("application/json") || content_type.ends_with("+json") {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => Ok(map),
+            Ok(_) => Err(AppError::BadRequest("The JSON body must be an object.".into())),
+            Err(e) => Err(AppError::BadRequest(format!("Malformed JSON: {e}"))),
+        }
+    } else {
+        Ok(nest(parse_urlencoded(body)?))
+    }
+}
+
+pub(crate) async fn parse_multipart(mut multipart: Multipart) -> Result<Map<String, Value>, AppError> {
+    let mut pairs = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest(format!("Malformed multipart body: {e}")))? {
+        let name = field.name().unwrap_or_default().to_string();
+        let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("Malformed multipart body: {e}")))?;
+        let value = String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest(format!("The field {name} is not valid UTF-8.")))?;
+        pairs.push((name, value));
+    }
+    Ok(nest(pairs))
 }
 
 /// `a=1&b=%C3%A9`, refusing bytes that are not UTF-8 instead of guessing.

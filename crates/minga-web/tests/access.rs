@@ -22,6 +22,7 @@ both_backends!(
     flags_hide_posts_after_three_people,
     rate_limits_and_new_user_limits,
     every_response_carries_the_security_headers,
+    every_write_needs_the_csrf_token,
 );
 
 const CANARY: &str = "qx7canary";
@@ -735,4 +736,44 @@ mod earned_trust {
         let log = app.get_json("/admin/logs/staff_action_logs.json", &admin).await;
         assert_eq!(log["staff_action_logs"][0]["action_name"], "earn_trust_level");
     }
+}
+
+/// Every route, with every method that could change something, refuses a
+/// cookie session that does not send the CSRF token, before any handler
+/// runs: so a route added later cannot forget the check.
+async fn every_write_needs_the_csrf_token(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let Auth::Session { token, csrf } = app.session("admin").await else { unreachable!() };
+    let values: Vec<String> = vec![w.topic.to_string(), w.post.to_string(), "member".into(), "ica".into()];
+    let before = app.state.store.totals(None).await.unwrap();
+    let mut refused = 0;
+    for (pattern, _) in minga_web::registry() {
+        for url in fill(pattern, &values) {
+            for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
+                for (content_type, body) in [
+                    ("application/json", json!({"raw": "forged", "title": "A forged topic from elsewhere", "topic_id": w.topic}).to_string()),
+                    ("application/x-www-form-urlencoded", "raw=forged&authenticity_token=wrong".to_string()),
+                    ("application/x-www-form-urlencoded", "raw=forged".to_string()),
+                ] {
+                    let req = axum::http::Request::builder()
+                        .method(method.clone())
+                        .uri(&url)
+                        .header("cookie", format!("_t={token}; _csrf={csrf}"))
+                        .header("content-type", content_type)
+                        .body(axum::body::Body::from(body))
+                        .unwrap();
+                    let r = {
+                        use tower::ServiceExt;
+                        app.router.clone().oneshot(req).await.unwrap()
+                    };
+                    assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {url} ({content_type}) without the token");
+                    refused += 1;
+                }
+            }
+        }
+    }
+    assert!(refused > 500, "{refused}");
+    let after = app.state.store.totals(None).await.unwrap();
+    assert_eq!((before.users, before.topics, before.posts), (after.users, after.topics, after.posts), "nothing was written");
 }

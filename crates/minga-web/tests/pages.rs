@@ -362,7 +362,15 @@ async fn log_in_next_never_leaves_the_forum(b: Backend) {
 async fn malformed_requests_get_the_error_shape_or_a_page(b: Backend) {
     let app = TestApp::new(b).await;
     let ask = |method: Method, path: &'static str, accept: &'static str| {
-        let req = axum::http::Request::builder().method(method).uri(path).header("accept", accept).body(axum::body::Body::empty()).unwrap();
+        // With a CSRF token, so that a wrong method reaches the router.
+        let req = axum::http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("accept", accept)
+            .header("cookie", "_csrf=a-token-of-sixteen-or-more")
+            .header("x-csrf-token", "a-token-of-sixteen-or-more")
+            .body(axum::body::Body::empty())
+            .unwrap();
         let router = app.router.clone();
         async move {
             use http_body_util::BodyExt;

@@ -278,7 +278,7 @@ async fn log(state: &AppState, viewer: &Viewer, action: &str, g: &Group, users: 
 }
 
 /// `PUT /groups/{id}/join.json`: join an open group.
-pub async fn join(State(state): State<AppState>, viewer: Viewer, format: Format, Path(key): Path<String>, _input: Input) -> AppResult<Response> {
+pub async fn join(State(state): State<AppState>, viewer: Viewer, format: Format, Path(key): Path<String>) -> AppResult<Response> {
     let me = viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if g.automatic || g.join_mode != OPEN {
@@ -427,7 +427,7 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, format: Forma
 }
 
 /// Leaving a group from its page.
-pub async fn leave(State(state): State<AppState>, viewer: Viewer, Path(key): Path<String>, _input: Input) -> AppResult<Response> {
+pub async fn leave(State(state): State<AppState>, viewer: Viewer, Path(key): Path<String>) -> AppResult<Response> {
     let me = viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     state.store.remove_group_member(g.id, me.id).await?;

@@ -133,6 +133,7 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .fallback(site::not_found)
+        .layer(middleware::from_fn(crate::csrf::guard))
         .layer(middleware::from_fn_with_state(state.clone(), login_required))
         .layer(middleware::from_fn(pages::plain_errors))
         .layer(middleware::from_fn_with_state(state.clone(), pages::html_errors))

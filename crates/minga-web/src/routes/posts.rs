@@ -81,7 +81,7 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     Ok(Json(json!({ "post": json::post_with_raw(&post, author.as_ref(), &topic, &viewer, &catalog) })).into_response())
 }
 
-pub async fn destroy(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, _input: Input) -> AppResult<Response> {
+pub async fn destroy(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> AppResult<Response> {
     ops::delete_post(&state, &viewer, PostId(id_segment(&id)?)).await?;
     Ok(Json(json!({ "success": "OK" })).into_response())
 }
@@ -162,7 +162,7 @@ pub async fn edit_submit(
     }
 }
 
-pub async fn delete_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, _input: Input) -> AppResult<Response> {
+pub async fn delete_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> AppResult<Response> {
     let post = ops::delete_post(&state, &viewer, PostId(id_segment(&id)?)).await?;
     if post.post_number == 1 {
         return Ok(Redirect::to("/latest").into_response());

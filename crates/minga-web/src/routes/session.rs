@@ -52,7 +52,6 @@ pub async fn destroy(
     viewer: Viewer,
     headers: HeaderMap,
     Path(name): Path<String>,
-    _input: Input,
 ) -> AppResult<Response> {
     let user = viewer.require()?;
     if !user.username.eq_ignore_ascii_case(crate::format::strip_json(&name)) {
@@ -102,7 +101,7 @@ pub async fn login_submit(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, _input: Input) -> AppResult<Response> {
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     let cookie = auth::end_session(&state, &headers).await?;
     with_cookie(Redirect::to("/").into_response(), &cookie)
 }
