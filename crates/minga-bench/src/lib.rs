@@ -18,3 +18,4 @@ pub mod run;
 pub mod server;
 pub mod text;
 pub mod wrk;
+pub mod zipf;

@@ -5,7 +5,7 @@
 use crate::meta::Meta;
 use crate::rng::Rng;
 use crate::text;
-use crate::wrk::{Entry, Load};
+use crate::wrk::{Entry, Group, Load};
 
 /// The credentials a run made: the member's session, the writer's key.
 pub struct Credentials {
@@ -114,11 +114,11 @@ pub fn mix(meta: &Meta, creds: &Credentials) -> Route {
     let reply = Entry::Reply { headers: api_headers(creds), topics: meta.write_topics.clone(), raws: reply_raws(meta) };
     let load = Load {
         groups: vec![
-            (50, topic_pages(meta, &cookies)),
-            (20, vec![get("/latest".into(), &cookies)]),
-            (10, vec![get("/latest.json".into(), &cookies)]),
-            (10, meta.sample_topics.iter().map(|t| get(format!("/t/{}.json", t.id), &cookies)).collect()),
-            (10, vec![reply]),
+            Group::turns(50, topic_pages(meta, &cookies)),
+            Group::turns(20, vec![get("/latest".into(), &cookies)]),
+            Group::turns(10, vec![get("/latest.json".into(), &cookies)]),
+            Group::turns(10, meta.sample_topics.iter().map(|t| get(format!("/t/{}.json", t.id), &cookies)).collect()),
+            Group::turns(10, vec![reply]),
         ],
     };
     let mut r = route("mix", "member", load, "html");

@@ -9,7 +9,7 @@ use crate::process::RssSampler;
 use crate::report::{self, Dataset, Report, RouteResult};
 use crate::routes::{self, Credentials, Route};
 use crate::server::Minga;
-use crate::wrk::{self, Entry, Load};
+use crate::wrk::{self, Entry};
 use crate::http;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -210,26 +210,21 @@ fn measure(
 fn save_pages(addr: std::net::SocketAddr, route: &mut Route, root: &Path, index: usize) -> Result<u64> {
     let mut total = 0u64;
     let mut count = 0u64;
-    let mut ceiling_groups = Vec::new();
-    for (w, entries) in &route.load.groups {
-        let mut files = Vec::new();
-        for (k, e) in entries.iter().enumerate() {
-            let Entry::Get { path, headers } = e else { bail!("{} is not a read route", route.route) };
-            let r = http::get(addr, path, headers)?;
-            if r.status != 200 {
-                bail!("GET {path} answered {} (expected 200):\n{}", r.status, String::from_utf8_lossy(&r.body));
-            }
-            let file = format!("/{index}/{k}.{}", route.ext);
-            let target = root.join(&file[1..]);
-            std::fs::create_dir_all(target.parent().expect("has a folder"))?;
-            std::fs::write(&target, &r.body)?;
-            total += r.body.len() as u64;
-            count += 1;
-            files.push(Entry::Get { path: file, headers: headers.clone() });
+    let ceiling = route.load.map(|g, k, e| {
+        let Entry::Get { path, headers } = e else { bail!("{} is not a read route", route.route) };
+        let r = http::get(addr, path, headers)?;
+        if r.status != 200 {
+            bail!("GET {path} answered {} (expected 200):\n{}", r.status, String::from_utf8_lossy(&r.body));
         }
-        ceiling_groups.push((*w, files));
-    }
-    route.ceiling_load = Some(Load { groups: ceiling_groups });
+        let file = format!("/{index}/{g}-{k}.{}", route.ext);
+        let target = root.join(&file[1..]);
+        std::fs::create_dir_all(target.parent().expect("has a folder"))?;
+        std::fs::write(&target, &r.body)?;
+        total += r.body.len() as u64;
+        count += 1;
+        Ok(Entry::Get { path: file, headers: headers.clone() })
+    })?;
+    route.ceiling_load = Some(ceiling);
     Ok(total / count.max(1))
 }
 
