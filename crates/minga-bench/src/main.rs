@@ -14,11 +14,12 @@ struct Cli {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Mode {
-    /// 10k, 100k and 1M posts; topics of 10, 1,000 and 100,000 replies; 10 s a route
+    /// 10k, 100k and 1M posts; topics of 10, 1,000 and 100,000 replies;
+    /// 10 s a route; 500 connections for 120 s
     Full,
-    /// 10k posts and a 1,000-reply topic, 3 s a route
+    /// 10k posts and a 1,000-reply topic, 3 s a route, 500 connections for 15 s
     Quick,
-    /// A tiny forum, 1 s a route: proves the harness works
+    /// A tiny forum, 1 s a route, 500 connections for 2 s: proves the harness works
     Smoke,
 }
 
@@ -43,6 +44,15 @@ enum Command {
         /// Seconds of load per route, overriding the mode's
         #[arg(long)]
         seconds: Option<u32>,
+        /// Connections of the mixed traffic (reads and replies timed apart)
+        #[arg(long, default_value_t = 500)]
+        crowd_connections: usize,
+        /// Seconds of the mixed traffic, overriding the mode's
+        #[arg(long)]
+        crowd_seconds: Option<u32>,
+        /// Percent of the mixed traffic that is replies
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
+        crowd_replies_percent: u32,
         #[arg(long, default_value_t = 64)]
         connections: u32,
         #[arg(long, default_value_t = 2)]
@@ -66,11 +76,24 @@ enum Command {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
-        Command::Run { mode, minga, out, sizes, long, seconds, connections, threads, seed } => {
-            let (name, default_sizes, default_long, default_seconds) = match mode {
-                Mode::Full => ("full", vec![10_000, 100_000, 1_000_000], vec![10, 1_000, 100_000], 10),
-                Mode::Quick => ("quick", vec![10_000], vec![1_000], 3),
-                Mode::Smoke => ("smoke", vec![1_000], vec![10, 200], 1),
+        Command::Run {
+            mode,
+            minga,
+            out,
+            sizes,
+            long,
+            seconds,
+            crowd_connections,
+            crowd_seconds,
+            crowd_replies_percent,
+            connections,
+            threads,
+            seed,
+        } => {
+            let (name, default_sizes, default_long, default_seconds, default_crowd_s) = match mode {
+                Mode::Full => ("full", vec![10_000, 100_000, 1_000_000], vec![10, 1_000, 100_000], 10, 120),
+                Mode::Quick => ("quick", vec![10_000], vec![1_000], 3, 15),
+                Mode::Smoke => ("smoke", vec![1_000], vec![10, 200], 1, 2),
             };
             let opts = run::Options {
                 mode: name.into(),
@@ -80,6 +103,9 @@ fn main() -> Result<()> {
                 long: long.unwrap_or(default_long),
                 seed,
                 wrk: wrk::Settings { threads, connections, seconds: seconds.unwrap_or(default_seconds) },
+                crowd_connections,
+                crowd_seconds: crowd_seconds.unwrap_or(default_crowd_s),
+                crowd_replies_percent,
             };
             let report = run::run(&opts)?;
             println!("\n{}", report::markdown(&report));
