@@ -1,7 +1,8 @@
 //! minga's benchmark harness.
 //!
 //! `generate` fills a data folder with a seeded, reproducible forum;
-//! `run` starts `minga serve` on it, loads it with wrk on 127.0.0.1 and with many connections of mixed
+//! `run` starts `minga serve` on it (and on a PostgreSQL copy of it),
+//! loads it with wrk on 127.0.0.1 and with many connections of mixed
 //! traffic (`crowd`), serves the same bytes from nginx as a ceiling, and
 //! reports.
 
@@ -12,6 +13,7 @@ pub mod measure;
 pub mod meta;
 pub mod nginx;
 mod people;
+pub mod pg;
 pub mod plan;
 pub mod process;
 pub mod report;

@@ -1,4 +1,4 @@
-//! One minga on one data set: start it, fetch every read route's pages
+//! One minga on one database: start it, fetch every read route's pages
 //! once (keeping their bytes for the ceiling), load each route with wrk,
 //! then the writes, then many connections of mixed traffic; stop it.
 
@@ -8,7 +8,7 @@ use crate::meta::Meta;
 use crate::process::RssSampler;
 use crate::report::BackgroundReplies;
 use crate::routes::{self, Credentials, Route};
-use crate::server::Minga;
+use crate::server::{Database, Minga};
 use crate::trickle::Trickle;
 use crate::wrk::{self, Entry, Load};
 use anyhow::{Context, Result, bail};
@@ -25,6 +25,27 @@ pub struct Plan {
     pub writes: Vec<Route>,
     /// Many connections of reads and replies, timed apart.
     pub crowd: Option<Crowd>,
+}
+
+impl Plan {
+    /// The rows that matter most, for a shorter run: the topic page and
+    /// /latest as a visitor, the member on every topic, a forum's day,
+    /// replies, and the many connections.
+    pub fn key(self) -> Plan {
+        let keep = |r: &Route| {
+            r.page.is_none()
+                && match (r.route.as_str(), r.who) {
+                    ("/t/{slug}/{id}", "visitor") | ("/latest", "visitor") => r.note.is_none(),
+                    ("/t/{slug}/{id}", "member") => r.note.is_some(),
+                    (route, _) => route == "forum-day" || route == "POST /posts.json",
+                }
+        };
+        Plan {
+            reads: self.reads.into_iter().filter(keep).collect(),
+            writes: self.writes.into_iter().filter(keep).collect(),
+            crowd: self.crowd,
+        }
+    }
 }
 
 pub struct Crowd {
@@ -50,6 +71,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// The same route measured (on another backend).
+    pub fn same_route(&self, other: &Row) -> bool {
+        (&self.route, &self.who, &self.note, &self.page) == (&other.route, &other.who, &other.note, &other.page)
+    }
+
     fn of(route: &Route, outcome: wrk::Outcome, rss_mb: f64) -> Row {
         Row {
             route: route.route.clone(),
@@ -75,18 +101,18 @@ pub struct Measured {
 
 pub struct Target<'a> {
     pub minga: &'a Path,
-    /// The data folder.
-    pub data: &'a Path,
-    /// A folder of the harness's for logs and scripts.
+    pub db: Database,
+    /// A folder of the harness's for logs, scripts (and PostgreSQL's data folder).
     pub work: &'a Path,
-    /// Where the pages' bytes are kept for the ceiling.
+    /// Where the pages' bytes are kept for the ceiling; `None`: only checked.
     pub ceiling_root: Option<&'a Path>,
 }
 
 pub fn measure(t: &Target, plan: &Plan, meta: &Meta, creds: &Credentials, wrk_settings: wrk::Settings) -> Result<Measured> {
     std::fs::create_dir_all(t.work)?;
-    let mut server = Minga::start(t.minga, t.data, &t.work.join("minga.log"))?;
-    eprintln!("{} posts: minga answered its first 200 after {:.0} ms", meta.posts, server.boot_ms);
+    let mut server = Minga::start(t.minga, &t.db, t.work, &t.work.join("minga.log"))?;
+    let db = t.db.name();
+    eprintln!("{} posts on {db}: minga answered its first 200 after {:.0} ms", meta.posts, server.boot_ms);
     let boot_ms = server.boot_ms;
     std::thread::sleep(Duration::from_secs(1));
     let idle_rss_mb = server.rss_mb();

@@ -1,14 +1,17 @@
 //! The whole benchmark: for each data size, make (or reuse) the data,
-//! measure minga on it (keeping each page's bytes), then nginx serving
-//! those bytes as the ceiling. Writes `report.json` and returns the report.
+//! copy it into PostgreSQL where asked, measure minga on SQLite (keeping
+//! each page's bytes), then nginx serving those bytes as the ceiling, then
+//! minga on PostgreSQL. Writes `report.json` and returns the report.
 
 use crate::crowd;
 use crate::generate::{Spec, generate};
 use crate::measure::{self, Crowd, Measured, Plan, Target};
 use crate::meta::{self, GENERATOR_VERSION, Meta};
 use crate::nginx::Nginx;
+use crate::pg;
 use crate::report::{self, Dataset, Report, RouteResult};
 use crate::routes::{self, Credentials};
+use crate::server::Database;
 use crate::wrk;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -21,11 +24,15 @@ pub struct Options {
     /// Where `report.json` goes; generated data is cached in `data/` below.
     pub out: PathBuf,
     pub sizes: Vec<u64>,
+    /// Sizes also measured on PostgreSQL (a subset of `sizes`).
+    pub postgres_sizes: Vec<u64>,
+    /// Every route on PostgreSQL, or only the key ones (`Plan::key`).
+    pub postgres_all_routes: bool,
     /// Reply counts of the long topics, generated into the largest size.
     pub long: Vec<u64>,
     pub seed: u64,
     pub wrk: wrk::Settings,
-    /// Mixed traffic of many connections, on the largest size.
+    /// Mixed traffic of many connections, on each backend's largest size.
     pub crowd_connections: usize,
     pub crowd_seconds: u32,
     pub crowd_replies_percent: u32,
@@ -37,18 +44,31 @@ pub fn run(opts: &Options) -> Result<Report> {
         crate::process::find_program(tool).with_context(|| format!("{tool} is not installed; scripts/bench installs it"))?;
     }
     anyhow::ensure!(opts.minga.is_file(), "no minga binary at {}", opts.minga.display());
+    for p in &opts.postgres_sizes {
+        anyhow::ensure!(opts.sizes.contains(p), "{p} posts on PostgreSQL, but that size is not measured on SQLite");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let tmp = tempfile::Builder::new().prefix("minga-bench-").tempdir()?;
     let mut sizes = opts.sizes.clone();
     sizes.sort_unstable();
     let largest = *sizes.last().context("no data sizes")?;
+    let largest_pg = opts.postgres_sizes.iter().copied().max();
     let mut routes = Vec::new();
     let mut datasets = Vec::new();
     for &posts in &sizes {
         let long = if posts == largest { opts.long.clone() } else { Vec::new() };
         let (dir, meta, generate_s) = runtime.block_on(data(opts, posts, &long))?;
+        // The session and key go in first, so the PostgreSQL copy has them too.
         let creds = credentials(&dir, &meta)?;
         let topics = meta::topics(&dir, &meta)?;
+        let copied = if opts.postgres_sizes.contains(&posts) {
+            eprintln!("copying {posts} posts into PostgreSQL");
+            let c = pg::copy(&runtime, &dir)?;
+            eprintln!("  copied in {:.1} s", c.copy_s);
+            Some(c)
+        } else {
+            None
+        };
         // Freshly written data would otherwise still be trickling to disk
         // while minga starts (4 GB at a million posts), and the kernel's
         // writeback would be timed as start-up.
@@ -56,16 +76,31 @@ pub fn run(opts: &Options) -> Result<Report> {
         unsafe { libc::sync() };
         let work = tmp.path().join(posts.to_string());
         let ceiling_root = work.join("ceiling");
-        let plan = plan(opts, &meta, &creds, &topics, posts == largest);
-        let target = Target { minga: &opts.minga, data: &dir, work: &work.join("minga"), ceiling_root: Some(&ceiling_root) };
-        let measured = measure::measure(&target, &plan, &meta, &creds, opts.wrk)?;
-        let ceilings = ceilings(opts, &measured, &ceiling_root, &work)?;
-        routes.extend(results(&measured, &meta, |i| ceilings[i].clone()));
-        datasets.push(dataset(&measured, &meta, generate_s));
+        let plan = |crowd: bool| plan(opts, &meta, &creds, &topics, crowd);
+
+        let target = Target { minga: &opts.minga, db: Database::Sqlite(dir.clone()), work: &work.join("sqlite"), ceiling_root: Some(&ceiling_root) };
+        let sqlite = measure::measure(&target, &plan(posts == largest), &meta, &creds, opts.wrk)?;
+        let ceilings = ceilings(opts, &sqlite, &ceiling_root, &work)?;
+        routes.extend(results(&sqlite, "sqlite", &meta, |i, _| ceilings[i].clone()));
+        datasets.push(dataset(&sqlite, "sqlite", &meta, generate_s, None));
+
+        if let Some(c) = copied {
+            let target = Target { minga: &opts.minga, db: Database::Postgres(c.url.clone()), work: &work.join("postgres"), ceiling_root: None };
+            let mut plan = plan(Some(posts) == largest_pg);
+            if !opts.postgres_all_routes {
+                plan = plan.key();
+            }
+            let postgres = measure::measure(&target, &plan, &meta, &creds, opts.wrk)?;
+            // Compared with the ceiling of the same route on SQLite: the same forum's pages.
+            let same = |_: usize, row: &measure::Row| sqlite.rows.iter().position(|s| s.same_route(row)).and_then(|i| ceilings[i].clone());
+            routes.extend(results(&postgres, "postgres", &meta, same));
+            datasets.push(dataset(&postgres, "postgres", &meta, None, Some(c.copy_s)));
+            pg::drop(&c.url)?;
+        }
     }
     let long_topics = report::long_topics(&routes);
     let goals = report::goals(&routes, &datasets, &long_topics);
-    let last = datasets.last().context("no data set measured")?;
+    let last = datasets.iter().rfind(|d| d.db == "sqlite").context("no data set measured")?;
     let report = Report {
         mode: opts.mode.clone(),
         boot_ms: last.boot_ms,
@@ -87,7 +122,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     Ok(report)
 }
 
-/// What is measured on a data set: the read routes
+/// What is measured on a data set, on either backend: the read routes
 /// (with the member on every topic and a forum's day), the writes, and,
 /// where `crowd`, many connections of mixed traffic.
 fn plan(opts: &Options, meta: &Meta, creds: &Credentials, topics: &[meta::TopicRef], crowd: bool) -> Plan {
@@ -131,18 +166,19 @@ fn ceilings(opts: &Options, measured: &Measured, root: &Path, work: &Path) -> Re
 }
 
 /// Report rows, with `ceiling` giving the ceiling of each (by its index).
-fn results(measured: &Measured, meta: &Meta, ceiling: impl Fn(usize) -> Option<wrk::Outcome>) -> Vec<RouteResult> {
+fn results(measured: &Measured, db: &str, meta: &Meta, ceiling: impl Fn(usize, &measure::Row) -> Option<wrk::Outcome>) -> Vec<RouteResult> {
     measured
         .rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let ceiling = ceiling(i);
+            let ceiling = ceiling(i, r);
             let ceiling = ceiling.as_ref();
             let o = &r.outcome;
             RouteResult {
                 route: r.route.clone(),
                 who: r.who.clone(),
+                db: db.into(),
                 posts: meta.posts,
                 rps: o.rps,
                 p50_ms: o.p50_ms,
@@ -165,8 +201,9 @@ fn results(measured: &Measured, meta: &Meta, ceiling: impl Fn(usize) -> Option<w
         .collect()
 }
 
-fn dataset(m: &Measured, meta: &Meta, generate_s: Option<f64>) -> Dataset {
+fn dataset(m: &Measured, db: &str, meta: &Meta, generate_s: Option<f64>, copy_s: Option<f64>) -> Dataset {
     Dataset {
+        db: db.into(),
         posts: meta.posts,
         topics: meta.topics,
         users: meta.users,
@@ -174,6 +211,7 @@ fn dataset(m: &Measured, meta: &Meta, generate_s: Option<f64>) -> Dataset {
         idle_rss_mb: m.idle_rss_mb,
         idle_rss_after_load_mb: m.idle_rss_after_load_mb,
         generate_s,
+        copy_s,
     }
 }
 

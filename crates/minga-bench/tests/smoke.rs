@@ -1,7 +1,8 @@
-//! The whole harness in smoke mode (a tiny forum, 1 s a route) against the
-//! debug `minga` that `cargo test --workspace --all-targets` builds beside
-//! this crate's binary, so the benchmark cannot rot unnoticed. Needs wrk
-//! and nginx, as the benchmark does.
+//! The whole harness in smoke mode (a tiny forum, 1 s a route, its key
+//! routes on PostgreSQL too) against the debug `minga` that `cargo test
+//! --workspace --all-targets` builds beside this crate's binary, so the
+//! benchmark cannot rot unnoticed. Needs wrk, nginx and PostgreSQL 15, as
+//! the benchmark does.
 
 use serde_json::Value;
 use std::path::PathBuf;
@@ -53,10 +54,10 @@ fn smoke_run_reports_every_route() {
     positive(&report, "idle_rss_mb");
     let routes = report["routes"].as_array().expect("routes is a list");
     let every_topic = |r: &Value| r["note"].as_str().is_some_and(|n| n.starts_with("every topic"));
-    let has = |route: &str, who: &str, every: bool| {
+    let has = |db: &str, route: &str, who: &str, every: bool| {
         assert!(
-            routes.iter().any(|r| r["route"] == route && r["as"] == who && every_topic(r) == every),
-            "no {route} as {who}{} in the report",
+            routes.iter().any(|r| r["db"] == db && r["route"] == route && r["as"] == who && every_topic(r) == every),
+            "no {route} as {who} on {db}{} in the report",
             if every { " (every topic)" } else { "" }
         );
     };
@@ -71,15 +72,19 @@ fn smoke_run_reports_every_route() {
         ("mix", "member"),
         ("/t/{slug}/{id}?page={last}", "visitor"),
     ] {
-        has(route, who, false);
+        has("sqlite", route, who, false);
     }
-    // The rows of the serving path.
-    has("/t/{slug}/{id}", "member", true);
-    has("forum-day", "mixed", false);
-    has("mixed-500 reads", "mixed", false);
-    has("mixed-500 replies", "member", false);
+    // The rows of the serving path, on both backends.
+    for db in ["sqlite", "postgres"] {
+        has(db, "/t/{slug}/{id}", "visitor", false);
+        has(db, "/t/{slug}/{id}", "member", true);
+        has(db, "forum-day", "mixed", false);
+        has(db, "POST /posts.json", "member", false);
+        has(db, "mixed-500 reads", "mixed", false);
+        has(db, "mixed-500 replies", "member", false);
+    }
     for r in routes {
-        for key in ["route", "as", "posts", "rps", "p50_ms", "p99_ms", "max_ms", "ceiling_fraction", "rss_mb"] {
+        for key in ["route", "as", "db", "posts", "rps", "p50_ms", "p99_ms", "max_ms", "ceiling_fraction", "rss_mb"] {
             assert!(r.get(key).is_some(), "{key} missing from {r}");
         }
         for key in ["posts", "rps", "p50_ms", "p99_ms", "max_ms", "rss_mb", "requests"] {
@@ -102,5 +107,8 @@ fn smoke_run_reports_every_route() {
             assert_eq!(replies["errors"], 0, "a reply during forum-day failed: {r}");
         }
     }
+    let datasets = report["datasets"].as_array().expect("datasets is a list");
+    let postgres = datasets.iter().find(|d| d["db"] == "postgres").expect("a PostgreSQL data set");
+    positive(postgres, "copy_s");
     assert!(!report["goals"].as_array().expect("goals").is_empty());
 }
