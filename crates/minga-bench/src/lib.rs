@@ -1,14 +1,19 @@
 //! minga's benchmark harness.
 //!
 //! `generate` fills a data folder with a seeded, reproducible forum;
-//! `run` starts `minga serve` on it, loads it with wrk on 127.0.0.1,
-//! serves the same bytes from nginx as a ceiling, and reports.
+//! `run` starts `minga serve` on it (and on a PostgreSQL copy of it),
+//! loads it with wrk on 127.0.0.1 and with many connections of mixed
+//! traffic (`crowd`), serves the same bytes from nginx as a ceiling, and
+//! reports.
 
+pub mod crowd;
 pub mod generate;
 pub mod http;
+pub mod measure;
 pub mod meta;
 pub mod nginx;
 mod people;
+pub mod pg;
 pub mod plan;
 pub mod process;
 pub mod report;
@@ -17,4 +22,6 @@ pub mod routes;
 pub mod run;
 pub mod server;
 pub mod text;
+pub mod trickle;
 pub mod wrk;
+pub mod zipf;

@@ -14,11 +14,15 @@ struct Cli {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Mode {
-    /// 10k, 100k and 1M posts; topics of 10, 1,000 and 100,000 replies; 10 s a route
+    /// 10k, 100k and 1M posts, every route of 100k also on PostgreSQL;
+    /// topics of 10, 1,000 and 100,000 replies; 10 s a route; 500
+    /// connections for 120 s
     Full,
-    /// 10k posts and a 1,000-reply topic, 3 s a route
+    /// 10k posts and a 1,000-reply topic, 3 s a route, 500 connections for
+    /// 15 s; the key routes also on PostgreSQL
     Quick,
-    /// A tiny forum, 1 s a route: proves the harness works
+    /// A tiny forum, 1 s a route, 500 connections for 2 s, the key routes
+    /// also on PostgreSQL: proves the harness works
     Smoke,
 }
 
@@ -43,6 +47,26 @@ enum Command {
         /// Seconds of load per route, overriding the mode's
         #[arg(long)]
         seconds: Option<u32>,
+        /// Sizes also measured on PostgreSQL, overriding the mode's (each
+        /// one of the sizes; a throwaway PostgreSQL 15 cluster is started)
+        #[arg(long, value_delimiter = ',', conflicts_with = "no_postgres")]
+        postgres_sizes: Option<Vec<u64>>,
+        /// Measure SQLite only
+        #[arg(long)]
+        no_postgres: bool,
+        /// Every route on PostgreSQL, as in the full mode (quick and smoke
+        /// measure only the key routes there)
+        #[arg(long)]
+        postgres_all_routes: bool,
+        /// Connections of the mixed traffic (reads and replies timed apart)
+        #[arg(long, default_value_t = 500)]
+        crowd_connections: usize,
+        /// Seconds of the mixed traffic, overriding the mode's
+        #[arg(long)]
+        crowd_seconds: Option<u32>,
+        /// Percent of the mixed traffic that is replies
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
+        crowd_replies_percent: u32,
         #[arg(long, default_value_t = 64)]
         connections: u32,
         #[arg(long, default_value_t = 2)]
@@ -66,20 +90,48 @@ enum Command {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
-        Command::Run { mode, minga, out, sizes, long, seconds, connections, threads, seed } => {
-            let (name, default_sizes, default_long, default_seconds) = match mode {
-                Mode::Full => ("full", vec![10_000, 100_000, 1_000_000], vec![10, 1_000, 100_000], 10),
-                Mode::Quick => ("quick", vec![10_000], vec![1_000], 3),
-                Mode::Smoke => ("smoke", vec![1_000], vec![10, 200], 1),
+        Command::Run {
+            mode,
+            minga,
+            out,
+            sizes,
+            long,
+            seconds,
+            postgres_sizes,
+            no_postgres,
+            postgres_all_routes,
+            crowd_connections,
+            crowd_seconds,
+            crowd_replies_percent,
+            connections,
+            threads,
+            seed,
+        } => {
+            let (name, default_sizes, default_long, default_seconds, default_pg, default_crowd_s) = match mode {
+                Mode::Full => ("full", vec![10_000, 100_000, 1_000_000], vec![10, 1_000, 100_000], 10, vec![100_000], 120),
+                Mode::Quick => ("quick", vec![10_000], vec![1_000], 3, vec![10_000], 15),
+                Mode::Smoke => ("smoke", vec![1_000], vec![10, 200], 1, vec![1_000], 2),
+            };
+            let sizes = sizes.unwrap_or(default_sizes);
+            // The mode's PostgreSQL sizes follow --sizes: those still measured.
+            let postgres_sizes = match (no_postgres, postgres_sizes) {
+                (true, _) => Vec::new(),
+                (false, Some(p)) => p,
+                (false, None) => default_pg.into_iter().filter(|p| sizes.contains(p)).collect(),
             };
             let opts = run::Options {
                 mode: name.into(),
                 minga,
                 out,
-                sizes: sizes.unwrap_or(default_sizes),
+                sizes,
+                postgres_sizes,
+                postgres_all_routes: postgres_all_routes || mode == Mode::Full,
                 long: long.unwrap_or(default_long),
                 seed,
                 wrk: wrk::Settings { threads, connections, seconds: seconds.unwrap_or(default_seconds) },
+                crowd_connections,
+                crowd_seconds: crowd_seconds.unwrap_or(default_crowd_s),
+                crowd_replies_percent,
             };
             let report = run::run(&opts)?;
             println!("\n{}", report::markdown(&report));

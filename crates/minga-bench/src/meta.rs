@@ -68,6 +68,17 @@ impl Meta {
     }
 }
 
+/// Every generated topic, in id order, with its highest post number as
+/// `posts` (what its page count follows), for the routes that read them all.
+pub fn topics(dir: &Path, meta: &Meta) -> Result<Vec<TopicRef>> {
+    let conn = open(dir)?;
+    let mut stmt = conn.prepare(
+        "SELECT id, slug, highest_post_number FROM topics WHERE id <= ? AND deleted_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([meta.max_topic_id], |r| Ok(TopicRef { id: r.get(0)?, slug: r.get(1)?, posts: r.get(2)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn open(dir: &Path) -> Result<Connection> {
     let conn = Connection::open(dir.join("minga.db")).with_context(|| format!("opening {}", dir.join("minga.db").display()))?;
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;

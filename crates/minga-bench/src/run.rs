@@ -1,19 +1,21 @@
 //! The whole benchmark: for each data size, make (or reuse) the data,
-//! start minga on it, load every route, stop it, then load nginx with the
-//! same bytes for the ceiling. Writes `report.json` and returns the report.
+//! copy it into PostgreSQL where asked, measure minga on SQLite (keeping
+//! each page's bytes), then nginx serving those bytes as the ceiling, then
+//! minga on PostgreSQL. Writes `report.json` and returns the report.
 
+use crate::crowd;
 use crate::generate::{Spec, generate};
+use crate::measure::{self, Crowd, Measured, Plan, Target};
 use crate::meta::{self, GENERATOR_VERSION, Meta};
 use crate::nginx::Nginx;
-use crate::process::RssSampler;
+use crate::pg;
 use crate::report::{self, Dataset, Report, RouteResult};
-use crate::routes::{self, Credentials, Route};
-use crate::server::Minga;
-use crate::wrk::{self, Entry, Load};
-use crate::http;
+use crate::routes::{self, Credentials};
+use crate::server::Database;
+use crate::wrk;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub struct Options {
     pub mode: String,
@@ -22,10 +24,18 @@ pub struct Options {
     /// Where `report.json` goes; generated data is cached in `data/` below.
     pub out: PathBuf,
     pub sizes: Vec<u64>,
+    /// Sizes also measured on PostgreSQL (a subset of `sizes`).
+    pub postgres_sizes: Vec<u64>,
+    /// Every route on PostgreSQL, or only the key ones (`Plan::key`).
+    pub postgres_all_routes: bool,
     /// Reply counts of the long topics, generated into the largest size.
     pub long: Vec<u64>,
     pub seed: u64,
     pub wrk: wrk::Settings,
+    /// Mixed traffic of many connections, on each backend's largest size.
+    pub crowd_connections: usize,
+    pub crowd_seconds: u32,
+    pub crowd_replies_percent: u32,
 }
 
 pub fn run(opts: &Options) -> Result<Report> {
@@ -34,30 +44,63 @@ pub fn run(opts: &Options) -> Result<Report> {
         crate::process::find_program(tool).with_context(|| format!("{tool} is not installed; scripts/bench installs it"))?;
     }
     anyhow::ensure!(opts.minga.is_file(), "no minga binary at {}", opts.minga.display());
+    for p in &opts.postgres_sizes {
+        anyhow::ensure!(opts.sizes.contains(p), "{p} posts on PostgreSQL, but that size is not measured on SQLite");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let tmp = tempfile::Builder::new().prefix("minga-bench-").tempdir()?;
     let mut sizes = opts.sizes.clone();
     sizes.sort_unstable();
     let largest = *sizes.last().context("no data sizes")?;
+    let largest_pg = opts.postgres_sizes.iter().copied().max();
     let mut routes = Vec::new();
     let mut datasets = Vec::new();
     for &posts in &sizes {
         let long = if posts == largest { opts.long.clone() } else { Vec::new() };
         let (dir, meta, generate_s) = runtime.block_on(data(opts, posts, &long))?;
+        // The session and key go in first, so the PostgreSQL copy has them too.
+        let creds = credentials(&dir, &meta)?;
+        let topics = meta::topics(&dir, &meta)?;
+        let copied = if opts.postgres_sizes.contains(&posts) {
+            eprintln!("copying {posts} posts into PostgreSQL");
+            let c = pg::copy(&runtime, &dir)?;
+            eprintln!("  copied in {:.1} s", c.copy_s);
+            Some(c)
+        } else {
+            None
+        };
         // Freshly written data would otherwise still be trickling to disk
         // while minga starts (4 GB at a million posts), and the kernel's
         // writeback would be timed as start-up.
         // SAFETY: sync has no preconditions.
         unsafe { libc::sync() };
         let work = tmp.path().join(posts.to_string());
-        std::fs::create_dir_all(&work)?;
-        let (d, r) = measure(opts, &runtime, &dir, &meta, generate_s, &work)?;
-        datasets.push(d);
-        routes.extend(r);
+        let ceiling_root = work.join("ceiling");
+        let plan = |crowd: bool| plan(opts, &meta, &creds, &topics, crowd);
+
+        let target = Target { minga: &opts.minga, db: Database::Sqlite(dir.clone()), work: &work.join("sqlite"), ceiling_root: Some(&ceiling_root) };
+        let sqlite = measure::measure(&target, &plan(posts == largest), &meta, &creds, opts.wrk)?;
+        let ceilings = ceilings(opts, &sqlite, &ceiling_root, &work)?;
+        routes.extend(results(&sqlite, "sqlite", &meta, |i, _| ceilings[i].clone()));
+        datasets.push(dataset(&sqlite, "sqlite", &meta, generate_s, None));
+
+        if let Some(c) = copied {
+            let target = Target { minga: &opts.minga, db: Database::Postgres(c.url.clone()), work: &work.join("postgres"), ceiling_root: None };
+            let mut plan = plan(Some(posts) == largest_pg);
+            if !opts.postgres_all_routes {
+                plan = plan.key();
+            }
+            let postgres = measure::measure(&target, &plan, &meta, &creds, opts.wrk)?;
+            // Compared with the ceiling of the same route on SQLite: the same forum's pages.
+            let same = |_: usize, row: &measure::Row| sqlite.rows.iter().position(|s| s.same_route(row)).and_then(|i| ceilings[i].clone());
+            routes.extend(results(&postgres, "postgres", &meta, same));
+            datasets.push(dataset(&postgres, "postgres", &meta, None, Some(c.copy_s)));
+            pg::drop(&c.url)?;
+        }
     }
     let long_topics = report::long_topics(&routes);
     let goals = report::goals(&routes, &datasets, &long_topics);
-    let last = datasets.last().context("no data set measured")?;
+    let last = datasets.iter().rfind(|d| d.db == "sqlite").context("no data set measured")?;
     let report = Report {
         mode: opts.mode.clone(),
         boot_ms: last.boot_ms,
@@ -69,12 +112,107 @@ pub fn run(opts: &Options) -> Result<Report> {
         connections: opts.wrk.connections,
         threads: opts.wrk.threads,
         seconds_per_route: opts.wrk.seconds,
+        crowd_connections: opts.crowd_connections,
+        crowd_seconds: opts.crowd_seconds,
         seed: opts.seed,
         wall_s: started.elapsed().as_secs_f64(),
     };
     std::fs::create_dir_all(&opts.out)?;
     std::fs::write(opts.out.join("report.json"), serde_json::to_vec_pretty(&report)?)?;
     Ok(report)
+}
+
+/// What is measured on a data set, on either backend: the read routes
+/// (with the member on every topic and a forum's day), the writes, and,
+/// where `crowd`, many connections of mixed traffic.
+fn plan(opts: &Options, meta: &Meta, creds: &Credentials, topics: &[meta::TopicRef], crowd: bool) -> Plan {
+    let mut reads = routes::reads(meta, creds);
+    reads.extend(routes::long_topics(meta));
+    reads.push(routes::member_every_topic(creds, topics));
+    reads.push(routes::forum_day(meta, creds, topics));
+    let crowd = crowd.then(|| Crowd {
+        reads: routes::day_reads(meta, creds, topics).0,
+        reply: routes::reply(meta, creds),
+        settings: crowd::Settings {
+            connections: opts.crowd_connections,
+            seconds: opts.crowd_seconds,
+            reply_percent: opts.crowd_replies_percent,
+            threads: opts.wrk.threads as usize,
+            seed: meta.seed,
+        },
+    });
+    Plan { reads, writes: vec![routes::writes(meta, creds), routes::mix(meta, creds)], crowd }
+}
+
+/// nginx serving the saved pages, with minga stopped so that it has the
+/// machine to itself: one outcome per row that has a ceiling.
+fn ceilings(opts: &Options, measured: &Measured, root: &Path, work: &Path) -> Result<Vec<Option<wrk::Outcome>>> {
+    let nginx = Nginx::start(root, &work.join("nginx"))?;
+    let mut out = Vec::new();
+    for row in &measured.rows {
+        let Some(load) = &row.ceiling else {
+            out.push(None);
+            continue;
+        };
+        let c = wrk::run(nginx.addr, load, opts.wrk, &work.join("ceiling.lua"))?;
+        if c.errors > 0 {
+            bail!("nginx answered {} requests for {} with errors", c.errors, row.route);
+        }
+        eprintln!("  ceiling {:<28} {:>8.0} req/s", row.route, c.rps);
+        out.push(Some(c));
+    }
+    nginx.stop()?;
+    Ok(out)
+}
+
+/// Report rows, with `ceiling` giving the ceiling of each (by its index).
+fn results(measured: &Measured, db: &str, meta: &Meta, ceiling: impl Fn(usize, &measure::Row) -> Option<wrk::Outcome>) -> Vec<RouteResult> {
+    measured
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let ceiling = ceiling(i, r);
+            let ceiling = ceiling.as_ref();
+            let o = &r.outcome;
+            RouteResult {
+                route: r.route.clone(),
+                who: r.who.clone(),
+                db: db.into(),
+                posts: meta.posts,
+                rps: o.rps,
+                p50_ms: o.p50_ms,
+                p99_ms: o.p99_ms,
+                max_ms: o.max_ms,
+                ceiling_fraction: ceiling.map(|c| o.rps / c.rps),
+                rss_mb: r.rss_mb,
+                ceiling_rps: ceiling.map(|c| c.rps),
+                ceiling_p99_ms: ceiling.map(|c| c.p99_ms),
+                requests: o.requests,
+                errors: o.errors,
+                server_errors: o.server_errors,
+                bytes: r.bytes,
+                note: r.note.clone(),
+                topic_replies: r.topic_replies,
+                page: r.page.clone(),
+                background_replies: r.background.clone(),
+            }
+        })
+        .collect()
+}
+
+fn dataset(m: &Measured, db: &str, meta: &Meta, generate_s: Option<f64>, copy_s: Option<f64>) -> Dataset {
+    Dataset {
+        db: db.into(),
+        posts: meta.posts,
+        topics: meta.topics,
+        users: meta.users,
+        boot_ms: m.boot_ms,
+        idle_rss_mb: m.idle_rss_mb,
+        idle_rss_after_load_mb: m.idle_rss_after_load_mb,
+        generate_s,
+        copy_s,
+    }
 }
 
 /// The data folder for a size, generated unless a complete one with the
@@ -122,160 +260,4 @@ fn credentials(dir: &Path, meta: &Meta) -> Result<Credentials> {
         (hash_secret(&api_key), meta.writer.0, now),
     )?;
     Ok(Credentials { session, username: meta.member.1.clone(), api_key, writer: meta.writer.1.clone() })
-}
-
-fn measure(
-    opts: &Options,
-    _runtime: &tokio::runtime::Runtime,
-    dir: &Path,
-    meta: &Meta,
-    generate_s: Option<f64>,
-    work: &Path,
-) -> Result<(Dataset, Vec<RouteResult>)> {
-    let creds = credentials(dir, meta)?;
-    let mut server = Minga::start(&opts.minga, dir, &work.join("minga.log"))?;
-    eprintln!("{} posts: minga answered its first 200 after {:.0} ms", meta.posts, server.boot_ms);
-    let boot_ms = server.boot_ms;
-    std::thread::sleep(Duration::from_secs(1));
-    let idle_rss_mb = server.rss_mb();
-
-    check_session(server.addr, &creds)?;
-    let mut measured: Vec<(Route, wrk::Outcome, f64, Option<u64>)> = Vec::new();
-    let ceiling_root = work.join("ceiling");
-    let reads = routes::reads(meta, &creds).into_iter().chain(routes::long_topics(meta));
-    for (i, mut route) in reads.enumerate() {
-        let bytes = save_pages(server.addr, &mut route, &ceiling_root, i)?;
-        let (outcome, rss) = load(&mut server, &route, opts, work)?;
-        measured.push((route, outcome, rss, Some(bytes)));
-    }
-    check_reply(server.addr, &creds, meta)?;
-    for route in [routes::writes(meta, &creds), routes::mix(meta, &creds)] {
-        let (outcome, rss) = load(&mut server, &route, opts, work)?;
-        measured.push((route, outcome, rss, None));
-    }
-    std::thread::sleep(Duration::from_secs(1));
-    let idle_rss_after_load_mb = server.rss_mb();
-    server.stop()?;
-
-    // The ceiling, with minga stopped so that nginx has the machine to itself.
-    let nginx = Nginx::start(&ceiling_root, &work.join("nginx"))?;
-    let mut results = Vec::new();
-    for (route, o, rss, bytes) in measured {
-        let ceiling = if let Some(ceiling_load) = &route.ceiling_load {
-            let c = wrk::run(nginx.addr, ceiling_load, opts.wrk, &work.join("ceiling.lua"))?;
-            if c.errors > 0 {
-                bail!("nginx answered {} requests for {} with errors", c.errors, route.route);
-            }
-            eprintln!("  ceiling {:<28} {:>8.0} req/s", route.route, c.rps);
-            Some(c)
-        } else {
-            None
-        };
-        results.push(RouteResult {
-            route: route.route,
-            who: route.who.into(),
-            posts: meta.posts,
-            rps: o.rps,
-            p50_ms: o.p50_ms,
-            p99_ms: o.p99_ms,
-            ceiling_fraction: ceiling.as_ref().map(|c| o.rps / c.rps),
-            rss_mb: rss,
-            ceiling_rps: ceiling.as_ref().map(|c| c.rps),
-            ceiling_p99_ms: ceiling.as_ref().map(|c| c.p99_ms),
-            requests: o.requests,
-            errors: o.errors,
-            bytes,
-            note: route.note,
-            topic_replies: route.topic_replies,
-            page: route.page.map(Into::into),
-        });
-    }
-    nginx.stop()?;
-    let dataset = Dataset {
-        posts: meta.posts,
-        topics: meta.topics,
-        users: meta.users,
-        boot_ms,
-        idle_rss_mb,
-        idle_rss_after_load_mb,
-        generate_s,
-    };
-    Ok((dataset, results))
-}
-
-/// Fetches every page of a read route once: it must answer 200, and its
-/// exact bytes become the ceiling's files. The route's load is then
-/// rewritten to point at those files; minga's load keeps the original.
-/// Returns the mean page size.
-fn save_pages(addr: std::net::SocketAddr, route: &mut Route, root: &Path, index: usize) -> Result<u64> {
-    let mut total = 0u64;
-    let mut count = 0u64;
-    let mut ceiling_groups = Vec::new();
-    for (w, entries) in &route.load.groups {
-        let mut files = Vec::new();
-        for (k, e) in entries.iter().enumerate() {
-            let Entry::Get { path, headers } = e else { bail!("{} is not a read route", route.route) };
-            let r = http::get(addr, path, headers)?;
-            if r.status != 200 {
-                bail!("GET {path} answered {} (expected 200):\n{}", r.status, String::from_utf8_lossy(&r.body));
-            }
-            let file = format!("/{index}/{k}.{}", route.ext);
-            let target = root.join(&file[1..]);
-            std::fs::create_dir_all(target.parent().expect("has a folder"))?;
-            std::fs::write(&target, &r.body)?;
-            total += r.body.len() as u64;
-            count += 1;
-            files.push(Entry::Get { path: file, headers: headers.clone() });
-        }
-        ceiling_groups.push((*w, files));
-    }
-    route.ceiling_load = Some(Load { groups: ceiling_groups });
-    Ok(total / count.max(1))
-}
-
-/// A session minga did not recognise would silently measure a visitor.
-fn check_session(addr: std::net::SocketAddr, creds: &Credentials) -> Result<()> {
-    let cookie = vec![("Cookie".to_string(), format!("_t={}", creds.session))];
-    let r = http::get(addr, "/session/current.json", &cookie)?;
-    let body = String::from_utf8_lossy(&r.body);
-    if r.status != 200 || !body.contains(&format!("\"{}\"", creds.username)) {
-        bail!("minga did not recognise the member's session ({}): {body}", r.status);
-    }
-    Ok(())
-}
-
-/// One reply through the API before loading, so a broken write path fails
-/// with its message rather than as a column of errors.
-fn check_reply(addr: std::net::SocketAddr, creds: &Credentials, meta: &Meta) -> Result<()> {
-    let topic = *meta.write_topics.first().context("no topic to reply to")?;
-    let body = serde_json::json!({ "topic_id": topic, "raw": "Checking that replies work before the load. :+1:" }).to_string();
-    let headers = vec![
-        ("Api-Key".to_string(), creds.api_key.clone()),
-        ("Api-Username".to_string(), creds.writer.clone()),
-        ("Content-Type".to_string(), "application/json".to_string()),
-    ];
-    let r = http::request(addr, "POST", "/posts.json", &headers, Some(&body))?;
-    if r.status != 200 {
-        bail!("POST /posts.json answered {}:\n{}", r.status, String::from_utf8_lossy(&r.body));
-    }
-    Ok(())
-}
-
-/// Runs a route's load against minga, sampling its memory meanwhile.
-fn load(server: &mut Minga, route: &Route, opts: &Options, work: &Path) -> Result<(wrk::Outcome, f64)> {
-    let sampler = RssSampler::start(server.pid());
-    let outcome = wrk::run(server.addr, &route.load, opts.wrk, &work.join("load.lua"));
-    let rss = sampler.finish();
-    let outcome = outcome?;
-    server.check_alive()?;
-    let who = format!("{} ({})", route.route, route.who);
-    eprintln!(
-        "  {who:<36} {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>7.2} ms  RSS {:>5.0} MB{}",
-        outcome.rps,
-        outcome.p50_ms,
-        outcome.p99_ms,
-        rss,
-        if outcome.errors > 0 { format!("  {} errors", outcome.errors) } else { String::new() }
-    );
-    Ok((outcome, rss))
 }

@@ -1,5 +1,6 @@
 //! `minga serve` under test: started from a given binary on a free
-//! loopback port, timed from spawn to its first 200, stopped gracefully.
+//! loopback port, on SQLite in a data folder or on a PostgreSQL URL,
+//! timed from spawn to its first 200, stopped gracefully.
 
 use crate::http;
 use crate::process;
@@ -8,6 +9,25 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// The database minga serves.
+#[derive(Clone, Debug)]
+pub enum Database {
+    /// The SQLite file in this data folder.
+    Sqlite(PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// As reports name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Database::Sqlite(_) => "sqlite",
+            Database::Postgres(_) => "postgres",
+        }
+    }
+}
 
 pub struct Minga {
     child: Child,
@@ -18,13 +38,18 @@ pub struct Minga {
 }
 
 impl Minga {
-    pub fn start(bin: &Path, data: &Path, log: &Path) -> Result<Minga> {
+    /// Starts minga on `db`; `work` is a folder of the harness's, the data
+    /// folder when serving PostgreSQL.
+    pub fn start(bin: &Path, db: &Database, work: &Path, log: &Path) -> Result<Minga> {
         let addr: SocketAddr = format!("127.0.0.1:{}", process::free_port()?).parse()?;
         let out = std::fs::File::create(log)?;
         let mut cmd = Command::new(bin);
-        cmd.args(["serve", "--bind", &addr.to_string(), "--data"])
-            .arg(data)
-            .env("MINGA_LOG", "warn")
+        cmd.args(["serve", "--bind", &addr.to_string(), "--data"]);
+        match db {
+            Database::Sqlite(dir) => cmd.arg(dir),
+            Database::Postgres(url) => cmd.arg(work).arg("--database-url").arg(url),
+        };
+        cmd.env("MINGA_LOG", "warn")
             // The harness decides where the data is; nothing inherited may override it.
             .env_remove("MINGA_DATABASE_URL")
             .env_remove("MINGA_CONFIG")
