@@ -114,15 +114,22 @@ impl Feed {
 
     /// Records a transaction's changes; returns their number.
     pub fn record(&self, db: &mut dyn Db, changes: &[Change]) -> Result<u64> {
-        let seq: i64 = db.one("UPDATE change_version SET v = v + 1 RETURNING v", &[])?;
         let now = minga_core::time::now_ms();
-        db.exec(
-            "INSERT INTO changes (seq, node, tags, at) VALUES ($1, $2, $3, $4)",
-            &[&seq, &self.node, &encode(changes), &now],
-        )?;
-        if self.backend == Backend::Postgres {
-            db.exec("SELECT pg_notify('minga_changes', $1)", &[&seq.to_string()])?;
-        }
+        let tags = encode(changes);
+        let seq: i64 = match self.backend {
+            // One round trip: the counter's row stays locked until the
+            // commit, so the shorter the rest of the transaction, the better.
+            Backend::Postgres => db.one(
+                "WITH v AS (UPDATE change_version SET v = v + 1 RETURNING v) \
+                 INSERT INTO changes (seq, node, tags, at) SELECT v, $1, $2, $3 FROM v RETURNING seq",
+                &[&self.node, &tags, &now],
+            )?,
+            Backend::Sqlite => {
+                let seq: i64 = db.one("UPDATE change_version SET v = v + 1 RETURNING v", &[])?;
+                db.exec("INSERT INTO changes (seq, node, tags, at) VALUES ($1, $2, $3, $4)", &[&seq, &self.node, &tags, &now])?;
+                seq
+            }
+        };
         Ok(seq as u64)
     }
 

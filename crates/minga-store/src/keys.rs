@@ -139,15 +139,18 @@ impl Store {
     /// The owner of an unrevoked API key.
     pub async fn api_key_user(&self, key_hash: &str) -> Result<Option<User>> {
         let key_hash = key_hash.to_string();
-        self.read(&[Change::Everything], move |db| {
-            db.opt(
-                &format!(
-                    "SELECT {} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
-                    User::columns("u")
-                ),
-                &[&key_hash],
-            )
-        })
-        .await
+        let owner: Option<User> = self
+            .read(&[], move |db| {
+                db.opt(
+                    &format!(
+                        "SELECT {} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
+                        User::columns("u")
+                    ),
+                    &[&key_hash],
+                )
+            })
+            .await?;
+        crate::reads::record(&[owner.as_ref().map(|u| Change::User(u.id)).unwrap_or(Change::Everything)]);
+        Ok(owner)
     }
 }

@@ -112,6 +112,8 @@ pub struct Store {
 struct Inner {
     backend: Backend,
     reads: RwLock<Option<Sender<Job>>>,
+    /// Reads served before the others (see `reads::urgent`).
+    urgent: RwLock<Option<Sender<Job>>>,
     /// SQLite's writer thread; PostgreSQL writes go to the pool.
     writes: RwLock<Option<Sender<WriteJob>>>,
     feed: Arc<Feed>,
@@ -146,7 +148,7 @@ impl Store {
     fn open_blocking(url: &str, options: &StoreOptions) -> Result<Store> {
         let node = format!("{:016x}", rand_u64());
         let mut threads = Vec::new();
-        let (backend, reads, writes, feed) = if let Some(path) = sqlite_path(url) {
+        let (backend, (reads, urgent), writes, feed) = if let Some(path) = sqlite_path(url) {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(|e| StoreError::Open(format!("{}: {e}", parent.display())))?;
             }
@@ -155,30 +157,32 @@ impl Store {
             migrate::run(&mut writer)?;
             feed.applied.store(current_version(&mut writer)?, Ordering::SeqCst);
             let (reads, read_jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
+            let (urgent, urgent_jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
             let (writes, write_jobs) = crossbeam_channel::bounded::<WriteJob>(pool::QUEUE);
             for i in 0..options.max_connections.clamp(1, 4) {
                 let conn = db::sqlite::open(&path, false, options.durability)?;
-                let jobs = read_jobs.clone();
-                threads.push(spawn(format!("minga-sqlite-r{i}"), move || db::sqlite::reader(conn, jobs))?);
+                let queues = pool::Queues { urgent: urgent_jobs.clone(), normal: read_jobs.clone() };
+                threads.push(spawn(format!("minga-sqlite-r{i}"), move || db::sqlite::reader(conn, queues))?);
             }
             let f = feed.clone();
             threads.push(spawn("minga-sqlite-w".into(), move || db::sqlite::writer(writer, write_jobs, f))?);
-            (Backend::Sqlite, reads, Some(writes), feed)
+            (Backend::Sqlite, (reads, urgent), Some(writes), feed)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let feed = Arc::new(Feed::new(Backend::Postgres, node));
             let mut first = db::postgres::open(url)?;
             migrate::run(&mut first)?;
             feed.applied.store(current_version(&mut first)?, Ordering::SeqCst);
             let (reads, jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
+            let (urgent, urgent_jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
             let mut conns = vec![first];
             for _ in 1..options.max_connections.max(1) {
                 conns.push(db::postgres::later(url));
             }
             for (i, conn) in conns.into_iter().enumerate() {
-                let jobs = jobs.clone();
-                threads.push(spawn(format!("minga-pg-{i}"), move || db::postgres::worker(conn, jobs))?);
+                let queues = pool::Queues { urgent: urgent_jobs.clone(), normal: jobs.clone() };
+                threads.push(spawn(format!("minga-pg-{i}"), move || db::postgres::worker(conn, queues))?);
             }
-            (Backend::Postgres, reads, None, feed)
+            (Backend::Postgres, (reads, urgent), None, feed)
         } else {
             return Err(StoreError::Open(format!("unsupported database URL (expected sqlite:// or postgres://): {url}")));
         };
@@ -186,6 +190,7 @@ impl Store {
             inner: Arc::new(Inner {
                 backend,
                 reads: RwLock::new(Some(reads)),
+                urgent: RwLock::new(Some(urgent)),
                 writes: RwLock::new(writes),
                 feed,
                 threads: Mutex::new(threads),
@@ -210,7 +215,7 @@ impl Store {
         f: impl FnOnce(&mut dyn db::Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         reads::record(read);
-        let jobs = self.inner.reads.read().expect("store lock").clone().ok_or(StoreError::Closed)?;
+        let jobs = self.queue_for_reads()?;
         pool::read(&jobs, f).await
     }
 
@@ -222,7 +227,9 @@ impl Store {
             Some(writes) => pool::write(&writes, f).await,
             None => {
                 let feed = self.inner.feed.clone();
-                let jobs = self.inner.reads.read().expect("store lock").clone().ok_or(StoreError::Closed)?;
+                // A write on PostgreSQL holds row locks while it runs: it goes
+                // ahead of waiting reads.
+                let jobs = self.inner.urgent.read().expect("store lock").clone().ok_or(StoreError::Closed)?;
                 let (job, answer) = pool::write_job(f);
                 pool::read(&jobs, move |db| {
                     pool::run_write_batch(db, "BEGIN", vec![job], &feed);
@@ -232,6 +239,11 @@ impl Store {
                 answer.await.unwrap_or(Err(StoreError::Database("the write stopped before it answered".into())))
             }
         }
+    }
+
+    fn queue_for_reads(&self) -> Result<Sender<Job>> {
+        let queue = if reads::is_urgent() { &self.inner.urgent } else { &self.inner.reads };
+        queue.read().expect("store lock").clone().ok_or(StoreError::Closed)
     }
 
     /// This process's name in the change feed.
@@ -291,6 +303,7 @@ impl Store {
     /// Finishes queued work and closes every connection.
     pub async fn close(&self) {
         self.inner.reads.write().expect("store lock").take();
+        self.inner.urgent.write().expect("store lock").take();
         self.inner.writes.write().expect("store lock").take();
         let threads = std::mem::take(&mut *self.inner.threads.lock().expect("store lock"));
         let _ = tokio::task::spawn_blocking(move || {

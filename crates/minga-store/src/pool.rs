@@ -6,7 +6,7 @@
 use crate::db::{Db, Tx};
 use crate::feed::Feed;
 use crate::{Change, Result, StoreError};
-use crossbeam_channel::{Sender, TrySendError};
+use crossbeam_channel::{Receiver, Sender, TrySendError};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -71,6 +71,25 @@ pub(crate) fn write_job<T: Send + 'static>(
         }
     });
     (job, rx)
+}
+
+/// A connection thread's two queues: urgent jobs are taken first.
+pub(crate) struct Queues {
+    pub urgent: Receiver<Job>,
+    pub normal: Receiver<Job>,
+}
+
+impl Queues {
+    /// The next job, urgent ones first; `None` once both queues closed.
+    pub fn next(&self) -> Option<Job> {
+        if let Ok(job) = self.urgent.try_recv() {
+            return Some(job);
+        }
+        crossbeam_channel::select! {
+            recv(self.urgent) -> job => job.ok().or_else(|| self.normal.recv().ok()),
+            recv(self.normal) -> job => job.ok().or_else(|| self.urgent.recv().ok()),
+        }
+    }
 }
 
 /// Runs one read, surviving a panic in it (the caller hears of an error).

@@ -12,6 +12,18 @@ use std::cell::RefCell;
 
 tokio::task_local! {
     static READS: RefCell<Vec<Change>>;
+    static URGENT: ();
+}
+
+/// Runs `work` with its reads ahead of other reads in the queue: for
+/// requests that write, so that a burst of readers does not keep a writer
+/// (and the lock it will take) waiting.
+pub async fn urgent<F: Future>(work: F) -> F::Output {
+    URGENT.scope((), work).await
+}
+
+pub(crate) fn is_urgent() -> bool {
+    URGENT.try_with(|_| ()).is_ok()
 }
 
 /// Names what the current task has read.

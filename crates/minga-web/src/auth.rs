@@ -143,6 +143,13 @@ pub struct Known {
     pub expires_at: i64,
 }
 
+impl crate::cache::Weigh for Known {
+    fn weight(&self) -> usize {
+        let u = &self.user;
+        320 + u.username.len() + u.name.len() + u.email.len() + u.bio_raw.len() + u.location.len() + u.website.len() + 8 * (self.groups.len() + self.owned.len())
+    }
+}
+
 /// The person behind a request, if any, how they proved it, and the
 /// groups (co-ops) they belong to.
 #[derive(Clone, Debug, Default)]
@@ -200,20 +207,18 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
     let now = minga_core::time::now_ms();
     let (user, groups, owned, via_api_key) = if let Some(key) = headers.get("api-key") {
         let key = key.to_str().map_err(|_| invalid_key())?;
-        let owner = state.store.api_key_user(&hash_secret(key)).await?.ok_or_else(invalid_key)?;
+        let owner = key_owner(state, &hash_secret(key)).await?;
+        let owner = owner.as_ref().as_ref().ok_or_else(invalid_key)?;
         if let Some(name) = headers.get("api-username") {
             let name = name.to_str().map_err(|_| invalid_key())?;
-            if !name.eq_ignore_ascii_case(&owner.username) {
+            if !name.eq_ignore_ascii_case(&owner.user.username) {
                 return Err(AppError::Forbidden("This API key does not belong to that user.".into()));
             }
         }
-        if owner.suspended_at(now) || !owner.approved {
+        if owner.user.suspended_at(now) || !owner.user.approved {
             return Err(AppError::Forbidden("This account cannot use the API now.".into()));
         }
-        let memberships = state.store.memberships(owner.id).await?;
-        let groups = memberships.iter().map(|(g, _)| *g).collect();
-        let owned = memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect();
-        (owner, groups, owned, true)
+        (owner.user.clone(), owner.groups.clone(), owner.owned.clone(), true)
     } else {
         let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else { return Ok(Viewer::default()) };
         let known = known(state, &hash_secret(&token)).await?;
@@ -227,6 +232,25 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
         }
     };
     Ok(Viewer { groups, owned, user: Some(user), via_api_key })
+}
+
+/// Who owns an API key, from memory when this node already knows.
+async fn key_owner(state: &AppState, key_hash: &str) -> Result<Arc<Option<Known>>, AppError> {
+    let caches = &state.caches;
+    caches
+        .get_or_load(&caches.viewers, format!("key:{key_hash}"), async {
+            let Some(user) = state.store.api_key_user(key_hash).await? else {
+                return Ok(Arc::new(None));
+            };
+            let memberships = state.store.memberships(user.id).await?;
+            Ok(Arc::new(Some(Known {
+                groups: memberships.iter().map(|(g, _)| *g).collect(),
+                owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
+                user,
+                expires_at: i64::MAX,
+            })))
+        })
+        .await
 }
 
 /// Who holds a session, from memory when this node already knows.

@@ -58,10 +58,11 @@ impl Default for Caches {
         Caches {
             seq: AtomicU64::new(1),
             heard: RwLock::default(),
+            // Budgets in bytes (roughly): what a small machine can spare.
             pages: Tagged::new(32 * 1024 * 1024),
-            viewers: Tagged::new(100_000),
-            topics: Tagged::new(4_000),
-            lists: Tagged::new(2_000),
+            viewers: Tagged::new(8 * 1024 * 1024),
+            topics: Tagged::new(24 * 1024 * 1024),
+            lists: Tagged::new(8 * 1024 * 1024),
         }
     }
 }
@@ -124,14 +125,23 @@ impl Caches {
     }
 }
 
-/// How much an entry costs to keep, against its cache's budget.
+/// How much an entry costs to keep, against its cache's budget (about
+/// its size in bytes).
 pub trait Weigh {
+    fn weight(&self) -> usize;
+}
+
+impl<T: Weigh + ?Sized> Weigh for Arc<T> {
     fn weight(&self) -> usize {
-        1
+        T::weight(self)
     }
 }
 
-impl<T: ?Sized> Weigh for Arc<T> {}
+impl<T: Weigh> Weigh for Option<T> {
+    fn weight(&self) -> usize {
+        self.as_ref().map_or(64, T::weight)
+    }
+}
 
 struct Entry<V> {
     value: V,
@@ -273,7 +283,11 @@ mod tests {
 
     #[derive(Clone, Debug, PartialEq)]
     struct V(u32);
-    impl Weigh for V {}
+    impl Weigh for V {
+        fn weight(&self) -> usize {
+            1
+        }
+    }
 
     #[test]
     fn entries_go_stale_only_when_their_sources_change() {

@@ -31,6 +31,27 @@ pub struct TopicList {
     pub more: bool,
 }
 
+fn user_weight(u: &User) -> usize {
+    256 + u.username.len() + u.name.len() + u.email.len() + u.bio_raw.len() + u.location.len() + u.website.len() + u.timezone.len()
+}
+
+impl crate::cache::Weigh for TopicList {
+    fn weight(&self) -> usize {
+        let topics: usize = self.topics.iter().map(|t| 256 + t.title.len() + t.slug.len() + t.excerpt.len()).sum();
+        let users: usize = self.users.values().map(user_weight).sum();
+        let categories: usize = self.categories.values().map(|c| 256 + c.name.len() + c.description.len()).sum();
+        topics + users + categories
+    }
+}
+
+impl crate::cache::Weigh for TopicView {
+    fn weight(&self) -> usize {
+        let posts: usize = self.posts.iter().map(|p| 256 + p.raw.len() + p.cooked.len()).sum();
+        let users: usize = self.users.values().map(user_weight).sum();
+        1024 + self.topic.title.len() + self.topic.excerpt.len() + posts + users
+    }
+}
+
 /// A number naming which categories a reader may see: readers with the
 /// same one see the same lists and cards.
 fn scope_key(scope: &Option<Vec<CategoryId>>) -> u64 {

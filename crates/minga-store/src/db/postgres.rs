@@ -4,9 +4,8 @@
 //! guess one from the query.
 
 use super::{Db, Param, Row, Violation};
-use crate::pool::{Job, run_read};
+use crate::pool::{Queues, run_read};
 use crate::{Backend, Result, StoreError};
-use crossbeam_channel::Receiver;
 use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Statement};
@@ -111,8 +110,8 @@ impl Db for PgConn {
 }
 
 /// Serves reads and writes from the queue until it closes.
-pub(crate) fn worker(mut conn: PgConn, jobs: Receiver<Job>) {
-    while let Ok(job) = jobs.recv() {
+pub(crate) fn worker(mut conn: PgConn, jobs: Queues) {
+    while let Some(job) = jobs.next() {
         if let Err(e) = conn.ensure() {
             tracing::warn!(error = %e, "cannot reach PostgreSQL");
         }

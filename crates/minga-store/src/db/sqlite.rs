@@ -5,7 +5,7 @@
 //! every caller hears back only after the commit that holds its write.
 
 use super::{Db, Param, Row, Violation};
-use crate::pool::{Job, WriteJob, run_read, run_write_batch};
+use crate::pool::{Queues, WriteJob, run_read, run_write_batch};
 use crate::{Backend, Result, StoreError};
 use crossbeam_channel::Receiver;
 use rusqlite::{Connection, OpenFlags};
@@ -141,8 +141,8 @@ impl Db for SqliteConn {
 }
 
 /// Serves reads from the queue until it closes.
-pub(crate) fn reader(mut conn: SqliteConn, jobs: Receiver<Job>) {
-    while let Ok(job) = jobs.recv() {
+pub(crate) fn reader(mut conn: SqliteConn, jobs: Queues) {
+    while let Some(job) = jobs.next() {
         run_read(&mut conn, job);
     }
 }

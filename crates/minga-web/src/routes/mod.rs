@@ -141,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::cache::visitor_cache))
         .layer(middleware::from_fn_with_state(state.clone(), pages::csrf_cookie))
         .layer(middleware::from_fn_with_state(state.clone(), crate::cache::catch_up))
+        .layer(middleware::from_fn(writes_first))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // A request may take this long, and its body this long to arrive:
         // a slow client or a stuck request cannot hold a connection forever.
@@ -184,6 +185,17 @@ async fn login_required(
         return crate::AppError::NotLoggedIn.into_response();
     }
     next.run(axum::extract::Request::from_parts(parts, body)).await
+}
+
+/// A request that may write has its reads served ahead of waiting reads,
+/// so that many readers cannot keep a writer waiting.
+async fn writes_first(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        next.run(req).await
+    } else {
+        minga_store::reads::urgent(next.run(req)).await
+    }
 }
 
 /// Discourse's clients expect `application/json; charset=utf-8`.
