@@ -61,7 +61,7 @@ impl Default for Caches {
             // Budgets in bytes (roughly): what a small machine can spare.
             pages: Tagged::new(32 * 1024 * 1024),
             viewers: Tagged::new(8 * 1024 * 1024),
-            topics: Tagged::new(24 * 1024 * 1024),
+            topics: Tagged::new(32 * 1024 * 1024),
             lists: Tagged::new(8 * 1024 * 1024),
         }
     }
@@ -143,33 +143,43 @@ impl<T: Weigh> Weigh for Option<T> {
     }
 }
 
+/// A map whose entries are dropped when their sources change; past its
+/// budget, the oldest entries go first.
+pub struct Tagged<K, V> {
+    budget: usize,
+    entries: Mutex<Kept<K, V>>,
+}
+
+struct Kept<K, V> {
+    map: HashMap<K, Entry<V>>,
+    /// Keys in the order they were put; a key may be here for an entry
+    /// since replaced or dropped (its `Entry::put` number tells).
+    order: std::collections::VecDeque<(K, u64)>,
+    weight: usize,
+    puts: u64,
+}
+
 struct Entry<V> {
     value: V,
     sources: Vec<Change>,
     started: u64,
     weight: usize,
+    put: u64,
 }
 
-/// A map whose entries are dropped when their sources change; past its
-/// budget it starts afresh.
-pub struct Tagged<K, V> {
-    budget: usize,
-    entries: Mutex<(HashMap<K, Entry<V>>, usize)>,
-}
-
-impl<K: Hash + Eq, V: Clone + Weigh> Tagged<K, V> {
+impl<K: Hash + Eq + Clone, V: Clone + Weigh> Tagged<K, V> {
     fn new(budget: usize) -> Self {
-        Tagged { budget, entries: Mutex::new((HashMap::new(), 0)) }
+        Tagged { budget, entries: Mutex::new(Kept { map: HashMap::new(), order: std::collections::VecDeque::new(), weight: 0, puts: 0 }) }
     }
 
     /// The value if it is still right; its sources are recorded for
     /// whatever is being made from it.
     pub fn get(&self, caches: &Caches, key: &K) -> Option<V> {
-        let mut entries = self.entries.lock().expect("cache lock");
-        let e = entries.0.get(key)?;
+        let mut kept = self.entries.lock().expect("cache lock");
+        let e = kept.map.get(key)?;
         if caches.stale(&e.sources, e.started) {
-            if let Some(old) = entries.0.remove(key) {
-                entries.1 = entries.1.saturating_sub(old.weight);
+            if let Some(old) = kept.map.remove(key) {
+                kept.weight = kept.weight.saturating_sub(old.weight);
             }
             return None;
         }
@@ -179,21 +189,38 @@ impl<K: Hash + Eq, V: Clone + Weigh> Tagged<K, V> {
 
     pub fn put(&self, key: K, value: V, sources: Vec<Change>, started: u64) {
         let weight = value.weight();
-        let mut entries = self.entries.lock().expect("cache lock");
-        if entries.1 + weight > self.budget {
-            entries.0.clear();
-            entries.1 = 0;
+        if weight > self.budget {
+            return;
         }
-        entries.1 += weight;
-        if let Some(old) = entries.0.insert(key, Entry { value, sources, started, weight }) {
-            entries.1 = entries.1.saturating_sub(old.weight);
+        let mut kept = self.entries.lock().expect("cache lock");
+        kept.puts += 1;
+        let put = kept.puts;
+        // The oldest go first until the new one fits.
+        while kept.weight + weight > self.budget {
+            let Some((old_key, old_put)) = kept.order.pop_front() else { break };
+            if kept.map.get(&old_key).is_some_and(|e| e.put == old_put)
+                && let Some(old) = kept.map.remove(&old_key)
+            {
+                kept.weight = kept.weight.saturating_sub(old.weight);
+            }
+        }
+        kept.weight += weight;
+        kept.order.push_back((key.clone(), put));
+        if let Some(old) = kept.map.insert(key, Entry { value, sources, started, weight, put }) {
+            kept.weight = kept.weight.saturating_sub(old.weight);
+        }
+        // Keys of entries long gone would otherwise pile up in the order.
+        if kept.order.len() > 2 * kept.map.len() + 64 {
+            let live: std::collections::VecDeque<(K, u64)> =
+                kept.order.iter().filter(|(k, p)| kept.map.get(k).is_some_and(|e| e.put == *p)).cloned().collect();
+            kept.order = live;
         }
     }
 
     pub fn remove(&self, key: &K) {
-        let mut entries = self.entries.lock().expect("cache lock");
-        if let Some(old) = entries.0.remove(key) {
-            entries.1 = entries.1.saturating_sub(old.weight);
+        let mut kept = self.entries.lock().expect("cache lock");
+        if let Some(old) = kept.map.remove(key) {
+            kept.weight = kept.weight.saturating_sub(old.weight);
         }
     }
 }
@@ -318,13 +345,25 @@ mod tests {
     }
 
     #[test]
-    fn past_its_budget_a_cache_starts_afresh() {
+    fn past_its_budget_the_oldest_go_first() {
         let caches = Caches::default();
-        let cache: Tagged<u32, V> = Tagged::new(2);
-        for i in 0..3 {
+        let cache: Tagged<u32, V> = Tagged::new(3);
+        for i in 0..5 {
             cache.put(i, V(i), vec![], caches.start());
         }
         assert_eq!(cache.get(&caches, &0), None);
-        assert_eq!(cache.get(&caches, &2), Some(V(2)));
+        assert_eq!(cache.get(&caches, &1), None);
+        for i in 2..5 {
+            assert_eq!(cache.get(&caches, &i), Some(V(i)));
+        }
+        // Putting a key again refreshes it; the one after it goes next.
+        cache.put(2, V(20), vec![], caches.start());
+        cache.put(5, V(5), vec![], caches.start());
+        assert_eq!(cache.get(&caches, &3), None);
+        assert_eq!(cache.get(&caches, &2), Some(V(20)));
+        for _ in 0..1000 {
+            cache.put(9, V(9), vec![], caches.start());
+        }
+        assert!(cache.entries.lock().unwrap().order.len() < 100, "the order does not grow without end");
     }
 }

@@ -72,8 +72,20 @@ impl Settings {
     }
 }
 
+/// What every request shares. One `Arc`, so that handing the state to each
+/// layer and handler of a request costs one counter, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub store: Store,
     pub settings: Arc<Settings>,
     pub views: Arc<Views>,
@@ -95,7 +107,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, settings: Settings) -> AppState {
-        let state = AppState {
+        let state = Shared {
             store,
             settings: Arc::new(settings),
             views: Arc::new(Views::default()),
@@ -119,7 +131,7 @@ impl AppState {
                 site.forget();
             }
         });
-        state
+        AppState(Arc::new(state))
     }
 
     /// Makes (or returns) a set-up link for the first admin, if the forum

@@ -86,8 +86,10 @@ pub async fn topic_list(state: &AppState, viewer: &Viewer, filter: TopicFilter, 
 pub struct TopicView {
     pub topic: Topic,
     pub category: Category,
-    pub posts: Vec<Post>,
-    pub users: HashMap<UserId, User>,
+    /// Shared with every reader who gets the same page: veil hidden posts
+    /// when showing them (`shown_cooked`).
+    pub posts: Arc<Vec<Post>>,
+    pub users: Arc<HashMap<UserId, User>>,
     /// 1-based page of `POSTS_PER_PAGE` posts, and how many pages there are.
     pub page: i64,
     pub pages: i64,
@@ -115,8 +117,13 @@ pub async fn topic_page(state: &AppState, viewer: &Viewer, id: TopicId, page: i6
             let from = (page - 1) * POSTS_PER_PAGE + 1;
             let mut posts = state.store.posts_by_number(id, from, from + POSTS_PER_PAGE - 1).await?;
             expand_cards(state, viewer, &mut posts).await?;
+            // Pages show the cooked text only; the raw text would double
+            // what is kept.
+            for p in &mut posts {
+                p.raw = String::new();
+            }
             let users = by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
-            Ok(Arc::new(TopicView { topic, category, posts, users, page, pages }))
+            Ok(Arc::new(TopicView { topic, category, posts: Arc::new(posts), users: Arc::new(users), page, pages }))
         })
         .await?;
     // Kept data is shared by everyone with this view of the forum; whether
@@ -124,9 +131,9 @@ pub async fn topic_page(state: &AppState, viewer: &Viewer, id: TopicId, page: i6
     if !catalog.can_see(actor.as_ref(), data.topic.category_id) {
         return Err(AppError::NotFound);
     }
-    let mut view = TopicView::clone(&data);
-    veil(viewer, &mut view.posts);
-    Ok(view)
+    // The posts and people are shared, not copied; hidden posts are
+    // veiled as they are shown.
+    Ok(TopicView::clone(&data))
 }
 
 /// The first posts of a topic for `/t/{id}.json`, with its whole stream.
@@ -139,7 +146,7 @@ pub async fn topic_json_view(state: &AppState, viewer: &Viewer, id: TopicId) -> 
     ids.extend([topic.user_id, topic.last_post_user_id]);
     let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
     let pages = pages_for(topic.highest_post_number);
-    Ok((TopicView { topic, category, posts, users, page: 1, pages }, stream))
+    Ok((TopicView { topic, category, posts: Arc::new(posts), users: Arc::new(users), page: 1, pages }, stream))
 }
 
 /// Makes posts ready to show to this reader: hidden posts are veiled
@@ -150,12 +157,42 @@ pub async fn prepare(state: &AppState, viewer: &Viewer, posts: &mut [Post]) -> A
 }
 
 /// Hidden posts are shown only to staff and their authors.
+pub fn veiled(viewer: &Viewer, p: &Post) -> bool {
+    p.hidden && !viewer.is_staff() && viewer.user.as_ref().map(|u| u.id) != Some(p.user_id)
+}
+
 fn veil(viewer: &Viewer, posts: &mut [Post]) {
-    let me = viewer.user.as_ref().map(|u| u.id);
     for p in posts.iter_mut() {
-        if p.hidden && !viewer.is_staff() && me != Some(p.user_id) {
+        if veiled(viewer, p) {
             p.cooked = HIDDEN_POST.to_string();
             p.raw = String::new();
+        }
+    }
+}
+
+/// A post's HTML as a page writes it: taken from the page's shared posts
+/// (no copy), or the notice that stands for a hidden one.
+#[derive(Clone)]
+pub enum Shown {
+    Post(Arc<Vec<Post>>, usize),
+    Hidden,
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Post(posts, i) => f.write_str(posts.get(*i).map(|p| p.cooked.as_str()).unwrap_or_default()),
+            Shown::Hidden => f.write_str(HIDDEN_POST),
+        }
+    }
+}
+
+impl TopicView {
+    /// The `i`th post's HTML for this reader.
+    pub fn shown_cooked(&self, viewer: &Viewer, i: usize) -> Shown {
+        match self.posts.get(i) {
+            Some(p) if veiled(viewer, p) => Shown::Hidden,
+            _ => Shown::Post(self.posts.clone(), i),
         }
     }
 }

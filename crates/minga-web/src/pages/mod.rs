@@ -140,8 +140,15 @@ fn percent_decoded_is_utf8(path: &str) -> bool {
 }
 
 pub fn render<T: Template>(t: &T) -> Response {
-    match t.render() {
-        Ok(body) => Html(body).into_response(),
+    render_sized(t, 0)
+}
+
+/// Renders into a buffer made room for `content` more bytes than the
+/// template's own text, so a long page is written without regrowing.
+pub fn render_sized<T: Template>(t: &T, content: usize) -> Response {
+    let mut body = String::with_capacity(T::SIZE_HINT + content + 4096);
+    match t.render_into(&mut body) {
+        Ok(()) => Html(body).into_response(),
         Err(e) => crate::AppError::Internal(format!("template: {e}")).into_response(),
     }
 }

@@ -105,7 +105,7 @@ pub struct PostView {
     pub primary_group: String,
     pub avatar: Avatar,
     pub created: Moment,
-    pub cooked: String,
+    pub cooked: crate::views::Shown,
     pub deleted: bool,
     pub reply_to: Option<i64>,
     pub reply_to_url: String,

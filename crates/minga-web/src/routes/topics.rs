@@ -133,7 +133,8 @@ pub async fn show(
         let hidden = if q.hidden.is_some() { " It is hidden until staff review it." } else { "" };
         page.notice = Some(format!("Thank you: you flagged post #{n}, and staff will review it.{hidden}"));
     }
-    let mut response = pages::render(&page);
+    let content: usize = view.posts.iter().map(|p| p.cooked.len() + 1024).sum();
+    let mut response = pages::render_sized(&page, content);
     response.extensions_mut().insert(crate::cache::ViewedTopic(id));
     Ok(response)
 }
@@ -157,7 +158,8 @@ pub fn topic_page(
     let posts = view
         .posts
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let author = view.users.get(&p.user_id);
             let username = author.map(|u| u.username.clone()).unwrap_or_default();
             PostView {
@@ -168,7 +170,7 @@ pub fn topic_page(
                 avatar: Avatar::of(&username),
                 username,
                 created: pages::moment(p.created_at, viewer),
-                cooked: p.cooked.clone(),
+                cooked: view.shown_cooked(viewer, i),
                 deleted: p.deleted_at.is_some(),
                 reply_to: p.reply_to_post_number,
                 reply_to_url: p.reply_to_post_number.map(post_url).unwrap_or_default(),
@@ -220,7 +222,7 @@ fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream
     let user = |id| view.users.get(&id).map(json::basic_user).unwrap_or(Value::Null);
     let mut participants: Vec<Value> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for p in &view.posts {
+    for p in view.posts.iter() {
         if seen.insert(p.user_id)
             && let Some(u) = view.users.get(&p.user_id)
         {
