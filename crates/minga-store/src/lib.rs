@@ -184,7 +184,8 @@ impl Store {
             }
             (Backend::Postgres, (reads, urgent), None, feed)
         } else {
-            return Err(StoreError::Open(format!("unsupported database URL (expected sqlite:// or postgres://): {url}")));
+            let scheme = url.split("://").next().unwrap_or_default();
+            return Err(StoreError::Open(format!("unsupported database URL scheme {scheme:?} (expected sqlite:// or postgres://)")));
         };
         Ok(Store {
             inner: Arc::new(Inner {

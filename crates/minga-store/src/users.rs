@@ -92,8 +92,23 @@ impl Store {
 
     /// Sets the profile fields people see on a user's page.
     pub async fn update_profile(&self, id: UserId, profile: &Profile) -> Result<()> {
+        self.update_profile_and_group(id, profile, None).await
+    }
+
+    /// Sets the profile and, when `group` is given, the primary group (a
+    /// group they belong to, or none), in one transaction: both or neither.
+    pub async fn update_profile_and_group(&self, id: UserId, profile: &Profile, group: Option<Option<i64>>) -> Result<()> {
         let p = profile.clone();
         self.write(move |tx| {
+            if let Some(group) = group {
+                if let Some(g) = group {
+                    let member: Option<i64> = tx.opt("SELECT 1 FROM group_users WHERE group_id = $1 AND user_id = $2", &[&g, &id.0])?;
+                    if member.is_none() {
+                        return Err(StoreError::Missing("group"));
+                    }
+                }
+                tx.exec("UPDATE users SET primary_group_id = $1 WHERE id = $2", &[&group, &id.0])?;
+            }
             let n = tx.exec(
                 "UPDATE users SET name = $1, bio_raw = $2, location = $3, website = $4, timezone = $5 WHERE id = $6",
                 &[&p.name, &p.bio_raw, &p.location, &p.website, &p.timezone, &id.0],
@@ -104,6 +119,20 @@ impl Store {
             tx.changed(Change::User(id));
             tx.changed(Change::People);
             Ok(())
+        })
+        .await
+    }
+
+    /// Whether nothing has been made here yet: no people, categories,
+    /// co-ops or topics (deleted ones count).
+    pub async fn is_fresh(&self) -> Result<bool> {
+        self.read(&[Change::Everything], |db| {
+            let made: i64 = db.one(
+                "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM categories) + (SELECT COUNT(*) FROM topics) \
+                 + (SELECT COUNT(*) FROM groups WHERE NOT automatic)",
+                &[],
+            )?;
+            Ok(made == 0)
         })
         .await
     }

@@ -67,6 +67,7 @@ both_backends!(
     users_are_unique_ignoring_case,
     login_finds_username_or_email,
     sessions_expire_and_end,
+    a_fresh_forum_knows_it_is_fresh,
     people_see_and_end_their_sessions,
     api_keys_name_their_owner,
     categories_have_unique_slugs,
@@ -176,6 +177,13 @@ async fn login_finds_username_or_email(b: Backend) {
     assert_eq!((found.id, hash.as_str()), (u.id, "hash"));
     assert_eq!(s.user_for_login("Polly@Example.org").await.unwrap().unwrap().0.id, u.id);
     assert!(s.user_for_login("nobody").await.unwrap().is_none());
+}
+
+async fn a_fresh_forum_knows_it_is_fresh(b: Backend) {
+    let (s, _d) = store(b).await;
+    assert!(s.is_fresh().await.unwrap());
+    user(&s, "chris").await;
+    assert!(!s.is_fresh().await.unwrap(), "someone has joined");
 }
 
 async fn sessions_expire_and_end(b: Backend) {

@@ -283,12 +283,15 @@ fn invalid_key() -> AppError {
     AppError::Forbidden("You are not permitted to view the requested resource. The API key is invalid.".into())
 }
 
-/// Starts a session from a device and returns the Set-Cookie header value.
-pub async fn start_session(state: &AppState, user: &User, device: &Device) -> Result<String, AppError> {
+/// Starts a session from a device; returns the Set-Cookie header values:
+/// the session, and a fresh CSRF token (a token known before logging in
+/// is not trusted after it).
+pub async fn start_session(state: &AppState, user: &User, device: &Device) -> Result<Vec<String>, AppError> {
     let token = random_token(32);
     let expires = minga_core::time::now_ms() + SESSION_DAYS * 86_400_000;
     state.store.create_session(user.id, &hash_secret(&token), expires, &device.user_agent, &device.ip).await?;
-    Ok(set_cookie(SESSION_COOKIE, &token, SESSION_DAYS * 86_400, state.settings.secure_cookies()))
+    let secure = state.settings.secure_cookies();
+    Ok(vec![set_cookie(SESSION_COOKIE, &token, SESSION_DAYS * 86_400, secure), set_cookie(CSRF_COOKIE, &random_token(24), 365 * 86_400, secure)])
 }
 
 /// Where a request comes from, as a session remembers it: the browser's

@@ -59,7 +59,9 @@ impl Default for Caches {
             seq: AtomicU64::new(1),
             heard: RwLock::default(),
             // Budgets in bytes (roughly): what a small machine can spare.
-            pages: Tagged::new(32 * 1024 * 1024),
+            // Visitors' pages show times relative to now ("3 min"), so
+            // they are kept a minute at most even when nothing changes.
+            pages: Tagged::new(32 * 1024 * 1024).with_max_age(std::time::Duration::from_secs(60)),
             viewers: Tagged::new(8 * 1024 * 1024),
             topics: Tagged::new(32 * 1024 * 1024),
             lists: Tagged::new(8 * 1024 * 1024),
@@ -147,6 +149,7 @@ impl<T: Weigh> Weigh for Option<T> {
 /// budget, the oldest entries go first.
 pub struct Tagged<K, V> {
     budget: usize,
+    max_age: Option<std::time::Duration>,
     entries: Mutex<Kept<K, V>>,
 }
 
@@ -165,11 +168,21 @@ struct Entry<V> {
     started: u64,
     weight: usize,
     put: u64,
+    made: std::time::Instant,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone + Weigh> Tagged<K, V> {
     fn new(budget: usize) -> Self {
-        Tagged { budget, entries: Mutex::new(Kept { map: HashMap::new(), order: std::collections::VecDeque::new(), weight: 0, puts: 0 }) }
+        Tagged {
+            budget,
+            max_age: None,
+            entries: Mutex::new(Kept { map: HashMap::new(), order: std::collections::VecDeque::new(), weight: 0, puts: 0 }),
+        }
+    }
+
+    /// Entries are also dropped once this old.
+    fn with_max_age(self, max_age: std::time::Duration) -> Self {
+        Tagged { max_age: Some(max_age), ..self }
     }
 
     /// The value if it is still right; its sources are recorded for
@@ -177,7 +190,8 @@ impl<K: Hash + Eq + Clone, V: Clone + Weigh> Tagged<K, V> {
     pub fn get(&self, caches: &Caches, key: &K) -> Option<V> {
         let mut kept = self.entries.lock().expect("cache lock");
         let e = kept.map.get(key)?;
-        if caches.stale(&e.sources, e.started) {
+        let too_old = self.max_age.is_some_and(|age| e.made.elapsed() > age);
+        if too_old || caches.stale(&e.sources, e.started) {
             if let Some(old) = kept.map.remove(key) {
                 kept.weight = kept.weight.saturating_sub(old.weight);
             }
@@ -206,7 +220,8 @@ impl<K: Hash + Eq + Clone, V: Clone + Weigh> Tagged<K, V> {
         }
         kept.weight += weight;
         kept.order.push_back((key.clone(), put));
-        if let Some(old) = kept.map.insert(key, Entry { value, sources, started, weight, put }) {
+        let made = std::time::Instant::now();
+        if let Some(old) = kept.map.insert(key, Entry { value, sources, started, weight, put, made }) {
             kept.weight = kept.weight.saturating_sub(old.weight);
         }
         // Keys of entries long gone would otherwise pile up in the order.
@@ -342,6 +357,16 @@ mod tests {
         assert!(!caches.stale(&[Change::Lists], later));
         caches.invalidate(&[Change::Everything]);
         assert!(caches.stale(&[Change::Catalog], later), "a change to everything");
+    }
+
+    #[test]
+    fn entries_may_have_an_age_limit() {
+        let caches = Caches::default();
+        let cache: Tagged<u32, V> = Tagged::new(10).with_max_age(std::time::Duration::from_millis(30));
+        cache.put(1, V(1), vec![], caches.start());
+        assert_eq!(cache.get(&caches, &1), Some(V(1)));
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        assert_eq!(cache.get(&caches, &1), None, "too old");
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod routes;
 mod views;
 
 pub use error::AppError;
-pub use routes::{app, registry};
+pub use routes::{app, headers, registry};
 
 use minga_core::Limits;
 use minga_core::TopicId;

@@ -227,7 +227,7 @@ pub fn profile_from(input: &crate::input::Input, user: &User) -> AppResult<minga
         }
         Ok(v.trim().to_string())
     };
-    let profile = minga_store::Profile {
+    let mut profile = minga_store::Profile {
         name: text("name", &user.name, 100)?,
         bio_raw: text("bio_raw", &user.bio_raw, 3000)?,
         location: text("location", &user.location, 100)?,
@@ -237,21 +237,55 @@ pub fn profile_from(input: &crate::input::Input, user: &User) -> AppResult<minga
     if !profile.website.is_empty() && !(profile.website.starts_with("https://") || profile.website.starts_with("http://")) {
         checks.check(Err(FieldError { field: "website", message: "A website starts with https://.".into() }));
     }
-    if input.get("timezone").is_some() && !profile.timezone.is_empty() && (jiff::tz::TimeZone::get(&profile.timezone).is_err() || !profile.timezone.contains('/') && profile.timezone != "UTC") {
-        checks.check(Err(FieldError { field: "timezone", message: "That is not a time zone: give a name such as Europe/London or America/Argentina/Buenos_Aires.".into() }));
+    if input.get("timezone").is_some() && !profile.timezone.is_empty() {
+        match canonical_zone(&profile.timezone) {
+            Some(name) => profile.timezone = name,
+            None => {
+                checks.check(Err(FieldError {
+                    field: "timezone",
+                    message: "That is not a time zone: give a name such as Europe/London or America/Argentina/Buenos_Aires.".into(),
+                }));
+            }
+        }
     }
     checks.finish()?;
     Ok(profile)
 }
 
-/// Checks a person's current password, as logging in does (and counted
-/// against the same limits), before an account change.
-async fn confirm_password(state: &AppState, user: &User, password: &str, ip: &str) -> AppResult<()> {
-    match log_in(state, &user.username, password, ip).await {
-        Ok(u) if u.id == user.id => Ok(()),
-        Ok(_) | Err(AppError::Forbidden(_)) => Err(AppError::invalid("current_password", "That is not your current password.")),
-        Err(e) => Err(e),
+/// A time zone's IANA name as the zone database spells it ("europe/london"
+/// becomes "Europe/London"); `None` for what is not a place's zone (the
+/// `Etc/GMT+5` kind reads backwards, so it is not offered).
+pub fn canonical_zone(typed: &str) -> Option<String> {
+    let tz = jiff::tz::TimeZone::get(typed.trim()).ok()?;
+    let name = tz.iana_name()?.to_string();
+    let place = name.contains('/') && !name.starts_with("Etc/") && !name.starts_with("posix/") && !name.starts_with("right/");
+    (place || name == "UTC").then_some(name)
+}
+
+/// Wrong current passwords tried by one person, per five minutes: their
+/// own mistakes, counted apart from log-ins, so that someone guessing at
+/// their log-in cannot stop them changing their password.
+const CONFIRM_TRIES: i64 = 5;
+
+/// Checks a signed-in person's current password before an account change.
+async fn confirm_password(state: &AppState, user: &User, password: &str, _ip: &str) -> AppResult<()> {
+    let key = format!("confirm:{}", user.id.0);
+    let now = minga_core::time::now_ms();
+    let window = auth::Throttle::PAIR.1;
+    let (tried, oldest) = state.store.login_failures(&[(key.clone(), now - window)]).await?.pop().unwrap_or((0, None));
+    if tried >= CONFIRM_TRIES {
+        return Err(AppError::RateLimited(((oldest.unwrap_or(now) + window - now) / 1000).max(1) as u64));
     }
+    let found = state.store.user_for_login(&user.username).await?;
+    let right = match found {
+        Some((u, hash)) if u.id == user.id => auth::verify_password(state, password, &hash).await?,
+        _ => false,
+    };
+    if right {
+        return Ok(());
+    }
+    state.store.record_login_failure(&[key]).await?;
+    Err(AppError::invalid("current_password", "That is not your current password."))
 }
 
 /// Changes a person's e-mail address, after their current password.

@@ -20,6 +20,9 @@ both_backends!(
     failed_log_ins_do_not_lock_out_the_owner,
     proxies_are_believed_only_when_trusted,
     people_see_where_they_are_logged_in_and_end_it,
+    signed_in_pages_are_never_kept_by_shared_caches,
+    guessing_at_a_log_in_does_not_stop_a_password_change,
+    time_zones_are_kept_by_their_proper_names,
 );
 
 async fn one_set_up_link_makes_one_admin(b: Backend) {
@@ -195,4 +198,58 @@ async fn people_see_where_they_are_logged_in_and_end_it(b: Backend) {
     assert_eq!(r.status, StatusCode::OK);
     app.get("/session/current.json", &on_laptop).await.assert_error(404, "not_found");
     assert_eq!(app.get_json("/session/current.json", &sol).await["current_user"]["username"], "sol");
+}
+
+async fn signed_in_pages_are_never_kept_by_shared_caches(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("polly", false).await;
+    let (token, csrf) = log_in_from(&app, "a browser", "polly").await;
+    let polly = Auth::Session { token, csrf };
+    for path in ["/latest", "/latest.json", "/u/polly", "/categories"] {
+        let r = app.get(path, &polly).await;
+        assert_eq!(r.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("private, no-store"), "{path}");
+    }
+    // What is the same for everyone stays cacheable, and hands out no token.
+    let css = app.get("/assets/minga.css", &Auth::Anon).await;
+    assert!(css.headers["cache-control"].to_str().unwrap().starts_with("public"));
+    assert!(css.cookie("_csrf").is_none(), "a public response sets no CSRF cookie");
+    assert!(app.get("/latest", &Auth::Anon).await.cookie("_csrf").is_some(), "a page does");
+}
+
+async fn guessing_at_a_log_in_does_not_stop_a_password_change(b: Backend) {
+    let app = TestApp::new(b).await;
+    app.user("polly", false).await;
+    let (token, csrf) = log_in_from(&app, "a browser", "polly").await;
+    let polly = Auth::Session { token, csrf };
+    // Someone guesses at polly's log-in from many places, past the
+    // account's limit.
+    for i in 0..50 {
+        log_in(&app, &format!("192.0.2.{}:4000", i + 1), &[], "polly", "guess").await;
+    }
+    let change = |current: &'static str| {
+        let form = format!("current_password={current}&new_password=a+new+long+password&new_password_again=a+new+long+password");
+        app.call(axum::http::Method::POST, "/u/polly/preferences/password", &polly, support::Send::Form(Box::leak(form.into_boxed_str())))
+    };
+    assert_eq!(change("wrong+password").await.status, StatusCode::UNPROCESSABLE_ENTITY, "a wrong current password is refused");
+    let r = change("correct+horse+battery").await;
+    assert!(r.status.is_redirection(), "the owner changes her password: {} {}", r.status, r.text());
+    // Her own wrong tries are limited, apart from log-ins.
+    for _ in 0..5 {
+        change("wrong+password").await;
+    }
+    assert_eq!(change("a+new+long+password").await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn time_zones_are_kept_by_their_proper_names(b: Backend) {
+    let app = TestApp::new(b).await;
+    let polly = app.user("polly", false).await;
+    let key = app.key_for(&polly).await;
+    let r = app.call(axum::http::Method::PUT, "/u/polly.json", &key, support::Send::Json(json!({"timezone": "america/argentina/buenos_aires"}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(app.state.store.user_by_id(polly.id).await.unwrap().unwrap().timezone, "America/Argentina/Buenos_Aires");
+    for wrong in ["Etc/GMT+5", "Mars/Olympus", "Europe"] {
+        let r = app.call(axum::http::Method::PUT, "/u/polly.json", &key, support::Send::Json(json!({"timezone": wrong}))).await;
+        r.assert_error(422, "invalid_parameters");
+    }
+    assert_eq!(app.state.store.user_by_id(polly.id).await.unwrap().unwrap().timezone, "America/Argentina/Buenos_Aires", "nothing half-stored");
 }

@@ -257,8 +257,8 @@ fn views(posts: usize, first_post_at: i64, now: i64, i: usize) -> i64 {
 
 pub async fn fill(state: &AppState) -> Result<()> {
     let demo: Demo = toml::from_str(DEMO).context("the built-in demo content")?;
-    if state.store.totals(None).await?.topics > 0 {
-        bail!("this forum already has topics; the demo only fills a fresh one");
+    if !state.store.is_fresh().await? {
+        bail!("this forum already has people or content; the demo only fills a fresh one");
     }
     let calendar = Calendar::new(Timestamp::now());
     let now = calendar.now.as_millisecond();

@@ -54,7 +54,7 @@ fn flags(over: &Overrides) -> Vec<String> {
         out.push(format!("--data {}", quote(&d.display().to_string())));
     }
     if let Some(u) = &over.database_url {
-        out.push(format!("--database-url {}", quote(u)));
+        out.push(format!("--database-url {}", quote(&without_password(u))));
     }
     if let Some(c) = &over.config {
         out.push(format!("--config {}", quote(&c.display().to_string())));
@@ -62,9 +62,27 @@ fn flags(over: &Overrides) -> Vec<String> {
     out
 }
 
+/// A database URL fit to print: a password in it becomes `PASSWORD`, for
+/// the reader to fill in (printed commands end up in logs).
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:PASSWORD@{host}{tail}")
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// Quotes a word for a POSIX shell when it needs it.
 fn quote(word: &str) -> String {
-    let plain = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "_-./:@%+=,~".contains(c));
+    // `~` is left out: a shell would expand it at the start of a word.
+    let plain = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c));
     if plain { word.to_string() } else { format!("'{}'", word.replace('\'', r"'\''")) }
 }
 
@@ -95,5 +113,16 @@ mod tests {
         let inv = Invocation { program: "minga".into(), flags: flags(&over) };
         assert_eq!(inv.command("serve"), "minga serve --data 'demo data' --config minga.toml");
         assert_eq!(quote("it's"), r"'it'\''s'");
+        assert_eq!(quote("~x/d"), "'~x/d'", "no tilde expansion");
+    }
+
+    #[test]
+    fn printed_database_urls_hide_their_password() {
+        assert_eq!(without_password("postgres://minga:s3cret@db/minga"), "postgres://minga:PASSWORD@db/minga");
+        assert_eq!(without_password("postgresql://u:p%40ss@db:5432/f?sslmode=disable"), "postgresql://u:PASSWORD@db:5432/f?sslmode=disable");
+        assert_eq!(without_password("postgres://minga@db/minga"), "postgres://minga@db/minga");
+        assert_eq!(without_password("sqlite:///var/minga.db"), "sqlite:///var/minga.db");
+        let over = Overrides { data: None, database_url: Some("postgres://minga:s3cret@db/minga".into()), config: None };
+        assert!(!flags(&over).concat().contains("s3cret"));
     }
 }

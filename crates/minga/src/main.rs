@@ -131,16 +131,16 @@ async fn run(command: Command) -> Result<()> {
         Command::Demo { over } => {
             let again = Invocation::detect(&over);
             let (config, state) = open(&over, None).await?;
-            if state.store.totals(None).await?.topics > 0 {
+            if !state.store.is_fresh().await? {
                 if config.database_url.is_empty() {
                     bail!(
-                        "the folder {} already holds a forum with topics, and the demo only fills a fresh one; \
+                        "the folder {} already holds a forum, and the demo only fills a fresh one; \
                          give the demo a folder of its own, e.g. `{} demo --data demo-data`",
                         config.data.display(),
                         again.program()
                     );
                 }
-                bail!("this database already holds a forum with topics, and the demo only fills a fresh one; give the demo an empty database");
+                bail!("this database already holds a forum, and the demo only fills a fresh one; give the demo an empty database");
             }
             demo::fill(&state).await?;
             println!("The demo forum is ready. Serve it with `{}` and open {}", again.command("serve"), config.public_url());

@@ -122,12 +122,14 @@ async fn refuse(mut stream: tokio::net::TcpStream) {
     .await;
 }
 
-/// A whole 503 response with the API's error shape.
+/// A whole 503 response with the API's error shape and the headers every
+/// response carries.
 fn busy() -> Vec<u8> {
     let body = r#"{"errors":["The forum is very busy right now. Please try again in a moment."],"error_type":"busy"}"#;
+    let headers: String = minga_web::headers::fixed().iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
     format!(
         "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json; charset=utf-8\r\n\
-         Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
+         {headers}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
@@ -145,6 +147,8 @@ mod tests {
         assert!(head.contains(&format!("Content-Length: {}", body.len())));
         let json: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(json["error_type"], "busy");
+        assert!(head.to_ascii_lowercase().contains("content-security-policy: default-src 'self'"), "{head}");
+        assert!(head.to_ascii_lowercase().contains("x-frame-options: deny"), "{head}");
     }
 
     #[test]

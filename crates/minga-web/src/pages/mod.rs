@@ -36,7 +36,12 @@ pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: 
     let token = existing.unwrap_or_else(|| auth::random_token(24));
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(req).await;
-    if fresh {
+    // A response any cache may keep (the stylesheet, avatars) must not
+    // hand one visitor's token to the next.
+    let public = response.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
+    // Logging in sets a fresh token of its own.
+    let replaced = response.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(format!("{CSRF_COOKIE}=").as_bytes()));
+    if fresh && !public && !replaced {
         let cookie = auth::set_cookie(CSRF_COOKIE, &token, 365 * 86_400, state.settings.secure_cookies());
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
@@ -101,6 +106,8 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
         StatusCode::BAD_REQUEST if !path_is_text => crate::AppError::BadRequest("This address is not valid: it is not UTF-8 text.".into()),
         StatusCode::METHOD_NOT_ALLOWED => crate::AppError::Refused(status, "This address does not take that kind of request.".into()),
         StatusCode::PAYLOAD_TOO_LARGE => crate::AppError::Refused(status, "The request is too large.".into()),
+        // The request's time ran out: the forum is too busy to answer it.
+        StatusCode::SERVICE_UNAVAILABLE => crate::AppError::Busy,
         s if s.is_server_error() => {
             let detail = match axum::body::to_bytes(response.into_body(), 4096).await {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
@@ -177,8 +184,11 @@ pub fn urlencode(s: &str) -> String {
 /// `Location` header. Anything else, control characters included, is `/`.
 pub fn safe_next(next: Option<&str>, base_url: &str) -> String {
     const HOME: &str = "/";
+    // A very long address would make the header that carries it, and the
+    // session cookie beside it, too large for browsers.
+    const LONGEST: usize = 2048;
     let Some(next) = next else { return HOME.into() };
-    if !next.starts_with('/') || next.chars().any(char::is_control) {
+    if !next.starts_with('/') || next.len() > LONGEST || next.chars().any(char::is_control) {
         return HOME.into();
     }
     let Ok(base) = url::Url::parse(base_url) else { return HOME.into() };
@@ -265,6 +275,8 @@ mod tests {
         ] {
             assert_eq!(safe_next(Some(next), BASE), expected, "{next:?}");
         }
+        let long = format!("/{}", "a".repeat(3000));
+        assert_eq!(safe_next(Some(&long), BASE), "/", "too long for a header");
     }
 
     #[test]

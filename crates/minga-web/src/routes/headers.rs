@@ -35,28 +35,40 @@ fn preferences_path(path: &str) -> bool {
     matches!((parts.next(), parts.next(), parts.next()), (Some("u"), Some(_), Some(p)) if p.starts_with("preferences"))
 }
 
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let private = never_stored(req.uri().path());
-    let mut response = next.run(req).await;
-    set(response.headers_mut(), private, state.settings.secure_cookies());
-    response
-}
-
-fn set(headers: &mut HeaderMap, private: bool, https: bool) {
-    let fixed: [(HeaderName, &'static str); 4] = [
+/// The headers every response carries, whatever answered it (the server's
+/// own "busy" answer writes them too).
+pub fn fixed() -> [(HeaderName, &'static str); 4] {
+    [
         (header::CONTENT_SECURITY_POLICY, content_security_policy()),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-    ];
-    for (name, value) in fixed {
+    ]
+}
+
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let private = never_stored(req.uri().path());
+    // What a signed-in person sees is theirs: a proxy must not keep it,
+    // nor a browser after they log out.
+    let personal = req.headers().contains_key("api-key")
+        || crate::auth::cookie(req.headers(), crate::auth::SESSION_COOKIE).is_some_and(|t| !t.is_empty());
+    let mut response = next.run(req).await;
+    set(response.headers_mut(), private, personal, state.settings.secure_cookies());
+    response
+}
+
+fn set(headers: &mut HeaderMap, private: bool, personal: bool, https: bool) {
+    for (name, value) in fixed() {
         headers.insert(name, HeaderValue::from_static(value));
     }
     if https {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
+    let public = headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
     if private {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if personal && !public {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
 }
 

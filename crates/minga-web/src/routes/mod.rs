@@ -5,7 +5,7 @@ mod account;
 mod admin;
 mod categories;
 mod groups;
-pub(crate) mod headers;
+pub mod headers;
 mod posts;
 mod review;
 mod session;
@@ -133,6 +133,9 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .fallback(site::not_found)
+        // A request may take this long; past it, the answer is "busy"
+        // (503, in the error shape, by `plain_errors`).
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(middleware::from_fn(crate::csrf::guard))
         .layer(middleware::from_fn_with_state(state.clone(), login_required))
         .layer(middleware::from_fn(pages::plain_errors))
@@ -143,10 +146,9 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::cache::catch_up))
         .layer(middleware::from_fn(writes_first))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        // A request may take this long, and its body this long to arrive:
-        // a slow client or a stuck request cannot hold a connection forever.
+        // A body may take this long to arrive: a slow client cannot hold
+        // a connection forever.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(REQUEST_TIMEOUT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .with_state(state)
 }

@@ -14,9 +14,15 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
-fn with_cookie(mut response: Response, cookie: &str) -> AppResult<Response> {
-    let value = HeaderValue::from_str(cookie).map_err(|e| AppError::Internal(e.to_string()))?;
-    response.headers_mut().append(header::SET_COOKIE, value);
+fn with_cookie(response: Response, cookie: &str) -> AppResult<Response> {
+    with_cookies(response, &[cookie.to_string()])
+}
+
+pub fn with_cookies(mut response: Response, cookies: &[String]) -> AppResult<Response> {
+    for cookie in cookies {
+        let value = HeaderValue::from_str(cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
     Ok(response)
 }
 
@@ -28,8 +34,8 @@ pub async fn create(State(state): State<AppState>, device: auth::Device, input: 
         return Err(AppError::invalid("login", "Enter your username or email and your password."));
     }
     let user = ops::log_in(&state, &login, &password, &device.ip).await?;
-    let cookie = auth::start_session(&state, &user, &device).await?;
-    with_cookie(Json(json!({ "user": json::current_user(&user) })).into_response(), &cookie)
+    let cookies = auth::start_session(&state, &user, &device).await?;
+    with_cookies(Json(json!({ "user": json::current_user(&user) })).into_response(), &cookies)
 }
 
 pub async fn current(viewer: Viewer) -> AppResult<Response> {
@@ -92,8 +98,8 @@ pub async fn login_submit(
     };
     match ops::log_in(&state, &login, &password, &device.ip).await {
         Ok(user) => {
-            let cookie = auth::start_session(&state, &user, &device).await?;
-            with_cookie(pages::redirect(&next), &cookie)
+            let cookies = auth::start_session(&state, &user, &device).await?;
+            with_cookies(pages::redirect(&next), &cookies)
         }
         Err(e @ AppError::Forbidden(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::UNAUTHORIZED)),
         Err(e @ AppError::RateLimited(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::TOO_MANY_REQUESTS)),

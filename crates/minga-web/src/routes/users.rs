@@ -12,7 +12,7 @@ use crate::ops::{self, SignUp};
 use crate::pages::{self, Avatar, Chrome, CsrfToken, FormErrors, SignupPage, TopicLink, UserPage};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use minga_core::time::{iso, short_date};
 use minga_store::TopicFilter;
@@ -172,10 +172,8 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::
             if admin {
                 *state.setup_token.lock().expect("setup token lock") = None;
             }
-            let cookie = auth::start_session(&state, &user, &device).await?;
-            let mut response = Redirect::to(if admin { "/admin/categories?welcome=1" } else { "/" }).into_response();
-            response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
-            Ok(response)
+            let cookies = auth::start_session(&state, &user, &device).await?;
+            super::session::with_cookies(Redirect::to(if admin { "/admin/categories?welcome=1" } else { "/" }).into_response(), &cookies)
         }
         Err(AppError::Invalid(invalid)) => {
             Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), FormErrors::from(&invalid))))
@@ -260,13 +258,10 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(name): P
         return Err(AppError::forbidden());
     }
     let profile = ops::profile_from(&input, &user)?;
-    if input.get("primary_group_id").is_some() {
-        let group = input.int("primary_group_id")?;
-        state.store.set_primary_group(user.id, group).await.map_err(|e| match e {
-            minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", "You can only show a group you belong to."),
-            other => other.into(),
-        })?;
-    }
-    state.store.update_profile(user.id, &profile).await?;
+    let group = if input.get("primary_group_id").is_some() { Some(input.int("primary_group_id")?) } else { None };
+    state.store.update_profile_and_group(user.id, &profile, group).await.map_err(|e| match e {
+        minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", "You can only show a group you belong to."),
+        other => other.into(),
+    })?;
     Ok(Json(json!({ "success": "OK", "user": json::basic_user(&state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?) })).into_response())
 }
