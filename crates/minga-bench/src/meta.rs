@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use std::path::Path;
 
 /// Bump when generated data changes shape, so cached folders are rebuilt.
-pub const GENERATOR_VERSION: u32 = 4;
+pub const GENERATOR_VERSION: u32 = 5;
 pub const META_FILE: &str = "bench.json";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -158,14 +158,17 @@ fn spread<T: Clone>(items: &[T], n: usize) -> Vec<T> {
     (0..n).map(|k| items[k * items.len() / n].clone()).collect()
 }
 
-/// The first page of every topic as the member, taking turns: unlike the
-/// member row on sample topics, most of these pages are not in minga's
-/// memory when asked for again.
+/// The first page of every topic as the member, each request drawing a
+/// topic at random (all equally likely): unlike the member row on sample
+/// topics, many of these pages are not in minga's memory when asked for.
+/// (At random rather than in turn: a fixed round over more pages than a
+/// cache holds would find none of them kept, which no reader does.)
 pub fn member_every_topic(creds: &Credentials, topics: &[TopicRef]) -> Route {
     let cookies = member_cookies(creds);
     let kept = spread(topics, MOST_PAGES);
-    let entries = kept.iter().map(|t| get(page_path(t, 1), &cookies)).collect();
-    let mut r = route("/t/{slug}/{id}", "member", Load::one(entries), "html");
+    let entries: Vec<Entry> = kept.iter().map(|t| get(page_path(t, 1), &cookies)).collect();
+    let even = vec![1.0; entries.len()];
+    let mut r = route("/t/{slug}/{id}", "member", Load { groups: vec![crate::wrk::Group::ranked(1, entries, even)] }, "html");
     r.note = Some(if kept.len() < topics.len() {
         format!("every topic ({} of {}, evenly spread)", thousands(kept.len() as u64), thousands(topics.len() as u64))
     } else {

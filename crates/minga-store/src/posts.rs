@@ -90,6 +90,27 @@ impl Store {
         self.read(&[Change::Topic(topic)], move |db| posts_by_number(db, topic, from, to)).await
     }
 
+    /// What a page of a topic shows, in one trip: the topic (if it is not
+    /// deleted), its posts numbered `from..=to` (deleted ones included;
+    /// their raw text left out, pages show the cooked HTML), and their
+    /// authors.
+    pub async fn topic_page(&self, topic: TopicId, from: i64, to: i64) -> Result<Option<(crate::Topic, Vec<Post>, Vec<crate::User>)>> {
+        self.read(&[Change::Topic(topic), Change::People], move |db| {
+            let Some(t) = crate::topics::topic(db, topic)? else { return Ok(None) };
+            let columns = Post::COLUMNS.replacen("raw", "''", 1);
+            let posts: Vec<Post> = db.all(
+                &format!("SELECT {columns} FROM posts WHERE topic_id = $1 AND post_number >= $2 AND post_number <= $3 ORDER BY post_number"),
+                &[&topic.0, &from, &to],
+            )?;
+            let mut authors: Vec<i64> = posts.iter().map(|p| p.user_id.0).collect();
+            authors.sort_unstable();
+            authors.dedup();
+            let users = crate::users::users_by_ids(db, &authors)?;
+            Ok(Some((t, posts, users)))
+        })
+        .await
+    }
+
     /// The first `limit` live posts of a topic.
     pub async fn first_posts(&self, topic: TopicId, limit: i64) -> Result<Vec<Post>> {
         self.read(&[Change::Topic(topic)], move |db| {

@@ -63,7 +63,7 @@ impl Default for Caches {
             // they are kept a minute at most even when nothing changes.
             pages: Tagged::new(32 * 1024 * 1024).with_max_age(std::time::Duration::from_secs(60)),
             viewers: Tagged::new(8 * 1024 * 1024),
-            topics: Tagged::new(32 * 1024 * 1024),
+            topics: Tagged::new(64 * 1024 * 1024),
             lists: Tagged::new(8 * 1024 * 1024),
         }
     }

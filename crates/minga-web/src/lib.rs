@@ -15,6 +15,7 @@ pub mod loaded;
 pub mod site;
 mod json;
 pub mod onebox;
+pub mod params;
 pub mod ops;
 mod pages;
 mod routes;
@@ -215,8 +216,22 @@ impl Views {
         }
     }
 
+    /// The reads since the last flush, one per person, topic and day (the
+    /// furthest they read): a person reading one topic many times makes
+    /// one write, not many.
     fn take_reads(&self) -> Vec<minga_store::Read> {
-        std::mem::take(&mut *self.reads.lock().expect("reads lock"))
+        let reads = std::mem::take(&mut *self.reads.lock().expect("reads lock"));
+        let mut furthest: HashMap<(minga_core::UserId, TopicId, i64), minga_store::Read> = HashMap::new();
+        for r in reads {
+            furthest.entry((r.user, r.topic, r.day)).and_modify(|kept| {
+                if r.up_to > kept.up_to {
+                    *kept = r;
+                }
+            }).or_insert(r);
+        }
+        let mut reads: Vec<minga_store::Read> = furthest.into_values().collect();
+        reads.sort_by_key(|r| r.at);
+        reads
     }
 
     pub fn record(&self, topic: TopicId) {

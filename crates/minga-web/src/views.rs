@@ -111,19 +111,20 @@ pub async fn topic_page(state: &AppState, viewer: &Viewer, id: TopicId, page: i6
     let caches = &state.caches;
     let data = caches
         .get_or_load(&caches.topics, (id, page, scope_key(&scope)), async {
-            let (topic, category, _) = visible_topic(state, viewer, id).await?;
-            let pages = pages_for(topic.highest_post_number);
-            let page = page.clamp(1, pages);
+            // One trip for the topic, its page of posts and their authors.
             let from = (page - 1) * POSTS_PER_PAGE + 1;
-            let mut posts = state.store.posts_by_number(id, from, from + POSTS_PER_PAGE - 1).await?;
-            expand_cards(state, viewer, &mut posts).await?;
-            // Pages show the cooked text only; the raw text would double
-            // what is kept.
-            for p in &mut posts {
-                p.raw = String::new();
+            let (topic, posts, users) = state.store.topic_page(id, from, from + POSTS_PER_PAGE - 1).await?.ok_or(AppError::NotFound)?;
+            if !catalog.can_see(actor.as_ref(), topic.category_id) {
+                return Err(AppError::NotFound);
             }
-            let users = by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
-            Ok(Arc::new(TopicView { topic, category, posts: Arc::new(posts), users: Arc::new(users), page, pages }))
+            let category = catalog.category(topic.category_id).cloned().ok_or(AppError::NotFound)?;
+            let pages = pages_for(topic.highest_post_number);
+            if page > pages {
+                // Past the last page: show the last one, as Discourse does.
+                let (topic, last, users) = state.store.topic_page(id, (pages - 1) * POSTS_PER_PAGE + 1, pages * POSTS_PER_PAGE).await?.ok_or(AppError::NotFound)?;
+                return Ok(Arc::new(shared_view(state, viewer, topic, category, last, users, pages, pages).await?));
+            }
+            Ok(Arc::new(shared_view(state, viewer, topic, category, posts, users, page, pages).await?))
         })
         .await?;
     // Kept data is shared by everyone with this view of the forum; whether
@@ -134,6 +135,28 @@ pub async fn topic_page(state: &AppState, viewer: &Viewer, id: TopicId, page: i6
     // The posts and people are shared, not copied; hidden posts are
     // veiled as they are shown.
     Ok(TopicView::clone(&data))
+}
+
+/// A page as every reader with the same view shares it: cards made, and
+/// no raw text (pages show the cooked text only; raw would double what
+/// is kept).
+#[allow(clippy::too_many_arguments)]
+async fn shared_view(
+    state: &AppState,
+    viewer: &Viewer,
+    topic: Topic,
+    category: Category,
+    mut posts: Vec<Post>,
+    users: Vec<User>,
+    page: i64,
+    pages: i64,
+) -> AppResult<TopicView> {
+    expand_cards(state, viewer, &mut posts).await?;
+    for p in &mut posts {
+        p.raw = String::new();
+    }
+    let users = by_id(users, |u| u.id);
+    Ok(TopicView { topic, category, posts: Arc::new(posts), users: Arc::new(users), page, pages })
 }
 
 /// The first posts of a topic for `/t/{id}.json`, with its whole stream.

@@ -176,7 +176,12 @@ async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     let app = minga_web::app(state.clone());
     let clients = server::client_cap(config.max_clients, server::raise_file_limit());
     server::run(listener, app, clients, shutdown_signal()).await?;
-    state.flush_views().await?;
+    // What is counted in memory is saved, within a few seconds: a stop
+    // must not hang on it.
+    match tokio::time::timeout(Duration::from_secs(5), state.flush_views()).await {
+        Ok(saved) => saved?,
+        Err(_) => tracing::warn!("stopped before every view count was saved"),
+    }
     state.store.close().await;
     Ok(())
 }

@@ -50,11 +50,13 @@ pub(crate) fn open(path: &Path, writer: bool, durability: Durability) -> Result<
         Durability::Full => "FULL",
         Durability::Normal => "NORMAL",
     };
-    // A 16 MB page cache per connection keeps a large forum's indexes in
-    // memory (the default is 2 MB).
+    // Each connection keeps a large forum's hot index pages in memory
+    // (SQLite's default is 2 MB); the rest comes from the system's file
+    // cache. What pages show is kept in minga's own caches, not here.
     conn.execute_batch(&format!(
         "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; \
-         PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;{}",
+         PRAGMA foreign_keys = ON; PRAGMA cache_size = {};{}",
+        if writer { -16384 } else { -8192 },
         if writer { "" } else { " PRAGMA query_only = ON;" }
     ))
     .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
