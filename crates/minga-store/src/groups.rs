@@ -164,7 +164,7 @@ impl Store {
     /// many were newly added.
     pub async fn add_group_members(&self, group_id: i64, users: &[UserId], owner: bool) -> Result<u64> {
         if auto::is_automatic(group_id) {
-            return Err(StoreError::Missing("group"));
+            return Err(StoreError::Missing(crate::Thing::Group));
         }
         let users = users.to_vec();
         self.write(move |tx| {
@@ -211,7 +211,7 @@ impl Store {
             if let Some(g) = group_id {
                 let member: Option<i64> = tx.opt("SELECT 1 FROM group_users WHERE group_id = $1 AND user_id = $2", &[&g, &user.0])?;
                 if member.is_none() {
-                    return Err(StoreError::Missing("group"));
+                    return Err(StoreError::Missing(crate::Thing::Group));
                 }
             }
             tx.exec("UPDATE users SET primary_group_id = $1 WHERE id = $2", &[&group_id, &user.0])?;

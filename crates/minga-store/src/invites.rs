@@ -3,7 +3,7 @@
 //! account in the same transaction that counts the use.
 
 use crate::db::{FromRow, Row};
-use crate::{Change, NewUser, Result, Store, StoreError, User};
+use crate::{Change, NewUser, Refusal, Result, Store, StoreError, User};
 use minga_core::UserId;
 use minga_core::time::now_ms;
 
@@ -96,13 +96,13 @@ impl Store {
             let Some(invite) = used else {
                 let found: Option<Invite> = tx.opt(&format!("SELECT {INVITE_COLUMNS} FROM invites WHERE key_hash = $1"), &[&key_hash])?;
                 return Err(StoreError::Refused(match found {
-                    None => "unknown",
-                    Some(i) if i.expires_at <= now => "expired",
-                    Some(_) => "used",
+                    None => Refusal::UnknownInvite,
+                    Some(i) if i.expires_at <= now => Refusal::ExpiredInvite,
+                    Some(_) => Refusal::UsedInvite,
                 }));
             };
             if !invite.email.is_empty() && !invite.email.eq_ignore_ascii_case(new.email.trim()) {
-                return Err(StoreError::Refused("email"));
+                return Err(StoreError::Refused(Refusal::InviteForAnotherEmail));
             }
             let approved = NewUser { approved: true, ..new.clone() };
             let user = crate::users::insert_user(tx, &approved)?;

@@ -66,11 +66,11 @@ pub enum StoreError {
     #[error("{0} is already taken")]
     Conflict(&'static str),
     /// A referenced row (category, post to reply to…) does not exist.
-    #[error("{0} does not exist")]
-    Missing(&'static str),
-    /// The action is refused for the named reason (e.g. an expired invite).
-    #[error("refused: {0}")]
-    Refused(&'static str),
+    #[error("{0:?} does not exist")]
+    Missing(Thing),
+    /// The action is refused, for this reason.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     /// A posting limit: try again after this many seconds.
     #[error("rate limited for {0} s")]
     RateLimited(u64),
@@ -88,6 +88,47 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What a write referred to that is not there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Thing {
+    Topic,
+    Category,
+    /// The post a reply answers.
+    ReplyTo,
+    Group,
+    User,
+    Role,
+    /// A row some other one refers to.
+    Reference,
+}
+
+impl Thing {
+    /// The request field that named it, for form errors.
+    pub fn field(self) -> &'static str {
+        match self {
+            Thing::Topic => "topic_id",
+            Thing::Category => "category",
+            Thing::ReplyTo => "reply_to_post_number",
+            Thing::Group => "group",
+            Thing::User => "user",
+            Thing::Role => "role",
+            Thing::Reference => "reference",
+        }
+    }
+}
+
+/// Why a write was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    UnknownInvite,
+    ExpiredInvite,
+    UsedInvite,
+    /// The invite was sent to another address.
+    InviteForAnotherEmail,
+    /// The set-up link is spent, or an admin exists.
+    SetupSpent,
+}
 
 /// How the store opens its database.
 #[derive(Clone, Debug)]

@@ -21,7 +21,7 @@ pub(crate) fn check(tx: &mut Tx<'_>, user: UserId, act: Action, _rules: &Posting
     };
     let (admin, moderator, trust_level, created_at): (bool, bool, i64, i64) = tx
         .opt(&format!("SELECT admin, moderator, trust_level, created_at FROM users WHERE id = $1{lock}"), &[&user.0])?
-        .ok_or(StoreError::Missing("user"))?;
+        .ok_or(StoreError::Missing(crate::Thing::User))?;
     let who = Poster { staff: admin || moderator, trust_level, created_at };
     if who.staff {
         return Ok(());

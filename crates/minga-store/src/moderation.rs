@@ -223,7 +223,7 @@ impl Store {
             "admin" => "admin",
             "moderator" => "moderator",
             "trust_level" => "trust_level",
-            _ => return Err(StoreError::Missing("role")),
+            _ => return Err(StoreError::Missing(crate::Thing::Role)),
         };
         self.write(move |tx| {
             let n = if column == "trust_level" {

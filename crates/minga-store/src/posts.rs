@@ -3,7 +3,7 @@
 
 use crate::db::{Db, Param, placeholders};
 use crate::limits::{self, PostingRules};
-use crate::{Change, Post, PostInTopic, Result, Revision, Store, StoreError};
+use crate::{Change, Post, PostInTopic, Result, Revision, Store, StoreError, Thing};
 use minga_core::{CategoryId, PostId, TopicId, UserId};
 
 #[derive(Clone, Debug)]
@@ -39,14 +39,14 @@ impl Store {
                      WHERE id = $1 AND deleted_at IS NULL RETURNING highest_post_number, category_id",
                     &[&new.topic_id.0, &new.created_at, &new.user_id.0],
                 )?
-                .ok_or(StoreError::Missing("topic"))?;
+                .ok_or(StoreError::Missing(Thing::Topic))?;
             if let Some(to) = new.reply_to_post_number {
                 let exists: Option<i64> = tx.opt(
                     "SELECT 1 FROM posts WHERE topic_id = $1 AND post_number = $2 AND deleted_at IS NULL",
                     &[&new.topic_id.0, &to],
                 )?;
                 if exists.is_none() {
-                    return Err(StoreError::Missing("reply_to_post_number"));
+                    return Err(StoreError::Missing(Thing::ReplyTo));
                 }
             }
             let sql = format!(

@@ -36,12 +36,12 @@ impl Store {
         let new = NewUser { admin: true, approved: true, ..new.clone() };
         self.write(move |tx| {
             if tx.exec("DELETE FROM secrets WHERE name = $1", &[&name])? != 1 {
-                return Err(StoreError::Refused("setup"));
+                return Err(StoreError::Refused(crate::Refusal::SetupSpent));
             }
             tx.exec("DELETE FROM secrets WHERE name LIKE 'setup:%'", &[])?;
             let admin: Option<i64> = tx.opt("SELECT id FROM users WHERE admin LIMIT 1", &[])?;
             if admin.is_some() {
-                return Err(StoreError::Refused("setup"));
+                return Err(StoreError::Refused(crate::Refusal::SetupSpent));
             }
             crate::users::insert_user(tx, &new)
         })

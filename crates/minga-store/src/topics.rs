@@ -50,7 +50,7 @@ impl Store {
             let topic: Topic = tx
                 .one(&sql, &[&new.title, &new.slug, &new.category_id.0, &new.user_id.0, &new.excerpt, &new.created_at])
                 .map_err(|e| match crate::db::conflict(&[])(e) {
-                    StoreError::Missing(_) => StoreError::Missing("category"),
+                    StoreError::Missing(_) => StoreError::Missing(crate::Thing::Category),
                     other => other,
                 })?;
             let sql = format!(

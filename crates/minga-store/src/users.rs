@@ -104,7 +104,7 @@ impl Store {
                 if let Some(g) = group {
                     let member: Option<i64> = tx.opt("SELECT 1 FROM group_users WHERE group_id = $1 AND user_id = $2", &[&g, &id.0])?;
                     if member.is_none() {
-                        return Err(StoreError::Missing("group"));
+                        return Err(StoreError::Missing(crate::Thing::Group));
                     }
                 }
                 tx.exec("UPDATE users SET primary_group_id = $1 WHERE id = $2", &[&group, &id.0])?;

@@ -284,7 +284,7 @@ async fn a_topic_in_a_missing_category_stores_nothing(b: Backend) {
         })
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Missing("category")), "{err:?}");
+    assert!(matches!(err, StoreError::Missing(Thing::Category)), "{err:?}");
     let totals = s.totals(None).await.unwrap();
     assert_eq!((totals.topics, totals.posts), (0, 0));
 }
@@ -315,7 +315,7 @@ async fn a_reply_to_a_missing_post_stores_nothing(b: Backend) {
     let c = category(&s, "general").await;
     let (t, _) = topic(&s, c.id, u.id, "We are here now, hello all").await;
     let err = s.create_reply(&reply(t.id, u.id, "to nowhere", Some(7))).await.unwrap_err();
-    assert!(matches!(err, StoreError::Missing("reply_to_post_number")), "{err:?}");
+    assert!(matches!(err, StoreError::Missing(Thing::ReplyTo)), "{err:?}");
     let t = s.topic(t.id).await.unwrap().unwrap();
     assert_eq!((t.highest_post_number, t.posts_count), (1, 1), "the counter was rolled back");
     assert_eq!(s.create_reply(&reply(t.id, u.id, "ok", Some(1))).await.unwrap().post_number, 2);
@@ -326,10 +326,10 @@ async fn no_reply_to_a_deleted_topic(b: Backend) {
     let u = user(&s, "neto").await;
     let c = category(&s, "general").await;
     let (t, first) = topic(&s, c.id, u.id, "A topic that will vanish soon").await;
-    assert!(matches!(s.create_reply(&reply(TopicId(999), u.id, "x", None)).await, Err(StoreError::Missing("topic"))));
+    assert!(matches!(s.create_reply(&reply(TopicId(999), u.id, "x", None)).await, Err(StoreError::Missing(Thing::Topic))));
     s.delete_post(first.id).await.unwrap();
     assert!(s.topic(t.id).await.unwrap().is_none());
-    assert!(matches!(s.create_reply(&reply(t.id, u.id, "x", None)).await, Err(StoreError::Missing("topic"))));
+    assert!(matches!(s.create_reply(&reply(t.id, u.id, "x", None)).await, Err(StoreError::Missing(Thing::Topic))));
     let c = s.category(c.id).await.unwrap().unwrap();
     assert_eq!((c.topic_count, c.post_count), (0, 0));
 }
@@ -552,7 +552,7 @@ async fn groups_have_members_and_owners(b: Backend) {
     assert_eq!(s.memberships(neto.id).await.unwrap(), vec![(g.id, true)]);
     s.set_primary_group(neto.id, Some(g.id)).await.unwrap();
     assert_eq!(s.user_by_id(neto.id).await.unwrap().unwrap().primary_group_id, Some(g.id));
-    assert!(matches!(s.set_primary_group(sol.id, Some(9999)).await, Err(StoreError::Missing("group"))));
+    assert!(matches!(s.set_primary_group(sol.id, Some(9999)).await, Err(StoreError::Missing(Thing::Group))));
     assert!(s.remove_group_member(g.id, neto.id).await.unwrap());
     assert_eq!(s.user_by_id(neto.id).await.unwrap().unwrap().primary_group_id, None, "the primary group goes with the membership");
     s.request_membership(g.id, neto.id, "we work together").await.unwrap();
@@ -640,7 +640,7 @@ async fn invites_create_approved_accounts_once(b: Backend) {
     assert!(first.user.approved, "an invite approves the account");
     assert_eq!(s.memberships(first.user.id).await.unwrap(), vec![(g.id, false)]);
     s.redeem_invite("k1", &new_user("guest2")).await.unwrap();
-    assert!(matches!(s.redeem_invite("k1", &new_user("guest3")).await, Err(StoreError::Refused("used"))));
+    assert!(matches!(s.redeem_invite("k1", &new_user("guest3")).await, Err(StoreError::Refused(Refusal::UsedInvite))));
     assert!(s.user_by_username("guest3").await.unwrap().is_none());
     assert_eq!(s.invite_by_key("k1").await.unwrap().unwrap().redemption_count, 2);
     // A clash on the username rolls the use back.
@@ -653,10 +653,10 @@ async fn invites_refuse_expired_used_and_foreign_use(b: Backend) {
     let (s, _d) = store(b).await;
     let host = user(&s, "host").await;
     s.create_invite(&invite_for(host.id, "old", "", 1, -1, vec![])).await.unwrap();
-    assert!(matches!(s.redeem_invite("old", &new_user("late")).await, Err(StoreError::Refused("expired"))));
-    assert!(matches!(s.redeem_invite("nope", &new_user("late")).await, Err(StoreError::Refused("unknown"))));
+    assert!(matches!(s.redeem_invite("old", &new_user("late")).await, Err(StoreError::Refused(Refusal::ExpiredInvite))));
+    assert!(matches!(s.redeem_invite("nope", &new_user("late")).await, Err(StoreError::Refused(Refusal::UnknownInvite))));
     s.create_invite(&invite_for(host.id, "bound", "elnura@example.org", 1, 60_000, vec![])).await.unwrap();
-    assert!(matches!(s.redeem_invite("bound", &new_user("someone")).await, Err(StoreError::Refused("email"))));
+    assert!(matches!(s.redeem_invite("bound", &new_user("someone")).await, Err(StoreError::Refused(Refusal::InviteForAnotherEmail))));
     assert_eq!(s.invite_by_key("bound").await.unwrap().unwrap().redemption_count, 0);
     let ok = s.redeem_invite("bound", &NewUser { email: "Elnura@example.org".into(), ..new_user("elnura") }).await.unwrap();
     assert_eq!(ok.user.username, "elnura");
@@ -759,7 +759,7 @@ async fn suspensions_end_sessions_and_are_logged(b: Backend) {
     s.set_role(u.id, "moderator", 1, staff.id).await.unwrap();
     let found = s.user_by_id(u.id).await.unwrap().unwrap();
     assert_eq!((found.trust_level, found.moderator), (3, true));
-    assert!(matches!(s.set_role(u.id, "password_hash", 1, staff.id).await, Err(StoreError::Missing("role"))));
+    assert!(matches!(s.set_role(u.id, "password_hash", 1, staff.id).await, Err(StoreError::Missing(Thing::Role))));
     let actions: Vec<String> = s.staff_actions(10).await.unwrap().into_iter().map(|a| a.action).collect();
     assert_eq!(actions, ["change_moderator", "change_trust_level", "silence_user", "unsuspend_user", "suspend_user"]);
 }

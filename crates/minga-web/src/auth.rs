@@ -196,6 +196,48 @@ impl Viewer {
     }
 }
 
+/// A request only a signed-in person may make: visitors are asked to log
+/// in (403 `not_logged_in`; pages redirect to the log-in form).
+pub struct SignedIn(pub Viewer);
+
+/// A request only staff (admins and moderators) may make.
+pub struct Staff(pub Viewer);
+
+/// A request only admins may make.
+pub struct Admin(pub Viewer);
+
+macro_rules! requirement {
+    ($t:ident, $check:ident) => {
+        impl FromRequestParts<AppState> for $t {
+            type Rejection = AppError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+                let viewer = Viewer::from_request_parts(parts, state).await?;
+                viewer.$check()?;
+                Ok($t(viewer))
+            }
+        }
+
+        impl std::ops::Deref for $t {
+            type Target = Viewer;
+
+            fn deref(&self) -> &Viewer {
+                &self.0
+            }
+        }
+
+        impl $t {
+            /// The person; there always is one.
+            pub fn user(&self) -> &User {
+                self.0.user.as_ref().expect("checked when extracted")
+            }
+        }
+    };
+}
+requirement!(SignedIn, require);
+requirement!(Staff, require_staff);
+requirement!(Admin, require_admin);
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 

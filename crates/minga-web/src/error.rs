@@ -38,6 +38,8 @@ pub struct ErrorInfo {
     pub status: StatusCode,
     pub error_type: &'static str,
     pub messages: Vec<String>,
+    /// What went wrong on our side, for the log (never sent).
+    pub detail: Option<String>,
 }
 
 impl AppError {
@@ -89,8 +91,8 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(field) => AppError::invalid(field, format!("That {} is already taken.", human(field))),
-            StoreError::Missing("topic") => AppError::NotFound,
-            StoreError::Missing(field) => AppError::invalid(field, format!("The {} does not exist.", human(field))),
+            StoreError::Missing(minga_store::Thing::Topic) => AppError::NotFound,
+            StoreError::Missing(thing) => AppError::invalid(thing.field(), format!("The {} does not exist.", human(thing.field()))),
             StoreError::RateLimited(wait) => AppError::RateLimited(wait),
             StoreError::Busy => AppError::Busy,
             other => AppError::Internal(other.to_string()),
@@ -108,9 +110,10 @@ fn human(field: &str) -> &str {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, error_type) = self.status_and_type();
-        if let AppError::Internal(detail) = &self {
-            tracing::error!(%detail, "request failed");
-        }
+        let detail = match &self {
+            AppError::Internal(detail) => Some(detail.clone()),
+            _ => None,
+        };
         let messages = self.messages();
         let mut body = json!({ "errors": messages, "error_type": error_type });
         if let AppError::RateLimited(wait) = self {
@@ -130,9 +133,23 @@ impl IntoResponse for AppError {
             }
             _ => {}
         }
-        response.extensions_mut().insert(ErrorInfo { status, error_type, messages });
+        response.extensions_mut().insert(ErrorInfo { status, error_type, messages, detail });
         response
     }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Logs each failure on our side once, from the answer that carries it
+/// (handlers and extractors only return errors; this layer writes them
+/// to the log).
+pub async fn log_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let response = next.run(req).await;
+    if let Some(info) = response.extensions().get::<ErrorInfo>()
+        && let Some(detail) = &info.detail
+    {
+        tracing::error!(%method, %path, status = info.status.as_u16(), %detail, "request failed");
+    }
+    response
+}

@@ -10,7 +10,7 @@ use crate::limits::check_new_user_content;
 use minga_core::perm::{self, Permission};
 use minga_core::validate::{self, Checks};
 use minga_core::{CategoryId, FieldError, Invalid, PostId, TopicId, cook, slug};
-use minga_store::{Category, CategoryForm, NewReply, NewTopic, NewUser, Post, StoreError, Topic, User};
+use minga_store::{Category, CategoryForm, NewReply, NewTopic, NewUser, Post, Refusal, StoreError, Topic, User};
 
 /// Looks up mentioned names fetched before cooking.
 struct Names {
@@ -371,10 +371,10 @@ pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppRes
     match state.store.redeem_invite(&auth::hash_secret(key), &new).await {
         Ok(r) => Ok(r.user),
         Err(StoreError::Refused(reason)) => Err(match reason {
-            "expired" => AppError::Forbidden("This invite has expired. Ask for a new one.".into()),
-            "used" => AppError::Forbidden("This invite has already been used.".into()),
-            "email" => AppError::invalid("email", "This invite was sent to another e-mail address."),
-            _ => AppError::NotFound,
+            Refusal::ExpiredInvite => AppError::Forbidden("This invite has expired. Ask for a new one.".into()),
+            Refusal::UsedInvite => AppError::Forbidden("This invite has already been used.".into()),
+            Refusal::InviteForAnotherEmail => AppError::invalid("email", "This invite was sent to another e-mail address."),
+            Refusal::UnknownInvite | Refusal::SetupSpent => AppError::NotFound,
         }),
         Err(e) => Err(e.into()),
     }

@@ -88,22 +88,23 @@ async fn world(b: Backend) -> World {
     }
 }
 
-/// Concrete URLs for a route pattern: every parameter takes each value that
-/// names something private (or its owner), with and without `.json`.
+/// Concrete URLs for a route pattern: every parameter (`{name}`) takes
+/// each value that names something private (or its owner), with and
+/// without `.json` on the last.
 fn fill(pattern: &str, values: &[String]) -> Vec<String> {
-    let params = pattern.matches('{').count();
+    let params: Vec<&str> = pattern.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();
     let mut urls = vec![pattern.to_string()];
-    for i in 1..=params {
-        let token = format!("{{p{i}}}");
-        let last = i == params;
+    for (i, name) in params.iter().enumerate() {
+        let token = format!("{{{name}}}");
+        let last = i + 1 == params.len();
         urls = urls
             .into_iter()
             .flat_map(|u| {
                 let token = token.clone();
                 values.iter().flat_map(move |v| {
-                    let mut out = vec![u.replace(&token, v)];
+                    let mut out = vec![u.replacen(&token, v, 1)];
                     if last {
-                        out.push(u.replace(&token, &format!("{v}.json")));
+                        out.push(u.replacen(&token, &format!("{v}.json"), 1));
                     }
                     out
                 })

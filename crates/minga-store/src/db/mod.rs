@@ -278,7 +278,7 @@ pub(crate) fn conflict(unique: &'static [(&'static str, &'static str)]) -> impl 
             let field = unique.iter().find(|(needle, _)| what.contains(needle)).map(|(_, f)| *f).unwrap_or("value");
             StoreError::Conflict(field)
         }
-        StoreError::Violation(Violation::ForeignKey) => StoreError::Missing("reference"),
+        StoreError::Violation(Violation::ForeignKey) => StoreError::Missing(crate::Thing::Reference),
         other => other,
     }
 }
