@@ -286,7 +286,31 @@ async fn a_posts_replies(backend: minga_store::Backend) {
     f.app.get(&format!("/posts/{private}/replies.json"), &f.member).await.assert_error(404, "not_found");
 }
 
+async fn the_top_list(backend: minga_store::Backend) {
+    let f = forum(backend).await;
+    let (quiet, _) = f.app.topic(&f.member, f.category, "A quiet topic about nothing", "Nobody will answer this.").await;
+    let (old, _) = f.app.topic(&f.member, f.category, "An old topic from years ago", "Posted long ago.").await;
+    f.app.reply(&f.other, old, "An answer.").await;
+    f.app.reply(&f.other, old, "Another answer.").await;
+    f.ok(f.put(&format!("/t/{old}/change-timestamp.json"), &f.admin, json!({"timestamp": "1594291380"})).await).await;
+    // Most replied first; the members-only topic is not among them.
+    assert_eq!(f.latest_ids("/top.json", &f.member).await, vec![old, f.topic, quiet]);
+    assert_eq!(f.latest_ids("/top.json?period=all", &f.member).await, vec![old, f.topic, quiet]);
+    let v = f.app.get_json("/top.json?period=daily", &f.member).await;
+    assert_eq!(v["topic_list"]["for_period"], "daily");
+    insta::assert_json_snapshot!("top", snap(v.clone()));
+    let ids: Vec<i64> = v["topic_list"]["topics"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![f.topic, quiet], "a topic started years ago is not in today's top");
+    assert_eq!(f.latest_ids("/top.json?period=weekly", &f.admin).await.len(), 3, "staff see the members-only topic");
+    f.app.get("/top.json?period=hourly", &f.member).await.assert_error(400, "invalid_parameters");
+    let browser = f.app.session("member").await;
+    let page = f.app.get("/top?period=monthly", &browser).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Shared hosting for the network"));
+}
+
 both_backends!(
+    the_top_list,
     topic_view_and_posts,
     creating_and_editing_answer_a_draft_sequence,
     flagged_posts_say_they_are_hidden,

@@ -33,6 +33,8 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/", get(topics::latest)),
         ("/latest", get(topics::latest)),
         ("/latest.json", get(topics::latest)),
+        ("/top", get(topics::top)),
+        ("/top.json", get(topics::top)),
         ("/t/{topic}", get(topics::show).delete(topics::destroy)),
         ("/t/{slug}/{topic}", get(topics::show).put(topics::update)),
         ("/t/{slug}/{topic}/{post_number}", get(topics::show)),

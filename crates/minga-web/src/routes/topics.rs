@@ -42,6 +42,86 @@ pub async fn latest(
     }
 }
 
+/// `GET /top?period=…`: Discourse's periods, `all` when none is given.
+#[derive(serde::Deserialize)]
+pub struct TopQuery {
+    pub period: Option<TopPeriod>,
+    pub page: Option<i64>,
+}
+
+#[derive(serde::Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TopPeriod {
+    #[default]
+    All,
+    Yearly,
+    Quarterly,
+    Monthly,
+    Weekly,
+    Daily,
+}
+
+impl TopPeriod {
+    pub fn name(self) -> &'static str {
+        match self {
+            TopPeriod::All => "all",
+            TopPeriod::Yearly => "yearly",
+            TopPeriod::Quarterly => "quarterly",
+            TopPeriod::Monthly => "monthly",
+            TopPeriod::Weekly => "weekly",
+            TopPeriod::Daily => "daily",
+        }
+    }
+
+    /// The start of the period, counted back from `now`.
+    pub fn since(self, now: i64) -> i64 {
+        const DAY: i64 = 24 * 60 * 60 * 1000;
+        match self {
+            TopPeriod::All => i64::MIN,
+            TopPeriod::Yearly => now - 365 * DAY,
+            TopPeriod::Quarterly => now - 91 * DAY,
+            TopPeriod::Monthly => now - 30 * DAY,
+            TopPeriod::Weekly => now - 7 * DAY,
+            TopPeriod::Daily => now - DAY,
+        }
+    }
+}
+
+/// The top list: topics started in the period, the most replied to first,
+/// then the most viewed, among those the reader may see.
+pub async fn top(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken, Params(q): Params<TopQuery>) -> AppResult<Response> {
+    let period = q.period.unwrap_or_default();
+    let page = q.page.unwrap_or(0);
+    if page < 0 {
+        return Err(AppError::BadRequest("page must be a whole number, 0 or more.".into()));
+    }
+    // Whole minutes, so that lists kept in memory are shared for a while.
+    let minute = minga_core::time::now_ms() / 60_000 * 60_000;
+    let since = if period == TopPeriod::All { i64::MIN } else { period.since(minute) };
+    let list = views::topic_list(&state, &viewer, TopicFilter::Top { since }, page).await?;
+    let base = format!("/top?period={}", period.name());
+    match format {
+        Format::Json => {
+            let mut body = topic_list_json(&state, &viewer, &list, &base);
+            body.topic_list.for_period = Some(period.name().to_string());
+            // Discourse's top list reads each topic with the reader's data,
+            // so "unpinned" is a boolean there (false: nobody unpins here).
+            body.topic_list.topics.iter_mut().for_each(|t| t.unpinned = Some(false));
+            Ok(Json(body).into_response())
+        }
+        Format::Html => Ok(pages::render(&TopicListPage {
+            chrome: Chrome::new(&state, &viewer, csrf),
+            heading: "Top".into(),
+            description: String::new(),
+            category: None,
+            rows: topic_rows(&list, &state, &viewer),
+            prev_url: (page > 0).then(|| format!("{base}&page={}", page - 1)),
+            next_url: list.more.then(|| format!("{base}&page={}", page + 1)),
+            new_topic_url: "/new-topic".into(),
+        })),
+    }
+}
+
 /// Discourse's `topic_list` envelope, shared by `/latest`, `/top` and `/c/…`.
 pub fn topic_list_json(state: &AppState, viewer: &Viewer, list: &views::TopicList, base: &str) -> json::TopicListResponse {
     let topics = list.topics.iter().map(|t| json::topic_list_item(t, &list.users, state)).collect();

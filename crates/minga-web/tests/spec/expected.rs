@@ -32,7 +32,6 @@ pub const NOT_YET: &[(&str, &str)] = &[
     ("inviteToTopic", "inviting to a topic (notifications issue)"),
     ("inviteGroupToTopic", "inviting to a topic (notifications issue)"),
     ("bookmarkTopic", "bookmarks (phase 2)"),
-    ("listTopTopics", "the top list (API-contract issue)"),
     ("setNotificationLevel", "notification levels (notifications issue)"),
     ("createTopicTimer", "topic timers (later)"),
     ("getTopicByExternalId", "external ids (later)"),
