@@ -70,6 +70,19 @@ pub struct Category {
 
 row_struct!(Category { id, name, slug, color, text_color, description, position, topic_count, post_count, created_at });
 
+/// Live, listed topics a category gained in each of Discourse's periods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopicCounts {
+    pub category_id: CategoryId,
+    pub day: i64,
+    pub week: i64,
+    pub month: i64,
+    pub year: i64,
+    pub all_time: i64,
+}
+
+row_struct!(TopicCounts { category_id, day, week, month, year, all_time });
+
 /// The editable fields of a category.
 #[derive(Clone, Debug, Default)]
 pub struct CategoryForm {

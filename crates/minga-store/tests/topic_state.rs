@@ -58,6 +58,7 @@ both_backends!(
     a_new_date_moves_every_post,
     locks_and_replies,
     latest_posts_page_by_id,
+    topics_counted_per_period,
 );
 
 async fn user(store: &Store, name: &str) -> User {
@@ -220,4 +221,25 @@ async fn latest_posts_page_by_id(b: Backend) {
     assert_eq!(ids(s.latest_posts(Some(second.id), Some(&[open.id]), 10).await.unwrap()), vec![first.id]);
     assert_eq!(ids(s.latest_posts(None, None, 1).await.unwrap()), vec![second.id]);
     assert!(s.latest_posts(None, Some(&[]), 10).await.unwrap().is_empty());
+}
+
+async fn topics_counted_per_period(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&s, "ana").await;
+    let c = category(&s, "general").await;
+    let empty = category(&s, "empty").await;
+    let now = now_ms();
+    const DAY: i64 = 24 * 60 * 60 * 1000;
+    for age in [0, 2 * DAY, 10 * DAY, 100 * DAY, 1000 * DAY] {
+        topic_at(&s, c.id, u.id, "A topic", now - age).await;
+    }
+    let (gone, _) = topic_at(&s, c.id, u.id, "A deleted topic", now).await;
+    let first = s.first_posts(gone.id, 1).await.unwrap().remove(0);
+    s.delete_post(first.id).await.unwrap();
+    let (unlisted, _) = topic_at(&s, c.id, u.id, "An unlisted topic", now).await;
+    s.set_topic_status(unlisted.id, TopicStatus::Visible(false), now).await.unwrap();
+    let counts = s.topic_counts(now).await.unwrap();
+    let general = counts.iter().find(|n| n.category_id == c.id).unwrap();
+    assert_eq!((general.day, general.week, general.month, general.year, general.all_time), (1, 2, 3, 4, 5));
+    assert!(!counts.iter().any(|n| n.category_id == empty.id));
 }

@@ -309,7 +309,26 @@ async fn the_top_list(backend: minga_store::Backend) {
     assert!(page.text().contains("Shared hosting for the network"));
 }
 
+async fn categories_count_topics_per_period(backend: minga_store::Backend) {
+    let f = forum(backend).await;
+    let (old, _) = f.app.topic(&f.member, f.category, "An old topic from years ago", "Posted long ago.").await;
+    f.ok(f.put(&format!("/t/{old}/change-timestamp.json"), &f.admin, json!({"timestamp": "1594291380"})).await).await;
+    let (unlisted, _) = f.app.topic(&f.member, f.category, "An unlisted topic for later", "Not in lists.").await;
+    f.ok(f.put(&format!("/t/{unlisted}/status.json"), &f.admin, json!({"status": "visible", "enabled": "false"})).await).await;
+    let counts = |v: &Value, id: i64| {
+        let c = v["category_list"]["categories"].as_array().unwrap().iter().find(|c| c["id"] == id).cloned();
+        c.map(|c| ["topics_day", "topics_week", "topics_month", "topics_year", "topics_all_time"].map(|k| c[k].as_i64().unwrap()))
+    };
+    let v = f.app.get_json("/categories.json", &f.member).await;
+    assert_eq!(counts(&v, f.category), Some([1, 1, 1, 1, 2]), "unlisted topics are not counted; old ones only in all time");
+    assert_eq!(counts(&v, f.private), None, "a category the reader may not see is not listed");
+    insta::assert_json_snapshot!("categories", snap(v));
+    let v = f.app.get_json("/categories.json", &f.admin).await;
+    assert_eq!(counts(&v, f.private), Some([1, 1, 1, 1, 1]));
+}
+
 both_backends!(
+    categories_count_topics_per_period,
     the_top_list,
     topic_view_and_posts,
     creating_and_editing_answer_a_draft_sequence,

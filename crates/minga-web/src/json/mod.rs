@@ -7,7 +7,7 @@ mod post;
 mod topic;
 mod user;
 
-pub use category::category;
+pub use category::*;
 pub use post::*;
 pub use topic::*;
 pub use user::{basic_user, current_user};

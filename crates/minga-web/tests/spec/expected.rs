@@ -118,15 +118,6 @@ pub struct Gap {
 
 pub const KNOWN_GAPS: &[Gap] = &[
     Gap {
-        op: "listCategories",
-        waits_for: "API-contract issue: topic counts per period",
-        problems: &[
-            "category_list.categories[].topics_all_time: missing", "category_list.categories[].topics_day: missing",
-            "category_list.categories[].topics_month: missing", "category_list.categories[].topics_week: missing",
-            "category_list.categories[].topics_year: missing",
-        ],
-    },
-    Gap {
         op: "createGroup",
         waits_for: "API-contract issue: group fields; `user_count` null",
         problems: &[
