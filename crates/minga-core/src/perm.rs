@@ -282,3 +282,85 @@ mod trust_tests {
         assert_eq!(earned_trust_level(1, &p), 1);
     }
 }
+
+/// A topic's state, as far as who may do what in it cares.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TopicState {
+    pub author: UserId,
+    pub closed: bool,
+    pub archived: bool,
+    /// Posts in it, the first included.
+    pub posts_count: i64,
+}
+
+/// Replying to a topic: the category's grant, then its state. A closed
+/// topic takes replies from staff only; an archived one from nobody.
+pub fn can_reply_to_topic(actor: Option<&Actor>, grants: &[(i64, Permission)], topic: &TopicState) -> bool {
+    can_reply_in(actor, grants) && !topic.archived && (!topic.closed || actor.is_some_and(Actor::staff))
+}
+
+/// Editing a post now: its author unless staff locked it, or staff;
+/// nobody edits in an archived topic.
+pub fn can_edit_post_now(actor: Option<&Actor>, author: UserId, locked: bool, archived: bool) -> bool {
+    !archived && actor.is_some_and(|a| a.staff() || (a.id == author && !a.silenced && !locked))
+}
+
+/// Renaming a topic or moving it: its author or staff, not once archived.
+pub fn can_edit_topic(actor: Option<&Actor>, topic: &TopicState) -> bool {
+    can_edit_post_now(actor, topic.author, false, topic.archived)
+}
+
+/// Deleting a whole topic: staff, or its author while nobody has replied
+/// (as Discourse lets authors delete their own topic before replies).
+pub fn can_delete_topic(actor: Option<&Actor>, topic: &TopicState) -> bool {
+    actor.is_some_and(|a| a.staff() || (a.id == topic.author && !a.silenced && !topic.archived && topic.posts_count <= 1))
+}
+
+/// Closing, archiving, unlisting and pinning topics, changing their
+/// dates, and locking posts are for staff.
+pub fn can_moderate_topics(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(Actor::staff)
+}
+
+#[cfg(test)]
+mod topic_tests {
+    use super::*;
+
+    fn person(id: i64) -> Actor {
+        Actor { id: UserId(id), trust_level: 1, ..Actor::default() }
+    }
+
+    #[test]
+    fn closed_and_archived_topics() {
+        let open = [(groups::EVERYONE, Permission::Full)];
+        let me = person(1);
+        let staff = Actor { moderator: true, ..person(2) };
+        let closed = TopicState { author: UserId(1), closed: true, ..TopicState::default() };
+        let archived = TopicState { author: UserId(1), archived: true, ..TopicState::default() };
+        assert!(can_reply_to_topic(Some(&me), &open, &TopicState::default()));
+        assert!(!can_reply_to_topic(Some(&me), &open, &closed));
+        assert!(can_reply_to_topic(Some(&staff), &open, &closed));
+        assert!(!can_reply_to_topic(Some(&staff), &open, &archived));
+        assert!(!can_edit_topic(Some(&me), &archived));
+        assert!(!can_edit_topic(Some(&staff), &archived));
+        assert!(can_edit_topic(Some(&me), &closed));
+        assert!(!can_edit_topic(Some(&person(3)), &closed));
+    }
+
+    #[test]
+    fn locked_posts_and_deleting_topics() {
+        let me = person(1);
+        let staff = Actor { admin: true, ..person(2) };
+        assert!(can_edit_post_now(Some(&me), UserId(1), false, false));
+        assert!(!can_edit_post_now(Some(&me), UserId(1), true, false));
+        assert!(can_edit_post_now(Some(&staff), UserId(1), true, false));
+        assert!(!can_edit_post_now(None, UserId(1), false, false));
+        let alone = TopicState { author: UserId(1), posts_count: 1, ..TopicState::default() };
+        let replied = TopicState { posts_count: 2, ..alone };
+        assert!(can_delete_topic(Some(&me), &alone));
+        assert!(!can_delete_topic(Some(&me), &replied));
+        assert!(can_delete_topic(Some(&staff), &replied));
+        assert!(!can_delete_topic(Some(&person(3)), &alone));
+        assert!(can_moderate_topics(Some(&staff)) && !can_moderate_topics(Some(&me)) && !can_moderate_topics(None));
+    }
+}

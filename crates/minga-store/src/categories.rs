@@ -72,4 +72,20 @@ impl Store {
         })
         .await
     }
+
+    /// Topics started in each category over the last day, week, month
+    /// and year, and in all, counting only live, listed topics.
+    pub async fn topic_counts(&self, now: i64) -> Result<Vec<crate::TopicCounts>> {
+        const DAY: i64 = 24 * 60 * 60 * 1000;
+        let (day, week, month, year) = (now - DAY, now - 7 * DAY, now - 30 * DAY, now - 365 * DAY);
+        self.read(&[Change::Lists], move |db| {
+            db.all(
+                "SELECT category_id, COUNT(CASE WHEN created_at >= $1 THEN 1 END), COUNT(CASE WHEN created_at >= $2 THEN 1 END), \
+                 COUNT(CASE WHEN created_at >= $3 THEN 1 END), COUNT(CASE WHEN created_at >= $4 THEN 1 END), COUNT(*) \
+                 FROM topics WHERE deleted_at IS NULL AND visible GROUP BY category_id",
+                &[&day, &week, &month, &year],
+            )
+        })
+        .await
+    }
 }

@@ -41,7 +41,7 @@ pub use models::*;
 pub use moderation::{Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
 pub use posts::NewReply;
 pub use reading::{Read, ReadingStats};
-pub use topics::{NewTopic, TopicFilter};
+pub use topics::{NewTopic, TopicFilter, TopicStatus};
 pub use users::NewUser;
 
 use crossbeam_channel::Sender;

@@ -70,6 +70,19 @@ pub struct Category {
 
 row_struct!(Category { id, name, slug, color, text_color, description, position, topic_count, post_count, created_at });
 
+/// Live, listed topics a category gained in each of Discourse's periods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopicCounts {
+    pub category_id: CategoryId,
+    pub day: i64,
+    pub week: i64,
+    pub month: i64,
+    pub year: i64,
+    pub all_time: i64,
+}
+
+row_struct!(TopicCounts { category_id, day, week, month, year, all_time });
+
 /// The editable fields of a category.
 #[derive(Clone, Debug, Default)]
 pub struct CategoryForm {
@@ -100,11 +113,23 @@ pub struct Topic {
     pub posts_count: i64,
     pub views: i64,
     pub deleted_at: Option<i64>,
+    /// Takes no replies, except from staff.
+    pub closed: bool,
+    /// Takes no replies and no edits.
+    pub archived: bool,
+    /// False when unlisted: left out of lists, still reachable by link.
+    pub visible: bool,
+    /// When pinned (first in its category's list), if it is.
+    pub pinned_at: Option<i64>,
+    /// Pinned first in `/latest` too.
+    pub pinned_globally: bool,
+    pub pinned_until: Option<i64>,
 }
 
 row_struct!(Topic {
     id, title, slug, category_id, user_id, excerpt, created_at, bumped_at, last_posted_at,
     last_post_user_id, highest_post_number, posts_count, views, deleted_at,
+    closed, archived, visible, pinned_at, pinned_globally, pinned_until,
 });
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,11 +147,13 @@ pub struct Post {
     pub deleted_at: Option<i64>,
     /// Hidden after flags from several people, until staff decide.
     pub hidden: bool,
+    /// Staff locked it against its author's edits.
+    pub locked: bool,
 }
 
 row_struct!(Post {
     id, topic_id, post_number, user_id, raw, cooked, reply_to_post_number, created_at, updated_at,
-    version, deleted_at, hidden,
+    version, deleted_at, hidden, locked,
 });
 
 /// A post with the title and slug of its topic, for activity lists.
@@ -178,3 +205,15 @@ pub struct OneboxCard {
 
 row_struct!(Revision { version, raw, user_id, created_at });
 row_struct!(OneboxCard { url, ok, site_name, title, description, image, fetched_at });
+
+impl Topic {
+    /// What permissions ask of a topic's state.
+    pub fn state(&self) -> minga_core::perm::TopicState {
+        minga_core::perm::TopicState { author: self.user_id, closed: self.closed, archived: self.archived, posts_count: self.posts_count }
+    }
+
+    /// Pinned now (a pin with an end lapses by itself).
+    pub fn pinned(&self, now: i64) -> bool {
+        self.pinned_at.is_some() && self.pinned_until.is_none_or(|u| u > now)
+    }
+}

@@ -274,16 +274,54 @@ impl Store {
         .await
     }
 
+    /// Locks a post against its author's edits, or unlocks it.
+    pub async fn lock_post(&self, id: PostId, locked: bool) -> Result<Post> {
+        self.write(move |tx| {
+            let sql = if locked {
+                format!("UPDATE posts SET locked = TRUE WHERE id = $1 AND deleted_at IS NULL RETURNING {}", Post::COLUMNS)
+            } else {
+                format!("UPDATE posts SET locked = FALSE WHERE id = $1 AND deleted_at IS NULL RETURNING {}", Post::COLUMNS)
+            };
+            let post: Post = tx.opt(&sql, &[&id.0])?.ok_or(StoreError::NotFound)?;
+            tx.changed(Change::Topic(post.topic_id));
+            Ok(post)
+        })
+        .await
+    }
+
+    /// The latest live, unhidden posts across topics, newest first, with
+    /// ids below `before` (`None`: from the newest), in the categories given
+    /// (`None`: all). Unlisted topics are included, as their posts are
+    /// reachable by link.
+    pub async fn latest_posts(&self, before: Option<PostId>, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
+        let before = before.map(|p| p.0).unwrap_or(i64::MAX);
+        self.recent_posts("", "p.id < $1 AND ", before, visible, limit, "p.id DESC").await
+    }
+
+    /// The live posts that reply to post `number` of a topic, in order.
+    pub async fn replies_to(&self, topic: TopicId, number: i64) -> Result<Vec<Post>> {
+        self.read(&[Change::Topic(topic)], move |db| {
+            db.all(
+                &format!(
+                    "SELECT {} FROM posts WHERE topic_id = $1 AND reply_to_post_number = $2 AND deleted_at IS NULL ORDER BY post_number LIMIT 100",
+                    Post::COLUMNS
+                ),
+                &[&topic.0, &number],
+            )
+        })
+        .await
+    }
+
     /// The latest live, unhidden posts by members of a group, in the
     /// categories given (`None`: all).
     pub async fn posts_by_group(&self, group_id: i64, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
-        self.recent_posts("JOIN group_users gu ON gu.user_id = p.user_id AND gu.group_id = $1", "", group_id, visible, limit).await
+        self.recent_posts("JOIN group_users gu ON gu.user_id = p.user_id AND gu.group_id = $1", "", group_id, visible, limit, BY_TIME).await
     }
 
     /// A person's latest live, unhidden posts in the categories the reader
     /// may see (`None`: all), with their topics' titles.
     pub async fn posts_by_user(&self, user: UserId, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
-        self.recent_posts("", "p.user_id = $1 AND ", user.0, visible, limit).await
+        self.recent_posts("", "p.user_id = $1 AND ", user.0, visible, limit, BY_TIME).await
     }
 
     /// Recent posts with their topics' titles; `join` and `condition` use
@@ -295,6 +333,7 @@ impl Store {
         key: i64,
         visible: Option<&[CategoryId]>,
         limit: i64,
+        order: &'static str,
     ) -> Result<Vec<PostInTopic>> {
         let visible: Option<Vec<i64>> = visible.map(|v| v.iter().map(|c| c.0).collect());
         if visible.as_ref().is_some_and(Vec::is_empty) {
@@ -308,7 +347,7 @@ impl Store {
             let sql = format!(
                 "SELECT {}, t.title, t.slug FROM posts p JOIN topics t ON t.id = p.topic_id {join} \
                  WHERE {condition}p.deleted_at IS NULL AND NOT p.hidden AND t.deleted_at IS NULL{scope} \
-                 ORDER BY p.created_at DESC, p.id DESC LIMIT $2",
+                 ORDER BY {order} LIMIT $2",
                 Post::columns("p")
             );
             let mut params: Vec<&dyn Param> = vec![&key, &limit];
@@ -328,6 +367,9 @@ impl Store {
         .await
     }
 }
+
+/// Activity lists show the newest first by when they were written.
+const BY_TIME: &str = "p.created_at DESC, p.id DESC";
 
 pub(crate) fn posts_by_number(db: &mut dyn Db, topic: TopicId, from: i64, to: i64) -> Result<Vec<Post>> {
     db.all(

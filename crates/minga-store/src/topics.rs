@@ -3,6 +3,7 @@
 use crate::db::{Param, placeholders};
 use crate::limits::{self, PostingRules};
 use crate::{Change, Post, Result, Store, StoreError, Topic};
+
 use minga_core::{CategoryId, TopicId, UserId};
 
 /// A validated new topic; `cooked` and `excerpt` come from the cooker.
@@ -24,6 +25,9 @@ pub enum TopicFilter {
     All,
     Category(CategoryId),
     CreatedBy(UserId),
+    /// Topics started since this time, the most replied to first, then
+    /// the most viewed: the top list for a period.
+    Top { since: i64 },
 }
 
 impl Store {
@@ -98,18 +102,28 @@ impl Store {
         if visible.as_ref().is_some_and(Vec::is_empty) {
             return Ok(Vec::new());
         }
+        let now = minga_core::time::now_ms();
         self.read(&[Change::Lists], move |db| {
-            let (column, order, value) = match filter {
-                TopicFilter::All => (None, "bumped_at DESC, id DESC", 0),
-                TopicFilter::Category(c) => (Some("category_id"), "bumped_at DESC, id DESC", c.0),
-                TopicFilter::CreatedBy(u) => (Some("user_id"), "created_at DESC, id DESC", u.0),
+            // Pinned topics come first in their category, globally pinned
+            // ones in `/latest` too; a pin with an end lapses by itself.
+            let pinned = "pinned_at IS NOT NULL AND (pinned_until IS NULL OR pinned_until > $3)";
+            let (condition, order, value) = match filter {
+                TopicFilter::All => (None, format!("CASE WHEN pinned_globally AND {pinned} THEN 0 ELSE 1 END, bumped_at DESC, id DESC"), 0),
+                TopicFilter::Category(c) => (Some("category_id = $4"), format!("CASE WHEN {pinned} THEN 0 ELSE 1 END, bumped_at DESC, id DESC"), c.0),
+                TopicFilter::CreatedBy(u) => (Some("user_id = $4"), "created_at DESC, id DESC".to_string(), u.0),
+                TopicFilter::Top { since } => (Some("created_at >= $4"), "posts_count DESC, views DESC, id DESC".to_string(), since),
             };
             let offset = offset.max(0);
-            let mut params: Vec<&dyn Param> = vec![&limit, &offset];
-            let mut sql = format!("SELECT {} FROM topics WHERE deleted_at IS NULL", Topic::COLUMNS);
-            if let Some(column) = column {
+            let mut params: Vec<&dyn Param> = vec![&limit, &offset, &now];
+            // Unlisted topics are left out of lists; a link still reaches them.
+            let mut sql = format!("SELECT {} FROM topics WHERE deleted_at IS NULL AND visible", Topic::COLUMNS);
+            if !order.contains("$3") {
+                // Every placeholder must be used on PostgreSQL.
+                sql += " AND $3 = $3";
+            }
+            if let Some(condition) = condition {
                 params.push(&value);
-                sql += &format!(" AND {column} = ${}", params.len());
+                sql += &format!(" AND {condition}");
             }
             if let Some(ids) = &visible {
                 sql += &format!(" AND category_id IN ({})", placeholders(params.len() + 1, ids.len()));
@@ -147,6 +161,89 @@ impl Store {
             tx.changed(Change::Topic(id));
             tx.changed(Change::Lists);
             Ok(())
+        })
+        .await
+    }
+}
+
+/// A change to a topic's status, as Discourse names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopicStatus {
+    Closed(bool),
+    Archived(bool),
+    Visible(bool),
+    /// Pinned in its category (`Some(until)`), or unpinned (`None`).
+    Pinned(Option<Option<i64>>),
+    /// Pinned first everywhere, or unpinned.
+    PinnedGlobally(Option<Option<i64>>),
+}
+
+impl Store {
+    /// Renames a topic and moves it to another category, counts following.
+    pub async fn update_topic(&self, id: TopicId, title: &str, slug: &str, category: CategoryId) -> Result<Topic> {
+        let (title, slug) = (title.to_string(), slug.to_string());
+        self.write(move |tx| {
+            let old: Topic = topic(&mut *tx.db, id)?.ok_or(StoreError::Missing(crate::Thing::Topic))?;
+            let sql = format!("UPDATE topics SET title = $1, slug = $2, category_id = $3 WHERE id = $4 RETURNING {}", Topic::COLUMNS);
+            let updated: Topic = tx.one(&sql, &[&title, &slug, &category.0, &id.0]).map_err(|e| match crate::db::conflict(&[])(e) {
+                StoreError::Missing(_) => StoreError::Missing(crate::Thing::Category),
+                other => other,
+            })?;
+            if old.category_id != category {
+                tx.exec(
+                    "UPDATE categories SET topic_count = topic_count - 1, post_count = post_count - $1 WHERE id = $2",
+                    &[&old.posts_count, &old.category_id.0],
+                )?;
+                tx.exec(
+                    "UPDATE categories SET topic_count = topic_count + 1, post_count = post_count + $1 WHERE id = $2",
+                    &[&old.posts_count, &category.0],
+                )?;
+            }
+            tx.changed(Change::Topic(id));
+            tx.changed(Change::Lists);
+            Ok(updated)
+        })
+        .await
+    }
+
+    /// Closes, archives, unlists or pins a topic (or undoes it).
+    pub async fn set_topic_status(&self, id: TopicId, status: TopicStatus, now: i64) -> Result<Topic> {
+        self.write(move |tx| {
+            let (set, params): (&str, Vec<Option<i64>>) = match status {
+                TopicStatus::Closed(on) => (if on { "closed = TRUE" } else { "closed = FALSE" }, vec![]),
+                TopicStatus::Archived(on) => (if on { "archived = TRUE" } else { "archived = FALSE" }, vec![]),
+                TopicStatus::Visible(on) => (if on { "visible = TRUE" } else { "visible = FALSE" }, vec![]),
+                TopicStatus::Pinned(Some(until)) => ("pinned_at = $2, pinned_until = $3, pinned_globally = FALSE", vec![Some(now), until]),
+                TopicStatus::PinnedGlobally(Some(until)) => ("pinned_at = $2, pinned_until = $3, pinned_globally = TRUE", vec![Some(now), until]),
+                TopicStatus::Pinned(None) | TopicStatus::PinnedGlobally(None) => ("pinned_at = NULL, pinned_until = NULL, pinned_globally = FALSE", vec![]),
+            };
+            let sql = format!("UPDATE topics SET {set} WHERE id = $1 AND deleted_at IS NULL RETURNING {}", Topic::COLUMNS);
+            let mut p: Vec<&dyn Param> = vec![&id.0];
+            p.extend(params.iter().map(|v| v as &dyn Param));
+            let updated: Topic = tx.opt(&sql, &p)?.ok_or(StoreError::Missing(crate::Thing::Topic))?;
+            tx.changed(Change::Topic(id));
+            tx.changed(Change::Lists);
+            Ok(updated)
+        })
+        .await
+    }
+
+    /// Moves a topic's creation to `created_at`, and every time of its
+    /// posts by the same amount, as Discourse's change-timestamp does.
+    pub async fn change_topic_timestamp(&self, id: TopicId, created_at: i64) -> Result<Topic> {
+        self.write(move |tx| {
+            let old: Topic = topic(&mut *tx.db, id)?.ok_or(StoreError::Missing(crate::Thing::Topic))?;
+            let delta = created_at - old.created_at;
+            tx.exec("UPDATE posts SET created_at = created_at + $1, updated_at = updated_at + $1 WHERE topic_id = $2", &[&delta, &id.0])?;
+            let sql = format!(
+                "UPDATE topics SET created_at = created_at + $1, bumped_at = bumped_at + $1, last_posted_at = last_posted_at + $1 \
+                 WHERE id = $2 RETURNING {}",
+                Topic::COLUMNS
+            );
+            let updated: Topic = tx.one(&sql, &[&delta, &id.0])?;
+            tx.changed(Change::Topic(id));
+            tx.changed(Change::Lists);
+            Ok(updated)
         })
         .await
     }

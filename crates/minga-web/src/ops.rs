@@ -109,8 +109,13 @@ pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw
     silenced(user)?;
     let (topic, category, catalog) = visible_topic(state, viewer, topic).await?;
     validate::post_body(&raw, &state.settings.limits)?;
-    if !perm::can_reply_in(viewer.actor().as_ref(), catalog.grants(category.id)) {
+    let actor = viewer.actor();
+    if !perm::can_reply_in(actor.as_ref(), catalog.grants(category.id)) {
         return Err(AppError::Forbidden(format!("You may not reply in {}.", category.name)));
+    }
+    if !perm::can_reply_to_topic(actor.as_ref(), catalog.grants(category.id), &topic.state()) {
+        let why = if topic.archived { "This topic is archived: it takes no more replies." } else { "This topic is closed: it takes no more replies." };
+        return Err(AppError::Forbidden(why.into()));
     }
     let cooked = cook_post(state, &raw).await?;
     check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
@@ -142,9 +147,16 @@ pub async fn visible_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppR
 /// Edits a post (and, for a first post, optionally its topic's title).
 pub async fn edit_post(state: &AppState, viewer: &Viewer, id: PostId, raw: String, title: Option<String>) -> AppResult<Post> {
     let user = viewer.require()?;
-    let (post, _) = visible_post(state, viewer, id).await?;
-    if !perm::can_edit_post(viewer.actor().as_ref(), post.user_id) {
-        return Err(AppError::Forbidden("You are not allowed to edit this post.".into()));
+    let (post, topic) = visible_post(state, viewer, id).await?;
+    if !perm::can_edit_post_now(viewer.actor().as_ref(), post.user_id, post.locked, topic.archived) {
+        let why = if topic.archived {
+            "This topic is archived: its posts can no longer be edited."
+        } else if post.locked && post.user_id == user.id {
+            "Staff have locked this post against edits."
+        } else {
+            "You are not allowed to edit this post."
+        };
+        return Err(AppError::Forbidden(why.into()));
     }
     let limits = &state.settings.limits;
     let mut checks = Checks::default();
@@ -214,6 +226,79 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppRe
         return Err(AppError::Forbidden("You are not allowed to delete this post.".into()));
     }
     Ok(state.store.delete_post(id).await?)
+}
+
+/// Deletes a whole topic, as deleting its first post does.
+pub async fn delete_topic(state: &AppState, viewer: &Viewer, id: TopicId) -> AppResult<Post> {
+    let (topic, _, _) = visible_topic(state, viewer, id).await?;
+    if !perm::can_delete_topic(viewer.actor().as_ref(), &topic.state()) {
+        return Err(AppError::Forbidden("You are not allowed to delete this topic.".into()));
+    }
+    let first = state.store.first_posts(id, 1).await?.into_iter().next().filter(|p| p.post_number == 1).ok_or(AppError::NotFound)?;
+    Ok(state.store.delete_post(first.id).await?)
+}
+
+/// Renames a topic and moves it to a category its editor may start topics
+/// in; what is not given stays as it is.
+pub async fn update_topic(state: &AppState, viewer: &Viewer, id: TopicId, title: Option<String>, category: Option<i64>) -> AppResult<Topic> {
+    let (topic, _, catalog) = visible_topic(state, viewer, id).await?;
+    let actor = viewer.actor();
+    if !perm::can_edit_topic(actor.as_ref(), &topic.state()) {
+        return Err(AppError::Forbidden("You are not allowed to edit this topic.".into()));
+    }
+    let title = match title {
+        Some(t) => {
+            validate::title(&t, &state.settings.limits)?;
+            t.trim().to_string()
+        }
+        None => topic.title.clone(),
+    };
+    let category = match category.map(CategoryId) {
+        Some(c) if c != topic.category_id => {
+            // A category the editor may not see does not exist for them.
+            if !catalog.can_see(actor.as_ref(), c) || catalog.category(c).is_none() {
+                return Err(AppError::invalid("category_id", "That category does not exist."));
+            }
+            if !perm::can_create_topic_in(actor.as_ref(), catalog.grants(c)) {
+                return Err(AppError::Forbidden("You may not post in that category.".into()));
+            }
+            c
+        }
+        _ => topic.category_id,
+    };
+    let slug = if title == topic.title { topic.slug.clone() } else { slug::slugify(&title) };
+    state.store.update_topic(id, &title, &slug, category).await.map_err(|e| match e {
+        StoreError::Missing(minga_store::Thing::Category) => AppError::invalid("category_id", "That category does not exist."),
+        other => other.into(),
+    })
+}
+
+/// Closes, archives, unlists or pins a topic, or undoes it (staff).
+pub async fn set_topic_status(state: &AppState, viewer: &Viewer, id: TopicId, status: minga_store::TopicStatus) -> AppResult<Topic> {
+    let (topic, _, _) = visible_topic(state, viewer, id).await?;
+    if !perm::can_moderate_topics(viewer.actor().as_ref()) {
+        return Err(AppError::Forbidden("Only staff can change a topic's status.".into()));
+    }
+    Ok(state.store.set_topic_status(topic.id, status, minga_core::time::now_ms()).await?)
+}
+
+/// Moves a topic's date, and its posts' with it (staff).
+pub async fn change_topic_timestamp(state: &AppState, viewer: &Viewer, id: TopicId, seconds: i64) -> AppResult<Topic> {
+    let (topic, _, _) = visible_topic(state, viewer, id).await?;
+    if !perm::can_moderate_topics(viewer.actor().as_ref()) {
+        return Err(AppError::Forbidden("Only staff can change a topic's date.".into()));
+    }
+    let ms = seconds.checked_mul(1000).filter(|ms| *ms > 0).ok_or_else(|| AppError::invalid("timestamp", "Give the time in seconds since 1970."))?;
+    Ok(state.store.change_topic_timestamp(topic.id, ms).await?)
+}
+
+/// Locks a post against its author's edits, or unlocks it (staff).
+pub async fn lock_post(state: &AppState, viewer: &Viewer, id: PostId, locked: bool) -> AppResult<Post> {
+    let (post, _) = visible_post(state, viewer, id).await?;
+    if !perm::can_moderate_topics(viewer.actor().as_ref()) {
+        return Err(AppError::Forbidden("Only staff can lock posts.".into()));
+    }
+    Ok(state.store.lock_post(post.id, locked).await?)
 }
 
 /// The profile fields a request sets (`name`, `bio_raw`, `location`,

@@ -7,9 +7,9 @@ mod post;
 mod topic;
 mod user;
 
-pub use category::category;
-pub use post::{post, post_with_raw};
-pub use topic::topic_list_item;
+pub use category::*;
+pub use post::*;
+pub use topic::*;
 pub use user::{basic_user, current_user};
 
 pub fn avatar_template(username: &str) -> String {

@@ -139,6 +139,8 @@ pub struct TopicPage {
     pub errors: FormErrors,
     /// A confirmation of what the reader just did.
     pub notice: Option<String>,
+    /// Lines saying the topic is closed, archived, unlisted or pinned.
+    pub status: Vec<String>,
     pub login_url: String,
 }
 

@@ -26,17 +26,22 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
     let actor = viewer.actor();
     match format {
         Format::Json => {
-            Ok(Json(json!({
-                "category_list": {
-                    "can_create_category": perm::can_manage_categories(actor.as_ref()),
-                    "can_create_topic": perm::can_create_topic(actor.as_ref()),
-                    "categories": categories.iter().map(|c| {
-                        let mut v = json::category(c, &viewer, &catalog);
-                        v["topic_url"] = json!(category_url(c));
-                        v
-                    }).collect::<Vec<_>>(),
-                }
-            }))
+            let counts = state.store.topic_counts(minga_core::time::now_ms()).await?;
+            let categories = categories
+                .iter()
+                .map(|c| {
+                    let none = minga_store::TopicCounts { category_id: c.id, day: 0, week: 0, month: 0, year: 0, all_time: 0 };
+                    let counted = counts.iter().find(|n| n.category_id == c.id).unwrap_or(&none);
+                    json::CategoryJson { topic_url: Some(category_url(c)), ..json::category(c, &viewer, &catalog) }.with_counts(counted)
+                })
+                .collect();
+            Ok(Json(json::CategoryListResponse {
+                category_list: json::CategoryList {
+                    can_create_category: perm::can_manage_categories(actor.as_ref()),
+                    can_create_topic: perm::can_create_topic(actor.as_ref()),
+                    categories,
+                },
+            })
             .into_response())
         }
         Format::Html => Ok(pages::render(&CategoriesPage {
@@ -104,7 +109,7 @@ pub async fn show(
 pub async fn show_json(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> AppResult<Response> {
     let category = find(&state, &viewer, &[id]).await?;
     let catalog = state.catalog().await?;
-    Ok(Json(json!({ "category": json::category(&category, &viewer, &catalog) })).into_response())
+    Ok(Json(json::CategoryEnvelope { success: None, category: json::category(&category, &viewer, &catalog) }).into_response())
 }
 
 async fn form_from(state: &AppState, input: &Input, existing: Option<&Category>) -> AppResult<minga_store::CategoryForm> {
@@ -166,7 +171,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input)
     let form = form_from(&state, &input, None).await?;
     let category = ops::save_category(&state, &viewer, None, form).await?;
     let catalog = state.catalog().await?;
-    Ok(Json(json!({ "category": json::category(&category, &viewer, &catalog) })).into_response())
+    Ok(Json(json::CategoryEnvelope { success: None, category: json::category(&category, &viewer, &catalog) }).into_response())
 }
 
 /// `PUT /categories/{id}.json`
@@ -179,7 +184,7 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     let form = form_from(&state, &input, Some(&existing)).await?;
     let category = ops::save_category(&state, &viewer, Some(existing.id), form).await?;
     let catalog = state.catalog().await?;
-    Ok(Json(json!({ "success": "OK", "category": json::category(&category, &viewer, &catalog) })).into_response())
+    Ok(Json(json::CategoryEnvelope { success: Some("OK"), category: json::category(&category, &viewer, &catalog) }).into_response())
 }
 
 /// A colour from the page's pair of fields: the typed hex wins when it

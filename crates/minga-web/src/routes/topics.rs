@@ -2,10 +2,11 @@
 
 use super::{PageQuery, badge, id_segment, topic_rows, topic_url};
 use crate::AppState;
-use crate::auth::Viewer;
+use crate::auth::{SignedIn, Staff, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::format::Format;
-use crate::input::{Input, Query};
+use crate::input::Query;
+use crate::params::Params;
 use crate::json;
 use crate::ops::{self, TopicInput};
 use crate::pages::{self, Avatar, CategoryOption, Chrome, CsrfToken, FormErrors, NewTopicPage, PageLink, PostView, TopicListPage, TopicPage};
@@ -16,7 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minga_core::time::iso;
 use minga_core::{PostId, TopicId, perm};
 use minga_store::TopicFilter;
-use serde_json::{Value, json};
 
 pub async fn latest(
     State(state): State<AppState>,
@@ -42,27 +42,106 @@ pub async fn latest(
     }
 }
 
-/// Discourse's `topic_list` envelope, shared by `/latest` and `/c/…`.
-pub fn topic_list_json(state: &AppState, viewer: &Viewer, list: &views::TopicList, base: &str) -> Value {
-    let topics: Vec<Value> = list.topics.iter().map(|t| json::topic_list_item(t, &list.users, state)).collect();
+/// `GET /top?period=…`: Discourse's periods, `all` when none is given.
+#[derive(serde::Deserialize)]
+pub struct TopQuery {
+    pub period: Option<TopPeriod>,
+    pub page: Option<i64>,
+}
+
+#[derive(serde::Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TopPeriod {
+    #[default]
+    All,
+    Yearly,
+    Quarterly,
+    Monthly,
+    Weekly,
+    Daily,
+}
+
+impl TopPeriod {
+    pub fn name(self) -> &'static str {
+        match self {
+            TopPeriod::All => "all",
+            TopPeriod::Yearly => "yearly",
+            TopPeriod::Quarterly => "quarterly",
+            TopPeriod::Monthly => "monthly",
+            TopPeriod::Weekly => "weekly",
+            TopPeriod::Daily => "daily",
+        }
+    }
+
+    /// The start of the period, counted back from `now`.
+    pub fn since(self, now: i64) -> i64 {
+        const DAY: i64 = 24 * 60 * 60 * 1000;
+        match self {
+            TopPeriod::All => i64::MIN,
+            TopPeriod::Yearly => now - 365 * DAY,
+            TopPeriod::Quarterly => now - 91 * DAY,
+            TopPeriod::Monthly => now - 30 * DAY,
+            TopPeriod::Weekly => now - 7 * DAY,
+            TopPeriod::Daily => now - DAY,
+        }
+    }
+}
+
+/// The top list: topics started in the period, the most replied to first,
+/// then the most viewed, among those the reader may see.
+pub async fn top(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken, Params(q): Params<TopQuery>) -> AppResult<Response> {
+    let period = q.period.unwrap_or_default();
+    let page = q.page.unwrap_or(0);
+    if page < 0 {
+        return Err(AppError::BadRequest("page must be a whole number, 0 or more.".into()));
+    }
+    // Whole minutes, so that lists kept in memory are shared for a while.
+    let minute = minga_core::time::now_ms() / 60_000 * 60_000;
+    let since = if period == TopPeriod::All { i64::MIN } else { period.since(minute) };
+    let list = views::topic_list(&state, &viewer, TopicFilter::Top { since }, page).await?;
+    let base = format!("/top?period={}", period.name());
+    match format {
+        Format::Json => {
+            let mut body = topic_list_json(&state, &viewer, &list, &base);
+            body.topic_list.for_period = Some(period.name().to_string());
+            // Discourse's top list reads each topic with the reader's data,
+            // so "unpinned" is a boolean there (false: nobody unpins here).
+            body.topic_list.topics.iter_mut().for_each(|t| t.unpinned = Some(false));
+            Ok(Json(body).into_response())
+        }
+        Format::Html => Ok(pages::render(&TopicListPage {
+            chrome: Chrome::new(&state, &viewer, csrf),
+            heading: "Top".into(),
+            description: String::new(),
+            category: None,
+            rows: topic_rows(&list, &state, &viewer),
+            prev_url: (page > 0).then(|| format!("{base}&page={}", page - 1)),
+            next_url: list.more.then(|| format!("{base}&page={}", page + 1)),
+            new_topic_url: "/new-topic".into(),
+        })),
+    }
+}
+
+/// Discourse's `topic_list` envelope, shared by `/latest`, `/top` and `/c/…`.
+pub fn topic_list_json(state: &AppState, viewer: &Viewer, list: &views::TopicList, base: &str) -> json::TopicListResponse {
+    let topics = list.topics.iter().map(|t| json::topic_list_item(t, &list.users, state)).collect();
     let mut users: Vec<&minga_store::User> = list.users.values().collect();
     users.sort_by_key(|u| u.id);
-    let mut topic_list = json!({
-        "can_create_topic": perm::can_create_topic(viewer.actor().as_ref()),
-        "draft": null,
-        "draft_key": "new_topic",
-        "draft_sequence": 0,
-        "per_page": TOPICS_PER_PAGE,
-        "topics": topics,
-    });
-    if list.more {
-        topic_list["more_topics_url"] = json!(format!("{base}?page={}", list.page + 1));
+    let more = if base.contains('?') { format!("{base}&page={}", list.page + 1) } else { format!("{base}?page={}", list.page + 1) };
+    json::TopicListResponse {
+        users: users.into_iter().map(json::BasicUser::of).collect(),
+        primary_groups: Vec::new(),
+        topic_list: json::TopicList {
+            can_create_topic: perm::can_create_topic(viewer.actor().as_ref()),
+            draft: None,
+            draft_key: "new_topic".into(),
+            draft_sequence: 0,
+            per_page: TOPICS_PER_PAGE,
+            more_topics_url: list.more.then_some(more),
+            for_period: None,
+            topics,
+        },
     }
-    json!({
-        "users": users.into_iter().map(json::basic_user).collect::<Vec<_>>(),
-        "primary_groups": [],
-        "topic_list": topic_list,
-    })
 }
 
 /// Which topic and which post a `/t/…` path names.
@@ -175,7 +254,7 @@ pub fn topic_page(
                 reply_to: p.reply_to_post_number,
                 reply_to_url: p.reply_to_post_number.map(post_url).unwrap_or_default(),
                 edited: p.version > 1,
-                can_edit: perm::can_edit_post(actor.as_ref(), p.user_id),
+                can_edit: perm::can_edit_post_now(actor.as_ref(), p.user_id, p.locked, t.archived),
                 can_flag: actor.as_ref().is_some_and(|a| a.id != p.user_id) && !p.hidden,
                 url: format!("{url}/{}", p.post_number),
             }
@@ -194,14 +273,34 @@ pub fn topic_page(
         pages,
         views: view.views(state),
         replies: (t.posts_count - 1).max(0),
-        can_reply: perm::can_reply_in(actor.as_ref(), catalog.grants(t.category_id)),
+        can_reply: perm::can_reply_to_topic(actor.as_ref(), catalog.grants(t.category_id), &t.state()),
         reply_raw,
         reply_to,
         errors,
         notice: None,
+        status: status_lines(t),
         login_url: format!("/login?next={}", pages::urlencode(&url)),
         url,
     }
+}
+
+/// What a topic page says of the topic's state.
+fn status_lines(t: &minga_store::Topic) -> Vec<String> {
+    let mut lines = Vec::new();
+    if t.archived {
+        lines.push("This topic is archived: it takes no replies or edits.".to_string());
+    } else if t.closed {
+        lines.push("This topic is closed: it takes no new replies.".to_string());
+    }
+    if !t.visible {
+        lines.push("This topic is unlisted: it is left out of topic lists.".to_string());
+    }
+    if t.pinned(minga_core::time::now_ms()) {
+        let until = t.pinned_until.map(|u| format!(" until {}", minga_core::time::short_date(u))).unwrap_or_default();
+        let place = if t.pinned_globally { "everywhere" } else { "in its category" };
+        lines.push(format!("This topic is pinned {place}{until}."));
+    }
+    lines
 }
 
 /// The page numbers to link: the first, the last, and two either side of
@@ -215,120 +314,232 @@ pub fn page_window(current: i64, last: i64) -> Vec<i64> {
     pages
 }
 
-fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream: &[PostId], catalog: &crate::access::Catalog) -> Value {
+fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream: &[PostId], catalog: &crate::access::Catalog) -> json::TopicView {
     let t = &view.topic;
-    let posts: Vec<Value> =
-        view.posts.iter().map(|p| json::post(p, view.users.get(&p.user_id), t, viewer, catalog)).collect();
-    let user = |id| view.users.get(&id).map(json::basic_user).unwrap_or(Value::Null);
-    let mut participants: Vec<Value> = Vec::new();
+    let posts = view.posts.iter().map(|p| json::post_in_topic(p, view.users.get(&p.user_id), t, viewer, catalog)).collect();
+    let user = |id| view.users.get(&id).map(json::BasicUser::of);
+    let mut participants = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for p in view.posts.iter() {
         if seen.insert(p.user_id)
             && let Some(u) = view.users.get(&p.user_id)
         {
-            let count = view.posts.iter().filter(|q| q.user_id == u.id).count();
-            let mut v = json::basic_user(u);
-            v["post_count"] = json!(count);
-            v["admin"] = json!(u.admin);
-            v["moderator"] = json!(u.moderator);
-            v["trust_level"] = json!(u.trust_level);
-            v["primary_group_name"] = json!(catalog.public_group_name(u.primary_group_id));
-            participants.push(v);
+            participants.push(json::Participant {
+                id: u.id,
+                username: u.username.clone(),
+                name: u.name.clone(),
+                avatar_template: json::avatar_template(&u.username),
+                post_count: view.posts.iter().filter(|q| q.user_id == u.id).count() as i64,
+                primary_group_name: catalog.public_group_name(u.primary_group_id).map(str::to_string),
+                // minga's groups have no flair yet: Discourse's values for none.
+                flair_name: None,
+                flair_url: None,
+                flair_color: None,
+                flair_bg_color: None,
+                flair_group_id: None,
+                admin: u.admin,
+                moderator: u.moderator,
+                trust_level: u.trust_level,
+            });
         }
     }
     let actor = viewer.actor();
-    json!({
-        "post_stream": { "posts": posts, "stream": stream },
-        "timeline_lookup": [],
-        "suggested_topics": [],
-        "tags": [],
-        "tags_descriptions": {},
-        "id": t.id,
-        "title": t.title,
-        "fancy_title": json::fancy(&t.title),
-        "posts_count": t.posts_count,
-        "created_at": iso(t.created_at),
-        "views": view.views(state),
-        "reply_count": (t.posts_count - 1).max(0),
-        "like_count": 0,
-        "last_posted_at": iso(t.last_posted_at),
-        "visible": true,
-        "closed": false,
-        "archived": false,
-        "has_summary": false,
-        "archetype": "regular",
-        "slug": t.slug,
-        "category_id": t.category_id,
-        "word_count": null,
-        "deleted_at": null,
-        "user_id": t.user_id,
-        "featured_link": null,
-        "pinned_globally": false,
-        "pinned_at": null,
-        "pinned_until": null,
-        "image_url": null,
-        "slow_mode_seconds": 0,
-        "draft": null,
-        "draft_key": format!("topic_{}", t.id),
-        "draft_sequence": 0,
-        "unpinned": null,
-        "pinned": false,
-        "current_post_number": 1,
-        "highest_post_number": t.highest_post_number,
-        "deleted_by": null,
-        "has_deleted": t.posts_count < t.highest_post_number,
-        "actions_summary": [],
-        "chunk_size": POSTS_PER_PAGE,
-        "bookmarked": false,
-        "bookmarks": [],
-        "topic_timer": null,
-        "message_bus_last_id": 0,
-        "participant_count": participants.len(),
-        "show_read_indicator": false,
-        "thumbnails": null,
-        "slow_mode_enabled_until": null,
-        "details": {
-            "can_edit": perm::can_manage_categories(actor.as_ref()),
-            "notification_level": 1,
-            "can_create_post": perm::can_reply_in(actor.as_ref(), catalog.grants(t.category_id)),
-            "can_reply_as_new_topic": perm::can_create_topic_in(actor.as_ref(), catalog.grants(t.category_id)),
-            "can_delete": false,
-            "can_move_posts": false,
-            "can_remove_allowed_users": false,
-            "can_convert_topic": false,
-            "can_review_topic": false,
-            "can_close_topic": false,
-            "can_archive_topic": false,
-            "can_split_merge_topic": false,
-            "can_edit_staff_notes": false,
-            "can_toggle_topic_visibility": false,
-            "can_pin_unpin_topic": false,
-            "can_moderate_category": false,
-            "can_remove_self_id": 0,
-            "participants": participants,
-            "created_by": user(t.user_id),
-            "last_poster": user(t.last_post_user_id),
+    let actor = actor.as_ref();
+    let now = minga_core::time::now_ms();
+    let pinned = t.pinned(now);
+    let staff = perm::can_moderate_topics(actor);
+    json::TopicView {
+        post_stream: json::PostStream { posts, stream: stream.to_vec() },
+        timeline_lookup: Vec::new(),
+        suggested_topics: Vec::new(),
+        tags: Vec::new(),
+        tags_descriptions: Default::default(),
+        id: t.id,
+        title: t.title.clone(),
+        fancy_title: json::fancy(&t.title),
+        posts_count: t.posts_count,
+        created_at: iso(t.created_at),
+        views: view.views(state),
+        reply_count: (t.posts_count - 1).max(0),
+        like_count: 0,
+        last_posted_at: iso(t.last_posted_at),
+        visible: t.visible,
+        closed: t.closed,
+        archived: t.archived,
+        has_summary: false,
+        archetype: "regular".into(),
+        slug: t.slug.clone(),
+        category_id: t.category_id,
+        word_count: None,
+        deleted_at: None,
+        user_id: t.user_id,
+        featured_link: None,
+        pinned_globally: pinned && t.pinned_globally,
+        pinned_at: t.pinned_at.filter(|_| pinned).map(iso),
+        pinned_until: t.pinned_until.filter(|_| pinned).map(iso),
+        image_url: None,
+        slow_mode_seconds: 0,
+        draft: None,
+        draft_key: format!("topic_{}", t.id),
+        draft_sequence: 0,
+        unpinned: None,
+        pinned,
+        current_post_number: 1,
+        highest_post_number: t.highest_post_number,
+        deleted_by: None,
+        has_deleted: t.posts_count < t.highest_post_number,
+        actions_summary: Vec::new(),
+        chunk_size: POSTS_PER_PAGE,
+        bookmarked: false,
+        bookmarks: Vec::new(),
+        topic_timer: None,
+        message_bus_last_id: 0,
+        participant_count: participants.len() as i64,
+        show_read_indicator: false,
+        thumbnails: None,
+        slow_mode_enabled_until: None,
+        details: json::TopicDetails {
+            can_edit: perm::can_edit_topic(actor, &t.state()),
+            notification_level: 1,
+            can_create_post: perm::can_reply_to_topic(actor, catalog.grants(t.category_id), &t.state()),
+            can_reply_as_new_topic: perm::can_create_topic_in(actor, catalog.grants(t.category_id)),
+            can_delete: perm::can_delete_topic(actor, &t.state()),
+            can_move_posts: false,
+            can_remove_allowed_users: false,
+            can_convert_topic: false,
+            can_review_topic: false,
+            can_close_topic: staff,
+            can_archive_topic: staff,
+            can_split_merge_topic: false,
+            can_edit_staff_notes: false,
+            can_toggle_topic_visibility: staff,
+            can_pin_unpin_topic: staff,
+            can_moderate_category: staff,
+            can_remove_self_id: 0,
+            participants,
+            created_by: user(t.user_id),
+            last_poster: user(t.last_post_user_id),
         },
-    })
+    }
 }
 
 /// `GET /t/{id}/posts.json?post_ids[]=…`
+#[derive(serde::Deserialize)]
+pub struct SomePostIds {
+    #[serde(default)]
+    pub post_ids: Vec<i64>,
+}
+
 pub async fn posts(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    uri: axum::http::Uri,
+    Params(q): Params<SomePostIds>,
 ) -> AppResult<Response> {
     let id = TopicId(id_segment(&id)?);
-    let input = Input::default().with_query(uri.query())?;
-    let ids: Vec<PostId> = input.ints("post_ids")?.into_iter().map(PostId).collect();
+    let ids: Vec<PostId> = q.post_ids.into_iter().map(PostId).collect();
     let (topic, _, _) = crate::access::visible_topic(&state, &viewer, id).await?;
     let mut posts = state.store.posts_in_topic(id, &ids).await?;
     views::prepare(&state, &viewer, &mut posts).await?;
     let users = views::by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
     let catalog = state.catalog().await?;
-    let posts: Vec<Value> = posts.iter().map(|p| json::post(p, users.get(&p.user_id), &topic, &viewer, &catalog)).collect();
-    Ok(Json(json!({ "post_stream": { "posts": posts }, "id": topic.id })).into_response())
+    let posts = posts.iter().map(|p| json::post_in_topic(p, users.get(&p.user_id), &topic, &viewer, &catalog)).collect();
+    Ok(Json(json::TopicPosts { post_stream: json::SomePosts { posts }, id: topic.id }).into_response())
+}
+
+/// `DELETE /t/{id}.json`: deletes the topic, as deleting its first post does.
+pub async fn destroy(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
+    ops::delete_topic(&state, &viewer, TopicId(id_segment(&id)?)).await?;
+    Ok(Json(json::OK).into_response())
+}
+
+/// `PUT /t/{slug}/{id}.json` with `topic[title]` and `topic[category_id]`
+/// (or the same at the top level, as Discourse also reads them).
+#[derive(serde::Deserialize)]
+pub struct UpdateTopic {
+    pub topic: Option<TopicFields>,
+    pub title: Option<String>,
+    pub category_id: Option<i64>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct TopicFields {
+    pub title: Option<String>,
+    pub category_id: Option<i64>,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((_, id)): Path<(String, String)>,
+    Params(req): Params<UpdateTopic>,
+) -> AppResult<Response> {
+    let (nested_title, nested_category) = req.topic.map(|t| (t.title, t.category_id)).unwrap_or_default();
+    let title = nested_title.or(req.title);
+    let category = nested_category.or(req.category_id);
+    let topic = ops::update_topic(&state, &viewer, TopicId(id_segment(&id)?), title, category).await?;
+    Ok(Json(json::BasicTopicResponse { basic_topic: json::BasicTopic::of(&topic) }).into_response())
+}
+
+/// `PUT /t/{id}/status.json`: `status` is closed, archived, visible,
+/// pinned or pinned_globally; `enabled` turns it on or off; `until` ends a pin.
+#[derive(serde::Deserialize)]
+pub struct UpdateTopicStatus {
+    pub status: TopicStatusName,
+    pub enabled: bool,
+    pub until: Option<String>,
+}
+
+#[derive(serde::Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum TopicStatusName {
+    Closed,
+    Archived,
+    Visible,
+    Pinned,
+    PinnedGlobally,
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    Staff(viewer): Staff,
+    Path(id): Path<String>,
+    Params(req): Params<UpdateTopicStatus>,
+) -> AppResult<Response> {
+    use minga_store::TopicStatus as S;
+    let until = match req.until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => Some(super::admin::future_time(u, "until")?),
+        None => None,
+    };
+    let pin = req.enabled.then_some(until);
+    let change = match req.status {
+        TopicStatusName::Closed => S::Closed(req.enabled),
+        TopicStatusName::Archived => S::Archived(req.enabled),
+        TopicStatusName::Visible => S::Visible(req.enabled),
+        TopicStatusName::Pinned => S::Pinned(pin),
+        TopicStatusName::PinnedGlobally => S::PinnedGlobally(pin),
+    };
+    ops::set_topic_status(&state, &viewer, TopicId(id_segment(&id)?), change).await?;
+    Ok(Json(json::StatusChanged { success: "OK", topic_status_update: None }).into_response())
+}
+
+/// `PUT /t/{id}/change-timestamp.json` with `timestamp` in seconds.
+#[derive(serde::Deserialize)]
+pub struct ChangeTimestamp {
+    pub timestamp: f64,
+}
+
+pub async fn change_timestamp(
+    State(state): State<AppState>,
+    Staff(viewer): Staff,
+    Path(id): Path<String>,
+    Params(req): Params<ChangeTimestamp>,
+) -> AppResult<Response> {
+    if !req.timestamp.is_finite() {
+        return Err(AppError::invalid("timestamp", "Give the time in seconds since 1970."));
+    }
+    ops::change_topic_timestamp(&state, &viewer, TopicId(id_segment(&id)?), req.timestamp as i64).await?;
+    Ok(Json(json::OK).into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -368,11 +579,19 @@ async fn new_topic_page(
     Ok(NewTopicPage { chrome: Chrome::new(state, viewer, csrf), title, raw, categories, errors })
 }
 
-pub async fn create_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
-    viewer.require()?;
-    let title = input.text("title")?;
-    let raw = input.text("raw")?;
-    let category = input.int("category").ok().flatten();
+/// The new-topic form. Blank fields are left to the checks, which answer
+/// beside the field.
+#[derive(serde::Deserialize)]
+pub struct NewTopicForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub raw: String,
+    pub category: Option<i64>,
+}
+
+pub async fn create_form(State(state): State<AppState>, SignedIn(viewer): SignedIn, csrf: CsrfToken, Params(form): Params<NewTopicForm>) -> AppResult<Response> {
+    let NewTopicForm { title, raw, category } = form;
     match ops::create_topic(&state, &viewer, TopicInput { title: title.clone(), raw: raw.clone(), category }).await {
         Ok((topic, _)) => Ok(Redirect::to(&topic_url(&topic.slug, topic.id)).into_response()),
         Err(AppError::Invalid(invalid)) => {
