@@ -5,12 +5,15 @@
 mod category;
 mod post;
 mod topic;
+mod admin;
 mod user;
 
 pub use category::category;
 pub use post::{post, post_with_raw};
 pub use topic::topic_list_item;
-pub use user::{basic_user, current_user};
+pub use user::basic_user;
+pub use admin::*;
+pub use user::*;
 
 pub fn avatar_template(username: &str) -> String {
     format!("/letter_avatar/{}/{{size}}/1.svg", username.to_lowercase())

@@ -150,7 +150,8 @@ pub async fn revoke(State(state): State<AppState>, viewer: Viewer, format: crate
 pub async fn save_profile(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, headers: HeaderMap, Path(name): Path<String>, input: Input) -> AppResult<Response> {
     let me = own(&viewer, &name)?;
     let result = async {
-        let profile = ops::profile_from(&input, me)?;
+        let change: ops::ProfileChange = crate::params::read(input.0.clone())?;
+        let profile = ops::profile_from(&change, me)?;
         Ok(state.store.update_profile(me.id, &profile).await?)
     }
     .await;
