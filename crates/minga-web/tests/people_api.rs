@@ -23,6 +23,7 @@ both_backends!(
     staff_end_sessions_and_deactivate,
     anonymizing_keeps_posts_under_a_new_name,
     only_people_without_posts_are_deleted,
+    sessions_settings_and_logs_keep_their_shapes,
 );
 
 /// Replaces what differs from run to run (ids, times, ages, addresses)
@@ -378,4 +379,37 @@ async fn only_people_without_posts_are_deleted(b: Backend) {
     app.call(Method::DELETE, &format!("/admin/users/{}.json", boss.id.0), &second, Send::Nothing).await.assert_error(403, "invalid_access");
     let log = app.get_json("/admin/logs/staff_action_logs.json", &p.admin).await;
     assert!(log["staff_action_logs"].as_array().unwrap().iter().any(|l| l["action_name"] == "delete_user" && l["details"] == "outsider"));
+}
+
+async fn sessions_settings_and_logs_keep_their_shapes(b: Backend) {
+    let p = place(b).await;
+    let app = &p.app;
+    let session = app.session("member").await;
+    let current = app.get_json("/session/current.json", &session).await;
+    insta::assert_json_snapshot!("current_user", redact(&current));
+    let hp = app.get_json("/session/hp.json", &Auth::Anon).await;
+    assert!(hp["value"].is_string() && hp["challenge"].is_string());
+    assert!(app.get_json("/session/csrf.json", &Auth::Anon).await["csrf"].is_string());
+    let other = app.session("member").await;
+    let r = app.call(Method::POST, "/u/member/preferences/revoke-auth-token.json", &session, Send::Json(json!({}))).await;
+    assert_eq!(r.json(), json!({"success": "OK"}));
+    app.get("/session/current.json", &other).await.assert_error(404, "not_found");
+    app.call(Method::POST, "/u/member/preferences/revoke-auth-token.json", &session, Send::Json(json!({"token_id": "many"}))).await.assert_error(400, "invalid_parameters");
+    let r = app.call(Method::DELETE, "/session/member.json", &session, Send::Nothing).await;
+    assert_eq!(r.json(), json!({"success": "OK"}));
+    app.get("/session/current.json", &session).await.assert_error(404, "not_found");
+
+    let r = app.call(Method::PUT, "/admin/site_settings/auto_approve_email_domains", &p.admin, Send::Form("auto_approve_email_domains=facttic.example")).await;
+    assert_eq!(r.json(), json!({"success": "OK"}), "form fields are read too");
+    let settings = app.get_json("/admin/site_settings.json", &p.admin).await;
+    let title = settings["site_settings"].as_array().unwrap().iter().find(|s| s["setting"] == "auto_approve_email_domains").cloned().unwrap();
+    insta::assert_json_snapshot!("site_setting", title);
+    app.get("/admin/site_settings.json", &p.member).await.assert_error(403, "invalid_access");
+    let id = app.state.store.user_by_username("outsider").await.unwrap().unwrap().id.0;
+    app.call(Method::PUT, &format!("/admin/users/{id}/trust_level.json"), &p.admin, Send::Json(json!({"level": 2}))).await;
+    let logs = app.get_json("/admin/logs/staff_action_logs.json", &p.admin).await;
+    // The newest two, ours: other areas log their own actions too.
+    let newest = json!({"staff_action_logs": logs["staff_action_logs"].as_array().unwrap()[..2]});
+    insta::assert_json_snapshot!("staff_action_logs", redact(&newest));
+    app.get("/admin/logs/staff_action_logs.json", &p.member).await.assert_error(403, "invalid_access");
 }

@@ -259,3 +259,33 @@ pub struct Anonymized {
 pub struct Deleted {
     pub deleted: bool,
 }
+
+/// A site setting in `GET /admin/site_settings.json`.
+#[derive(Serialize, Debug)]
+pub struct SiteSetting {
+    pub setting: &'static str,
+    pub value: String,
+    pub description: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Serialize, Debug)]
+pub struct SiteSettings {
+    pub site_settings: Vec<SiteSetting>,
+}
+
+/// An entry of `GET /admin/logs/staff_action_logs.json`.
+#[derive(Serialize, Debug)]
+pub struct StaffActionLog {
+    pub id: i64,
+    pub action_name: String,
+    pub acting_user: String,
+    pub target_user: String,
+    pub details: String,
+    pub created_at: String,
+}
+
+#[derive(Serialize, Debug)]
+pub struct StaffActionLogs {
+    pub staff_action_logs: Vec<StaffActionLog>,
+}

@@ -4,7 +4,7 @@
 
 use super::id_segment;
 use crate::AppState;
-use crate::auth::{Staff, Viewer};
+use crate::auth::{Admin, Staff, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::format::Format;
 use crate::input::{Input, Query};
@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minga_core::UserId;
 use minga_core::time::{iso, now_ms, short_date};
 use minga_store::{Deletion, PersonStats, User, UserFilter};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn state_of(u: &User) -> String {
     let now = now_ms();
@@ -347,14 +347,16 @@ pub async fn destroy(State(state): State<AppState>, staff: Staff, Path(id): Path
     }
 }
 
-pub async fn settings(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken, Query(q): Query<SavedQuery>) -> AppResult<Response> {
-    viewer.require_admin()?;
+pub async fn settings(State(state): State<AppState>, admin: Admin, format: Format, csrf: CsrfToken, Query(q): Query<SavedQuery>) -> AppResult<Response> {
     let site = state.site().await?;
     if format == Format::Json {
-        let list: Vec<Value> = crate::site::SETTINGS.iter().map(|s| json!({"setting": s.name, "value": site.value(s.name), "description": s.help, "label": s.label})).collect();
-        return Ok(Json(json!({ "site_settings": list })).into_response());
+        let site_settings = crate::site::SETTINGS
+            .iter()
+            .map(|s| json::SiteSetting { setting: s.name, value: site.value(s.name), description: s.help, label: s.label })
+            .collect();
+        return Ok(Json(json::SiteSettings { site_settings }).into_response());
     }
-    Ok(pages::render(&settings_page(&state, &viewer, csrf, &site, None, FormErrors::default(), q.saved.is_some())))
+    Ok(pages::render(&settings_page(&state, &admin, csrf, &site, None, FormErrors::default(), q.saved.is_some())))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -387,8 +389,9 @@ fn checked(input: &Input, name: &str) -> bool {
 /// `POST /admin/site_settings`: the settings page, every setting at once.
 /// All are checked before any is stored; only changed ones are stored
 /// and logged.
-pub async fn save_settings(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
-    let me = viewer.require_admin()?.clone();
+pub async fn save_settings(State(state): State<AppState>, admin: Admin, csrf: CsrfToken, input: Input) -> AppResult<Response> {
+    let me = admin.user().clone();
+    let viewer = &admin.0;
     let site = state.site().await?;
     let mut next = (*site).clone();
     let mut errors = Vec::new();
@@ -402,7 +405,7 @@ pub async fn save_settings(State(state): State<AppState>, viewer: Viewer, csrf: 
         }
     }
     if !errors.is_empty() {
-        return Ok(pages::render_invalid(&settings_page(&state, &viewer, csrf, &site, Some(&input), FormErrors(errors), false)));
+        return Ok(pages::render_invalid(&settings_page(&state, viewer, csrf, &site, Some(&input), FormErrors(errors), false)));
     }
     for (name, value) in changed {
         let now = state.change_site_setting(name, &value).await?;
@@ -411,50 +414,69 @@ pub async fn save_settings(State(state): State<AppState>, viewer: Viewer, csrf: 
     Ok(Redirect::to("/admin/site_settings?saved=1").into_response())
 }
 
-/// `PUT /admin/site_settings/{name}` with a form field named like the setting.
-pub async fn change_setting(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken, Path(name): Path<String>, input: Input) -> AppResult<Response> {
-    let me = viewer.require_admin()?.clone();
+/// `PUT /admin/site_settings/{name}` with a field named like the setting:
+/// its name varies, so the request is read as a map of names to values.
+pub async fn change_setting(
+    State(state): State<AppState>,
+    admin: Admin,
+    format: Format,
+    csrf: CsrfToken,
+    Path(name): Path<String>,
+    Params(fields): Params<std::collections::BTreeMap<String, Value>>,
+) -> AppResult<Response> {
+    let me = admin.user().clone();
+    let viewer = &admin.0;
     let name = crate::format::strip_json(&name).to_string();
     if crate::site::setting(&name).is_none() {
         return Err(AppError::NotFound);
     }
-    let value = match input.get(&name) {
+    let value = match fields.get(&name) {
         Some(Value::Bool(b)) => b.to_string(),
-        Some(_) => input.text(&name)?,
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Null) => String::new(),
+        Some(_) => return Err(AppError::BadRequest(format!("The field {name} is not valid: expected text."))),
         None => return Err(AppError::invalid("value", format!("Send the new value as the field {name}."))),
     };
     match state.change_site_setting(&name, &value).await {
         Ok(site) => {
             state.store.log_staff_action("change_site_setting", me.id, None, &format!("{name} = {}", site.value(&name))).await?;
             match format {
-                Format::Json => Ok(Json(json!({ "success": "OK" })).into_response()),
+                Format::Json => Ok(Json(json::OK).into_response()),
                 Format::Html => Ok(Redirect::to("/admin/site_settings?saved=1").into_response()),
             }
         }
         Err(AppError::Invalid(invalid)) if format == Format::Html => {
             let site = state.site().await?;
-            Ok(pages::render_invalid(&settings_page(&state, &viewer, csrf, &site, None, FormErrors::from(&invalid), false)))
+            Ok(pages::render_invalid(&settings_page(&state, viewer, csrf, &site, None, FormErrors::from(&invalid), false)))
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn logs(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
-    viewer.require_staff()?;
+pub async fn logs(State(state): State<AppState>, staff: Staff, format: Format, csrf: CsrfToken) -> AppResult<Response> {
+    let viewer = &staff.0;
     let actions = state.store.staff_actions(200).await?;
     let ids: Vec<UserId> = actions.iter().flat_map(|a| a.acting_user_id.into_iter().chain(a.target_user_id)).collect();
     let users = state.store.users_by_ids(&ids).await?;
     let name = |id: Option<UserId>| id.and_then(|i| users.iter().find(|u| u.id == i)).map(|u| u.username.clone()).unwrap_or_default();
     if format == Format::Json {
-        let list: Vec<Value> = actions
+        let staff_action_logs = actions
             .iter()
-            .map(|a| json!({"id": a.id, "action_name": a.action, "acting_user": name(a.acting_user_id), "target_user": name(a.target_user_id), "details": a.details, "created_at": iso(a.created_at)}))
+            .map(|a| json::StaffActionLog {
+                id: a.id,
+                action_name: a.action.clone(),
+                acting_user: name(a.acting_user_id),
+                target_user: name(a.target_user_id),
+                details: a.details.clone(),
+                created_at: iso(a.created_at),
+            })
             .collect();
-        return Ok(Json(json!({ "staff_action_logs": list })).into_response());
+        return Ok(Json(json::StaffActionLogs { staff_action_logs }).into_response());
     }
     let rows = actions
         .iter()
-        .map(|a| LogRow { action: a.action.clone(), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), when: pages::moment(a.created_at, &viewer) })
+        .map(|a| LogRow { action: a.action.clone(), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), when: pages::moment(a.created_at, viewer) })
         .collect();
-    Ok(pages::render(&AdminLogsPage { chrome: Chrome::new(&state, &viewer, csrf), rows }))
+    Ok(pages::render(&AdminLogsPage { chrome: Chrome::new(&state, viewer, csrf), rows }))
 }

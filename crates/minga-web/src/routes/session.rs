@@ -2,7 +2,7 @@
 //! fetches first (`/session/csrf.json`, `/session/hp.json`).
 
 use crate::AppState;
-use crate::auth::{self, Viewer};
+use crate::auth::{self, SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::input::Query;
 use crate::params::Params;
@@ -70,11 +70,11 @@ pub async fn honeypot(State(state): State<AppState>) -> AppResult<Response> {
 /// `DELETE /session/{username}`: log out.
 pub async fn destroy(
     State(state): State<AppState>,
-    viewer: Viewer,
+    signed_in: SignedIn,
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> AppResult<Response> {
-    let user = viewer.require()?;
+    let user = signed_in.user();
     if !user.username.eq_ignore_ascii_case(crate::format::strip_json(&name)) {
         return Err(AppError::forbidden());
     }
