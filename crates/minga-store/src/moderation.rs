@@ -389,6 +389,8 @@ impl Store {
             tx.exec("DELETE FROM users WHERE id = $1", &[&user.0])?;
             tx.changed(Change::User(user));
             tx.changed(Change::People);
+            // Their memberships go with them: groups' member lists change.
+            tx.changed(Change::Catalog);
             Ok(Deletion::Deleted)
         })
         .await
