@@ -5,6 +5,8 @@
 
 use crate::UserId;
 
+pub mod people;
+
 /// Ids of Discourse's automatic groups.
 pub mod groups {
     pub const EVERYONE: i64 = 0;

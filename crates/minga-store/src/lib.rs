@@ -38,11 +38,11 @@ pub use invites::{Invite, NewInvite, Redeemed};
 pub use keys::Session;
 pub use limits::PostingRules;
 pub use models::*;
-pub use moderation::{Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
+pub use moderation::{Deletion, Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
 pub use posts::NewReply;
 pub use reading::{Read, ReadingStats};
 pub use topics::{NewTopic, TopicFilter, TopicStatus};
-pub use users::NewUser;
+pub use users::{NewUser, PersonStats, UserAction};
 
 use crossbeam_channel::Sender;
 use feed::Feed;

@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = migrations![
     3 => "0003_access",
     4 => "0004_reading",
     5 => "0005_serving",
+    6 => "0006_people",
     7 => "0007_topics",
 ];
 

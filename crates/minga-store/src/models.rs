@@ -25,11 +25,13 @@ pub struct User {
     pub suspended_till: Option<i64>,
     pub suspend_reason: String,
     pub silenced_till: Option<i64>,
+    /// False once staff deactivate the account: it cannot log in.
+    pub active: bool,
 }
 
 row_struct!(User {
     id, username, name, email, admin, moderator, trust_level, bio_raw, location, website, timezone,
-    created_at, last_seen_at, primary_group_id, approved, suspended_till, suspend_reason, silenced_till,
+    created_at, last_seen_at, primary_group_id, approved, suspended_till, suspend_reason, silenced_till, active,
 });
 
 impl User {

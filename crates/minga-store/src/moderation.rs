@@ -302,6 +302,114 @@ impl Store {
     }
 }
 
+/// What became of a person staff deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deletion {
+    Deleted,
+    /// They have posts (live or deleted): minga keeps them; anonymize instead.
+    HasPosts,
+}
+
+impl Store {
+    /// Activates or deactivates an account; deactivating ends its
+    /// sessions. Returns false when it already was so.
+    pub async fn set_active(&self, user: UserId, active: bool, by: UserId) -> Result<bool> {
+        self.write(move |tx| {
+            let was: bool = tx.opt("SELECT active FROM users WHERE id = $1", &[&user.0])?.ok_or(StoreError::NotFound)?;
+            if was == active {
+                return Ok(false);
+            }
+            tx.exec("UPDATE users SET active = $1 WHERE id = $2", &[&active, &user.0])?;
+            if !active {
+                tx.exec("DELETE FROM sessions WHERE user_id = $1", &[&user.0])?;
+            }
+            log(tx, if active { "activate_user" } else { "deactivate_user" }, Some(by), Some(user), "")?;
+            tx.changed(Change::User(user));
+            tx.changed(Change::People);
+            Ok(true)
+        })
+        .await
+    }
+
+    /// Ends every session a person has; returns how many.
+    pub async fn log_out_everywhere(&self, user: UserId, by: UserId) -> Result<u64> {
+        self.write(move |tx| {
+            let exists: Option<i64> = tx.opt("SELECT 1 FROM users WHERE id = $1", &[&user.0])?;
+            exists.ok_or(StoreError::NotFound)?;
+            let n = tx.exec("DELETE FROM sessions WHERE user_id = $1", &[&user.0])?;
+            log(tx, "log_out_user", Some(by), Some(user), &format!("{n} sessions"))?;
+            tx.changed(Change::User(user));
+            Ok(n)
+        })
+        .await
+    }
+
+    /// Replaces a person's name, username, e-mail and profile with
+    /// anonymous values and ends their sessions and API keys; their posts
+    /// stay, under the new name. Returns the new username.
+    pub async fn anonymize_user(&self, user: UserId, by: UserId) -> Result<String> {
+        self.write(move |tx| {
+            let exists: Option<i64> = tx.opt("SELECT 1 FROM users WHERE id = $1", &[&user.0])?;
+            exists.ok_or(StoreError::NotFound)?;
+            let username = format!("anon{}", user.0);
+            let email = format!("{username}@anonymized.invalid");
+            tx.exec(
+                "UPDATE users SET username = $1, username_lower = $1, name = '', email = $2, email_lower = $2, bio_raw = '', \
+                 location = '', website = '', timezone = '', primary_group_id = NULL, password_hash = '' WHERE id = $3",
+                &[&username, &email, &user.0],
+            )
+            .map_err(conflict(&[("username", "username"), ("email", "email")]))?;
+            tx.exec("DELETE FROM sessions WHERE user_id = $1", &[&user.0])?;
+            tx.exec("UPDATE api_keys SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", &[&now_ms(), &user.0])?;
+            // The log names them by id only, so it keeps nothing of who they were.
+            log(tx, "anonymize_user", Some(by), Some(user), &format!("user {}", user.0))?;
+            tx.changed(Change::User(user));
+            tx.changed(Change::People);
+            Ok(username)
+        })
+        .await
+    }
+
+    /// Deletes a person who has never posted (their sessions, keys,
+    /// memberships and reading go with them). People with posts are kept:
+    /// deleting posts would leave holes in others' conversations.
+    pub async fn delete_user(&self, user: UserId, by: UserId) -> Result<Deletion> {
+        self.write(move |tx| {
+            let username: String = tx.opt("SELECT username FROM users WHERE id = $1", &[&user.0])?.ok_or(StoreError::NotFound)?;
+            let posts: i64 = tx.one(
+                "SELECT (SELECT COUNT(*) FROM posts WHERE user_id = $1) + (SELECT COUNT(*) FROM topics WHERE user_id = $1 OR last_post_user_id = $1) \
+                 + (SELECT COUNT(*) FROM post_revisions WHERE user_id = $1)",
+                &[&user.0],
+            )?;
+            if posts > 0 {
+                return Ok(Deletion::HasPosts);
+            }
+            close(tx, "ReviewableUser", user.0, REJECTED, by)?;
+            log(tx, "delete_user", Some(by), None, &username)?;
+            tx.exec("DELETE FROM users WHERE id = $1", &[&user.0])?;
+            tx.changed(Change::User(user));
+            tx.changed(Change::People);
+            // Their memberships go with them: groups' member lists change.
+            tx.changed(Change::Catalog);
+            Ok(Deletion::Deleted)
+        })
+        .await
+    }
+
+    /// Who last did `action` (`suspend_user`, `silence_user`,
+    /// `approve_user`) to a person, and when.
+    pub async fn last_staff_action_on(&self, user: UserId, action: &str) -> Result<Option<StaffAction>> {
+        let action = action.to_string();
+        self.read(&[Change::User(user), Change::People], move |db| {
+            db.opt(
+                &format!("SELECT {} FROM staff_actions WHERE target_user_id = $1 AND action = $2 ORDER BY id DESC LIMIT 1", StaffAction::COLUMNS),
+                &[&user.0, &action],
+            )
+        })
+        .await
+    }
+}
+
 pub(crate) fn queue(tx: &mut Tx<'_>, kind: &str, target: i64, reason: &str, by: Option<UserId>) -> Result<Reviewable> {
     let pending: Option<Reviewable> = tx.opt(
         &format!("SELECT {} FROM reviewables WHERE kind = $1 AND target_id = $2 AND status = 0", Reviewable::COLUMNS),
@@ -327,7 +435,7 @@ fn close(tx: &mut Tx<'_>, kind: &str, target: i64, status: i64, by: UserId) -> R
     Ok(())
 }
 
-fn log(tx: &mut Tx<'_>, action: &str, by: Option<UserId>, target: Option<UserId>, details: &str) -> Result<()> {
+pub(crate) fn log(tx: &mut Tx<'_>, action: &str, by: Option<UserId>, target: Option<UserId>, details: &str) -> Result<()> {
     tx.exec(
         "INSERT INTO staff_actions (action, acting_user_id, target_user_id, details, created_at) VALUES ($1, $2, $3, $4, $5)",
         &[&action, &by.map(|u| u.0), &target.map(|u| u.0), &details, &now_ms()],

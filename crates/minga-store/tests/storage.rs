@@ -97,6 +97,12 @@ both_backends!(
     flags_at_the_same_moment_count_each_other,
     suspensions_end_sessions_and_are_logged,
     admin_user_lists_filter_and_search,
+    deactivating_ends_sessions_and_is_logged,
+    logging_someone_out_ends_every_session,
+    anonymizing_keeps_posts_and_ends_access,
+    only_people_who_never_posted_are_deleted,
+    renaming_keeps_names_unique,
+    stats_activity_and_directory_count_what_is_visible,
 );
 
 fn new_user(name: &str) -> NewUser {
@@ -784,4 +790,132 @@ async fn admin_user_lists_filter_and_search(b: Backend) {
     assert!(list("active", Some("%")).await.is_empty(), "wildcards are not special");
     assert!(list("active", Some("\\")).await.is_empty());
     let _ = staff;
+}
+
+async fn deactivating_ends_sessions_and_is_logged(b: Backend) {
+    let (s, _d) = store(b).await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    let u = user(&s, "dormant").await;
+    assert!(u.active, "accounts are active when made");
+    s.create_session(u.id, "tok", now_ms() + 60_000, "", "").await.unwrap();
+    assert!(s.set_active(u.id, false, staff.id).await.unwrap());
+    assert!(!s.set_active(u.id, false, staff.id).await.unwrap(), "already inactive");
+    assert!(s.session_user("tok").await.unwrap().is_none());
+    assert!(!s.user_by_id(u.id).await.unwrap().unwrap().active);
+    assert!(s.set_active(u.id, true, staff.id).await.unwrap());
+    assert!(s.user_by_id(u.id).await.unwrap().unwrap().active);
+    assert!(matches!(s.set_active(UserId(999), true, staff.id).await, Err(StoreError::NotFound)));
+    let actions: Vec<String> = s.staff_actions(10).await.unwrap().into_iter().map(|a| a.action).collect();
+    assert_eq!(actions, ["activate_user", "deactivate_user"]);
+}
+
+async fn logging_someone_out_ends_every_session(b: Backend) {
+    let (s, _d) = store(b).await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    let u = user(&s, "roamer").await;
+    s.create_session(u.id, "phone", now_ms() + 60_000, "", "").await.unwrap();
+    s.create_session(u.id, "laptop", now_ms() + 60_000, "", "").await.unwrap();
+    s.create_session(staff.id, "mine", now_ms() + 60_000, "", "").await.unwrap();
+    assert_eq!(s.log_out_everywhere(u.id, staff.id).await.unwrap(), 2);
+    assert!(s.session_user("phone").await.unwrap().is_none() && s.session_user("laptop").await.unwrap().is_none());
+    assert!(s.session_user("mine").await.unwrap().is_some(), "others keep theirs");
+    assert!(matches!(s.log_out_everywhere(UserId(999), staff.id).await, Err(StoreError::NotFound)));
+    let last = s.last_staff_action_on(u.id, "log_out_user").await.unwrap().unwrap();
+    assert_eq!((last.acting_user_id, last.details.as_str()), (Some(staff.id), "2 sessions"));
+}
+
+async fn anonymizing_keeps_posts_and_ends_access(b: Backend) {
+    let (s, _d) = store(b).await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    let u = user(&s, "forgotten").await;
+    s.update_profile(u.id, &Profile { name: "Ana".into(), bio_raw: "hi".into(), location: "Leeds".into(), website: "https://a.example".into(), timezone: "Europe/London".into() }).await.unwrap();
+    let c = category(&s, "general").await;
+    let (t, _) = topic(&s, c.id, u.id, "A topic that stays").await;
+    s.create_session(u.id, "tok", now_ms() + 60_000, "", "").await.unwrap();
+    s.create_api_key(u.id, "key", "bot").await.unwrap();
+    let name = s.anonymize_user(u.id, staff.id).await.unwrap();
+    let now = s.user_by_id(u.id).await.unwrap().unwrap();
+    assert_eq!(now.username, name);
+    assert!(now.name.is_empty() && now.bio_raw.is_empty() && now.location.is_empty() && now.website.is_empty() && now.timezone.is_empty());
+    assert!(!now.email.contains("forgotten"));
+    assert!(s.user_for_login("forgotten@example.org").await.unwrap().is_none());
+    assert!(s.session_user("tok").await.unwrap().is_none());
+    assert!(s.api_key_user("key").await.unwrap().is_none());
+    assert_eq!(s.topics_by_ids(&[t.id]).await.unwrap().len(), 1, "posts stay");
+    let entry = s.last_staff_action_on(u.id, "anonymize_user").await.unwrap().unwrap();
+    assert!(!entry.details.contains("forgotten"), "the log keeps nothing of who they were");
+}
+
+async fn only_people_who_never_posted_are_deleted(b: Backend) {
+    let (s, _d) = store(b).await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    let poster = user(&s, "poster").await;
+    let c = category(&s, "general").await;
+    let (_, first) = topic(&s, c.id, poster.id, "Something to keep").await;
+    s.delete_post(first.id).await.unwrap();
+    assert_eq!(s.delete_user(poster.id, staff.id).await.unwrap(), Deletion::HasPosts, "deleted posts count too");
+    assert!(s.user_by_id(poster.id).await.unwrap().is_some());
+    let leaving = s.create_user(&NewUser { approved: false, ..new_user("leaving") }).await.unwrap();
+    s.create_session(leaving.id, "tok", now_ms() + 60_000, "", "").await.unwrap();
+    assert_eq!(s.delete_user(leaving.id, staff.id).await.unwrap(), Deletion::Deleted);
+    assert!(s.user_by_id(leaving.id).await.unwrap().is_none());
+    assert!(s.session_user("tok").await.unwrap().is_none());
+    assert!(s.reviewables(Some(review_status::PENDING), 10).await.unwrap().is_empty(), "their queue item is closed");
+    assert!(matches!(s.delete_user(leaving.id, staff.id).await, Err(StoreError::NotFound)));
+    let log = s.staff_actions(10).await.unwrap();
+    assert!(log.iter().any(|a| a.action == "delete_user" && a.details == "leaving"));
+}
+
+async fn renaming_keeps_names_unique(b: Backend) {
+    let (s, _d) = store(b).await;
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    let u = user(&s, "renamer").await;
+    user(&s, "taken").await;
+    assert!(matches!(s.rename_user(u.id, "TAKEN", staff.id).await, Err(StoreError::Conflict("username"))));
+    s.rename_user(u.id, "Renamed", u.id).await.unwrap();
+    assert_eq!(s.user_by_username("renamed").await.unwrap().unwrap().id, u.id);
+    assert!(s.user_by_username("renamer").await.unwrap().is_none());
+    assert!(s.user_for_login("renamed").await.unwrap().is_some());
+    let entry = s.last_staff_action_on(u.id, "change_username").await.unwrap().unwrap();
+    assert_eq!(entry.details, "renamer → Renamed");
+}
+
+async fn stats_activity_and_directory_count_what_is_visible(b: Backend) {
+    let (s, _d) = store(b).await;
+    let u = user(&s, "writer").await;
+    let other = user(&s, "reader").await;
+    let open = category(&s, "open").await;
+    let closed = category(&s, "closed").await;
+    let (t, _) = topic(&s, open.id, u.id, "An open topic to read").await;
+    topic(&s, closed.id, u.id, "A closed topic for some").await;
+    let (theirs, _) = topic(&s, open.id, other.id, "Someone else's topic").await;
+    s.create_reply(&reply(theirs.id, u.id, "a reply", None)).await.unwrap();
+    s.record_reads(&[Read { user: other.id, topic: t.id, up_to: 1, day: now_ms() / 86_400_000, at: now_ms() }]).await.unwrap();
+    let stats = s.person_stats(&[u.id, other.id], None, 0).await.unwrap();
+    let of = |id: UserId, stats: &[PersonStats]| *stats.iter().find(|x| x.user_id == id).unwrap();
+    assert_eq!((of(u.id, &stats).topic_count, of(u.id, &stats).post_count), (2, 3));
+    assert_eq!((of(other.id, &stats).topics_entered, of(other.id, &stats).posts_read), (1, 1));
+    assert!(of(u.id, &stats).last_posted_at.is_some());
+    let visible = [open.id];
+    let stats = s.person_stats(&[u.id], Some(&visible), 0).await.unwrap();
+    assert_eq!((stats[0].topic_count, stats[0].post_count), (1, 2), "only visible categories count");
+    let later = s.person_stats(&[u.id], None, now_ms() + 60_000).await.unwrap();
+    assert_eq!(later[0].post_count, 0, "nothing since then");
+
+    let all = s.user_actions(u.id, &[4, 5], None, 0, 30).await.unwrap();
+    assert_eq!(all.iter().map(|a| a.action_type).collect::<Vec<_>>(), [5, 4, 4], "newest first");
+    assert_eq!(s.user_actions(u.id, &[4, 5], Some(&visible), 0, 30).await.unwrap().len(), 2);
+    assert_eq!(s.user_actions(u.id, &[5], None, 0, 30).await.unwrap()[0].topic_user_id, other.id.0);
+    assert_eq!(s.user_actions(u.id, &[4, 5], None, 2, 30).await.unwrap().len(), 1);
+    assert!(s.user_actions(u.id, &[1], None, 0, 30).await.unwrap().is_empty());
+
+    let (rows, total) = s.directory("post_count", false, Some(&visible), 0, 0, 10).await.unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(rows.iter().map(|(u, st)| (u.username.as_str(), st.post_count)).collect::<Vec<_>>(), [("writer", 2), ("reader", 1)]);
+    let (rows, _) = s.directory("post_count", true, None, 0, 1, 10).await.unwrap();
+    assert_eq!(rows.iter().map(|(u, _)| u.username.as_str()).collect::<Vec<_>>(), ["writer"], "ascending, second page of one");
+    let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
+    s.set_active(other.id, false, staff.id).await.unwrap();
+    let (rows, total) = s.directory("posts_read", false, None, 0, 0, 10).await.unwrap();
+    assert!(total == 2 && rows.iter().all(|(u, _)| u.username != "reader"), "inactive people are not listed");
 }

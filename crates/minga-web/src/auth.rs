@@ -263,7 +263,7 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
                 return Err(AppError::Forbidden("This API key does not belong to that user.".into()));
             }
         }
-        if owner.user.suspended_at(now) || !owner.user.approved {
+        if owner.user.suspended_at(now) || !owner.user.approved || !owner.user.active {
             return Err(AppError::Forbidden("This account cannot use the API now.".into()));
         }
         (owner.user.clone(), owner.groups.clone(), owner.owned.clone(), true)
@@ -272,7 +272,7 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
         let token_hash = hash_secret(&token);
         let known = known(state, &token_hash).await?;
         // Suspended or unapproved people are visitors, whatever they hold.
-        match known.as_ref().as_ref().filter(|k| k.expires_at > now && k.user.approved && !k.user.suspended_at(now)) {
+        match known.as_ref().as_ref().filter(|k| k.expires_at > now && k.user.approved && k.user.active && !k.user.suspended_at(now)) {
             Some(k) => {
                 state.views.record_seen(token_hash, now);
                 (k.user.clone(), k.groups.clone(), k.owned.clone(), false)

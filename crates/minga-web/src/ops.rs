@@ -301,28 +301,54 @@ pub async fn lock_post(state: &AppState, viewer: &Viewer, id: PostId, locked: bo
     Ok(state.store.lock_post(post.id, locked).await?)
 }
 
-/// The profile fields a request sets (`name`, `bio_raw`, `location`,
-/// `website`, `timezone`), the others kept as they are, checked together.
-pub fn profile_from(input: &crate::input::Input, user: &User) -> AppResult<minga_store::Profile> {
+/// The profile fields a request may set; those absent keep their value,
+/// those sent blank (or null) are cleared.
+#[derive(serde::Deserialize, Default, Debug, Clone)]
+pub struct ProfileChange {
+    #[serde(default, deserialize_with = "sent_text")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "sent_text")]
+    pub bio_raw: Option<String>,
+    #[serde(default, deserialize_with = "sent_text")]
+    pub location: Option<String>,
+    #[serde(default, deserialize_with = "sent_text")]
+    pub website: Option<String>,
+    #[serde(default, deserialize_with = "sent_text")]
+    pub timezone: Option<String>,
+}
+
+/// A text field that was sent: blank and null mean empty, not absent.
+fn sent_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::Deserialize;
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(Some(String::new())),
+        serde_json::Value::String(s) => Ok(Some(s)),
+        other => Err(serde::de::Error::custom(format!("expected text, found {other}"))),
+    }
+}
+
+/// The profile after a change (`name`, `bio_raw`, `location`, `website`,
+/// `timezone`), the others kept as they are, checked together.
+pub fn profile_from(change: &ProfileChange, user: &User) -> AppResult<minga_store::Profile> {
     let mut checks = Checks::default();
-    let mut text = |k: &'static str, cur: &str, max: usize| -> AppResult<String> {
-        let v = if input.get(k).is_some() { input.text(k)? } else { cur.to_string() };
+    let mut text = |k: &'static str, new: &Option<String>, cur: &str, max: usize| -> String {
+        let v = new.clone().unwrap_or_else(|| cur.to_string());
         if v.chars().count() > max {
             checks.check(Err(FieldError { field: k, message: format!("Keep this under {max} characters.") }));
         }
-        Ok(v.trim().to_string())
+        v.trim().to_string()
     };
     let mut profile = minga_store::Profile {
-        name: text("name", &user.name, 100)?,
-        bio_raw: text("bio_raw", &user.bio_raw, 3000)?,
-        location: text("location", &user.location, 100)?,
-        website: text("website", &user.website, 300)?,
-        timezone: text("timezone", &user.timezone, 64)?,
+        name: text("name", &change.name, &user.name, 100),
+        bio_raw: text("bio_raw", &change.bio_raw, &user.bio_raw, 3000),
+        location: text("location", &change.location, &user.location, 100),
+        website: text("website", &change.website, &user.website, 300),
+        timezone: text("timezone", &change.timezone, &user.timezone, 64),
     };
     if !profile.website.is_empty() && !(profile.website.starts_with("https://") || profile.website.starts_with("http://")) {
         checks.check(Err(FieldError { field: "website", message: "A website starts with https://.".into() }));
     }
-    if input.get("timezone").is_some() && !profile.timezone.is_empty() {
+    if change.timezone.is_some() && !profile.timezone.is_empty() {
         match canonical_zone(&profile.timezone) {
             Some(name) => profile.timezone = name,
             None => {
@@ -429,12 +455,24 @@ pub async fn sign_up(state: &AppState, input: SignUp, admin: bool) -> AppResult<
 }
 
 pub async fn sign_up_as(state: &AppState, input: SignUp, admin: bool, by_staff: bool) -> AppResult<User> {
+    create_account(state, input, admin, by_staff, by_staff).await
+}
+
+/// `POST /users.json`: staff may create accounts while sign-ups are
+/// closed, but, as on Discourse, an account they create is approved only
+/// when they say so (`approve`); otherwise it waits in the queue when the
+/// site asks for approval.
+pub async fn sign_up_via_api(state: &AppState, input: SignUp, by_staff: bool, approve: bool) -> AppResult<User> {
+    create_account(state, input, false, by_staff, by_staff && approve).await
+}
+
+async fn create_account(state: &AppState, input: SignUp, admin: bool, may_when_closed: bool, approved: bool) -> AppResult<User> {
     let site = state.site().await?;
-    if !by_staff && (site.invite_only || !site.allow_new_registrations) {
+    if !may_when_closed && (site.invite_only || !site.allow_new_registrations) {
         return Err(AppError::Forbidden("New registrations are not allowed. Ask a member for an invite.".into()));
     }
     let mut new = new_user(state, input, admin).await?;
-    new.approved = by_staff || !site.needs_approval(&new.email);
+    new.approved = approved || !site.needs_approval(&new.email);
     // An account held for approval is queued with it, in one transaction.
     Ok(state.store.create_user(&new).await?)
 }
@@ -465,9 +503,40 @@ pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppRes
     }
 }
 
+/// Why a log-in with the right password, or the wrong one, was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogInRefused {
+    Incorrect,
+    NotApproved,
+    NotActive,
+    /// Suspended, with the message that says until when and why.
+    Suspended(String),
+}
+
+impl LogInRefused {
+    pub fn message(&self) -> String {
+        match self {
+            LogInRefused::Incorrect => "Incorrect username, email or password".into(),
+            LogInRefused::NotApproved => "Your account is waiting for approval. You can log in once staff have approved it.".into(),
+            LogInRefused::NotActive => "Your account is not active. Ask the forum's staff to activate it.".into(),
+            LogInRefused::Suspended(message) => message.clone(),
+        }
+    }
+
+    /// Discourse's `reason` beside the error, where it gives one.
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            LogInRefused::Incorrect => None,
+            LogInRefused::NotApproved => Some("not_approved"),
+            LogInRefused::NotActive => Some("not_activated"),
+            LogInRefused::Suspended(_) => Some("suspended"),
+        }
+    }
+}
+
 /// Checks credentials, with throttling per account and address (see
 /// `auth::Throttle`), then the account's standing.
-pub async fn log_in(state: &AppState, login: &str, password: &str, ip: &str) -> AppResult<User> {
+pub async fn log_in(state: &AppState, login: &str, password: &str, ip: &str) -> AppResult<Result<User, LogInRefused>> {
     if let Some(wait) = auth::Throttle::wait(state, login, ip).await? {
         return Err(AppError::RateLimited(wait));
     }
@@ -485,18 +554,21 @@ pub async fn log_in(state: &AppState, login: &str, password: &str, ip: &str) -> 
         Some((user, _)) if ok => user,
         _ => {
             auth::Throttle::fail(state, login, ip).await?;
-            return Err(AppError::Forbidden("Incorrect username, email or password".into()));
+            return Ok(Err(LogInRefused::Incorrect));
         }
     };
     auth::Throttle::succeed(state, login, ip).await?;
     if !user.approved {
-        return Err(AppError::Forbidden("Your account is waiting for approval. You can log in once staff have approved it.".into()));
+        return Ok(Err(LogInRefused::NotApproved));
+    }
+    if !user.active {
+        return Ok(Err(LogInRefused::NotActive));
     }
     if let Some(till) = user.suspended_till.filter(|t| *t > minga_core::time::now_ms()) {
         let reason = if user.suspend_reason.is_empty() { String::new() } else { format!(" Reason: {}", user.suspend_reason) };
-        return Err(AppError::Forbidden(format!("Your account is suspended until {}.{reason}", minga_core::time::short_date(till))));
+        return Ok(Err(LogInRefused::Suspended(format!("Your account is suspended until {}.{reason}", minga_core::time::short_date(till)))));
     }
-    Ok(user)
+    Ok(Ok(user))
 }
 
 /// Validates a category form; a blank slug is made from the name.

@@ -5,12 +5,14 @@
 mod category;
 mod post;
 mod topic;
+mod admin;
 mod user;
 
+pub use admin::*;
 pub use category::*;
 pub use post::*;
 pub use topic::*;
-pub use user::{basic_user, current_user};
+pub use user::*;
 
 pub fn avatar_template(username: &str) -> String {
     format!("/letter_avatar/{}/{{size}}/1.svg", username.to_lowercase())

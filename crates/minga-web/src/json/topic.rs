@@ -2,30 +2,13 @@
 //! the small answers of the topic actions.
 
 use super::post::PostJson;
-use super::{avatar_template, excerpt_html, fancy};
+use super::{BasicUser, excerpt_html, fancy};
 use crate::AppState;
 use minga_core::time::iso;
 use minga_core::{CategoryId, PostId, TopicId, UserId};
 use minga_store::{Topic, User};
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// A person as topic lists and views name them (Discourse's
-/// `BasicUserSerializer`). Kept here so that topic shapes do not wait on
-/// the people's module.
-#[derive(Serialize, Debug, Clone)]
-pub struct BasicUser {
-    pub id: UserId,
-    pub username: String,
-    pub name: String,
-    pub avatar_template: String,
-}
-
-impl BasicUser {
-    pub fn of(u: &User) -> BasicUser {
-        BasicUser { id: u.id, username: u.username.clone(), name: u.name.clone(), avatar_template: avatar_template(&u.username) }
-    }
-}
 
 /// One of the people shown beside a topic in a list.
 #[derive(Serialize, Debug, Clone)]
@@ -279,14 +262,6 @@ impl BasicTopic {
         BasicTopic { id: t.id, title: t.title.clone(), fancy_title: fancy(&t.title), slug: t.slug.clone(), posts_count: t.posts_count }
     }
 }
-
-/// Discourse's `{"success": "OK"}`.
-#[derive(Serialize, Debug)]
-pub struct Success {
-    pub success: &'static str,
-}
-
-pub const OK: Success = Success { success: "OK" };
 
 /// `PUT /t/{id}/status.json`.
 #[derive(Serialize, Debug)]

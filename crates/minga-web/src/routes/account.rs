@@ -3,19 +3,20 @@
 //! e-mail and password changes ask for the current password.
 
 use crate::AppState;
-use crate::auth::{self, ClientIp, SESSION_COOKIE, Viewer};
+use crate::auth::{self, ClientIp, SESSION_COOKIE, SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::input::{Input, Query};
 use crate::ops;
+use crate::params::Params;
 use crate::pages::{self, Chrome, CsrfToken, FormErrors, PreferencesPage, SessionView};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use minga_store::User;
 
-/// The viewer, if the preferences are theirs.
-fn own<'a>(viewer: &'a Viewer, name: &str) -> AppResult<&'a User> {
-    let me = viewer.require()?;
+/// The person, if the preferences are theirs.
+fn own<'a>(viewer: &'a SignedIn, name: &str) -> AppResult<&'a User> {
+    let me = viewer.user();
     if !me.username.eq_ignore_ascii_case(name) {
         return Err(AppError::Forbidden("These are someone else's preferences.".into()));
     }
@@ -92,15 +93,16 @@ pub struct SavedQuery {
 
 pub async fn show(
     State(state): State<AppState>,
-    viewer: Viewer,
+    signed_in: SignedIn,
     csrf: CsrfToken,
     headers: HeaderMap,
     Path(name): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
-    let me = own(&viewer, &name)?;
-    let sessions = sessions(&state, &viewer, &headers).await?;
-    Ok(pages::render(&page(&state, &viewer, csrf, me, None, FormErrors::default(), q.saved.as_deref(), sessions)))
+    let me = own(&signed_in, &name)?;
+    let viewer = &signed_in.0;
+    let sessions = sessions(&state, viewer, &headers).await?;
+    Ok(pages::render(&page(&state, viewer, csrf, me, None, FormErrors::default(), q.saved.as_deref(), sessions)))
 }
 
 /// Answers a saved form with a redirect, a refused one with the page again.
@@ -125,12 +127,42 @@ async fn answer(
     }
 }
 
+#[derive(serde::Deserialize, Debug, Default)]
+pub struct RevokeAuthToken {
+    pub token_id: Option<i64>,
+}
+
+#[derive(serde::Deserialize, Debug, Default)]
+pub struct ChangeEmail {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+#[derive(serde::Deserialize, Debug, Default)]
+pub struct ChangePassword {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+    #[serde(default)]
+    pub new_password_again: String,
+}
+
 /// `POST /u/{username}/preferences/revoke-auth-token`, as on Discourse:
 /// with `token_id`, logs out that session; without, every session but
 /// this one.
-pub async fn revoke(State(state): State<AppState>, viewer: Viewer, format: crate::format::Format, headers: HeaderMap, Path(name): Path<String>, input: Input) -> AppResult<Response> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    viewer: SignedIn,
+    format: crate::format::Format,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Params(body): Params<RevokeAuthToken>,
+) -> AppResult<Response> {
     let me = own(&viewer, crate::format::strip_json(&name))?;
-    match input.int("token_id")? {
+    match body.token_id {
         Some(id) => {
             if !state.store.end_session(me.id, id).await? {
                 return Err(AppError::NotFound);
@@ -142,33 +174,37 @@ pub async fn revoke(State(state): State<AppState>, viewer: Viewer, format: crate
         }
     }
     Ok(match format {
-        crate::format::Format::Json => axum::Json(serde_json::json!({ "success": "OK" })).into_response(),
+        crate::format::Format::Json => axum::Json(crate::json::OK).into_response(),
         crate::format::Format::Html => pages::redirect(&format!("/u/{}/preferences?saved=sessions", me.username)),
     })
 }
 
-pub async fn save_profile(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, headers: HeaderMap, Path(name): Path<String>, input: Input) -> AppResult<Response> {
-    let me = own(&viewer, &name)?;
+pub async fn save_profile(State(state): State<AppState>, signed_in: SignedIn, csrf: CsrfToken, headers: HeaderMap, Path(name): Path<String>, input: Input) -> AppResult<Response> {
+    let me = own(&signed_in, &name)?;
+    let viewer = &signed_in.0;
     let result = async {
-        let profile = ops::profile_from(&input, me)?;
+        let change: ops::ProfileChange = crate::params::read(input.0.clone())?;
+        let profile = ops::profile_from(&change, me)?;
         Ok(state.store.update_profile(me.id, &profile).await?)
     }
     .await;
-    answer(&state, &viewer, csrf, &headers, me, &input, result, "profile").await
+    answer(&state, viewer, csrf, &headers, me, &input, result, "profile").await
 }
 
 pub async fn save_email(
     State(state): State<AppState>,
-    viewer: Viewer,
+    signed_in: SignedIn,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Path(name): Path<String>,
     input: Input,
 ) -> AppResult<Response> {
-    let me = own(&viewer, &name)?;
+    let me = own(&signed_in, &name)?;
+    let viewer = &signed_in.0;
+    let body: ChangeEmail = crate::params::read(input.0.clone())?;
     // The password field of this form has its own name on the page.
-    let result = ops::change_email(&state, me, &input.text("current_password")?, &input.text("email")?, &ip).await.map_err(|e| match e {
+    let result = ops::change_email(&state, me, &body.current_password, &body.email, &ip).await.map_err(|e| match e {
         AppError::Invalid(mut invalid) => {
             for f in &mut invalid.0 {
                 if f.field == "current_password" {
@@ -179,25 +215,27 @@ pub async fn save_email(
         }
         other => other,
     });
-    answer(&state, &viewer, csrf, &headers, me, &input, result, "email").await
+    answer(&state, viewer, csrf, &headers, me, &input, result, "email").await
 }
 
 pub async fn save_password(
     State(state): State<AppState>,
-    viewer: Viewer,
+    signed_in: SignedIn,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Path(name): Path<String>,
     input: Input,
 ) -> AppResult<Response> {
-    let me = own(&viewer, &name)?;
-    let new = input.text("new_password")?;
-    let result = if new != input.text("new_password_again")? {
+    let me = own(&signed_in, &name)?;
+    let viewer = &signed_in.0;
+    let body: ChangePassword = crate::params::read(input.0.clone())?;
+    let new = body.new_password;
+    let result = if new != body.new_password_again {
         Err(AppError::invalid("new_password_again", "The two new passwords differ."))
     } else {
         let keep = auth::cookie(&headers, SESSION_COOKIE).map(|t| auth::hash_secret(&t));
-        ops::change_password(&state, me, &input.text("current_password")?, &new, keep.as_deref(), &ip).await
+        ops::change_password(&state, me, &body.current_password, &new, keep.as_deref(), &ip).await
     };
-    answer(&state, &viewer, csrf, &headers, me, &input, result, "password").await
+    answer(&state, viewer, csrf, &headers, me, &input, result, "password").await
 }

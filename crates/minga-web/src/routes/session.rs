@@ -2,9 +2,10 @@
 //! fetches first (`/session/csrf.json`, `/session/hp.json`).
 
 use crate::AppState;
-use crate::auth::{self, Viewer};
+use crate::auth::{self, SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
-use crate::input::{Input, Query};
+use crate::input::Query;
+use crate::params::Params;
 use crate::json;
 use crate::ops;
 use crate::pages::{self, Chrome, CsrfToken, LoginPage, safe_next};
@@ -12,7 +13,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::json;
 
 fn with_cookie(response: Response, cookie: &str) -> AppResult<Response> {
     with_cookies(response, &[cookie.to_string()])
@@ -26,45 +26,60 @@ pub fn with_cookies(mut response: Response, cookies: &[String]) -> AppResult<Res
     Ok(response)
 }
 
-/// `POST /session` with `login` and `password`, as Discourse's client does.
-pub async fn create(State(state): State<AppState>, device: auth::Device, input: Input) -> AppResult<Response> {
-    let login = input.text("login")?;
-    let password = input.text("password")?;
-    if login.trim().is_empty() || password.is_empty() {
+/// `login` and `password`, as Discourse's client sends them (with fields
+/// minga does not use, such as `second_factor_token`, ignored).
+#[derive(serde::Deserialize, Debug)]
+pub struct LogIn {
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub password: String,
+    pub next: Option<String>,
+}
+
+/// `POST /session`: a wrong password, or an account that may not log in,
+/// answers 200 with `{"error": …}` (and a `reason`), as Discourse does;
+/// too many tries answer 429.
+pub async fn create(State(state): State<AppState>, device: auth::Device, Params(body): Params<LogIn>) -> AppResult<Response> {
+    if body.login.trim().is_empty() || body.password.is_empty() {
         return Err(AppError::invalid("login", "Enter your username or email and your password."));
     }
-    let user = ops::log_in(&state, &login, &password, &device.ip).await?;
-    let cookies = auth::start_session(&state, &user, &device).await?;
-    with_cookies(Json(json!({ "user": json::current_user(&user) })).into_response(), &cookies)
+    match ops::log_in(&state, &body.login, &body.password, &device.ip).await? {
+        Ok(user) => {
+            let cookies = auth::start_session(&state, &user, &device).await?;
+            with_cookies(Json(json::LoggedIn { user: json::CurrentUser::of(&user) }).into_response(), &cookies)
+        }
+        Err(refused) => Ok(Json(json::LogInFailed { error: refused.message(), reason: refused.reason() }).into_response()),
+    }
 }
 
 pub async fn current(viewer: Viewer) -> AppResult<Response> {
     let user = viewer.user.as_ref().ok_or(AppError::NotFound)?;
-    Ok(Json(json!({ "current_user": json::current_user(user) })).into_response())
+    Ok(Json(json::Current { current_user: json::CurrentUser::of(user) }).into_response())
 }
 
 pub async fn csrf(csrf: CsrfToken) -> Response {
-    Json(json!({ "csrf": csrf.0 })).into_response()
+    Json(json::Csrf { csrf: csrf.0 }).into_response()
 }
 
 pub async fn honeypot(State(state): State<AppState>) -> AppResult<Response> {
     let hp = state.honeypot().await?;
-    Ok(Json(json!({ "value": hp.value, "challenge": hp.challenge })).into_response())
+    Ok(Json(json::Honeypot { value: hp.value.clone(), challenge: hp.challenge.clone() }).into_response())
 }
 
 /// `DELETE /session/{username}`: log out.
 pub async fn destroy(
     State(state): State<AppState>,
-    viewer: Viewer,
+    signed_in: SignedIn,
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> AppResult<Response> {
-    let user = viewer.require()?;
+    let user = signed_in.user();
     if !user.username.eq_ignore_ascii_case(crate::format::strip_json(&name)) {
         return Err(AppError::forbidden());
     }
     let cookie = auth::end_session(&state, &headers).await?;
-    with_cookie(Json(json!({ "success": "OK" })).into_response(), &cookie)
+    with_cookie(Json(json::OK).into_response(), &cookie)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -85,11 +100,10 @@ pub async fn login_submit(
     viewer: Viewer,
     csrf: CsrfToken,
     device: auth::Device,
-    input: Input,
+    Params(body): Params<LogIn>,
 ) -> AppResult<Response> {
-    let login = input.text("login")?;
-    let password = input.text("password")?;
-    let next = safe_next(input.str("next"), &state.settings.base_url);
+    let LogIn { login, password, next } = body;
+    let next = safe_next(next.as_deref(), &state.settings.base_url);
     let failed = |message: String, status| {
         let page = LoginPage { chrome: Chrome::new(&state, &viewer, csrf.clone()), login: login.clone(), next: next.clone(), error: Some(message) };
         let mut r = pages::render(&page);
@@ -97,11 +111,11 @@ pub async fn login_submit(
         r
     };
     match ops::log_in(&state, &login, &password, &device.ip).await {
-        Ok(user) => {
+        Ok(Ok(user)) => {
             let cookies = auth::start_session(&state, &user, &device).await?;
             with_cookies(pages::redirect(&next), &cookies)
         }
-        Err(e @ AppError::Forbidden(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::UNAUTHORIZED)),
+        Ok(Err(refused)) => Ok(failed(refused.message(), axum::http::StatusCode::UNAUTHORIZED)),
         Err(e @ AppError::RateLimited(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::TOO_MANY_REQUESTS)),
         Err(e) => Err(e),
     }

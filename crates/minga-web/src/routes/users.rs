@@ -3,7 +3,7 @@
 
 use super::{id_segment, topic_url};
 use crate::AppState;
-use crate::auth::{self, Viewer};
+use crate::auth::{self, SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::format::Format;
 use crate::input::Input;
@@ -12,57 +12,41 @@ use crate::ops::{self, SignUp};
 use crate::pages::{self, Avatar, Chrome, CsrfToken, FormErrors, SignupPage, TopicLink, UserPage};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use minga_core::time::{iso, short_date};
-use minga_store::TopicFilter;
-use serde_json::json;
+use crate::params::Params;
+use minga_core::perm::people::{self, StaffAction, Target};
+use minga_core::time::{iso, now_ms, short_date};
+use minga_core::{CategoryId, UserId};
+use minga_store::{TopicFilter, User};
 
+/// `GET /u/{username}` and `/u/{username}.json`.
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     format: Format,
     csrf: CsrfToken,
+    headers: HeaderMap,
     Path(name): Path<String>,
 ) -> AppResult<Response> {
     let name = crate::format::strip_json(&name);
     let user = state.store.user_by_username(name).await?.ok_or(AppError::NotFound)?;
     // Activity shows only what this reader may see.
-    let scope = state.catalog().await?.scope(viewer.actor().as_ref());
+    let catalog = state.catalog().await?;
+    let reader = viewer.actor();
+    let scope = catalog.scope(reader.as_ref());
+    if format == Format::Json {
+        return Ok(Json(profile(&state, &viewer, &headers, &user, scope.as_deref()).await?).into_response());
+    }
     let topics = state.store.topics(TopicFilter::CreatedBy(user.id), scope.as_deref(), 0, 30).await?;
     let posts = state.store.posts_by_user(user.id, scope.as_deref(), 30).await?;
-    if format == Format::Json {
-        let mut body = json::basic_user(&user);
-        let extra = json!({
-            "created_at": iso(user.created_at),
-            "last_seen_at": user.last_seen_at.map(iso),
-            "admin": user.admin,
-            "moderator": user.moderator,
-            "trust_level": user.trust_level,
-            "bio_raw": user.bio_raw,
-            "bio_cooked": json::cooked_text(&user.bio_raw),
-            "location": user.location,
-            "website": user.website,
-            "timezone": user.timezone,
-            "topic_count": topics.len(),
-            "post_count": posts.len(),
-            "can_edit": viewer.user.as_ref().is_some_and(|v| v.id == user.id || v.admin),
-            "primary_group_name": state.catalog().await?.public_group_name(user.primary_group_id),
-            "groups": [],
-        });
-        if let (Some(obj), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
-            obj.extend(extra.clone());
-        }
-        return Ok(Json(json!({ "user_badges": [], "user": body })).into_response());
-    }
     let role = if user.admin { "Admin" } else if user.moderator { "Moderator" } else { "" };
     // Their co-ops, those that everyone may see.
-    let catalog = state.catalog().await?;
     let memberships = state.store.memberships(user.id).await?;
     let groups = catalog
         .groups
         .iter()
-        .filter(|g| !g.automatic && g.visibility_level == 0 && memberships.iter().any(|(id, _)| *id == g.id))
+        .filter(|g| people::can_see_membership(None, g.id, g.visibility_level, g.automatic) && memberships.iter().any(|(id, _)| *id == g.id))
         .map(|g| (g.name.clone(), if g.full_name.is_empty() { g.name.clone() } else { g.full_name.clone() }))
         .collect();
     Ok(pages::render(&UserPage {
@@ -85,35 +69,86 @@ pub async fn show(
     }))
 }
 
-fn sign_up_input(input: &Input) -> AppResult<SignUp> {
-    Ok(SignUp {
-        username: input.text("username")?,
-        email: input.text("email")?,
-        name: input.text("name")?,
-        password: input.text("password")?,
-    })
+/// A profile as this reader may see it: counts from the categories they
+/// may see, the groups they may see, and sessions only for the person.
+async fn profile(state: &AppState, viewer: &Viewer, headers: &HeaderMap, user: &User, scope: Option<&[CategoryId]>) -> AppResult<json::UserProfile> {
+    let catalog = state.catalog().await?;
+    let reader = viewer.actor();
+    let stats = state.store.person_stats(&[user.id], scope, 0).await?.pop().unwrap_or_default();
+    let memberships = state.store.memberships(user.id).await?;
+    let mut groups = Vec::new();
+    let mut group_users = Vec::new();
+    for g in &catalog.groups {
+        let Some((_, owner)) = memberships.iter().find(|(id, _)| *id == g.id) else { continue };
+        if !people::can_see_membership(reader.as_ref(), g.id, g.visibility_level, g.automatic) {
+            continue;
+        }
+        let count = state.store.group_members(g, 0, 1).await?.1;
+        let see_members = people::can_see_membership(reader.as_ref(), g.id, g.members_visibility_level, false);
+        let can_admin = viewer.is_staff() || viewer.owned.contains(&g.id);
+        groups.push(json::BasicGroup::of(g, count, user.primary_group_id == Some(g.id), see_members, can_admin));
+        group_users.push(json::GroupUser { group_id: g.id, user_id: user.id.0, notification_level: 3, owner: *owner });
+    }
+    let sessions = if people::can_see_sessions(reader.as_ref(), user.id) {
+        let current = auth::cookie(headers, auth::SESSION_COOKIE).map(|t| auth::hash_secret(&t)).unwrap_or_default();
+        state.store.sessions(user.id, &current).await?.iter().map(json::UserAuthToken::of).collect()
+    } else {
+        Vec::new()
+    };
+    let rights = json::ProfileRights {
+        can_edit: people::can_edit_profile(reader.as_ref(), user.id),
+        can_be_deleted: people::can_act_on(reader.as_ref(), &Target { id: user.id, admin: user.admin, moderator: user.moderator }, StaffAction::Delete)
+            && stats.post_count == 0
+            && stats.topic_count == 0,
+    };
+    let primary_group_name = catalog.public_group_name(user.primary_group_id).map(str::to_string);
+    let detailed = json::UserDetailed::of(user, &stats, rights, primary_group_name, groups, group_users, sessions, now_ms());
+    Ok(json::UserProfile { user_badges: Vec::new(), user: detailed })
+}
+
+/// A sign-up's fields, from the API or the page.
+#[derive(serde::Deserialize, Default, Debug)]
+pub struct CreateUser {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub password: String,
+    /// The honeypot's value and reversed challenge (`/session/hp.json`).
+    #[serde(default)]
+    pub password_confirmation: String,
+    #[serde(default)]
+    pub challenge: String,
+    /// Whether staff approve the account they create (Discourse: admins
+    /// creating accounts through the API).
+    pub approved: Option<bool>,
+    /// Discourse's; accounts are active when made, whatever is sent.
+    #[allow(dead_code)]
+    pub active: Option<bool>,
+    /// The page's honeypot field, hidden from people; bots fill it.
+    #[serde(default)]
+    pub website_url: String,
+}
+
+impl CreateUser {
+    fn sign_up(&self) -> SignUp {
+        SignUp { username: self.username.clone(), email: self.email.clone(), name: self.name.clone(), password: self.password.clone() }
+    }
 }
 
 /// `POST /users.json`. Browsers and scripts without an API key must pass
 /// Discourse's honeypot (`/session/hp.json`); API-key requests skip it.
-pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
-    if !viewer.via_api_key {
-        let confirmation = input.text("password_confirmation")?;
-        let challenge = input.text("challenge")?;
-        if !state.honeypot().await?.passes(&confirmation, &challenge) {
-            return Err(AppError::Forbidden("We could not create your account: the sign-up check failed. Please reload and try again.".into()));
-        }
+pub async fn create(State(state): State<AppState>, viewer: Viewer, Params(body): Params<CreateUser>) -> AppResult<Response> {
+    if !viewer.via_api_key && !state.honeypot().await?.passes(&body.password_confirmation, &body.challenge) {
+        return Err(AppError::Forbidden("We could not create your account: the sign-up check failed. Please reload and try again.".into()));
     }
-    let user = ops::sign_up_as(&state, sign_up_input(&input)?, false, viewer.is_staff()).await?;
+    let approve = viewer.is_admin() && body.approved == Some(true);
+    let user = ops::sign_up_via_api(&state, body.sign_up(), viewer.is_staff(), approve).await?;
     let message = if user.approved { "Your account is active and ready to use." } else { "Your account is waiting for approval by staff." };
-    Ok(Json(json!({
-        "success": true,
-        "active": true,
-        "approved": user.approved,
-        "message": message,
-        "user_id": user.id,
-    }))
-    .into_response())
+    Ok(Json(json::UserCreated { success: true, active: user.active, approved: user.approved, message, user_id: user.id.0 }).into_response())
 }
 
 fn signup_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, heading: &str, action: String, input: Option<&Input>, errors: FormErrors) -> SignupPage {
@@ -149,15 +184,15 @@ enum Via {
 #[allow(clippy::too_many_arguments)]
 async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::Device, input: Input, via: Via, heading: &str, action: String) -> AppResult<Response> {
     let admin = matches!(via, Via::Setup(_));
-    // The page's honeypot field is hidden from people; bots fill it.
-    if !input.text("website_url")?.is_empty() {
+    let form: CreateUser = crate::params::read(input.0.clone())?;
+    if !form.website_url.is_empty() {
         let errors = FormErrors::one("", "We could not create your account. Please try again.");
         return Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), errors)));
     }
     let created = match &via {
-        Via::Invite(key) => ops::redeem_invite(&state, key, sign_up_input(&input)?).await,
-        Via::Setup(token) => ops::create_first_admin(&state, token, sign_up_input(&input)?).await,
-        Via::SignUp => ops::sign_up(&state, sign_up_input(&input)?, false).await,
+        Via::Invite(key) => ops::redeem_invite(&state, key, form.sign_up()).await,
+        Via::Setup(token) => ops::create_first_admin(&state, token, form.sign_up()).await,
+        Via::SignUp => ops::sign_up(&state, form.sign_up(), false).await,
     };
     match created {
         Ok(user) if !user.approved => {
@@ -248,20 +283,146 @@ pub async fn invite_submit(
     submit(state, viewer, csrf, device, input, Via::Invite(key), "You are invited", action).await
 }
 
-/// `PUT /u/{username}.json`: people change their own profile (staff
-/// anyone's): `name`, `bio_raw`, `location`, `website`, `timezone`, and
-/// `primary_group_id` (a group they belong to, or null).
-pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(name): Path<String>, input: Input) -> AppResult<Response> {
-    let me = viewer.require()?;
+/// `PUT /u/{username}.json`: the profile fields (see `ops::ProfileChange`)
+/// and `primary_group_id` (a group they belong to, or null to show none).
+#[derive(serde::Deserialize, Default, Debug)]
+pub struct UpdateUser {
+    #[serde(flatten)]
+    pub profile: ops::ProfileChange,
+    #[serde(default, deserialize_with = "sent_id")]
+    pub primary_group_id: Option<Option<i64>>,
+}
+
+/// An id that was sent: null or blank clears it.
+fn sent_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    use serde::Deserialize;
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(Some(None)),
+        serde_json::Value::String(s) if s.trim().is_empty() => Ok(Some(None)),
+        serde_json::Value::String(s) => s.trim().parse().map(|n| Some(Some(n))).map_err(|_| serde::de::Error::custom("expected a group id")),
+        serde_json::Value::Number(n) => n.as_i64().map(|n| Some(Some(n))).ok_or_else(|| serde::de::Error::custom("expected a group id")),
+        _ => Err(serde::de::Error::custom("expected a group id")),
+    }
+}
+
+/// People change their own profile (staff anyone's).
+pub async fn update(State(state): State<AppState>, me: SignedIn, Path(name): Path<String>, Params(body): Params<UpdateUser>) -> AppResult<Response> {
     let user = state.store.user_by_username(crate::format::strip_json(&name)).await?.ok_or(AppError::NotFound)?;
-    if user.id != me.id && !viewer.is_staff() {
+    if !people::can_edit_profile(me.actor().as_ref(), user.id) {
         return Err(AppError::forbidden());
     }
-    let profile = ops::profile_from(&input, &user)?;
-    let group = if input.get("primary_group_id").is_some() { Some(input.int("primary_group_id")?) } else { None };
-    state.store.update_profile_and_group(user.id, &profile, group).await.map_err(|e| match e {
+    let profile = ops::profile_from(&body.profile, &user)?;
+    state.store.update_profile_and_group(user.id, &profile, body.primary_group_id).await.map_err(|e| match e {
         minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", "You can only show a group you belong to."),
         other => other.into(),
     })?;
-    Ok(Json(json!({ "success": "OK", "user": json::basic_user(&state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?) })).into_response())
+    let user = state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(json::UserUpdated { success: "OK", user: json::BasicUser::of(&user) }).into_response())
+}
+
+/// `GET /u/{username}/emails.json`: for the person and staff.
+pub async fn emails(State(state): State<AppState>, me: SignedIn, Path(name): Path<String>) -> AppResult<Response> {
+    let user = state.store.user_by_username(&name).await?.ok_or(AppError::NotFound)?;
+    if !people::can_see_emails(me.actor().as_ref(), user.id) {
+        return Err(AppError::forbidden());
+    }
+    Ok(Json(json::UserEmails { email: user.email, secondary_emails: Vec::new(), unconfirmed_emails: Vec::new(), associated_accounts: Vec::new() })
+        .into_response())
+}
+
+#[derive(serde::Deserialize, Default, Debug)]
+pub struct UpdateUsername {
+    #[serde(default)]
+    pub new_username: String,
+}
+
+/// `PUT /u/{username}/preferences/username.json`: a new username, checked
+/// as at sign-up and unique. Mentions in posts already written stay as
+/// they were typed (Discourse rewrites them; minga does not edit
+/// people's posts behind their back).
+pub async fn update_username(State(state): State<AppState>, me: SignedIn, Path(name): Path<String>, Params(body): Params<UpdateUsername>) -> AppResult<Response> {
+    let user = state.store.user_by_username(crate::format::strip_json(&name)).await?.ok_or(AppError::NotFound)?;
+    if !people::can_edit_profile(me.actor().as_ref(), user.id) {
+        return Err(AppError::forbidden());
+    }
+    let new = body.new_username.trim().to_string();
+    minga_core::validate::username(&new).map_err(|e| AppError::invalid("new_username", e.message))?;
+    state.store.rename_user(user.id, &new, me.user().id).await.map_err(|e| match e {
+        minga_store::StoreError::Conflict(_) => AppError::invalid("new_username", "That username is already taken."),
+        other => other.into(),
+    })?;
+    Ok(Json(json::UsernameChanged { id: user.id.0, username: new }).into_response())
+}
+
+/// `GET /user_actions.json?username=…&filter=4,5&offset=…`.
+#[derive(serde::Deserialize, Default, Debug)]
+pub struct ListUserActions {
+    #[serde(default)]
+    pub username: String,
+    pub filter: Option<String>,
+    pub offset: Option<i64>,
+}
+
+/// A page of someone's activity: topics started (4) and replies (5), in
+/// the categories the reader may see.
+pub async fn actions(State(state): State<AppState>, viewer: Viewer, Params(q): Params<ListUserActions>) -> AppResult<Response> {
+    let user = state.store.user_by_username(q.username.trim()).await?.ok_or(AppError::NotFound)?;
+    let types: Vec<i64> = match q.filter.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        None => vec![4, 5],
+        Some(f) => f
+            .split(',')
+            .map(|t| t.trim().parse::<i64>().map_err(|_| AppError::BadRequest("The field filter is not valid: give action types such as 4,5.".into())))
+            .collect::<AppResult<_>>()?,
+    };
+    let scope = state.catalog().await?.scope(viewer.actor().as_ref());
+    let found = state.store.user_actions(user.id, &types, scope.as_deref(), q.offset.unwrap_or(0), ACTIONS_PER_PAGE).await?;
+    let authors = state.store.users_by_ids(&found.iter().map(|a| UserId(a.topic_user_id)).collect::<Vec<_>>()).await?;
+    let user_actions = found
+        .iter()
+        .map(|a| json::UserActionJson::of(a, &user, authors.iter().find(|u| u.id.0 == a.topic_user_id).unwrap_or(&user)))
+        .collect();
+    Ok(Json(json::UserActions { user_actions }).into_response())
+}
+
+const ACTIONS_PER_PAGE: i64 = 30;
+
+/// `GET /directory_items.json?period=…&order=…&asc=true&page=…`.
+#[derive(serde::Deserialize, Default, Debug)]
+pub struct ListDirectory {
+    pub period: Option<String>,
+    pub order: Option<String>,
+    pub asc: Option<bool>,
+    pub page: Option<i64>,
+}
+
+const DIRECTORY_PAGE: i64 = 50;
+
+/// The people of the forum with what they did in the period; posts and
+/// topics count only in the categories the reader may see. Reading
+/// figures (topics entered, posts read, days visited) are all-time:
+/// minga keeps totals, not their history. Likes are 0: minga has none.
+pub async fn directory(State(state): State<AppState>, viewer: Viewer, Params(q): Params<ListDirectory>) -> AppResult<Response> {
+    let period = q.period.unwrap_or_else(|| "all".into());
+    let days = match period.as_str() {
+        "daily" => 1,
+        "weekly" => 7,
+        "monthly" => 30,
+        "quarterly" => 90,
+        "yearly" => 365,
+        "all" => 0,
+        _ => return Err(AppError::invalid("period", "The period is one of daily, weekly, monthly, quarterly, yearly or all.")),
+    };
+    let order = q.order.unwrap_or_else(|| "post_count".into());
+    let now = now_ms();
+    let since = if days == 0 { 0 } else { now - days * 86_400_000 };
+    let page = q.page.unwrap_or(0).clamp(0, 10_000);
+    let ascending = q.asc == Some(true);
+    let scope = state.catalog().await?.scope(viewer.actor().as_ref());
+    let (rows, total) = state.store.directory(&order, ascending, scope.as_deref(), since, page * DIRECTORY_PAGE, DIRECTORY_PAGE).await?;
+    let more = format!("/directory_items.json?order={order}&page={}&period={period}{}", page + 1, if ascending { "&asc=true" } else { "" });
+    Ok(Json(json::Directory {
+        directory_items: rows.iter().map(|(u, s)| json::DirectoryItem::of(u, s)).collect(),
+        meta: json::DirectoryMeta { last_updated_at: Some(iso(now)), total_rows_directory_items: total, load_more_directory_items: more },
+    })
+    .into_response())
 }
