@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = migrations![
     3 => "0003_access",
     4 => "0004_reading",
     5 => "0005_serving",
+    8 => "0008_groups",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {
