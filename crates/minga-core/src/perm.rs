@@ -163,6 +163,189 @@ pub fn can_invite(actor: Option<&Actor>) -> bool {
     actor.is_some_and(|a| a.staff() || (a.trust_level >= 2 && !a.silenced))
 }
 
+/// Who may see a group, or its members (Discourse's `visibility_level`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GroupVisibility {
+    Everyone = 0,
+    LoggedIn = 1,
+    Members = 2,
+    Staff = 3,
+    Owners = 4,
+}
+
+impl GroupVisibility {
+    pub fn from_i64(n: i64) -> Option<GroupVisibility> {
+        Some(match n {
+            0 => GroupVisibility::Everyone,
+            1 => GroupVisibility::LoggedIn,
+            2 => GroupVisibility::Members,
+            3 => GroupVisibility::Staff,
+            4 => GroupVisibility::Owners,
+            _ => return None,
+        })
+    }
+}
+
+/// How people join a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JoinMode {
+    /// Anyone signed in joins (Discourse's `public_admission`).
+    Open = 0,
+    /// People ask; owners decide (`allow_membership_requests`).
+    Request = 1,
+    /// Only through an invite.
+    InviteOnly = 2,
+    /// Only owners and staff add people.
+    Closed = 3,
+}
+
+impl JoinMode {
+    pub fn from_i64(n: i64) -> Option<JoinMode> {
+        Some(match n {
+            0 => JoinMode::Open,
+            1 => JoinMode::Request,
+            2 => JoinMode::InviteOnly,
+            3 => JoinMode::Closed,
+            _ => return None,
+        })
+    }
+}
+
+/// A group as its rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct GroupRules {
+    pub id: i64,
+    pub automatic: bool,
+    pub visibility: GroupVisibility,
+    pub members_visibility: GroupVisibility,
+    pub join_mode: JoinMode,
+    pub public_exit: bool,
+}
+
+/// Someone's relation to a group: `actor` (if signed in) and whether they own it.
+fn group_allows(level: GroupVisibility, g: &GroupRules, actor: Option<&Actor>, owner: bool) -> bool {
+    let member = actor.is_some_and(|a| a.groups.contains(&g.id));
+    let staff = actor.is_some_and(Actor::staff);
+    match level {
+        GroupVisibility::Everyone => true,
+        GroupVisibility::LoggedIn => actor.is_some(),
+        GroupVisibility::Members => member || staff,
+        GroupVisibility::Staff => staff,
+        GroupVisibility::Owners => owner || actor.is_some_and(|a| a.admin),
+    }
+}
+
+/// Automatic groups other than `everyone` are staff's business.
+pub fn can_see_group(g: &GroupRules, actor: Option<&Actor>, owner: bool) -> bool {
+    if g.automatic {
+        return g.id == groups::EVERYONE || actor.is_some_and(Actor::staff);
+    }
+    group_allows(g.visibility, g, actor, owner)
+}
+
+pub fn can_see_group_members(g: &GroupRules, actor: Option<&Actor>, owner: bool) -> bool {
+    can_see_group(g, actor, owner) && (g.automatic || group_allows(g.members_visibility, g, actor, owner))
+}
+
+/// Owners and staff change a custom group and its members.
+pub fn can_manage_group(g: &GroupRules, actor: Option<&Actor>, owner: bool) -> bool {
+    !g.automatic && actor.is_some_and(|a| a.staff() || owner)
+}
+
+/// Only admins delete a group, and only one made by people.
+pub fn can_delete_group(g: &GroupRules, actor: Option<&Actor>) -> bool {
+    !g.automatic && actor.is_some_and(|a| a.admin)
+}
+
+pub fn can_join_group(g: &GroupRules, actor: Option<&Actor>) -> bool {
+    !g.automatic && g.join_mode == JoinMode::Open && actor.is_some()
+}
+
+pub fn can_request_membership(g: &GroupRules, actor: Option<&Actor>) -> bool {
+    !g.automatic && g.join_mode == JoinMode::Request && actor.is_some()
+}
+
+/// Members leave a group that lets them (`public_exit`) or that anyone
+/// may join again.
+pub fn can_leave_group(g: &GroupRules) -> bool {
+    !g.automatic && (g.public_exit || g.join_mode == JoinMode::Open)
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    fn group(visibility: GroupVisibility, members_visibility: GroupVisibility) -> GroupRules {
+        GroupRules { id: 40, automatic: false, visibility, members_visibility, join_mode: JoinMode::Closed, public_exit: false }
+    }
+
+    fn person(id: i64, groups: Vec<i64>) -> Actor {
+        Actor { id: UserId(id), trust_level: 1, groups, ..Actor::default() }
+    }
+
+    #[test]
+    fn visibility_levels() {
+        let member = person(1, vec![40]);
+        let outsider = person(2, vec![]);
+        let moderator = Actor { moderator: true, ..person(3, vec![]) };
+        let admin = Actor { admin: true, ..person(4, vec![]) };
+        let public = group(GroupVisibility::Everyone, GroupVisibility::Members);
+        assert!(can_see_group(&public, None, false));
+        assert!(!can_see_group_members(&public, None, false));
+        assert!(can_see_group_members(&public, Some(&member), false));
+        assert!(can_see_group_members(&public, Some(&moderator), false));
+        let signed_in = group(GroupVisibility::LoggedIn, GroupVisibility::Everyone);
+        assert!(!can_see_group(&signed_in, None, false));
+        assert!(can_see_group(&signed_in, Some(&outsider), false));
+        let staff = group(GroupVisibility::Staff, GroupVisibility::Everyone);
+        assert!(!can_see_group(&staff, Some(&member), false));
+        assert!(can_see_group(&staff, Some(&moderator), false));
+        let owners = group(GroupVisibility::Owners, GroupVisibility::Owners);
+        assert!(!can_see_group(&owners, Some(&member), false));
+        assert!(can_see_group(&owners, Some(&member), true));
+        assert!(!can_see_group(&owners, Some(&moderator), false));
+        assert!(can_see_group(&owners, Some(&admin), false));
+        let trust = GroupRules { id: groups::TRUST_LEVEL_0 + 1, automatic: true, ..public };
+        assert!(!can_see_group(&trust, Some(&member), false));
+        assert!(can_see_group(&trust, Some(&moderator), false));
+        assert!(can_see_group(&GroupRules { id: groups::EVERYONE, ..trust }, None, false));
+        assert_eq!(GroupVisibility::from_i64(4), Some(GroupVisibility::Owners));
+        assert_eq!(GroupVisibility::from_i64(5), None);
+    }
+
+    #[test]
+    fn owners_manage_admins_delete() {
+        let g = group(GroupVisibility::Everyone, GroupVisibility::Everyone);
+        let owner = person(1, vec![40]);
+        let moderator = Actor { moderator: true, ..person(3, vec![]) };
+        let admin = Actor { admin: true, ..person(4, vec![]) };
+        assert!(can_manage_group(&g, Some(&owner), true));
+        assert!(!can_manage_group(&g, Some(&owner), false));
+        assert!(can_manage_group(&g, Some(&moderator), false));
+        assert!(!can_delete_group(&g, Some(&moderator)));
+        assert!(can_delete_group(&g, Some(&admin)));
+        let automatic = GroupRules { id: groups::STAFF, automatic: true, ..g };
+        assert!(!can_delete_group(&automatic, Some(&admin)));
+        assert!(!can_manage_group(&automatic, Some(&admin), false));
+    }
+
+    #[test]
+    fn joining_and_leaving() {
+        let me = person(1, vec![]);
+        let open = GroupRules { join_mode: JoinMode::Open, ..group(GroupVisibility::Everyone, GroupVisibility::Everyone) };
+        let asks = GroupRules { join_mode: JoinMode::Request, ..open };
+        assert!(can_join_group(&open, Some(&me)));
+        assert!(!can_join_group(&open, None));
+        assert!(!can_join_group(&asks, Some(&me)));
+        assert!(can_request_membership(&asks, Some(&me)));
+        assert!(can_leave_group(&open));
+        assert!(!can_leave_group(&asks));
+        assert!(can_leave_group(&GroupRules { public_exit: true, ..asks }));
+        assert_eq!(JoinMode::from_i64(2), Some(JoinMode::InviteOnly));
+        assert_eq!(JoinMode::from_i64(7), None);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,18 +17,52 @@ pub struct Group {
     pub website: String,
     pub location: String,
     pub automatic: bool,
-    /// Who may see the group: 0 everyone, 1 logged-in, 2 members, 3 staff, 4 owners.
+    /// Who may see the group (`perm::GroupVisibility`).
     pub visibility_level: i64,
     /// Who may see its members, on the same scale.
     pub members_visibility_level: i64,
-    /// 0 open, 1 request to join, 2 invite only, 3 closed.
+    /// How people join (`perm::JoinMode`).
     pub join_mode: i64,
     pub created_at: i64,
+    /// A Font Awesome icon name shown beside members' avatars.
+    pub flair_icon: String,
+    pub flair_bg_color: String,
+    pub flair_color: String,
+    /// The trust level members are granted on joining.
+    pub grant_trust_level: Option<i64>,
+    /// Members may leave on their own.
+    pub public_exit: bool,
+    pub membership_request_template: String,
+    /// Who may message and mention the group (Discourse's alias levels).
+    pub messageable_level: i64,
+    pub mentionable_level: i64,
+    /// Sign-ups with an address at one of these domains (`|`-separated) join.
+    pub automatic_membership_email_domains: String,
+    /// Kept for the notifications issue: members' level in the group's messages.
+    pub default_notification_level: i64,
 }
 
 row_struct!(Group {
     id, name, full_name, bio_raw, website, location, automatic, visibility_level, members_visibility_level, join_mode, created_at,
+    flair_icon, flair_bg_color, flair_color, grant_trust_level, public_exit, membership_request_template, messageable_level,
+    mentionable_level, automatic_membership_email_domains, default_notification_level,
 });
+
+impl Group {
+    /// The group as permission rules see it.
+    pub fn rules(&self) -> minga_core::perm::GroupRules {
+        use minga_core::perm::{GroupRules, GroupVisibility, JoinMode};
+        GroupRules {
+            id: self.id,
+            automatic: self.automatic,
+            // Unknown levels (never stored: forms check them) are read as the strictest.
+            visibility: GroupVisibility::from_i64(self.visibility_level).unwrap_or(GroupVisibility::Owners),
+            members_visibility: GroupVisibility::from_i64(self.members_visibility_level).unwrap_or(GroupVisibility::Owners),
+            join_mode: JoinMode::from_i64(self.join_mode).unwrap_or(JoinMode::Closed),
+            public_exit: self.public_exit,
+        }
+    }
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct GroupForm {
@@ -40,6 +74,16 @@ pub struct GroupForm {
     pub visibility_level: i64,
     pub members_visibility_level: i64,
     pub join_mode: i64,
+    pub flair_icon: String,
+    pub flair_bg_color: String,
+    pub flair_color: String,
+    pub grant_trust_level: Option<i64>,
+    pub public_exit: bool,
+    pub membership_request_template: String,
+    pub messageable_level: i64,
+    pub mentionable_level: i64,
+    pub automatic_membership_email_domains: String,
+    pub default_notification_level: i64,
 }
 
 /// A member of a group.
@@ -47,6 +91,9 @@ pub struct GroupForm {
 pub struct Member {
     pub user: User,
     pub owner: bool,
+    /// When they joined (for automatic groups: when their account was made).
+    pub added_at: i64,
+    pub last_posted_at: Option<i64>,
 }
 
 /// The SQL condition selecting the members of an automatic group.
@@ -63,11 +110,19 @@ fn automatic_members(id: i64) -> Option<String> {
 
 const UNIQUE_NAME: &[(&str, &str)] = &[("name", "name")];
 
-/// A form's values as `$1`…`$9`: name, its lower case, full name, bio,
-/// website, location and the three levels.
+/// A form's values as `$1`…`$19`: name, its lower case, full name, bio,
+/// website, location, the three levels, then the settings from
+/// `flair_icon` to `default_notification_level` in `SETTINGS`' order.
 fn form_params<'a>(f: &'a GroupForm, lower: &'a String) -> Vec<&'a dyn Param> {
-    vec![&f.name, lower, &f.full_name, &f.bio_raw, &f.website, &f.location, &f.visibility_level, &f.members_visibility_level, &f.join_mode]
+    vec![
+        &f.name, lower, &f.full_name, &f.bio_raw, &f.website, &f.location, &f.visibility_level, &f.members_visibility_level, &f.join_mode,
+        &f.flair_icon, &f.flair_bg_color, &f.flair_color, &f.grant_trust_level, &f.public_exit, &f.membership_request_template,
+        &f.messageable_level, &f.mentionable_level, &f.automatic_membership_email_domains, &f.default_notification_level,
+    ]
 }
+
+const SETTINGS: &str = "flair_icon, flair_bg_color, flair_color, grant_trust_level, public_exit, membership_request_template, \
+    messageable_level, mentionable_level, automatic_membership_email_domains, default_notification_level";
 
 impl Store {
     pub async fn create_group(&self, form: &GroupForm) -> Result<Group> {
@@ -75,8 +130,8 @@ impl Store {
         self.write(move |tx| {
             let sql = format!(
                 "INSERT INTO groups (name, name_lower, full_name, bio_raw, website, location, visibility_level, \
-                 members_visibility_level, join_mode, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                 RETURNING {}",
+                 members_visibility_level, join_mode, {SETTINGS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+                 $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING {}",
                 Group::COLUMNS
             );
             let (lower, now) = (f.name.to_lowercase(), now_ms());
@@ -96,8 +151,11 @@ impl Store {
             let sql = format!(
                 "UPDATE groups SET name = CASE WHEN automatic THEN name ELSE $1 END, \
                  name_lower = CASE WHEN automatic THEN name_lower ELSE $2 END, full_name = $3, bio_raw = $4, \
-                 website = $5, location = $6, visibility_level = $7, members_visibility_level = $8, join_mode = $9 \
-                 WHERE id = $10 RETURNING {}",
+                 website = $5, location = $6, visibility_level = $7, members_visibility_level = $8, join_mode = $9, \
+                 flair_icon = $10, flair_bg_color = $11, flair_color = $12, grant_trust_level = $13, public_exit = $14, \
+                 membership_request_template = $15, messageable_level = $16, mentionable_level = $17, \
+                 automatic_membership_email_domains = $18, default_notification_level = $19 \
+                 WHERE id = $20 RETURNING {}",
                 Group::COLUMNS
             );
             let lower = f.name.to_lowercase();
@@ -132,30 +190,96 @@ impl Store {
 
     /// A group's members, owners first, and how many there are.
     pub async fn group_members(&self, g: &Group, offset: i64, limit: i64) -> Result<(Vec<Member>, i64)> {
+        self.group_roster(g, offset, limit, false).await
+    }
+
+    /// A custom group's owners (all of them: there are few).
+    pub async fn group_owners(&self, g: &Group) -> Result<Vec<Member>> {
+        if g.automatic {
+            return Ok(Vec::new());
+        }
+        Ok(self.group_roster(g, 0, 1000, true).await?.0)
+    }
+
+    async fn group_roster(&self, g: &Group, offset: i64, limit: i64, owners_only: bool) -> Result<(Vec<Member>, i64)> {
         let (id, automatic) = (g.id, g.automatic);
-        self.read(&[Change::Catalog, Change::People], move |db| {
-            if let Some(condition) = automatic_members(id).filter(|_| automatic) {
-                let sql = format!(
-                    "SELECT {} FROM users WHERE {condition} ORDER BY username_lower LIMIT $1 OFFSET $2",
-                    User::COLUMNS
-                );
-                let users: Vec<User> = db.all(&sql, &[&limit, &offset])?;
-                let count: i64 = db.one(&format!("SELECT COUNT(*) FROM users WHERE {condition}"), &[])?;
-                return Ok((users.into_iter().map(|user| Member { user, owner: false }).collect(), count));
-            }
-            let sql = format!(
-                "SELECT {}, gu.owner FROM group_users gu JOIN users u ON u.id = gu.user_id \
-                 WHERE gu.group_id = $1 ORDER BY gu.owner DESC, u.username_lower LIMIT $2 OFFSET $3",
-                User::columns("u")
-            );
+        self.read(&[Change::Catalog, Change::People, Change::Lists], move |db| {
+            let last_posted = "(SELECT MAX(p.created_at) FROM posts p WHERE p.user_id = u.id AND p.deleted_at IS NULL)";
             let width = User::COLUMNS.split(", ").count();
             let mut members = Vec::new();
+            if let Some(condition) = automatic_members(id).filter(|_| automatic) {
+                let sql = format!(
+                    "SELECT {}, u.created_at, {last_posted} FROM users u WHERE {condition} ORDER BY u.username_lower LIMIT $1 OFFSET $2",
+                    User::columns("u")
+                );
+                db.each(&sql, &[&limit, &offset], &mut |r| {
+                    let user = <User as crate::db::FromRow>::from_row(r)?;
+                    members.push(Member { user, owner: false, added_at: r.get(width)?, last_posted_at: r.get(width + 1)? });
+                    Ok(())
+                })?;
+                let count: i64 = db.one(&format!("SELECT COUNT(*) FROM users u WHERE {condition}"), &[])?;
+                return Ok((members, count));
+            }
+            let owners = if owners_only { "AND gu.owner" } else { "" };
+            let sql = format!(
+                "SELECT {}, gu.owner, gu.created_at, {last_posted} FROM group_users gu JOIN users u ON u.id = gu.user_id \
+                 WHERE gu.group_id = $1 {owners} ORDER BY gu.owner DESC, u.username_lower LIMIT $2 OFFSET $3",
+                User::columns("u")
+            );
             db.each(&sql, &[&id, &limit, &offset], &mut |r| {
-                members.push(Member { user: <User as crate::db::FromRow>::from_row(r)?, owner: r.get(width)? });
+                members.push(Member {
+                    user: <User as crate::db::FromRow>::from_row(r)?,
+                    owner: r.get(width)?,
+                    added_at: r.get(width + 1)?,
+                    last_posted_at: r.get(width + 2)?,
+                });
                 Ok(())
             })?;
-            let count: i64 = db.one("SELECT COUNT(*) FROM group_users WHERE group_id = $1", &[&id])?;
+            let count: i64 = db.one(&format!("SELECT COUNT(*) FROM group_users gu WHERE gu.group_id = $1 {owners}"), &[&id])?;
             Ok((members, count))
+        })
+        .await
+    }
+
+    /// How many members each group has, automatic groups included.
+    pub async fn group_sizes(&self) -> Result<Vec<(i64, i64)>> {
+        self.read(&[Change::Catalog, Change::People], |db| {
+            let mut sizes: Vec<(i64, i64)> = db.all("SELECT group_id, COUNT(*) FROM group_users GROUP BY group_id", &[])?;
+            for id in [auto::EVERYONE, auto::ADMINS, auto::MODERATORS, auto::STAFF].into_iter().chain(10..=14) {
+                if let Some(condition) = automatic_members(id) {
+                    let n: i64 = db.one(&format!("SELECT COUNT(*) FROM users WHERE {condition}"), &[])?;
+                    sizes.push((id, n));
+                }
+            }
+            Ok(sizes)
+        })
+        .await
+    }
+
+    /// Deletes a custom group: its memberships, requests and category
+    /// grants go with it, and members who wore it as their primary group
+    /// no longer do. Automatic groups are never deleted.
+    pub async fn delete_group(&self, id: i64) -> Result<Group> {
+        if auto::is_automatic(id) {
+            return Err(StoreError::Missing(crate::Thing::Group));
+        }
+        self.write(move |tx| {
+            let members: Vec<i64> = tx.db.all("SELECT user_id FROM group_users WHERE group_id = $1", &[&id])?;
+            tx.exec("UPDATE users SET primary_group_id = NULL WHERE primary_group_id = $1", &[&id])?;
+            tx.exec("DELETE FROM group_users WHERE group_id = $1", &[&id])?;
+            tx.exec("DELETE FROM group_requests WHERE group_id = $1", &[&id])?;
+            tx.exec("DELETE FROM category_groups WHERE group_id = $1", &[&id])?;
+            let g: Group = tx
+                .opt(&format!("DELETE FROM groups WHERE id = $1 AND NOT automatic RETURNING {}", Group::COLUMNS), &[&id])?
+                .ok_or(StoreError::Missing(crate::Thing::Group))?;
+            for u in members {
+                tx.changed(Change::User(UserId(u)));
+            }
+            // Category grants changed: what readers may see, so every list and topic.
+            tx.changed(Change::Catalog);
+            tx.changed(Change::People);
+            tx.changed(Change::Lists);
+            Ok(g)
         })
         .await
     }

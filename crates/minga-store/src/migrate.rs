@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = migrations![
     5 => "0005_serving",
     6 => "0006_people",
     7 => "0007_topics",
+    8 => "0008_groups",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

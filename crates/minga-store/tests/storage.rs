@@ -64,6 +64,7 @@ macro_rules! both_backends {
 }
 
 both_backends!(
+    deleting_a_group_takes_its_memberships,
     users_are_unique_ignoring_case,
     login_finds_username_or_email,
     sessions_expire_and_end,
@@ -540,6 +541,27 @@ async fn onebox_cards_are_cached_and_replaced(b: Backend) {
     s.save_onebox_card(&card).await.unwrap();
     let found = s.onebox_cards(&["https://example.org/a".into(), "https://example.org/b".into()]).await.unwrap();
     assert_eq!(found, vec![card]);
+}
+
+async fn deleting_a_group_takes_its_memberships(b: Backend) {
+    let (s, _d) = store(b).await;
+    let neto = user(&s, "neto").await;
+    let form = GroupForm { name: "telar".into(), flair_icon: "fa-users".into(), grant_trust_level: Some(1), public_exit: true, default_notification_level: 3, ..Default::default() };
+    let g = s.create_group(&form).await.unwrap();
+    assert_eq!((g.flair_icon.as_str(), g.grant_trust_level, g.public_exit), ("fa-users", Some(1), true));
+    s.add_group_members(g.id, &[neto.id], true).await.unwrap();
+    s.set_primary_group(neto.id, Some(g.id)).await.unwrap();
+    s.request_membership(g.id, user(&s, "sol").await.id, "").await.unwrap();
+    let sizes = s.group_sizes().await.unwrap();
+    assert!(sizes.contains(&(g.id, 1)) && sizes.contains(&(0, 2)), "{sizes:?}");
+    let (owners, (_, total)) = (s.group_owners(&g).await.unwrap(), s.group_members(&g, 0, 10).await.unwrap());
+    assert_eq!((owners.len(), total), (1, 1));
+    assert_eq!(s.delete_group(g.id).await.unwrap().name, "telar");
+    assert!(s.group(g.id).await.unwrap().is_none());
+    assert!(s.memberships(neto.id).await.unwrap().is_empty());
+    assert_eq!(s.user_by_id(neto.id).await.unwrap().unwrap().primary_group_id, None);
+    assert!(matches!(s.delete_group(g.id).await, Err(StoreError::Missing(Thing::Group))));
+    assert!(matches!(s.delete_group(1).await, Err(StoreError::Missing(Thing::Group))), "automatic groups stay");
 }
 
 async fn groups_have_members_and_owners(b: Backend) {

@@ -276,6 +276,8 @@ pub async fn fill(state: &AppState) -> Result<()> {
             members_visibility_level: 0,
             // Ask to join.
             join_mode: 1,
+            default_notification_level: 3,
+            ..GroupForm::default()
         };
         groups.insert(g.name.as_str(), state.store.create_group(&form).await?);
     }

@@ -3,6 +3,7 @@
 //! values, so clients that read them keep working.
 
 mod category;
+pub mod group;
 mod post;
 mod topic;
 mod admin;

@@ -105,6 +105,8 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/groups/{group}/handle_membership_request.json", put(groups::handle_request)),
         ("/admin/groups", post(groups::create)),
         ("/admin/groups.json", post(groups::create)),
+        ("/admin/groups/{id}", delete(groups::delete)),
+        ("/groups/by-id/{id}", get(groups::show_by_id)),
         // Staff.
         ("/review", get(review::index)),
         ("/review.json", get(review::index)),
