@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = migrations![
     3 => "0003_access",
     4 => "0004_reading",
     5 => "0005_serving",
+    9 => "0009_user_api_keys",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

@@ -6,6 +6,7 @@ mod category;
 mod post;
 mod topic;
 mod user;
+pub mod user_api_key;
 
 pub use category::category;
 pub use post::{post, post_with_raw};
