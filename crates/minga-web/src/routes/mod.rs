@@ -117,8 +117,11 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         // Keys applications hold to act for a person.
         ("/user-api-key/new", get(user_api_keys::new)),
         ("/user-api-key", post(user_api_keys::create)),
+        ("/user-api-key.json", post(user_api_keys::create)),
         ("/user-api-key/revoke", post(user_api_keys::revoke)),
+        ("/user-api-key/revoke.json", post(user_api_keys::revoke)),
         ("/user-api-key/undo-revoke", post(user_api_keys::undo_revoke)),
+        ("/user-api-key/undo-revoke.json", post(user_api_keys::undo_revoke)),
         ("/u/{username}/preferences/apps", get(user_api_keys::apps)),
         // The site.
         ("/site.json", get(site::site)),
