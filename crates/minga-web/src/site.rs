@@ -155,7 +155,12 @@ impl SiteSettings {
             "max_user_api_reqs_per_day" => Some(&mut self.max_user_api_reqs_per_day),
             _ => None,
         } {
-            let v = value.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{name} must be a whole number above 0."))?;
+            // Blank is Discourse's default.
+            let v = match value.trim() {
+                "" if name == "max_user_api_reqs_per_minute" => 20,
+                "" => 2880,
+                v => v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{name} must be a whole number above 0."))?,
+            };
             *field = v;
             return Ok(v.to_string());
         }
@@ -261,6 +266,7 @@ mod tests {
         assert!(s.apply("allowed_user_api_auth_redirects", "not an address").is_err());
         assert_eq!(s.apply("max_user_api_reqs_per_minute", "5"), Ok("5".into()));
         assert!(s.apply("max_user_api_reqs_per_day", "0").is_err());
+        assert_eq!(s.apply("max_user_api_reqs_per_day", " "), Ok("2880".into()), "blank is the default");
     }
 
     #[test]
