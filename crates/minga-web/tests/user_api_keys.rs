@@ -307,6 +307,11 @@ async fn keys_are_limited_in_requests(b: Backend) {
     let session = app.session("ana").await;
     let (private, pem) = key_pair();
     let key = authorise(&app, &session, &private, &pem, "busy-app", "read").await;
+    // Requests are counted per whole minute: start early enough in one.
+    let into = minga_core::time::now_ms() % 60_000;
+    if into > 50_000 {
+        tokio::time::sleep(std::time::Duration::from_millis((60_000 - into + 50) as u64)).await;
+    }
     app.state.change_site_setting("max_user_api_reqs_per_minute", "3").await.unwrap();
     for _ in 0..3 {
         assert_eq!(with_key(&app, Method::GET, "/latest.json", &key, None).await.status, StatusCode::OK);
