@@ -28,6 +28,7 @@ mod reading;
 mod signin;
 mod topics;
 mod users;
+mod user_api_keys;
 
 pub use access::Grants;
 pub use db::Violation;
@@ -43,6 +44,7 @@ pub use posts::NewReply;
 pub use reading::{Read, ReadingStats};
 pub use topics::{NewTopic, TopicFilter, TopicStatus};
 pub use users::{NewUser, PersonStats, UserAction};
+pub use user_api_keys::{NewUserApiKey, RequestLimits, UserApiKey};
 
 use crossbeam_channel::Sender;
 use feed::Feed;

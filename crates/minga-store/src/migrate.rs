@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = migrations![
     6 => "0006_people",
     7 => "0007_topics",
     8 => "0008_groups",
+    9 => "0009_user_api_keys",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Who is asking: sessions (cookie `_t`), API keys (`Api-Key` and
-//! `Api-Username` headers), password hashing, the CSRF cookie, log-in
-//! throttling and the sign-up honeypot.
+//! `Api-Username` headers), user API keys (`User-Api-Key`, held by an
+//! application for a person, within scopes), password hashing, the CSRF
+//! cookie, log-in throttling and the sign-up honeypot.
 
 use crate::AppState;
 use crate::error::AppError;
@@ -10,6 +11,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use base64::Engine;
+use minga_core::perm::user_api::Scope;
 use minga_store::User;
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
@@ -147,12 +149,23 @@ pub struct Known {
     pub groups: Vec<i64>,
     pub owned: Vec<i64>,
     pub expires_at: i64,
+    /// Set when this is the owner of a user API key.
+    pub user_api_key: Option<UserApiGrant>,
+}
+
+/// What a user API key lets the application holding it do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserApiGrant {
+    pub key_id: i64,
+    pub client_id: String,
+    pub scopes: Vec<Scope>,
 }
 
 impl crate::cache::Weigh for Known {
     fn weight(&self) -> usize {
         let u = &self.user;
-        320 + u.username.len() + u.name.len() + u.email.len() + u.bio_raw.len() + u.location.len() + u.website.len() + 8 * (self.groups.len() + self.owned.len())
+        320 + self.user_api_key.as_ref().map_or(0, |g| 64 + g.client_id.len())
+            + u.username.len() + u.name.len() + u.email.len() + u.bio_raw.len() + u.location.len() + u.website.len() + 8 * (self.groups.len() + self.owned.len())
     }
 }
 
@@ -165,6 +178,8 @@ pub struct Viewer {
     /// Groups this person owns.
     pub owned: Vec<i64>,
     pub via_api_key: bool,
+    /// The request was made with a user API key: what it allows.
+    pub user_api_key: Option<UserApiGrant>,
 }
 
 impl Viewer {
@@ -253,6 +268,9 @@ impl FromRequestParts<AppState> for Viewer {
 
 async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppError> {
     let now = minga_core::time::now_ms();
+    if let Some(key) = headers.get(USER_API_KEY) {
+        return user_api_key_viewer(state, headers, key, now).await;
+    }
     let (user, groups, owned, via_api_key) = if let Some(key) = headers.get("api-key") {
         let key = key.to_str().map_err(|_| invalid_key())?;
         let owner = key_owner(state, &hash_secret(key)).await?;
@@ -280,7 +298,89 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
             None => return Ok(Viewer::default()),
         }
     };
-    Ok(Viewer { groups, owned, user: Some(user), via_api_key })
+    Ok(Viewer { groups, owned, user: Some(user), via_api_key, user_api_key: None })
+}
+
+/// The header an application sends its user API key in, and the one that
+/// may name the application.
+pub const USER_API_KEY: &str = "user-api-key";
+pub const USER_API_CLIENT_ID: &str = "user-api-client-id";
+
+/// The person a user API key acts for. A revoked or unknown key, one sent
+/// with another application's client id, or one whose owner is suspended
+/// or not approved is refused (403), never treated as a visitor.
+async fn user_api_key_viewer(state: &AppState, headers: &HeaderMap, key: &axum::http::HeaderValue, now: i64) -> Result<Viewer, AppError> {
+    let key = key.to_str().map_err(|_| invalid_key())?;
+    let owner = user_api_key_owner(state, &hash_secret(key)).await?;
+    let owner = owner.as_ref().as_ref().ok_or_else(invalid_key)?;
+    let grant = owner.user_api_key.clone().ok_or_else(invalid_key)?;
+    if let Some(client) = headers.get(USER_API_CLIENT_ID) {
+        if !same(client.to_str().unwrap_or_default(), &grant.client_id) {
+            return Err(invalid_key());
+        }
+    }
+    if owner.user.suspended_at(now) || !owner.user.approved {
+        return Err(AppError::Forbidden("This account cannot use the API now.".into()));
+    }
+    Ok(Viewer { user: Some(owner.user.clone()), groups: owner.groups.clone(), owned: owner.owned.clone(), via_api_key: false, user_api_key: Some(grant) })
+}
+
+/// Who owns a user API key, and what it allows, from memory when this node
+/// already knows. Revoking a key announces its owner, which drops this.
+async fn user_api_key_owner(state: &AppState, key_hash: &str) -> Result<Arc<Option<Known>>, AppError> {
+    let caches = &state.caches;
+    caches
+        .get_or_load(&caches.viewers, format!("ukey:{key_hash}"), async {
+            let Some((user, key)) = state.store.user_api_key_owner(key_hash).await? else {
+                return Ok(Arc::new(None));
+            };
+            let memberships = state.store.memberships(user.id).await?;
+            // Scopes were checked when the key was made; a name this version
+            // does not know grants nothing.
+            let scopes = key.scopes.split(',').filter_map(Scope::parse).collect();
+            Ok(Arc::new(Some(Known {
+                groups: memberships.iter().map(|(g, _)| *g).collect(),
+                owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
+                user,
+                expires_at: i64::MAX,
+                user_api_key: Some(UserApiGrant { key_id: key.id, client_id: key.client_id, scopes }),
+            })))
+        })
+        .await
+}
+
+/// Requests made with a user API key, checked in one layer over every
+/// route: the key's scopes must allow the request (a write needs `write`),
+/// and the key must be within its share of requests (Discourse's
+/// `max_user_api_reqs_per_minute` and `_per_day`, counted in the database
+/// so they hold on every node). Such requests need no CSRF token: no
+/// browser sends the header by itself.
+pub async fn user_api_key_guard(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !req.headers().contains_key(USER_API_KEY) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let checked = async {
+        let viewer = Viewer::from_request_parts(&mut parts, &state).await?;
+        let grant = viewer.user_api_key.as_ref().ok_or_else(invalid_key)?;
+        if !minga_core::perm::user_api::allows(&grant.scopes, parts.method.as_str(), parts.uri.path()) {
+            return Err(AppError::Forbidden("This application's key does not allow that: it was not given the scope for it.".into()));
+        }
+        let site = state.site().await?;
+        let limits = minga_store::RequestLimits { per_minute: site.max_user_api_reqs_per_minute, per_day: site.max_user_api_reqs_per_day };
+        state.store.count_user_api_request(grant.key_id, limits).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    match checked {
+        Ok(()) => next.run(axum::extract::Request::from_parts(parts, body)).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 /// Who owns an API key, from memory when this node already knows.
@@ -297,6 +397,7 @@ async fn key_owner(state: &AppState, key_hash: &str) -> Result<Arc<Option<Known>
                 owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
                 user,
                 expires_at: i64::MAX,
+                user_api_key: None,
             })))
         })
         .await
@@ -316,6 +417,7 @@ async fn known(state: &AppState, token_hash: &str) -> Result<Arc<Option<Known>>,
                 owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
                 user,
                 expires_at,
+                user_api_key: None,
             })))
         })
         .await

@@ -274,6 +274,7 @@ fn cacheable_path(path: &str) -> bool {
 pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let headers = req.headers();
     let anonymous = !headers.contains_key("api-key")
+        && !headers.contains_key(crate::auth::USER_API_KEY)
         && crate::auth::cookie(headers, crate::auth::SESSION_COOKIE).is_none_or(|t| t.is_empty());
     if !anonymous || req.method() != Method::GET || !cacheable_path(req.uri().path()) {
         return next.run(req).await;

@@ -2,7 +2,8 @@
 //! route: a request that may change something (any method but GET, HEAD
 //! and OPTIONS) must carry a token equal to the visitor's CSRF cookie, as
 //! the `X-CSRF-Token` header or the `authenticity_token` field of a form,
-//! unless it is made with an API key (which no browser sends by itself).
+//! unless it is made with an API key or a user API key (headers no browser
+//! sends by itself; user API keys are checked by `auth::user_api_key_guard`).
 //! No handler can forget it.
 
 use crate::auth::CSRF_COOKIE;
@@ -19,7 +20,7 @@ fn refused() -> Response {
 }
 
 pub async fn guard(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.headers().contains_key("api-key") {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.headers().contains_key("api-key") || req.headers().contains_key(crate::auth::USER_API_KEY) {
         return next.run(req).await;
     }
     let Some(expected) = crate::auth::cookie(req.headers(), CSRF_COOKIE).filter(|c| !c.is_empty()) else {

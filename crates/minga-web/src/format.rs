@@ -29,7 +29,7 @@ impl Format {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
-        if sent_json || headers.contains_key("api-key") { Format::Json } else { Format::Html }
+        if sent_json || headers.contains_key("api-key") || headers.contains_key(crate::auth::USER_API_KEY) { Format::Json } else { Format::Html }
     }
 }
 

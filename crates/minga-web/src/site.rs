@@ -14,6 +14,11 @@ pub struct SiteSettings {
     pub must_approve_users: bool,
     /// `example.coop|example.org`: sign-ups from these domains skip approval.
     pub auto_approve_email_domains: String,
+    /// Where applications may be sent back to with a user API key,
+    /// `|`-separated; `*` matches any text.
+    pub allowed_user_api_auth_redirects: String,
+    pub max_user_api_reqs_per_minute: i64,
+    pub max_user_api_reqs_per_day: i64,
 }
 
 impl Default for SiteSettings {
@@ -24,6 +29,10 @@ impl Default for SiteSettings {
             allow_new_registrations: true,
             must_approve_users: false,
             auto_approve_email_domains: String::new(),
+            // Discourse's defaults: its own mobile app may ask for keys.
+            allowed_user_api_auth_redirects: "discourse://auth_redirect".into(),
+            max_user_api_reqs_per_minute: 20,
+            max_user_api_reqs_per_day: 2880,
         }
     }
 }
@@ -74,6 +83,27 @@ pub const SETTINGS: &[Setting] = &[
         group: "Who can join",
         boolean: false,
     },
+    Setting {
+        name: "allowed_user_api_auth_redirects",
+        label: "Applications that may ask for keys",
+        help: "Addresses an application may be sent back to after someone authorises it, separated by |; * matches anything, e.g. discourse://auth_redirect | https://reader.example/*",
+        group: "Applications",
+        boolean: false,
+    },
+    Setting {
+        name: "max_user_api_reqs_per_minute",
+        label: "Requests per minute for each application",
+        help: "How many requests an authorised application may make with its key in a minute.",
+        group: "Applications",
+        boolean: false,
+    },
+    Setting {
+        name: "max_user_api_reqs_per_day",
+        label: "Requests per day for each application",
+        help: "How many requests an authorised application may make with its key in a day.",
+        group: "Applications",
+        boolean: false,
+    },
 ];
 
 pub fn setting(name: &str) -> Option<&'static Setting> {
@@ -120,7 +150,34 @@ impl SiteSettings {
             self.auto_approve_email_domains = domains.join("|");
             return Ok(self.auto_approve_email_domains.clone());
         }
+        if let Some(field) = match name {
+            "max_user_api_reqs_per_minute" => Some(&mut self.max_user_api_reqs_per_minute),
+            "max_user_api_reqs_per_day" => Some(&mut self.max_user_api_reqs_per_day),
+            _ => None,
+        } {
+            // Blank is Discourse's default.
+            let v = match value.trim() {
+                "" if name == "max_user_api_reqs_per_minute" => 20,
+                "" => 2880,
+                v => v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{name} must be a whole number above 0."))?,
+            };
+            *field = v;
+            return Ok(v.to_string());
+        }
+        if name == "allowed_user_api_auth_redirects" {
+            let urls: Vec<&str> = value.split(['|', '\n']).map(str::trim).filter(|u| !u.is_empty()).collect();
+            if let Some(bad) = urls.iter().find(|u| !u.contains("://") || u.chars().any(char::is_whitespace)) {
+                return Err(format!("{bad} is not an address such as discourse://auth_redirect."));
+            }
+            self.allowed_user_api_auth_redirects = urls.join("|");
+            return Ok(self.allowed_user_api_auth_redirects.clone());
+        }
         Err(format!("There is no setting named {name}."))
+    }
+
+    /// Whether an application may be sent back to this address with a key.
+    pub fn allows_user_api_redirect(&self, url: &str) -> bool {
+        self.allowed_user_api_auth_redirects.split('|').any(|pattern| !pattern.is_empty() && wildcard_match(pattern, url))
     }
 
     pub fn value(&self, name: &str) -> String {
@@ -130,6 +187,9 @@ impl SiteSettings {
             "allow_new_registrations" => self.allow_new_registrations.to_string(),
             "must_approve_users" => self.must_approve_users.to_string(),
             "auto_approve_email_domains" => self.auto_approve_email_domains.clone(),
+            "allowed_user_api_auth_redirects" => self.allowed_user_api_auth_redirects.clone(),
+            "max_user_api_reqs_per_minute" => self.max_user_api_reqs_per_minute.to_string(),
+            "max_user_api_reqs_per_day" => self.max_user_api_reqs_per_day.to_string(),
             _ => String::new(),
         }
     }
@@ -142,6 +202,23 @@ impl SiteSettings {
         let domain = email.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
         !self.auto_approve_email_domains.split('|').any(|d| !d.is_empty() && d == domain)
     }
+}
+
+/// `*` in the pattern matches any text (none included); the rest must be
+/// equal.
+fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 impl AppState {
@@ -174,6 +251,22 @@ mod tests {
         assert!(s.apply("admin", "true").is_err());
         assert_eq!(s.apply("auto_approve_email_domains", "@Coop.example | example.org"), Ok("coop.example|example.org".into()));
         assert!(s.apply("auto_approve_email_domains", "not a domain").is_err());
+    }
+
+    #[test]
+    fn user_api_redirects_must_be_listed() {
+        let mut s = SiteSettings::default();
+        assert!(s.allows_user_api_redirect("discourse://auth_redirect"));
+        assert!(!s.allows_user_api_redirect("discourse://auth_redirect.evil"));
+        assert!(!s.allows_user_api_redirect("https://evil.example/"));
+        s.apply("allowed_user_api_auth_redirects", "discourse://auth_redirect | https://reader.example/*/done").unwrap();
+        assert!(s.allows_user_api_redirect("https://reader.example/app/done"));
+        assert!(!s.allows_user_api_redirect("https://reader.example/app/done/more"));
+        assert!(!s.allows_user_api_redirect("https://reader.example.evil/app/done"));
+        assert!(s.apply("allowed_user_api_auth_redirects", "not an address").is_err());
+        assert_eq!(s.apply("max_user_api_reqs_per_minute", "5"), Ok("5".into()));
+        assert!(s.apply("max_user_api_reqs_per_day", "0").is_err());
+        assert_eq!(s.apply("max_user_api_reqs_per_day", " "), Ok("2880".into()), "blank is the default");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod post;
 mod topic;
 mod admin;
 mod user;
+pub mod user_api_key;
 
 pub use admin::*;
 pub use category::*;

@@ -22,7 +22,7 @@ pub fn content_security_policy() -> &'static str {
 /// by a browser or a proxy: admin and review pages, sessions, log-in,
 /// sign-up, set-up, invites and a person's own preferences.
 pub fn never_stored(path: &str) -> bool {
-    const PREFIXES: &[&str] = &["/admin", "/review", "/session", "/login", "/logout", "/signup", "/setup", "/invites"];
+    const PREFIXES: &[&str] = &["/admin", "/review", "/session", "/login", "/logout", "/signup", "/setup", "/invites", "/user-api-key"];
     const EXACT: &[&str] = &["/users", "/users.json"];
     PREFIXES.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")) || path.starts_with(&format!("{p}.")))
         || EXACT.contains(&path)
@@ -51,6 +51,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     // What a signed-in person sees is theirs: a proxy must not keep it,
     // nor a browser after they log out.
     let personal = req.headers().contains_key("api-key")
+        || req.headers().contains_key(crate::auth::USER_API_KEY)
         || crate::auth::cookie(req.headers(), crate::auth::SESSION_COOKIE).is_some_and(|t| !t.is_empty());
     let mut response = next.run(req).await;
     set(response.headers_mut(), private, personal, state.settings.secure_cookies());

@@ -11,6 +11,7 @@ mod review;
 mod session;
 mod site;
 mod topics;
+mod user_api_keys;
 mod users;
 
 use crate::AppState;
@@ -131,6 +132,15 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/session/{username}", delete(session::destroy)),
         ("/login", get(session::login_form).post(session::login_submit)),
         ("/logout", post(session::logout)),
+        // Keys applications hold to act for a person.
+        ("/user-api-key/new", get(user_api_keys::new)),
+        ("/user-api-key", post(user_api_keys::create)),
+        ("/user-api-key.json", post(user_api_keys::create)),
+        ("/user-api-key/revoke", post(user_api_keys::revoke)),
+        ("/user-api-key/revoke.json", post(user_api_keys::revoke)),
+        ("/user-api-key/undo-revoke", post(user_api_keys::undo_revoke)),
+        ("/user-api-key/undo-revoke.json", post(user_api_keys::undo_revoke)),
+        ("/u/{username}/preferences/apps", get(user_api_keys::apps)),
         // The site.
         ("/site.json", get(site::site)),
         ("/site/basic-info.json", get(site::basic_info)),
@@ -155,6 +165,7 @@ pub fn app(state: AppState) -> Router {
         // (503, in the error shape, by `plain_errors`).
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(middleware::from_fn(crate::csrf::guard))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::user_api_key_guard))
         .layer(middleware::from_fn_with_state(state.clone(), login_required))
         .layer(middleware::from_fn(pages::plain_errors))
         .layer(middleware::from_fn(crate::error::log_errors))
@@ -178,7 +189,7 @@ fn open_on_private_sites(path: &str) -> bool {
     const EXACT: &[&str] = &[
         "/login", "/logout", "/signup", "/session", "/session.json", "/session/csrf", "/session/csrf.json",
         "/session/hp.json", "/session/current.json", "/users", "/users.json", "/site/basic-info.json", "/srv/status",
-        "/assets/minga.css",
+        "/assets/minga.css", "/user-api-key/new",
     ];
     EXACT.contains(&path) || path.starts_with("/invites/") || path.starts_with("/setup/")
 }
