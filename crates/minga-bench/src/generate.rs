@@ -50,9 +50,11 @@ pub async fn generate(dir: &Path, spec: &Spec, log: bool) -> Result<Meta> {
          PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
     )?;
 
-    people::insert(&mut conn, &plan)?;
+    // The generated categories follow those the schema made (Uncategorized).
+    let first_category: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM categories", [], |r| r.get(0))?;
+    people::insert(&mut conn, &plan, first_category)?;
     let excerpts = insert_posts(&mut conn, &plan, log)?;
-    let meta = insert_topics(&mut conn, &plan, &excerpts)?;
+    let meta = insert_topics(&mut conn, &plan, &excerpts, first_category)?;
     conn.execute_batch("PRAGMA journal_mode = WAL")?;
     drop(conn);
 
@@ -205,7 +207,7 @@ fn cook_batches(plan: &Plan, tx: std::sync::mpsc::SyncSender<Vec<PostRow>>) {
     }
 }
 
-fn insert_topics(conn: &mut Connection, plan: &Plan, excerpts: &[String]) -> Result<Meta> {
+fn insert_topics(conn: &mut Connection, plan: &Plan, excerpts: &[String], first_category: i64) -> Result<Meta> {
     let titles: Vec<String> = plan.topics.iter().map(|t| plan.title(t)).collect();
     let slugs: Vec<String> = titles.iter().map(|t| slugify(t)).collect();
     struct TopicRow {
@@ -226,7 +228,7 @@ fn insert_topics(conn: &mut Connection, plan: &Plan, excerpts: &[String]) -> Res
             let views = Rng::derive(plan.seed, &[T_USER, t.key, 9]).range(t.posts as u64, t.posts as u64 * 30);
             let row = TopicRow {
                 id: i as i64 + 1,
-                category: t.category as i64 + 1,
+                category: t.category as i64 + first_category,
                 author: plan.author(t, 1) as i64 + 1,
                 start: t.start,
                 last: t.last,
@@ -260,7 +262,7 @@ fn insert_topics(conn: &mut Connection, plan: &Plan, excerpts: &[String]) -> Res
         },
     )?;
     let mut categories: Vec<CategoryCount> =
-        (0..text::CATEGORIES.len()).map(|i| CategoryCount { id: i as i64 + 1, topics: 0, posts: 0 }).collect();
+        (0..text::CATEGORIES.len()).map(|i| CategoryCount { id: i as i64 + first_category, topics: 0, posts: 0 }).collect();
     for t in &plan.topics {
         categories[t.category as usize].topics += 1;
         categories[t.category as usize].posts += t.posts as i64;

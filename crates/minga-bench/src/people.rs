@@ -21,7 +21,7 @@ struct Person {
     created_at: i64,
 }
 
-pub fn insert(conn: &mut Connection, plan: &Plan) -> Result<()> {
+pub fn insert(conn: &mut Connection, plan: &Plan, first_category: i64) -> Result<()> {
     // Co-ops of about eight people; their ids follow the automatic groups'.
     let coops = (plan.users / 8).max(4);
     let first_group: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM groups", [], |r| r.get(0))?;
@@ -103,7 +103,7 @@ pub fn insert(conn: &mut Connection, plan: &Plan) -> Result<()> {
     let categories: Vec<CategoryRow> = text::CATEGORIES
         .iter()
         .enumerate()
-        .map(|(i, c)| CategoryRow { id: i as i64 + 1, name: c.0, slug: slugify(c.0), color: c.2, description: c.1, position: i as i64 })
+        .map(|(i, c)| CategoryRow { id: i as i64 + first_category, name: c.0, slug: slugify(c.0), color: c.2, description: c.1, position: i as i64 })
         .collect();
     let (end, never, everyone, full, category_at) = (END_MS, "!", groups::EVERYONE, Permission::Full as i64, END_MS - 800 * DAY_MS);
 

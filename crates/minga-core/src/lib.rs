@@ -2,6 +2,7 @@
 //! cooking pipeline. Nothing here knows about HTTP or the database pool.
 
 pub mod cook;
+pub mod flags;
 pub mod ids;
 pub mod perm;
 pub mod posting;

@@ -131,6 +131,18 @@ pub fn can_create_topic_in(actor: Option<&Actor>, grants: &[(i64, Permission)]) 
     actor.is_some_and(|a| !a.silenced) && category_permission(actor, grants) == Some(Permission::Full)
 }
 
+/// Inviting a list of addresses at once is for staff, as on Discourse.
+pub fn can_bulk_invite(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(Actor::staff)
+}
+
+/// Topics belong in a category chosen for them: nobody starts one in
+/// Uncategorized (Discourse's `allow_uncategorized_topics`, off), and only
+/// staff move one there.
+pub fn can_move_to_uncategorized(actor: Option<&Actor>) -> bool {
+    actor.is_some_and(Actor::staff)
+}
+
 pub fn can_reply_in(actor: Option<&Actor>, grants: &[(i64, Permission)]) -> bool {
     actor.is_some_and(|a| !a.silenced)
         && matches!(category_permission(actor, grants), Some(Permission::Full | Permission::CreatePost))

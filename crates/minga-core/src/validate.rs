@@ -184,9 +184,54 @@ pub fn category_description(text: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// Where a category may sit, as far as the rule needs to know.
+#[derive(Clone, Copy, Debug)]
+pub struct Placement {
+    /// The category being saved; `None` while it is being made.
+    pub id: Option<i64>,
+    /// The category's own subcategories, if it has any.
+    pub has_children: bool,
+    /// The chosen parent's id and its own parent, if it has one.
+    pub parent: Option<(i64, Option<i64>)>,
+    /// Uncategorized neither has nor is a parent.
+    pub uncategorized: Option<i64>,
+}
+
+/// Categories nest one level deep, as on Discourse by default: a parent is
+/// a top-level category, and a category with subcategories stays on top.
+pub fn category_parent(p: Placement) -> Result<(), FieldError> {
+    let Some((parent, grandparent)) = p.parent else { return Ok(()) };
+    let field = "parent_category_id";
+    if p.id == Some(parent) {
+        return Err(err(field, "A category cannot be its own parent."));
+    }
+    if grandparent.is_some() {
+        return Err(err(field, "That category is itself a subcategory: categories nest one level deep."));
+    }
+    if p.has_children {
+        return Err(err(field, "This category has subcategories of its own, so it stays at the top."));
+    }
+    if p.uncategorized.is_some_and(|u| u == parent || Some(u) == p.id) {
+        return Err(err(field, "Uncategorized neither holds subcategories nor sits under another category."));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn categories_nest_one_level() {
+        let at = |id, has_children, parent| Placement { id, has_children, parent, uncategorized: Some(9) };
+        assert!(category_parent(at(Some(2), false, None)).is_ok());
+        assert!(category_parent(at(None, false, Some((1, None)))).is_ok());
+        assert!(category_parent(at(Some(2), false, Some((2, None)))).is_err(), "its own parent");
+        assert!(category_parent(at(Some(3), false, Some((2, Some(1))))).is_err(), "too deep");
+        assert!(category_parent(at(Some(1), true, Some((4, None)))).is_err(), "has children");
+        assert!(category_parent(at(Some(5), false, Some((9, None)))).is_err(), "under Uncategorized");
+        assert!(category_parent(at(Some(9), false, Some((1, None)))).is_err(), "Uncategorized itself");
+    }
 
     #[test]
     fn usernames() {

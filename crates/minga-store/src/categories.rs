@@ -13,13 +13,13 @@ impl Store {
         let form = form.clone();
         self.write(move |tx| {
             let sql = format!(
-                "INSERT INTO categories (name, slug, color, text_color, description, position, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, COALESCE($6, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories)), $7) \
+                "INSERT INTO categories (name, slug, color, text_color, description, position, created_at, parent_category_id) \
+                 VALUES ($1, $2, $3, $4, $5, COALESCE($6, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories)), $7, $8) \
                  RETURNING {}",
                 Category::COLUMNS
             );
             let category: Category = tx
-                .one(&sql, &[&form.name, &form.slug, &form.color, &form.text_color, &form.description, &form.position, &now_ms()])
+                .one(&sql, &[&form.name, &form.slug, &form.color, &form.text_color, &form.description, &form.position, &now_ms(), &form.parent.map(|p| p.0)])
                 .map_err(conflict(UNIQUE_FIELDS))?;
             // New categories are open to everyone unless the form says otherwise.
             let grants = form.grants.clone().unwrap_or_else(|| vec![(groups::EVERYONE, Permission::Full)]);
@@ -34,11 +34,11 @@ impl Store {
         self.write(move |tx| {
             let sql = format!(
                 "UPDATE categories SET name = $1, slug = $2, color = $3, text_color = $4, description = $5, \
-                 position = COALESCE($6, position) WHERE id = $7 RETURNING {}",
+                 position = COALESCE($6, position), parent_category_id = $8 WHERE id = $7 RETURNING {}",
                 Category::COLUMNS
             );
             let category: Category = tx
-                .opt(&sql, &[&form.name, &form.slug, &form.color, &form.text_color, &form.description, &form.position, &id.0])
+                .opt(&sql, &[&form.name, &form.slug, &form.color, &form.text_color, &form.description, &form.position, &id.0, &form.parent.map(|p| p.0)])
                 .map_err(conflict(UNIQUE_FIELDS))?
                 .ok_or(StoreError::NotFound)?;
             if let Some(grants) = &form.grants {

@@ -4,7 +4,7 @@
 
 use crate::db::{FromRow, Row};
 use crate::{Change, NewUser, Refusal, Result, Store, StoreError, User};
-use minga_core::UserId;
+use minga_core::{TopicId, UserId};
 use minga_core::time::now_ms;
 
 #[derive(Clone, Debug)]
@@ -16,6 +16,12 @@ pub struct NewInvite {
     pub max_redemptions: i64,
     pub group_ids: Vec<i64>,
     pub expires_at: i64,
+    /// What the link is for, for those who manage invites.
+    pub description: String,
+    /// A note from the person inviting.
+    pub custom_message: String,
+    /// Where the new member lands.
+    pub topic_id: Option<TopicId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +34,9 @@ pub struct Invite {
     pub group_ids: Vec<i64>,
     pub expires_at: i64,
     pub created_at: i64,
+    pub description: String,
+    pub custom_message: String,
+    pub topic_id: Option<TopicId>,
 }
 
 /// The account an invite created and the groups it joined.
@@ -37,7 +46,7 @@ pub struct Redeemed {
     pub invite: Invite,
 }
 
-const INVITE_COLUMNS: &str = "id, invited_by, email, max_redemptions, redemption_count, group_ids, expires_at, created_at";
+const INVITE_COLUMNS: &str = "id, invited_by, email, max_redemptions, redemption_count, group_ids, expires_at, created_at, description, custom_message, topic_id";
 
 impl FromRow for Invite {
     fn from_row(r: &Row<'_>) -> Result<Self> {
@@ -51,6 +60,9 @@ impl FromRow for Invite {
             group_ids: groups.split(',').filter_map(|g| g.trim().parse().ok()).collect(),
             expires_at: r.get(6)?,
             created_at: r.get(7)?,
+            description: r.get(8)?,
+            custom_message: r.get(9)?,
+            topic_id: r.get::<Option<i64>>(10)?.map(TopicId),
         })
     }
 }
@@ -62,11 +74,15 @@ impl Store {
             let groups = new.group_ids.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",");
             tx.one(
                 &format!(
-                    "INSERT INTO invites (key_hash, invited_by, email, max_redemptions, group_ids, expires_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {INVITE_COLUMNS}"
+                    "INSERT INTO invites (key_hash, invited_by, email, max_redemptions, group_ids, expires_at, created_at, description, custom_message, topic_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {INVITE_COLUMNS}"
                 ),
-                &[&new.key_hash, &new.invited_by.0, &new.email, &new.max_redemptions, &groups, &new.expires_at, &now_ms()],
+                &[
+                    &new.key_hash, &new.invited_by.0, &new.email, &new.max_redemptions, &groups, &new.expires_at, &now_ms(),
+                    &new.description, &new.custom_message, &new.topic_id.map(|t| t.0),
+                ],
             )
+            .map_err(crate::db::conflict(&[]))
         })
         .await
     }

@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = migrations![
     7 => "0007_topics",
     8 => "0008_groups",
     9 => "0009_user_api_keys",
+    10 => "0010_categories",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

@@ -68,9 +68,11 @@ pub struct Category {
     pub topic_count: i64,
     pub post_count: i64,
     pub created_at: i64,
+    /// The top-level category this one sits under.
+    pub parent_category_id: Option<i64>,
 }
 
-row_struct!(Category { id, name, slug, color, text_color, description, position, topic_count, post_count, created_at });
+row_struct!(Category { id, name, slug, color, text_color, description, position, topic_count, post_count, created_at, parent_category_id });
 
 /// Live, listed topics a category gained in each of Discourse's periods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +99,8 @@ pub struct CategoryForm {
     /// Which groups may do what; `None` keeps the current grants (or, for
     /// a new category, opens it to everyone).
     pub grants: Option<Vec<(i64, minga_core::perm::Permission)>>,
+    /// The top-level category this one sits under, if any.
+    pub parent: Option<CategoryId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

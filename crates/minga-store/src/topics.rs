@@ -23,6 +23,7 @@ pub struct NewTopic {
 #[derive(Clone, Copy, Debug)]
 pub enum TopicFilter {
     All,
+    /// A category with its subcategories.
     Category(CategoryId),
     CreatedBy(UserId),
     /// Topics started since this time, the most replied to first, then
@@ -109,7 +110,7 @@ impl Store {
             let pinned = "pinned_at IS NOT NULL AND (pinned_until IS NULL OR pinned_until > $3)";
             let (condition, order, value) = match filter {
                 TopicFilter::All => (None, format!("CASE WHEN pinned_globally AND {pinned} THEN 0 ELSE 1 END, bumped_at DESC, id DESC"), 0),
-                TopicFilter::Category(c) => (Some("category_id = $4"), format!("CASE WHEN {pinned} THEN 0 ELSE 1 END, bumped_at DESC, id DESC"), c.0),
+                TopicFilter::Category(c) => (Some("(category_id = $4 OR category_id IN (SELECT id FROM categories WHERE parent_category_id = $4))"), format!("CASE WHEN {pinned} THEN 0 ELSE 1 END, bumped_at DESC, id DESC"), c.0),
                 TopicFilter::CreatedBy(u) => (Some("user_id = $4"), "created_at DESC, id DESC".to_string(), u.0),
                 TopicFilter::Top { since } => (Some("created_at >= $4"), "posts_count DESC, views DESC, id DESC".to_string(), since),
             };

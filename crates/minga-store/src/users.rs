@@ -123,12 +123,15 @@ impl Store {
         .await
     }
 
-    /// Whether nothing has been made here yet: no people, categories,
-    /// co-ops or topics (deleted ones count).
+    /// Whether nothing has been made here yet: no people, categories
+    /// (but the schema's Uncategorized), co-ops or topics (deleted ones
+    /// count).
     pub async fn is_fresh(&self) -> Result<bool> {
         self.read(&[Change::Everything], |db| {
             let made: i64 = db.one(
-                "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM categories) + (SELECT COUNT(*) FROM topics) \
+                "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM topics) \
+                 + (SELECT COUNT(*) FROM categories WHERE id NOT IN \
+                    (SELECT CAST(value AS BIGINT) FROM site_settings WHERE name = 'uncategorized_category_id')) \
                  + (SELECT COUNT(*) FROM groups WHERE NOT automatic)",
                 &[],
             )?;

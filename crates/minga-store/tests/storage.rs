@@ -6,62 +6,8 @@ use minga_core::{CategoryId, PostId, TopicId};
 use minga_store::*;
 use minga_core::UserId;
 
-/// A fresh store on the named backend. The SQLite folder lives as long as
-/// the returned guard.
-async fn store(backend: Backend) -> (Store, Option<tempfile_dir::Dir>) {
-    match backend {
-        Backend::Sqlite => {
-            let dir = tempfile_dir::Dir::new();
-            let store = Store::connect(&Store::sqlite_url(dir.path()), 8).await.expect("open sqlite");
-            (store, Some(dir))
-        }
-        Backend::Postgres => {
-            let url = minga_testing::pg::cluster().create_database();
-            (Store::connect(&url, 8).await.expect("open postgres"), None)
-        }
-    }
-}
-
-/// A temporary folder without another dependency.
-mod tempfile_dir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicU32, Ordering};
-
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new() -> Dir {
-            static N: AtomicU32 = AtomicU32::new(0);
-            let path = std::env::temp_dir()
-                .join(format!("minga-store-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
-            std::fs::create_dir_all(&path).expect("temp dir");
-            Dir(path)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// Declares each test once and runs it on both backends.
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {$(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() { super::$name(minga_store::Backend::Sqlite).await }
-        )*}
-        mod postgres {$(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() { super::$name(minga_store::Backend::Postgres).await }
-        )*}
-    };
-}
+mod support;
+use support::store;
 
 both_backends!(
     deleting_a_group_takes_its_memberships,
@@ -72,6 +18,7 @@ both_backends!(
     people_see_and_end_their_sessions,
     api_keys_name_their_owner,
     categories_have_unique_slugs,
+    subcategories_sit_under_a_parent_and_list_with_it,
     a_topic_starts_with_post_one,
     a_topic_in_a_missing_category_stores_nothing,
     replies_number_in_order,
@@ -92,6 +39,7 @@ both_backends!(
     category_grants_are_stored_and_filter_lists,
     site_settings_are_kept,
     invites_create_approved_accounts_once,
+    invites_carry_a_note_and_a_topic,
     invites_refuse_expired_used_and_foreign_use,
     approval_queue_approves_and_rejects,
     three_flaggers_hide_a_post,
@@ -131,6 +79,7 @@ async fn category(store: &Store, slug: &str) -> Category {
             description: format!("About {slug}"),
             position: None,
             grants: None,
+            parent: None,
         })
         .await
         .expect("create category")
@@ -252,6 +201,7 @@ async fn categories_have_unique_slugs(b: Backend) {
         description: "Meet".into(),
         position: None,
         grants: None,
+        parent: None,
     };
     let updated = s.update_category(c.id, &edit).await.unwrap();
     assert_eq!((updated.name.as_str(), updated.position), ("Gatherings", c.position));
@@ -259,8 +209,41 @@ async fn categories_have_unique_slugs(b: Backend) {
     assert!(matches!(s.update_category(c.id, &edit).await, Err(StoreError::Conflict("slug"))));
     assert!(matches!(s.update_category(CategoryId(999), &edit).await, Err(StoreError::Conflict(_) | StoreError::NotFound)));
     let all = s.categories().await.unwrap();
-    assert_eq!(all.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(), ["general", "gatherings"]);
+    assert_eq!(all.iter().map(|c| c.slug.as_str()).filter(|s| *s != "uncategorized").collect::<Vec<_>>(), ["general", "gatherings"]);
     assert_eq!(s.category_by_slug("gatherings").await.unwrap().unwrap().id, c.id);
+}
+
+async fn subcategories_sit_under_a_parent_and_list_with_it(b: Backend) {
+    let (s, _d) = store(b).await;
+    // The schema brings Discourse's Uncategorized, open to everyone, and
+    // records its id.
+    let uncategorized = s.category_by_slug("uncategorized").await.unwrap().expect("made with the schema");
+    assert_eq!(s.site_settings().await.unwrap().get("uncategorized_category_id"), Some(&uncategorized.id.0.to_string()));
+    assert_eq!(s.category_grants().await.unwrap().get(&uncategorized.id).map(Vec::len), Some(1));
+    let u = user(&s, "elnura").await;
+    let parent = category(&s, "regions").await;
+    let child = s
+        .create_category(&CategoryForm { name: "Andes".into(), slug: "andes".into(), parent: Some(parent.id), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(child.parent_category_id, Some(parent.id.0));
+    let other = category(&s, "other").await;
+    let (in_parent, _) = topic(&s, parent.id, u.id, "A topic in the parent itself").await;
+    let (in_child, _) = topic(&s, child.id, u.id, "A topic in the subcategory").await;
+    let (elsewhere, _) = topic(&s, other.id, u.id, "A topic somewhere else").await;
+    let ids = |list: Vec<Topic>| list.into_iter().map(|t| t.id).collect::<Vec<_>>();
+    // The parent's list holds its subcategories' topics; the child's, its own.
+    let listed = ids(s.topics(TopicFilter::Category(parent.id), None, 0, 10).await.unwrap());
+    assert!(listed.contains(&in_parent.id) && listed.contains(&in_child.id) && !listed.contains(&elsewhere.id));
+    assert_eq!(ids(s.topics(TopicFilter::Category(child.id), None, 0, 10).await.unwrap()), [in_child.id]);
+    // Within what the reader may see: a hidden subcategory stays hidden.
+    assert_eq!(ids(s.topics(TopicFilter::Category(parent.id), Some(&[parent.id]), 0, 10).await.unwrap()), [in_parent.id]);
+    // Moving it to the top clears the parent; a missing parent stores nothing.
+    let form = CategoryForm { name: "Andes".into(), slug: "andes".into(), parent: None, ..Default::default() };
+    assert_eq!(s.update_category(child.id, &form).await.unwrap().parent_category_id, None);
+    let orphan = CategoryForm { name: "Lost".into(), slug: "lost".into(), parent: Some(CategoryId(4242)), ..Default::default() };
+    assert!(s.create_category(&orphan).await.is_err());
+    assert!(s.category_by_slug("lost").await.unwrap().is_none());
 }
 
 async fn a_topic_starts_with_post_one(b: Backend) {
@@ -481,7 +464,7 @@ async fn views_add_up(b: Backend) {
 async fn migrations_run_once(b: Backend) {
     match b {
         Backend::Sqlite => {
-            let dir = tempfile_dir::Dir::new();
+            let dir = support::Dir::new();
             let url = Store::sqlite_url(dir.path());
             let s = Store::connect(&url, 2).await.unwrap();
             user(&s, "keeper").await;
@@ -652,11 +635,27 @@ async fn site_settings_are_kept(b: Backend) {
     s.set_site_setting("must_approve_users", "true").await.unwrap();
     let all = s.site_settings().await.unwrap();
     assert_eq!(all.get("login_required").map(String::as_str), Some("false"));
-    assert_eq!(all.len(), 2);
+    assert_eq!(all.len(), 3, "these two, and Uncategorized's id from the schema");
 }
 
 fn invite_for(by: UserId, key: &str, email: &str, uses: i64, expires_in: i64, groups: Vec<i64>) -> NewInvite {
-    NewInvite { key_hash: key.into(), invited_by: by, email: email.into(), max_redemptions: uses, group_ids: groups, expires_at: now_ms() + expires_in }
+    NewInvite { key_hash: key.into(), invited_by: by, email: email.into(), max_redemptions: uses, group_ids: groups, expires_at: now_ms() + expires_in, description: String::new(), custom_message: String::new(), topic_id: None }
+}
+
+async fn invites_carry_a_note_and_a_topic(b: Backend) {
+    let (s, _d) = store(b).await;
+    let host = user(&s, "host").await;
+    let c = category(&s, "general").await;
+    let (t, _) = topic(&s, c.id, host.id, "Welcome to the network").await;
+    let new = NewInvite { description: "For the welcome topic".into(), custom_message: "Come and meet us".into(), topic_id: Some(t.id), ..invite_for(host.id, "k1", "", 5, 60_000, vec![]) };
+    let made = s.create_invite(&new).await.unwrap();
+    assert_eq!((made.custom_message.as_str(), made.topic_id), ("Come and meet us", Some(t.id)));
+    let found = s.invite_by_key("k1").await.unwrap().unwrap();
+    assert_eq!(found, made);
+    // An invite to a topic that does not exist is not stored.
+    let bad = NewInvite { topic_id: Some(TopicId(4242)), ..invite_for(host.id, "k2", "", 1, 60_000, vec![]) };
+    assert!(matches!(s.create_invite(&bad).await, Err(StoreError::Missing(_))));
+    assert!(s.invite_by_key("k2").await.unwrap().is_none());
 }
 
 async fn invites_create_approved_accounts_once(b: Backend) {

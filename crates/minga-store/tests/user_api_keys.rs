@@ -4,51 +4,8 @@
 
 use minga_store::*;
 
-async fn store(backend: Backend) -> (Store, Option<Dir>) {
-    match backend {
-        Backend::Sqlite => {
-            let dir = Dir::new();
-            let store = Store::connect(&Store::sqlite_url(&dir.0), 8).await.expect("open sqlite");
-            (store, Some(dir))
-        }
-        Backend::Postgres => {
-            let url = minga_testing::pg::cluster().create_database();
-            (Store::connect(&url, 8).await.expect("open postgres"), None)
-        }
-    }
-}
-
-/// A temporary folder, removed when dropped.
-struct Dir(std::path::PathBuf);
-
-impl Dir {
-    fn new() -> Dir {
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let path = std::env::temp_dir().join(format!("minga-user-api-keys-test-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&path).expect("temp dir");
-        Dir(path)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {$(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(minga_store::Backend::Sqlite).await }
-        )*}
-        mod postgres {$(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(minga_store::Backend::Postgres).await }
-        )*}
-    };
-}
+mod support;
+use support::store;
 
 both_backends!(one_key_per_application_and_revocation_is_announced, requests_are_counted_per_key);
 

@@ -18,6 +18,8 @@ pub struct Catalog {
     pub grants: Grants,
     /// Groups, for showing people's primary group by their name.
     pub groups: Vec<minga_store::Group>,
+    /// Discourse's Uncategorized category, made with the schema.
+    pub uncategorized: Option<CategoryId>,
 }
 
 impl Catalog {
@@ -31,8 +33,38 @@ impl Catalog {
         self.grants.get(&id).map(Vec::as_slice).unwrap_or_default()
     }
 
+    /// What the reader may do in a category: what its grants say, and
+    /// nothing at all in a subcategory of a category they may not see.
     pub fn permission(&self, actor: Option<&Actor>, id: CategoryId) -> Option<Permission> {
-        perm::category_permission(actor, self.grants(id))
+        let own = perm::category_permission(actor, self.grants(id))?;
+        match self.parent(id) {
+            Some(parent) => perm::category_permission(actor, self.grants(parent)).map(|_| own),
+            None => Some(own),
+        }
+    }
+
+    /// Whether the reader may start a topic in the category: they see it,
+    /// its grants let them, and it is not Uncategorized.
+    pub fn can_start_topic(&self, actor: Option<&Actor>, id: CategoryId) -> bool {
+        self.can_see(actor, id) && perm::can_create_topic_in(actor, self.grants(id)) && Some(id) != self.uncategorized
+    }
+
+    /// Whether the reader may move a topic into the category.
+    pub fn can_move_topic_to(&self, actor: Option<&Actor>, id: CategoryId) -> bool {
+        if Some(id) == self.uncategorized {
+            return self.can_see(actor, id) && perm::can_move_to_uncategorized(actor);
+        }
+        self.can_start_topic(actor, id)
+    }
+
+    /// The category a subcategory sits under.
+    pub fn parent(&self, id: CategoryId) -> Option<CategoryId> {
+        self.category(id).and_then(|c| c.parent_category_id).map(CategoryId)
+    }
+
+    /// A category's subcategories that the reader may see.
+    pub fn children(&self, actor: Option<&Actor>, id: CategoryId) -> Vec<&Category> {
+        self.categories.iter().filter(|c| c.parent_category_id == Some(id.0) && self.can_see(actor, c.id)).collect()
     }
 
     pub fn can_see(&self, actor: Option<&Actor>, id: CategoryId) -> bool {
@@ -54,8 +86,9 @@ impl Catalog {
         self.categories.iter().find(|c| c.id == id)
     }
 
+    /// Restricted by its own grants or by its parent's.
     pub fn read_restricted(&self, id: CategoryId) -> bool {
-        perm::read_restricted(self.grants(id))
+        perm::read_restricted(self.grants(id)) || self.parent(id).is_some_and(|p| perm::read_restricted(self.grants(p)))
     }
 }
 
@@ -68,6 +101,7 @@ impl AppState {
                     categories: self.store.categories().await?,
                     grants: self.store.category_grants().await?,
                     groups: self.store.groups().await?,
+                    uncategorized: self.store.site_settings().await?.get("uncategorized_category_id").and_then(|v| v.parse().ok()).map(CategoryId),
                 })
             })
             .await

@@ -76,9 +76,12 @@ pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) 
         let message = if input.category.is_some() { "That category does not exist." } else { "Choose a category." };
         checks.check(Err(FieldError { field: "category", message: message.into() }));
     }
+    if category.as_ref().is_some_and(|c| Some(c.id) == catalog.uncategorized) {
+        checks.check(Err(FieldError { field: "category", message: "Choose a category: Uncategorized is kept for topics staff move there.".into() }));
+    }
     checks.finish()?;
     let category = category.expect("checked above");
-    if !perm::can_create_topic_in(actor.as_ref(), catalog.grants(category.id)) {
+    if !catalog.can_start_topic(actor.as_ref(), category.id) {
         return Err(AppError::Forbidden(format!("You may not start topics in {}.", category.name)));
     }
     let title = input.title.trim().to_string();
@@ -259,7 +262,7 @@ pub async fn update_topic(state: &AppState, viewer: &Viewer, id: TopicId, title:
             if !catalog.can_see(actor.as_ref(), c) || catalog.category(c).is_none() {
                 return Err(AppError::invalid("category_id", "That category does not exist."));
             }
-            if !perm::can_create_topic_in(actor.as_ref(), catalog.grants(c)) {
+            if !catalog.can_move_topic_to(actor.as_ref(), c) {
                 return Err(AppError::Forbidden("You may not post in that category.".into()));
             }
             c
@@ -489,10 +492,12 @@ pub async fn create_first_admin(state: &AppState, token: &str, input: SignUp) ->
 }
 
 /// Creates an approved account through an invite link.
-pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppResult<User> {
+/// Makes the account an invite is for; answers it and the topic the
+/// invite lands on, if any.
+pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppResult<(User, Option<TopicId>)> {
     let new = new_user(state, input, false).await?;
     match state.store.redeem_invite(&auth::hash_secret(key), &new).await {
-        Ok(r) => Ok(r.user),
+        Ok(r) => Ok((r.user, r.invite.topic_id)),
         Err(StoreError::Refused(reason)) => Err(match reason {
             Refusal::ExpiredInvite => AppError::Forbidden("This invite has expired. Ask for a new one.".into()),
             Refusal::UsedInvite => AppError::Forbidden("This invite has already been used.".into()),
@@ -593,6 +598,7 @@ pub fn category_form(
         slug,
         position,
         grants: None,
+        parent: None,
     };
     let mut checks = Checks::default();
     checks
@@ -630,6 +636,24 @@ pub async fn category_grants(state: &AppState, permissions: &serde_json::Map<Str
 pub async fn save_category(state: &AppState, viewer: &Viewer, id: Option<CategoryId>, form: CategoryForm) -> AppResult<Category> {
     if !perm::can_manage_categories(viewer.actor().as_ref()) {
         return Err(AppError::Forbidden("Only admins can manage categories.".into()));
+    }
+    // Where it sits is checked against the categories as they are now.
+    let categories = state.store.categories().await?;
+    let parent = match form.parent {
+        Some(p) => {
+            let row = categories.iter().find(|c| c.id == p).ok_or_else(|| AppError::invalid("parent_category_id", "That parent category does not exist."))?;
+            Some((p.0, row.parent_category_id))
+        }
+        None => None,
+    };
+    let placement = validate::Placement {
+        id: id.map(|i| i.0),
+        has_children: id.is_some_and(|i| categories.iter().any(|c| c.parent_category_id == Some(i.0))),
+        parent,
+        uncategorized: state.catalog().await?.uncategorized.map(|u| u.0),
+    };
+    if let Err(e) = validate::category_parent(placement) {
+        return Err(AppError::invalid(e.field, e.message));
     }
     let saved = match id {
         Some(id) => state.store.update_category(id, &form).await?,

@@ -39,6 +39,9 @@ struct World {
     post: i64,
     category: i64,
     category_slug: String,
+    /// A subcategory of the private one, whose own grants say everyone.
+    subcategory: i64,
+    subcategory_slug: String,
     group: i64,
 }
 
@@ -73,7 +76,18 @@ async fn world(b: Backend) -> World {
     let base = app.state.settings.base_url.clone();
     app.topic(&admin, public, "A public topic that links elsewhere", &format!("See\n\n{base}/t/{topic}\n\n{base}/t/x/{topic}/2")).await;
     let _ = first;
+    // A subcategory open to everyone by its own grants is still behind its
+    // parent: only those who see the parent see it.
+    let r = app
+        .post_json("/categories.json", &admin, json!({"name": format!("{CANARY} working group"), "parent_category_id": category, "permissions": {"everyone": 1}}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let sub = r.json()["category"].clone();
+    assert_eq!(sub["read_restricted"], true, "restricted by its parent");
+    app.topic(&member, sub["id"].as_i64().unwrap(), &format!("Rota {CANARY} for the working group"), &format!("Who does what {CANARY}.")).await;
     World {
+        subcategory: sub["id"].as_i64().unwrap(),
+        subcategory_slug: sub["slug"].as_str().unwrap().to_string(),
         moderator: app.key_for(&moderator_user).await,
         outsider: app.key_for(&outsider_user).await,
         member,
@@ -126,6 +140,8 @@ async fn a_private_category_leaks_through_no_route(b: Backend) {
         w.category_slug.clone(),
         "member".into(),
         "ica".into(),
+        w.subcategory.to_string(),
+        w.subcategory_slug.clone(),
     ];
     let paths: Vec<&str> = minga_web::registry().into_iter().map(|(p, _)| p).collect();
     assert!(paths.len() > 60, "the registry is the router: {}", paths.len());
@@ -169,7 +185,10 @@ async fn a_private_category_leaks_through_no_route(b: Backend) {
     eprintln!("{probes} probes over {} routes", paths.len());
     assert!(probes > 3000);
     // The canonical places, spelled out.
-    for path in [format!("/t/{}.json", w.topic), format!("/t/{}/{}", w.topic_slug, w.topic), format!("/posts/{}.json", w.post), format!("/c/{}/{}.json", w.category_slug, w.category)] {
+    for path in [format!("/t/{}.json", w.topic), format!("/t/{}/{}", w.topic_slug, w.topic), format!("/posts/{}.json", w.post), format!("/c/{}/{}.json", w.category_slug, w.category),
+        format!("/c/{}/{}/{}.json", w.category_slug, w.subcategory_slug, w.subcategory),
+        format!("/c/{}/show.json", w.subcategory),
+    ] {
         assert_eq!(app.get(&path, &w.outsider).await.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(app.get(&path, &w.member).await.status, StatusCode::OK, "{path}");
     }
@@ -225,7 +244,7 @@ async fn permissions_decide_who_starts_replies_and_reads(b: Backend) {
     let cats = app.get_json("/categories.json", &stranger).await;
     assert_eq!(cats["category_list"]["categories"].as_array().unwrap().len(), 1);
     let site = app.get_json("/site.json", &reader).await;
-    assert_eq!(site["categories"].as_array().unwrap().len(), 2);
+    assert_eq!(site["categories"].as_array().unwrap().len(), 3, "the two here and Uncategorized");
     // Admins change permissions; the change applies at once.
     let r = app.call(Method::PUT, &format!("/categories/{category}.json"), &admin, Send::Json(json!({"permissions": {"everyone": 3, "writers": 1}}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());

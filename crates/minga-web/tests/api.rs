@@ -524,7 +524,11 @@ async fn site_endpoints_answer(b: Backend) {
     let app = TestApp::new(b).await;
     let (_, _) = app.admin_and_category().await;
     let site = app.get_json("/site.json", &Auth::Anon).await;
-    assert_eq!(site["categories"][0]["name"], "General");
+    let names: Vec<&str> = site["categories"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Uncategorized", "General"]);
+    assert_eq!(site["uncategorized_category_id"], site["categories"][0]["id"]);
+    let flags: Vec<i64> = site["post_action_types"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect();
+    assert_eq!(flags, [3, 4, 8, 7], "the flags the server takes");
     assert_eq!(site["post_types"]["regular"], 1);
     let basic = app.get_json("/site/basic-info.json", &Auth::Anon).await;
     assert_eq!(basic["title"], "minga");

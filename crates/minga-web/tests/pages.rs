@@ -258,7 +258,7 @@ async fn admin_pages_are_for_admins(b: Backend) {
     assert_eq!(member.get(&app, "/admin/categories").await.status, StatusCode::FORBIDDEN);
     let r = member.submit(&app, "/admin/categories", &[("name", "Sneaky")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(app.state.store.categories().await.unwrap().is_empty());
+    assert!(app.state.store.category_by_slug("sneaky").await.unwrap().is_none());
 
     let mut boss = Browser::open(&app).await;
     boss.submit(&app, "/login", &[("login", "boss"), ("password", "correct horse battery")]).await;
@@ -267,14 +267,28 @@ async fn admin_pages_are_for_admins(b: Backend) {
     assert!(r.text().contains("Colour must be six hex digits"));
     let r = boss.submit(&app, "/admin/categories", &[("name", "Events & Gatherings"), ("color", "#aa3300"), ("description", "Meet")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let c = &app.state.store.categories().await.unwrap()[0];
+    let c = &app.state.store.category_by_slug("events-gatherings").await.unwrap().unwrap();
     assert_eq!((c.slug.as_str(), c.color.as_str()), ("events-gatherings", "AA3300"));
     let r = boss.submit(&app, &format!("/admin/categories/{}", c.id), &[("name", "Events"), ("slug", "events"), ("color", "AA3300"), ("text_color", "FFFFFF"), ("description", "Meet up")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = app.get("/categories", &Auth::Anon).await.text();
     assert!(page.contains(&format!(r#"href="/c/events/{}">Events</a>"#, c.id)));
+    let events = c.id;
     let c = app.get(&format!("/c/events/{}", c.id), &Auth::Anon).await;
     assert_eq!(c.status, StatusCode::OK);
+    // The form places a category under another; the list shows it there.
+    let form = boss.get(&app, "/admin/categories").await.text();
+    assert!(form.contains(&format!(r#"<option value="{events}">Events</option>"#)), "{form}");
+    let r = boss.submit(&app, "/admin/categories", &[("name", "Assemblies"), ("parent_category_id", &events.to_string())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let assemblies = app.state.store.category_by_slug("assemblies").await.unwrap().unwrap();
+    assert_eq!(assemblies.parent_category_id, Some(events.0));
+    let page = app.get("/categories", &Auth::Anon).await.text();
+    assert!(page.contains(r#"aria-label="Subcategories of Events""#) && page.contains(&format!(r#"href="/c/assemblies/{}""#, assemblies.id)), "{page}");
+    // Too deep is said beside the field.
+    let r = boss.submit(&app, "/admin/categories", &[("name", "Deeper"), ("parent_category_id", &assemblies.id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("categories nest one level deep"));
 }
 
 async fn first_admin_setup_needs_the_token(b: Backend) {
@@ -303,7 +317,7 @@ async fn first_admin_setup_needs_the_token(b: Backend) {
 
 async fn missing_things_are_friendly_pages(b: Backend) {
     let app = TestApp::new(b).await;
-    for path in ["/t/999", "/t/some-slug/999", "/c/nothing/1", "/u/nobody", "/nowhere", "/posts/1/edit"] {
+    for path in ["/t/999", "/t/some-slug/999", "/c/nothing/999", "/u/nobody", "/nowhere", "/posts/1/edit"] {
         let r = app.get(path, &Auth::Anon).await;
         if path == "/posts/1/edit" {
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: log in first");

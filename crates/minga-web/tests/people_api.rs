@@ -24,6 +24,8 @@ both_backends!(
     anonymizing_keeps_posts_under_a_new_name,
     only_people_without_posts_are_deleted,
     sessions_settings_and_logs_keep_their_shapes,
+    invites_answer_their_details_and_land_on_a_topic,
+    staff_invite_many_addresses_at_once,
 );
 
 /// Replaces what differs from run to run (ids, times, ages, addresses)
@@ -412,4 +414,94 @@ async fn sessions_settings_and_logs_keep_their_shapes(b: Backend) {
     let newest = json!({"staff_action_logs": logs["staff_action_logs"].as_array().unwrap()[..2]});
     insta::assert_json_snapshot!("staff_action_logs", redact(&newest));
     app.get("/admin/logs/staff_action_logs.json", &p.member).await.assert_error(403, "invalid_access");
+}
+
+/// An invite with groups, a note and a topic to land on, as Discourse
+/// shapes it; the newcomer lands on the topic.
+async fn invites_answer_their_details_and_land_on_a_topic(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let r = app.post_json("/admin/groups.json", &admin, json!({"group": {"name": "camba", "full_name": "Cambá"}})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let group = r.json()["basic_group"]["id"].as_i64().unwrap();
+    let (topic, _) = app.topic(&admin, category, "Welcome to the network, newcomers", "Say hello here.").await;
+    // Discourse documents group ids as "42,43"; a list works too.
+    let r = app
+        .post_json("/invites.json", &admin, json!({"max_redemptions_allowed": "3", "group_ids": group.to_string(), "topic_id": topic, "custom_message": "Come and meet us", "description": "Welcome topic"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let invite = r.json();
+    let mut shown = redact(&invite);
+    shown["invite_key"] = json!("[key]");
+    shown["link"] = json!("[link]");
+    insta::assert_json_snapshot!("invite", shown);
+    assert_eq!(invite["groups"][0]["name"], "camba");
+    assert_eq!(invite["topics"][0]["id"], topic);
+    assert_eq!(invite["custom_message"], "Come and meet us");
+    let key = invite["invite_key"].as_str().unwrap();
+    let visitor = app.visitor().await;
+    let body = json!({"username": "newcomer", "email": "newcomer@example.org", "password": "correct horse battery", "name": ""});
+    let r = app.call(Method::PUT, &format!("/invites/show/{key}.json"), &visitor, Send::Json(body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["redirect_to"], format!("/t/{topic}"));
+    // Bad terms are refused whole, and nothing is stored.
+    let bad = [
+        (json!({"topic_id": 999_999}), "topic_id"),
+        (json!({"group_ids": "1,x"}), "group_ids"),
+        (json!({"custom_message": "x".repeat(1001)}), "custom_message"),
+        (json!({"email": "someone@example.org", "max_redemptions_allowed": 4}), "max_redemptions_allowed"),
+        (json!({"email": "admin@example.org"}), "email"),
+    ];
+    for (body, field) in bad {
+        let r = app.post_json("/invites.json", &admin, body.clone()).await;
+        assert!(r.status.is_client_error(), "{body}: {}", r.text());
+        assert!(r.text().contains(field), "{body}: {}", r.text());
+    }
+    // A topic in a private category needs a group that can read it.
+    let r = app.post_json("/categories.json", &admin, json!({"name": "Camba only", "permissions": {"camba": 1}})).await;
+    let private = r.json()["category"]["id"].as_i64().unwrap();
+    let (secret, _) = app.topic(&admin, private, "Our own plans for the coming year", "Members only.").await;
+    let r = app.post_json("/invites.json", &admin, json!({"topic_id": secret})).await;
+    assert_eq!(r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"], "topic_id");
+    let r = app.post_json("/invites.json", &admin, json!({"topic_id": secret, "group_names": "camba"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // A member who may not see the topic cannot invite to it either.
+    let member = app.user("member", false).await;
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
+    app.state.store.set_role(member.id, "trust_level", 2, boss.id).await.unwrap();
+    let member = app.key_for(&member).await;
+    let r = app.post_json("/invites.json", &member, json!({"topic_id": secret})).await;
+    assert_eq!(r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"], "topic_id");
+}
+
+/// `create-multiple`: staff only; each address made or reported.
+async fn staff_invite_many_addresses_at_once(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, _) = app.admin_and_category().await;
+    let member = app.user("member", false).await;
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
+    app.state.store.set_role(member.id, "trust_level", 2, boss.id).await.unwrap();
+    let member = app.key_for(&member).await;
+    let emails = json!({"email": ["ana@coop.example", "not an address", "Ana@coop.example", "admin@example.org", "beto@coop.example"]});
+    app.post_json("/invites/create-multiple.json", &member, emails.clone()).await.assert_error(403, "invalid_access");
+    let r = app.post_json("/invites/create-multiple.json", &admin, emails).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let v = r.json();
+    assert_eq!((v["num_successfully_created_invitations"].as_i64(), v["num_failed_invitations"].as_i64()), (Some(2), Some(2)));
+    let made: Vec<&str> = v["successful_invitations"].as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap()).collect();
+    assert_eq!(made, ["ana@coop.example", "beto@coop.example"]);
+    let failed: Vec<&str> = v["failed_invitations"].as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap()).collect();
+    assert_eq!(failed, ["not an address", "admin@example.org"]);
+    // Each link is bound to its address.
+    let key = v["successful_invitations"][0]["invite_key"].as_str().unwrap();
+    let visitor = app.visitor().await;
+    let body = json!({"username": "thief", "email": "thief@example.org", "password": "correct horse battery"});
+    let r = app.call(Method::PUT, &format!("/invites/show/{key}.json"), &visitor, Send::Json(body)).await;
+    r.assert_error(422, "invalid_parameters");
+    // Shared terms that are wrong refuse the whole batch.
+    let r = app.post_json("/invites/create-multiple.json", &admin, json!({"email": ["c@coop.example"], "group_names": "nobody"})).await;
+    r.assert_error(422, "invalid_parameters");
+    app.post_json("/invites/create-multiple.json", &admin, json!({"email": []})).await.assert_error(422, "invalid_parameters");
+    // The sign-up form's route keeps its own path.
+    assert_eq!(app.get(&format!("/invites/{key}"), &Auth::Anon).await.status, StatusCode::OK);
 }

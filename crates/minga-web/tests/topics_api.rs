@@ -327,7 +327,71 @@ async fn categories_count_topics_per_period(backend: minga_store::Backend) {
     assert_eq!(counts(&v, f.private), Some([1, 1, 1, 1, 1]));
 }
 
+/// Subcategories: one level under a top-level category, listed with
+/// their parent, their topics in the parent's list, hidden with it.
+async fn subcategories(backend: minga_store::Backend) {
+    let f = forum(backend).await;
+    let r = f.app.post_json("/categories.json", &f.admin, json!({"name": "Hosting", "parent_category_id": f.category})).await;
+    let child = f.ok(r).await["category"].clone();
+    let child_id = child["id"].as_i64().unwrap();
+    assert_eq!(child["parent_category_id"], f.category);
+    let parent = f.app.get_json(&format!("/c/{}/show.json", f.category), &f.member).await["category"].clone();
+    assert_eq!((parent["has_children"].as_bool(), parent["subcategory_ids"].clone()), (Some(true), json!([child_id])));
+    assert!(parent.get("parent_category_id").is_none(), "sent only for subcategories, as Discourse does");
+    // /categories.json lists the top level; subcategories on request.
+    let list = f.app.get_json("/categories.json", &f.member).await;
+    let ids: Vec<i64> = list["category_list"]["categories"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [f.category], "no subcategory, no empty Uncategorized, no private category");
+    let list = f.app.get_json("/categories.json?include_subcategories=true", &f.member).await;
+    assert_eq!(list["category_list"]["categories"][0]["subcategory_list"][0]["id"], child_id);
+    // A topic in the subcategory shows in its list and in its parent's.
+    let (in_child, _) = f.app.topic(&f.member, child_id, "Who runs which servers where", "A list of machines.").await;
+    let slug = |c: &Value| c["slug"].as_str().unwrap().to_string();
+    let nested = format!("/c/{}/{}/{child_id}.json", slug(&parent), slug(&child));
+    assert_eq!(f.latest_ids(&nested, &f.member).await, [in_child]);
+    assert!(f.latest_ids(&format!("/c/{}.json", f.category), &f.member).await.contains(&in_child));
+    // Categories nest one level; the rules answer beside the field.
+    let grandchild = f.app.post_json("/categories.json", &f.admin, json!({"name": "Leeds", "parent_category_id": child_id})).await;
+    assert_eq!(grandchild.assert_error(422, "invalid_parameters")["field_errors"][0]["field"], "parent_category_id");
+    let own = f.put(&format!("/categories/{}.json", f.category), &f.admin, json!({"parent_category_id": f.category})).await;
+    own.assert_error(422, "invalid_parameters");
+    let has_children = f.put(&format!("/categories/{}.json", f.category), &f.admin, json!({"parent_category_id": f.private})).await;
+    has_children.assert_error(422, "invalid_parameters");
+    let missing = f.app.post_json("/categories.json", &f.admin, json!({"name": "Nowhere", "parent_category_id": 999_999})).await;
+    missing.assert_error(422, "invalid_parameters");
+    assert!(f.app.state.store.category_by_slug("nowhere").await.unwrap().is_none());
+    // Under a private parent, a subcategory open to everyone is private too.
+    let r = f.app.post_json("/categories.json", &f.admin, json!({"name": "Treasury", "parent_category_id": f.private, "permissions": {"everyone": 1}})).await;
+    let hidden = f.ok(r).await["category"]["id"].as_i64().unwrap();
+    assert_eq!(f.app.get(&format!("/c/{hidden}/show.json"), &f.member).await.status, StatusCode::NOT_FOUND);
+    let site = f.app.get_json("/site.json", &f.member).await;
+    assert!(!site["categories"].as_array().unwrap().iter().any(|c| c["id"] == hidden));
+    let r = f.app.post_json("/posts.json", &f.member, json!({"title": "A topic where I cannot see", "raw": "Hello there.", "category": hidden})).await;
+    r.assert_error(422, "invalid_parameters");
+    // Moving it back to the top: blank clears the parent.
+    let moved = f.ok(f.put(&format!("/categories/{child_id}.json"), &f.admin, json!({"parent_category_id": ""})).await).await;
+    assert!(moved["category"].get("parent_category_id").is_none());
+}
+
+/// Uncategorized exists, as on Discourse; nobody starts topics there, and
+/// only staff move one there.
+async fn uncategorized(backend: minga_store::Backend) {
+    let f = forum(backend).await;
+    let site = f.app.get_json("/site.json", &f.member).await;
+    let id = site["uncategorized_category_id"].as_i64().expect("an id");
+    let r = f.app.post_json("/posts.json", &f.admin, json!({"title": "A topic with no real home", "raw": "Where does this go?", "category": id})).await;
+    assert_eq!(r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"], "category");
+    let own = format!("/t/-/{}.json", f.topic);
+    f.put(&own, &f.member, json!({"category_id": id})).await.assert_error(403, "invalid_access");
+    f.ok(f.put(&own, &f.admin, json!({"category_id": id})).await).await;
+    // Holding a topic, it is listed among the categories.
+    let list = f.app.get_json("/categories.json", &Auth::Anon).await;
+    assert!(list["category_list"]["categories"].as_array().unwrap().iter().any(|c| c["id"] == id));
+}
+
 both_backends!(
+    subcategories,
+    uncategorized,
     categories_count_topics_per_period,
     the_top_list,
     topic_view_and_posts,

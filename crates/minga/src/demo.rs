@@ -317,6 +317,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
             description: c.description.clone(),
             position: None,
             grants,
+            parent: None,
         };
         categories.insert(c.slug.clone(), state.store.create_category(&form).await?);
     }

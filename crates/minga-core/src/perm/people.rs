@@ -2,7 +2,7 @@
 //! Moderators do most of it; only admins change who is staff, and nobody
 //! but an admin acts on an admin.
 
-use super::Actor;
+use super::{Actor, GroupRules};
 use crate::UserId;
 
 /// The person acted on, as these rules need them.
@@ -69,20 +69,11 @@ pub fn can_see_sessions(actor: Option<&Actor>, person: UserId) -> bool {
     actor.is_some_and(|a| a.id == person)
 }
 
-/// Whether a reader sees that someone belongs to a group (a co-op):
-/// groups everyone may see, groups the reader is in, and all for staff.
-/// `visibility_level` is the group's (0 everyone, 1 logged-in, 2 members,
-/// 3 staff, 4 owners).
-pub fn can_see_membership(reader: Option<&Actor>, group: i64, visibility_level: i64, automatic: bool) -> bool {
-    if automatic {
-        return false;
-    }
-    match reader {
-        _ if visibility_level == 0 => true,
-        Some(r) if r.staff() => true,
-        Some(r) => (visibility_level == 1) || (visibility_level == 2 && r.groups.contains(&group)),
-        None => false,
-    }
+/// Whether a reader sees that someone belongs to a group (a co-op): as
+/// far as the reader may see the group itself. Automatic groups (trust
+/// levels, staff) are not listed as memberships.
+pub fn can_see_membership(reader: Option<&Actor>, group: &GroupRules, owner: bool) -> bool {
+    !group.automatic && super::can_see_group(group, reader, owner)
 }
 
 #[cfg(test)]
@@ -152,16 +143,29 @@ mod tests {
 
     #[test]
     fn memberships_show_as_far_as_the_group_does() {
+        use super::super::{GroupVisibility as V, JoinMode};
+        let group = |visibility, automatic| GroupRules {
+            id: 40,
+            automatic,
+            visibility,
+            members_visibility: V::Everyone,
+            join_mode: JoinMode::Open,
+            public_exit: true,
+        };
         let member = Actor { groups: vec![40], ..person(1) };
         let outsider = person(2);
         let moderator = Actor { moderator: true, ..person(3) };
-        assert!(can_see_membership(None, 40, 0, false));
-        assert!(!can_see_membership(None, 40, 1, false));
-        assert!(can_see_membership(Some(&outsider), 40, 1, false));
-        assert!(!can_see_membership(Some(&outsider), 40, 2, false));
-        assert!(can_see_membership(Some(&member), 40, 2, false));
-        assert!(!can_see_membership(Some(&member), 40, 3, false));
-        assert!(can_see_membership(Some(&moderator), 40, 4, false));
-        assert!(!can_see_membership(Some(&moderator), 10, 0, true), "automatic groups are not listed");
+        assert!(can_see_membership(None, &group(V::Everyone, false), false));
+        assert!(!can_see_membership(None, &group(V::LoggedIn, false), false));
+        assert!(can_see_membership(Some(&outsider), &group(V::LoggedIn, false), false));
+        assert!(!can_see_membership(Some(&outsider), &group(V::Members, false), false));
+        assert!(can_see_membership(Some(&member), &group(V::Members, false), false));
+        assert!(!can_see_membership(Some(&member), &group(V::Staff, false), false));
+        assert!(can_see_membership(Some(&outsider), &group(V::Owners, false), true), "owners see their own");
+        assert!(can_see_membership(Some(&moderator), &group(V::Staff, false), false));
+        assert!(!can_see_membership(Some(&moderator), &group(V::Owners, false), false), "owners' groups: owners and admins");
+        let admin = Actor { admin: true, ..person(4) };
+        assert!(can_see_membership(Some(&admin), &group(V::Owners, false), false));
+        assert!(!can_see_membership(Some(&moderator), &group(V::Everyone, true), false), "automatic groups are not listed");
     }
 }

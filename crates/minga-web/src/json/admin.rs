@@ -2,7 +2,8 @@
 //! one person in full (`AdminDetailedUserSerializer`), and the answers to
 //! suspending and silencing.
 
-use super::user::{BasicGroup, BasicUser};
+use super::group::BasicGroup;
+use super::user::BasicUser;
 use minga_core::time::iso;
 use minga_store::{PersonStats, User};
 use serde::Serialize;

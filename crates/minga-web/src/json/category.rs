@@ -32,6 +32,9 @@ pub struct CategoryJson {
     pub topic_count: i64,
     pub post_count: i64,
     pub position: i64,
+    /// Sent only for a subcategory, as Discourse does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_category_id: Option<i64>,
     pub description: String,
     pub description_text: String,
     pub description_excerpt: String,
@@ -89,6 +92,10 @@ pub struct CategoryJson {
     pub topics_year: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topics_all_time: Option<i64>,
+    /// The subcategories themselves, when `/categories.json` is asked to
+    /// include them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subcategory_list: Option<Vec<CategoryJson>>,
 }
 
 impl CategoryJson {
@@ -132,6 +139,7 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> CategoryJso
     let actor = viewer.actor();
     let permission = catalog.permission(actor.as_ref(), c.id).map(|p| p as i64);
     let manages = perm::can_manage_categories(actor.as_ref());
+    let children = catalog.children(actor.as_ref(), c.id);
     // Which groups may do what is for those who manage the category.
     let group_permissions = if manages {
         catalog
@@ -158,6 +166,7 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> CategoryJso
         topic_count: c.topic_count,
         post_count: c.post_count,
         position: c.position,
+        parent_category_id: c.parent_category_id,
         description,
         description_text: c.description.clone(),
         description_excerpt: excerpt,
@@ -168,8 +177,8 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> CategoryJso
         can_edit: manages,
         topic_template: None,
         topic_title_placeholder: None,
-        has_children: false,
-        subcategory_count: None,
+        has_children: !children.is_empty(),
+        subcategory_count: (!children.is_empty()).then_some(children.len() as i64),
         sort_order: None,
         sort_ascending: None,
         show_subcategory_list: false,
@@ -180,7 +189,7 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> CategoryJso
         default_list_filter: "all".into(),
         minimum_required_tags: 0,
         navigate_to_first_post_after_read: false,
-        subcategory_ids: Vec::new(),
+        subcategory_ids: children.iter().map(|c| c.id).collect(),
         uploaded_logo: None,
         uploaded_logo_dark: None,
         uploaded_background: None,
@@ -210,5 +219,6 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> CategoryJso
         topics_month: None,
         topics_year: None,
         topics_all_time: None,
+        subcategory_list: None,
     }
 }

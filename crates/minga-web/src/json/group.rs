@@ -8,7 +8,9 @@ use minga_core::time::iso;
 use minga_store::{Group, Member};
 use serde::Serialize;
 
-#[derive(Serialize)]
+/// `BasicGroupSerializer`: a group in lists, in a person's profile, and
+/// as the base of a group's own page.
+#[derive(Serialize, Debug)]
 pub struct BasicGroup {
     pub id: i64,
     pub automatic: bool,
@@ -49,7 +51,7 @@ pub struct BasicGroup {
 }
 
 /// What one group page shows beyond the basic shape.
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 pub struct GroupShow {
     #[serde(flatten)]
     pub basic: BasicGroup,

@@ -4,7 +4,9 @@
 
 mod category;
 pub mod group;
+pub mod invite;
 mod post;
+pub mod site;
 mod topic;
 mod admin;
 mod user;

@@ -88,11 +88,15 @@ pub struct LinkCount {
     pub clicks: i64,
 }
 
-/// Likes and flags on a post (minga sends none yet).
+/// Likes and flags on a post, as the reader may know of them: lists send
+/// none yet; the answer to a flag tells its flagger they acted.
 #[derive(Serialize, Debug, Clone)]
 pub struct ActionSummary {
     pub id: i64,
-    pub count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    pub acted: bool,
+    pub can_undo: bool,
 }
 
 pub fn post(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer, catalog: &Catalog) -> PostJson {

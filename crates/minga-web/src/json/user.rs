@@ -6,7 +6,8 @@
 use super::avatar_template;
 use minga_core::{UserId, perm};
 use minga_core::time::iso;
-use minga_store::{Group, PersonStats, User};
+use super::group::BasicGroup;
+use minga_store::{PersonStats, User};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -53,80 +54,6 @@ impl CurrentUser {
             trust_level: u.trust_level,
             can_create_topic: perm::can_create_topic(Some(&u.actor_with(Vec::new()))),
             timezone: u.timezone.clone(),
-        }
-    }
-}
-
-/// A group as a person's profile lists it (`BasicGroupSerializer`).
-#[derive(Serialize, Debug)]
-pub struct BasicGroup {
-    pub id: i64,
-    pub automatic: bool,
-    pub name: String,
-    pub display_name: String,
-    pub user_count: i64,
-    pub mentionable_level: i64,
-    pub messageable_level: i64,
-    pub visibility_level: i64,
-    pub primary_group: bool,
-    pub title: Option<String>,
-    pub grant_trust_level: Option<String>,
-    pub incoming_email: Option<String>,
-    pub has_messages: bool,
-    pub flair_url: Option<String>,
-    pub flair_bg_color: Option<String>,
-    pub flair_color: Option<String>,
-    pub bio_raw: Option<String>,
-    pub bio_cooked: Option<String>,
-    pub bio_excerpt: Option<String>,
-    pub public_admission: bool,
-    pub public_exit: bool,
-    pub allow_membership_requests: bool,
-    pub full_name: Option<String>,
-    pub default_notification_level: i64,
-    pub membership_request_template: Option<String>,
-    pub members_visibility_level: i64,
-    pub can_see_members: bool,
-    pub can_admin_group: bool,
-    pub publish_read_state: bool,
-}
-
-impl BasicGroup {
-    /// `primary`: whether it is the person's primary group; `can_admin`:
-    /// whether the reader manages it.
-    pub fn of(g: &Group, user_count: i64, primary: bool, can_see_members: bool, can_admin: bool) -> BasicGroup {
-        let cooked = super::cooked_text(&g.bio_raw);
-        BasicGroup {
-            id: g.id,
-            automatic: g.automatic,
-            name: g.name.clone(),
-            display_name: if g.full_name.is_empty() { g.name.clone() } else { g.full_name.clone() },
-            user_count,
-            mentionable_level: 0,
-            messageable_level: 0,
-            visibility_level: g.visibility_level,
-            primary_group: primary,
-            title: None,
-            grant_trust_level: None,
-            incoming_email: None,
-            has_messages: false,
-            flair_url: None,
-            flair_bg_color: None,
-            flair_color: None,
-            bio_excerpt: Some(super::excerpt_html(&minga_core::cook::excerpt(&cooked, 200))),
-            bio_cooked: Some(cooked),
-            bio_raw: Some(g.bio_raw.clone()),
-            // Join modes: 0 open, 1 request to join.
-            public_admission: g.join_mode == 0,
-            public_exit: g.join_mode == 0,
-            allow_membership_requests: g.join_mode == 1,
-            full_name: Some(g.full_name.clone()),
-            default_notification_level: 3,
-            membership_request_template: None,
-            members_visibility_level: g.members_visibility_level,
-            can_see_members,
-            can_admin_group: can_admin,
-            publish_read_state: false,
         }
     }
 }

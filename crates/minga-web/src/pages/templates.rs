@@ -87,6 +87,8 @@ pub struct CategoryRow {
     pub description: String,
     pub topic_count: i64,
     pub post_count: i64,
+    /// Subcategories the reader may see.
+    pub subcategories: Vec<CategoryBadge>,
 }
 
 #[derive(Template)]
@@ -237,6 +239,8 @@ pub struct CategoryFormView {
     pub color: String,
     pub text_color: String,
     pub description: String,
+    /// The category it sits under.
+    pub parent: Option<i64>,
     /// Rows of (group name, `full` | `create_post` | `readonly`), with
     /// blank rows to add more.
     pub permissions: Vec<(String, String)>,
@@ -258,6 +262,8 @@ pub struct AdminCategoriesPage {
     /// `None` while creating a new category.
     pub editing: Option<i64>,
     pub form: CategoryFormView,
+    /// Categories it may sit under: (id, name).
+    pub parents: Vec<(i64, String)>,
     /// Groups a category may be opened to: (name, label).
     pub groups: Vec<(String, String)>,
     pub errors: FormErrors,

@@ -143,7 +143,7 @@ pub async fn show(State(state): State<AppState>, staff: Staff, format: Format, c
     let mut groups = Vec::new();
     for g in catalog.groups.iter().filter(|g| !g.automatic && memberships.iter().any(|(id, _)| *id == g.id)) {
         let count = state.store.group_members(g, 0, 1).await?.1;
-        groups.push(json::BasicGroup::of(g, count, u.primary_group_id == Some(g.id), true, true));
+        groups.push(json::group::BasicGroup { primary_group: u.primary_group_id == Some(g.id), ..json::group::basic_group(g, &staff, count) });
     }
     let stats = stats_for(&state, std::slice::from_ref(&u)).await?.pop().unwrap_or_default();
     Ok(Json(json::AdminDetailedUser::of(&u, &stats, rights, standing, groups, now_ms())).into_response())

@@ -18,22 +18,41 @@ use minga_store::{Category, TopicFilter};
 use serde_json::json;
 
 fn row(c: &Category) -> CategoryRow {
-    CategoryRow { badge: badge(c), description: json::cooked_text(&c.description), topic_count: c.topic_count, post_count: c.post_count }
+    CategoryRow {
+        badge: badge(c),
+        description: json::cooked_text(&c.description),
+        topic_count: c.topic_count,
+        post_count: c.post_count,
+        subcategories: Vec::new(),
+    }
 }
 
-pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
+#[derive(serde::Deserialize, Default)]
+pub struct CategoriesQuery {
+    /// Discourse's flag: each category carries its subcategories.
+    #[serde(default)]
+    pub include_subcategories: bool,
+}
+
+/// `/categories`: the top-level categories, each with its subcategories,
+/// as on Discourse. Uncategorized shows only while it holds topics.
+pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken, Query(q): Query<CategoriesQuery>) -> AppResult<Response> {
     let (categories, catalog) = crate::access::fresh_visible(&state, &viewer).await?;
     let actor = viewer.actor();
+    let listed = |c: &&Category| c.parent_category_id.is_none() && !(Some(c.id) == catalog.uncategorized && c.topic_count == 0);
+    let children = |parent: CategoryId| categories.iter().filter(move |c| c.parent_category_id == Some(parent.0));
     match format {
         Format::Json => {
             let counts = state.store.topic_counts(minga_core::time::now_ms()).await?;
+            let full = |c: &Category| {
+                let none = minga_store::TopicCounts { category_id: c.id, day: 0, week: 0, month: 0, year: 0, all_time: 0 };
+                let counted = counts.iter().find(|n| n.category_id == c.id).unwrap_or(&none);
+                json::CategoryJson { topic_url: Some(category_url(c)), ..json::category(c, &viewer, &catalog) }.with_counts(counted)
+            };
             let categories = categories
                 .iter()
-                .map(|c| {
-                    let none = minga_store::TopicCounts { category_id: c.id, day: 0, week: 0, month: 0, year: 0, all_time: 0 };
-                    let counted = counts.iter().find(|n| n.category_id == c.id).unwrap_or(&none);
-                    json::CategoryJson { topic_url: Some(category_url(c)), ..json::category(c, &viewer, &catalog) }.with_counts(counted)
-                })
+                .filter(listed)
+                .map(|c| json::CategoryJson { subcategory_list: q.include_subcategories.then(|| children(c.id).map(full).collect()), ..full(c) })
                 .collect();
             Ok(Json(json::CategoryListResponse {
                 category_list: json::CategoryList {
@@ -46,7 +65,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
         }
         Format::Html => Ok(pages::render(&CategoriesPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            categories: categories.iter().map(row).collect(),
+            categories: categories.iter().filter(listed).map(|c| CategoryRow { subcategories: children(c.id).map(badge).collect(), ..row(c) }).collect(),
         })),
     }
 }
@@ -64,7 +83,7 @@ async fn find(state: &AppState, viewer: &Viewer, segments: &[String]) -> AppResu
 /// Reads the category fresh, so its counts are current.
 async fn find_any(state: &AppState, segments: &[String]) -> AppResult<Category> {
     let found = match segments {
-        [_, id] => state.store.category(CategoryId(id_segment(id)?)).await?,
+        [_, id] | [_, _, id] => state.store.category(CategoryId(id_segment(id)?)).await?,
         [one] => {
             let key = crate::format::strip_json(one);
             match key.parse::<i64>() {
@@ -128,6 +147,11 @@ async fn form_from(state: &AppState, input: &Input, existing: Option<&Category>)
         field("description", existing.map(|c| c.description.as_str()))?,
         input.int("position")?,
     )?;
+    // Absent keeps where it sits; blank or null puts it on top.
+    form.parent = match input.get("parent_category_id") {
+        None => existing.and_then(|c| c.parent_category_id).map(CategoryId),
+        Some(_) => input.int("parent_category_id")?.map(CategoryId),
+    };
     // The admin page sends rows of a group and a permission.
     if let Some(serde_json::Value::Array(groups)) = input.get("perm_group") {
         let levels = match input.get("perm_level") {
@@ -221,8 +245,15 @@ async fn admin_page(
     let mut form = form;
     // Room for three more groups, without JavaScript.
     form.permissions.extend(std::iter::repeat_n((String::new(), "full".to_string()), 3));
+    // A parent is a top-level category other than this one and Uncategorized.
+    let parents = categories
+        .iter()
+        .filter(|c| c.parent_category_id.is_none() && Some(c.id.0) != editing && Some(c.id) != catalog.uncategorized)
+        .map(|c| (c.id.0, c.name.clone()))
+        .collect();
     Ok(AdminCategoriesPage {
         chrome: Chrome::new(state, viewer, csrf),
+        parents,
         edit_links: categories.iter().map(|c| format!("/admin/categories/{}", c.id)).collect(),
         categories: categories.iter().map(row).collect(),
         editing,
@@ -257,6 +288,7 @@ fn blank_form() -> CategoryFormView {
         color: "0088CC".into(),
         text_color: "FFFFFF".into(),
         description: String::new(),
+        parent: None,
         permissions: vec![("everyone".into(), "full".into())],
     }
 }
@@ -275,6 +307,7 @@ fn form_view(input: &Input) -> CategoryFormView {
         color: colour(input, "color", get("color")),
         text_color: colour(input, "text_color", get("text_color")),
         description: get("description"),
+        parent: input.int("parent_category_id").ok().flatten(),
         permissions,
     }
 }
@@ -308,7 +341,15 @@ pub async fn admin_edit(
         .iter()
         .filter_map(|(g, p)| Some((catalog.groups.iter().find(|x| x.id == *g)?.name.clone(), p.name().to_string())))
         .collect();
-    let form = CategoryFormView { name: c.name, slug: c.slug, color: c.color, text_color: c.text_color, description: c.description, permissions };
+    let form = CategoryFormView {
+        name: c.name,
+        slug: c.slug,
+        color: c.color,
+        text_color: c.text_color,
+        description: c.description,
+        parent: c.parent_category_id,
+        permissions,
+    };
     Ok(pages::render(&admin_page(&state, &viewer, csrf, Some(c.id.0), form, FormErrors::default(), q.saved.is_some()).await?))
 }
 

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod categories;
 mod groups;
+mod invites;
 pub mod headers;
 mod posts;
 mod review;
@@ -65,6 +66,7 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/c/{category}", get(categories::show)),
         ("/c/{category}/show.json", get(categories::show_json)),
         ("/c/{slug}/{category}", get(categories::show)),
+        ("/c/{parent}/{slug}/{category}", get(categories::show)),
         ("/admin/categories", get(categories::admin).post(categories::admin_create)),
         ("/admin/categories/{category}", get(categories::admin_edit).post(categories::admin_update)),
         // People.
@@ -85,10 +87,12 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/signup", get(users::signup_form).post(users::signup_submit)),
         ("/setup/{token}", get(users::setup_form).post(users::setup_submit)),
         ("/letter_avatar/{username}/{size}/{version}", get(users::letter_avatar)),
-        ("/invites", post(review::create_invite)),
-        ("/invites.json", post(review::create_invite)),
+        ("/invites", post(invites::create)),
+        ("/invites.json", post(invites::create)),
+        ("/invites/create-multiple", post(invites::create_multiple)),
+        ("/invites/create-multiple.json", post(invites::create_multiple)),
         ("/invites/{key}", get(users::invite_form).post(users::invite_submit)),
-        ("/invites/show/{key}", put(review::redeem)),
+        ("/invites/show/{key}", put(invites::redeem)),
         // Groups.
         ("/g", get(groups::index)),
         ("/groups", get(groups::index)),

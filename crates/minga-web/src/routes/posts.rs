@@ -49,7 +49,7 @@ pub async fn create(State(state): State<AppState>, SignedIn(viewer): SignedIn, P
 }
 
 /// A post shown to this reader, with its raw text.
-async fn post_json(state: &AppState, viewer: &Viewer, post: &Post) -> AppResult<json::PostJson> {
+pub(crate) async fn post_json(state: &AppState, viewer: &Viewer, post: &Post) -> AppResult<json::PostJson> {
     let mut shown = [post.clone()];
     views::prepare(state, viewer, &mut shown).await?;
     let post = &shown[0];

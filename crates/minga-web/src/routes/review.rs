@@ -3,7 +3,7 @@
 
 use super::{id_segment, topic_url};
 use crate::AppState;
-use crate::auth::{self, Viewer};
+use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::format::Format;
 use crate::input::Input;
@@ -13,13 +13,11 @@ use crate::pages::{self, Chrome, CsrfToken, ReviewPage, ReviewRow};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use minga_core::time::{iso, now_ms};
-use minga_core::{PostId, UserId, perm};
+use minga_core::time::iso;
+use minga_core::{PostId, UserId};
 use minga_store::{Flag, Reviewable, review_status};
 use serde_json::{Value, json};
 
-/// Discourse's flag types: off-topic, inappropriate, something else, spam.
-const FLAG_TYPES: [i64; 4] = [3, 4, 7, 8];
 
 pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
     viewer.require_staff()?;
@@ -143,14 +141,17 @@ pub async fn flag(State(state): State<AppState>, viewer: Viewer, format: Format,
     let me = viewer.require()?.clone();
     let post_id = PostId(input.int("id")?.ok_or_else(|| AppError::invalid("id", "Which post?"))?);
     let kind = input.int("post_action_type_id")?.unwrap_or(7);
-    if !FLAG_TYPES.contains(&kind) {
+    let Some(flag_kind) = minga_core::flags::kind(kind) else {
         return Err(AppError::invalid("post_action_type_id", "Flags are 3 off-topic, 4 inappropriate, 7 something else or 8 spam."));
-    }
+    };
     let (post, topic) = ops::visible_post(&state, &viewer, post_id).await?;
     if post.user_id == me.id {
         return Err(AppError::Forbidden("You cannot flag your own post.".into()));
     }
     let message = input.text("message")?;
+    if flag_kind.require_message && message.trim().is_empty() {
+        return Err(AppError::invalid("message", format!("Say what staff should look at: “{}” needs a message.", flag_kind.name)));
+    }
     if message.chars().count() > 1000 {
         return Err(AppError::invalid("message", "Keep the message under 1000 characters."));
     }
@@ -163,7 +164,13 @@ pub async fn flag(State(state): State<AppState>, viewer: Viewer, format: Format,
             other => other.into(),
         })?;
     match format {
-        Format::Json => Ok(Json(json!({ "success": "OK", "id": post.id, "hidden": hidden, "reviewable_id": item.id })).into_response()),
+        // Discourse answers with the post as it now is.
+        Format::Json => {
+            let post = state.store.post(post_id).await?.ok_or(AppError::NotFound)?;
+            let shown = super::posts::post_json(&state, &viewer, &post).await?;
+            let acted = json::ActionSummary { id: kind, count: None, acted: true, can_undo: false };
+            Ok(Json(json::PostJson { reviewable_id: Some(item.id), actions_summary: vec![acted], ..shown }).into_response())
+        }
         Format::Html => {
             let page = crate::views::page_of_post(post.post_number);
             let n = post.post_number;
@@ -173,65 +180,3 @@ pub async fn flag(State(state): State<AppState>, viewer: Viewer, format: Format,
     }
 }
 
-/// `POST /invites.json`: staff and trust level 2+ invite people, into the
-/// groups they own (staff: any group).
-pub async fn create_invite(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
-    let me = viewer.require()?.clone();
-    if !perm::can_invite(viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("You need trust level 2 to invite people.".into()));
-    }
-    let email = input.text("email")?.trim().to_string();
-    if !email.is_empty() {
-        minga_core::validate::email(&email)?;
-    }
-    let max = input.int("max_redemptions_allowed")?.unwrap_or(1);
-    if !(1..=100).contains(&max) || (!email.is_empty() && max != 1) {
-        return Err(AppError::invalid("max_redemptions_allowed", "An invite is used 1 to 100 times (once when bound to an e-mail)."));
-    }
-    let expires_at = match input.text("expires_at")?.trim() {
-        "" => now_ms() + 30 * 86_400_000,
-        text => super::admin::future_time(text, "expires_at")?,
-    };
-    let catalog = state.catalog().await?;
-    let groups = &catalog.groups;
-    let mut group_ids = input.ints("group_ids")?;
-    if let Some(names) = input.str("group_names") {
-        for n in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            group_ids.push(groups.iter().find(|g| g.name.eq_ignore_ascii_case(n)).map(|g| g.id).ok_or_else(|| AppError::invalid("group_names", format!("There is no group named {n}.")))?);
-        }
-    }
-    group_ids.sort_unstable();
-    group_ids.dedup();
-    for g in &group_ids {
-        // Inviting someone into a group is for its owners and staff.
-        if minga_core::perm::groups::is_automatic(*g) || !(viewer.is_staff() || viewer.owned.contains(g)) || !groups.iter().any(|x| x.id == *g) {
-            return Err(AppError::Forbidden("You may only invite people into groups you own.".into()));
-        }
-    }
-    let key = auth::random_token(24);
-    let invite = state
-        .store
-        .create_invite(&minga_store::NewInvite { key_hash: auth::hash_secret(&key), invited_by: me.id, email: email.clone(), max_redemptions: max, group_ids, expires_at })
-        .await?;
-    Ok(Json(json!({
-        "id": invite.id,
-        "invite_key": key,
-        "link": format!("{}/invites/{key}", state.settings.base_url),
-        "email": email,
-        "emailed": false,
-        "redemption_count": 0,
-        "max_redemptions_allowed": invite.max_redemptions,
-        "expires_at": iso(invite.expires_at),
-        "created_at": iso(invite.created_at),
-        "groups": invite.group_ids,
-    }))
-    .into_response())
-}
-
-/// `PUT /invites/show/{key}.json`: redeem through the API.
-pub async fn redeem(State(state): State<AppState>, Path(key): Path<String>, input: Input) -> AppResult<Response> {
-    let key = crate::format::strip_json(&key).to_string();
-    let sign_up = ops::SignUp { username: input.text("username")?, email: input.text("email")?, name: input.text("name")?, password: input.text("password")? };
-    let user = ops::redeem_invite(&state, &key, sign_up).await?;
-    Ok(Json(json!({ "success": true, "message": "Welcome! Your account is active.", "user_id": user.id, "redirect_to": "/" })).into_response())
-}

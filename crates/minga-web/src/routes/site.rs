@@ -21,30 +21,76 @@ pub async fn stylesheet() -> Response {
 }
 
 pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
+    use json::site::{Archetype, HomepageChoice, NOTIFICATION_TYPES, SiteCategory, SiteGroup, SiteJson, UserTheme};
     let (categories, catalog) = crate::access::fresh_visible(&state, &viewer).await?;
     let actor = viewer.actor();
-    // Groups listed here are those everyone may see.
-    let listed: Vec<_> = catalog.groups.iter().filter(|g| g.visibility_level == 0 || viewer.is_staff()).map(|g| json!({"id": g.id, "name": g.name, "automatic": g.automatic})).collect();
-    Ok(Json(json!({
-        "default_archetype": "regular",
-        "notification_types": { "mentioned": 1, "replied": 2, "quoted": 3, "edited": 4, "liked": 5, "private_message": 6, "posted": 9 },
-        "post_types": { "regular": 1, "moderator_action": 2, "small_action": 3, "whisper": 4 },
-        "trust_levels": { "newuser": 0, "basic": 1, "member": 2, "regular": 3, "leader": 4 },
-        "groups": listed,
-        "filters": ["latest", "categories"],
-        "periods": ["all", "yearly", "quarterly", "monthly", "weekly", "daily"],
-        "top_menu_items": ["latest", "categories"],
-        "anonymous_top_menu_items": ["latest", "categories"],
-        "can_create_tag": false,
-        "can_tag_topics": false,
-        "can_associate_groups": perm::can_manage_categories(actor.as_ref()),
-        "uncategorized_category_id": null,
-        "user_fields": [],
-        "auth_providers": [],
-        "archetypes": [{ "id": "regular", "name": "Regular Topic", "options": [] }],
-        "categories": categories.iter().map(|c| json::category(c, &viewer, &catalog)).collect::<Vec<_>>(),
-    }))
-    .into_response())
+    // Groups listed here are those the reader may see (an owners-only
+    // group shows to admins).
+    let groups = catalog
+        .groups
+        .iter()
+        .filter(|g| perm::can_see_group(&g.rules(), actor.as_ref(), false))
+        .map(|g| SiteGroup {
+            id: g.id,
+            name: g.name.clone(),
+            full_name: g.full_name.clone(),
+            display_name: if g.full_name.is_empty() { g.name.clone() } else { g.full_name.clone() },
+            flair_url: None,
+            flair_bg_color: None,
+            flair_color: None,
+            automatic: g.automatic,
+        })
+        .collect();
+    let menu = vec!["latest", "categories", "top"];
+    let site = SiteJson {
+        default_archetype: "regular",
+        notification_types: NOTIFICATION_TYPES.iter().copied().collect(),
+        post_types: [("regular", 1), ("moderator_action", 2), ("small_action", 3), ("whisper", 4)].into_iter().collect(),
+        trust_levels: [("newuser", 0), ("basic", 1), ("member", 2), ("regular", 3), ("leader", 4)].into_iter().collect(),
+        groups,
+        filters: menu.clone(),
+        homepage_choices: vec![
+            HomepageChoice { name: "Latest", value: "latest" },
+            HomepageChoice { name: "Categories", value: "categories" },
+            HomepageChoice { name: "Top", value: "top" },
+        ],
+        periods: vec!["all", "yearly", "quarterly", "monthly", "weekly", "daily"],
+        top_menu_items: menu.clone(),
+        anonymous_top_menu_items: menu,
+        uncategorized_category_id: catalog.uncategorized.map(|c| c.0),
+        user_field_max_length: 2048,
+        post_action_types: json::site::post_action_types(),
+        topic_flag_types: Vec::new(),
+        can_create_tag: false,
+        can_tag_topics: false,
+        can_tag_pms: false,
+        tags_filter_regexp: "[/\\?#\\[\\]@!\\$&'\\(\\)\\*\\+,;=\\.%\\\\`^\\s|\\{\\}\"<>]+",
+        top_tags: Vec::new(),
+        can_associate_groups: perm::can_manage_categories(actor.as_ref()),
+        email_configured: false,
+        topic_featured_link_allowed_category_ids: Vec::new(),
+        user_themes: vec![UserTheme { theme_id: 1, name: "minga", default: true, color_scheme_id: None }],
+        user_color_schemes: Vec::new(),
+        default_light_color_scheme: None,
+        default_dark_color_scheme: None,
+        censored_regexp: Vec::new(),
+        custom_emoji_translation: Default::default(),
+        watched_words_replace: None,
+        watched_words_link: None,
+        categories: categories
+            .iter()
+            .map(|c| SiteCategory {
+                category: json::CategoryJson { topic_url: Some(super::category_url(c)), ..json::category(c, &viewer, &catalog) },
+                allow_global_tags: false,
+            })
+            .collect(),
+        archetypes: vec![Archetype { id: "regular", name: "Regular Topic", options: Vec::new() }],
+        user_fields: Vec::new(),
+        auth_providers: Vec::new(),
+        full_name_required_for_signup: false,
+        full_name_visible_in_signup: true,
+    };
+    Ok(Json(site).into_response())
 }
 
 pub async fn basic_info(State(state): State<AppState>) -> AppResult<Response> {

@@ -573,7 +573,7 @@ async fn new_topic_page(
     let categories = catalog
         .categories
         .iter()
-        .filter(|c| perm::can_create_topic_in(actor.as_ref(), catalog.grants(c.id)))
+        .filter(|c| catalog.can_start_topic(actor.as_ref(), c.id))
         .map(|c| CategoryOption { selected: Some(c.id.0) == selected, id: c.id.0, name: c.name.clone() })
         .collect();
     Ok(NewTopicPage { chrome: Chrome::new(state, viewer, csrf), title, raw, categories, errors })

@@ -46,7 +46,7 @@ pub async fn show(
     let groups = catalog
         .groups
         .iter()
-        .filter(|g| people::can_see_membership(None, g.id, g.visibility_level, g.automatic) && memberships.iter().any(|(id, _)| *id == g.id))
+        .filter(|g| people::can_see_membership(None, &g.rules(), false) && memberships.iter().any(|(id, _)| *id == g.id))
         .map(|g| (g.name.clone(), if g.full_name.is_empty() { g.name.clone() } else { g.full_name.clone() }))
         .collect();
     Ok(pages::render(&UserPage {
@@ -80,13 +80,11 @@ async fn profile(state: &AppState, viewer: &Viewer, headers: &HeaderMap, user: &
     let mut group_users = Vec::new();
     for g in &catalog.groups {
         let Some((_, owner)) = memberships.iter().find(|(id, _)| *id == g.id) else { continue };
-        if !people::can_see_membership(reader.as_ref(), g.id, g.visibility_level, g.automatic) {
+        if !people::can_see_membership(reader.as_ref(), &g.rules(), viewer.owned.contains(&g.id)) {
             continue;
         }
         let count = state.store.group_members(g, 0, 1).await?.1;
-        let see_members = people::can_see_membership(reader.as_ref(), g.id, g.members_visibility_level, false);
-        let can_admin = viewer.is_staff() || viewer.owned.contains(&g.id);
-        groups.push(json::BasicGroup::of(g, count, user.primary_group_id == Some(g.id), see_members, can_admin));
+        groups.push(json::group::BasicGroup { primary_group: user.primary_group_id == Some(g.id), ..json::group::basic_group(g, &viewer, count) });
         group_users.push(json::GroupUser { group_id: g.id, user_id: user.id.0, notification_level: 3, owner: *owner });
     }
     let sessions = if people::can_see_sessions(reader.as_ref(), user.id) {
@@ -134,7 +132,7 @@ pub struct CreateUser {
 }
 
 impl CreateUser {
-    fn sign_up(&self) -> SignUp {
+    pub(crate) fn sign_up(&self) -> SignUp {
         SignUp { username: self.username.clone(), email: self.email.clone(), name: self.name.clone(), password: self.password.clone() }
     }
 }
@@ -190,12 +188,12 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::
         return Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), errors)));
     }
     let created = match &via {
-        Via::Invite(key) => ops::redeem_invite(&state, key, form.sign_up()).await,
-        Via::Setup(token) => ops::create_first_admin(&state, token, form.sign_up()).await,
-        Via::SignUp => ops::sign_up(&state, form.sign_up(), false).await,
+        Via::Invite(key) => ops::redeem_invite(&state, key, form.sign_up()).await.map(|(u, topic)| (u, topic.map(|t| format!("/t/{}", t.0)))),
+        Via::Setup(token) => ops::create_first_admin(&state, token, form.sign_up()).await.map(|u| (u, Some("/admin/categories?welcome=1".to_string()))),
+        Via::SignUp => ops::sign_up(&state, form.sign_up(), false).await.map(|u| (u, None)),
     };
     match created {
-        Ok(user) if !user.approved => {
+        Ok((user, _)) if !user.approved => {
             let page = crate::pages::ErrorPage {
                 chrome: Chrome::new(&state, &viewer, csrf),
                 title: "Thanks for signing up",
@@ -203,12 +201,12 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::
             };
             Ok(pages::render(&page))
         }
-        Ok(user) => {
+        Ok((user, landing)) => {
             if admin {
                 *state.setup_token.lock().expect("setup token lock") = None;
             }
             let cookies = auth::start_session(&state, &user, &device).await?;
-            super::session::with_cookies(Redirect::to(if admin { "/admin/categories?welcome=1" } else { "/" }).into_response(), &cookies)
+            super::session::with_cookies(Redirect::to(landing.as_deref().unwrap_or("/")).into_response(), &cookies)
         }
         Err(AppError::Invalid(invalid)) => {
             Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), FormErrors::from(&invalid))))

@@ -1,0 +1,292 @@
+//! Invites through the API: one link at a time (`POST /invites.json`), a
+//! batch bound to e-mail addresses (`POST /invites/create-multiple.json`),
+//! and redeeming one (`PUT /invites/show/{key}.json`). An invite may join
+//! groups, carry a note, and land its newcomer on a topic.
+
+use crate::AppState;
+use crate::auth::{self, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::json::{self, BasicTopic, invite::*};
+use crate::ops;
+use crate::params::Params;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use minga_core::perm::{self, Actor};
+use minga_core::time::{iso, now_ms};
+use minga_core::{TopicId, UserId};
+use minga_store::{Invite, NewInvite, Topic};
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Ids sent as a list or, as Discourse documents, `"42,43"`.
+#[derive(Debug, Default)]
+pub struct IdList(pub Vec<i64>);
+
+impl<'de> Deserialize<'de> for IdList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Ids;
+        impl<'de> Visitor<'de> for Ids {
+            type Value = IdList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("ids, as a list or separated by commas")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IdList, E> {
+                Ok(IdList(vec![v]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IdList, E> {
+                i64::try_from(v).map(|v| IdList(vec![v])).map_err(|_| E::custom("an id is too large"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IdList, E> {
+                let ids = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse::<i64>().map_err(|_| E::custom(format!("{s} is not an id"))));
+                ids.collect::<Result<_, _>>().map(IdList)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<IdList, E> {
+                Ok(IdList::default())
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<IdList, A::Error> {
+                let mut all = Vec::new();
+                while let Some(item) = seq.next_element::<Value>()? {
+                    let id = match &item {
+                        Value::Number(n) => n.as_i64(),
+                        Value::String(s) => s.trim().parse().ok(),
+                        _ => None,
+                    };
+                    all.push(id.ok_or_else(|| de::Error::custom(format!("{item} is not an id")))?);
+                }
+                Ok(IdList(all))
+            }
+        }
+        d.deserialize_any(Ids)
+    }
+}
+
+/// What every invite in a request shares. (`skip_email` is taken and
+/// needs no reading: minga sends no invite mail yet.)
+#[derive(Deserialize, Debug)]
+pub struct InviteTerms {
+    #[serde(default)]
+    pub custom_message: String,
+    #[serde(default)]
+    pub description: String,
+    pub max_redemptions_allowed: Option<i64>,
+    pub topic_id: Option<i64>,
+    #[serde(default)]
+    pub group_ids: IdList,
+    pub group_names: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct OneEmail {
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct ManyEmails {
+    #[serde(default)]
+    email: Vec<String>,
+}
+
+/// The request split into its e-mail part and the shared terms.
+fn split<T: serde::de::DeserializeOwned>(mut all: Map<String, Value>) -> AppResult<(T, InviteTerms)> {
+    let mut emails = Map::new();
+    if let Some(e) = all.remove("email").or_else(|| all.remove("emails")) {
+        emails.insert("email".into(), e);
+    }
+    Ok((crate::params::read(emails)?, crate::params::read(all)?))
+}
+
+/// The terms checked once for the whole request: who may invite, into
+/// which groups, to which topic, for how long.
+struct Checked {
+    group_ids: Vec<i64>,
+    topic: Option<Topic>,
+    expires_at: i64,
+    max: i64,
+    custom_message: String,
+    description: String,
+}
+
+async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> AppResult<Checked> {
+    if !perm::can_invite(viewer.actor().as_ref()) {
+        return Err(AppError::Forbidden("You need trust level 2 to invite people.".into()));
+    }
+    let max = terms.max_redemptions_allowed.unwrap_or(1);
+    if !(1..=100).contains(&max) {
+        return Err(AppError::invalid("max_redemptions_allowed", "An invite is used 1 to 100 times (once when bound to an e-mail)."));
+    }
+    let expires_at = match terms.expires_at.as_deref().map(str::trim) {
+        None | Some("") => now_ms() + 30 * 86_400_000,
+        Some(text) => super::admin::future_time(text, "expires_at")?,
+    };
+    let custom_message = terms.custom_message.trim().to_string();
+    let description = terms.description.trim().to_string();
+    if description.chars().count() > 100 {
+        return Err(AppError::invalid("description", "Keep the description under 100 characters."));
+    }
+    if custom_message.chars().count() > 1000 {
+        return Err(AppError::invalid("custom_message", "Keep the message under 1000 characters."));
+    }
+    let catalog = state.catalog().await?;
+    let groups = &catalog.groups;
+    let mut group_ids = terms.group_ids.0;
+    for n in terms.group_names.as_deref().unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let found = groups.iter().find(|g| g.name.eq_ignore_ascii_case(n)).map(|g| g.id);
+        group_ids.push(found.ok_or_else(|| AppError::invalid("group_names", format!("There is no group named {n}.")))?);
+    }
+    group_ids.sort_unstable();
+    group_ids.dedup();
+    for g in &group_ids {
+        // Inviting someone into a group is for its owners and staff.
+        if perm::groups::is_automatic(*g) || !(viewer.is_staff() || viewer.owned.contains(g)) || !groups.iter().any(|x| x.id == *g) {
+            return Err(AppError::Forbidden("You may only invite people into groups you own.".into()));
+        }
+    }
+    let topic = match terms.topic_id {
+        None => None,
+        Some(id) => {
+            // A topic the inviter may not see does not exist for them.
+            let (topic, _, catalog) = crate::access::visible_topic(state, viewer, TopicId(id))
+                .await
+                .map_err(|e| if matches!(e, AppError::NotFound) { AppError::invalid("topic_id", "That topic does not exist.") } else { e })?;
+            // The newcomer must be able to read where they land.
+            let newcomer = Actor { id: UserId(0), groups: group_ids.clone(), ..Actor::default() };
+            if !catalog.can_see(Some(&newcomer), topic.category_id) {
+                return Err(AppError::invalid(
+                    "topic_id",
+                    "That topic is in a private category: invite them into a group that can see it, or they will land on nothing.",
+                ));
+            }
+            Some(topic)
+        }
+    };
+    Ok(Checked { group_ids, topic, expires_at, max, custom_message, description })
+}
+
+/// Makes one invite; the key is shown once, here.
+async fn make(state: &AppState, viewer: &Viewer, email: &str, terms: &Checked) -> AppResult<InviteJson> {
+    let me = viewer.require()?;
+    let email = email.trim().to_string();
+    if !email.is_empty() {
+        minga_core::validate::email(&email)?;
+        if terms.max != 1 {
+            return Err(AppError::invalid("max_redemptions_allowed", "An invite bound to an e-mail is used once."));
+        }
+        if state.store.user_for_login(&email).await?.is_some() {
+            return Err(AppError::invalid("email", "There is already an account with this e-mail."));
+        }
+    }
+    let key = auth::random_token(24);
+    let new = NewInvite {
+        key_hash: auth::hash_secret(&key),
+        invited_by: me.id,
+        email,
+        max_redemptions: terms.max,
+        group_ids: terms.group_ids.clone(),
+        expires_at: terms.expires_at,
+        description: terms.description.clone(),
+        custom_message: terms.custom_message.clone(),
+        topic_id: terms.topic.as_ref().map(|t| t.id),
+    };
+    let invite = state.store.create_invite(&new).await.map_err(|e| match e {
+        minga_store::StoreError::Missing(_) => AppError::invalid("topic_id", "That topic does not exist."),
+        other => other.into(),
+    })?;
+    shape(state, viewer, &invite, key, terms.topic.as_ref()).await
+}
+
+async fn shape(state: &AppState, viewer: &Viewer, invite: &Invite, key: String, topic: Option<&Topic>) -> AppResult<InviteJson> {
+    let catalog = state.catalog().await?;
+    let mut groups = Vec::new();
+    for g in catalog.groups.iter().filter(|g| invite.group_ids.contains(&g.id)) {
+        let count = state.store.group_members(g, 0, 1).await?.1;
+        groups.push(json::group::basic_group(g, viewer, count));
+    }
+    Ok(InviteJson {
+        id: invite.id,
+        link: format!("{}/invites/{key}", state.settings.base_url),
+        invite_key: key,
+        description: (!invite.description.is_empty()).then(|| invite.description.clone()),
+        email: invite.email.clone(),
+        domain: None,
+        emailed: false,
+        can_delete_invite: false,
+        custom_message: (!invite.custom_message.is_empty()).then(|| invite.custom_message.clone()),
+        created_at: iso(invite.created_at),
+        updated_at: iso(invite.created_at),
+        expires_at: iso(invite.expires_at),
+        expired: invite.expires_at <= now_ms(),
+        grants_admin: false,
+        grants_moderator: false,
+        redemption_count: invite.redemption_count,
+        max_redemptions_allowed: invite.max_redemptions,
+        topics: topic.map(BasicTopic::of).into_iter().collect(),
+        groups,
+    })
+}
+
+/// `POST /invites.json`: staff and trust level 2+ invite people, into the
+/// groups they own (staff: any group).
+pub async fn create(State(state): State<AppState>, viewer: Viewer, Params(all): Params<Map<String, Value>>) -> AppResult<Response> {
+    viewer.require()?;
+    let (one, terms): (OneEmail, InviteTerms) = split(all)?;
+    let checked = check_terms(&state, &viewer, terms).await?;
+    Ok(Json(make(&state, &viewer, &one.email, &checked).await?).into_response())
+}
+
+/// Addresses one batch may hold.
+const MAX_BATCH: usize = 200;
+
+/// `POST /invites/create-multiple.json`: staff invite a list of e-mail
+/// addresses on the same terms. Each address that cannot be invited is
+/// reported with its reason; the others are made.
+pub async fn create_multiple(State(state): State<AppState>, viewer: Viewer, Params(all): Params<Map<String, Value>>) -> AppResult<Response> {
+    viewer.require()?;
+    if !perm::can_bulk_invite(viewer.actor().as_ref()) {
+        return Err(AppError::Forbidden("Only staff invite many people at once.".into()));
+    }
+    let (many, terms): (ManyEmails, InviteTerms) = split(all)?;
+    let mut emails: Vec<String> = Vec::new();
+    for e in many.email.iter().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()) {
+        if !emails.contains(&e) {
+            emails.push(e);
+        }
+    }
+    if emails.is_empty() {
+        return Err(AppError::invalid("email", "List the e-mail addresses to invite."));
+    }
+    if emails.len() > MAX_BATCH {
+        return Err(AppError::invalid("email", format!("Invite at most {MAX_BATCH} addresses at once.")));
+    }
+    let checked = check_terms(&state, &viewer, terms).await?;
+    let mut answer = MultipleInvites { num_successfully_created_invitations: 0, num_failed_invitations: 0, failed_invitations: Vec::new(), successful_invitations: Vec::new() };
+    for email in emails {
+        match make(&state, &viewer, &email, &checked).await {
+            Ok(invite) => answer.successful_invitations.push(invite),
+            Err(AppError::Invalid(invalid)) => answer.failed_invitations.push(FailedInvitation { email, error: invalid.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ") }),
+            Err(e) => return Err(e),
+        }
+    }
+    answer.num_successfully_created_invitations = answer.successful_invitations.len();
+    answer.num_failed_invitations = answer.failed_invitations.len();
+    Ok(Json(answer).into_response())
+}
+
+#[derive(serde::Serialize, Debug)]
+struct Redeemed {
+    success: bool,
+    message: &'static str,
+    user_id: UserId,
+    redirect_to: String,
+}
+
+/// `PUT /invites/show/{key}.json`: redeem through the API.
+pub async fn redeem(State(state): State<AppState>, Path(key): Path<String>, Params(form): Params<super::users::CreateUser>) -> AppResult<Response> {
+    let key = crate::format::strip_json(&key).to_string();
+    let (user, landing) = ops::redeem_invite(&state, &key, form.sign_up()).await?;
+    let redirect_to = landing.map(|t| format!("/t/{}", t.0)).unwrap_or_else(|| "/".into());
+    Ok(Json(Redeemed { success: true, message: "Welcome! Your account is active.", user_id: user.id, redirect_to }).into_response())
+}
