@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = migrations![
     8 => "0008_groups",
     9 => "0009_user_api_keys",
     10 => "0010_categories",
+    11 => "0011_locale",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

@@ -27,11 +27,13 @@ pub struct User {
     pub silenced_till: Option<i64>,
     /// False once staff deactivate the account: it cannot log in.
     pub active: bool,
+    /// The interface language they chose (`en`, `es`); empty: their browser's.
+    pub locale: String,
 }
 
 row_struct!(User {
     id, username, name, email, admin, moderator, trust_level, bio_raw, location, website, timezone,
-    created_at, last_seen_at, primary_group_id, approved, suspended_till, suspend_reason, silenced_till, active,
+    created_at, last_seen_at, primary_group_id, approved, suspended_till, suspend_reason, silenced_till, active, locale,
 });
 
 impl User {
@@ -194,6 +196,7 @@ pub struct Profile {
     pub location: String,
     pub website: String,
     pub timezone: String,
+    pub locale: String,
 }
 
 /// What a fetched page says about itself, for external oneboxes. A failed

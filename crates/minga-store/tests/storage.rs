@@ -849,7 +849,8 @@ async fn anonymizing_keeps_posts_and_ends_access(b: Backend) {
     let (s, _d) = store(b).await;
     let staff = s.create_user(&NewUser { admin: true, ..new_user("staff") }).await.unwrap();
     let u = user(&s, "forgotten").await;
-    s.update_profile(u.id, &Profile { name: "Ana".into(), bio_raw: "hi".into(), location: "Leeds".into(), website: "https://a.example".into(), timezone: "Europe/London".into() }).await.unwrap();
+    s.update_profile(u.id, &Profile { name: "Ana".into(), bio_raw: "hi".into(), location: "Leeds".into(), website: "https://a.example".into(), timezone: "Europe/London".into(), locale: "es".into() }).await.unwrap();
+    assert_eq!(s.user_by_id(u.id).await.unwrap().unwrap().locale, "es");
     let c = category(&s, "general").await;
     let (t, _) = topic(&s, c.id, u.id, "A topic that stays").await;
     s.create_session(u.id, "tok", now_ms() + 60_000, "", "").await.unwrap();

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::extract::FromRequestParts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::http::request::Parts;
 use base64::Engine;
 use minga_core::perm::user_api::Scope;
@@ -180,6 +180,8 @@ pub struct Viewer {
     pub via_api_key: bool,
     /// The request was made with a user API key: what it allows.
     pub user_api_key: Option<UserApiGrant>,
+    /// The language this request is answered in.
+    pub locale: crate::i18n::Locale,
 }
 
 impl Viewer {
@@ -260,10 +262,21 @@ impl FromRequestParts<AppState> for Viewer {
         if let Some(viewer) = parts.extensions.get::<Viewer>() {
             return Ok(viewer.clone());
         }
-        let viewer = identify(&parts.headers, state).await?;
+        let mut viewer = identify(&parts.headers, state).await?;
+        viewer.locale = choose_locale(&parts.headers, viewer.user.as_ref(), &*state.site().await?);
         parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }
+}
+
+/// The person's setting, else the visitor's choice (the `locale` cookie),
+/// else the browser's `Accept-Language`, else the site's default.
+pub fn choose_locale(headers: &HeaderMap, user: Option<&User>, site: &crate::site::SiteSettings) -> crate::i18n::Locale {
+    use crate::i18n::Locale;
+    user.and_then(|u| Locale::from_tag(&u.locale))
+        .or_else(|| cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_tag(&c)))
+        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language))
+        .unwrap_or(site.default_locale)
 }
 
 async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppError> {
@@ -298,7 +311,7 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
             None => return Ok(Viewer::default()),
         }
     };
-    Ok(Viewer { groups, owned, user: Some(user), via_api_key, user_api_key: None })
+    Ok(Viewer { groups, owned, user: Some(user), via_api_key, user_api_key: None, locale: Default::default() })
 }
 
 /// The header an application sends its user API key in, and the one that
@@ -322,7 +335,7 @@ async fn user_api_key_viewer(state: &AppState, headers: &HeaderMap, key: &axum::
     if owner.user.suspended_at(now) || !owner.user.approved {
         return Err(AppError::Forbidden("This account cannot use the API now.".into()));
     }
-    Ok(Viewer { user: Some(owner.user.clone()), groups: owner.groups.clone(), owned: owner.owned.clone(), via_api_key: false, user_api_key: Some(grant) })
+    Ok(Viewer { user: Some(owner.user.clone()), groups: owner.groups.clone(), owned: owner.owned.clone(), via_api_key: false, user_api_key: Some(grant), locale: Default::default() })
 }
 
 /// Who owns a user API key, and what it allows, from memory when this node

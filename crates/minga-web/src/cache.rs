@@ -258,9 +258,10 @@ impl Weigh for Page {
 #[derive(Clone, Copy, Debug)]
 pub struct ViewedTopic(pub TopicId);
 
-/// The key a visitor's response is kept under.
-pub fn page_key(format: Format, uri: &axum::http::Uri) -> String {
-    format!("{format:?} {uri}")
+/// The key a visitor's response is kept under: the same address in
+/// another language is another page.
+pub fn page_key(format: Format, locale: crate::i18n::Locale, uri: &axum::http::Uri) -> String {
+    format!("{format:?} {} {uri}", locale.tag())
 }
 
 fn cacheable_path(path: &str) -> bool {
@@ -279,7 +280,9 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     if !anonymous || req.method() != Method::GET || !cacheable_path(req.uri().path()) {
         return next.run(req).await;
     }
-    let key = page_key(Format::of(req.uri(), headers), req.uri());
+    let Ok(site) = state.site().await else { return next.run(req).await };
+    let locale = crate::auth::choose_locale(headers, None, &site);
+    let key = page_key(Format::of(req.uri(), headers), locale, req.uri());
     if let Some(page) = state.caches.pages.get(&state.caches, &key) {
         if let Some(t) = page.topic {
             state.views.record(t);

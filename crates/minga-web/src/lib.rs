@@ -9,6 +9,7 @@ pub mod cache;
 pub mod csrf;
 pub mod error;
 pub mod format;
+pub mod i18n;
 pub mod input;
 pub mod limits;
 pub mod loaded;

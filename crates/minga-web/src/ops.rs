@@ -318,6 +318,9 @@ pub struct ProfileChange {
     pub website: Option<String>,
     #[serde(default, deserialize_with = "sent_text")]
     pub timezone: Option<String>,
+    /// `en`, `es`, or blank for the browser's language.
+    #[serde(default, deserialize_with = "sent_text")]
+    pub locale: Option<String>,
 }
 
 /// A text field that was sent: blank and null mean empty, not absent.
@@ -347,7 +350,16 @@ pub fn profile_from(change: &ProfileChange, user: &User) -> AppResult<minga_stor
         location: text("location", &change.location, &user.location, 100),
         website: text("website", &change.website, &user.website, 300),
         timezone: text("timezone", &change.timezone, &user.timezone, 64),
+        locale: text("locale", &change.locale, &user.locale, 16),
     };
+    if !profile.locale.is_empty() {
+        match crate::i18n::Locale::from_tag(&profile.locale) {
+            Some(l) => profile.locale = l.tag().to_string(),
+            None => {
+                checks.check(Err(FieldError { field: "locale", message: "minga speaks English (en) and Spanish (es).".into() }));
+            }
+        }
+    }
     if !profile.website.is_empty() && !(profile.website.starts_with("https://") || profile.website.starts_with("http://")) {
         checks.check(Err(FieldError { field: "website", message: "A website starts with https://.".into() }));
     }

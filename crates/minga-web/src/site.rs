@@ -19,6 +19,8 @@ pub struct SiteSettings {
     pub allowed_user_api_auth_redirects: String,
     pub max_user_api_reqs_per_minute: i64,
     pub max_user_api_reqs_per_day: i64,
+    /// The language for visitors whose browser asks for none minga speaks.
+    pub default_locale: crate::i18n::Locale,
 }
 
 impl Default for SiteSettings {
@@ -33,6 +35,7 @@ impl Default for SiteSettings {
             allowed_user_api_auth_redirects: "discourse://auth_redirect".into(),
             max_user_api_reqs_per_minute: 20,
             max_user_api_reqs_per_day: 2880,
+            default_locale: crate::i18n::Locale::En,
         }
     }
 }
@@ -48,6 +51,13 @@ pub struct Setting {
 }
 
 pub const SETTINGS: &[Setting] = &[
+    Setting {
+        name: "default_locale",
+        label: "Default language",
+        help: "The language for visitors whose browser asks for none minga speaks: en (English) or es (Spanish). Each person may choose their own.",
+        group: "Language",
+        boolean: false,
+    },
     Setting {
         name: "login_required",
         label: "Only members can read",
@@ -164,6 +174,13 @@ impl SiteSettings {
             *field = v;
             return Ok(v.to_string());
         }
+        if name == "default_locale" {
+            // Blank is Discourse's default, English.
+            let value = if value.trim().is_empty() { "en" } else { value };
+            let locale = crate::i18n::Locale::from_tag(value).ok_or_else(|| format!("{value} is not a language minga speaks: en or es."))?;
+            self.default_locale = locale;
+            return Ok(locale.tag().to_string());
+        }
         if name == "allowed_user_api_auth_redirects" {
             let urls: Vec<&str> = value.split(['|', '\n']).map(str::trim).filter(|u| !u.is_empty()).collect();
             if let Some(bad) = urls.iter().find(|u| !u.contains("://") || u.chars().any(char::is_whitespace)) {
@@ -190,6 +207,7 @@ impl SiteSettings {
             "allowed_user_api_auth_redirects" => self.allowed_user_api_auth_redirects.clone(),
             "max_user_api_reqs_per_minute" => self.max_user_api_reqs_per_minute.to_string(),
             "max_user_api_reqs_per_day" => self.max_user_api_reqs_per_day.to_string(),
+            "default_locale" => self.default_locale.tag().to_string(),
             _ => String::new(),
         }
     }

@@ -617,7 +617,7 @@ async fn visitors_never_get_stale_or_personal_pages(b: Backend) {
 
 /// Whether a visitor's page is kept in memory right now.
 fn kept(app: &TestApp, path: &str) -> bool {
-    let key = minga_web::cache::page_key(minga_web::format::Format::Html, &path.parse().unwrap());
+    let key = minga_web::cache::page_key(minga_web::format::Format::Html, minga_web::i18n::Locale::En, &path.parse().unwrap());
     app.state.caches.pages.get(&app.state.caches, &key).is_some()
 }
 

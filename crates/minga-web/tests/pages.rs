@@ -28,6 +28,7 @@ both_backends!(
     category_form_offers_a_colour_picker_and_group_rows,
     a_group_made_on_its_page_is_owned_by_its_maker,
     profiles_name_their_public_coops,
+    pages_speak_the_readers_language,
 );
 
 /// The CSRF token a page's forms carry.
@@ -701,4 +702,57 @@ async fn profiles_name_their_public_coops(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let group = app.get("/g/telar", &Auth::Anon).await.text();
     assert!(group.contains(r#"<a href="/login?next=/g/telar">Log in</a> to ask to join this group."#), "{group}");
+}
+
+/// The language: the person's setting, else the visitor's choice, else the
+/// browser's, else the site's default; never a page cached in the other.
+async fn pages_speak_the_readers_language(b: Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let (topic, _) = app.topic(&admin, category, "Una asamblea para todas las coops", "¿Quién se suma?").await;
+    let spanish = [("accept-language", "es-AR,es;q=0.9,en;q=0.5")];
+    let es = app.get_with("/latest", &Auth::Anon, &spanish).await.text();
+    assert!(es.contains(r#"<html lang="es">"#) && es.contains("Registrarse") && es.contains("Recientes") && !es.contains("Sign up"), "{es}");
+    // The same address for an English reader is not the page kept for the Spanish one.
+    let en = app.get("/latest", &Auth::Anon).await.text();
+    assert!(en.contains(r#"<html lang="en">"#) && en.contains("Sign up") && !en.contains("Registrarse"), "{en}");
+    let es_again = app.get_with("/latest", &Auth::Anon, &spanish).await.text();
+    assert!(es_again.contains("Registrarse"));
+    // Plurals follow each language.
+    let page = app.get(&format!("/t/{topic}"), &Auth::Anon).await.text();
+    assert!(page.contains("0 replies · "), "{page}");
+    app.reply(&admin, topic, "Yo me sumo, cuenten conmigo.").await;
+    assert!(app.get(&format!("/t/{topic}"), &Auth::Anon).await.text().contains("1 reply · "));
+    assert!(app.get_with(&format!("/t/{topic}"), &Auth::Anon, &spanish).await.text().contains("1 respuesta · "));
+    // A visitor's choice beats the browser's, and takes them back.
+    let base = app.state.settings.base_url.clone();
+    let r = app.get_with("/locale/es", &Auth::Anon, &[("referer", &format!("{base}/categories?x=1"))]).await;
+    assert_eq!((r.status, r.location().as_str()), (StatusCode::SEE_OTHER, "/categories?x=1"));
+    assert_eq!(r.cookie("locale").as_deref(), Some("es"));
+    let chosen = app.get_with("/categories", &Auth::Anon, &[("cookie", "locale=es"), ("accept-language", "en")]).await.text();
+    assert!(chosen.contains(r#"<html lang="es">"#) && chosen.contains("Categorías"));
+    let r = app.get_with("/locale/es", &Auth::Anon, &[("referer", "https://elsewhere.example/phish")]).await;
+    assert_eq!(r.location(), "/", "never back to another site");
+    assert_eq!(app.get("/locale/fr", &Auth::Anon).await.status, StatusCode::NOT_FOUND);
+    // JSON says the language too.
+    let info = app.get_with("/site/basic-info.json", &Auth::Anon, &spanish).await.json();
+    assert_eq!(info["locale"], "es");
+    // The site's default, for browsers that ask for neither.
+    let r = app.call(axum::http::Method::PUT, "/admin/site_settings/default_locale", &admin, support::Send::Json(serde_json::json!({"default_locale": "es"}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let german = app.get_with("/login", &Auth::Anon, &[("accept-language", "de-DE")]).await.text();
+    assert!(german.contains(r#"<html lang="es">"#) && german.contains("Iniciar sesión"), "{german}");
+    let english = app.get_with("/login", &Auth::Anon, &[("accept-language", "en-GB")]).await.text();
+    assert!(english.contains("Username or email"));
+    let r = app.call(axum::http::Method::PUT, "/admin/site_settings/default_locale", &admin, support::Send::Json(serde_json::json!({"default_locale": "fr"}))).await;
+    r.assert_error(422, "invalid_parameters");
+    // A person's own setting beats everything, and is checked.
+    app.user("lucia", false).await;
+    let lucia = app.session("lucia").await;
+    let r = app.call(axum::http::Method::PUT, "/u/lucia.json", &lucia, support::Send::Json(serde_json::json!({"locale": "es"}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let mine = app.get_with("/latest", &lucia, &[("accept-language", "en")]).await.text();
+    assert!(mine.contains(r#"<html lang="es">"#) && mine.contains("Nuevo tema") && mine.contains("Cerrar sesión"), "{mine}");
+    let r = app.call(axum::http::Method::PUT, "/u/lucia.json", &lucia, support::Send::Json(serde_json::json!({"locale": "fr"}))).await;
+    assert_eq!(r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"], "locale");
 }

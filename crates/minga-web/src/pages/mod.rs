@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::auth::{self, CSRF_COOKIE, Viewer};
 use crate::error::ErrorInfo;
 use crate::format::Format;
+use crate::i18n::{self, Locale};
 use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -56,6 +57,11 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
     let is_get = req.method() == axum::http::Method::GET;
     let path = req.uri().path().to_string();
     let csrf = req.extensions().get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new()));
+    // The page's language as for a visitor: the choice, the browser, the site.
+    let locale = match state.site().await {
+        Ok(site) => auth::choose_locale(req.headers(), None, &site),
+        Err(_) => Locale::default(),
+    };
     let response = next.run(req).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
@@ -66,14 +72,17 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
     if info.status == StatusCode::FORBIDDEN && info.error_type == "not_logged_in" && is_get {
         return Redirect::to(&format!("/login?next={}", urlencode(&path))).into_response();
     }
-    let title = match info.status {
-        StatusCode::NOT_FOUND => "Page not found",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::TOO_MANY_REQUESTS => "Slow down",
-        s if s.is_server_error() => "Something went wrong",
-        _ => "That did not work",
-    };
-    let chrome = Chrome::plain(&state, csrf);
+    let title = i18n::t(
+        locale,
+        match info.status {
+            StatusCode::NOT_FOUND => "error-not-found",
+            StatusCode::FORBIDDEN => "error-not-allowed",
+            StatusCode::TOO_MANY_REQUESTS => "error-slow-down",
+            s if s.is_server_error() => "error-went-wrong",
+            _ => "error-did-not-work",
+        },
+    );
+    let chrome = Chrome { locale, ..Chrome::plain(&state, csrf) };
     let page = ErrorPage { chrome, title, messages: info.messages };
     let mut html = render(&page).into_response();
     *html.status_mut() = info.status;
@@ -238,6 +247,8 @@ pub struct Chrome {
     pub is_admin: bool,
     pub is_staff: bool,
     pub csrf: String,
+    /// The language the page is written in.
+    pub locale: Locale,
 }
 
 impl Chrome {
@@ -248,11 +259,36 @@ impl Chrome {
             is_admin: viewer.is_admin(),
             is_staff: viewer.is_staff(),
             csrf: csrf.0,
+            locale: viewer.locale,
         }
     }
 
     pub fn plain(state: &AppState, csrf: CsrfToken) -> Chrome {
-        Chrome { site_title: state.settings.title.clone(), username: None, is_admin: false, is_staff: false, csrf: csrf.0 }
+        Chrome { site_title: state.settings.title.clone(), username: None, is_admin: false, is_staff: false, csrf: csrf.0, locale: Locale::default() }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.locale, key)
+    }
+
+    /// A message with one argument. An argument named `count` is a number
+    /// and chooses the plural; any other is text, as given.
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        let value = value.to_string();
+        match value.parse::<i64>() {
+            Ok(n) if name == "count" => i18n::t1(self.locale, key, name, n),
+            _ => i18n::t1(self.locale, key, name, value),
+        }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.tag()
+    }
+
+    /// The other languages, for the switch: (tag, name).
+    pub fn other_locales(&self) -> Vec<(&'static str, &'static str)> {
+        Locale::ALL.into_iter().filter(|l| *l != self.locale).map(|l| (l.tag(), l.name())).collect()
     }
 }
 

@@ -51,7 +51,7 @@ pub struct CategoryBadge {
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub chrome: Chrome,
-    pub title: &'static str,
+    pub title: String,
     pub messages: Vec<String>,
 }
 
@@ -422,6 +422,8 @@ pub struct PreferencesPage {
     pub location: String,
     pub website: String,
     pub timezone: String,
+    /// `en`, `es`, or empty: as the browser asks.
+    pub locale: String,
     pub email: String,
     /// Time zone names offered while typing.
     pub zones: Vec<String>,

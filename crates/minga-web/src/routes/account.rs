@@ -78,6 +78,7 @@ fn page(
         location: typed("location", &user.location),
         website: typed("website", &user.website),
         timezone: typed("timezone", &user.timezone),
+        locale: typed("locale", &user.locale),
         email: typed("email", &user.email),
         zones: zones(),
         sessions,

@@ -8,9 +8,10 @@ use crate::format::Format;
 use crate::json;
 use crate::pages::{self, AboutPage, Avatar, Chrome, CsrfToken};
 use axum::Json;
-use axum::extract::State;
-use axum::http::header;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use crate::i18n::{LOCALE_COOKIE, Locale};
 use minga_core::perm;
 use serde_json::json;
 
@@ -93,7 +94,7 @@ pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
     Ok(Json(site).into_response())
 }
 
-pub async fn basic_info(State(state): State<AppState>) -> AppResult<Response> {
+pub async fn basic_info(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     let s = &state.settings;
     let site = state.site().await?;
     Ok(Json(json!({
@@ -106,7 +107,7 @@ pub async fn basic_info(State(state): State<AppState>) -> AppResult<Response> {
         "header_primary_color": "222222",
         "header_background_color": "ffffff",
         "login_required": site.login_required,
-        "locale": "en",
+        "locale": viewer.locale.tag(),
         "include_in_discourse_discover": false,
         "mobile_logo_url": "",
     }))
@@ -134,7 +135,7 @@ pub async fn about(State(state): State<AppState>, viewer: Viewer, format: Format
         "about": {
             "title": s.title,
             "description": s.description,
-            "locale": "en",
+            "locale": viewer.locale.tag(),
             "version": env!("CARGO_PKG_VERSION"),
             "https": s.secure_cookies(),
             "can_see_about_stats": true,
@@ -149,6 +150,27 @@ pub async fn about(State(state): State<AppState>, viewer: Viewer, format: Format
         }
     }))
     .into_response())
+}
+
+/// `GET /locale/{tag}`: a visitor's choice of language, kept for a year in
+/// a cookie; back to the page they were on. (A person's own setting, in
+/// their preferences, comes first.)
+pub async fn choose_locale(State(state): State<AppState>, Path(tag): Path<String>, headers: HeaderMap) -> AppResult<Response> {
+    let locale = Locale::from_tag(&tag).filter(|l| l.tag() == tag).ok_or(AppError::NotFound)?;
+    let base = &state.settings.base_url;
+    // Back to the page, if it was one of ours.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|r| url::Url::parse(base).is_ok_and(|b| b.origin() == r.origin()))
+        .map(|r| match r.query() {
+            Some(q) => format!("{}?{q}", r.path()),
+            None => r.path().to_string(),
+        });
+    let back = pages::safe_next(back.as_deref(), base);
+    let cookie = crate::auth::set_cookie(LOCALE_COOKIE, locale.tag(), 365 * 24 * 60 * 60, state.settings.secure_cookies());
+    super::session::with_cookies(pages::redirect(&back), &[cookie])
 }
 
 /// A cheap liveness and database check for load balancers.

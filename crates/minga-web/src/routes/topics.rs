@@ -31,7 +31,7 @@ pub async fn latest(
         Format::Json => Ok(Json(topic_list_json(&state, &viewer, &list, "/latest")).into_response()),
         Format::Html => Ok(pages::render(&TopicListPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            heading: "Latest".into(),
+            heading: crate::i18n::t(viewer.locale, "heading-latest"),
             description: String::new(),
             category: None,
             rows: topic_rows(&list, &state, &viewer),
@@ -111,7 +111,7 @@ pub async fn top(State(state): State<AppState>, viewer: Viewer, format: Format, 
         }
         Format::Html => Ok(pages::render(&TopicListPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            heading: "Top".into(),
+            heading: crate::i18n::t(viewer.locale, "heading-top"),
             description: String::new(),
             category: None,
             rows: topic_rows(&list, &state, &viewer),

@@ -167,7 +167,7 @@ pub async fn signup_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
     if viewer.user.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    Ok(pages::render(&signup_page(&state, &viewer, csrf, "Create your account", "/signup".into(), None, FormErrors::default())))
+    Ok(pages::render(&signup_page(&state, &viewer, csrf, &crate::i18n::t(viewer.locale, "signup-heading"), "/signup".into(), None, FormErrors::default())))
 }
 
 /// Creates the account and logs the new member in.
@@ -196,8 +196,8 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::
         Ok((user, _)) if !user.approved => {
             let page = crate::pages::ErrorPage {
                 chrome: Chrome::new(&state, &viewer, csrf),
-                title: "Thanks for signing up",
-                messages: vec!["Your account is waiting for approval by staff. You can log in once it is approved.".into()],
+                title: crate::i18n::t(viewer.locale, "signup-thanks"),
+                messages: vec![crate::i18n::t(viewer.locale, "signup-waiting")],
             };
             Ok(pages::render(&page))
         }
@@ -216,7 +216,8 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::
 }
 
 pub async fn signup_submit(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, device: auth::Device, input: Input) -> AppResult<Response> {
-    submit(state, viewer, csrf, device, input, Via::SignUp, "Create your account", "/signup".into()).await
+    let heading = crate::i18n::t(viewer.locale, "signup-heading");
+    submit(state, viewer, csrf, device, input, Via::SignUp, &heading, "/signup".into()).await
 }
 
 /// The first-admin page exists only while there is no admin and only for
@@ -227,7 +228,7 @@ async fn check_setup(state: &AppState, token: &str) -> AppResult<()> {
 
 pub async fn setup_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(token): Path<String>) -> AppResult<Response> {
     check_setup(&state, &token).await?;
-    Ok(pages::render(&signup_page(&state, &viewer, csrf, "Create the first admin account", format!("/setup/{token}"), None, FormErrors::default())))
+    Ok(pages::render(&signup_page(&state, &viewer, csrf, &crate::i18n::t(viewer.locale, "setup-heading"), format!("/setup/{token}"), None, FormErrors::default())))
 }
 
 /// Creates the first admin. The link is claimed in the same transaction
@@ -242,7 +243,8 @@ pub async fn setup_submit(
 ) -> AppResult<Response> {
     check_setup(&state, &token).await?;
     let action = format!("/setup/{token}");
-    submit(state, viewer, csrf, device, input, Via::Setup(token), "Create the first admin account", action).await
+    let heading = crate::i18n::t(viewer.locale, "setup-heading");
+    submit(state, viewer, csrf, device, input, Via::Setup(token), &heading, action).await
 }
 
 /// `/letter_avatar/{username}/{size}/1.svg`: a coloured initial, the
@@ -264,7 +266,7 @@ pub async fn invite_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
     if invite.expires_at <= now || invite.redemption_count >= invite.max_redemptions {
         return Err(AppError::Forbidden("This invite has expired or has already been used.".into()));
     }
-    let mut page = signup_page(&state, &viewer, csrf, "You are invited", format!("/invites/{key}"), None, FormErrors::default());
+    let mut page = signup_page(&state, &viewer, csrf, &crate::i18n::t(viewer.locale, "invite-heading"), format!("/invites/{key}"), None, FormErrors::default());
     page.email = invite.email;
     Ok(pages::render(&page))
 }
@@ -278,7 +280,8 @@ pub async fn invite_submit(
     input: Input,
 ) -> AppResult<Response> {
     let action = format!("/invites/{key}");
-    submit(state, viewer, csrf, device, input, Via::Invite(key), "You are invited", action).await
+    let heading = crate::i18n::t(viewer.locale, "invite-heading");
+    submit(state, viewer, csrf, device, input, Via::Invite(key), &heading, action).await
 }
 
 /// `PUT /u/{username}.json`: the profile fields (see `ops::ProfileChange`)

@@ -117,7 +117,19 @@ impl TestApp {
     }
 
     pub async fn call(&self, method: Method, path: &str, auth: &Auth, send: Send<'_>) -> Response {
+        self.call_with(method, path, auth, send, &[]).await
+    }
+
+    /// A GET with headers of its own (`Accept-Language`, a cookie).
+    pub async fn get_with(&self, path: &str, auth: &Auth, headers: &[(&str, &str)]) -> Response {
+        self.call_with(Method::GET, path, auth, Send::Nothing, headers).await
+    }
+
+    pub async fn call_with(&self, method: Method, path: &str, auth: &Auth, send: Send<'_>, extra: &[(&str, &str)]) -> Response {
         let mut req = Request::builder().method(method).uri(path);
+        for (name, value) in extra {
+            req = req.header(*name, *value);
+        }
         match auth {
             Auth::Anon => {}
             Auth::Visitor { csrf } => {

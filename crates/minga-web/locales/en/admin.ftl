@@ -1,0 +1,147 @@
+# Staff pages and preferences, in English. Twins in ../es/admin.ftl.
+
+## Staff pages: the menu (admin_nav.html) and what they share
+
+admin-nav-people = People
+admin-nav-settings = Settings
+admin-nav-review = Review queue
+admin-nav-staff-log = Staff log
+admin-saved = Saved.
+
+## Categories (admin_categories.html)
+
+admin-cat-title = Categories · Admin
+admin-cat-heading = Admin · Categories
+admin-cat-welcome = Your admin account is ready. Start with a category or two: every topic lives in one. Then look at the settings, and invite people.
+admin-cat-existing = Existing
+admin-cat-edit = Edit
+admin-cat-edit-heading = Edit category
+admin-cat-new-heading = New category
+admin-cat-name = Name
+admin-cat-slug = Slug
+admin-cat-slug-hint = (blank: made from the name)
+admin-cat-colour-pick = { $name }: pick
+admin-cat-colour-hex = { $name }: six hex digits
+admin-cat-colour-hint = Pick it, or type six hex digits such as 0088CC.
+admin-cat-parent = Sits under
+admin-cat-parent-none = (nothing: a top-level category)
+admin-cat-description = Description
+admin-cat-permissions = Who may see and post
+admin-cat-perm-group = Group { $count }
+admin-cat-perm-no-group = (no group)
+admin-cat-perm-level = What group { $count } may do
+admin-cat-perm-full = Start topics, reply and read
+admin-cat-perm-reply = Reply and read
+admin-cat-perm-read = Read only
+admin-cat-perm-hint = Without Everyone, the category and all in it are visible only to the groups listed (and admins). Save to get more rows.
+admin-cat-save = Save category
+admin-cat-new-instead = New category instead
+
+## The staff log (admin_logs.html)
+
+admin-logs-title = Staff log · Admin
+admin-logs-heading = Admin · Staff log
+admin-logs-action = Action
+admin-logs-by = By
+admin-logs-person = Person
+admin-logs-details = Details
+admin-logs-when = When
+admin-logs-empty = Nothing logged yet.
+
+## Site settings (admin_settings.html)
+
+admin-settings-title = Settings · Admin
+admin-settings-heading = Admin · Site settings
+admin-settings-save = Save settings
+
+## One person (admin_user.html)
+
+admin-user-title = { $user } · Admin
+admin-user-heading = Admin · { $user }
+admin-user-trust-level = trust level { $count }
+# Followed by a date.
+admin-user-joined = joined
+admin-user-admin = admin
+admin-user-moderator = moderator
+# Followed by a date.
+admin-user-suspended-until = Suspended until
+# Followed by a date.
+admin-user-silenced-until = Silenced until
+admin-user-approve = Approve
+admin-user-suspend-until = Suspend until (YYYY-MM-DD)
+admin-user-reason = Reason
+admin-user-unsuspend = Unsuspend
+admin-user-suspend = Suspend
+admin-user-silence-until = Silence until (YYYY-MM-DD)
+admin-user-unsilence = Unsilence
+admin-user-silence = Silence
+admin-user-trust-level-label = Trust level
+admin-user-set-trust-level = Set trust level
+admin-user-revoke-moderation = Revoke moderation
+admin-user-make-moderator = Make moderator
+admin-user-revoke-admin = Revoke admin
+admin-user-make-admin = Make admin
+
+## People (admin_users.html)
+
+admin-users-title = People · Admin
+admin-users-heading = Admin · People
+admin-users-show = Show
+admin-users-active = Active
+admin-users-new = New (trust level 0)
+admin-users-staff = Staff
+admin-users-suspended = Suspended
+admin-users-silenced = Silenced
+admin-users-pending = Waiting for approval
+admin-users-filter = Name or e-mail
+admin-users-person = Person
+admin-users-email = Email
+admin-users-state = State
+admin-users-trust = Trust
+admin-users-joined = Joined
+admin-users-empty = Nobody here.
+
+## The review queue (review.html)
+
+review-title = Review queue
+review-empty = Nothing waits for review.
+review-flagger-wrote = The flagger wrote:
+review-post-hidden = The post is hidden from readers until you decide.
+review-post-visible = The post is still visible to readers.
+review-approve = Approve
+review-reason = Reason
+review-reject = Reject
+review-keep-hidden = Keep it hidden
+review-show-again = Show it again
+review-hide = Hide the post
+review-keep-visible = Keep it visible
+
+## Preferences (preferences.html)
+
+prefs-title = Preferences
+prefs-heading = Your preferences
+prefs-see-profile = See your profile
+prefs-applications = Applications
+prefs-profile = Profile
+prefs-name = Name
+prefs-about = About you
+prefs-about-hint = Markdown works, as in posts.
+prefs-location = Location
+prefs-website = Website
+prefs-timezone = Time zone
+prefs-timezone-hint = Times on the forum are shown in it, e.g. Europe/London or America/Argentina/Buenos_Aires. Blank: UTC.
+prefs-save-profile = Save profile
+prefs-email-heading = E-mail address
+prefs-email = E-mail
+prefs-current-password = Your current password
+prefs-change-email = Change e-mail
+prefs-password-heading = Password
+prefs-new-password = New password
+prefs-new-password-again = New password again
+prefs-change-password = Change password
+prefs-devices = Where you are logged in
+prefs-this-device = this device
+# Followed by a time.
+prefs-last-used = last used
+prefs-log-out-device = Log out { $name }
+prefs-log-out-elsewhere = Log out everywhere else

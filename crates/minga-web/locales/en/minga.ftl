@@ -1,0 +1,113 @@
+# minga's interface in English. Every message here has its twin in
+# ../es/minga.ftl; the tests fail when one is missing.
+
+## The frame of every page
+
+nav-main = Main
+nav-latest = Latest
+nav-categories = Categories
+nav-groups = Groups
+nav-top = Top
+nav-new-topic = New topic
+nav-account = Account
+nav-menu = Menu
+nav-menu-of = — menu
+nav-preferences = Preferences
+nav-admin = Admin
+nav-log-out = Log out
+nav-sign-up = Sign up
+nav-log-in = Log in
+skip-to-content = Skip to the content
+footer-powered = Powered by minga
+footer-about = About this forum
+footer-language = Language
+
+## Lists of topics
+
+heading-latest = Latest
+heading-top = Top
+list-topic = Topic
+list-replies = Replies
+list-views = Views
+list-activity = Activity
+list-empty = No topics yet.
+list-start-first = Start the first one.
+list-newer = ← Newer
+list-older = Older →
+list-pages = Pages
+replies-count = { $count ->
+    [one] { $count } reply
+   *[other] { $count } replies
+}
+views-count = { $count ->
+    [one] { $count } view
+   *[other] { $count } views
+}
+topics-count = { $count ->
+    [one] { $count } topic
+   *[other] { $count } topics
+}
+posts-count = { $count ->
+    [one] { $count } post
+   *[other] { $count } posts
+}
+
+## Categories
+
+categories-title = Categories
+categories-manage = Manage categories
+categories-empty = No categories yet.
+subcategories-of = Subcategories of { $name }
+
+## Logging in and signing up
+
+login-title = Log in
+login-name = Username or email
+login-password = Password
+login-submit = Log in
+login-new-here = New here?
+login-create-account = Create an account
+signup-title = Sign up
+signup-email = Email
+signup-username = Username
+signup-username-hint = 3–20 letters, digits, _ . or -
+signup-name = Name
+signup-optional = (optional)
+signup-password = Password
+signup-password-hint = At least 10 characters.
+signup-honeypot = Leave this empty
+signup-submit = Create account
+signup-heading = Create your account
+setup-heading = Create the first admin account
+invite-heading = You are invited
+signup-thanks = Thanks for signing up
+signup-waiting = Your account is waiting for approval by staff. You can log in once it is approved.
+signup-have-account = Have an account?
+
+## A new topic
+
+new-topic-title = New topic
+new-topic-none = There is no category you can start a topic in yet.
+new-topic-create-category = Create the first category.
+new-topic-field-title = Title
+new-topic-field-category = Category
+new-topic-field-message = Message
+new-topic-markdown = Markdown works: **bold**, _italic_, lists, > quotes, `code`.
+new-topic-submit = Create topic
+
+
+## Preferences
+
+pref-language = Language
+pref-language-browser = As my browser asks
+pref-language-hint = The language of the forum's pages for you. Posts stay in the language they were written in.
+
+## Errors
+
+error-back = Back to the forum
+
+error-not-found = Page not found
+error-not-allowed = Not allowed
+error-slow-down = Slow down
+error-went-wrong = Something went wrong
+error-did-not-work = That did not work

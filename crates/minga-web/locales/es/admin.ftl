@@ -1,0 +1,147 @@
+# Páginas del equipo y preferencias, en castellano. Gemelos en ../en/admin.ftl.
+
+## Páginas del equipo: el menú (admin_nav.html) y lo que comparten
+
+admin-nav-people = Personas
+admin-nav-settings = Configuración
+admin-nav-review = Cola de revisión
+admin-nav-staff-log = Registro del equipo
+admin-saved = Cambios guardados.
+
+## Categorías (admin_categories.html)
+
+admin-cat-title = Categorías · Administración
+admin-cat-heading = Administración · Categorías
+admin-cat-welcome = La cuenta de administración está lista. Conviene empezar por una o dos categorías: cada tema vive en una. Después, revisar la configuración e invitar a otras personas.
+admin-cat-existing = Existentes
+admin-cat-edit = Editar
+admin-cat-edit-heading = Editar la categoría
+admin-cat-new-heading = Nueva categoría
+admin-cat-name = Nombre
+admin-cat-slug = Identificador en la dirección
+admin-cat-slug-hint = (en blanco: se forma a partir del nombre)
+admin-cat-colour-pick = { $name }: elegir
+admin-cat-colour-hex = { $name }: seis cifras hexadecimales
+admin-cat-colour-hint = Elegir el color o escribir seis cifras hexadecimales, como 0088CC.
+admin-cat-parent = Dentro de
+admin-cat-parent-none = (nada: una categoría de primer nivel)
+admin-cat-description = Descripción
+admin-cat-permissions = Quién puede ver y publicar
+admin-cat-perm-group = Grupo { $count }
+admin-cat-perm-no-group = (ningún grupo)
+admin-cat-perm-level = Qué puede hacer el grupo { $count }
+admin-cat-perm-full = Crear temas, responder y leer
+admin-cat-perm-reply = Responder y leer
+admin-cat-perm-read = Solo leer
+admin-cat-perm-hint = Sin el grupo Everyone, la categoría y todo lo que contiene solo son visibles para los grupos de la lista (y para la administración). Al guardar aparecen más filas.
+admin-cat-save = Guardar la categoría
+admin-cat-new-instead = Crear una categoría nueva
+
+## El registro del equipo (admin_logs.html)
+
+admin-logs-title = Registro del equipo · Administración
+admin-logs-heading = Administración · Registro del equipo
+admin-logs-action = Acción
+admin-logs-by = Hecho por
+admin-logs-person = Persona
+admin-logs-details = Detalles
+admin-logs-when = Cuándo
+admin-logs-empty = Todavía no hay nada registrado.
+
+## Configuración del sitio (admin_settings.html)
+
+admin-settings-title = Configuración · Administración
+admin-settings-heading = Administración · Configuración del sitio
+admin-settings-save = Guardar la configuración
+
+## Una persona (admin_user.html)
+
+admin-user-title = { $user } · Administración
+admin-user-heading = Administración · { $user }
+admin-user-trust-level = nivel de confianza { $count }
+# Va seguido de una fecha.
+admin-user-joined = se registró el
+admin-user-admin = administración
+admin-user-moderator = moderación
+# Va seguido de una fecha.
+admin-user-suspended-until = Cuenta suspendida hasta el
+# Va seguido de una fecha.
+admin-user-silenced-until = Cuenta silenciada hasta el
+admin-user-approve = Aprobar
+admin-user-suspend-until = Suspender hasta (AAAA-MM-DD)
+admin-user-reason = Motivo
+admin-user-unsuspend = Levantar la suspensión
+admin-user-suspend = Suspender
+admin-user-silence-until = Silenciar hasta (AAAA-MM-DD)
+admin-user-unsilence = Dejar de silenciar
+admin-user-silence = Silenciar
+admin-user-trust-level-label = Nivel de confianza
+admin-user-set-trust-level = Cambiar el nivel de confianza
+admin-user-revoke-moderation = Quitar los permisos de moderación
+admin-user-make-moderator = Dar permisos de moderación
+admin-user-revoke-admin = Quitar los permisos de administración
+admin-user-make-admin = Dar permisos de administración
+
+## Personas (admin_users.html)
+
+admin-users-title = Personas · Administración
+admin-users-heading = Administración · Personas
+admin-users-show = Mostrar
+admin-users-active = Activas
+admin-users-new = Nuevas (nivel de confianza 0)
+admin-users-staff = Equipo
+admin-users-suspended = Suspendidas
+admin-users-silenced = Silenciadas
+admin-users-pending = Esperando aprobación
+admin-users-filter = Nombre o correo electrónico
+admin-users-person = Persona
+admin-users-email = Correo electrónico
+admin-users-state = Estado
+admin-users-trust = Confianza
+admin-users-joined = Registro
+admin-users-empty = No hay nadie.
+
+## La cola de revisión (review.html)
+
+review-title = Cola de revisión
+review-empty = No hay nada pendiente de revisión.
+review-flagger-wrote = Quien lo señaló escribió:
+review-post-hidden = El mensaje queda oculto para quienes leen hasta que se tome una decisión.
+review-post-visible = El mensaje sigue visible para quienes leen.
+review-approve = Aprobar
+review-reason = Motivo
+review-reject = Rechazar
+review-keep-hidden = Mantenerlo oculto
+review-show-again = Volver a mostrarlo
+review-hide = Ocultar el mensaje
+review-keep-visible = Mantenerlo visible
+
+## Preferencias (preferences.html)
+
+prefs-title = Preferencias
+prefs-heading = Preferencias de la cuenta
+prefs-see-profile = Ver el perfil
+prefs-applications = Aplicaciones
+prefs-profile = Perfil
+prefs-name = Nombre
+prefs-about = Presentación
+prefs-about-hint = Se puede usar Markdown, como en los mensajes.
+prefs-location = Ubicación
+prefs-website = Sitio web
+prefs-timezone = Zona horaria
+prefs-timezone-hint = Las horas del foro se muestran en esta zona; por ejemplo, Europe/Madrid o America/Argentina/Buenos_Aires. En blanco: UTC.
+prefs-save-profile = Guardar el perfil
+prefs-email-heading = Dirección de correo electrónico
+prefs-email = Correo electrónico
+prefs-current-password = Contraseña actual
+prefs-change-email = Cambiar el correo electrónico
+prefs-password-heading = Contraseña
+prefs-new-password = Contraseña nueva
+prefs-new-password-again = Repetir la contraseña nueva
+prefs-change-password = Cambiar la contraseña
+prefs-devices = Sesiones iniciadas
+prefs-this-device = este dispositivo
+# Va seguido de un momento.
+prefs-last-used = usado por última vez
+prefs-log-out-device = Cerrar la sesión en { $name }
+prefs-log-out-elsewhere = Cerrar sesión en los demás dispositivos

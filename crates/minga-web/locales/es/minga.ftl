@@ -1,0 +1,115 @@
+# La interfaz de minga en castellano, para quien lee en Argentina o en
+# España por igual: formas impersonales donde se leen bien, y el lector
+# tratado siempre del mismo modo. Cada mensaje tiene su gemelo en
+# ../en/minga.ftl.
+
+## El marco de cada página
+
+nav-main = Principal
+nav-latest = Recientes
+nav-categories = Categorías
+nav-groups = Grupos
+nav-top = Destacados
+nav-new-topic = Nuevo tema
+nav-account = Cuenta
+nav-menu = Menú
+nav-menu-of = — menú
+nav-preferences = Preferencias
+nav-admin = Administración
+nav-log-out = Cerrar sesión
+nav-sign-up = Registrarse
+nav-log-in = Iniciar sesión
+skip-to-content = Ir al contenido
+footer-powered = Hecho con minga
+footer-about = Acerca de este foro
+footer-language = Idioma
+
+## Listas de temas
+
+heading-latest = Recientes
+heading-top = Destacados
+list-topic = Tema
+list-replies = Respuestas
+list-views = Vistas
+list-activity = Actividad
+list-empty = Todavía no hay temas.
+list-start-first = Empezar el primero.
+list-newer = ← Más recientes
+list-older = Anteriores →
+list-pages = Páginas
+replies-count = { $count ->
+    [one] { $count } respuesta
+   *[other] { $count } respuestas
+}
+views-count = { $count ->
+    [one] { $count } vista
+   *[other] { $count } vistas
+}
+topics-count = { $count ->
+    [one] { $count } tema
+   *[other] { $count } temas
+}
+posts-count = { $count ->
+    [one] { $count } mensaje
+   *[other] { $count } mensajes
+}
+
+## Categorías
+
+categories-title = Categorías
+categories-manage = Gestionar categorías
+categories-empty = Todavía no hay categorías.
+subcategories-of = Subcategorías de { $name }
+
+## Iniciar sesión y registrarse
+
+login-title = Iniciar sesión
+login-name = Nombre de usuario o correo
+login-password = Contraseña
+login-submit = Entrar
+login-new-here = ¿Primera vez por aquí?
+login-create-account = Crear una cuenta
+signup-title = Registrarse
+signup-email = Correo electrónico
+signup-username = Nombre de usuario
+signup-username-hint = De 3 a 20 letras, cifras, _ . o -
+signup-name = Nombre
+signup-optional = (opcional)
+signup-password = Contraseña
+signup-password-hint = Al menos 10 caracteres.
+signup-honeypot = Dejar en blanco
+signup-submit = Crear la cuenta
+signup-heading = Crear una cuenta
+setup-heading = Crear la primera cuenta de administración
+invite-heading = Una invitación para sumarse
+signup-thanks = Gracias por registrarse
+signup-waiting = La cuenta espera la aprobación del equipo. Se podrá iniciar sesión en cuanto esté aprobada.
+signup-have-account = ¿Ya tiene cuenta?
+
+## Un tema nuevo
+
+new-topic-title = Nuevo tema
+new-topic-none = Todavía no hay ninguna categoría en la que se pueda empezar un tema.
+new-topic-create-category = Crear la primera categoría.
+new-topic-field-title = Título
+new-topic-field-category = Categoría
+new-topic-field-message = Mensaje
+new-topic-markdown = Se puede usar Markdown: **negrita**, _cursiva_, listas, > citas, `código`.
+new-topic-submit = Crear el tema
+
+
+## Preferencias
+
+pref-language = Idioma
+pref-language-browser = El que pida el navegador
+pref-language-hint = El idioma de las páginas del foro. Los mensajes se muestran en el idioma en que se escribieron.
+
+## Errores
+
+error-back = Volver al foro
+
+error-not-found = No se encontró la página
+error-not-allowed = No está permitido
+error-slow-down = Más despacio
+error-went-wrong = Algo salió mal
+error-did-not-work = Eso no funcionó

@@ -1,0 +1,286 @@
+//! The interface in the reader's language, with Project Fluent: one
+//! catalogue per language (`locales/{en,es}/minga.ftl`, compiled in), plural
+//! rules from CLDR, and the choice of language for each request: the
+//! person's setting, else the `locale` cookie a visitor chose, else the
+//! browser's `Accept-Language`, else the site's `default_locale`.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::sync::LazyLock;
+use unic_langid::LanguageIdentifier;
+
+/// The cookie a visitor's choice of language is kept in.
+pub const LOCALE_COOKIE: &str = "locale";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Locale {
+    #[default]
+    En,
+    Es,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Es];
+
+    /// The BCP 47 tag, as `<html lang>` and Discourse's `locale` say it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Es => "es",
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Es => "Español",
+        }
+    }
+
+    /// A tag such as `es`, `es-AR` or `en_US`; `None` for a language minga
+    /// does not speak.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Locale::En),
+            "es" => Some(Locale::Es),
+            _ => None,
+        }
+    }
+
+    /// The first language of an `Accept-Language` header minga speaks, by
+    /// the weights the browser gave.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut offered: Vec<(f32, usize, Locale)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut pieces = part.split(';');
+                let locale = Locale::from_tag(pieces.next()?)?;
+                let weight = pieces.find_map(|p| p.trim().strip_prefix("q=")).map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                (weight > 0.0).then_some((weight, i, locale))
+            })
+            .collect();
+        offered.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        offered.first().map(|(_, _, l)| *l)
+    }
+
+    /// The catalogue's files: the frame and lists (`minga.ftl`), topics and
+    /// people's pages (`pages.ftl`), staff's pages (`admin.ftl`).
+    fn sources(self) -> [&'static str; 3] {
+        match self {
+            Locale::En => [
+                include_str!("../locales/en/minga.ftl"),
+                include_str!("../locales/en/pages.ftl"),
+                include_str!("../locales/en/admin.ftl"),
+            ],
+            Locale::Es => [
+                include_str!("../locales/es/minga.ftl"),
+                include_str!("../locales/es/pages.ftl"),
+                include_str!("../locales/es/admin.ftl"),
+            ],
+        }
+    }
+}
+
+struct Catalogues {
+    en: FluentBundle<FluentResource>,
+    es: FluentBundle<FluentResource>,
+}
+
+fn bundle(locale: Locale) -> FluentBundle<FluentResource> {
+    let id: LanguageIdentifier = locale.tag().parse().expect("a valid language tag");
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Pages are HTML with their own direction; the marks would show in
+    // titles and break exact text.
+    bundle.set_use_isolating(false);
+    for source in locale.sources() {
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| panic!("{}: {errors:?}", locale.tag()));
+        // A message defined twice is an error here, not a silent override.
+        bundle.add_resource(resource).unwrap_or_else(|errors| panic!("{}: {errors:?}", locale.tag()));
+    }
+    bundle
+}
+
+static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(|| Catalogues { en: bundle(Locale::En), es: bundle(Locale::Es) });
+
+fn catalogue(locale: Locale) -> &'static FluentBundle<FluentResource> {
+    match locale {
+        Locale::En => &CATALOGUES.en,
+        Locale::Es => &CATALOGUES.es,
+    }
+}
+
+/// A message with its arguments. A key missing from the catalogue shows
+/// as itself (the catalogue tests keep that from happening).
+pub fn message(locale: Locale, key: &str, args: Option<&FluentArgs>) -> String {
+    let bundle = catalogue(locale);
+    let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+        tracing::warn!(key, locale = locale.tag(), "no such message");
+        return key.to_string();
+    };
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, args, &mut errors);
+    if !errors.is_empty() {
+        tracing::warn!(key, locale = locale.tag(), ?errors, "message formatted with errors");
+    }
+    text.into_owned()
+}
+
+pub fn t(locale: Locale, key: &str) -> String {
+    message(locale, key, None)
+}
+
+/// A message with one argument, such as a `count` that chooses a plural.
+pub fn t1<'a>(locale: Locale, key: &str, name: &'a str, value: impl Into<FluentValue<'a>>) -> String {
+    let mut args = FluentArgs::new();
+    args.set(name, value);
+    message(locale, key, Some(&args))
+}
+
+/// The message ids of a catalogue, for the tests that keep the two alike.
+pub fn keys(locale: Locale) -> Vec<String> {
+    let mut keys = Vec::new();
+    for source in locale.sources() {
+        let resource = FluentResource::try_new(source.to_string()).map_err(|(_, e)| e).expect("parses");
+        keys.extend(resource.entries().filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        }));
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_is_read_by_weight() {
+        assert_eq!(Locale::from_accept_language("es-AR,es;q=0.9,en;q=0.8"), Some(Locale::Es));
+        assert_eq!(Locale::from_accept_language("fr-FR, en;q=0.5, es;q=0.7"), Some(Locale::Es));
+        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language("de, fr;q=0.8"), None);
+        assert_eq!(Locale::from_accept_language("es;q=0, en;q=0.1"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language(""), None);
+    }
+
+    #[test]
+    fn plurals_follow_each_language() {
+        assert_eq!(t1(Locale::En, "replies-count", "count", 1), "1 reply");
+        assert_eq!(t1(Locale::En, "replies-count", "count", 2), "2 replies");
+        assert_eq!(t1(Locale::Es, "replies-count", "count", 1), "1 respuesta");
+        assert_eq!(t1(Locale::Es, "replies-count", "count", 0), "0 respuestas");
+    }
+
+    /// The names of the variables a message uses.
+    fn variables(locale: Locale, key: &str) -> Vec<String> {
+        use fluent_syntax::ast::{Expression, InlineExpression, Pattern, PatternElement};
+        fn in_pattern(p: &Pattern<&str>, out: &mut Vec<String>) {
+            for element in &p.elements {
+                if let PatternElement::Placeable { expression } = element {
+                    in_expression(expression, out);
+                }
+            }
+        }
+        fn in_expression(e: &Expression<&str>, out: &mut Vec<String>) {
+            match e {
+                Expression::Inline(InlineExpression::VariableReference { id }) => out.push(id.name.to_string()),
+                Expression::Inline(_) => {}
+                Expression::Select { selector, variants } => {
+                    if let InlineExpression::VariableReference { id } = selector {
+                        out.push(id.name.to_string());
+                    }
+                    for v in variants {
+                        in_pattern(&v.value, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for source in locale.sources() {
+            let resource = fluent_syntax::parser::parse(source).expect("parses");
+            for entry in &resource.body {
+                if let fluent_syntax::ast::Entry::Message(m) = entry
+                    && m.id.name == key
+                    && let Some(p) = &m.value
+                {
+                    in_pattern(p, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn both_catalogues_hold_the_same_messages() {
+        let mut en = keys(Locale::En);
+        let mut es = keys(Locale::Es);
+        en.sort();
+        es.sort();
+        for list in [&en, &es] {
+            let twice: Vec<_> = list.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+            assert!(twice.is_empty(), "defined twice: {twice:?}");
+        }
+        let only_en: Vec<_> = en.iter().filter(|k| !es.contains(k)).collect();
+        let only_es: Vec<_> = es.iter().filter(|k| !en.contains(k)).collect();
+        assert!(only_en.is_empty() && only_es.is_empty(), "only in English: {only_en:?}; only in Spanish: {only_es:?}");
+        // Every message formats without errors in both.
+        for locale in Locale::ALL {
+            for key in keys(locale) {
+                let bundle = catalogue(locale);
+                let pattern = bundle.get_message(&key).and_then(|m| m.value()).unwrap_or_else(|| panic!("{key} has no value"));
+                // Each variable the message uses, as a number for `count`.
+                let mut args = FluentArgs::new();
+                for name in variables(locale, &key) {
+                    let value = if name == "count" { FluentValue::from(2) } else { FluentValue::from("x") };
+                    args.set(name, value);
+                }
+                let mut errors = Vec::new();
+                bundle.format_pattern(pattern, Some(&args), &mut errors);
+                assert!(errors.is_empty(), "{}: {key}: {errors:?}", locale.tag());
+            }
+        }
+    }
+
+    #[test]
+    fn templates_use_only_messages_that_exist() {
+        let keys = keys(Locale::En);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut used = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in [".t(\"", ".t1(\""] {
+                for piece in text.split(call).skip(1) {
+                    let key = piece.split('"').next().unwrap();
+                    assert!(keys.iter().any(|k| k == key), "{}: no message {key}", path.display());
+                    used += 1;
+                }
+            }
+        }
+        assert!(used > 50, "templates use the catalogue: {used} calls");
+        // And the code: every `i18n::t(…, "key")` names a message.
+        fn walk(dir: &std::path::Path, keys: &[String], found: &mut usize) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, keys, found);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for call in text.split("i18n::t(").skip(1) {
+                        let args = call.split(')').next().unwrap();
+                        if let Some(key) = args.split('"').nth(1) {
+                            assert!(keys.iter().any(|k| k == key), "{}: no message {key}", path.display());
+                            *found += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let mut in_code = 0;
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &keys, &mut in_code);
+        assert!(in_code >= 5, "the code uses the catalogue: {in_code} calls");
+    }
+}
