@@ -257,6 +257,68 @@ impl Browser {
         }
     }
 
+    /// Runs `script` asynchronously: it calls `done(value)` (the last
+    /// argument) when it has an answer, e.g. when a promise settles.
+    pub async fn eval_async(&self, script: &str) -> Value {
+        let script = format!("const done = arguments[arguments.length - 1];\n{script}");
+        match self.post("execute/async", json!({ "script": script, "args": [] })).await {
+            Ok(value) => value,
+            Err(e) => panic!("browser: running an async script on {} failed: {e}", self.url_for_errors().await),
+        }
+    }
+
+    /// Presses keys on the keyboard, one after another, as a person would:
+    /// text, or WebDriver's key codes (`Browser::TAB`, `Browser::ENTER`).
+    pub async fn keys(&self, keys: &str) {
+        let mut actions = Vec::new();
+        for k in keys.chars() {
+            actions.push(json!({ "type": "keyDown", "value": k.to_string() }));
+            actions.push(json!({ "type": "keyUp", "value": k.to_string() }));
+        }
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        if let Err(e) = self.post("actions", body).await {
+            panic!("browser: pressing keys on {} failed: {e}", self.url_for_errors().await);
+        }
+    }
+
+    pub const TAB: &'static str = "\u{E004}";
+    pub const ENTER: &'static str = "\u{E007}";
+
+    /// Presses Tab until the focused element matches `css` (at most 80
+    /// times); panics naming what took the focus instead. Checks that
+    /// each element focused on the way shows it (an outline or a box shadow).
+    pub async fn tab_to(&self, css: &str) {
+        let css_json = serde_json::to_string(css).expect("a string");
+        for _ in 0..80 {
+            self.keys(Self::TAB).await;
+            let state = self
+                .eval(&format!(
+                    "const a = document.activeElement; const s = a ? getComputedStyle(a) : null;\n\
+                     return {{ matches: !!a && a.matches({css_json}), what: a ? a.outerHTML.slice(0, 120) : '', \
+                     shown: !!s && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none') }};"
+                ))
+                .await;
+            assert!(state["shown"] == true, "browser: the focus on {} is not visible", state["what"]);
+            if state["matches"] == true {
+                return;
+            }
+        }
+        panic!("browser: Tab never reached {css} on {}", self.url_for_errors().await);
+    }
+
+    /// Makes pages see `prefers-color-scheme: dark` (or light), through
+    /// Chromium's DevTools protocol.
+    pub async fn prefer_dark(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        let command = json!({
+            "cmd": "Emulation.setEmulatedMedia",
+            "params": { "features": [{ "name": "prefers-color-scheme", "value": value }] },
+        });
+        if let Err(e) = self.post("goog/cdp/execute", command).await {
+            panic!("browser: emulating a {value} colour scheme failed: {e}");
+        }
+    }
+
     /// Resizes the window, e.g. to a phone's 390 × 844.
     pub async fn set_window_size(&self, width: u32, height: u32) {
         if let Err(e) = self.post("window/rect", json!({ "width": width, "height": height })).await {

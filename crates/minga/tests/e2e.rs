@@ -579,3 +579,172 @@ async fn the_first_hour_in_chromium() {
     let anon = client().get(format!("{u}/latest")).send().await.unwrap();
     assert!(anon.url().path().starts_with("/login"), "the site now asks visitors to log in");
 }
+
+/// Where the test command put axe-core (`scripts/test` installs it from
+/// the npm registry).
+fn axe_source() -> String {
+    let path = std::env::var("MINGA_AXE").unwrap_or_else(|_| "/var/tmp/minga-npm/node_modules/axe-core/axe.min.js".into());
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("axe-core is not at {path} ({e}): run ./scripts/test, which installs it"))
+}
+
+/// One axe finding: the rule, how bad, and where.
+#[derive(Debug)]
+struct Violation {
+    rule: String,
+    impact: String,
+    page: String,
+    targets: Vec<String>,
+}
+
+/// Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page shown.
+async fn axe(browser: &minga_testing::browser::Browser, source: &str, page: &str) -> Vec<Violation> {
+    let loaded = browser.eval(&format!("{source}\nreturn typeof axe;")).await;
+    assert_eq!(loaded, "object", "axe-core loads into {page}");
+    let run = "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })\
+               .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(' ')) }))))\
+               .catch(e => done({ error: String(e) }));";
+    let found = browser.eval_async(run).await;
+    assert!(found.get("error").is_none(), "axe on {page}: {found}");
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| Violation {
+            rule: v["id"].as_str().unwrap_or_default().into(),
+            impact: v["impact"].as_str().unwrap_or_default().into(),
+            page: page.into(),
+            targets: v["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(String::from)).collect(),
+        })
+        .collect()
+}
+
+/// Every main page of the demo forum, for a visitor and for its admin, in
+/// English and Spanish, light and dark, on a desktop and at 360 px: no
+/// axe-core violation, and no sideways scrolling on the phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_pass_axe_in_both_languages_themes_and_widths() {
+    use minga_testing::browser::Browser;
+    let source = axe_source();
+    let db = Db::sqlite();
+    let demo = run_demo(&db);
+    let server = serve(&db);
+    let u = server.url.clone();
+    let c = client();
+    let latest = get_json(&c, &format!("{u}/latest.json")).await;
+    let topics = latest["topic_list"]["topics"].as_array().unwrap().clone();
+    let busiest = topics.iter().max_by_key(|t| t["posts_count"].as_i64().unwrap()).unwrap();
+    let thread = format!("/t/{}/{}", busiest["slug"].as_str().unwrap(), busiest["id"]);
+    let categories = get_json(&c, &format!("{u}/categories.json")).await;
+    let first = &categories["category_list"]["categories"][0];
+    let category = format!("/c/{}/{}", first["slug"].as_str().unwrap(), first["id"]);
+    let visitor_pages = ["/latest".to_string(), "/categories".into(), category, thread, "/login".into(), "/signup".into(), "/u/lucia".into(), "/g".into(), "/g/hedgerow".into()];
+    let admin_pages = ["/new-topic", "/u/tamsin/preferences", "/admin/users", "/admin/categories", "/admin/site_settings", "/admin/logs/staff_action_logs", "/review"];
+
+    let browser = Browser::start().await;
+    let mut violations = Vec::new();
+    let mut overflows = Vec::new();
+    let mut runs = 0;
+    for signed_in in [false, true] {
+        if signed_in {
+            browser.goto(&format!("{u}/login")).await;
+            browser.fill("#login", "tamsin").await;
+            browser.fill("#password", &demo.password).await;
+            browser.click("form.stack button[type=submit]").await;
+            browser.wait_for("a[href='/u/tamsin']").await;
+        }
+        let pages: Vec<String> = if signed_in { admin_pages.iter().map(|p| p.to_string()).collect() } else { visitor_pages.to_vec() };
+        for locale in ["en", "es"] {
+            // The admin reads in the language of the switch too: no setting of her own.
+            browser.goto(&format!("{u}/locale/{locale}")).await;
+            for dark in [false, true] {
+                browser.prefer_dark(dark).await;
+                for (width, height) in [(1280, 900), (360, 780)] {
+                    browser.set_window_size(width, height).await;
+                    for page in &pages {
+                        browser.goto(&format!("{u}{page}")).await;
+                        let lang = browser.eval("return document.documentElement.lang;").await;
+                        assert_eq!(lang, locale, "{page}");
+                        let label = format!("{page} [{locale}, {}, {width}px]", if dark { "dark" } else { "light" });
+                        if runs == 0 {
+                            // The check can fail: an image without a text alternative is found.
+                            browser.eval("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/nowhere.png\">'); return null;").await;
+                            let planted = axe(&browser, &source, &label).await;
+                            assert!(planted.iter().any(|v| v.rule == "image-alt"), "axe finds a planted fault: {planted:?}");
+                            browser.goto(&format!("{u}{page}")).await;
+                        }
+                        violations.extend(axe(&browser, &source, &label).await);
+                        runs += 1;
+                        if width == 360 {
+                            let wide = browser.eval("return document.documentElement.scrollWidth;").await.as_i64().unwrap();
+                            let view = browser.eval("return document.documentElement.clientWidth;").await.as_i64().unwrap();
+                            if wide > view {
+                                overflows.push(format!("{label}: {wide} px wide in {view} px"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    browser.quit().await;
+    let mut by_rule: std::collections::BTreeMap<&str, Vec<&Violation>> = Default::default();
+    for v in &violations {
+        by_rule.entry(v.rule.as_str()).or_default().push(v);
+    }
+    eprintln!("axe-core: {runs} page runs, {} violations", violations.len());
+    for (rule, found) in &by_rule {
+        eprintln!("  {rule} ({}): {} pages, e.g. {} at {:?}", found[0].impact, found.len(), found[0].page, found[0].targets.iter().take(3).collect::<Vec<_>>());
+    }
+    eprintln!("sideways scrolling at 360 px: {}", overflows.len());
+    for o in &overflows {
+        eprintln!("  {o}");
+    }
+    assert!(violations.is_empty(), "{} axe-core violations over {runs} page runs (listed above)", violations.len());
+    assert!(overflows.is_empty(), "pages scroll sideways on a phone: {overflows:#?}");
+}
+
+/// Sign-up, a new topic and a reply with the keyboard alone: Tab to each
+/// control (the focus always visible), type, press Enter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_post_and_reply_with_the_keyboard_alone() {
+    use minga_testing::browser::Browser;
+    let db = Db::sqlite();
+    minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
+    let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
+    let server = serve(&db);
+    let u = server.url.clone();
+    let (s, _) = api(&client(), reqwest::Method::POST, &format!("{u}/categories.json"), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
+    assert_eq!(s, 200);
+    let b = Browser::start().await;
+    b.goto(&format!("{u}/latest")).await;
+    // The skip link comes first.
+    b.tab_to("a.skip-link").await;
+    b.tab_to("a[href='/signup']").await;
+    b.keys(Browser::ENTER).await;
+    b.wait_for("#email").await;
+    b.tab_to("#email").await;
+    b.keys("keys@example.org").await;
+    b.tab_to("#username").await;
+    b.keys("keyboard").await;
+    b.tab_to("#password").await;
+    b.keys("a long password").await;
+    b.keys(Browser::ENTER).await;
+    b.wait_for("a[href='/u/keyboard']").await;
+    b.tab_to("a[href='/new-topic']").await;
+    b.keys(Browser::ENTER).await;
+    b.wait_for("#title").await;
+    b.tab_to("#title").await;
+    b.keys("Typed without a mouse, start to end").await;
+    b.tab_to("#raw").await;
+    b.keys("Every control is reached with Tab.").await;
+    b.tab_to("form.stack button[type=submit]").await;
+    b.keys(Browser::ENTER).await;
+    b.wait_for("#post_1").await;
+    b.tab_to("#reply-raw").await;
+    b.keys("And a reply, the same way.").await;
+    b.tab_to("#reply button[type=submit]").await;
+    b.keys(Browser::ENTER).await;
+    b.wait_for("#post_2").await;
+    assert!(b.text("#post_2").await.contains("And a reply, the same way."));
+    b.quit().await;
+}
