@@ -5,6 +5,9 @@
 //! browser's `Accept-Language`, else the site's `default_locale`.
 
 use fluent_bundle::concurrent::FluentBundle;
+use icu_datetime::input::{Date, DateTime, Time};
+use icu_datetime::{DateTimeFormatter, fieldsets};
+use icu_calendar::Iso;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
@@ -139,6 +142,76 @@ pub fn t1<'a>(locale: Locale, key: &str, name: &'a str, value: impl Into<FluentV
     message(locale, key, Some(&args))
 }
 
+/// Dates and times in the locale's own forms, from CLDR's data (ICU4X):
+/// "27 Nov 2026, 11:05" and "27 nov 2026, 11:05". A reader's zone is an
+/// IANA name; without one, UTC.
+struct DateFormats {
+    date: DateTimeFormatter<fieldsets::YMD>,
+    date_time: DateTimeFormatter<fieldsets::YMDT>,
+    full: DateTimeFormatter<fieldsets::YMDET>,
+}
+
+fn date_formats(locale: Locale) -> DateFormats {
+    let icu: icu_locale_core::Locale = match locale {
+        // minga's English writes dates as in Britain: "27 Nov 2026".
+        Locale::En => icu_locale_core::locale!("en-GB"),
+        Locale::Es => icu_locale_core::locale!("es"),
+    };
+    let minutes = icu_datetime::options::TimePrecision::Minute;
+    DateFormats {
+        date: DateTimeFormatter::try_new(icu.clone().into(), fieldsets::YMD::medium()).expect("CLDR date data"),
+        date_time: DateTimeFormatter::try_new(icu.clone().into(), fieldsets::YMDT::medium().with_time_precision(minutes)).expect("CLDR date data"),
+        full: DateTimeFormatter::try_new(icu.into(), fieldsets::YMDET::long().with_time_precision(minutes)).expect("CLDR date data"),
+    }
+}
+
+static DATES: LazyLock<[DateFormats; 2]> = LazyLock::new(|| [date_formats(Locale::En), date_formats(Locale::Es)]);
+
+fn formats(locale: Locale) -> &'static DateFormats {
+    &DATES[match locale {
+        Locale::En => 0,
+        Locale::Es => 1,
+    }]
+}
+
+/// The instant in the zone, as ICU4X takes it, and the zone's name as
+/// shown ("UTC" or "(Europe/London)").
+fn local(ms: i64, zone: &str) -> Option<(DateTime<Iso>, String)> {
+    let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
+    let (tz, name) = match jiff::tz::TimeZone::get(zone) {
+        Ok(tz) if !zone.is_empty() => (tz, format!("({zone})")),
+        _ => (jiff::tz::TimeZone::UTC, "UTC".to_string()),
+    };
+    let dt = ts.to_zoned_datetime(tz).datetime();
+    let date = Date::try_new_iso(dt.year() as i32, dt.month() as u8, dt.day() as u8).ok()?;
+    let time = Time::try_new(dt.hour() as u8, dt.minute() as u8, dt.second() as u8, 0).ok()?;
+    Some((DateTime { date, time }, name))
+}
+
+/// A date for pages: "27 Nov 2026" (UTC).
+pub fn date(locale: Locale, ms: i64) -> String {
+    local(ms, "").map(|(dt, _)| formats(locale).date.format(&dt).to_string()).unwrap_or_default()
+}
+
+/// How a page shows an instant: relative when recent ("3 h", "2 d"), else
+/// the date and time; the exact time with its weekday for hovering; the
+/// instant for `<time datetime>`.
+pub fn shown(locale: Locale, ms: i64, now: i64, zone: &str) -> minga_core::time::Shown {
+    use minga_core::time::Ago;
+    let Some((dt, name)) = local(ms, zone) else {
+        return minga_core::time::Shown { iso: String::new(), text: String::new(), title: String::new() };
+    };
+    let f = formats(locale);
+    let text = match minga_core::time::ago(ms, now) {
+        Ago::Now => t(locale, "time-now"),
+        Ago::Minutes(n) => t1(locale, "time-minutes", "count", n),
+        Ago::Hours(n) => t1(locale, "time-hours", "count", n),
+        Ago::Days(n) => t1(locale, "time-days", "count", n),
+        Ago::Long => f.date_time.format(&dt).to_string(),
+    };
+    minga_core::time::Shown { iso: minga_core::time::iso(ms), text, title: format!("{} {name}", f.full.format(&dt)) }
+}
+
 /// The message ids of a catalogue, for the tests that keep the two alike.
 pub fn keys(locale: Locale) -> Vec<String> {
     let mut keys = Vec::new();
@@ -164,6 +237,23 @@ mod tests {
         assert_eq!(Locale::from_accept_language("de, fr;q=0.8"), None);
         assert_eq!(Locale::from_accept_language("es;q=0, en;q=0.1"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language(""), None);
+    }
+
+    #[test]
+    fn dates_in_each_languages_own_forms() {
+        let now = 1_795_081_600_000; // Thu 19 Nov 2026, 09:46:40 UTC
+        let old = now - 40 * 86_400_000;
+        let en = shown(Locale::En, old, now, "");
+        assert_eq!(en.text, "10 Oct 2026, 09:46");
+        assert!(en.title.starts_with("Saturday") && en.title.contains("10 October 2026") && en.title.ends_with("09:46 UTC"), "{}", en.title);
+        let es = shown(Locale::Es, old, now, "America/Argentina/Buenos_Aires");
+        assert!(es.text.starts_with("10 oct 2026") && es.text.contains("6:46"), "{}", es.text);
+        assert!(es.title.starts_with("sábado") && es.title.contains("octubre") && es.title.ends_with("(America/Argentina/Buenos_Aires)"), "{}", es.title);
+        assert_eq!(date(Locale::Es, old), "10 oct 2026");
+        assert_eq!(shown(Locale::Es, now - 20_000, now, "").text, "ahora");
+        assert_eq!(shown(Locale::Es, now - 3 * 3_600_000, now, "").text, "3 h");
+        assert_eq!(shown(Locale::En, now - 12 * 60_000, now, "").text, "12 min");
+        assert_eq!(shown(Locale::En, now - 2 * 86_400_000, now, "").text, "2 d");
     }
 
     #[test]

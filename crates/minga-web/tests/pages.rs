@@ -437,7 +437,7 @@ async fn post_times_are_relative_with_the_exact_time_on_hover(b: Backend) {
     app.state.store.create_reply(&reply(2 * 86_400_000)).await.unwrap();
     app.state.store.create_reply(&reply(3 * 3_600_000 + 60_000)).await.unwrap();
     let page = app.get(&format!("/t/a-gathering/{}", topic.id), &Auth::Anon).await.text();
-    let old = minga_core::time::shown(long_ago, now, "");
+    let old = minga_web::i18n::shown(minga_web::i18n::Locale::En, long_ago, now, "");
     assert!(page.contains(&format!(r#"<time datetime="{}" title="{}">{}</time>"#, old.iso, old.title, old.text)), "{page}");
     assert!(old.text.contains(':') && old.title.ends_with("UTC"), "the date with its time: {old:?}");
     assert!(page.contains(">2 d</time>") && page.contains(">3 h</time>"), "{page}");
@@ -449,7 +449,7 @@ async fn post_times_are_relative_with_the_exact_time_on_hover(b: Backend) {
     let r = app.call(Method::PUT, "/u/lucia.json", &lucia, Send::Json(json!({"timezone": "America/Argentina/Buenos_Aires"}))).await;
     assert_eq!(r.status, StatusCode::OK);
     let page = app.get(&format!("/t/a-gathering/{}", topic.id), &lucia).await.text();
-    let theirs = minga_core::time::shown(long_ago, now, "America/Argentina/Buenos_Aires");
+    let theirs = minga_web::i18n::shown(minga_web::i18n::Locale::En, long_ago, now, "America/Argentina/Buenos_Aires");
     assert!(page.contains(&format!(r#"title="{}">{}</time>"#, theirs.title, theirs.text)), "{page}");
 }
 

@@ -111,3 +111,10 @@ error-not-allowed = Not allowed
 error-slow-down = Slow down
 error-went-wrong = Something went wrong
 error-did-not-work = That did not work
+
+## Times
+
+time-now = now
+time-minutes = { $count } min
+time-hours = { $count } h
+time-days = { $count } d

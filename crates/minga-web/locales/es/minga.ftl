@@ -113,3 +113,10 @@ error-not-allowed = No está permitido
 error-slow-down = Más despacio
 error-went-wrong = Algo salió mal
 error-did-not-work = Eso no funcionó
+
+## Horas y fechas
+
+time-now = ahora
+time-minutes = { $count } min
+time-hours = { $count } h
+time-days = { $count } d

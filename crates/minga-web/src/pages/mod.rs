@@ -236,7 +236,7 @@ pub fn redirect(to: &str) -> Response {
 /// exact on hover, in their own time zone if they chose one.
 pub fn moment(ms: i64, viewer: &Viewer) -> Moment {
     let zone = viewer.user.as_ref().map(|u| u.timezone.as_str()).unwrap_or("");
-    minga_core::time::shown(ms, minga_core::time::now_ms(), zone)
+    i18n::shown(viewer.locale, ms, minga_core::time::now_ms(), zone)
 }
 
 /// What the header and footer of every page need.

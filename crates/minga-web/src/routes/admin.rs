@@ -16,7 +16,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minga_core::UserId;
-use minga_core::time::{iso, now_ms, short_date};
+use minga_core::time::{iso, now_ms};
 use minga_store::{Deletion, PersonStats, User, UserFilter};
 use serde_json::Value;
 
@@ -35,8 +35,9 @@ fn state_of(u: &User) -> String {
     }
 }
 
-fn row(u: &User) -> UserRow {
-    UserRow { id: u.id.0, username: u.username.clone(), email: u.email.clone(), state: state_of(u), trust_level: u.trust_level, joined: short_date(u.created_at) }
+fn row(u: &User, locale: crate::i18n::Locale) -> UserRow {
+    let joined = crate::i18n::date(locale, u.created_at);
+    UserRow { id: u.id.0, username: u.username.clone(), email: u.email.clone(), state: state_of(u), trust_level: u.trust_level, joined }
 }
 
 fn target_of(u: &User) -> Target {
@@ -96,7 +97,7 @@ pub async fn users_page(State(state): State<AppState>, staff: Staff, csrf: CsrfT
     let flag = q.flag.clone().unwrap_or_else(|| "active".into());
     let search = q.filter.clone().unwrap_or_default();
     let users = listed(&state, &flag, &ListUsers { page: None, ..q }, 200).await?;
-    Ok(pages::render(&AdminUsersPage { chrome: Chrome::new(&state, &staff, csrf), flag, search, users: users.iter().map(row).collect() }))
+    Ok(pages::render(&AdminUsersPage { chrome: Chrome::new(&state, &staff, csrf), flag, search, users: users.iter().map(|u| row(u, staff.locale)).collect() }))
 }
 
 async fn target(state: &AppState, id: &str) -> AppResult<User> {
@@ -153,12 +154,12 @@ fn user_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, u: &User, notic
     let now = now_ms();
     AdminUserPage {
         chrome: Chrome::new(state, viewer, csrf),
-        user: row(u),
+        user: row(u, viewer.locale),
         admin: u.admin,
         moderator: u.moderator,
         approved: u.approved,
-        suspended: u.suspended_till.filter(|t| *t > now).map(short_date),
-        silenced: u.silenced_till.filter(|t| *t > now).map(short_date),
+        suspended: u.suspended_till.filter(|t| *t > now).map(|t| crate::i18n::date(viewer.locale, t)),
+        silenced: u.silenced_till.filter(|t| *t > now).map(|t| crate::i18n::date(viewer.locale, t)),
         viewer_is_admin: viewer.is_admin(),
         notice,
     }

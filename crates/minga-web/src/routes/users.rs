@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use crate::params::Params;
 use minga_core::perm::people::{self, StaffAction, Target};
-use minga_core::time::{iso, now_ms, short_date};
+use minga_core::time::{iso, now_ms};
 use minga_core::{CategoryId, UserId};
 use minga_store::{TopicFilter, User};
 
@@ -60,7 +60,7 @@ pub async fn show(
         location: user.location.clone(),
         website: if user.website.starts_with("https://") || user.website.starts_with("http://") { user.website.clone() } else { String::new() },
         joined_iso: iso(user.created_at),
-        joined: short_date(user.created_at),
+        joined: crate::i18n::date(viewer.locale, user.created_at),
         topics: topics
             .iter()
             .map(|t| TopicLink { url: topic_url(&t.slug, t.id), title: t.title.clone(), when: pages::moment(t.created_at, &viewer) })
