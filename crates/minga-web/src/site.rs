@@ -40,81 +40,41 @@ impl Default for SiteSettings {
     }
 }
 
-/// A setting an admin may change: its key (as in Discourse's API), a name
-/// and a sentence for people, and the group it is shown in.
+/// A setting an admin may change: its key (as in Discourse's API), the
+/// group it is shown in, and whether it is on/off. Its name and help for
+/// people are messages in the catalogue: `setting-{name}`,
+/// `setting-{name}-help`, and `setting-group-{group}`.
 pub struct Setting {
     pub name: &'static str,
-    pub label: &'static str,
-    pub help: &'static str,
     pub group: &'static str,
     pub boolean: bool,
 }
 
 pub const SETTINGS: &[Setting] = &[
-    Setting {
-        name: "default_locale",
-        label: "Default language",
-        help: "The language for visitors whose browser asks for none minga speaks: en (English) or es (Spanish). Each person may choose their own.",
-        group: "Language",
-        boolean: false,
-    },
-    Setting {
-        name: "login_required",
-        label: "Only members can read",
-        help: "Visitors who are not logged in see only the log-in and sign-up pages, nothing of the forum.",
-        group: "Who can read",
-        boolean: true,
-    },
-    Setting {
-        name: "allow_new_registrations",
-        label: "Anyone can sign up",
-        help: "When off, nobody can create an account from the sign-up page; staff still can.",
-        group: "Who can join",
-        boolean: true,
-    },
-    Setting {
-        name: "invite_only",
-        label: "Invites only",
-        help: "New people join only through an invite link from staff or a trusted member.",
-        group: "Who can join",
-        boolean: true,
-    },
-    Setting {
-        name: "must_approve_users",
-        label: "Approve new accounts",
-        help: "Staff approve every new account in the review queue before it can log in.",
-        group: "Who can join",
-        boolean: true,
-    },
-    Setting {
-        name: "auto_approve_email_domains",
-        label: "E-mail domains that skip approval",
-        help: "Sign-ups from these domains need no approval, e.g. facttic.example | camba.example (separated by | or spaces).",
-        group: "Who can join",
-        boolean: false,
-    },
-    Setting {
-        name: "allowed_user_api_auth_redirects",
-        label: "Applications that may ask for keys",
-        help: "Addresses an application may be sent back to after someone authorises it, separated by |; * matches anything, e.g. discourse://auth_redirect | https://reader.example/*",
-        group: "Applications",
-        boolean: false,
-    },
-    Setting {
-        name: "max_user_api_reqs_per_minute",
-        label: "Requests per minute for each application",
-        help: "How many requests an authorised application may make with its key in a minute.",
-        group: "Applications",
-        boolean: false,
-    },
-    Setting {
-        name: "max_user_api_reqs_per_day",
-        label: "Requests per day for each application",
-        help: "How many requests an authorised application may make with its key in a day.",
-        group: "Applications",
-        boolean: false,
-    },
+    Setting { name: "login_required", group: "read", boolean: true },
+    Setting { name: "allow_new_registrations", group: "join", boolean: true },
+    Setting { name: "invite_only", group: "join", boolean: true },
+    Setting { name: "must_approve_users", group: "join", boolean: true },
+    Setting { name: "auto_approve_email_domains", group: "join", boolean: false },
+    Setting { name: "allowed_user_api_auth_redirects", group: "applications", boolean: false },
+    Setting { name: "max_user_api_reqs_per_minute", group: "applications", boolean: false },
+    Setting { name: "max_user_api_reqs_per_day", group: "applications", boolean: false },
+    Setting { name: "default_locale", group: "language", boolean: false },
 ];
+
+impl Setting {
+    pub fn label(&self, locale: crate::i18n::Locale) -> String {
+        crate::i18n::t(locale, &format!("setting-{}", self.name))
+    }
+
+    pub fn help(&self, locale: crate::i18n::Locale) -> String {
+        crate::i18n::t(locale, &format!("setting-{}-help", self.name))
+    }
+
+    pub fn group_label(&self, locale: crate::i18n::Locale) -> String {
+        crate::i18n::t(locale, &format!("setting-group-{}", self.group))
+    }
+}
 
 pub fn setting(name: &str) -> Option<&'static Setting> {
     SETTINGS.iter().find(|s| s.name == name)

@@ -145,3 +145,50 @@ prefs-this-device = this device
 prefs-last-used = last used
 prefs-log-out-device = Log out { $name }
 prefs-log-out-elsewhere = Log out everywhere else
+
+## Site settings
+
+setting-group-read = Who can read
+setting-group-join = Who can join
+setting-group-applications = Applications
+setting-group-language = Language
+setting-default_locale = Default language
+setting-default_locale-help = The language for visitors whose browser asks for none minga speaks: en (English) or es (Spanish). Each person may choose their own.
+setting-login_required = Only members can read
+setting-login_required-help = Visitors who are not logged in see only the log-in and sign-up pages, nothing of the forum.
+setting-allow_new_registrations = Anyone can sign up
+setting-allow_new_registrations-help = When off, nobody can create an account from the sign-up page; staff still can.
+setting-invite_only = Invites only
+setting-invite_only-help = New people join only through an invite link from staff or a trusted member.
+setting-must_approve_users = Approve new accounts
+setting-must_approve_users-help = Staff approve every new account in the review queue before it can log in.
+setting-auto_approve_email_domains = E-mail domains that skip approval
+setting-auto_approve_email_domains-help = Sign-ups from these domains need no approval, e.g. facttic.example | camba.example (separated by | or spaces).
+setting-allowed_user_api_auth_redirects = Applications that may ask for keys
+setting-allowed_user_api_auth_redirects-help = Addresses an application may be sent back to after someone authorises it, separated by |; * matches anything, e.g. discourse://auth_redirect | https://reader.example/*
+setting-max_user_api_reqs_per_minute = Requests per minute for each application
+setting-max_user_api_reqs_per_minute-help = How many requests an authorised application may make with its key in a minute.
+setting-max_user_api_reqs_per_day = Requests per day for each application
+setting-max_user_api_reqs_per_day-help = How many requests an authorised application may make with its key in a day.
+
+## People's states and group names, as staff pages show them
+
+admin-state-pending = waiting for approval
+admin-state-deactivated = deactivated
+admin-state-suspended = suspended
+admin-state-silenced = silenced
+admin-state-active = active
+group-label-trust-level = Trust level { $level } and up
+group-label-everyone = Everyone
+group-label-admins = Admins
+group-label-moderators = Moderators
+group-label-staff = Staff
+admin-cat-colour = Colour
+admin-cat-text-colour = Text colour
+
+## What preferences say once saved
+
+prefs-saved-profile = Your profile is saved.
+prefs-saved-email = Your e-mail address is changed.
+prefs-saved-password = Your password is changed; you were logged out everywhere else.
+prefs-saved-sessions = Logged out.

@@ -33,7 +33,7 @@ admin-cat-perm-level = Qué puede hacer el grupo { $count }
 admin-cat-perm-full = Crear temas, responder y leer
 admin-cat-perm-reply = Responder y leer
 admin-cat-perm-read = Solo leer
-admin-cat-perm-hint = Sin el grupo Everyone, la categoría y todo lo que contiene solo son visibles para los grupos de la lista (y para la administración). Al guardar aparecen más filas.
+admin-cat-perm-hint = Sin el grupo «Todo el mundo», la categoría y todo lo que contiene solo son visibles para los grupos de la lista (y para la administración). Al guardar aparecen más filas.
 admin-cat-save = Guardar la categoría
 admin-cat-new-instead = Crear una categoría nueva
 
@@ -145,3 +145,50 @@ prefs-this-device = este dispositivo
 prefs-last-used = usado por última vez
 prefs-log-out-device = Cerrar la sesión en { $name }
 prefs-log-out-elsewhere = Cerrar sesión en los demás dispositivos
+
+## Ajustes del sitio
+
+setting-group-read = Quién puede leer
+setting-group-join = Quién puede sumarse
+setting-group-applications = Aplicaciones
+setting-group-language = Idioma
+setting-default_locale = Idioma predeterminado
+setting-default_locale-help = El idioma para quien visita con un navegador que no pide ninguno de los que minga habla: en (inglés) o es (castellano). Cada persona puede elegir el suyo.
+setting-login_required = Solo pueden leer quienes integran el foro
+setting-login_required-help = Quien visita sin iniciar sesión ve solo las páginas para iniciar sesión y registrarse, nada del foro.
+setting-allow_new_registrations = Cualquiera puede registrarse
+setting-allow_new_registrations-help = Desactivado, nadie puede crear una cuenta desde la página de registro; el equipo sí puede.
+setting-invite_only = Solo por invitación
+setting-invite_only-help = Las personas nuevas se suman solo con un enlace de invitación del equipo o de alguien de confianza.
+setting-must_approve_users = Aprobar las cuentas nuevas
+setting-must_approve_users-help = El equipo aprueba cada cuenta nueva en la cola de revisión antes de que pueda iniciar sesión.
+setting-auto_approve_email_domains = Dominios de correo que no necesitan aprobación
+setting-auto_approve_email_domains-help = Los registros desde estos dominios no necesitan aprobación, por ejemplo facttic.example | camba.example (separados por | o espacios).
+setting-allowed_user_api_auth_redirects = Aplicaciones que pueden pedir claves
+setting-allowed_user_api_auth_redirects-help = Direcciones a las que se puede devolver una aplicación después de que alguien la autorice, separadas por |; * coincide con cualquier texto, por ejemplo discourse://auth_redirect | https://reader.example/*
+setting-max_user_api_reqs_per_minute = Solicitudes por minuto de cada aplicación
+setting-max_user_api_reqs_per_minute-help = Cuántas solicitudes puede hacer con su clave una aplicación autorizada en un minuto.
+setting-max_user_api_reqs_per_day = Solicitudes por día de cada aplicación
+setting-max_user_api_reqs_per_day-help = Cuántas solicitudes puede hacer con su clave una aplicación autorizada en un día.
+
+## Estados de las personas y nombres de grupos, en las páginas del equipo
+
+admin-state-pending = esperando aprobación
+admin-state-deactivated = desactivada
+admin-state-suspended = suspendida
+admin-state-silenced = silenciada
+admin-state-active = activa
+group-label-trust-level = Nivel de confianza { $level } o más
+group-label-everyone = Todo el mundo
+group-label-admins = Administración
+group-label-moderators = Moderación
+group-label-staff = Equipo
+admin-cat-colour = Color
+admin-cat-text-colour = Color del texto
+
+## Lo que dicen las preferencias al guardarse
+
+prefs-saved-profile = El perfil quedó guardado.
+prefs-saved-email = La dirección de correo electrónico quedó cambiada.
+prefs-saved-password = La contraseña quedó cambiada; se cerraron las demás sesiones.
+prefs-saved-sessions = Sesión cerrada.

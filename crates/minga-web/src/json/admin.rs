@@ -266,8 +266,8 @@ pub struct Deleted {
 pub struct SiteSetting {
     pub setting: &'static str,
     pub value: String,
-    pub description: &'static str,
-    pub label: &'static str,
+    pub description: String,
+    pub label: String,
 }
 
 #[derive(Serialize, Debug)]

@@ -248,8 +248,11 @@ pub struct CategoryFormView {
 
 impl CategoryFormView {
     /// The two colour fields: (field, label, value).
-    pub fn colours(&self) -> [(&'static str, &'static str, String); 2] {
-        [("color", "Colour", self.color.clone()), ("text_color", "Text colour", self.text_color.clone())]
+    pub fn colours(&self, locale: crate::i18n::Locale) -> [(&'static str, String, String); 2] {
+        [
+            ("color", crate::i18n::t(locale, "admin-cat-colour"), self.color.clone()),
+            ("text_color", crate::i18n::t(locale, "admin-cat-text-colour"), self.text_color.clone()),
+        ]
     }
 }
 

@@ -64,10 +64,10 @@ fn page(
 ) -> PreferencesPage {
     let typed = |k: &str, current: &str| input.and_then(|i| i.str(k)).unwrap_or(current).to_string();
     let notice = match saved {
-        Some("profile") => Some("Your profile is saved.".to_string()),
-        Some("email") => Some("Your e-mail address is changed.".to_string()),
-        Some("password") => Some("Your password is changed; you were logged out everywhere else.".to_string()),
-        Some("sessions") => Some("Logged out.".to_string()),
+        Some("profile") => Some(crate::i18n::t(viewer.locale, "prefs-saved-profile")),
+        Some("email") => Some(crate::i18n::t(viewer.locale, "prefs-saved-email")),
+        Some("password") => Some(crate::i18n::t(viewer.locale, "prefs-saved-password")),
+        Some("sessions") => Some(crate::i18n::t(viewer.locale, "prefs-saved-sessions")),
         _ => None,
     };
     PreferencesPage {

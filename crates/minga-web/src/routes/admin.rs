@@ -20,24 +20,25 @@ use minga_core::time::{iso, now_ms};
 use minga_store::{Deletion, PersonStats, User, UserFilter};
 use serde_json::Value;
 
-fn state_of(u: &User) -> String {
+fn state_of(u: &User, locale: crate::i18n::Locale) -> String {
     let now = now_ms();
-    if !u.approved {
-        "waiting for approval".into()
+    let key = if !u.approved {
+        "admin-state-pending"
     } else if !u.active {
-        "deactivated".into()
+        "admin-state-deactivated"
     } else if u.suspended_at(now) {
-        "suspended".into()
+        "admin-state-suspended"
     } else if u.silenced_at(now) {
-        "silenced".into()
+        "admin-state-silenced"
     } else {
-        "active".into()
-    }
+        "admin-state-active"
+    };
+    crate::i18n::t(locale, key)
 }
 
 fn row(u: &User, locale: crate::i18n::Locale) -> UserRow {
     let joined = crate::i18n::date(locale, u.created_at);
-    UserRow { id: u.id.0, username: u.username.clone(), email: u.email.clone(), state: state_of(u), trust_level: u.trust_level, joined }
+    UserRow { id: u.id.0, username: u.username.clone(), email: u.email.clone(), state: state_of(u, locale), trust_level: u.trust_level, joined }
 }
 
 fn target_of(u: &User) -> Target {
@@ -353,7 +354,7 @@ pub async fn settings(State(state): State<AppState>, admin: Admin, format: Forma
     if format == Format::Json {
         let site_settings = crate::site::SETTINGS
             .iter()
-            .map(|s| json::SiteSetting { setting: s.name, value: site.value(s.name), description: s.help, label: s.label })
+            .map(|s| json::SiteSetting { setting: s.name, value: site.value(s.name), description: s.help(admin.locale), label: s.label(admin.locale) })
             .collect();
         return Ok(Json(json::SiteSettings { site_settings }).into_response());
     }
@@ -373,10 +374,11 @@ fn settings_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, site: &crat
             Some(input) => input.str(s.name).unwrap_or_default().to_string(),
             None => site.value(s.name),
         };
-        let row = SettingRow { name: s.name.to_string(), label: s.label.to_string(), value, description: s.help.to_string(), boolean: s.boolean };
-        match groups.iter_mut().find(|(g, _)| g == s.group) {
+        let row = SettingRow { name: s.name.to_string(), label: s.label(viewer.locale), value, description: s.help(viewer.locale), boolean: s.boolean };
+        let group = s.group_label(viewer.locale);
+        match groups.iter_mut().find(|(g, _)| *g == group) {
             Some((_, rows)) => rows.push(row),
-            None => groups.push((s.group.to_string(), vec![row])),
+            None => groups.push((group, vec![row])),
         }
     }
     AdminSettingsPage { chrome: Chrome::new(state, viewer, csrf), groups, errors, saved }

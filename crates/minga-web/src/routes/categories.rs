@@ -241,7 +241,7 @@ async fn admin_page(
 ) -> AppResult<AdminCategoriesPage> {
     let categories = state.store.categories().await?;
     let catalog = state.catalog().await?;
-    let groups = catalog.groups.iter().filter(|g| g.id != minga_core::perm::groups::ADMINS).map(|g| (g.name.clone(), group_label(g))).collect();
+    let groups = catalog.groups.iter().filter(|g| g.id != minga_core::perm::groups::ADMINS).map(|g| (g.name.clone(), group_label(g, viewer.locale))).collect();
     let mut form = form;
     // Room for three more groups, without JavaScript.
     form.permissions.extend(std::iter::repeat_n((String::new(), "full".to_string()), 3));
@@ -266,13 +266,16 @@ async fn admin_page(
 }
 
 /// How the page names a group: co-ops by their full name.
-fn group_label(g: &minga_store::Group) -> String {
+fn group_label(g: &minga_store::Group, locale: crate::i18n::Locale) -> String {
     if !g.automatic {
         return if g.full_name.is_empty() { g.name.clone() } else { format!("{} ({})", g.full_name, g.name) };
     }
     match g.name.strip_prefix("trust_level_") {
-        Some(n) => format!("Trust level {n} and up"),
-        None if g.name == "everyone" => "Everyone".into(),
+        Some(n) => crate::i18n::t1(locale, "group-label-trust-level", "level", n.to_string()),
+        None if g.name == "everyone" => crate::i18n::t(locale, "group-label-everyone"),
+        None if g.name == "admins" => crate::i18n::t(locale, "group-label-admins"),
+        None if g.name == "moderators" => crate::i18n::t(locale, "group-label-moderators"),
+        None if g.name == "staff" => crate::i18n::t(locale, "group-label-staff"),
         None => {
             let mut label = g.name.replace('_', " ");
             label[..1].make_ascii_uppercase();
