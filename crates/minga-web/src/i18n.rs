@@ -212,6 +212,14 @@ pub fn shown(locale: Locale, ms: i64, now: i64, zone: &str) -> minga_core::time:
     minga_core::time::Shown { iso: minga_core::time::iso(ms), text, title: format!("{} {name}", f.full.format(&dt)) }
 }
 
+/// A message with two arguments.
+pub fn t2(locale: Locale, key: &str, a: (&str, String), b: (&str, String)) -> String {
+    let mut args = FluentArgs::new();
+    args.set(a.0, a.1);
+    args.set(b.0, b.1);
+    message(locale, key, Some(&args))
+}
+
 /// The message ids of a catalogue, for the tests that keep the two alike.
 pub fn keys(locale: Locale) -> Vec<String> {
     let mut keys = Vec::new();
@@ -334,7 +342,7 @@ mod tests {
                 // Each variable the message uses, as a number for `count`.
                 let mut args = FluentArgs::new();
                 for name in variables(locale, &key) {
-                    let value = if name == "count" { FluentValue::from(2) } else { FluentValue::from("x") };
+                    let value = if name == "count" || name == "level" { FluentValue::from(2) } else { FluentValue::from("x") };
                     args.set(name, value);
                 }
                 let mut errors = Vec::new();

@@ -120,3 +120,20 @@ apikey-authorised-when = authorised
 apikey-last-used = last used
 apikey-revoke = Revoke
 apikey-revoke-app = Revoke { $app }
+
+## What a topic page says of its state, and the review queue's items
+
+topic-status-archived = This topic is archived: it takes no replies or edits.
+topic-status-closed = This topic is closed: it takes no new replies.
+topic-status-unlisted = This topic is unlisted: it is left out of topic lists.
+topic-status-pinned-everywhere = This topic is pinned everywhere.
+topic-status-pinned-category = This topic is pinned in its category.
+topic-status-pinned-everywhere-until = This topic is pinned everywhere until { $date }.
+topic-status-pinned-category-until = This topic is pinned in its category until { $date }.
+review-wants-to-join = { $user } wants to join
+review-removed-account = A removed account
+review-flagged-post = Flagged post #{ $number }
+review-flagged-post-in = Flagged post #{ $number } in “{ $title }”
+review-deleted-post = A deleted post
+review-kind-account = A new account waiting for approval
+review-kind-flag = A post flagged for staff

@@ -123,3 +123,20 @@ apikey-authorised-when = autorizada
 apikey-last-used = último uso
 apikey-revoke = Revocar
 apikey-revoke-app = Revocar el acceso de { $app }
+
+## Lo que la página de un tema dice de su estado, y los elementos de la cola de revisión
+
+topic-status-archived = Este tema está archivado: no admite respuestas ni ediciones.
+topic-status-closed = Este tema está cerrado: no admite respuestas nuevas.
+topic-status-unlisted = Este tema no aparece en las listas de temas.
+topic-status-pinned-everywhere = Este tema está fijado en todas partes.
+topic-status-pinned-category = Este tema está fijado en su categoría.
+topic-status-pinned-everywhere-until = Este tema está fijado en todas partes hasta el { $date }.
+topic-status-pinned-category-until = Este tema está fijado en su categoría hasta el { $date }.
+review-wants-to-join = { $user } quiere sumarse
+review-removed-account = Una cuenta eliminada
+review-flagged-post = Mensaje señalado #{ $number }
+review-flagged-post-in = Mensaje señalado #{ $number } en “{ $title }”
+review-deleted-post = Un mensaje eliminado
+review-kind-account = Una cuenta nueva que espera aprobación
+review-kind-flag = Un mensaje señalado al equipo

@@ -32,25 +32,33 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
         let (title, detail, url) = match r.kind.as_str() {
             "ReviewableUser" => {
                 let u = users.iter().find(|u| u.id.0 == r.target_id);
-                (u.map(|u| format!("{} wants to join", u.username)).unwrap_or_else(|| "A removed account".into()), u.map(|u| u.email.clone()).unwrap_or_default(), String::new())
+                let title = match u {
+                    Some(u) => crate::i18n::t1(viewer.locale, "review-wants-to-join", "user", u.username.clone()),
+                    None => crate::i18n::t(viewer.locale, "review-removed-account"),
+                };
+                (title, u.map(|u| u.email.clone()).unwrap_or_default(), String::new())
             }
             _ => match flagged(&state, &viewer, &catalog, r).await {
                 Ok(Some((p, topic))) => {
                     hidden = Some(p.hidden);
                     let url = topic.as_ref().map(|t| format!("{}/{}", topic_url(&t.slug, t.id), p.post_number)).unwrap_or_default();
-                    (format!("Flagged post #{}{}", p.post_number, topic.map(|t| format!(" in “{}”", t.title)).unwrap_or_default()), minga_core::cook::excerpt(&p.cooked, 200), url)
+                    let title = match topic {
+                        Some(t) => crate::i18n::t2(viewer.locale, "review-flagged-post-in", ("number", p.post_number.to_string()), ("title", t.title.clone())),
+                        None => crate::i18n::t1(viewer.locale, "review-flagged-post", "number", p.post_number.to_string()),
+                    };
+                    (title, minga_core::cook::excerpt(&p.cooked, 200), url)
                 }
-                Ok(None) => ("A deleted post".into(), String::new(), String::new()),
+                Ok(None) => (crate::i18n::t(viewer.locale, "review-deleted-post"), String::new(), String::new()),
                 // Staff who may not see the category do not see its flags.
                 Err(AppError::NotFound) => continue,
                 Err(e) => return Err(e),
             },
         };
         list.push(reviewable_json(r, &users, hidden));
-        let kind = if r.kind == "ReviewableUser" { "A new account waiting for approval" } else { "A post flagged for staff" };
+        let kind = if r.kind == "ReviewableUser" { crate::i18n::t(viewer.locale, "review-kind-account") } else { crate::i18n::t(viewer.locale, "review-kind-flag") };
         rows.push(ReviewRow {
             id: r.id,
-            kind: kind.into(),
+            kind,
             title,
             detail,
             reason: r.reason.clone(),

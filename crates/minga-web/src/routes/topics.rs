@@ -278,27 +278,31 @@ pub fn topic_page(
         reply_to,
         errors,
         notice: None,
-        status: status_lines(t),
+        status: status_lines(t, viewer.locale),
         login_url: format!("/login?next={}", pages::urlencode(&url)),
         url,
     }
 }
 
 /// What a topic page says of the topic's state.
-fn status_lines(t: &minga_store::Topic) -> Vec<String> {
+fn status_lines(t: &minga_store::Topic, locale: crate::i18n::Locale) -> Vec<String> {
+    use crate::i18n::{t as say, t1};
     let mut lines = Vec::new();
     if t.archived {
-        lines.push("This topic is archived: it takes no replies or edits.".to_string());
+        lines.push(say(locale, "topic-status-archived"));
     } else if t.closed {
-        lines.push("This topic is closed: it takes no new replies.".to_string());
+        lines.push(say(locale, "topic-status-closed"));
     }
     if !t.visible {
-        lines.push("This topic is unlisted: it is left out of topic lists.".to_string());
+        lines.push(say(locale, "topic-status-unlisted"));
     }
     if t.pinned(minga_core::time::now_ms()) {
-        let until = t.pinned_until.map(|u| format!(" until {}", minga_core::time::short_date(u))).unwrap_or_default();
-        let place = if t.pinned_globally { "everywhere" } else { "in its category" };
-        lines.push(format!("This topic is pinned {place}{until}."));
+        lines.push(match (t.pinned_globally, t.pinned_until) {
+            (true, None) => say(locale, "topic-status-pinned-everywhere"),
+            (false, None) => say(locale, "topic-status-pinned-category"),
+            (true, Some(u)) => t1(locale, "topic-status-pinned-everywhere-until", "date", crate::i18n::date(locale, u)),
+            (false, Some(u)) => t1(locale, "topic-status-pinned-category-until", "date", crate::i18n::date(locale, u)),
+        });
     }
     lines
 }
