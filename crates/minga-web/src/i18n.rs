@@ -98,6 +98,11 @@ fn bundle(locale: Locale) -> FluentBundle<FluentResource> {
     // Pages are HTML with their own direction; the marks would show in
     // titles and break exact text.
     bundle.set_use_isolating(false);
+    // Whole numbers in messages ("12,345 views") take the language's grouping.
+    bundle.set_formatter(Some(match locale {
+        Locale::En => |v, _| whole(Locale::En, v),
+        Locale::Es => |v, _| whole(Locale::Es, v),
+    }));
     for source in locale.sources() {
         let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| panic!("{}: {errors:?}", locale.tag()));
         // A message defined twice is an error here, not a silent override.
@@ -212,6 +217,28 @@ pub fn shown(locale: Locale, ms: i64, now: i64, zone: &str) -> minga_core::time:
     minga_core::time::Shown { iso: minga_core::time::iso(ms), text, title: format!("{} {name}", f.full.format(&dt)) }
 }
 
+fn whole(locale: Locale, value: &FluentValue) -> Option<String> {
+    match value {
+        FluentValue::Number(n) if n.value.fract() == 0.0 && n.value.abs() < 1e15 => Some(number(locale, n.value as i64)),
+        _ => None,
+    }
+}
+
+static NUMBERS: LazyLock<[icu_decimal::DecimalFormatter; 2]> = LazyLock::new(|| {
+    let make = |l: icu_locale_core::Locale| icu_decimal::DecimalFormatter::try_new(l.into(), Default::default()).expect("CLDR number data");
+    [make(icu_locale_core::locale!("en")), make(icu_locale_core::locale!("es"))]
+});
+
+/// A whole number as the language writes it, from CLDR: "12,345",
+/// "12.345" (Spanish groups from five digits: "1234").
+pub fn number(locale: Locale, n: i64) -> String {
+    let f = &NUMBERS[match locale {
+        Locale::En => 0,
+        Locale::Es => 1,
+    }];
+    f.format(&icu_decimal::input::Decimal::from(n)).to_string()
+}
+
 /// A message with two arguments.
 pub fn t2(locale: Locale, key: &str, a: (&str, String), b: (&str, String)) -> String {
     let mut args = FluentArgs::new();
@@ -272,6 +299,15 @@ mod tests {
                 assert!(keys.contains(&key), "no message {key}");
             }
         }
+    }
+
+    #[test]
+    fn numbers_are_grouped_as_each_language_does() {
+        assert_eq!(number(Locale::En, 12_345), "12,345");
+        assert_eq!(number(Locale::Es, 12_345), "12.345");
+        assert_eq!(number(Locale::Es, 1_234), "1234");
+        assert_eq!(t1(Locale::En, "views-count", "count", 12_345), "12,345 views");
+        assert_eq!(t1(Locale::Es, "views-count", "count", 12_345), "12.345 vistas");
     }
 
     #[test]

@@ -282,6 +282,11 @@ impl Chrome {
         }
     }
 
+    /// A whole number as the page's language writes it ("12,345").
+    pub fn num(&self, n: &i64) -> String {
+        i18n::number(self.locale, *n)
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.tag()
     }
