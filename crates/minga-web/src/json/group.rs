@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// `BasicGroupSerializer`: a group in lists, in a person's profile, and
 /// as the base of a group's own page.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, Clone)]
 pub struct BasicGroup {
     pub id: i64,
     pub automatic: bool,

@@ -57,11 +57,14 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
     let is_get = req.method() == axum::http::Method::GET;
     let path = req.uri().path().to_string();
     let csrf = req.extensions().get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new()));
-    // The page's language as for a visitor: the choice, the browser, the site.
-    let locale = match state.site().await {
-        Ok(site) => auth::choose_locale(req.headers(), None, &site),
-        Err(_) => Locale::default(),
-    };
+    // Only what choosing the page's language needs is kept, and the choice
+    // is made only when there is an error page to write.
+    let mut language = axum::http::HeaderMap::new();
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
+        if let Some(v) = req.headers().get(&name) {
+            language.insert(name, v.clone());
+        }
+    }
     let response = next.run(req).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
@@ -72,6 +75,11 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
     if info.status == StatusCode::FORBIDDEN && info.error_type == "not_logged_in" && is_get {
         return Redirect::to(&format!("/login?next={}", urlencode(&path))).into_response();
     }
+    // As for a visitor: the choice, the browser, the site.
+    let locale = match state.site().await {
+        Ok(site) => auth::choose_locale(&language, None, &site),
+        Err(_) => Locale::default(),
+    };
     let title = i18n::t(
         locale,
         match info.status {

@@ -103,6 +103,8 @@ fn split<T: serde::de::DeserializeOwned>(mut all: Map<String, Value>) -> AppResu
 /// which groups, to which topic, for how long.
 struct Checked {
     group_ids: Vec<i64>,
+    /// The groups as every invite of the request shows them.
+    groups: Vec<json::group::BasicGroup>,
     topic: Option<Topic>,
     expires_at: i64,
     max: i64,
@@ -163,7 +165,12 @@ async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> A
             Some(topic)
         }
     };
-    Ok(Checked { group_ids, topic, expires_at, max, custom_message, description })
+    let mut shown = Vec::new();
+    for g in groups.iter().filter(|g| group_ids.contains(&g.id)) {
+        let count = state.store.group_members(g, 0, 1).await?.1;
+        shown.push(json::group::basic_group(g, viewer, count));
+    }
+    Ok(Checked { group_ids, groups: shown, topic, expires_at, max, custom_message, description })
 }
 
 /// Makes one invite; the key is shown once, here.
@@ -195,17 +202,11 @@ async fn make(state: &AppState, viewer: &Viewer, email: &str, terms: &Checked) -
         minga_store::StoreError::Missing(_) => AppError::invalid("topic_id", "That topic does not exist."),
         other => other.into(),
     })?;
-    shape(state, viewer, &invite, key, terms.topic.as_ref()).await
+    Ok(shape(state, &invite, key, terms))
 }
 
-async fn shape(state: &AppState, viewer: &Viewer, invite: &Invite, key: String, topic: Option<&Topic>) -> AppResult<InviteJson> {
-    let catalog = state.catalog().await?;
-    let mut groups = Vec::new();
-    for g in catalog.groups.iter().filter(|g| invite.group_ids.contains(&g.id)) {
-        let count = state.store.group_members(g, 0, 1).await?.1;
-        groups.push(json::group::basic_group(g, viewer, count));
-    }
-    Ok(InviteJson {
+fn shape(state: &AppState, invite: &Invite, key: String, terms: &Checked) -> InviteJson {
+    InviteJson {
         id: invite.id,
         link: format!("{}/invites/{key}", state.settings.base_url),
         invite_key: key,
@@ -223,9 +224,9 @@ async fn shape(state: &AppState, viewer: &Viewer, invite: &Invite, key: String, 
         grants_moderator: false,
         redemption_count: invite.redemption_count,
         max_redemptions_allowed: invite.max_redemptions,
-        topics: topic.map(BasicTopic::of).into_iter().collect(),
-        groups,
-    })
+        topics: terms.topic.as_ref().map(BasicTopic::of).into_iter().collect(),
+        groups: terms.groups.clone(),
+    }
 }
 
 /// `POST /invites.json`: staff and trust level 2+ invite people, into the
