@@ -7,8 +7,10 @@ pub mod ids;
 pub mod perm;
 pub mod posting;
 pub mod slug;
+pub mod text;
 pub mod time;
 pub mod validate;
 
 pub use ids::{CategoryId, PostId, TopicId, UserId};
+pub use text::Text;
 pub use validate::{FieldError, Invalid, Limits};

@@ -597,11 +597,12 @@ pub mod user_api {
         }
 
         /// What granting it means, in words, for the authorisation page.
-        pub fn describe(self) -> &'static str {
+        /// The catalogue's words for what the scope allows.
+        pub fn message_key(self) -> &'static str {
             match self {
-                Scope::Read => "Read everything you can read",
-                Scope::Write => "Post, edit and act as you",
-                Scope::SessionInfo => "See your username, profile and the latest topics",
+                Scope::Read => "scope-read",
+                Scope::Write => "scope-write",
+                Scope::SessionInfo => "scope-session-info",
             }
         }
     }
@@ -609,18 +610,18 @@ pub mod user_api {
     /// Reads a comma-separated list as Discourse's clients send it. An
     /// empty list, a scope minga does not offer or an unknown name is an
     /// error that says which.
-    pub fn parse_list(list: &str) -> Result<Vec<Scope>, String> {
+    pub fn parse_list(list: &str) -> Result<Vec<Scope>, crate::Text> {
         let mut scopes = Vec::new();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match Scope::parse(name) {
                 Some(s) if !scopes.contains(&s) => scopes.push(s),
                 Some(_) => {}
-                None if NOT_OFFERED.contains(&name) => return Err(format!("This forum does not offer the scope {name}.")),
-                None => return Err(format!("There is no scope named {name}.")),
+                None if NOT_OFFERED.contains(&name) => return Err(crate::text!("error-scope-not-offered", name = name)),
+                None => return Err(crate::text!("error-scope-unknown", name = name)),
             }
         }
         if scopes.is_empty() {
-            return Err("Ask for at least one scope: read, write or session_info.".into());
+            return Err(crate::text!("error-scope-none"));
         }
         Ok(scopes)
     }
@@ -664,8 +665,8 @@ pub mod user_api {
         fn scopes_parse_and_refuse_by_name() {
             assert_eq!(parse_list("read,write"), Ok(vec![Scope::Read, Scope::Write]));
             assert_eq!(parse_list("session_info, read,read"), Ok(vec![Scope::SessionInfo, Scope::Read]));
-            assert!(parse_list("push").unwrap_err().contains("does not offer the scope push"));
-            assert!(parse_list("read,delete_everything").unwrap_err().contains("no scope named delete_everything"));
+            assert_eq!(parse_list("push").unwrap_err(), crate::text!("error-scope-not-offered", name = "push"));
+            assert_eq!(parse_list("read,delete_everything").unwrap_err(), crate::text!("error-scope-unknown", name = "delete_everything"));
             assert!(parse_list(" , ").is_err());
         }
 

@@ -1,27 +1,29 @@
 //! Validation of what people type. Each rule names the field it belongs
 //! to, so a page can show the message next to the field and the API can
-//! return it in `errors`.
+//! return it in `errors`. Messages are catalogue keys (`crate::text`),
+//! said in the reader's language by the web layer.
 
-use serde::Serialize;
+use crate::text::Text;
+use crate::text;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     pub field: &'static str,
-    pub message: String,
+    pub text: Text,
 }
 
 /// One or more field errors; the request is refused as a whole.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+#[error("{}", .0.iter().map(|e| format!("{}: {}", e.field, e.text)).collect::<Vec<_>>().join("; "))]
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
-    pub fn one(field: &'static str, message: impl Into<String>) -> Self {
-        Invalid(vec![FieldError { field, message: message.into() }])
+    pub fn one(field: &'static str, text: Text) -> Self {
+        Invalid(vec![FieldError { field, text }])
     }
 
-    pub fn message_for(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    pub fn text_for(&self, field: &str) -> Option<&Text> {
+        self.0.iter().find(|e| e.field == field).map(|e| &e.text)
     }
 }
 
@@ -42,8 +44,8 @@ impl Checks {
     }
 }
 
-fn err(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError { field, message: message.into() }
+fn err(field: &'static str, text: Text) -> FieldError {
+    FieldError { field, text }
 }
 
 /// Site limits that an operator may change.
@@ -69,20 +71,20 @@ pub fn username(name: &str) -> Result<(), FieldError> {
     let f = "username";
     let len = name.chars().count();
     if len < 3 {
-        return Err(err(f, "Username must be at least 3 characters."));
+        return Err(err(f, text!("error-username-short", min = 3)));
     }
     if len > 20 {
-        return Err(err(f, "Username must be at most 20 characters."));
+        return Err(err(f, text!("error-username-long", max = 20)));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
-        return Err(err(f, "Username may only contain letters, digits, and _ . -"));
+        return Err(err(f, text!("error-username-characters")));
     }
     if !name.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(err(f, "Username must begin with a letter, a digit or an underscore."));
+        return Err(err(f, text!("error-username-start")));
     }
     let lower = name.to_ascii_lowercase();
     if CONFUSING_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
-        return Err(err(f, "Username must not end with a file suffix such as .json."));
+        return Err(err(f, text!("error-username-suffix")));
     }
     Ok(())
 }
@@ -90,7 +92,7 @@ pub fn username(name: &str) -> Result<(), FieldError> {
 pub fn email(email: &str) -> Result<(), FieldError> {
     let f = "email";
     let Some((local, domain)) = email.rsplit_once('@') else {
-        return Err(err(f, "Email is not a valid address."));
+        return Err(err(f, text!("error-email-invalid")));
     };
     let ok = !local.is_empty()
         && local.len() <= 64
@@ -99,19 +101,19 @@ pub fn email(email: &str) -> Result<(), FieldError> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'));
-    if ok { Ok(()) } else { Err(err(f, "Email is not a valid address.")) }
+    if ok { Ok(()) } else { Err(err(f, text!("error-email-invalid"))) }
 }
 
 pub fn password(password: &str, username: &str) -> Result<(), FieldError> {
     let f = "password";
     if password.chars().count() < 10 {
-        return Err(err(f, "Password must be at least 10 characters."));
+        return Err(err(f, text!("error-password-short", min = 10)));
     }
     if password.len() > 200 {
-        return Err(err(f, "Password must be at most 200 characters."));
+        return Err(err(f, text!("error-password-long", max = 200)));
     }
     if !username.is_empty() && password.eq_ignore_ascii_case(username) {
-        return Err(err(f, "Password must not be your username."));
+        return Err(err(f, text!("error-password-username")));
     }
     Ok(())
 }
@@ -120,13 +122,13 @@ pub fn password(password: &str, username: &str) -> Result<(), FieldError> {
 pub fn title(title: &str, limits: &Limits) -> Result<(), FieldError> {
     let n = title.trim().chars().count();
     if n == 0 {
-        return Err(err("title", "Title can't be empty."));
+        return Err(err("title", text!("error-title-empty")));
     }
     if n < limits.min_title {
-        return Err(err("title", format!("Title must be at least {} characters.", limits.min_title)));
+        return Err(err("title", text!("error-title-short", min = limits.min_title)));
     }
     if n > limits.max_title {
-        return Err(err("title", format!("Title must be at most {} characters.", limits.max_title)));
+        return Err(err("title", text!("error-title-long", max = limits.max_title)));
     }
     Ok(())
 }
@@ -134,13 +136,13 @@ pub fn title(title: &str, limits: &Limits) -> Result<(), FieldError> {
 pub fn post_body(raw: &str, limits: &Limits) -> Result<(), FieldError> {
     let n = raw.trim().chars().count();
     if n == 0 {
-        return Err(err("raw", "Body can't be empty."));
+        return Err(err("raw", text!("error-body-empty")));
     }
     if n < limits.min_post {
-        return Err(err("raw", format!("Body must be at least {} characters.", limits.min_post)));
+        return Err(err("raw", text!("error-body-short", min = limits.min_post)));
     }
     if raw.chars().count() > limits.max_post {
-        return Err(err("raw", format!("Body must be at most {} characters.", limits.max_post)));
+        return Err(err("raw", text!("error-body-long", max = limits.max_post)));
     }
     Ok(())
 }
@@ -148,10 +150,10 @@ pub fn post_body(raw: &str, limits: &Limits) -> Result<(), FieldError> {
 pub fn category_name(name: &str) -> Result<(), FieldError> {
     let n = name.trim().chars().count();
     if n == 0 {
-        return Err(err("name", "Name can't be empty."));
+        return Err(err("name", text!("error-name-empty")));
     }
     if n > 50 {
-        return Err(err("name", "Name must be at most 50 characters."));
+        return Err(err("name", text!("error-name-long", max = 50)));
     }
     Ok(())
 }
@@ -164,7 +166,7 @@ pub fn category_slug(slug: &str) -> Result<(), FieldError> {
     if ok {
         Ok(())
     } else {
-        Err(err("slug", "Slug must be lower-case letters, digits and hyphens, and not only digits."))
+        Err(err("slug", text!("error-slug")))
     }
 }
 
@@ -173,13 +175,13 @@ pub fn color(field: &'static str, color: &str) -> Result<(), FieldError> {
     if color.len() == 6 && color.chars().all(|c| c.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(err(field, "Colour must be six hex digits, such as 0088CC."))
+        Err(err(field, text!("error-colour")))
     }
 }
 
 pub fn category_description(text: &str) -> Result<(), FieldError> {
     if text.chars().count() > 1000 {
-        return Err(err("description", "Description must be at most 1000 characters."));
+        return Err(err("description", text!("error-description-long", max = 1000)));
     }
     Ok(())
 }
@@ -203,16 +205,16 @@ pub fn category_parent(p: Placement) -> Result<(), FieldError> {
     let Some((parent, grandparent)) = p.parent else { return Ok(()) };
     let field = "parent_category_id";
     if p.id == Some(parent) {
-        return Err(err(field, "A category cannot be its own parent."));
+        return Err(err(field, text!("error-parent-self")));
     }
     if grandparent.is_some() {
-        return Err(err(field, "That category is itself a subcategory: categories nest one level deep."));
+        return Err(err(field, text!("error-parent-nested")));
     }
     if p.has_children {
-        return Err(err(field, "This category has subcategories of its own, so it stays at the top."));
+        return Err(err(field, text!("error-parent-has-children")));
     }
     if p.uncategorized.is_some_and(|u| u == parent || Some(u) == p.id) {
-        return Err(err(field, "Uncategorized neither holds subcategories nor sits under another category."));
+        return Err(err(field, text!("error-parent-uncategorized")));
     }
     Ok(())
 }
@@ -260,7 +262,8 @@ mod tests {
     #[test]
     fn titles_and_bodies() {
         let l = Limits::default();
-        assert_eq!(title("   ", &l).unwrap_err().message, "Title can't be empty.");
+        assert_eq!(title("   ", &l).unwrap_err().text, text!("error-title-empty"));
+        assert_eq!(title("too short", &l).unwrap_err().text.arg("min"), Some(&crate::text::Arg::Int(15)));
         assert!(title("too short", &l).is_err());
         assert!(title("Making contact with co-ops", &l).is_ok());
         assert!(title(&"x".repeat(256), &l).is_err());
@@ -286,6 +289,6 @@ mod tests {
         c.check(username("a")).check(email("x")).check(password("long enough pass", "a"));
         let e = c.finish().unwrap_err();
         assert_eq!(e.0.len(), 2);
-        assert!(e.message_for("email").is_some());
+        assert!(e.text_for("email").is_some());
     }
 }

@@ -32,6 +32,7 @@ const MIGRATIONS: &[Migration] = migrations![
     9 => "0009_user_api_keys",
     10 => "0010_categories",
     11 => "0011_locale",
+    12 => "0012_theme",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

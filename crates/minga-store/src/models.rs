@@ -29,11 +29,13 @@ pub struct User {
     pub active: bool,
     /// The interface language they chose (`en`, `es`); empty: their browser's.
     pub locale: String,
+    /// The colours they chose (`light`, `dark`); empty: their device's.
+    pub theme: String,
 }
 
 row_struct!(User {
     id, username, name, email, admin, moderator, trust_level, bio_raw, location, website, timezone,
-    created_at, last_seen_at, primary_group_id, approved, suspended_till, suspend_reason, silenced_till, active, locale,
+    created_at, last_seen_at, primary_group_id, approved, suspended_till, suspend_reason, silenced_till, active, locale, theme,
 });
 
 impl User {
@@ -197,6 +199,8 @@ pub struct Profile {
     pub website: String,
     pub timezone: String,
     pub locale: String,
+    /// Empty (as the device prefers), `light` or `dark`.
+    pub theme: String,
 }
 
 /// What a fetched page says about itself, for external oneboxes. A failed

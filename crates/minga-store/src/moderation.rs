@@ -173,7 +173,7 @@ impl Store {
             let status = if agree { APPROVED } else { REJECTED };
             close(tx, "ReviewableFlaggedPost", target, status, by)?;
             let topic: Option<i64> = tx.opt("UPDATE posts SET hidden = $1 WHERE id = $2 RETURNING topic_id", &[&agree, &target])?;
-            log(tx, if agree { "agree_flag" } else { "disagree_flag" }, Some(by), None, &format!("post {target}"))?;
+            log(tx, if agree { "agree_flag" } else { "disagree_flag" }, Some(by), None, &format!("#{target}"))?;
             if let Some(t) = topic {
                 tx.changed(Change::Topic(TopicId(t)));
                 tx.changed(Change::Lists);
@@ -337,7 +337,7 @@ impl Store {
             let exists: Option<i64> = tx.opt("SELECT 1 FROM users WHERE id = $1", &[&user.0])?;
             exists.ok_or(StoreError::NotFound)?;
             let n = tx.exec("DELETE FROM sessions WHERE user_id = $1", &[&user.0])?;
-            log(tx, "log_out_user", Some(by), Some(user), &format!("{n} sessions"))?;
+            log(tx, "log_out_user", Some(by), Some(user), &n.to_string())?;
             tx.changed(Change::User(user));
             Ok(n)
         })
@@ -362,7 +362,7 @@ impl Store {
             tx.exec("DELETE FROM sessions WHERE user_id = $1", &[&user.0])?;
             tx.exec("UPDATE api_keys SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", &[&now_ms(), &user.0])?;
             // The log names them by id only, so it keeps nothing of who they were.
-            log(tx, "anonymize_user", Some(by), Some(user), &format!("user {}", user.0))?;
+            log(tx, "anonymize_user", Some(by), Some(user), &format!("#{}", user.0))?;
             tx.changed(Change::User(user));
             tx.changed(Change::People);
             Ok(username)

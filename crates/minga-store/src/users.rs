@@ -110,8 +110,8 @@ impl Store {
                 tx.exec("UPDATE users SET primary_group_id = $1 WHERE id = $2", &[&group, &id.0])?;
             }
             let n = tx.exec(
-                "UPDATE users SET name = $1, bio_raw = $2, location = $3, website = $4, timezone = $5, locale = $7 WHERE id = $6",
-                &[&p.name, &p.bio_raw, &p.location, &p.website, &p.timezone, &id.0, &p.locale],
+                "UPDATE users SET name = $1, bio_raw = $2, location = $3, website = $4, timezone = $5, locale = $7, theme = $8 WHERE id = $6",
+                &[&p.name, &p.bio_raw, &p.location, &p.website, &p.timezone, &id.0, &p.locale, &p.theme],
             )?;
             if n == 0 {
                 return Err(StoreError::NotFound);

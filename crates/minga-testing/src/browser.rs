@@ -283,6 +283,7 @@ impl Browser {
 
     pub const TAB: &'static str = "\u{E004}";
     pub const ENTER: &'static str = "\u{E007}";
+    pub const ARROW_DOWN: &'static str = "\u{E015}";
 
     /// Presses Tab until the focused element matches `css` (at most 80
     /// times); panics naming what took the focus instead. Checks that
@@ -309,13 +310,16 @@ impl Browser {
     /// Makes pages see `prefers-color-scheme: dark` (or light), through
     /// Chromium's DevTools protocol.
     pub async fn prefer_dark(&self, dark: bool) {
-        let value = if dark { "dark" } else { "light" };
-        let command = json!({
-            "cmd": "Emulation.setEmulatedMedia",
-            "params": { "features": [{ "name": "prefers-color-scheme", "value": value }] },
-        });
+        self.emulate_media(&[("prefers-color-scheme", if dark { "dark" } else { "light" })]).await;
+    }
+
+    /// Makes pages see these media features, e.g.
+    /// `("prefers-reduced-motion", "reduce")`; each call replaces the last.
+    pub async fn emulate_media(&self, features: &[(&str, &str)]) {
+        let features: Vec<_> = features.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
+        let command = json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": features } });
         if let Err(e) = self.post("goog/cdp/execute", command).await {
-            panic!("browser: emulating a {value} colour scheme failed: {e}");
+            panic!("browser: emulating {features:?} failed: {e}");
         }
     }
 

@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::error::AppError;
+use minga_core::text;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::extract::FromRequestParts;
@@ -264,10 +265,20 @@ impl FromRequestParts<AppState> for Viewer {
         }
         let mut viewer = identify(&parts.headers, state).await?;
         viewer.locale = choose_locale(&parts.headers, viewer.user.as_ref(), &*state.site().await?);
+        if let Some(chosen) = parts.extensions.get::<ChosenLocale>() {
+            let _ = chosen.0.set(viewer.locale);
+        }
         parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }
 }
+
+/// The language chosen for the person making a request, once the request
+/// has identified them: the layer that writes errors (`pages::html_errors`)
+/// answers in it, and falls back on the visitor's choice when the request
+/// failed before anyone was identified.
+#[derive(Clone, Default)]
+pub struct ChosenLocale(pub std::sync::Arc<std::sync::OnceLock<crate::i18n::Locale>>);
 
 /// The person's setting, else the visitor's choice (the `locale` cookie),
 /// else the browser's `Accept-Language`, else the site's default.
@@ -291,11 +302,11 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
         if let Some(name) = headers.get("api-username") {
             let name = name.to_str().map_err(|_| invalid_key())?;
             if !name.eq_ignore_ascii_case(&owner.user.username) {
-                return Err(AppError::Forbidden("This API key does not belong to that user.".into()));
+                return Err(AppError::Forbidden(text!("error-api-key-user")));
             }
         }
         if owner.user.suspended_at(now) || !owner.user.approved || !owner.user.active {
-            return Err(AppError::Forbidden("This account cannot use the API now.".into()));
+            return Err(AppError::Forbidden(text!("error-api-account")));
         }
         (owner.user.clone(), owner.groups.clone(), owner.owned.clone(), true)
     } else {
@@ -333,7 +344,7 @@ async fn user_api_key_viewer(state: &AppState, headers: &HeaderMap, key: &axum::
         }
     }
     if owner.user.suspended_at(now) || !owner.user.approved {
-        return Err(AppError::Forbidden("This account cannot use the API now.".into()));
+        return Err(AppError::Forbidden(text!("error-api-account")));
     }
     Ok(Viewer { user: Some(owner.user.clone()), groups: owner.groups.clone(), owned: owner.owned.clone(), via_api_key: false, user_api_key: Some(grant), locale: Default::default() })
 }
@@ -382,7 +393,7 @@ pub async fn user_api_key_guard(
         let viewer = Viewer::from_request_parts(&mut parts, &state).await?;
         let grant = viewer.user_api_key.as_ref().ok_or_else(invalid_key)?;
         if !minga_core::perm::user_api::allows(&grant.scopes, parts.method.as_str(), parts.uri.path()) {
-            return Err(AppError::Forbidden("This application's key does not allow that: it was not given the scope for it.".into()));
+            return Err(AppError::Forbidden(text!("error-api-scope")));
         }
         let site = state.site().await?;
         let limits = minga_store::RequestLimits { per_minute: site.max_user_api_reqs_per_minute, per_day: site.max_user_api_reqs_per_day };
@@ -437,7 +448,7 @@ async fn known(state: &AppState, token_hash: &str) -> Result<Arc<Option<Known>>,
 }
 
 fn invalid_key() -> AppError {
-    AppError::Forbidden("You are not permitted to view the requested resource. The API key is invalid.".into())
+    AppError::Forbidden(text!("error-api-key-invalid"))
 }
 
 /// Starts a session from a device; returns the Set-Cookie header values:
@@ -469,8 +480,20 @@ impl FromRequestParts<AppState> for Device {
     }
 }
 
-/// A device in words, from its User-Agent: "Firefox on Linux".
-pub fn describe_device(user_agent: &str) -> String {
+/// A device in words, from its User-Agent: "Firefox on Linux",
+/// "Firefox en Linux".
+pub fn describe_device(locale: crate::i18n::Locale, user_agent: &str) -> String {
+    match device(user_agent) {
+        (Some(b), Some(s)) => crate::i18n::t2(locale, "device-on", ("browser", b.to_string()), ("system", s.to_string())),
+        (Some(b), None) => b.to_string(),
+        (None, Some(s)) => s.to_string(),
+        (None, None) if user_agent.trim().is_empty() => crate::i18n::t(locale, "device-unknown"),
+        (None, None) => user_agent.chars().take(60).collect(),
+    }
+}
+
+/// The browser and the system a User-Agent names, by their usual names.
+pub fn device(user_agent: &str) -> (Option<&'static str>, Option<&'static str>) {
     let ua = user_agent.to_ascii_lowercase();
     let browser = [
         ("edg/", "Edge"),
@@ -496,13 +519,7 @@ pub fn describe_device(user_agent: &str) -> String {
     .iter()
     .find(|(needle, _)| ua.contains(needle))
     .map(|(_, name)| *name);
-    match (browser, system) {
-        (Some(b), Some(s)) => format!("{b} on {s}"),
-        (Some(b), None) => b.to_string(),
-        (None, Some(s)) => s.to_string(),
-        (None, None) if user_agent.trim().is_empty() => "Unknown device".to_string(),
-        (None, None) => user_agent.chars().take(60).collect(),
-    }
+    (browser, system)
 }
 
 pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
@@ -597,12 +614,14 @@ mod tests {
     #[test]
     fn devices_are_named_in_words() {
         let firefox = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
-        assert_eq!(describe_device(firefox), "Firefox on Linux");
+        assert_eq!(describe_device(crate::i18n::Locale::En, firefox), "Firefox on Linux");
+        assert_eq!(describe_device(crate::i18n::Locale::Es, firefox), "Firefox en Linux");
         let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
-        assert_eq!(describe_device(iphone), "Safari on iPhone");
+        assert_eq!(describe_device(crate::i18n::Locale::En, iphone), "Safari on iPhone");
         let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-        assert_eq!(describe_device(chrome), "Chrome on Windows");
-        assert_eq!(describe_device(""), "Unknown device");
+        assert_eq!(describe_device(crate::i18n::Locale::En, chrome), "Chrome on Windows");
+        assert_eq!(describe_device(crate::i18n::Locale::En, ""), "Unknown device");
+        assert_eq!(describe_device(crate::i18n::Locale::Es, ""), "Dispositivo desconocido");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 fn refused() -> Response {
-    AppError::Forbidden("BAD CSRF".into()).into_response()
+    AppError::Forbidden(minga_core::text!("error-bad-csrf")).into_response()
 }
 
 pub async fn guard(req: Request, next: Next) -> Response {
@@ -37,12 +37,12 @@ pub async fn guard(req: Request, next: Next) -> Response {
         let req = Request::from_parts(parts.clone(), body);
         match Multipart::from_request(req, &()).await {
             Ok(multipart) => parse_multipart(multipart).await,
-            Err(e) => Err(AppError::BadRequest(format!("Malformed multipart body: {e}"))),
+            Err(e) => Err(AppError::BadRequest(minga_core::text!("error-malformed-multipart", detail = e.to_string()))),
         }
     } else {
         match axum::body::to_bytes(body, MAX_BODY).await {
             Ok(bytes) => parse_bytes(&kind, &bytes),
-            Err(_) => Err(AppError::BadRequest("The request body is too large or unreadable.".into())),
+            Err(_) => Err(AppError::BadRequest(minga_core::text!("error-body-unreadable"))),
         }
     };
     let map = match parsed {

@@ -5,50 +5,65 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use minga_core::Invalid;
+use crate::i18n::{self, Locale};
+use minga_core::{Invalid, Text, text};
 use minga_store::StoreError;
 use serde_json::json;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum AppError {
-    #[error("The requested URL or resource could not be found.")]
     NotFound,
-    #[error("You need to be logged in to do that.")]
     NotLoggedIn,
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
+    Forbidden(Text),
     Invalid(Invalid),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("You’ve performed this action too many times. Please wait {0} seconds before trying again.")]
+    BadRequest(Text),
     RateLimited(u64),
-    #[error("The forum is very busy right now. Please try again in a moment.")]
     Busy,
-    #[error("Something went wrong on our side.")]
     Internal(String),
     /// Any other refusal, with its status (405, 413…).
-    #[error("{1}")]
-    Refused(StatusCode, String),
+    Refused(StatusCode, Text),
 }
 
-/// What the HTML error page needs, carried on the JSON response.
+/// What the answer needs, carried on the response so that the layer that
+/// knows the reader's language (`pages::html_errors`) can say it again, as
+/// a page or as JSON.
 #[derive(Clone, Debug)]
 pub struct ErrorInfo {
     pub status: StatusCode,
     pub error_type: &'static str,
-    pub messages: Vec<String>,
+    /// Each message, with the field it belongs to when it has one.
+    pub texts: Vec<(Option<&'static str>, Text)>,
+    pub wait_seconds: Option<u64>,
     /// What went wrong on our side, for the log (never sent).
     pub detail: Option<String>,
 }
 
-impl AppError {
-    pub fn forbidden() -> Self {
-        AppError::Forbidden("You are not permitted to view the requested resource.".into())
+impl ErrorInfo {
+    pub fn messages(&self, locale: Locale) -> Vec<String> {
+        self.texts.iter().map(|(_, t)| i18n::say(locale, t)).collect()
     }
 
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        AppError::Invalid(Invalid::one(field, message))
+    /// Discourse's error body, in the reader's language.
+    pub fn body(&self, locale: Locale) -> serde_json::Value {
+        let mut body = json!({ "errors": self.messages(locale), "error_type": self.error_type });
+        if let Some(wait) = self.wait_seconds {
+            body["extras"] = json!({ "wait_seconds": wait, "time_left": i18n::say(locale, &text!("time-seconds", count = wait)) });
+        }
+        if matches!(self.texts.first(), Some((Some(_), _))) {
+            // Which fields failed, so clients can place the messages.
+            body["field_errors"] = self.texts.iter().map(|(f, t)| json!({ "field": f.unwrap_or(""), "message": i18n::say(locale, t) })).collect();
+        }
+        body
+    }
+}
+
+impl AppError {
+    pub fn forbidden() -> Self {
+        AppError::Forbidden(text!("error-not-permitted"))
+    }
+
+    pub fn invalid(field: &'static str, text: Text) -> Self {
+        AppError::Invalid(Invalid::one(field, text))
     }
 
     fn status_and_type(&self) -> (StatusCode, &'static str) {
@@ -65,14 +80,33 @@ impl AppError {
         }
     }
 
-    pub fn messages(&self) -> Vec<String> {
+    /// The messages, each with its field when it has one.
+    pub fn texts(&self) -> Vec<(Option<&'static str>, Text)> {
+        let one = |t: Text| vec![(None, t)];
         match self {
-            AppError::Invalid(invalid) => invalid.0.iter().map(|e| e.message.clone()).collect(),
-            AppError::Internal(_) => vec![self.to_string()],
-            other => vec![other.to_string()],
+            AppError::NotFound => one(text!("error-not-found")),
+            AppError::NotLoggedIn => one(text!("error-not-logged-in")),
+            AppError::Forbidden(t) | AppError::BadRequest(t) | AppError::Refused(_, t) => one(t.clone()),
+            AppError::Invalid(invalid) => invalid.0.iter().map(|e| (Some(e.field), e.text.clone())).collect(),
+            AppError::RateLimited(wait) => one(text!("error-rate-limited", count = *wait)),
+            AppError::Busy => one(text!("error-busy")),
+            AppError::Internal(_) => one(text!("error-internal")),
         }
     }
+
+    pub fn messages(&self, locale: Locale) -> Vec<String> {
+        self.texts().iter().map(|(_, t)| i18n::say(locale, t)).collect()
+    }
 }
+
+/// In English, for logs and tests; people get `messages` in their language.
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.messages(Locale::En).join(" "))
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl From<Invalid> for AppError {
     fn from(e: Invalid) -> Self {
@@ -90,9 +124,9 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict(field) => AppError::invalid(field, format!("That {} is already taken.", human(field))),
+            StoreError::Conflict(field) => AppError::invalid(field, text!("error-taken", field = field)),
             StoreError::Missing(minga_store::Thing::Topic) => AppError::NotFound,
-            StoreError::Missing(thing) => AppError::invalid(thing.field(), format!("The {} does not exist.", human(thing.field()))),
+            StoreError::Missing(thing) => AppError::invalid(thing.field(), text!("error-missing", field = thing.field())),
             StoreError::RateLimited(wait) => AppError::RateLimited(wait),
             StoreError::Busy => AppError::Busy,
             other => AppError::Internal(other.to_string()),
@@ -100,30 +134,24 @@ impl From<StoreError> for AppError {
     }
 }
 
-fn human(field: &str) -> &str {
-    match field {
-        "reply_to_post_number" => "post you are replying to",
-        other => other,
-    }
-}
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, error_type) = self.status_and_type();
-        let detail = match &self {
-            AppError::Internal(detail) => Some(detail.clone()),
-            _ => None,
+        let info = ErrorInfo {
+            status,
+            error_type,
+            texts: self.texts(),
+            wait_seconds: match self {
+                AppError::RateLimited(wait) => Some(wait),
+                _ => None,
+            },
+            detail: match &self {
+                AppError::Internal(detail) => Some(detail.clone()),
+                _ => None,
+            },
         };
-        let messages = self.messages();
-        let mut body = json!({ "errors": messages, "error_type": error_type });
-        if let AppError::RateLimited(wait) = self {
-            body["extras"] = json!({ "wait_seconds": wait, "time_left": format!("{wait} seconds") });
-        }
-        if let AppError::Invalid(invalid) = &self {
-            // Which fields failed, so clients can place the messages.
-            body["field_errors"] = json!(invalid.0);
-        }
-        let mut response = (status, Json(body)).into_response();
+        // English until the language layer says it again for the reader.
+        let mut response = (status, Json(info.body(Locale::En))).into_response();
         match self {
             AppError::RateLimited(wait) => {
                 response.headers_mut().insert("Retry-After", wait.into());
@@ -133,7 +161,7 @@ impl IntoResponse for AppError {
             }
             _ => {}
         }
-        response.extensions_mut().insert(ErrorInfo { status, error_type, messages, detail });
+        response.extensions_mut().insert(info);
         response
     }
 }

@@ -70,18 +70,21 @@ impl Locale {
     }
 
     /// The catalogue's files: the frame and lists (`minga.ftl`), topics and
-    /// people's pages (`pages.ftl`), staff's pages (`admin.ftl`).
-    fn sources(self) -> [&'static str; 3] {
+    /// people's pages (`pages.ftl`), staff's pages (`admin.ftl`), errors
+    /// (`errors.ftl`).
+    fn sources(self) -> [&'static str; 4] {
         match self {
             Locale::En => [
                 include_str!("../locales/en/minga.ftl"),
                 include_str!("../locales/en/pages.ftl"),
                 include_str!("../locales/en/admin.ftl"),
+                include_str!("../locales/en/errors.ftl"),
             ],
             Locale::Es => [
                 include_str!("../locales/es/minga.ftl"),
                 include_str!("../locales/es/pages.ftl"),
                 include_str!("../locales/es/admin.ftl"),
+                include_str!("../locales/es/errors.ftl"),
             ],
         }
     }
@@ -145,6 +148,23 @@ pub fn t1<'a>(locale: Locale, key: &str, name: &'a str, value: impl Into<FluentV
     let mut args = FluentArgs::new();
     args.set(name, value);
     message(locale, key, Some(&args))
+}
+
+/// Words named by a key and its arguments (`minga_core::Text`), as the
+/// rules and errors below the web layer give them.
+pub fn say(locale: Locale, text: &minga_core::Text) -> String {
+    if text.args.is_empty() {
+        return message(locale, text.key, None);
+    }
+    let mut args = FluentArgs::new();
+    for (name, value) in &text.args {
+        match value {
+            minga_core::text::Arg::Str(s) => args.set(*name, s.clone()),
+            minga_core::text::Arg::Int(n) => args.set(*name, *n),
+            minga_core::text::Arg::Date(ms) => args.set(*name, date(locale, *ms)),
+        }
+    }
+    message(locale, text.key, Some(&args))
 }
 
 /// Dates and times in the locale's own forms, from CLDR's data (ICU4X):
@@ -427,5 +447,72 @@ mod tests {
         let mut in_code = 0;
         walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &keys, &mut in_code);
         assert!(in_code >= 5, "the code uses the catalogue: {in_code} calls");
+    }
+
+    /// Every `text!("key", name = …)` in the web layer and the core names
+    /// a message, and gives each variable the message uses in both
+    /// languages.
+    #[test]
+    fn texts_in_code_name_messages_and_give_their_variables() {
+        let keys = keys(Locale::En);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    collect(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        collect(&root.join("src"), &mut files);
+        collect(&root.join("../minga-core/src"), &mut files);
+        let mut checked = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in text.split("text!(\"").skip(1) {
+                let key = call.split('"').next().unwrap();
+                if key == "key" {
+                    continue; // the macro's own documentation
+                }
+                assert!(keys.iter().any(|k| k == key), "{}: no message {key}", path.display());
+                // The arguments: `name = value` up to the call's end.
+                let args = call.split_once('"').unwrap().1.split(')').next().unwrap();
+                let given: Vec<&str> = args.split(',').filter_map(|a| a.split_once('=').map(|(n, _)| n.trim())).filter(|n| !n.is_empty()).collect();
+                for locale in Locale::ALL {
+                    for wanted in variables(locale, key) {
+                        assert!(given.contains(&wanted.as_str()), "{}: {key} uses ${wanted} in {}, not given", path.display(), locale.tag());
+                    }
+                }
+                checked += 1;
+            }
+            for call in text.split("Text::key(\"").skip(1) {
+                let key = call.split('"').next().unwrap();
+                assert!(keys.iter().any(|k| k == key), "{}: no message {key}", path.display());
+                checked += 1;
+            }
+        }
+        assert!(checked > 150, "the code names its errors: {checked} texts");
+    }
+
+    #[test]
+    fn every_staff_action_has_its_words() {
+        let keys = keys(Locale::En);
+        for action in crate::routes::admin::STAFF_ACTIONS {
+            assert!(keys.contains(&format!("staff-action-{action}")), "no words for {action}");
+        }
+        // And every action the store and handlers log is listed.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for file in ["../minga-store/src/moderation.rs", "../minga-store/src/users.rs", "src/routes/admin.rs", "src/routes/groups.rs"] {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            for piece in text.split('"').skip(1).step_by(2) {
+                let looks_like_action = piece.ends_with("_user") || piece.ends_with("_flag") || piece.ends_with("_group") || piece.ends_with("_member") || piece.starts_with("change_");
+                if looks_like_action && piece.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !piece.starts_with("change_{") {
+                    assert!(crate::routes::admin::STAFF_ACTIONS.contains(&piece), "{file}: {piece} is logged but has no words");
+                }
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! forgery is stopped before any handler runs: see `csrf`.)
 
 use crate::error::AppError;
+use minga_core::text;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
@@ -27,12 +28,12 @@ impl<S: Send + Sync> FromRequest<S> for Input {
         let map = if content_type.starts_with("multipart/form-data") {
             let multipart = Multipart::from_request(req, state)
                 .await
-                .map_err(|e| AppError::BadRequest(format!("Malformed multipart body: {e}")))?;
+                .map_err(|e| AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string())))?;
             parse_multipart(multipart).await?
         } else {
             let body = Bytes::from_request(req, state)
                 .await
-                .map_err(|_| AppError::BadRequest("The request body is too large or unreadable.".into()))?;
+                .map_err(|_| AppError::BadRequest(text!("error-body-unreadable")))?;
             parse_bytes(&content_type, &body)?
         };
         Ok(Input(map))
@@ -54,8 +55,8 @@ pub(crate) fn parse_bytes(content_type: &str, body: &[u8]) -> Result<Map<String,
     } else if content_type.starts_with("application/json") || content_type.ends_with("+json") {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(map),
-            Ok(_) => Err(AppError::BadRequest("The JSON body must be an object.".into())),
-            Err(e) => Err(AppError::BadRequest(format!("Malformed JSON: {e}"))),
+            Ok(_) => Err(AppError::BadRequest(text!("error-json-not-object"))),
+            Err(e) => Err(AppError::BadRequest(text!("error-malformed-json", detail = e.to_string()))),
         }
     } else {
         Ok(nest(parse_urlencoded(body)?))
@@ -64,10 +65,10 @@ pub(crate) fn parse_bytes(content_type: &str, body: &[u8]) -> Result<Map<String,
 
 pub(crate) async fn parse_multipart(mut multipart: Multipart) -> Result<Map<String, Value>, AppError> {
     let mut pairs = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest(format!("Malformed multipart body: {e}")))? {
+    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string())))? {
         let name = field.name().unwrap_or_default().to_string();
-        let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("Malformed multipart body: {e}")))?;
-        let value = String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest(format!("The field {name} is not valid UTF-8.")))?;
+        let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string())))?;
+        let value = String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest(text!("error-field-not-utf8", field = name.as_str())))?;
         pairs.push((name, value));
     }
     Ok(nest(pairs))
@@ -81,8 +82,8 @@ fn parse_urlencoded(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
             Some(i) => (&part[..i], &part[i + 1..]),
             None => (part, &b""[..]),
         };
-        let key = decode(k).ok_or_else(|| AppError::BadRequest("Malformed form data: a field name is not valid UTF-8.".into()))?;
-        let value = decode(v).ok_or_else(|| AppError::BadRequest(format!("Malformed form data: the field {key} is not valid UTF-8.")))?;
+        let key = decode(k).ok_or_else(|| AppError::BadRequest(text!("error-form-name-not-utf8")))?;
+        let value = decode(v).ok_or_else(|| AppError::BadRequest(text!("error-field-not-utf8", field = key.as_str())))?;
         pairs.push((key, value));
     }
     Ok(pairs)
@@ -151,7 +152,7 @@ impl Input {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(String::new()),
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(_) => Err(AppError::BadRequest(format!("The field {key} must be a string."))),
+            Some(_) => Err(AppError::BadRequest(text!("error-field-text", field = key))),
         }
     }
 
@@ -195,7 +196,7 @@ impl Input {
 }
 
 fn bad_int(key: &str) -> AppError {
-    AppError::BadRequest(format!("The field {key} must be an integer."))
+    AppError::BadRequest(text!("error-field-integer", field = key))
 }
 
 #[cfg(test)]
@@ -238,6 +239,6 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestP
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e| AppError::BadRequest(format!("Malformed query string: {}", e.body_text())))
+            .map_err(|e| AppError::BadRequest(text!("error-malformed-query", detail = e.body_text())))
     }
 }

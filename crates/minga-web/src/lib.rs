@@ -56,7 +56,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             title: "minga".into(),
-            description: "A forum for cooperatives".into(),
+            description: String::new(),
             base_url: "http://127.0.0.1:8080".into(),
             limits: Limits::default(),
             password_memory_kib: 19 * 1024,

@@ -14,10 +14,10 @@ pub fn check_new_user_content(trust_level: i64, staff: bool, cooked: &minga_core
     }
     let links = cooked.html.matches("<a href=\"http").count();
     if links > NEW_USER_MAX_LINKS {
-        return Err(AppError::invalid("raw", format!("Sorry, new users can only put {NEW_USER_MAX_LINKS} links in a post.")));
+        return Err(AppError::invalid("raw", minga_core::text!("error-new-user-links", count = NEW_USER_MAX_LINKS)));
     }
     if cooked.mentions.len() + cooked.group_mentions.len() > NEW_USER_MAX_MENTIONS {
-        return Err(AppError::invalid("raw", format!("Sorry, new users can only mention {NEW_USER_MAX_MENTIONS} people in a post.")));
+        return Err(AppError::invalid("raw", minga_core::text!("error-new-user-mentions", count = NEW_USER_MAX_MENTIONS)));
     }
     Ok(())
 }

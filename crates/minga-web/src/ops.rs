@@ -9,7 +9,8 @@ use crate::error::{AppError, AppResult};
 use crate::limits::check_new_user_content;
 use minga_core::perm::{self, Permission};
 use minga_core::validate::{self, Checks};
-use minga_core::{CategoryId, FieldError, Invalid, PostId, TopicId, cook, slug};
+use minga_core::text::Arg;
+use minga_core::{CategoryId, FieldError, Invalid, PostId, TopicId, Text, cook, slug, text};
 use minga_store::{Category, CategoryForm, NewReply, NewTopic, NewUser, Post, Refusal, StoreError, Topic, User};
 
 /// Looks up mentioned names fetched before cooking.
@@ -51,7 +52,7 @@ fn rules(state: &AppState) -> Option<minga_store::PostingRules> {
 
 fn silenced(user: &User) -> AppResult<()> {
     if user.silenced_at(minga_core::time::now_ms()) {
-        return Err(AppError::Forbidden("You have been silenced: you can read, but not post.".into()));
+        return Err(AppError::Forbidden(text!("error-silenced")));
     }
     Ok(())
 }
@@ -73,16 +74,16 @@ pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) 
     // A category the person may not see is, to them, one that does not exist.
     let category = input.category.map(CategoryId).filter(|id| catalog.can_see(actor.as_ref(), *id)).and_then(|id| catalog.category(id)).cloned();
     if category.is_none() {
-        let message = if input.category.is_some() { "That category does not exist." } else { "Choose a category." };
-        checks.check(Err(FieldError { field: "category", message: message.into() }));
+        let text = if input.category.is_some() { text!("error-category-missing") } else { text!("error-category-choose") };
+        checks.check(Err(FieldError { field: "category", text }));
     }
     if category.as_ref().is_some_and(|c| Some(c.id) == catalog.uncategorized) {
-        checks.check(Err(FieldError { field: "category", message: "Choose a category: Uncategorized is kept for topics staff move there.".into() }));
+        checks.check(Err(FieldError { field: "category", text: text!("error-category-uncategorized") }));
     }
     checks.finish()?;
     let category = category.expect("checked above");
     if !catalog.can_start_topic(actor.as_ref(), category.id) {
-        return Err(AppError::Forbidden(format!("You may not start topics in {}.", category.name)));
+        return Err(AppError::Forbidden(text!("error-may-not-start", category = category.name.as_str())));
     }
     let title = input.title.trim().to_string();
     let cooked = cook_post(state, &input.raw).await?;
@@ -99,7 +100,7 @@ pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) 
         created_at: minga_core::time::now_ms(),
     };
     let created = state.store.create_topic_within(&new, rules(state)).await.map_err(|e| match e {
-        StoreError::Missing(_) => AppError::invalid("category", "That category does not exist."),
+        StoreError::Missing(_) => AppError::invalid("category", text!("error-category-missing")),
         other => AppError::from(other),
     })?;
     crate::onebox::fetch_missing(state, &oneboxes).await;
@@ -114,11 +115,11 @@ pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw
     validate::post_body(&raw, &state.settings.limits)?;
     let actor = viewer.actor();
     if !perm::can_reply_in(actor.as_ref(), catalog.grants(category.id)) {
-        return Err(AppError::Forbidden(format!("You may not reply in {}.", category.name)));
+        return Err(AppError::Forbidden(text!("error-may-not-reply", category = category.name.as_str())));
     }
     if !perm::can_reply_to_topic(actor.as_ref(), catalog.grants(category.id), &topic.state()) {
-        let why = if topic.archived { "This topic is archived: it takes no more replies." } else { "This topic is closed: it takes no more replies." };
-        return Err(AppError::Forbidden(why.into()));
+        let why = if topic.archived { text!("error-topic-archived") } else { text!("error-topic-closed") };
+        return Err(AppError::Forbidden(why));
     }
     let cooked = cook_post(state, &raw).await?;
     check_new_user_content(user.trust_level, viewer.is_staff(), &cooked)?;
@@ -153,13 +154,13 @@ pub async fn edit_post(state: &AppState, viewer: &Viewer, id: PostId, raw: Strin
     let (post, topic) = visible_post(state, viewer, id).await?;
     if !perm::can_edit_post_now(viewer.actor().as_ref(), post.user_id, post.locked, topic.archived) {
         let why = if topic.archived {
-            "This topic is archived: its posts can no longer be edited."
+            text!("error-archived-no-edit")
         } else if post.locked && post.user_id == user.id {
-            "Staff have locked this post against edits."
+            text!("error-post-locked")
         } else {
-            "You are not allowed to edit this post."
+            text!("error-may-not-edit-post")
         };
-        return Err(AppError::Forbidden(why.into()));
+        return Err(AppError::Forbidden(why));
     }
     let limits = &state.settings.limits;
     let mut checks = Checks::default();
@@ -226,7 +227,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppRe
     viewer.require()?;
     let (post, _) = visible_post(state, viewer, id).await?;
     if !perm::can_delete_post(viewer.actor().as_ref(), post.user_id) {
-        return Err(AppError::Forbidden("You are not allowed to delete this post.".into()));
+        return Err(AppError::Forbidden(text!("error-may-not-delete-post")));
     }
     Ok(state.store.delete_post(id).await?)
 }
@@ -235,7 +236,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppRe
 pub async fn delete_topic(state: &AppState, viewer: &Viewer, id: TopicId) -> AppResult<Post> {
     let (topic, _, _) = visible_topic(state, viewer, id).await?;
     if !perm::can_delete_topic(viewer.actor().as_ref(), &topic.state()) {
-        return Err(AppError::Forbidden("You are not allowed to delete this topic.".into()));
+        return Err(AppError::Forbidden(text!("error-may-not-delete-topic")));
     }
     let first = state.store.first_posts(id, 1).await?.into_iter().next().filter(|p| p.post_number == 1).ok_or(AppError::NotFound)?;
     Ok(state.store.delete_post(first.id).await?)
@@ -247,7 +248,7 @@ pub async fn update_topic(state: &AppState, viewer: &Viewer, id: TopicId, title:
     let (topic, _, catalog) = visible_topic(state, viewer, id).await?;
     let actor = viewer.actor();
     if !perm::can_edit_topic(actor.as_ref(), &topic.state()) {
-        return Err(AppError::Forbidden("You are not allowed to edit this topic.".into()));
+        return Err(AppError::Forbidden(text!("error-may-not-edit-topic")));
     }
     let title = match title {
         Some(t) => {
@@ -260,10 +261,10 @@ pub async fn update_topic(state: &AppState, viewer: &Viewer, id: TopicId, title:
         Some(c) if c != topic.category_id => {
             // A category the editor may not see does not exist for them.
             if !catalog.can_see(actor.as_ref(), c) || catalog.category(c).is_none() {
-                return Err(AppError::invalid("category_id", "That category does not exist."));
+                return Err(AppError::invalid("category_id", text!("error-category-missing")));
             }
             if !catalog.can_move_topic_to(actor.as_ref(), c) {
-                return Err(AppError::Forbidden("You may not post in that category.".into()));
+                return Err(AppError::Forbidden(text!("error-may-not-post-category")));
             }
             c
         }
@@ -271,7 +272,7 @@ pub async fn update_topic(state: &AppState, viewer: &Viewer, id: TopicId, title:
     };
     let slug = if title == topic.title { topic.slug.clone() } else { slug::slugify(&title) };
     state.store.update_topic(id, &title, &slug, category).await.map_err(|e| match e {
-        StoreError::Missing(minga_store::Thing::Category) => AppError::invalid("category_id", "That category does not exist."),
+        StoreError::Missing(minga_store::Thing::Category) => AppError::invalid("category_id", text!("error-category-missing")),
         other => other.into(),
     })
 }
@@ -280,7 +281,7 @@ pub async fn update_topic(state: &AppState, viewer: &Viewer, id: TopicId, title:
 pub async fn set_topic_status(state: &AppState, viewer: &Viewer, id: TopicId, status: minga_store::TopicStatus) -> AppResult<Topic> {
     let (topic, _, _) = visible_topic(state, viewer, id).await?;
     if !perm::can_moderate_topics(viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("Only staff can change a topic's status.".into()));
+        return Err(AppError::Forbidden(text!("error-staff-status")));
     }
     Ok(state.store.set_topic_status(topic.id, status, minga_core::time::now_ms()).await?)
 }
@@ -289,9 +290,9 @@ pub async fn set_topic_status(state: &AppState, viewer: &Viewer, id: TopicId, st
 pub async fn change_topic_timestamp(state: &AppState, viewer: &Viewer, id: TopicId, seconds: i64) -> AppResult<Topic> {
     let (topic, _, _) = visible_topic(state, viewer, id).await?;
     if !perm::can_moderate_topics(viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("Only staff can change a topic's date.".into()));
+        return Err(AppError::Forbidden(text!("error-staff-timestamp")));
     }
-    let ms = seconds.checked_mul(1000).filter(|ms| *ms > 0).ok_or_else(|| AppError::invalid("timestamp", "Give the time in seconds since 1970."))?;
+    let ms = seconds.checked_mul(1000).filter(|ms| *ms > 0).ok_or_else(|| AppError::invalid("timestamp", text!("error-timestamp")))?;
     Ok(state.store.change_topic_timestamp(topic.id, ms).await?)
 }
 
@@ -299,7 +300,7 @@ pub async fn change_topic_timestamp(state: &AppState, viewer: &Viewer, id: Topic
 pub async fn lock_post(state: &AppState, viewer: &Viewer, id: PostId, locked: bool) -> AppResult<Post> {
     let (post, _) = visible_post(state, viewer, id).await?;
     if !perm::can_moderate_topics(viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("Only staff can lock posts.".into()));
+        return Err(AppError::Forbidden(text!("error-staff-lock")));
     }
     Ok(state.store.lock_post(post.id, locked).await?)
 }
@@ -321,6 +322,9 @@ pub struct ProfileChange {
     /// `en`, `es`, or blank for the browser's language.
     #[serde(default, deserialize_with = "sent_text")]
     pub locale: Option<String>,
+    /// `light`, `dark`, or blank to follow the device.
+    #[serde(default, deserialize_with = "sent_text")]
+    pub theme: Option<String>,
 }
 
 /// A text field that was sent: blank and null mean empty, not absent.
@@ -340,7 +344,7 @@ pub fn profile_from(change: &ProfileChange, user: &User) -> AppResult<minga_stor
     let mut text = |k: &'static str, new: &Option<String>, cur: &str, max: usize| -> String {
         let v = new.clone().unwrap_or_else(|| cur.to_string());
         if v.chars().count() > max {
-            checks.check(Err(FieldError { field: k, message: format!("Keep this under {max} characters.") }));
+            checks.check(Err(FieldError { field: k, text: text!("error-too-long", max = max) }));
         }
         v.trim().to_string()
     };
@@ -351,17 +355,21 @@ pub fn profile_from(change: &ProfileChange, user: &User) -> AppResult<minga_stor
         website: text("website", &change.website, &user.website, 300),
         timezone: text("timezone", &change.timezone, &user.timezone, 64),
         locale: text("locale", &change.locale, &user.locale, 16),
+        theme: text("theme", &change.theme, &user.theme, 16),
     };
+    if !matches!(profile.theme.as_str(), "" | "light" | "dark") {
+        checks.check(Err(FieldError { field: "theme", text: text!("error-theme") }));
+    }
     if !profile.locale.is_empty() {
         match crate::i18n::Locale::from_tag(&profile.locale) {
             Some(l) => profile.locale = l.tag().to_string(),
             None => {
-                checks.check(Err(FieldError { field: "locale", message: "minga speaks English (en) and Spanish (es).".into() }));
+                checks.check(Err(FieldError { field: "locale", text: text!("error-locale") }));
             }
         }
     }
     if !profile.website.is_empty() && !(profile.website.starts_with("https://") || profile.website.starts_with("http://")) {
-        checks.check(Err(FieldError { field: "website", message: "A website starts with https://.".into() }));
+        checks.check(Err(FieldError { field: "website", text: text!("error-website") }));
     }
     if change.timezone.is_some() && !profile.timezone.is_empty() {
         match canonical_zone(&profile.timezone) {
@@ -369,7 +377,7 @@ pub fn profile_from(change: &ProfileChange, user: &User) -> AppResult<minga_stor
             None => {
                 checks.check(Err(FieldError {
                     field: "timezone",
-                    message: "That is not a time zone: give a name such as Europe/London or America/Argentina/Buenos_Aires.".into(),
+                    text: text!("error-timezone"),
                 }));
             }
         }
@@ -411,7 +419,7 @@ async fn confirm_password(state: &AppState, user: &User, password: &str, _ip: &s
         return Ok(());
     }
     state.store.record_login_failure(&[key]).await?;
-    Err(AppError::invalid("current_password", "That is not your current password."))
+    Err(AppError::invalid("current_password", text!("error-current-password")))
 }
 
 /// Changes a person's e-mail address, after their current password.
@@ -420,7 +428,7 @@ pub async fn change_email(state: &AppState, user: &User, current_password: &str,
     validate::email(email)?;
     confirm_password(state, user, current_password, ip).await?;
     state.store.set_email(user.id, email).await.map_err(|e| match e {
-        StoreError::Conflict(_) => AppError::invalid("email", "Another account uses that address."),
+        StoreError::Conflict(_) => AppError::invalid("email", text!("error-taken", field = "email")),
         other => other.into(),
     })
 }
@@ -451,12 +459,12 @@ async fn new_user(state: &AppState, input: SignUp, admin: bool) -> AppResult<New
         .check(validate::email(&email))
         .check(validate::password(&input.password, &username));
     if input.name.chars().count() > 100 {
-        checks.check(Err(FieldError { field: "name", message: "Name must be at most 100 characters.".into() }));
+        checks.check(Err(FieldError { field: "name", text: text!("error-name-long", max = 100) }));
     }
     checks.finish()?;
     // A friendly early answer; the unique index is what really decides.
     if state.store.user_by_username(&username).await?.is_some() {
-        return Err(AppError::invalid("username", "That username is already taken."));
+        return Err(AppError::invalid("username", text!("error-taken", field = "username")));
     }
     let password_hash = auth::hash_password(state, &input.password).await?;
     Ok(NewUser { username, email, name: input.name.trim().to_string(), password_hash, admin, approved: true })
@@ -484,7 +492,7 @@ pub async fn sign_up_via_api(state: &AppState, input: SignUp, by_staff: bool, ap
 async fn create_account(state: &AppState, input: SignUp, admin: bool, may_when_closed: bool, approved: bool) -> AppResult<User> {
     let site = state.site().await?;
     if !may_when_closed && (site.invite_only || !site.allow_new_registrations) {
-        return Err(AppError::Forbidden("New registrations are not allowed. Ask a member for an invite.".into()));
+        return Err(AppError::Forbidden(text!("error-registrations-closed")));
     }
     let mut new = new_user(state, input, admin).await?;
     new.approved = approved || !site.needs_approval(&new.email);
@@ -511,9 +519,9 @@ pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppRes
     match state.store.redeem_invite(&auth::hash_secret(key), &new).await {
         Ok(r) => Ok((r.user, r.invite.topic_id)),
         Err(StoreError::Refused(reason)) => Err(match reason {
-            Refusal::ExpiredInvite => AppError::Forbidden("This invite has expired. Ask for a new one.".into()),
-            Refusal::UsedInvite => AppError::Forbidden("This invite has already been used.".into()),
-            Refusal::InviteForAnotherEmail => AppError::invalid("email", "This invite was sent to another e-mail address."),
+            Refusal::ExpiredInvite => AppError::Forbidden(text!("error-invite-expired")),
+            Refusal::UsedInvite => AppError::Forbidden(text!("error-invite-used")),
+            Refusal::InviteForAnotherEmail => AppError::invalid("email", text!("error-invite-other-email")),
             Refusal::UnknownInvite | Refusal::SetupSpent => AppError::NotFound,
         }),
         Err(e) => Err(e.into()),
@@ -526,17 +534,20 @@ pub enum LogInRefused {
     Incorrect,
     NotApproved,
     NotActive,
-    /// Suspended, with the message that says until when and why.
-    Suspended(String),
+    /// Suspended until an instant, with the reason staff gave.
+    Suspended { till: i64, reason: String },
 }
 
 impl LogInRefused {
-    pub fn message(&self) -> String {
+    pub fn text(&self) -> Text {
         match self {
-            LogInRefused::Incorrect => "Incorrect username, email or password".into(),
-            LogInRefused::NotApproved => "Your account is waiting for approval. You can log in once staff have approved it.".into(),
-            LogInRefused::NotActive => "Your account is not active. Ask the forum's staff to activate it.".into(),
-            LogInRefused::Suspended(message) => message.clone(),
+            LogInRefused::Incorrect => text!("error-login-incorrect"),
+            LogInRefused::NotApproved => text!("error-login-not-approved"),
+            LogInRefused::NotActive => text!("error-login-not-active"),
+            LogInRefused::Suspended { till, reason } if reason.is_empty() => Text::key("error-login-suspended").with("date", Arg::Date(*till)),
+            LogInRefused::Suspended { till, reason } => {
+                Text::key("error-login-suspended-reason").with("date", Arg::Date(*till)).with("reason", reason.as_str())
+            }
         }
     }
 
@@ -546,7 +557,7 @@ impl LogInRefused {
             LogInRefused::Incorrect => None,
             LogInRefused::NotApproved => Some("not_approved"),
             LogInRefused::NotActive => Some("not_activated"),
-            LogInRefused::Suspended(_) => Some("suspended"),
+            LogInRefused::Suspended { .. } => Some("suspended"),
         }
     }
 }
@@ -582,8 +593,7 @@ pub async fn log_in(state: &AppState, login: &str, password: &str, ip: &str) -> 
         return Ok(Err(LogInRefused::NotActive));
     }
     if let Some(till) = user.suspended_till.filter(|t| *t > minga_core::time::now_ms()) {
-        let reason = if user.suspend_reason.is_empty() { String::new() } else { format!(" Reason: {}", user.suspend_reason) };
-        return Ok(Err(LogInRefused::Suspended(format!("Your account is suspended until {}.{reason}", minga_core::time::short_date(till)))));
+        return Ok(Err(LogInRefused::Suspended { till, reason: user.suspend_reason.clone() }));
     }
     Ok(Ok(user))
 }
@@ -630,30 +640,30 @@ pub async fn category_grants(state: &AppState, permissions: &serde_json::Map<Str
     let groups = &catalog.groups;
     let mut grants = Vec::new();
     for (name, value) in permissions {
-        let group = groups.iter().find(|g| g.name.eq_ignore_ascii_case(name)).ok_or_else(|| AppError::invalid("permissions", format!("There is no group named {name}.")))?;
+        let group = groups.iter().find(|g| g.name.eq_ignore_ascii_case(name)).ok_or_else(|| AppError::invalid("permissions", text!("error-no-group", name = name.as_str())))?;
         let level = match value {
             serde_json::Value::Number(n) => n.as_i64(),
             serde_json::Value::String(s) => s.parse().ok().or_else(|| Permission::from_name(s).map(|p| p as i64)),
             _ => None,
         };
-        let permission = level.and_then(Permission::from_i64).ok_or_else(|| AppError::invalid("permissions", format!("The permission for {name} must be 1, 2 or 3.")))?;
+        let permission = level.and_then(Permission::from_i64).ok_or_else(|| AppError::invalid("permissions", text!("error-permission-level", name = name.as_str())))?;
         grants.push((group.id, permission));
     }
     if grants.is_empty() {
-        return Err(AppError::invalid("permissions", "A category needs at least one group that can see it."));
+        return Err(AppError::invalid("permissions", text!("error-permissions-empty")));
     }
     Ok(grants)
 }
 
 pub async fn save_category(state: &AppState, viewer: &Viewer, id: Option<CategoryId>, form: CategoryForm) -> AppResult<Category> {
     if !perm::can_manage_categories(viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("Only admins can manage categories.".into()));
+        return Err(AppError::Forbidden(text!("error-admins-categories")));
     }
     // Where it sits is checked against the categories as they are now.
     let categories = state.store.categories().await?;
     let parent = match form.parent {
         Some(p) => {
-            let row = categories.iter().find(|c| c.id == p).ok_or_else(|| AppError::invalid("parent_category_id", "That parent category does not exist."))?;
+            let row = categories.iter().find(|c| c.id == p).ok_or_else(|| AppError::invalid("parent_category_id", text!("error-parent-missing")))?;
             Some((p.0, row.parent_category_id))
         }
         None => None,
@@ -665,7 +675,7 @@ pub async fn save_category(state: &AppState, viewer: &Viewer, id: Option<Categor
         uncategorized: state.catalog().await?.uncategorized.map(|u| u.0),
     };
     if let Err(e) = validate::category_parent(placement) {
-        return Err(AppError::invalid(e.field, e.message));
+        return Err(AppError::invalid(e.field, e.text));
     }
     let saved = match id {
         Some(id) => state.store.update_category(id, &form).await?,

@@ -36,9 +36,9 @@ pub fn read<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, AppError>
         let field = e.path().to_string();
         let why = e.inner().to_string();
         if field == "." || field.is_empty() {
-            AppError::BadRequest(format!("The request's parameters are not as expected: {why}."))
+            AppError::BadRequest(minga_core::text!("error-params", detail = why))
         } else {
-            AppError::BadRequest(format!("The field {field} is not valid: {why}."))
+            AppError::BadRequest(minga_core::text!("error-field-invalid", field = field, detail = why))
         }
     })
 }

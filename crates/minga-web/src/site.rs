@@ -98,7 +98,7 @@ impl SiteSettings {
     }
 
     /// Sets one setting from text; returns the value as stored.
-    pub fn apply(&mut self, name: &str, value: &str) -> Result<String, String> {
+    pub fn apply(&mut self, name: &str, value: &str) -> Result<String, minga_core::Text> {
         let bool_field = match name {
             "login_required" => Some(&mut self.login_required),
             "invite_only" => Some(&mut self.invite_only),
@@ -107,7 +107,7 @@ impl SiteSettings {
             _ => None,
         };
         if let Some(field) = bool_field {
-            let v = flag(value).ok_or_else(|| format!("{name} must be true or false."))?;
+            let v = flag(value).ok_or_else(|| minga_core::text!("error-setting-bool"))?;
             *field = v;
             return Ok(v.to_string());
         }
@@ -115,7 +115,7 @@ impl SiteSettings {
             let domains: Vec<String> =
                 value.split(['|', ',', ' ', '\n']).map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()).filter(|d| !d.is_empty()).collect();
             if let Some(bad) = domains.iter().find(|d| !d.contains('.') || !d.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
-                return Err(format!("{bad} is not a domain."));
+                return Err(minga_core::text!("error-setting-domain", value = bad.as_str()));
             }
             self.auto_approve_email_domains = domains.join("|");
             return Ok(self.auto_approve_email_domains.clone());
@@ -129,7 +129,7 @@ impl SiteSettings {
             let v = match value.trim() {
                 "" if name == "max_user_api_reqs_per_minute" => 20,
                 "" => 2880,
-                v => v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{name} must be a whole number above 0."))?,
+                v => v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| minga_core::text!("error-setting-positive"))?,
             };
             *field = v;
             return Ok(v.to_string());
@@ -137,19 +137,19 @@ impl SiteSettings {
         if name == "default_locale" {
             // Blank is Discourse's default, English.
             let value = if value.trim().is_empty() { "en" } else { value };
-            let locale = crate::i18n::Locale::from_tag(value).ok_or_else(|| format!("{value} is not a language minga speaks: en or es."))?;
+            let locale = crate::i18n::Locale::from_tag(value).ok_or_else(|| minga_core::text!("error-locale-setting", value = value))?;
             self.default_locale = locale;
             return Ok(locale.tag().to_string());
         }
         if name == "allowed_user_api_auth_redirects" {
             let urls: Vec<&str> = value.split(['|', '\n']).map(str::trim).filter(|u| !u.is_empty()).collect();
             if let Some(bad) = urls.iter().find(|u| !u.contains("://") || u.chars().any(char::is_whitespace)) {
-                return Err(format!("{bad} is not an address such as discourse://auth_redirect."));
+                return Err(minga_core::text!("error-setting-redirect", value = *bad));
             }
             self.allowed_user_api_auth_redirects = urls.join("|");
             return Ok(self.allowed_user_api_auth_redirects.clone());
         }
-        Err(format!("There is no setting named {name}."))
+        Err(minga_core::text!("error-setting-unknown", name = name))
     }
 
     /// Whether an application may be sent back to this address with a key.

@@ -36,7 +36,7 @@ impl Default for Config {
             database_url: String::new(),
             base_url: String::new(),
             title: "minga".into(),
-            description: "A forum for cooperatives".into(),
+            description: String::new(),
             max_post_length: 32_000,
             max_connections: 16,
             max_clients: 4_096,

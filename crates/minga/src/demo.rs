@@ -288,7 +288,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
         let input = minga_web::ops::SignUp { username: p.username.clone(), email: p.email.clone(), name: p.name.clone(), password: password.clone() };
         // Made as staff make accounts: the site's sign-up rules do not apply.
         let user = minga_web::ops::sign_up_as(state, input, p.admin, true).await.map_err(|e| anyhow!("{}: {e}", p.username))?;
-        let profile = Profile { name: p.name.clone(), bio_raw: p.bio.clone(), location: p.location.clone(), website: String::new(), timezone: p.timezone.clone(), locale: String::new() };
+        let profile = Profile { name: p.name.clone(), bio_raw: p.bio.clone(), location: p.location.clone(), website: String::new(), timezone: p.timezone.clone(), locale: String::new(), theme: String::new() };
         state.store.update_profile(user.id, &profile).await?;
         state.store.set_joined(user.id, now - p.joined_days_ago * day).await?;
         state.store.promote(user.id, p.trust_level).await?;
@@ -330,7 +330,7 @@ pub async fn fill(state: &AppState) -> Result<()> {
     let mut views_of = Vec::new();
     for (i, t) in demo.topics.iter().enumerate() {
         let title = calendar.fill(&t.title)?;
-        validate::title(&title, &limits).map_err(|e| anyhow!("{title}: {}", e.message))?;
+        validate::title(&title, &limits).map_err(|e| anyhow!("{title}: {}", e.text))?;
         let category = categories.get(&t.category).ok_or_else(|| anyhow!("unknown category {}", t.category))?;
         let times = calendar.post_times(t)?;
         let author = |name: &str| users.get(name).ok_or_else(|| anyhow!("unknown author {name}"));

@@ -748,3 +748,95 @@ async fn sign_up_post_and_reply_with_the_keyboard_alone() {
     assert!(b.text("#post_2").await.contains("And a reply, the same way."));
     b.quit().await;
 }
+
+/// What the stylesheet does for the person, in Chromium: motion only for
+/// those who have not asked for less, the colours a person chose over
+/// their device's, touch targets of 44 px on a phone, and the flag menu
+/// by keyboard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
+    use minga_testing::browser::Browser;
+    let db = Db::sqlite();
+    minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
+    minga(&["admin", "create-user", "--username", "reader", "--email", "reader@example.org", "--password", "a long password"], &db);
+    let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
+    let server = serve(&db);
+    let u = server.url.clone();
+    let c = client();
+    let (s, cat) = api(&c, reqwest::Method::POST, &format!("{u}/categories.json"), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
+    assert_eq!(s, 200, "{cat}");
+    let body = json!({"title": "Agenda for the call on the 29th", "raw": "Who can join at 19:00 London time?", "category": cat["category"]["id"]});
+    let (s, post) = api(&c, reqwest::Method::POST, &format!("{u}/posts.json"), &key, "admin", Some(body)).await;
+    assert_eq!(s, 200, "{post}");
+    let topic = format!("/t/{}/{}", post["topic_slug"].as_str().unwrap(), post["topic_id"]);
+
+    let b = Browser::start().await;
+    b.goto(&format!("{u}/latest")).await;
+    // Smooth scrolling only for those who have not asked for less motion.
+    let scrolling = "return getComputedStyle(document.documentElement).scrollBehavior;";
+    b.emulate_media(&[("prefers-reduced-motion", "no-preference")]).await;
+    assert_eq!(b.eval(scrolling).await, "smooth");
+    b.emulate_media(&[("prefers-reduced-motion", "reduce")]).await;
+    assert_eq!(b.eval(scrolling).await, "auto");
+
+    // The reader's chosen colours win over the device's.
+    b.goto(&format!("{u}/login")).await;
+    b.fill("#login", "reader").await;
+    b.fill("#password", "a long password").await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for("a[href='/u/reader']").await;
+    let background = "return getComputedStyle(document.body).backgroundColor;";
+    for (device_dark, chosen, expected) in [(false, "", "rgb(251, 250, 247)"), (true, "", "rgb(23, 25, 27)"), (false, "dark", "rgb(23, 25, 27)"), (true, "light", "rgb(251, 250, 247)")] {
+        b.goto(&format!("{u}/u/reader/preferences")).await;
+        b.eval(&format!("document.getElementById('theme').value = '{chosen}'; document.getElementById('theme').form.requestSubmit(); return null;")).await;
+        b.wait_for(".notice").await;
+        b.prefer_dark(device_dark).await;
+        b.goto(&format!("{u}/latest")).await;
+        assert_eq!(b.eval(background).await, expected, "device dark: {device_dark}, chosen: {chosen:?}");
+    }
+    b.prefer_dark(false).await;
+
+    // On a phone every control is at least 44 px each way (checkboxes by
+    // their label); links inside running text are exempt, as WCAG allows.
+    b.set_window_size(360, 780).await;
+    let measure = r#"
+        const small = [];
+        const seen = el => el.offsetParent !== null && !el.closest('.hp, .visually-hidden, [hidden]');
+        const controls = 'button, .button, summary, select, textarea, input:not([type=hidden]), header a, nav a, .pagination a';
+        for (const el of document.querySelectorAll(controls)) {
+            if (!seen(el)) continue;
+            const target = (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') || el) : el;
+            const r = target.getBoundingClientRect();
+            if (r.height < 44 || r.width < 44) small.push(`${el.outerHTML.slice(0, 80)} ${Math.round(r.width)}×${Math.round(r.height)}`);
+        }
+        return small;"#;
+    let mut small = Vec::new();
+    for page in ["/latest", "/categories", topic.as_str(), "/new-topic", "/u/reader/preferences", "/u/reader"] {
+        b.goto(&format!("{u}{page}")).await;
+        for found in b.eval(measure).await.as_array().unwrap() {
+            small.push(format!("{page}: {}", found.as_str().unwrap()));
+        }
+        // Menus closed by default are measured open too.
+        b.eval("document.querySelectorAll('details').forEach(d => d.open = true); return null;").await;
+        for found in b.eval(measure).await.as_array().unwrap() {
+            small.push(format!("{page} (menus open): {}", found.as_str().unwrap()));
+        }
+    }
+    small.dedup();
+    assert!(small.is_empty(), "touch targets under 44 px:\n{}", small.join("\n"));
+
+    // The flag menu opens, is filled and is sent with the keyboard alone.
+    b.set_window_size(1280, 900).await;
+    b.goto(&format!("{u}{topic}")).await;
+    b.tab_to("details.flag summary").await;
+    b.keys(Browser::ENTER).await;
+    b.tab_to("details.flag select").await;
+    b.keys(Browser::ARROW_DOWN).await;
+    b.tab_to("details.flag input[name=message]").await;
+    b.keys("The time should say which zone").await;
+    b.tab_to("details.flag button[type=submit]").await;
+    b.keys(Browser::ENTER).await;
+    b.wait_for(".notice").await;
+    assert!(b.text(".notice").await.contains("#1"), "the flag was taken");
+    b.quit().await;
+}

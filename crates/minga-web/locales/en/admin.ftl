@@ -192,3 +192,49 @@ prefs-saved-profile = Your profile is saved.
 prefs-saved-email = Your e-mail address is changed.
 prefs-saved-password = Your password is changed; you were logged out everywhere else.
 prefs-saved-sessions = Logged out.
+
+## What a staff action did
+
+admin-done-approved = Approved.
+admin-done-suspended = Suspended.
+admin-done-unsuspended = Unsuspended.
+admin-done-silenced = Silenced.
+admin-done-unsilenced = Unsilenced.
+admin-done-saved = Saved.
+admin-done-trust-level = Trust level saved.
+admin-done-activated = Activated.
+admin-done-deactivated = Deactivated: their sessions have ended.
+admin-done-logged-out = Logged out everywhere.
+admin-done-anonymized = Anonymized.
+review-action-approve = Approve
+review-action-reject = Reject and delete
+review-action-agree-keep = Agree and keep hidden
+review-action-disagree-show = Disagree and show it
+review-action-agree-hide = Agree and hide
+review-action-disagree-keep = Disagree and keep it visible
+
+## The staff log's actions
+
+staff-action-approve_user = approved a person
+staff-action-reject_user = rejected a person
+staff-action-agree_flag = agreed with a flag
+staff-action-disagree_flag = disagreed with a flag
+staff-action-suspend_user = suspended
+staff-action-unsuspend_user = unsuspended
+staff-action-silence_user = silenced
+staff-action-unsilence_user = unsilenced
+staff-action-change_admin = changed admin
+staff-action-change_moderator = changed moderator
+staff-action-change_trust_level = changed trust level
+staff-action-earn_trust_level = earned a trust level
+staff-action-activate_user = activated
+staff-action-deactivate_user = deactivated
+staff-action-log_out_user = logged out everywhere
+staff-action-anonymize_user = anonymized
+staff-action-delete_user = deleted a person
+staff-action-change_username = changed username
+staff-action-change_site_setting = changed a setting
+staff-action-create_group = created a group
+staff-action-delete_group = deleted a group
+staff-action-add_group_member = added to a group
+staff-action-remove_group_member = removed from a group

@@ -106,11 +106,11 @@ pref-language-hint = The language of the forum's pages for you. Posts stay in th
 
 error-back = Back to the forum
 
-error-not-found = Page not found
-error-not-allowed = Not allowed
-error-slow-down = Slow down
-error-went-wrong = Something went wrong
-error-did-not-work = That did not work
+error-title-not-found = Page not found
+error-title-not-allowed = Not allowed
+error-title-slow-down = Slow down
+error-title-went-wrong = Something went wrong
+error-title-did-not-work = That did not work
 
 ## Times
 
@@ -118,3 +118,10 @@ time-now = now
 time-minutes = { $count } min
 time-hours = { $count } h
 time-days = { $count } d
+category-uncategorized = Uncategorized
+category-uncategorized-description = Topics that need no category of their own.
+site-description = A forum for cooperatives
+form-fields-need-attention = { $count ->
+    [one] One field needs attention: its message is beside it.
+   *[other] { $count } fields need attention: each message is beside its field.
+}

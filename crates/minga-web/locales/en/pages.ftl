@@ -137,3 +137,22 @@ review-flagged-post-in = Flagged post #{ $number } in “{ $title }”
 review-deleted-post = A deleted post
 review-kind-account = A new account waiting for approval
 review-kind-flag = A post flagged for staff
+
+## Words the code puts together
+
+signup-done-active = Your account is active and ready to use.
+signup-done-waiting = Your account is waiting for approval by staff.
+device-on = { $browser } on { $system }
+device-unknown = Unknown device
+flag-thanks = Thank you: you flagged post #{ $number }, and staff will review it.
+flag-thanks-hidden = Thank you: you flagged post #{ $number }, and staff will review it. It is hidden until they do.
+apps-instructions = Copy this text and give it to { $application } to finish connecting it to your account.
+apps-revoked = The application can no longer use your account.
+apps-restored = The application can use your account again.
+scope-read = Read everything you can read
+scope-write = Post, edit and act as you
+scope-session-info = See your username, profile and the latest topics
+pref-theme = Colours
+pref-theme-device = As the device prefers
+pref-theme-light = Light
+pref-theme-dark = Dark

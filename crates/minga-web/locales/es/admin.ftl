@@ -192,3 +192,49 @@ prefs-saved-profile = El perfil quedó guardado.
 prefs-saved-email = La dirección de correo electrónico quedó cambiada.
 prefs-saved-password = La contraseña quedó cambiada; se cerraron las demás sesiones.
 prefs-saved-sessions = Sesión cerrada.
+
+## Lo que hizo una acción del equipo
+
+admin-done-approved = Aprobada.
+admin-done-suspended = Suspendida.
+admin-done-unsuspended = Suspensión levantada.
+admin-done-silenced = Silenciada.
+admin-done-unsilenced = Silencio levantado.
+admin-done-saved = Guardado.
+admin-done-trust-level = Nivel de confianza guardado.
+admin-done-activated = Activada.
+admin-done-deactivated = Desactivada: sus sesiones terminaron.
+admin-done-logged-out = Sesiones cerradas en todos los dispositivos.
+admin-done-anonymized = Anonimizada.
+review-action-approve = Aprobar
+review-action-reject = Rechazar y borrar
+review-action-agree-keep = Aceptar y mantener oculto
+review-action-disagree-show = Rechazar y mostrarlo
+review-action-agree-hide = Aceptar y ocultar
+review-action-disagree-keep = Rechazar y mantenerlo visible
+
+## Las acciones del registro del equipo
+
+staff-action-approve_user = aprobó a una persona
+staff-action-reject_user = rechazó a una persona
+staff-action-agree_flag = aceptó una denuncia
+staff-action-disagree_flag = rechazó una denuncia
+staff-action-suspend_user = suspendió
+staff-action-unsuspend_user = levantó una suspensión
+staff-action-silence_user = silenció
+staff-action-unsilence_user = levantó un silencio
+staff-action-change_admin = cambió la administración
+staff-action-change_moderator = cambió la moderación
+staff-action-change_trust_level = cambió el nivel de confianza
+staff-action-earn_trust_level = alcanzó un nivel de confianza
+staff-action-activate_user = activó
+staff-action-deactivate_user = desactivó
+staff-action-log_out_user = cerró todas las sesiones
+staff-action-anonymize_user = anonimizó
+staff-action-delete_user = borró a una persona
+staff-action-change_username = cambió el nombre de usuario
+staff-action-change_site_setting = cambió un ajuste
+staff-action-create_group = creó un grupo
+staff-action-delete_group = borró un grupo
+staff-action-add_group_member = sumó a un grupo
+staff-action-remove_group_member = quitó de un grupo

@@ -108,11 +108,11 @@ pref-language-hint = El idioma de las páginas del foro. Los mensajes se muestra
 
 error-back = Volver al foro
 
-error-not-found = No se encontró la página
-error-not-allowed = No está permitido
-error-slow-down = Más despacio
-error-went-wrong = Algo salió mal
-error-did-not-work = Eso no funcionó
+error-title-not-found = No se encontró la página
+error-title-not-allowed = No está permitido
+error-title-slow-down = Más despacio
+error-title-went-wrong = Algo salió mal
+error-title-did-not-work = Eso no funcionó
 
 ## Horas y fechas
 
@@ -120,3 +120,10 @@ time-now = ahora
 time-minutes = { $count } min
 time-hours = { $count } h
 time-days = { $count } d
+category-uncategorized = Sin categoría
+category-uncategorized-description = Temas que no necesitan una categoría propia.
+site-description = Un foro para cooperativas
+form-fields-need-attention = { $count ->
+    [one] Un campo necesita atención: el mensaje está junto a él.
+   *[other] { $count } campos necesitan atención: cada mensaje está junto a su campo.
+}

@@ -140,3 +140,22 @@ review-flagged-post-in = Mensaje señalado #{ $number } en “{ $title }”
 review-deleted-post = Un mensaje eliminado
 review-kind-account = Una cuenta nueva que espera aprobación
 review-kind-flag = Un mensaje señalado al equipo
+
+## Palabras que arma el código
+
+signup-done-active = La cuenta está activa y lista para usar.
+signup-done-waiting = La cuenta espera la aprobación del equipo.
+device-on = { $browser } en { $system }
+device-unknown = Dispositivo desconocido
+flag-thanks = Gracias: se denunció el mensaje #{ $number } y el equipo lo va a revisar.
+flag-thanks-hidden = Gracias: se denunció el mensaje #{ $number } y el equipo lo va a revisar. Queda oculto hasta entonces.
+apps-instructions = Copiar este texto y dárselo a { $application } para terminar de conectarla con la cuenta.
+apps-revoked = La aplicación ya no puede usar la cuenta.
+apps-restored = La aplicación puede volver a usar la cuenta.
+scope-read = Leer todo lo que la cuenta puede leer
+scope-write = Publicar, editar y actuar en nombre de la cuenta
+scope-session-info = Ver el nombre de usuario, el perfil y los últimos temas
+pref-theme = Colores
+pref-theme-device = Como prefiera el dispositivo
+pref-theme-light = Claros
+pref-theme-dark = Oscuros

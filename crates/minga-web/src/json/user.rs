@@ -85,10 +85,10 @@ pub struct UserAuthToken {
 
 impl UserAuthToken {
     pub fn of(s: &minga_store::Session) -> UserAuthToken {
-        let described = crate::auth::describe_device(&s.user_agent);
-        let (browser, os) = match described.split_once(" on ") {
-            Some((b, o)) => (b.to_string(), o.to_string()),
-            None => (described.clone(), String::new()),
+        let (browser, os) = match crate::auth::device(&s.user_agent) {
+            (Some(b), s) => (b.to_string(), s.unwrap_or_default().to_string()),
+            (None, Some(s)) => (s.to_string(), String::new()),
+            (None, None) => (crate::auth::describe_device(crate::i18n::Locale::En, &s.user_agent), String::new()),
         };
         let icon = match browser.as_str() {
             "Firefox" => "fab-firefox",
@@ -501,7 +501,7 @@ pub struct UserCreated {
     pub success: bool,
     pub active: bool,
     pub approved: bool,
-    pub message: &'static str,
+    pub message: String,
     pub user_id: i64,
 }
 

@@ -52,7 +52,7 @@ pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: 
 }
 
 /// Turns error responses into pages for browsers; API clients keep JSON.
-pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn html_errors(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let format = Format::of(req.uri(), req.headers());
     let is_get = req.method() == axum::http::Method::GET;
     let path = req.uri().path().to_string();
@@ -65,33 +65,46 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
             language.insert(name, v.clone());
         }
     }
+    let chosen = auth::ChosenLocale::default();
+    req.extensions_mut().insert(chosen.clone());
     let response = next.run(req).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
     };
-    if format == Format::Json {
-        return response;
-    }
-    if info.status == StatusCode::FORBIDDEN && info.error_type == "not_logged_in" && is_get {
+    if format != Format::Json && info.status == StatusCode::FORBIDDEN && info.error_type == "not_logged_in" && is_get {
         return Redirect::to(&format!("/login?next={}", urlencode(&path))).into_response();
     }
-    // As for a visitor: the choice, the browser, the site.
-    let locale = match state.site().await {
-        Ok(site) => auth::choose_locale(&language, None, &site),
-        Err(_) => Locale::default(),
+    // The person's language if the request got as far as knowing them,
+    // else as for a visitor: the choice, the browser, the site.
+    let locale = match chosen.0.get() {
+        Some(locale) => *locale,
+        None => match state.site().await {
+            Ok(site) => auth::choose_locale(&language, None, &site),
+            Err(_) => Locale::default(),
+        },
     };
+    if format == Format::Json {
+        if locale == Locale::En {
+            return response;
+        }
+        // The body was written in English; say it again in the reader's.
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let body = serde_json::to_vec(&info.body(locale)).unwrap_or_default();
+        return Response::from_parts(parts, axum::body::Body::from(body));
+    }
     let title = i18n::t(
         locale,
         match info.status {
-            StatusCode::NOT_FOUND => "error-not-found",
-            StatusCode::FORBIDDEN => "error-not-allowed",
-            StatusCode::TOO_MANY_REQUESTS => "error-slow-down",
-            s if s.is_server_error() => "error-went-wrong",
-            _ => "error-did-not-work",
+            StatusCode::NOT_FOUND => "error-title-not-found",
+            StatusCode::FORBIDDEN => "error-title-not-allowed",
+            StatusCode::TOO_MANY_REQUESTS => "error-title-slow-down",
+            s if s.is_server_error() => "error-title-went-wrong",
+            _ => "error-title-did-not-work",
         },
     );
     let chrome = Chrome { locale, ..Chrome::plain(&state, csrf) };
-    let page = ErrorPage { chrome, title, messages: info.messages };
+    let page = ErrorPage { chrome, title, messages: info.messages(locale) };
     let mut html = render(&page).into_response();
     *html.status_mut() = info.status;
     for name in [header::RETRY_AFTER, header::SET_COOKIE] {
@@ -120,9 +133,9 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
     }
     let error = match status {
         StatusCode::NOT_FOUND => crate::AppError::NotFound,
-        StatusCode::BAD_REQUEST if !path_is_text => crate::AppError::BadRequest("This address is not valid: it is not UTF-8 text.".into()),
-        StatusCode::METHOD_NOT_ALLOWED => crate::AppError::Refused(status, "This address does not take that kind of request.".into()),
-        StatusCode::PAYLOAD_TOO_LARGE => crate::AppError::Refused(status, "The request is too large.".into()),
+        StatusCode::BAD_REQUEST if !path_is_text => crate::AppError::BadRequest(minga_core::text!("error-path-not-utf8")),
+        StatusCode::METHOD_NOT_ALLOWED => crate::AppError::Refused(status, minga_core::text!("error-method")),
+        StatusCode::PAYLOAD_TOO_LARGE => crate::AppError::Refused(status, minga_core::text!("error-too-large")),
         // The request's time ran out: the forum is too busy to answer it.
         StatusCode::SERVICE_UNAVAILABLE => crate::AppError::Busy,
         s if s.is_server_error() => {
@@ -132,7 +145,7 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
             };
             return crate::AppError::Internal(format!("{s}: {detail}")).into_response();
         }
-        s => crate::AppError::Refused(s, "That request could not be understood.".into()),
+        s => crate::AppError::Refused(s, minga_core::text!("error-not-understood")),
     };
     let mut answer = error.into_response();
     for name in [header::ALLOW, header::RETRY_AFTER] {
@@ -257,6 +270,9 @@ pub struct Chrome {
     pub csrf: String,
     /// The language the page is written in.
     pub locale: Locale,
+    /// The colours the person chose, `light` or `dark`; empty follows the
+    /// device. Visitors' pages (the ones kept in the cache) follow it too.
+    pub theme: &'static str,
 }
 
 impl Chrome {
@@ -268,11 +284,16 @@ impl Chrome {
             is_staff: viewer.is_staff(),
             csrf: csrf.0,
             locale: viewer.locale,
+            theme: match viewer.user.as_ref().map(|u| u.theme.as_str()) {
+                Some("light") => "light",
+                Some("dark") => "dark",
+                _ => "",
+            },
         }
     }
 
     pub fn plain(state: &AppState, csrf: CsrfToken) -> Chrome {
-        Chrome { site_title: state.settings.title.clone(), username: None, is_admin: false, is_staff: false, csrf: csrf.0, locale: Locale::default() }
+        Chrome { site_title: state.settings.title.clone(), username: None, is_admin: false, is_staff: false, csrf: csrf.0, locale: Locale::default(), theme: "" }
     }
 
     /// A message in the page's language.

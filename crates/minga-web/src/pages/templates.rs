@@ -16,14 +16,28 @@ impl FormErrors {
     pub fn general(&self) -> Vec<&str> {
         self.0.iter().filter(|(f, _)| f.is_empty()).map(|(_, m)| m.as_str()).collect()
     }
+    /// What a form says first, in a region read out when the page comes
+    /// back: the errors that belong to no field, and how many fields need
+    /// attention (each field's own message is tied to it).
+    pub fn summary(&self, locale: &crate::i18n::Locale) -> Vec<String> {
+        let locale = *locale;
+        let mut lines: Vec<String> = self.general().into_iter().map(str::to_string).collect();
+        let fields = self.0.iter().filter(|(f, _)| !f.is_empty()).count();
+        if fields > 0 {
+            lines.push(crate::i18n::t1(locale, "form-fields-need-attention", "count", fields));
+        }
+        lines
+    }
+
     pub fn one(field: &str, message: impl Into<String>) -> Self {
         FormErrors(vec![(field.to_string(), message.into())])
     }
 }
 
-impl From<&Invalid> for FormErrors {
-    fn from(e: &Invalid) -> Self {
-        FormErrors(e.0.iter().map(|f| (f.field.to_string(), f.message.clone())).collect())
+impl FormErrors {
+    /// The errors of a refused form, in the reader's language.
+    pub fn of(e: &Invalid, locale: crate::i18n::Locale) -> Self {
+        FormErrors(e.0.iter().map(|f| (f.field.to_string(), crate::i18n::say(locale, &f.text))).collect())
     }
 }
 
@@ -427,6 +441,7 @@ pub struct PreferencesPage {
     pub timezone: String,
     /// `en`, `es`, or empty: as the browser asks.
     pub locale: String,
+    pub theme: String,
     pub email: String,
     /// Time zone names offered while typing.
     pub zones: Vec<String>,

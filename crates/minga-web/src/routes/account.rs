@@ -18,7 +18,7 @@ use minga_store::User;
 fn own<'a>(viewer: &'a SignedIn, name: &str) -> AppResult<&'a User> {
     let me = viewer.user();
     if !me.username.eq_ignore_ascii_case(name) {
-        return Err(AppError::Forbidden("These are someone else's preferences.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-others-preferences")));
     }
     Ok(me)
 }
@@ -43,7 +43,7 @@ async fn sessions(state: &AppState, viewer: &Viewer, headers: &HeaderMap) -> App
         .into_iter()
         .map(|s| SessionView {
             id: s.id,
-            device: auth::describe_device(&s.user_agent),
+            device: auth::describe_device(viewer.locale, &s.user_agent),
             ip: s.ip,
             last_seen: pages::moment(s.last_seen_at.unwrap_or(s.created_at), viewer),
             current: s.current,
@@ -79,6 +79,7 @@ fn page(
         website: typed("website", &user.website),
         timezone: typed("timezone", &user.timezone),
         locale: typed("locale", &user.locale),
+        theme: typed("theme", &user.theme),
         email: typed("email", &user.email),
         zones: zones(),
         sessions,
@@ -122,7 +123,7 @@ async fn answer(
         Ok(()) => Ok(pages::redirect(&format!("/u/{}/preferences?saved={what}", me.username))),
         Err(AppError::Invalid(invalid)) => {
             let sessions = sessions(state, viewer, headers).await?;
-            Ok(pages::render_invalid(&page(state, viewer, csrf, me, Some(input), FormErrors::from(&invalid), None, sessions)))
+            Ok(pages::render_invalid(&page(state, viewer, csrf, me, Some(input), FormErrors::of(&invalid, viewer.locale), None, sessions)))
         }
         Err(e) => Err(e),
     }
@@ -233,7 +234,7 @@ pub async fn save_password(
     let body: ChangePassword = crate::params::read(input.0.clone())?;
     let new = body.new_password;
     let result = if new != body.new_password_again {
-        Err(AppError::invalid("new_password_again", "The two new passwords differ."))
+        Err(AppError::invalid("new_password_again", minga_core::text!("error-passwords-differ")))
     } else {
         let keep = auth::cookie(&headers, SESSION_COOKIE).map(|t| auth::hash_secret(&t));
         ops::change_password(&state, me, &body.current_password, &new, keep.as_deref(), &ip).await

@@ -50,9 +50,9 @@ fn may(viewer: &Viewer, u: &User, action: StaffAction) -> AppResult<()> {
     if people::can_act_on(viewer.actor().as_ref(), &target_of(u), action) {
         Ok(())
     } else if action == StaffAction::ChangeRole && !viewer.is_admin() {
-        Err(AppError::Forbidden("Only admins change who is staff.".into()))
+        Err(AppError::Forbidden(minga_core::text!("error-admins-staff")))
     } else {
-        Err(AppError::Forbidden("You cannot do that to this account.".into()))
+        Err(AppError::Forbidden(minga_core::text!("error-not-to-this-account")))
     }
 }
 
@@ -177,9 +177,9 @@ pub(super) fn future_time(text: &str, field: &'static str) -> AppResult<i64> {
     } else {
         None
     };
-    let ms = ms.ok_or_else(|| AppError::invalid(field, "Give a date such as 2026-12-31."))?;
+    let ms = ms.ok_or_else(|| AppError::invalid(field, minga_core::text!("error-date-format")))?;
     if ms <= now_ms() {
-        return Err(AppError::invalid(field, "The date must be in the future."));
+        return Err(AppError::invalid(field, minga_core::text!("error-date-future")));
     }
     Ok(ms)
 }
@@ -237,61 +237,61 @@ pub async fn act(
     let (message, acted) = match action.as_str() {
         "approve" => {
             state.store.approve_user(u.id, me.id).await?;
-            ("Approved.", Acted::User)
+            ("admin-done-approved", Acted::User)
         }
         "suspend" => {
             let till = future_time(body.suspend_until.as_deref().unwrap_or_default(), "suspend_until")?;
             if reason.is_empty() {
-                return Err(AppError::invalid("reason", "Give a reason for the suspension."));
+                return Err(AppError::invalid("reason", minga_core::text!("error-suspend-reason")));
             }
             state.store.set_suspended(u.id, Some(till), &reason, me.id).await?;
-            ("Suspended.", Acted::Suspended(till))
+            ("admin-done-suspended", Acted::Suspended(till))
         }
         "unsuspend" => {
             state.store.set_suspended(u.id, None, "", me.id).await?;
-            ("Unsuspended.", Acted::User)
+            ("admin-done-unsuspended", Acted::User)
         }
         "silence" => {
             let till = future_time(body.silenced_till.as_deref().unwrap_or_default(), "silenced_till")?;
             state.store.set_silenced(u.id, Some(till), &reason, me.id).await?;
-            ("Silenced.", Acted::Silenced(till))
+            ("admin-done-silenced", Acted::Silenced(till))
         }
         "unsilence" => {
             state.store.set_silenced(u.id, None, "", me.id).await?;
-            ("Unsilenced.", Acted::User)
+            ("admin-done-unsilenced", Acted::User)
         }
         "grant_admin" | "revoke_admin" => {
             state.store.set_role(u.id, "admin", i64::from(action == "grant_admin"), me.id).await?;
-            ("Saved.", Acted::User)
+            ("admin-done-saved", Acted::User)
         }
         "grant_moderation" | "revoke_moderation" => {
             state.store.set_role(u.id, "moderator", i64::from(action == "grant_moderation"), me.id).await?;
-            ("Saved.", Acted::User)
+            ("admin-done-saved", Acted::User)
         }
         "trust_level" => {
-            let level = body.level.ok_or_else(|| AppError::invalid("level", "Which trust level?"))?;
+            let level = body.level.ok_or_else(|| AppError::invalid("level", minga_core::text!("error-trust-level")))?;
             if !(0..=4).contains(&level) {
-                return Err(AppError::invalid("level", "Trust levels run from 0 to 4."));
+                return Err(AppError::invalid("level", minga_core::text!("error-trust-level")));
             }
             state.store.set_role(u.id, "trust_level", level, me.id).await?;
-            ("Trust level saved.", Acted::User)
+            ("admin-done-trust-level", Acted::User)
         }
         "activate" | "deactivate" => {
             state.store.set_active(u.id, action == "activate", me.id).await?;
-            (if action == "activate" { "Activated." } else { "Deactivated: their sessions have ended." }, Acted::Ok)
+            (if action == "activate" { "admin-done-activated" } else { "admin-done-deactivated" }, Acted::Ok)
         }
         "log_out" => {
             state.store.log_out_everywhere(u.id, me.id).await?;
-            ("Logged out everywhere.", Acted::Ok)
+            ("admin-done-logged-out", Acted::Ok)
         }
         _ => {
             let username = state.store.anonymize_user(u.id, me.id).await?;
-            ("Anonymized.", Acted::Anonymized(username))
+            ("admin-done-anonymized", Acted::Anonymized(username))
         }
     };
     let u = target(&state, &id).await?;
     if format == Format::Html {
-        return Ok(pages::render(&user_page(&state, &staff, csrf, &u, Some(message.into()))));
+        return Ok(pages::render(&user_page(&state, &staff, csrf, &u, Some(crate::i18n::t(staff.0.locale, message)))));
     }
     let now = now_ms();
     let by = json::BasicUser::of(&me);
@@ -343,9 +343,7 @@ pub async fn destroy(State(state): State<AppState>, staff: Staff, Path(id): Path
     may(&staff, &u, StaffAction::Delete)?;
     match state.store.delete_user(u.id, staff.user().id).await? {
         Deletion::Deleted => Ok(Json(json::Deleted { deleted: true }).into_response()),
-        Deletion::HasPosts => Err(AppError::Forbidden(
-            "This person has posts, and minga does not delete posts with their author: anonymize them instead.".into(),
-        )),
+        Deletion::HasPosts => Err(AppError::Forbidden(minga_core::text!("error-delete-has-posts"))),
     }
 }
 
@@ -404,7 +402,7 @@ pub async fn save_settings(State(state): State<AppState>, admin: Admin, csrf: Cs
         match next.apply(s.name, &value) {
             Ok(stored) if stored != site.value(s.name) => changed.push((s.name, stored)),
             Ok(_) => {}
-            Err(message) => errors.push((s.name.to_string(), message)),
+            Err(text) => errors.push((s.name.to_string(), crate::i18n::say(viewer.locale, &text))),
         }
     }
     if !errors.is_empty() {
@@ -438,8 +436,8 @@ pub async fn change_setting(
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::Null) => String::new(),
-        Some(_) => return Err(AppError::BadRequest(format!("The field {name} is not valid: expected text."))),
-        None => return Err(AppError::invalid("value", format!("Send the new value as the field {name}."))),
+        Some(_) => return Err(AppError::BadRequest(minga_core::text!("error-field-text", field = name.as_str()))),
+        None => return Err(AppError::invalid("value", minga_core::text!("error-setting-value-missing", name = name.as_str()))),
     };
     match state.change_site_setting(&name, &value).await {
         Ok(site) => {
@@ -451,9 +449,45 @@ pub async fn change_setting(
         }
         Err(AppError::Invalid(invalid)) if format == Format::Html => {
             let site = state.site().await?;
-            Ok(pages::render_invalid(&settings_page(&state, viewer, csrf, &site, None, FormErrors::from(&invalid), false)))
+            Ok(pages::render_invalid(&settings_page(&state, viewer, csrf, &site, None, FormErrors::of(&invalid, viewer.locale), false)))
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The staff log's actions, each with its words in the catalogues
+/// (`staff-action-{name}`); an action not listed shows by its name.
+pub const STAFF_ACTIONS: [&str; 23] = [
+    "approve_user",
+    "reject_user",
+    "agree_flag",
+    "disagree_flag",
+    "suspend_user",
+    "unsuspend_user",
+    "silence_user",
+    "unsilence_user",
+    "change_admin",
+    "change_moderator",
+    "change_trust_level",
+    "earn_trust_level",
+    "activate_user",
+    "deactivate_user",
+    "log_out_user",
+    "anonymize_user",
+    "delete_user",
+    "change_username",
+    "change_site_setting",
+    "create_group",
+    "delete_group",
+    "add_group_member",
+    "remove_group_member",
+];
+
+fn staff_action_name(locale: crate::i18n::Locale, action: &str) -> String {
+    if STAFF_ACTIONS.contains(&action) {
+        crate::i18n::t(locale, &format!("staff-action-{action}"))
+    } else {
+        action.to_string()
     }
 }
 
@@ -479,7 +513,7 @@ pub async fn logs(State(state): State<AppState>, staff: Staff, format: Format, c
     }
     let rows = actions
         .iter()
-        .map(|a| LogRow { action: a.action.clone(), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), when: pages::moment(a.created_at, viewer) })
+        .map(|a| LogRow { action: staff_action_name(viewer.locale, &a.action), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), when: pages::moment(a.created_at, viewer) })
         .collect();
     Ok(pages::render(&AdminLogsPage { chrome: Chrome::new(&state, viewer, csrf), rows }))
 }

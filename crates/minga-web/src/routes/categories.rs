@@ -1,6 +1,6 @@
 //! Category lists and pages, the category API, and the admin page.
 
-use super::{PageQuery, badge, category_url, id_segment, topic_rows};
+use super::{PageQuery, badge, category_description, category_name, category_url, id_segment, topic_rows};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -17,10 +17,10 @@ use minga_core::{CategoryId, perm};
 use minga_store::{Category, TopicFilter};
 use serde_json::json;
 
-fn row(c: &Category) -> CategoryRow {
+fn row(c: &Category, locale: crate::i18n::Locale) -> CategoryRow {
     CategoryRow {
-        badge: badge(c),
-        description: json::cooked_text(&c.description),
+        badge: badge(c, locale),
+        description: json::cooked_text(&category_description(c, locale)),
         topic_count: c.topic_count,
         post_count: c.post_count,
         subcategories: Vec::new(),
@@ -65,7 +65,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
         }
         Format::Html => Ok(pages::render(&CategoriesPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            categories: categories.iter().filter(listed).map(|c| CategoryRow { subcategories: children(c.id).map(badge).collect(), ..row(c) }).collect(),
+            categories: categories.iter().filter(listed).map(|c| CategoryRow { subcategories: children(c.id).map(|s| badge(s, viewer.locale)).collect(), ..row(c, viewer.locale) }).collect(),
         })),
     }
 }
@@ -113,9 +113,9 @@ pub async fn show(
         Format::Json => Ok(Json(super::topics::topic_list_json(&state, &viewer, &list, &base)).into_response()),
         Format::Html => Ok(pages::render(&TopicListPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            heading: category.name.clone(),
-            description: json::cooked_text(&category.description),
-            category: Some(badge(&category)),
+            heading: category_name(&category, viewer.locale),
+            description: json::cooked_text(&category_description(&category, viewer.locale)),
+            category: Some(badge(&category, viewer.locale)),
             rows: topic_rows(&list, &state, &viewer),
             prev_url: (page > 0).then(|| format!("{base}?page={}", page - 1)),
             next_url: list.more.then(|| format!("{base}?page={}", page + 1)),
@@ -175,13 +175,13 @@ async fn form_from(state: &AppState, input: &Input, existing: Option<&Category>)
         Some(serde_json::Value::String(text)) if !text.trim().is_empty() => {
             let mut map = serde_json::Map::new();
             for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                let (group, level) = line.split_once(':').ok_or_else(|| AppError::invalid("permissions", format!("“{line}” should look like “everyone: full”.")))?;
+                let (group, level) = line.split_once(':').ok_or_else(|| AppError::invalid("permissions", minga_core::text!("error-permission-line", line = line)))?;
                 map.insert(group.trim().to_string(), json!(level.trim()));
             }
             Some(ops::category_grants(state, &map).await?)
         }
         Some(serde_json::Value::String(_)) => None,
-        Some(_) => return Err(AppError::BadRequest("permissions must be an object of group names to 1, 2 or 3.".into())),
+        Some(_) => return Err(AppError::BadRequest(minga_core::text!("error-permissions-shape"))),
     };
     Ok(form)
 }
@@ -190,7 +190,7 @@ async fn form_from(state: &AppState, input: &Input, existing: Option<&Category>)
 pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
     let user = viewer.require()?;
     if !user.admin {
-        return Err(AppError::Forbidden("Only admins can manage categories.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-admins-categories")));
     }
     let form = form_from(&state, &input, None).await?;
     let category = ops::save_category(&state, &viewer, None, form).await?;
@@ -202,7 +202,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input)
 pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, input: Input) -> AppResult<Response> {
     let user = viewer.require()?;
     if !user.admin {
-        return Err(AppError::Forbidden("Only admins can manage categories.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-admins-categories")));
     }
     let existing = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
     let form = form_from(&state, &input, Some(&existing)).await?;
@@ -225,7 +225,7 @@ fn colour(input: &Input, key: &str, typed: String) -> String {
 fn admin_only(viewer: &Viewer) -> AppResult<&minga_store::User> {
     let user = viewer.require()?;
     if !user.admin {
-        return Err(AppError::Forbidden("Only admins can manage categories.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-admins-categories")));
     }
     Ok(user)
 }
@@ -255,7 +255,7 @@ async fn admin_page(
         chrome: Chrome::new(state, viewer, csrf),
         parents,
         edit_links: categories.iter().map(|c| format!("/admin/categories/{}", c.id)).collect(),
-        categories: categories.iter().map(row).collect(),
+        categories: categories.iter().map(|c| row(c, viewer.locale)).collect(),
         editing,
         form,
         groups,
@@ -370,7 +370,7 @@ async fn admin_save(state: AppState, viewer: Viewer, csrf: CsrfToken, id: Option
     match result {
         Ok(c) => Ok(Redirect::to(&format!("/admin/categories/{}?saved=1", c.id)).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let page = admin_page(&state, &viewer, csrf, id.map(|i| i.0), form_view(&input), FormErrors::from(&invalid), false).await?;
+            let page = admin_page(&state, &viewer, csrf, id.map(|i| i.0), form_view(&input), FormErrors::of(&invalid, viewer.locale), false).await?;
             Ok(pages::render_invalid(&page))
         }
         Err(e) => Err(e),

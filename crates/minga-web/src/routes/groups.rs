@@ -132,7 +132,7 @@ pub struct MemberPage {
 pub async fn members(State(state): State<AppState>, viewer: Viewer, Path(key): Path<String>, Params(page): Params<MemberPage>) -> AppResult<Response> {
     let g = find(&state, &viewer, &key).await?;
     if !can_see_members(&g, &viewer) {
-        return Err(AppError::Forbidden("You may not see this group's members.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-members-hidden")));
     }
     let limit = page.limit.unwrap_or(50).clamp(1, 1000);
     let offset = page.offset.unwrap_or(0).max(0);
@@ -162,11 +162,11 @@ fn split_names(list: &str) -> Vec<String> {
 /// The accounts `names` name, or an error for `field` if any is unknown.
 async fn named(state: &AppState, names: &[String], field: &'static str) -> AppResult<Vec<minga_store::User>> {
     if names.len() > MAX_PEOPLE {
-        return Err(AppError::invalid(field, format!("Name at most {MAX_PEOPLE} people at a time.")));
+        return Err(AppError::invalid(field, minga_core::text!("error-people-max", count = MAX_PEOPLE)));
     }
     let users = state.store.users_by_usernames(names).await?;
     if users.len() < names.len() {
-        return Err(AppError::invalid(field, "Some of those people do not exist."));
+        return Err(AppError::invalid(field, minga_core::text!("error-people-missing")));
     }
     Ok(users)
 }
@@ -194,20 +194,20 @@ async fn people(state: &AppState, who: &NamePeople) -> AppResult<Vec<minga_store
     ids.sort_unstable();
     ids.dedup();
     if names.len() + ids.len() > MAX_PEOPLE {
-        return Err(AppError::invalid("usernames", format!("Name at most {MAX_PEOPLE} people at a time.")));
+        return Err(AppError::invalid("usernames", minga_core::text!("error-people-max", count = MAX_PEOPLE)));
     }
     let mut users = named(state, &names, "usernames").await?;
     if !ids.is_empty() {
         let found = state.store.users_by_ids(&ids.iter().copied().map(UserId).collect::<Vec<_>>()).await?;
         if found.len() < ids.len() {
-            return Err(AppError::invalid("user_ids", "Some of those people do not exist."));
+            return Err(AppError::invalid("user_ids", minga_core::text!("error-people-missing")));
         }
         users.extend(found);
     }
     users.sort_by_key(|u| u.id.0);
     users.dedup_by_key(|u| u.id.0);
     if users.is_empty() {
-        return Err(AppError::invalid("usernames", "Name at least one person."));
+        return Err(AppError::invalid("usernames", minga_core::text!("error-name-someone")));
     }
     Ok(users)
 }
@@ -217,7 +217,7 @@ pub async fn add_members(State(state): State<AppState>, viewer: Viewer, format: 
     viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if !can_manage(&g, &viewer) {
-        return Err(AppError::Forbidden("Only the group's owners and staff add members.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-owners-add")));
     }
     let users = people(&state, &who).await?;
     state.store.add_group_members(g.id, &users.iter().map(|u| u.id).collect::<Vec<_>>(), false).await?;
@@ -237,7 +237,7 @@ pub async fn remove_members(State(state): State<AppState>, viewer: Viewer, forma
     let users = people(&state, &who).await?;
     let only_self = users.iter().all(|u| u.id == me.id);
     if !(can_manage(&g, &viewer) || (only_self && perm::can_leave_group(&g.rules()))) {
-        return Err(AppError::Forbidden("Only the group's owners and staff remove members.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-owners-remove")));
     }
     let (mut removed, mut skipped) = (Vec::new(), Vec::new());
     for u in &users {
@@ -271,7 +271,7 @@ pub async fn join(State(state): State<AppState>, viewer: Viewer, format: Format,
     let me = viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if !perm::can_join_group(&g.rules(), viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("This group is not open to join.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-not-open")));
     }
     state.store.add_group_members(g.id, &[me.id], false).await?;
     answer(format, &g)
@@ -287,11 +287,11 @@ pub async fn request(State(state): State<AppState>, viewer: Viewer, format: Form
     let me = viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if !perm::can_request_membership(&g.rules(), viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("This group does not take membership requests.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-no-requests")));
     }
     let reason = ask.reason.unwrap_or_default();
     if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "Keep the reason under 500 characters."));
+        return Err(AppError::invalid("reason", minga_core::text!("error-too-long", max = 500)));
     }
     state.store.request_membership(g.id, me.id, &reason).await?;
     answer(format, &g)
@@ -309,9 +309,9 @@ pub async fn handle_request(State(state): State<AppState>, viewer: Viewer, forma
     viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if !can_manage(&g, &viewer) {
-        return Err(AppError::Forbidden("Only the group's owners and staff handle requests.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-owners-requests")));
     }
-    let user = UserId(handle.user_id.ok_or_else(|| AppError::invalid("user_id", "Which request?"))?);
+    let user = UserId(handle.user_id.ok_or_else(|| AppError::invalid("user_id", minga_core::text!("error-which-request")))?);
     let waiting = state.store.membership_requests(g.id).await?;
     if !waiting.iter().any(|u| u.id == user) {
         return Err(AppError::NotFound);
@@ -369,7 +369,7 @@ fn group_fields(mut input: Input) -> AppResult<GroupFields> {
 
 fn level(v: Option<i64>, field: &'static str, current: i64) -> AppResult<i64> {
     let v = v.unwrap_or(current);
-    GroupVisibility::from_i64(v).ok_or_else(|| AppError::invalid(field, "Visibility levels run from 0 (everyone) to 4 (owners)."))?;
+    GroupVisibility::from_i64(v).ok_or_else(|| AppError::invalid(field, minga_core::text!("error-group-visibility")))?;
     Ok(v)
 }
 
@@ -377,7 +377,7 @@ fn level(v: Option<i64>, field: &'static str, current: i64) -> AppResult<i64> {
 fn alias_level(v: Option<i64>, field: &'static str, current: i64) -> AppResult<i64> {
     let v = v.unwrap_or(current);
     if !matches!(v, 0..=4 | 99) {
-        return Err(AppError::invalid(field, "Levels are 0 nobody, 1 admins, 2 staff, 3 members, 4 owners or 99 everyone."));
+        return Err(AppError::invalid(field, minga_core::text!("error-group-levels")));
     }
     Ok(v)
 }
@@ -386,15 +386,15 @@ fn alias_level(v: Option<i64>, field: &'static str, current: i64) -> AppResult<i
 fn colour(v: Option<String>, field: &'static str, current: &str) -> AppResult<String> {
     let v = v.map(|c| c.trim().trim_start_matches('#').to_string()).unwrap_or_else(|| current.to_string());
     if !(v.is_empty() || ((v.len() == 3 || v.len() == 6) && v.chars().all(|c| c.is_ascii_hexdigit()))) {
-        return Err(AppError::invalid(field, "A colour is three or six hex digits."));
+        return Err(AppError::invalid(field, minga_core::text!("error-group-colour")));
     }
     Ok(v)
 }
 
 fn group_form(f: &GroupFields, current: Option<&Group>) -> AppResult<GroupForm> {
     let name = f.name.clone().or_else(|| current.map(|g| g.name.clone())).unwrap_or_default().trim().to_string();
-    if let Err(e) = minga_core::validate::username(&name) {
-        return Err(AppError::invalid("name", e.message.replace("Username", "Group name")));
+    if minga_core::validate::username(&name).is_err() {
+        return Err(AppError::invalid("name", minga_core::text!("error-group-name")));
     }
     let join_mode = match (f.public_admission, f.allow_membership_requests) {
         (Some(true), _) => JoinMode::Open as i64,
@@ -402,29 +402,29 @@ fn group_form(f: &GroupFields, current: Option<&Group>) -> AppResult<GroupForm> 
         _ => f.join_mode.unwrap_or(current.map(|g| g.join_mode).unwrap_or(JoinMode::Closed as i64)),
     };
     if JoinMode::from_i64(join_mode).is_none() {
-        return Err(AppError::invalid("join_mode", "Join mode is 0 open, 1 request, 2 invite only or 3 closed."));
+        return Err(AppError::invalid("join_mode", minga_core::text!("error-join-mode")));
     }
     let text = |v: &Option<String>, k: &'static str, cur: Option<&str>, max: usize| -> AppResult<String> {
         let v = v.clone().unwrap_or_else(|| cur.unwrap_or_default().to_string());
         if v.chars().count() > max {
-            return Err(AppError::invalid(k, format!("{k} must be at most {max} characters.")));
+            return Err(AppError::invalid(k, minga_core::text!("error-too-long", max = max)));
         }
         Ok(v.trim().to_string())
     };
     let grant_trust_level = match f.grant_trust_level {
         Some(0) => None,
         Some(n @ 1..=4) => Some(n),
-        Some(_) => return Err(AppError::invalid("grant_trust_level", "Trust levels run from 0 to 4.")),
+        Some(_) => return Err(AppError::invalid("grant_trust_level", minga_core::text!("error-trust-level"))),
         None => current.and_then(|g| g.grant_trust_level),
     };
     let domains = text(&f.automatic_membership_email_domains, "automatic_membership_email_domains", current.map(|g| g.automatic_membership_email_domains.as_str()), 1000)?;
     let domains: Vec<String> = domains.split('|').map(|d| d.trim().trim_start_matches('@').to_lowercase()).filter(|d| !d.is_empty()).collect();
     if domains.iter().any(|d| !d.contains('.') || !d.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
-        return Err(AppError::invalid("automatic_membership_email_domains", "List domains such as example.org, separated by |."));
+        return Err(AppError::invalid("automatic_membership_email_domains", minga_core::text!("error-email-domains")));
     }
     let notification = f.default_notification_level.unwrap_or(current.map(|g| g.default_notification_level).unwrap_or(3));
     if !(0..=4).contains(&notification) {
-        return Err(AppError::invalid("default_notification_level", "Notification levels run from 0 (muted) to 3 (watching)."));
+        return Err(AppError::invalid("default_notification_level", minga_core::text!("error-notification-level")));
     }
     Ok(GroupForm {
         full_name: text(&f.full_name, "full_name", current.map(|g| g.full_name.as_str()), 100)?,
@@ -454,7 +454,7 @@ pub async fn create(State(state): State<AppState>, Admin(viewer): Admin, format:
     let fields = group_fields(input)?;
     let form = group_form(&fields, None)?;
     if state.store.user_by_username(&form.name).await?.is_some() {
-        return Err(AppError::invalid("name", "That name is taken by a person."));
+        return Err(AppError::invalid("name", minga_core::text!("error-group-name-person")));
     }
     // Everyone named must exist before anything is stored.
     let mut owner_names = split_names(fields.owner_usernames.as_deref().unwrap_or_default());
@@ -485,7 +485,7 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, format: Forma
     viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if !can_manage(&g, &viewer) {
-        return Err(AppError::Forbidden("Only the group's owners and staff change it.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-owners-change")));
     }
     let form = group_form(&group_fields(input)?, Some(&g))?;
     let saved = state.store.update_group(g.id, &form).await?;
@@ -505,7 +505,7 @@ pub async fn delete(State(state): State<AppState>, Admin(viewer): Admin, Path(id
     let id: i64 = crate::format::strip_json(&id).parse().map_err(|_| AppError::NotFound)?;
     let g = state.store.group(id).await?.ok_or(AppError::NotFound)?;
     if !perm::can_delete_group(&g.rules(), viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("Automatic groups cannot be deleted.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-automatic")));
     }
     let g = state.store.delete_group(g.id).await?;
     state.store.log_staff_action("delete_group", admin.id, None, &g.name).await?;
@@ -518,7 +518,7 @@ pub async fn leave(State(state): State<AppState>, viewer: Viewer, Path(key): Pat
     let me = viewer.require()?;
     let g = find(&state, &viewer, &key).await?;
     if !perm::can_leave_group(&g.rules()) {
-        return Err(AppError::Forbidden("Ask the group's owners to remove you.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-group-leave")));
     }
     state.store.remove_group_member(g.id, me.id).await?;
     Ok(Redirect::to(&format!("/g/{}", g.name)).into_response())

@@ -114,11 +114,11 @@ struct Checked {
 
 async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> AppResult<Checked> {
     if !perm::can_invite(viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("You need trust level 2 to invite people.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-invite-trust")));
     }
     let max = terms.max_redemptions_allowed.unwrap_or(1);
     if !(1..=100).contains(&max) {
-        return Err(AppError::invalid("max_redemptions_allowed", "An invite is used 1 to 100 times (once when bound to an e-mail)."));
+        return Err(AppError::invalid("max_redemptions_allowed", minga_core::text!("error-invite-redemptions")));
     }
     let expires_at = match terms.expires_at.as_deref().map(str::trim) {
         None | Some("") => now_ms() + 30 * 86_400_000,
@@ -127,24 +127,24 @@ async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> A
     let custom_message = terms.custom_message.trim().to_string();
     let description = terms.description.trim().to_string();
     if description.chars().count() > 100 {
-        return Err(AppError::invalid("description", "Keep the description under 100 characters."));
+        return Err(AppError::invalid("description", minga_core::text!("error-too-long", max = 100)));
     }
     if custom_message.chars().count() > 1000 {
-        return Err(AppError::invalid("custom_message", "Keep the message under 1000 characters."));
+        return Err(AppError::invalid("custom_message", minga_core::text!("error-too-long", max = 1000)));
     }
     let catalog = state.catalog().await?;
     let groups = &catalog.groups;
     let mut group_ids = terms.group_ids.0;
     for n in terms.group_names.as_deref().unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
         let found = groups.iter().find(|g| g.name.eq_ignore_ascii_case(n)).map(|g| g.id);
-        group_ids.push(found.ok_or_else(|| AppError::invalid("group_names", format!("There is no group named {n}.")))?);
+        group_ids.push(found.ok_or_else(|| AppError::invalid("group_names", minga_core::text!("error-no-group", name = n.to_string())))?);
     }
     group_ids.sort_unstable();
     group_ids.dedup();
     for g in &group_ids {
         // Inviting someone into a group is for its owners and staff.
         if perm::groups::is_automatic(*g) || !(viewer.is_staff() || viewer.owned.contains(g)) || !groups.iter().any(|x| x.id == *g) {
-            return Err(AppError::Forbidden("You may only invite people into groups you own.".into()));
+            return Err(AppError::Forbidden(minga_core::text!("error-invite-groups-owned")));
         }
     }
     let topic = match terms.topic_id {
@@ -153,14 +153,11 @@ async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> A
             // A topic the inviter may not see does not exist for them.
             let (topic, _, catalog) = crate::access::visible_topic(state, viewer, TopicId(id))
                 .await
-                .map_err(|e| if matches!(e, AppError::NotFound) { AppError::invalid("topic_id", "That topic does not exist.") } else { e })?;
+                .map_err(|e| if matches!(e, AppError::NotFound) { AppError::invalid("topic_id", minga_core::text!("error-missing", field = "topic_id")) } else { e })?;
             // The newcomer must be able to read where they land.
             let newcomer = Actor { id: UserId(0), groups: group_ids.clone(), ..Actor::default() };
             if !catalog.can_see(Some(&newcomer), topic.category_id) {
-                return Err(AppError::invalid(
-                    "topic_id",
-                    "That topic is in a private category: invite them into a group that can see it, or they will land on nothing.",
-                ));
+                return Err(AppError::invalid("topic_id", minga_core::text!("error-invite-private-topic")));
             }
             Some(topic)
         }
@@ -180,10 +177,10 @@ async fn make(state: &AppState, viewer: &Viewer, email: &str, terms: &Checked) -
     if !email.is_empty() {
         minga_core::validate::email(&email)?;
         if terms.max != 1 {
-            return Err(AppError::invalid("max_redemptions_allowed", "An invite bound to an e-mail is used once."));
+            return Err(AppError::invalid("max_redemptions_allowed", minga_core::text!("error-invite-email-once")));
         }
         if state.store.user_for_login(&email).await?.is_some() {
-            return Err(AppError::invalid("email", "There is already an account with this e-mail."));
+            return Err(AppError::invalid("email", minga_core::text!("error-taken", field = "email")));
         }
     }
     let key = auth::random_token(24);
@@ -199,7 +196,7 @@ async fn make(state: &AppState, viewer: &Viewer, email: &str, terms: &Checked) -
         topic_id: terms.topic.as_ref().map(|t| t.id),
     };
     let invite = state.store.create_invite(&new).await.map_err(|e| match e {
-        minga_store::StoreError::Missing(_) => AppError::invalid("topic_id", "That topic does not exist."),
+        minga_store::StoreError::Missing(_) => AppError::invalid("topic_id", minga_core::text!("error-missing", field = "topic_id")),
         other => other.into(),
     })?;
     Ok(shape(state, &invite, key, terms))
@@ -247,7 +244,7 @@ const MAX_BATCH: usize = 200;
 pub async fn create_multiple(State(state): State<AppState>, viewer: Viewer, Params(all): Params<Map<String, Value>>) -> AppResult<Response> {
     viewer.require()?;
     if !perm::can_bulk_invite(viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden("Only staff invite many people at once.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-invite-staff-batch")));
     }
     let (many, terms): (ManyEmails, InviteTerms) = split(all)?;
     let mut emails: Vec<String> = Vec::new();
@@ -257,17 +254,17 @@ pub async fn create_multiple(State(state): State<AppState>, viewer: Viewer, Para
         }
     }
     if emails.is_empty() {
-        return Err(AppError::invalid("email", "List the e-mail addresses to invite."));
+        return Err(AppError::invalid("email", minga_core::text!("error-invite-list-empty")));
     }
     if emails.len() > MAX_BATCH {
-        return Err(AppError::invalid("email", format!("Invite at most {MAX_BATCH} addresses at once.")));
+        return Err(AppError::invalid("email", minga_core::text!("error-invite-batch-max", count = MAX_BATCH)));
     }
     let checked = check_terms(&state, &viewer, terms).await?;
     let mut answer = MultipleInvites { num_successfully_created_invitations: 0, num_failed_invitations: 0, failed_invitations: Vec::new(), successful_invitations: Vec::new() };
     for email in emails {
         match make(&state, &viewer, &email, &checked).await {
             Ok(invite) => answer.successful_invitations.push(invite),
-            Err(AppError::Invalid(invalid)) => answer.failed_invitations.push(FailedInvitation { email, error: invalid.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ") }),
+            Err(AppError::Invalid(invalid)) => answer.failed_invitations.push(FailedInvitation { email, error: invalid.0.iter().map(|e| crate::i18n::say(viewer.locale, &e.text)).collect::<Vec<_>>().join(" ") }),
             Err(e) => return Err(e),
         }
     }

@@ -2,7 +2,7 @@
 //! Paths follow Discourse's; a segment such as `12.json` carries the format.
 
 mod account;
-mod admin;
+pub(crate) mod admin;
 mod categories;
 mod groups;
 mod invites;
@@ -257,8 +257,28 @@ pub fn category_url(c: &Category) -> String {
     format!("/c/{}/{}", c.slug, c.id)
 }
 
-pub fn badge(c: &Category) -> CategoryBadge {
-    CategoryBadge { name: c.name.clone(), url: category_url(c), color: c.color.clone() }
+pub fn badge(c: &Category, locale: crate::i18n::Locale) -> CategoryBadge {
+    CategoryBadge { name: category_name(c, locale), url: category_url(c), color: c.color.clone() }
+}
+
+/// A category's name; Uncategorized, while it keeps the name the forum
+/// gave it, is named in the reader's language, as Discourse does.
+pub fn category_name(c: &Category, locale: crate::i18n::Locale) -> String {
+    if c.slug == "uncategorized" && c.name == "Uncategorized" {
+        crate::i18n::t(locale, "category-uncategorized")
+    } else {
+        c.name.clone()
+    }
+}
+
+/// A category's description, Uncategorized's in the reader's language
+/// while it keeps the forum's own.
+pub fn category_description(c: &Category, locale: crate::i18n::Locale) -> String {
+    if c.slug == "uncategorized" && c.description == "Topics that need no category of their own." {
+        crate::i18n::t(locale, "category-uncategorized-description")
+    } else {
+        c.description.clone()
+    }
 }
 
 pub fn topic_url(slug: &str, id: impl std::fmt::Display) -> String {
@@ -283,7 +303,7 @@ pub fn topic_rows(list: &TopicList, state: &AppState, viewer: &crate::auth::View
                 url: topic_url(&t.slug, t.id),
                 title: t.title.clone(),
                 excerpt: minga_core::cook::shorten(&t.excerpt, 160),
-                category: list.categories.get(&t.category_id).map(badge),
+                category: list.categories.get(&t.category_id).map(|c| badge(c, viewer.locale)),
                 avatar: Avatar::of(&author),
                 author,
                 replies: (t.posts_count - 1).max(0),
@@ -308,7 +328,7 @@ impl PageQuery {
                 .parse::<i64>()
                 .ok()
                 .filter(|n| *n >= 0)
-                .ok_or_else(|| crate::AppError::BadRequest("page must be a whole number, 0 or more.".into())),
+                .ok_or_else(|| crate::AppError::BadRequest(minga_core::text!("error-page-number"))),
         }
     }
 }

@@ -169,7 +169,7 @@ pub async fn reply_form(
             let topic = state.store.topic(topic_id).await?.ok_or(AppError::NotFound)?;
             let view = views::topic_page(&state, &viewer, topic_id, views::pages_for(topic.highest_post_number)).await?;
             let catalog = state.catalog().await?;
-            let page = super::topics::topic_page(&catalog, &state, &viewer, csrf, &view, raw, reply_to, FormErrors::from(&invalid));
+            let page = super::topics::topic_page(&catalog, &state, &viewer, csrf, &view, raw, reply_to, FormErrors::of(&invalid, viewer.locale));
             Ok(pages::render_invalid(&page))
         }
         Err(e) => Err(e),
@@ -180,7 +180,7 @@ async fn editable(state: &AppState, viewer: &Viewer, id: &str) -> AppResult<(Pos
     viewer.require()?;
     let (post, topic) = ops::visible_post(state, viewer, PostId(id_segment(id)?)).await?;
     if !perm::can_edit_post_now(viewer.actor().as_ref(), post.user_id, post.locked, topic.archived) {
-        return Err(AppError::Forbidden("You are not allowed to edit this post.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-may-not-edit-post")));
     }
     Ok((post, topic))
 }
@@ -227,7 +227,7 @@ pub async fn edit_submit(
             let topic = state.store.topic(saved.topic_id).await?.ok_or(AppError::NotFound)?;
             Ok(pages::redirect(&super::post_location(&topic.slug, topic.id, saved.post_number)))
         }
-        Err(AppError::Invalid(invalid)) => Ok(pages::render_invalid(&edit_page(&state, &viewer, csrf, &post, &topic, title, raw, FormErrors::from(&invalid)))),
+        Err(AppError::Invalid(invalid)) => Ok(pages::render_invalid(&edit_page(&state, &viewer, csrf, &post, &topic, title, raw, FormErrors::of(&invalid, viewer.locale)))),
         Err(e) => Err(e),
     }
 }

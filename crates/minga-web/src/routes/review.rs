@@ -54,7 +54,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format
                 Err(e) => return Err(e),
             },
         };
-        list.push(reviewable_json(r, &users, hidden));
+        list.push(reviewable_json(r, &users, hidden, viewer.locale));
         let kind = if r.kind == "ReviewableUser" { crate::i18n::t(viewer.locale, "review-kind-account") } else { crate::i18n::t(viewer.locale, "review-kind-flag") };
         rows.push(ReviewRow {
             id: r.id,
@@ -92,12 +92,14 @@ async fn flagged(state: &AppState, viewer: &Viewer, catalog: &crate::access::Cat
 
 /// A review item as Discourse sends it; `hidden` is whether a flagged
 /// post is hidden now, which decides what agreeing means.
-fn reviewable_json(r: &Reviewable, users: &[minga_store::User], hidden: Option<bool>) -> Value {
-    let actions: Vec<Value> = match (r.kind.as_str(), hidden) {
-        ("ReviewableUser", _) => vec![json!({"id": "approve_user", "label": "Approve"}), json!({"id": "reject_user_delete", "label": "Reject and delete"})],
-        (_, Some(true)) => vec![json!({"id": "agree_and_keep", "label": "Agree and keep hidden"}), json!({"id": "disagree", "label": "Disagree and show it"})],
-        _ => vec![json!({"id": "agree_and_hide", "label": "Agree and hide"}), json!({"id": "disagree", "label": "Disagree and keep it visible"})],
+fn reviewable_json(r: &Reviewable, users: &[minga_store::User], hidden: Option<bool>, locale: crate::i18n::Locale) -> Value {
+    // The id Discourse's clients send back, and the label's message.
+    let ids: [(&str, &str); 2] = match (r.kind.as_str(), hidden) {
+        ("ReviewableUser", _) => [("approve_user", "review-action-approve"), ("reject_user_delete", "review-action-reject")],
+        (_, Some(true)) => [("agree_and_keep", "review-action-agree-keep"), ("disagree", "review-action-disagree-show")],
+        _ => [("agree_and_hide", "review-action-agree-hide"), ("disagree", "review-action-disagree-keep")],
     };
+    let actions: Vec<Value> = ids.iter().map(|(id, key)| json!({"id": id, "label": crate::i18n::t(locale, key)})).collect();
     let mut v = json!({
         "id": r.id,
         "type": r.kind,
@@ -126,7 +128,7 @@ pub async fn perform(State(state): State<AppState>, viewer: Viewer, format: Form
         flagged(&state, &viewer, &catalog, &item).await?;
     }
     if item.status != review_status::PENDING {
-        return Err(AppError::invalid("status", "This item has already been reviewed."));
+        return Err(AppError::invalid("status", minga_core::text!("error-reviewed")));
     }
     match (item.kind.as_str(), crate::format::strip_json(&action)) {
         ("ReviewableUser", "approve_user") => state.store.approve_user(UserId(item.target_id), me.id).await?,
@@ -136,7 +138,7 @@ pub async fn perform(State(state): State<AppState>, viewer: Viewer, format: Form
         }
         ("ReviewableFlaggedPost", "agree_and_keep" | "agree_and_hide") => state.store.resolve_flags(&item, true, me.id).await?,
         ("ReviewableFlaggedPost", "disagree") => state.store.resolve_flags(&item, false, me.id).await?,
-        _ => return Err(AppError::invalid("action", "That action does not apply to this item.")),
+        _ => return Err(AppError::invalid("action", minga_core::text!("error-review-action"))),
     }
     match format {
         Format::Json => Ok(Json(json!({ "reviewable_perform_result": { "success": true, "transition_to": action, "remove_reviewable_ids": [item.id] } })).into_response()),
@@ -147,28 +149,28 @@ pub async fn perform(State(state): State<AppState>, viewer: Viewer, format: Form
 /// `POST /post_actions.json` with `id` (the post) and `post_action_type_id`.
 pub async fn flag(State(state): State<AppState>, viewer: Viewer, format: Format, input: Input) -> AppResult<Response> {
     let me = viewer.require()?.clone();
-    let post_id = PostId(input.int("id")?.ok_or_else(|| AppError::invalid("id", "Which post?"))?);
+    let post_id = PostId(input.int("id")?.ok_or_else(|| AppError::invalid("id", minga_core::text!("error-which-post")))?);
     let kind = input.int("post_action_type_id")?.unwrap_or(7);
     let Some(flag_kind) = minga_core::flags::kind(kind) else {
-        return Err(AppError::invalid("post_action_type_id", "Flags are 3 off-topic, 4 inappropriate, 7 something else or 8 spam."));
+        return Err(AppError::invalid("post_action_type_id", minga_core::text!("error-flag-type")));
     };
     let (post, topic) = ops::visible_post(&state, &viewer, post_id).await?;
     if post.user_id == me.id {
-        return Err(AppError::Forbidden("You cannot flag your own post.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-flag-own")));
     }
     let message = input.text("message")?;
     if flag_kind.require_message && message.trim().is_empty() {
-        return Err(AppError::invalid("message", format!("Say what staff should look at: “{}” needs a message.", flag_kind.name)));
+        return Err(AppError::invalid("message", minga_core::text!("error-flag-message")));
     }
     if message.chars().count() > 1000 {
-        return Err(AppError::invalid("message", "Keep the message under 1000 characters."));
+        return Err(AppError::invalid("message", minga_core::text!("error-too-long", max = 1000)));
     }
     let (item, hidden) = state
         .store
         .flag_post(&Flag { post_id, user_id: me.id, action_type: kind, message: message.trim().to_string() })
         .await
         .map_err(|e| match e {
-            minga_store::StoreError::Conflict(_) => AppError::Forbidden("You have already flagged this post.".into()),
+            minga_store::StoreError::Conflict(_) => AppError::Forbidden(minga_core::text!("error-flag-twice")),
             other => other.into(),
         })?;
     match format {

@@ -40,16 +40,16 @@ pub struct LogIn {
 /// `POST /session`: a wrong password, or an account that may not log in,
 /// answers 200 with `{"error": …}` (and a `reason`), as Discourse does;
 /// too many tries answer 429.
-pub async fn create(State(state): State<AppState>, device: auth::Device, Params(body): Params<LogIn>) -> AppResult<Response> {
+pub async fn create(State(state): State<AppState>, viewer: Viewer, device: auth::Device, Params(body): Params<LogIn>) -> AppResult<Response> {
     if body.login.trim().is_empty() || body.password.is_empty() {
-        return Err(AppError::invalid("login", "Enter your username or email and your password."));
+        return Err(AppError::invalid("login", minga_core::text!("error-login-missing")));
     }
     match ops::log_in(&state, &body.login, &body.password, &device.ip).await? {
         Ok(user) => {
             let cookies = auth::start_session(&state, &user, &device).await?;
             with_cookies(Json(json::LoggedIn { user: json::CurrentUser::of(&user) }).into_response(), &cookies)
         }
-        Err(refused) => Ok(Json(json::LogInFailed { error: refused.message(), reason: refused.reason() }).into_response()),
+        Err(refused) => Ok(Json(json::LogInFailed { error: crate::i18n::say(viewer.locale, &refused.text()), reason: refused.reason() }).into_response()),
     }
 }
 
@@ -115,8 +115,8 @@ pub async fn login_submit(
             let cookies = auth::start_session(&state, &user, &device).await?;
             with_cookies(pages::redirect(&next), &cookies)
         }
-        Ok(Err(refused)) => Ok(failed(refused.message(), axum::http::StatusCode::UNAUTHORIZED)),
-        Err(e @ AppError::RateLimited(_)) => Ok(failed(e.to_string(), axum::http::StatusCode::TOO_MANY_REQUESTS)),
+        Ok(Err(refused)) => Ok(failed(crate::i18n::say(viewer.locale, &refused.text()), axum::http::StatusCode::UNAUTHORIZED)),
+        Err(e @ AppError::RateLimited(_)) => Ok(failed(e.messages(viewer.locale).join(" "), axum::http::StatusCode::TOO_MANY_REQUESTS)),
         Err(e) => Err(e),
     }
 }

@@ -15,10 +15,19 @@ use crate::i18n::{LOCALE_COOKIE, Locale};
 use minga_core::perm;
 use serde_json::json;
 
-const STYLESHEET: &str = include_str!("../../static/minga.css");
+/// `static/minga.css`, then the dark colours of `static/dark.css` for a
+/// device that prefers dark (unless the person chose light) and for a
+/// person who chose dark.
+static STYLESHEET: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let dark = include_str!("../../static/dark.css");
+    format!(
+        "{}\n@media (prefers-color-scheme: dark) {{\n:root:not([data-theme=light]) {{\n{dark}}}\n}}\n:root[data-theme=dark] {{\n{dark}}}\n",
+        include_str!("../../static/minga.css")
+    )
+});
 
 pub async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLESHEET).into_response()
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLESHEET.as_str()).into_response()
 }
 
 pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
@@ -103,7 +112,7 @@ pub async fn basic_info(State(state): State<AppState>, viewer: Viewer) -> AppRes
         "apple_touch_icon_url": "",
         "favicon_url": "",
         "title": s.title,
-        "description": s.description,
+        "description": description(&state, viewer.locale),
         "header_primary_color": "222222",
         "header_background_color": "ffffff",
         "login_required": site.login_required,
@@ -123,7 +132,7 @@ pub async fn about(State(state): State<AppState>, viewer: Viewer, format: Format
     if format == Format::Html {
         return Ok(pages::render(&AboutPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            description: s.description.clone(),
+            description: description(&state, viewer.locale),
             admins: admins.iter().map(|u| (u.username.clone(), Avatar::of(&u.username))).collect(),
             topics: totals.topics,
             posts: totals.posts,
@@ -134,7 +143,7 @@ pub async fn about(State(state): State<AppState>, viewer: Viewer, format: Format
     Ok(Json(json!({
         "about": {
             "title": s.title,
-            "description": s.description,
+            "description": description(&state, viewer.locale),
             "locale": viewer.locale.tag(),
             "version": env!("CARGO_PKG_VERSION"),
             "https": s.secure_cookies(),
@@ -181,4 +190,13 @@ pub async fn status(State(state): State<AppState>) -> AppResult<&'static str> {
 
 pub async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+/// The forum's description, or, when its operator gave none, the words
+/// for one in the reader's language.
+fn description(state: &AppState, locale: crate::i18n::Locale) -> String {
+    match state.settings.description.trim() {
+        "" => crate::i18n::t(locale, "site-description"),
+        d => d.to_string(),
+    }
 }

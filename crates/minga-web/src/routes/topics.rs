@@ -93,7 +93,7 @@ pub async fn top(State(state): State<AppState>, viewer: Viewer, format: Format, 
     let period = q.period.unwrap_or_default();
     let page = q.page.unwrap_or(0);
     if page < 0 {
-        return Err(AppError::BadRequest("page must be a whole number, 0 or more.".into()));
+        return Err(AppError::BadRequest(minga_core::text!("error-page-number")));
     }
     // Whole minutes, so that lists kept in memory are shared for a while.
     let minute = minga_core::time::now_ms() / 60_000 * 60_000;
@@ -197,7 +197,7 @@ pub async fn show(
         return Ok(pages::redirect(&super::post_location(&topic.slug, topic.id, n)));
     }
     let page = match q.page.as_deref().map(str::trim) {
-        Some(p) if !p.is_empty() => p.parse::<i64>().map_err(|_| AppError::BadRequest("page must be a number.".into()))?,
+        Some(p) if !p.is_empty() => p.parse::<i64>().map_err(|_| AppError::BadRequest(minga_core::text!("error-page-number")))?,
         _ => 1,
     };
     let view = views::topic_page(&state, &viewer, id, page).await?;
@@ -209,8 +209,8 @@ pub async fn show(
     let catalog = state.catalog().await?;
     let mut page = topic_page(&catalog, &state, &viewer, csrf, &view, String::new(), reply_to, FormErrors::default());
     if let Some(n) = q.flagged.as_deref().and_then(|f| f.parse::<i64>().ok()) {
-        let hidden = if q.hidden.is_some() { " It is hidden until staff review it." } else { "" };
-        page.notice = Some(format!("Thank you: you flagged post #{n}, and staff will review it.{hidden}"));
+        let key = if q.hidden.is_some() { "flag-thanks-hidden" } else { "flag-thanks" };
+        page.notice = Some(crate::i18n::t1(viewer.locale, key, "number", n.to_string()));
     }
     let content: usize = view.posts.iter().map(|p| p.cooked.len() + 1024).sum();
     let mut response = pages::render_sized(&page, content);
@@ -268,7 +268,7 @@ pub fn topic_page(
         chrome: Chrome::new(state, viewer, csrf),
         topic_id: t.id.0,
         title: t.title.clone(),
-        category: badge(&view.category),
+        category: badge(&view.category, viewer.locale),
         posts,
         pages,
         views: view.views(state),
@@ -540,7 +540,7 @@ pub async fn change_timestamp(
     Params(req): Params<ChangeTimestamp>,
 ) -> AppResult<Response> {
     if !req.timestamp.is_finite() {
-        return Err(AppError::invalid("timestamp", "Give the time in seconds since 1970."));
+        return Err(AppError::invalid("timestamp", minga_core::text!("error-timestamp")));
     }
     ops::change_topic_timestamp(&state, &viewer, TopicId(id_segment(&id)?), req.timestamp as i64).await?;
     Ok(Json(json::OK).into_response())
@@ -599,7 +599,7 @@ pub async fn create_form(State(state): State<AppState>, SignedIn(viewer): Signed
     match ops::create_topic(&state, &viewer, TopicInput { title: title.clone(), raw: raw.clone(), category }).await {
         Ok((topic, _)) => Ok(Redirect::to(&topic_url(&topic.slug, topic.id)).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let page = new_topic_page(&state, &viewer, csrf, title, raw, category, FormErrors::from(&invalid)).await?;
+            let page = new_topic_page(&state, &viewer, csrf, title, raw, category, FormErrors::of(&invalid, viewer.locale)).await?;
             Ok(pages::render_invalid(&page))
         }
         Err(e) => Err(e),

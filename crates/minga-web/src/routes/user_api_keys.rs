@@ -77,13 +77,13 @@ struct Authorisation {
 fn required<'a>(value: &'a Option<String>, field: &'static str) -> AppResult<&'a str> {
     match value.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(AppError::BadRequest(format!("param is missing or the value is empty: {field}"))),
+        _ => Err(AppError::BadRequest(minga_core::text!("error-param-missing", field = field))),
     }
 }
 
 fn short(value: &str, field: &'static str, most: usize) -> AppResult<String> {
     if value.chars().count() > most || value.chars().any(char::is_control) {
-        return Err(AppError::invalid(field, format!("{field} must be at most {most} characters, on one line.")));
+        return Err(AppError::invalid(field, minga_core::text!("error-field-line", field = field, max = most)));
     }
     Ok(value.to_string())
 }
@@ -98,15 +98,15 @@ async fn check(state: &AppState, req: &AuthoriseApplication) -> AppResult<Author
     // The payload must fit in one RSA block with PKCS#1 v1.5 padding.
     let nonce = short(required(&req.nonce, "nonce")?, "nonce", 64)?;
     if let Some(padding) = req.padding.as_deref().filter(|p| !p.is_empty() && *p != "pkcs1") {
-        return Err(AppError::invalid("padding", format!("This forum encrypts with PKCS#1 v1.5 padding only, not {padding}.")));
+        return Err(AppError::invalid("padding", minga_core::text!("error-padding", padding = padding)));
     }
     let public_key = parse_public_key(&public_key_text)
-        .ok_or_else(|| AppError::invalid("public_key", "public_key must be an RSA public key in PEM form, of 2048 bits or more."))?;
+        .ok_or_else(|| AppError::invalid("public_key", minga_core::text!("error-public-key")))?;
     let auth_redirect = req.auth_redirect.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
     if let Some(redirect) = &auth_redirect
         && !state.site().await?.allows_user_api_redirect(redirect)
     {
-        return Err(AppError::invalid("auth_redirect", "auth_redirect is not an address this forum sends keys to (see the allowed_user_api_auth_redirects setting)."));
+        return Err(AppError::invalid("auth_redirect", minga_core::text!("error-auth-redirect")));
     }
     let push_url = match req.push_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => Some(short(u, "push_url", 500)?),
@@ -136,7 +136,7 @@ fn encrypt(key: &RsaPublicKey, payload: &UserApiKeyPayload<'_>) -> AppResult<Str
     let text = serde_json::to_vec(payload).map_err(|e| AppError::Internal(e.to_string()))?;
     let sealed = key
         .encrypt(&mut rsa::rand_core::OsRng, Pkcs1v15Encrypt, &text)
-        .map_err(|_| AppError::invalid("nonce", "The nonce is too long for this public key."))?;
+        .map_err(|_| AppError::invalid("nonce", minga_core::text!("error-nonce")))?;
     Ok(base64::engine::general_purpose::STANDARD.encode(sealed))
 }
 
@@ -147,7 +147,7 @@ fn encrypt(key: &RsaPublicKey, payload: &UserApiKeyPayload<'_>) -> AppResult<Str
 pub struct AuthorisePage {
     pub chrome: Chrome,
     pub application_name: String,
-    pub scopes: Vec<&'static str>,
+    pub scopes: Vec<String>,
     /// The fields the form sends back.
     pub fields: Vec<(&'static str, String)>,
     /// Set once authorised, without a redirect.
@@ -158,7 +158,7 @@ pub struct AuthorisePage {
 pub struct AppView {
     pub id: i64,
     pub application_name: String,
-    pub scopes: Vec<&'static str>,
+    pub scopes: Vec<String>,
     pub authorised: Moment,
     pub last_used: Option<Moment>,
 }
@@ -172,8 +172,8 @@ pub struct AppsPage {
     pub notice: Option<String>,
 }
 
-fn described(scopes: &[Scope]) -> Vec<&'static str> {
-    scopes.iter().map(|s| s.describe()).collect()
+fn described(locale: crate::i18n::Locale, scopes: &[Scope]) -> Vec<String> {
+    scopes.iter().map(|s| crate::i18n::t(locale, s.message_key())).collect()
 }
 
 /// `GET /user-api-key/new`: names the application and what it asks for,
@@ -213,7 +213,7 @@ pub async fn new(
     Ok(pages::render(&AuthorisePage {
         chrome: Chrome::new(&state, &viewer, csrf),
         application_name: auth.application_name,
-        scopes: described(&auth.scopes),
+        scopes: described(viewer.locale, &auth.scopes),
         fields,
         payload: None,
     }))
@@ -251,14 +251,14 @@ pub async fn create(
     }
     Ok(match format {
         Format::Json => Json(CreatedUserApiKey {
-            instructions: format!("Copy this text and give it to {} to finish connecting it to your account.", auth.application_name),
+            instructions: crate::i18n::t1(viewer.locale, "apps-instructions", "application", auth.application_name.clone()),
             payload,
         })
         .into_response(),
         Format::Html => pages::render(&AuthorisePage {
             chrome: Chrome::new(&state, &viewer, csrf),
             application_name: auth.application_name,
-            scopes: described(&auth.scopes),
+            scopes: described(viewer.locale, &auth.scopes),
             fields: Vec::new(),
             payload: Some(payload),
         }),
@@ -302,7 +302,7 @@ pub async fn revoke(State(state): State<AppState>, viewer: SignedIn, format: For
             id
         }
         (None, Some(grant)) => grant.key_id,
-        (None, None) => return Err(AppError::invalid("id", "Say which key to revoke (id).")),
+        (None, None) => return Err(AppError::invalid("id", minga_core::text!("error-which-key"))),
     };
     state.store.set_user_api_key_revoked(id, true).await?;
     Ok(done(format, &viewer, "revoked"))
@@ -332,7 +332,7 @@ pub async fn apps(
 ) -> AppResult<Response> {
     let me = viewer.user();
     if !me.username.eq_ignore_ascii_case(&name) {
-        return Err(AppError::Forbidden("These are someone else's preferences.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-others-preferences")));
     }
     let apps = state
         .store
@@ -344,15 +344,15 @@ pub async fn apps(
             AppView {
                 id: k.id,
                 application_name: k.application_name,
-                scopes: described(&scopes),
+                scopes: described(viewer.locale, &scopes),
                 authorised: pages::moment(k.created_at, &viewer),
                 last_used: k.last_used_at.map(|t| pages::moment(t, &viewer)),
             }
         })
         .collect();
     let notice = match q.done.as_deref() {
-        Some("revoked") => Some("The application can no longer use your account.".to_string()),
-        Some("restored") => Some("The application can use your account again.".to_string()),
+        Some("revoked") => Some(crate::i18n::t(viewer.locale, "apps-revoked")),
+        Some("restored") => Some(crate::i18n::t(viewer.locale, "apps-restored")),
         _ => None,
     };
     Ok(pages::render(&AppsPage { chrome: Chrome::new(&state, &viewer, csrf), username: me.username.clone(), apps, notice }))

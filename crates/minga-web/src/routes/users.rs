@@ -141,11 +141,11 @@ impl CreateUser {
 /// Discourse's honeypot (`/session/hp.json`); API-key requests skip it.
 pub async fn create(State(state): State<AppState>, viewer: Viewer, Params(body): Params<CreateUser>) -> AppResult<Response> {
     if !viewer.via_api_key && !state.honeypot().await?.passes(&body.password_confirmation, &body.challenge) {
-        return Err(AppError::Forbidden("We could not create your account: the sign-up check failed. Please reload and try again.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-signup-check")));
     }
     let approve = viewer.is_admin() && body.approved == Some(true);
     let user = ops::sign_up_via_api(&state, body.sign_up(), viewer.is_staff(), approve).await?;
-    let message = if user.approved { "Your account is active and ready to use." } else { "Your account is waiting for approval by staff." };
+    let message = crate::i18n::t(viewer.locale, if user.approved { "signup-done-active" } else { "signup-done-waiting" });
     Ok(Json(json::UserCreated { success: true, active: user.active, approved: user.approved, message, user_id: user.id.0 }).into_response())
 }
 
@@ -184,7 +184,7 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::
     let admin = matches!(via, Via::Setup(_));
     let form: CreateUser = crate::params::read(input.0.clone())?;
     if !form.website_url.is_empty() {
-        let errors = FormErrors::one("", "We could not create your account. Please try again.");
+        let errors = FormErrors::one("", crate::i18n::t(viewer.locale, "error-signup-retry"));
         return Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), errors)));
     }
     let created = match &via {
@@ -209,7 +209,7 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::
             super::session::with_cookies(Redirect::to(landing.as_deref().unwrap_or("/")).into_response(), &cookies)
         }
         Err(AppError::Invalid(invalid)) => {
-            Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), FormErrors::from(&invalid))))
+            Ok(pages::render_invalid(&signup_page(&state, &viewer, csrf, heading, action, Some(&input), FormErrors::of(&invalid, viewer.locale))))
         }
         Err(e) => Err(e),
     }
@@ -264,7 +264,7 @@ pub async fn invite_form(State(state): State<AppState>, viewer: Viewer, csrf: Cs
     let invite = state.store.invite_by_key(&crate::auth::hash_secret(&key)).await?.ok_or(AppError::NotFound)?;
     let now = minga_core::time::now_ms();
     if invite.expires_at <= now || invite.redemption_count >= invite.max_redemptions {
-        return Err(AppError::Forbidden("This invite has expired or has already been used.".into()));
+        return Err(AppError::Forbidden(minga_core::text!("error-invite-spent")));
     }
     let mut page = signup_page(&state, &viewer, csrf, &crate::i18n::t(viewer.locale, "invite-heading"), format!("/invites/{key}"), None, FormErrors::default());
     page.email = invite.email;
@@ -314,7 +314,7 @@ pub async fn update(State(state): State<AppState>, me: SignedIn, Path(name): Pat
     }
     let profile = ops::profile_from(&body.profile, &user)?;
     state.store.update_profile_and_group(user.id, &profile, body.primary_group_id).await.map_err(|e| match e {
-        minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", "You can only show a group you belong to."),
+        minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", minga_core::text!("error-primary-group")),
         other => other.into(),
     })?;
     let user = state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?;
@@ -347,9 +347,9 @@ pub async fn update_username(State(state): State<AppState>, me: SignedIn, Path(n
         return Err(AppError::forbidden());
     }
     let new = body.new_username.trim().to_string();
-    minga_core::validate::username(&new).map_err(|e| AppError::invalid("new_username", e.message))?;
+    minga_core::validate::username(&new).map_err(|e| AppError::invalid("new_username", e.text))?;
     state.store.rename_user(user.id, &new, me.user().id).await.map_err(|e| match e {
-        minga_store::StoreError::Conflict(_) => AppError::invalid("new_username", "That username is already taken."),
+        minga_store::StoreError::Conflict(_) => AppError::invalid("new_username", minga_core::text!("error-taken", field = "username")),
         other => other.into(),
     })?;
     Ok(Json(json::UsernameChanged { id: user.id.0, username: new }).into_response())
@@ -372,7 +372,7 @@ pub async fn actions(State(state): State<AppState>, viewer: Viewer, Params(q): P
         None => vec![4, 5],
         Some(f) => f
             .split(',')
-            .map(|t| t.trim().parse::<i64>().map_err(|_| AppError::BadRequest("The field filter is not valid: give action types such as 4,5.".into())))
+            .map(|t| t.trim().parse::<i64>().map_err(|_| AppError::BadRequest(minga_core::text!("error-filter"))))
             .collect::<AppResult<_>>()?,
     };
     let scope = state.catalog().await?.scope(viewer.actor().as_ref());
@@ -411,7 +411,7 @@ pub async fn directory(State(state): State<AppState>, viewer: Viewer, Params(q):
         "quarterly" => 90,
         "yearly" => 365,
         "all" => 0,
-        _ => return Err(AppError::invalid("period", "The period is one of daily, weekly, monthly, quarterly, yearly or all.")),
+        _ => return Err(AppError::invalid("period", minga_core::text!("error-period"))),
     };
     let order = q.order.unwrap_or_else(|| "post_count".into());
     let now = now_ms();
