@@ -497,6 +497,20 @@ mod tests {
         assert!(checked > 150, "the code names its errors: {checked} texts");
     }
 
+    /// Uncategorized is said in the reader's language while it keeps the
+    /// name and description the migration gave it: the English catalogue's.
+    #[test]
+    fn uncategorized_is_made_with_the_catalogues_words() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../minga-store/migrations");
+        for backend in ["sqlite", "postgres"] {
+            let sql = std::fs::read_to_string(root.join(backend).join("0010_categories.sql")).unwrap();
+            for key in ["category-uncategorized", "category-uncategorized-description"] {
+                let words = t(Locale::En, key);
+                assert!(sql.contains(&format!("'{words}'")), "{backend}: the migration does not write {words:?}");
+            }
+        }
+    }
+
     #[test]
     fn every_staff_action_has_its_words() {
         let keys = keys(Locale::En);

@@ -388,16 +388,28 @@ async fn demo_fills_a_fresh_forum_once() {
     assert!(!slugs(get_json(&marcus, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
 }
 
+/// A fresh forum on SQLite, served: its admin (`admin`) with an API key,
+/// the members named (password "a long password"), and one category.
+/// Returns the database (kept for the server's life), the server, the key
+/// and the category's id.
+async fn forum_with_a_category(members: &[&str]) -> (Db, Server, String, i64) {
+    let db = Db::sqlite();
+    minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
+    for name in members {
+        minga(&["admin", "create-user", "--username", name, "--email", &format!("{name}@example.org"), "--password", "a long password"], &db);
+    }
+    let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
+    let server = serve(&db);
+    let (s, made) = api(&client(), reqwest::Method::POST, &format!("{}/categories.json", server.url), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
+    assert_eq!(s, 200, "{made}");
+    (db, server, key, made["category"]["id"].as_i64().unwrap())
+}
+
 /// Sign up → new topic → a second person replies → the first reads it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
-    let db = Db::sqlite();
-    minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
-    let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
-    let server = serve(&db);
+    let (_db, server, _, _) = forum_with_a_category(&[]).await;
     let u = server.url.clone();
-    let (s, _) = api(&client(), reqwest::Method::POST, &format!("{u}/categories.json"), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
-    assert_eq!(s, 200);
 
     let browser = minga_testing::browser::Browser::start().await;
     let sign_up = |name: &'static str| {
@@ -708,13 +720,8 @@ async fn pages_pass_axe_in_both_languages_themes_and_widths() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_post_and_reply_with_the_keyboard_alone() {
     use minga_testing::browser::Browser;
-    let db = Db::sqlite();
-    minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
-    let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
-    let server = serve(&db);
+    let (_db, server, _, _) = forum_with_a_category(&[]).await;
     let u = server.url.clone();
-    let (s, _) = api(&client(), reqwest::Method::POST, &format!("{u}/categories.json"), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
-    assert_eq!(s, 200);
     let b = Browser::start().await;
     b.goto(&format!("{u}/latest")).await;
     // The skip link comes first.
@@ -756,17 +763,10 @@ async fn sign_up_post_and_reply_with_the_keyboard_alone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
     use minga_testing::browser::Browser;
-    let db = Db::sqlite();
-    minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
-    minga(&["admin", "create-user", "--username", "reader", "--email", "reader@example.org", "--password", "a long password"], &db);
-    let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
-    let server = serve(&db);
+    let (_db, server, key, category) = forum_with_a_category(&["reader"]).await;
     let u = server.url.clone();
-    let c = client();
-    let (s, cat) = api(&c, reqwest::Method::POST, &format!("{u}/categories.json"), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
-    assert_eq!(s, 200, "{cat}");
-    let body = json!({"title": "Agenda for the call on the 29th", "raw": "Who can join at 19:00 London time?", "category": cat["category"]["id"]});
-    let (s, post) = api(&c, reqwest::Method::POST, &format!("{u}/posts.json"), &key, "admin", Some(body)).await;
+    let body = json!({"title": "Agenda for the call on the 29th", "raw": "Who can join at 19:00 London time?", "category": category});
+    let (s, post) = api(&client(), reqwest::Method::POST, &format!("{u}/posts.json"), &key, "admin", Some(body)).await;
     assert_eq!(s, 200, "{post}");
     let topic = format!("/t/{}/{}", post["topic_slug"].as_str().unwrap(), post["topic_id"]);
 
@@ -813,13 +813,12 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
     let mut small = Vec::new();
     for page in ["/latest", "/categories", topic.as_str(), "/new-topic", "/u/reader/preferences", "/u/reader"] {
         b.goto(&format!("{u}{page}")).await;
-        for found in b.eval(measure).await.as_array().unwrap() {
-            small.push(format!("{page}: {}", found.as_str().unwrap()));
-        }
         // Menus closed by default are measured open too.
-        b.eval("document.querySelectorAll('details').forEach(d => d.open = true); return null;").await;
-        for found in b.eval(measure).await.as_array().unwrap() {
-            small.push(format!("{page} (menus open): {}", found.as_str().unwrap()));
+        for (state, open) in [("", "return null;"), (" (menus open)", "document.querySelectorAll('details').forEach(d => d.open = true); return null;")] {
+            b.eval(open).await;
+            for found in b.eval(measure).await.as_array().unwrap() {
+                small.push(format!("{page}{state}: {}", found.as_str().unwrap()));
+            }
         }
     }
     small.dedup();

@@ -32,9 +32,7 @@ impl FormErrors {
     pub fn one(field: &str, message: impl Into<String>) -> Self {
         FormErrors(vec![(field.to_string(), message.into())])
     }
-}
 
-impl FormErrors {
     /// The errors of a refused form, in the reader's language.
     pub fn of(e: &Invalid, locale: crate::i18n::Locale) -> Self {
         FormErrors(e.0.iter().map(|f| (f.field.to_string(), crate::i18n::say(locale, &f.text))).collect())

@@ -262,22 +262,23 @@ pub fn badge(c: &Category, locale: crate::i18n::Locale) -> CategoryBadge {
 }
 
 /// A category's name; Uncategorized, while it keeps the name the forum
-/// gave it, is named in the reader's language, as Discourse does.
+/// gave it (the English catalogue's, as the migration wrote it), is named
+/// in the reader's language, as Discourse does.
 pub fn category_name(c: &Category, locale: crate::i18n::Locale) -> String {
-    if c.slug == "uncategorized" && c.name == "Uncategorized" {
-        crate::i18n::t(locale, "category-uncategorized")
-    } else {
-        c.name.clone()
-    }
+    as_given(c, &c.name, "category-uncategorized", locale)
 }
 
 /// A category's description, Uncategorized's in the reader's language
-/// while it keeps the forum's own.
+/// while it keeps the one it was given.
 pub fn category_description(c: &Category, locale: crate::i18n::Locale) -> String {
-    if c.slug == "uncategorized" && c.description == "Topics that need no category of their own." {
-        crate::i18n::t(locale, "category-uncategorized-description")
+    as_given(c, &c.description, "category-uncategorized-description", locale)
+}
+
+fn as_given(c: &Category, value: &str, key: &str, locale: crate::i18n::Locale) -> String {
+    if c.slug == "uncategorized" && value == crate::i18n::t(crate::i18n::Locale::En, key) {
+        crate::i18n::t(locale, key)
     } else {
-        c.description.clone()
+        value.to_string()
     }
 }
 
