@@ -4,6 +4,7 @@
 pub mod cook;
 pub mod flags;
 pub mod ids;
+pub mod notify;
 pub mod perm;
 pub mod posting;
 pub mod slug;

@@ -14,7 +14,7 @@
 
 use crate::db::Db;
 use crate::{Backend, Result};
-use minga_core::{TopicId, UserId};
+use minga_core::{CategoryId, TopicId, UserId};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -37,6 +37,9 @@ pub enum Change {
     Settings,
     /// Fetched pages behind external oneboxes.
     Oneboxes,
+    /// A topic was started in a category (for live lists; caches hear
+    /// of it as `Topic` and `Lists`).
+    NewTopic(TopicId, CategoryId),
     /// Anything at all (a page whose sources are not all known).
     Everything,
 }
@@ -51,6 +54,7 @@ impl Change {
             Change::Catalog => "c".into(),
             Change::Settings => "s".into(),
             Change::Oneboxes => "o".into(),
+            Change::NewTopic(t, c) => format!("n{}:{}", t.0, c.0),
             Change::Everything => "*".into(),
         }
     }
@@ -65,6 +69,12 @@ impl Change {
             Some(b'c') => Some(Change::Catalog),
             Some(b's') => Some(Change::Settings),
             Some(b'o') => Some(Change::Oneboxes),
+            Some(b'n') => s[1..].split_once(':').and_then(|(t, c)| {
+                Some(Change::NewTopic(
+                    TopicId(t.parse().ok()?),
+                    CategoryId(c.parse().ok()?),
+                ))
+            }),
             _ => None,
         }
         // A change this version cannot read is treated as a change to anything.
@@ -73,7 +83,11 @@ impl Change {
 }
 
 pub(crate) fn encode(changes: &[Change]) -> String {
-    changes.iter().map(|c| c.encode()).collect::<Vec<_>>().join(" ")
+    changes
+        .iter()
+        .map(|c| c.encode())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub(crate) fn decode(tags: &str) -> Vec<Change> {
@@ -88,7 +102,7 @@ pub(crate) struct Feed {
     /// The highest change number this node has caught up with.
     pub applied: AtomicU64,
     listeners: RwLock<Vec<Listener>>,
-    live: tokio::sync::broadcast::Sender<Arc<Vec<Change>>>,
+    live: tokio::sync::broadcast::Sender<Arc<(u64, Vec<Change>)>>,
     pub catching_up: tokio::sync::Mutex<()>,
 }
 
@@ -108,7 +122,7 @@ impl Feed {
         self.listeners.write().expect("feed lock").push(f);
     }
 
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<Vec<Change>>> {
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<(u64, Vec<Change>)>> {
         self.live.subscribe()
     }
 
@@ -134,8 +148,9 @@ impl Feed {
     }
 
     /// This node committed `changes`: tell its listeners now.
-    pub fn local(&self, _seq: u64, changes: &[Change]) {
+    pub fn local(&self, seq: u64, changes: &[Change]) {
         self.tell(changes);
+        let _ = self.live.send(Arc::new((seq, changes.to_vec())));
     }
 
     pub fn tell(&self, changes: &[Change]) {
@@ -143,7 +158,6 @@ impl Feed {
         for l in &listeners {
             l(changes);
         }
-        let _ = self.live.send(Arc::new(changes.to_vec()));
     }
 
     /// Applies what other nodes changed after `applied`, as read from the
@@ -157,7 +171,11 @@ impl Feed {
         let mut changes: Vec<Change> = Vec::new();
         // The rows right after `from` are gone (pruned, or this node was
         // away for long): nothing cached can be trusted.
-        if rows.first().is_none_or(|(seq, _, _)| *seq as u64 != from + 1) && from > 0 {
+        if rows
+            .first()
+            .is_none_or(|(seq, _, _)| *seq as u64 != from + 1)
+            && from > 0
+        {
             changes.push(Change::Everything);
         }
         for (_, node, tags) in rows {
@@ -171,6 +189,17 @@ impl Feed {
         }
         if !changes.is_empty() {
             self.tell(&changes);
+        }
+        // Live pages hear each change under its own number, to resume from.
+        if changes.first() == Some(&Change::Everything) {
+            let _ = self
+                .live
+                .send(Arc::new((from + 1, vec![Change::Everything])));
+        }
+        for (seq, node, tags) in rows {
+            if *node != self.node {
+                let _ = self.live.send(Arc::new((*seq as u64, decode(tags))));
+            }
         }
         self.applied.fetch_max(version, Ordering::SeqCst);
     }
@@ -190,6 +219,7 @@ mod tests {
             Change::Catalog,
             Change::Settings,
             Change::Oneboxes,
+            Change::NewTopic(TopicId(3), CategoryId(4)),
             Change::Everything,
         ];
         assert_eq!(decode(&encode(&all)), all);

@@ -4,8 +4,8 @@
 
 use crate::db::{FromRow, Row};
 use crate::{Change, NewUser, Refusal, Result, Store, StoreError, User};
-use minga_core::{TopicId, UserId};
 use minga_core::time::now_ms;
+use minga_core::{TopicId, UserId};
 
 #[derive(Clone, Debug)]
 pub struct NewInvite {
@@ -57,7 +57,10 @@ impl FromRow for Invite {
             email: r.get(2)?,
             max_redemptions: r.get(3)?,
             redemption_count: r.get(4)?,
-            group_ids: groups.split(',').filter_map(|g| g.trim().parse().ok()).collect(),
+            group_ids: groups
+                .split(',')
+                .filter_map(|g| g.trim().parse().ok())
+                .collect(),
             expires_at: r.get(6)?,
             created_at: r.get(7)?,
             description: r.get(8)?,
@@ -90,7 +93,10 @@ impl Store {
     pub async fn invite_by_key(&self, key_hash: &str) -> Result<Option<Invite>> {
         let key_hash = key_hash.to_string();
         self.read(&[Change::Everything], move |db| {
-            db.opt(&format!("SELECT {INVITE_COLUMNS} FROM invites WHERE key_hash = $1"), &[&key_hash])
+            db.opt(
+                &format!("SELECT {INVITE_COLUMNS} FROM invites WHERE key_hash = $1"),
+                &[&key_hash],
+            )
         })
         .await
     }
@@ -131,6 +137,9 @@ impl Store {
                 .map_err(crate::db::conflict(&[]))?;
                 tx.changed(Change::Catalog);
             }
+            // The inviter hears that someone accepted (Discourse's
+            // `invitee_accepted`, shown with the newcomer's name).
+            crate::notifications::notify_one(tx, invite.invited_by, minga_core::notify::Kind::InviteeAccepted, None, None, Some(user.id), now)?;
             Ok(Redeemed { user, invite })
         })
         .await

@@ -33,6 +33,7 @@ const MIGRATIONS: &[Migration] = migrations![
     10 => "0010_categories",
     11 => "0011_locale",
     12 => "0012_theme",
+    13 => "0013_notifications",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

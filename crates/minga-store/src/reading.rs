@@ -46,7 +46,9 @@ impl Store {
                     "SELECT last_read_post_number FROM topic_users WHERE user_id = $1 AND topic_id = $2",
                     &[&r.user.0, &r.topic.0],
                 )?;
-                let entered = i64::from(previous.is_none());
+                // A row made by starting, replying to or following a topic
+                // before reading it does not count as having entered it.
+                let entered = i64::from(previous.is_none_or(|p| p == 0));
                 let newly_read = (r.up_to - previous.unwrap_or(0)).max(0);
                 let topic_exists = tx.exec(
                     "INSERT INTO topic_users (user_id, topic_id, last_read_post_number, first_visited_at) \
@@ -58,6 +60,7 @@ impl Store {
                 if topic_exists == 0 {
                     continue;
                 }
+                crate::notifications::read_up_to(tx, r.user, r.topic, r.up_to)?;
                 tx.exec(
                     "UPDATE user_stats SET topics_entered = topics_entered + $2, posts_read = posts_read + $3, \
                      time_read_secs = time_read_secs + $4, \
@@ -86,9 +89,17 @@ impl Store {
                 )
             })
             .await?;
-        let Some((topics_entered, posts_read, time_read_secs, days_visited, topics_replied_to)) = row else {
+        let Some((topics_entered, posts_read, time_read_secs, days_visited, topics_replied_to)) =
+            row
+        else {
             return Ok(ReadingStats::default());
         };
-        Ok(ReadingStats { topics_entered, posts_read, time_read_secs, days_visited, topics_replied_to })
+        Ok(ReadingStats {
+            topics_entered,
+            posts_read,
+            time_read_secs,
+            days_visited,
+            topics_replied_to,
+        })
     }
 }

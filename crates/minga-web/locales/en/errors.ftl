@@ -210,3 +210,4 @@ error-public-key = public_key must be an RSA public key in PEM form, of 2048 bit
 error-auth-redirect = auth_redirect is not an address this forum sends keys to (see the allowed_user_api_auth_redirects setting).
 error-nonce = The nonce is too long for this public key.
 error-which-key = Say which key to revoke (id).
+error-notification-level-choose = Choose a notification level: watching, tracking, normal or muted.

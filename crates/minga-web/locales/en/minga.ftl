@@ -125,3 +125,37 @@ form-fields-need-attention = { $count ->
     [one] One field needs attention: its message is beside it.
    *[other] { $count } fields need attention: each message is beside its field.
 }
+
+## Notifications
+nav-notifications = { $count ->
+    [0] Notifications, none unread
+   *[other] Notifications, { $count } unread
+}
+nav-notifications-many = Notifications, {"{"}count{"}"} unread
+notifications-title = Notifications
+notifications-empty = Nothing yet. When someone mentions you, replies to you, or posts in a topic you watch, it shows here.
+notifications-mark-all-read = Mark all read
+notifications-unread = Unread
+notifications-more = Older notifications
+notifications-categories = Categories you follow
+notifications-categories-help = Watching tells you of every post; watching first post, of each new topic; tracking counts what you have not read; muted tells you of nothing there.
+notifications-save = Save
+notification-mentioned = { $username } mentioned you in “{ $title }”
+notification-replied = { $username } replied to you in “{ $title }”
+notification-quoted = { $username } quoted you in “{ $title }”
+notification-edited = { $username } edited your post in “{ $title }”
+notification-invitee-accepted = { $username } accepted your invitation
+notification-posted = { $username } posted in “{ $title }”
+notification-linked = { $username } linked to your post from “{ $title }”
+notification-group-mentioned = { $username } mentioned @{ $group } in “{ $title }”
+notification-watching-first-post = { $username } started “{ $title }”
+notification-post-approved = Your post in “{ $title }” was approved
+notification-other = Something new in “{ $title }”
+level-watching = Watching
+level-watching-first-post = Watching first post
+level-tracking = Tracking
+level-regular = Normal
+level-muted = Muted
+topic-level = Notifications for this topic
+live-new-topic = 1 new topic — show
+live-new-topics = {"{"}count{"}"} new topics — show

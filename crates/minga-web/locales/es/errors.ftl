@@ -210,3 +210,4 @@ error-public-key = public_key tiene que ser una clave pública RSA en formato PE
 error-auth-redirect = auth_redirect no es una dirección a la que este foro envíe claves (ver el ajuste allowed_user_api_auth_redirects).
 error-nonce = El nonce es demasiado largo para esta clave pública.
 error-which-key = Indicar qué clave revocar (id).
+error-notification-level-choose = Elige un nivel de notificación: vigilar, seguir, normal o silenciar.

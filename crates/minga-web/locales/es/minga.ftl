@@ -127,3 +127,37 @@ form-fields-need-attention = { $count ->
     [one] Un campo necesita atención: el mensaje está junto a él.
    *[other] { $count } campos necesitan atención: cada mensaje está junto a su campo.
 }
+
+## Notificaciones
+nav-notifications = { $count ->
+    [0] Notificaciones, ninguna sin leer
+   *[other] Notificaciones, { $count } sin leer
+}
+nav-notifications-many = Notificaciones, {"{"}count{"}"} sin leer
+notifications-title = Notificaciones
+notifications-empty = Nada todavía. Cuando alguien te mencione, te responda o publique en un tema que vigilas, aparecerá aquí.
+notifications-mark-all-read = Marcar todas como leídas
+notifications-unread = Sin leer
+notifications-more = Notificaciones anteriores
+notifications-categories = Categorías que sigues
+notifications-categories-help = Vigilar te avisa de cada publicación; vigilar el primer mensaje, de cada tema nuevo; seguir cuenta lo que no has leído; silenciar no te avisa de nada allí.
+notifications-save = Guardar
+notification-mentioned = { $username } te mencionó en «{ $title }»
+notification-replied = { $username } te respondió en «{ $title }»
+notification-quoted = { $username } te citó en «{ $title }»
+notification-edited = { $username } editó tu publicación en «{ $title }»
+notification-invitee-accepted = { $username } aceptó tu invitación
+notification-posted = { $username } publicó en «{ $title }»
+notification-linked = { $username } enlazó tu publicación desde «{ $title }»
+notification-group-mentioned = { $username } mencionó a @{ $group } en «{ $title }»
+notification-watching-first-post = { $username } abrió «{ $title }»
+notification-post-approved = Se aprobó tu publicación en «{ $title }»
+notification-other = Novedades en «{ $title }»
+level-watching = Vigilar
+level-watching-first-post = Vigilar el primer mensaje
+level-tracking = Seguir
+level-regular = Normal
+level-muted = Silenciar
+topic-level = Notificaciones de este tema
+live-new-topic = 1 tema nuevo — ver
+live-new-topics = {"{"}count{"}"} temas nuevos — ver

@@ -4,9 +4,9 @@
 //! Fields minga has no such thing for carry Discourse's neutral values.
 
 use super::avatar_template;
-use minga_core::{UserId, perm};
-use minga_core::time::iso;
 use super::group::BasicGroup;
+use minga_core::time::iso;
+use minga_core::{UserId, perm};
 use minga_store::{PersonStats, User};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -22,7 +22,12 @@ pub struct BasicUser {
 
 impl BasicUser {
     pub fn of(u: &User) -> BasicUser {
-        BasicUser { id: u.id, username: u.username.clone(), name: u.name.clone(), avatar_template: avatar_template(&u.username) }
+        BasicUser {
+            id: u.id,
+            username: u.username.clone(),
+            name: u.name.clone(),
+            avatar_template: avatar_template(&u.username),
+        }
     }
 }
 
@@ -42,6 +47,9 @@ pub struct CurrentUser {
     pub trust_level: i64,
     pub can_create_topic: bool,
     pub timezone: String,
+    pub unread_notifications: i64,
+    pub unread_high_priority_notifications: i64,
+    pub all_unread_notifications_count: i64,
 }
 
 impl CurrentUser {
@@ -54,6 +62,9 @@ impl CurrentUser {
             trust_level: u.trust_level,
             can_create_topic: perm::can_create_topic(Some(&u.actor_with(Vec::new()))),
             timezone: u.timezone.clone(),
+            unread_notifications: u.unread_notifications,
+            unread_high_priority_notifications: 0,
+            all_unread_notifications_count: u.unread_notifications,
         }
     }
 }
@@ -88,7 +99,10 @@ impl UserAuthToken {
         let (browser, os) = match crate::auth::device(&s.user_agent) {
             (Some(b), s) => (b.to_string(), s.unwrap_or_default().to_string()),
             (None, Some(s)) => (s.to_string(), String::new()),
-            (None, None) => (crate::auth::describe_device(crate::i18n::Locale::En, &s.user_agent), String::new()),
+            (None, None) => (
+                crate::auth::describe_device(crate::i18n::Locale::En, &s.user_agent),
+                String::new(),
+            ),
         };
         let icon = match browser.as_str() {
             "Firefox" => "fab-firefox",
@@ -394,7 +408,9 @@ impl UserDetailed {
         now: i64,
     ) -> UserDetailed {
         let today = now / 86_400_000;
-        let recent = stats.last_visit_day.is_some_and(|d| today - d <= RECENT_DAYS);
+        let recent = stats
+            .last_visit_day
+            .is_some_and(|d| today - d <= RECENT_DAYS);
         let can = rights.can_edit;
         UserDetailed {
             basic: BasicUser::of(u),
@@ -617,7 +633,10 @@ impl DirectoryItem {
             post_count: s.post_count,
             posts_read: s.posts_read,
             days_visited: s.days_visited,
-            user: DirectoryUser { basic: BasicUser::of(u), title: None },
+            user: DirectoryUser {
+                basic: BasicUser::of(u),
+                title: None,
+            },
         }
     }
 }

@@ -1,0 +1,657 @@
+//! Notifications: who is told of a post, how closely each person follows
+//! topics and categories, and what they have read.
+//!
+//! A post's transaction queues a job (`notification_jobs`) naming what the
+//! post mentions, quotes and links to. `deliver_notifications` takes queued
+//! jobs and, in one transaction, writes each one's notifications and
+//! deletes it: a crash before the commit leaves the job queued, a commit
+//! leaves nothing to do twice. Who hears of what is decided by
+//! `minga_core::notify::choose`, given each candidate's level and whether
+//! the category's permissions let them read the post at that moment.
+
+use crate::db::{Db, Tx, row_struct};
+use crate::{Backend, Change, Result, Store};
+use minga_core::notify::{self, Candidate, Kind, Level};
+use minga_core::perm::Actor;
+use minga_core::{CategoryId, PostId, TopicId, UserId};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What a post names, for notifications: kept with its queued job.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Alerts {
+    /// Lower-cased usernames mentioned.
+    pub mentions: Vec<String>,
+    /// Lower-cased names of groups mentioned.
+    pub group_mentions: Vec<String>,
+    /// Lower-cased usernames quoted.
+    pub quoted: Vec<String>,
+    /// This forum's topics (and posts) linked to.
+    pub links: Vec<(i64, Option<i64>)>,
+}
+
+/// Whether a person may read a category, as the web layer's catalog says.
+pub type CanSee = dyn Fn(&Actor, CategoryId) -> bool + Send + Sync;
+
+/// One notification, with what is shown beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notification {
+    pub id: i64,
+    pub user_id: UserId,
+    pub notification_type: i64,
+    pub topic_id: Option<TopicId>,
+    pub post_number: Option<i64>,
+    pub post_id: Option<i64>,
+    /// A group's name, for group mentions.
+    pub data: String,
+    pub read: bool,
+    pub created_at: i64,
+    /// Who caused it.
+    pub actor_username: Option<String>,
+    pub topic_title: Option<String>,
+    pub topic_slug: Option<String>,
+    pub category_id: Option<CategoryId>,
+}
+
+row_struct!(Notification {
+    id,
+    user_id,
+    notification_type,
+    topic_id,
+    post_number,
+    post_id,
+    data,
+    read,
+    created_at,
+    actor_username,
+    topic_title,
+    topic_slug,
+    category_id,
+});
+
+const LIST: &str = "SELECT n.id, n.user_id, n.notification_type, n.topic_id, n.post_number, n.post_id, n.data, n.read, n.created_at, \
+     a.username, t.title, t.slug, t.category_id \
+     FROM notifications n LEFT JOIN users a ON a.id = n.actor_id LEFT JOIN topics t ON t.id = n.topic_id \
+     LEFT JOIN posts p ON p.id = n.post_id \
+     WHERE n.user_id = $1 AND (n.topic_id IS NULL OR t.deleted_at IS NULL) AND (n.post_id IS NULL OR p.deleted_at IS NULL)";
+
+/// A JSON array parameter read as a set of texts (`$n`), on either backend.
+fn texts(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
+        Backend::Postgres => format!("(SELECT jsonb_array_elements_text(${n}::jsonb))"),
+    }
+}
+
+/// A JSON array parameter read as a set of ids.
+fn ids(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
+        Backend::Postgres => format!("(SELECT jsonb_array_elements_text(${n}::jsonb)::bigint)"),
+    }
+}
+
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn json_texts(v: &[String]) -> String {
+    format!(
+        "[{}]",
+        v.iter().map(|s| json_str(s)).collect::<Vec<_>>().join(",")
+    )
+}
+
+fn json_ids(v: impl IntoIterator<Item = i64>) -> String {
+    format!(
+        "[{}]",
+        v.into_iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    )
+}
+
+fn encode_links(links: &[(i64, Option<i64>)]) -> String {
+    links
+        .iter()
+        .map(|(t, p)| format!("{t}:{}", p.unwrap_or(1)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn decode_links(s: &str) -> Vec<(i64, i64)> {
+    s.split_whitespace()
+        .filter_map(|l| l.split_once(':'))
+        .filter_map(|(t, p)| Some((t.parse().ok()?, p.parse().ok()?)))
+        .collect()
+}
+
+/// Queues the notifications of a post just written or edited (`kind` is
+/// `new` or `edit`), in the caller's transaction.
+pub(crate) fn enqueue(
+    tx: &mut Tx<'_>,
+    post: PostId,
+    kind: &str,
+    actor: UserId,
+    alerts: &Alerts,
+    at: i64,
+) -> Result<()> {
+    tx.exec(
+        "INSERT INTO notification_jobs (post_id, kind, actor_id, mentions, group_mentions, quoted, links, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            &post.0,
+            &kind,
+            &actor.0,
+            &alerts.mentions.join(" "),
+            &alerts.group_mentions.join(" "),
+            &alerts.quoted.join(" "),
+            &encode_links(&alerts.links),
+            &at,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Writes one notification at once (no post to fan out from: an accepted
+/// invite, an approved post), and counts it unread.
+pub(crate) fn notify_one(
+    tx: &mut Tx<'_>,
+    user: UserId,
+    kind: Kind,
+    topic: Option<TopicId>,
+    post: Option<(PostId, i64)>,
+    actor: Option<UserId>,
+    at: i64,
+) -> Result<()> {
+    let inserted = tx.exec(
+        "INSERT INTO notifications (user_id, notification_type, topic_id, post_number, post_id, actor_id, data, read, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, '', FALSE, $7) ON CONFLICT DO NOTHING",
+        &[&user.0, &kind.id(), &topic.map(|t| t.0), &post.map(|p| p.1), &post.map(|p| p.0.0), &actor.map(|a| a.0), &at],
+    )?;
+    if inserted > 0 {
+        tx.exec(
+            "UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id = $1",
+            &[&user.0],
+        )?;
+        tx.changed(Change::User(user));
+    }
+    Ok(())
+}
+
+/// Counts a person's unread notifications again.
+pub(crate) fn recount(tx: &mut Tx<'_>, user: UserId) -> Result<()> {
+    tx.exec(
+        "UPDATE users SET unread_notifications = (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT read) WHERE id = $1",
+        &[&user.0],
+    )?;
+    tx.changed(Change::User(user));
+    Ok(())
+}
+
+/// Marks read what a person has read up to `post_number` in a topic.
+pub(crate) fn read_up_to(
+    tx: &mut Tx<'_>,
+    user: UserId,
+    topic: TopicId,
+    post_number: i64,
+) -> Result<()> {
+    let marked = tx.exec(
+        "UPDATE notifications SET read = TRUE WHERE user_id = $1 AND topic_id = $2 AND post_number <= $3 AND NOT read",
+        &[&user.0, &topic.0, &post_number],
+    )?;
+    if marked > 0 {
+        recount(tx, user)?;
+    }
+    Ok(())
+}
+
+struct JobRow {
+    id: i64,
+    post_id: i64,
+    kind: String,
+    actor: i64,
+    mentions: String,
+    group_mentions: String,
+    quoted: String,
+    links: String,
+}
+
+/// A job's post, as the rules need it.
+struct Target {
+    topic: i64,
+    category: i64,
+    number: i64,
+    author: i64,
+    reply_to: Option<i64>,
+}
+
+fn deliver_job(
+    db: &mut dyn Db,
+    job: &JobRow,
+    can_see: &CanSee,
+    changed: &mut Vec<UserId>,
+) -> Result<()> {
+    let backend = db.backend();
+    let post: Option<(i64, i64, i64, i64, Option<i64>)> = db.opt(
+        "SELECT p.topic_id, t.category_id, p.post_number, p.user_id, p.reply_to_post_number FROM posts p JOIN topics t ON t.id = p.topic_id \
+         WHERE p.id = $1 AND p.deleted_at IS NULL AND t.deleted_at IS NULL",
+        &[&job.post_id],
+    )?;
+    let Some((topic, category, number, author, reply_to)) = post else {
+        return Ok(());
+    };
+    let target = Target {
+        topic,
+        category,
+        number,
+        author,
+        reply_to,
+    };
+    let editing = job.kind == "edit";
+    // (user, kind, group name)
+    let mut reasons: Vec<(i64, Kind, String)> = Vec::new();
+    let names = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    for (list, kind) in [
+        (&job.mentions, Kind::Mentioned),
+        (&job.quoted, Kind::Quoted),
+    ] {
+        let names = names(list);
+        if names.is_empty() {
+            continue;
+        }
+        let found: Vec<i64> = db.all(
+            &format!(
+                "SELECT id FROM users WHERE username_lower IN {}",
+                texts(backend, 1)
+            ),
+            &[&json_texts(&names)],
+        )?;
+        reasons.extend(found.into_iter().map(|u| (u, kind, String::new())));
+    }
+    let groups = names(&job.group_mentions);
+    if !groups.is_empty() {
+        let found: Vec<(i64, String)> = db.all(
+            &format!(
+                "SELECT gu.user_id, g.name FROM group_users gu JOIN groups g ON g.id = gu.group_id \
+                 WHERE LOWER(g.name) IN {} AND NOT g.automatic ORDER BY gu.created_at LIMIT 1000",
+                texts(backend, 1)
+            ),
+            &[&json_texts(&groups)],
+        )?;
+        reasons.extend(found.into_iter().map(|(u, g)| (u, Kind::GroupMentioned, g)));
+    }
+    if editing {
+        if job.actor != target.author {
+            reasons.push((target.author, Kind::Edited, String::new()));
+        }
+    } else {
+        if let Some(to) = target.reply_to {
+            let who: Option<i64> = db.opt(
+                "SELECT user_id FROM posts WHERE topic_id = $1 AND post_number = $2",
+                &[&target.topic, &to],
+            )?;
+            reasons.extend(who.map(|u| (u, Kind::Replied, String::new())));
+        }
+        for (t, p) in decode_links(&job.links) {
+            if t == target.topic {
+                continue;
+            }
+            let who: Option<i64> = db.opt("SELECT user_id FROM posts WHERE topic_id = $1 AND post_number = $2 AND deleted_at IS NULL", &[&t, &p])?;
+            reasons.extend(who.map(|u| (u, Kind::Linked, String::new())));
+        }
+        if target.number == 1 {
+            let watchers: Vec<(i64, i64)> =
+                db.all("SELECT user_id, notification_level FROM category_users WHERE category_id = $1 AND notification_level IN (3, 4)", &[&target.category])?;
+            reasons.extend(watchers.into_iter().map(|(u, l)| {
+                (
+                    u,
+                    if l == 4 {
+                        Kind::WatchingFirstPost
+                    } else {
+                        Kind::Posted
+                    },
+                    String::new(),
+                )
+            }));
+        } else {
+            let watchers: Vec<i64> = db.all(
+                "SELECT user_id FROM topic_users WHERE topic_id = $1 AND notification_level = 3 \
+                 UNION SELECT user_id FROM category_users WHERE category_id = $2 AND notification_level = 3",
+                &[&target.topic, &target.category],
+            )?;
+            reasons.extend(
+                watchers
+                    .into_iter()
+                    .map(|u| (u, Kind::Posted, String::new())),
+            );
+        }
+    }
+    if reasons.is_empty() {
+        return Ok(());
+    }
+    let mut people: Vec<i64> = reasons.iter().map(|r| r.0).collect();
+    people.sort_unstable();
+    people.dedup();
+    let list = json_ids(people.iter().copied());
+    // (id, admin, moderator, trust level, topic level, category level, told already)
+    let info: Vec<(i64, bool, bool, i64, Option<i64>, Option<i64>, i64)> = db.all(
+        &format!(
+            "SELECT u.id, u.admin, u.moderator, u.trust_level, tu.notification_level, cu.notification_level, \
+             (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.post_id = $3 AND n.notification_type <> 4) \
+             FROM users u LEFT JOIN topic_users tu ON tu.user_id = u.id AND tu.topic_id = $1 \
+             LEFT JOIN category_users cu ON cu.user_id = u.id AND cu.category_id = $2 \
+             WHERE u.id IN {}",
+            ids(backend, 4)
+        ),
+        &[&target.topic, &target.category, &job.post_id, &list],
+    )?;
+    let memberships: Vec<(i64, i64)> = db.all(
+        &format!(
+            "SELECT user_id, group_id FROM group_users WHERE user_id IN {}",
+            ids(backend, 1)
+        ),
+        &[&list],
+    )?;
+    let mut groups_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (u, g) in memberships {
+        groups_of.entry(u).or_default().push(g);
+    }
+    let mut candidates = Vec::with_capacity(reasons.len());
+    for (id, admin, moderator, trust_level, topic_level, category_level, already) in info {
+        let actor = Actor {
+            id: UserId(id),
+            admin,
+            moderator,
+            trust_level,
+            silenced: false,
+            groups: groups_of.remove(&id).unwrap_or_default(),
+        };
+        let level = notify::effective_level(
+            topic_level.and_then(Level::from_id),
+            category_level.and_then(Level::from_id),
+        );
+        let can_see = can_see(&actor, CategoryId(target.category));
+        for (_, kind, _) in reasons.iter().filter(|r| r.0 == id) {
+            candidates.push(Candidate {
+                user: UserId(id),
+                kind: *kind,
+                level,
+                can_see,
+                already: already > 0 && *kind != Kind::Edited,
+            });
+        }
+    }
+    // The one who wrote (or edited) the post hears nothing of it.
+    let chosen = notify::choose(UserId(job.actor), &candidates);
+    if chosen.is_empty() {
+        return Ok(());
+    }
+    let rows = format!(
+        "[{}]",
+        chosen
+            .iter()
+            .map(|(u, k)| {
+                let group = reasons
+                    .iter()
+                    .find(|r| r.0 == u.0 && r.1 == *k)
+                    .map(|r| r.2.as_str())
+                    .unwrap_or_default();
+                format!("[{},{},{}]", u.0, k.id(), json_str(group))
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let source = match backend {
+        Backend::Sqlite => {
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each($6)"
+        }
+        Backend::Postgres => {
+            "SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2 FROM jsonb_array_elements($6::jsonb) e"
+        }
+    };
+    let now = minga_core::time::now_ms();
+    db.exec(
+        &format!(
+            "INSERT INTO notifications (user_id, notification_type, data, topic_id, post_number, post_id, actor_id, read, created_at) \
+             SELECT s.*, $1, $2, $3, $4, FALSE, $5 FROM ({source}) s WHERE TRUE \
+             ON CONFLICT (user_id, post_id, notification_type) DO UPDATE SET read = FALSE, created_at = excluded.created_at, actor_id = excluded.actor_id"
+        ),
+        &[&target.topic, &target.number, &job.post_id, &job.actor, &now, &rows],
+    )?;
+    let (edited, fresh): (Vec<_>, Vec<_>) = chosen.iter().partition(|(_, k)| *k == Kind::Edited);
+    if !fresh.is_empty() {
+        db.exec(
+            &format!(
+                "UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id IN {}",
+                ids(backend, 1)
+            ),
+            &[&json_ids(fresh.iter().map(|(u, _)| u.0))],
+        )?;
+    }
+    for (u, _) in &edited {
+        db.exec(
+            "UPDATE users SET unread_notifications = (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT read) WHERE id = $1",
+            &[&u.0],
+        )?;
+    }
+    changed.extend(chosen.iter().map(|(u, _)| *u));
+    Ok(())
+}
+
+/// A person's level for a topic and how far they have read it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TopicUser {
+    /// Their own level for the topic, if they chose one (or replying or
+    /// starting it chose one for them).
+    pub level: Option<Level>,
+    /// The level for its category, if they chose one.
+    pub category_level: Option<Level>,
+    pub last_read_post_number: i64,
+}
+
+impl TopicUser {
+    pub fn effective(&self) -> Level {
+        notify::effective_level(self.level, self.category_level)
+    }
+}
+
+impl Store {
+    /// Writes the notifications of up to `max_jobs` queued posts, each in
+    /// the transaction that removes it from the queue; returns how many
+    /// jobs were done. `can_see` says who may read a category now.
+    pub async fn deliver_notifications(
+        &self,
+        max_jobs: i64,
+        can_see: Arc<CanSee>,
+    ) -> Result<usize> {
+        self.write(move |tx| {
+            let lock = match tx.backend() {
+                Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+                Backend::Sqlite => "",
+            };
+            let jobs: Vec<(i64, i64, String, i64, String, String, String, String)> = tx.db.all(
+                &format!(
+                    "SELECT id, post_id, kind, actor_id, mentions, group_mentions, quoted, links FROM notification_jobs ORDER BY id LIMIT $1{lock}"
+                ),
+                &[&max_jobs],
+            )?;
+            let done = jobs.len();
+            let mut changed = Vec::new();
+            for (id, post_id, kind, actor, mentions, group_mentions, quoted, links) in jobs {
+                let job = JobRow { id, post_id, kind, actor, mentions, group_mentions, quoted, links };
+                deliver_job(tx.db, &job, &*can_see, &mut changed)?;
+                tx.exec("DELETE FROM notification_jobs WHERE id = $1", &[&job.id])?;
+            }
+            changed.sort_unstable_by_key(|u| u.0);
+            changed.dedup();
+            for u in changed {
+                tx.changed(Change::User(u));
+            }
+            Ok(done)
+        })
+        .await
+    }
+
+    /// How many posts' notifications are still to be written.
+    pub async fn queued_notification_jobs(&self) -> Result<i64> {
+        self.read(&[], |db| {
+            db.one("SELECT count(*) FROM notification_jobs", &[])
+        })
+        .await
+    }
+
+    /// A person's notifications, newest first, and how many they have.
+    pub async fn notifications(
+        &self,
+        user: UserId,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<Notification>, i64)> {
+        self.read(&[Change::User(user), Change::Lists], move |db| {
+            let list: Vec<Notification> = db.all(
+                &format!("{LIST} ORDER BY n.id DESC LIMIT $2 OFFSET $3"),
+                &[&user.0, &limit, &offset],
+            )?;
+            let total: i64 = db.one(
+                "SELECT count(*) FROM notifications WHERE user_id = $1",
+                &[&user.0],
+            )?;
+            Ok((list, total))
+        })
+        .await
+    }
+
+    /// One of a person's notifications.
+    pub async fn notification(&self, user: UserId, id: i64) -> Result<Option<Notification>> {
+        self.read(&[Change::User(user)], move |db| {
+            db.opt(&format!("{LIST} AND n.id = $2"), &[&user.0, &id])
+        })
+        .await
+    }
+
+    /// Marks one notification (or, with `None`, all of them) read, and
+    /// remembers the newest one the person has seen.
+    pub async fn mark_notifications_read(&self, user: UserId, id: Option<i64>) -> Result<()> {
+        self.write(move |tx| {
+            match id {
+                Some(id) => tx.exec("UPDATE notifications SET read = TRUE WHERE user_id = $1 AND id = $2 AND NOT read", &[&user.0, &id])?,
+                None => tx.exec("UPDATE notifications SET read = TRUE WHERE user_id = $1 AND NOT read", &[&user.0])?,
+            };
+            tx.exec(
+                "UPDATE users SET seen_notification_id = COALESCE((SELECT max(id) FROM notifications WHERE user_id = $1), 0) WHERE id = $1",
+                &[&user.0],
+            )?;
+            recount(tx, user)
+        })
+        .await
+    }
+
+    /// The newest notification a person has seen the list of.
+    pub async fn seen_notification_id(&self, user: UserId) -> Result<i64> {
+        self.read(&[Change::User(user)], move |db| {
+            Ok(db
+                .opt(
+                    "SELECT seen_notification_id FROM users WHERE id = $1",
+                    &[&user.0],
+                )?
+                .unwrap_or(0))
+        })
+        .await
+    }
+
+    /// Sets a person's level for a topic.
+    pub async fn set_topic_level(&self, user: UserId, topic: TopicId, level: Level) -> Result<()> {
+        let now = minga_core::time::now_ms();
+        self.write(move |tx| {
+            let done = tx.exec(
+                "INSERT INTO topic_users (user_id, topic_id, last_read_post_number, first_visited_at, notification_level) \
+                 SELECT $1, $2, 0, $3, $4 WHERE EXISTS (SELECT 1 FROM topics WHERE id = $2 AND deleted_at IS NULL) \
+                 ON CONFLICT (user_id, topic_id) DO UPDATE SET notification_level = $4",
+                &[&user.0, &topic.0, &now, &level.id()],
+            )?;
+            if done == 0 {
+                return Err(crate::StoreError::Missing(crate::Thing::Topic));
+            }
+            tx.changed(Change::User(user));
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets a person's level for a category (regular forgets it).
+    pub async fn set_category_level(
+        &self,
+        user: UserId,
+        category: CategoryId,
+        level: Level,
+    ) -> Result<()> {
+        self.write(move |tx| {
+            if level == Level::Regular {
+                tx.exec("DELETE FROM category_users WHERE user_id = $1 AND category_id = $2", &[&user.0, &category.0])?;
+            } else {
+                let done = tx.exec(
+                    "INSERT INTO category_users (user_id, category_id, notification_level) SELECT $1, $2, $3 \
+                     WHERE EXISTS (SELECT 1 FROM categories WHERE id = $2) \
+                     ON CONFLICT (user_id, category_id) DO UPDATE SET notification_level = $3",
+                    &[&user.0, &category.0, &level.id()],
+                )?;
+                if done == 0 {
+                    return Err(crate::StoreError::Missing(crate::Thing::Category));
+                }
+            }
+            tx.changed(Change::User(user));
+            Ok(())
+        })
+        .await
+    }
+
+    /// The levels a person chose for categories.
+    pub async fn category_levels(&self, user: UserId) -> Result<Vec<(CategoryId, Level)>> {
+        let rows: Vec<(i64, i64)> = self
+            .read(&[Change::User(user)], move |db| {
+                db.all(
+                    "SELECT category_id, notification_level FROM category_users WHERE user_id = $1",
+                    &[&user.0],
+                )
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(c, l)| Some((CategoryId(c), Level::from_id(l)?)))
+            .collect())
+    }
+
+    /// A person's level for a topic, and how far they read it.
+    pub async fn topic_user(&self, user: UserId, topic: TopicId) -> Result<TopicUser> {
+        let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = self
+            .read(&[Change::User(user), Change::Topic(topic)], move |db| {
+                db.opt(
+                    "SELECT tu.notification_level, cu.notification_level, tu.last_read_post_number FROM topics t \
+                     LEFT JOIN topic_users tu ON tu.topic_id = t.id AND tu.user_id = $1 \
+                     LEFT JOIN category_users cu ON cu.category_id = t.category_id AND cu.user_id = $1 WHERE t.id = $2",
+                    &[&user.0, &topic.0],
+                )
+            })
+            .await?;
+        Ok(row
+            .map(|(l, c, r)| TopicUser {
+                level: l.and_then(Level::from_id),
+                category_level: c.and_then(Level::from_id),
+                last_read_post_number: r.unwrap_or(0),
+            })
+            .unwrap_or_default())
+    }
+}

@@ -1,0 +1,63 @@
+//! Writing notifications: a post's transaction queues a job, and one
+//! worker per node writes the queued jobs' notifications as soon as it is
+//! woken (after each post on this node) or every few seconds (for jobs
+//! left by other nodes, or by a node that stopped before doing them).
+
+use crate::AppState;
+use minga_core::CategoryId;
+use minga_core::perm::Actor;
+use minga_store::CanSee;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Notify;
+
+/// How many queued posts one transaction takes.
+const BATCH: i64 = 64;
+
+/// How often queued jobs are looked for without being woken.
+const SWEEP: std::time::Duration = std::time::Duration::from_secs(3);
+
+#[derive(Default)]
+pub struct Worker {
+    wake: Notify,
+    started: OnceLock<()>,
+}
+
+impl AppState {
+    /// Says that posts were written: their notifications are written next.
+    pub fn alert(&self) {
+        let worker = &self.alerts;
+        worker.started.get_or_init(|| {
+            let state = self.clone();
+            tokio::spawn(async move { state.deliver_forever().await });
+        });
+        worker.wake.notify_one();
+    }
+
+    async fn deliver_forever(self) {
+        loop {
+            if let Err(e) = self.deliver_notifications().await {
+                tracing::warn!(error = %e, "could not write notifications");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                continue;
+            }
+            let _ = tokio::time::timeout(SWEEP, self.alerts.wake.notified()).await;
+        }
+    }
+
+    /// Writes every queued post's notifications; returns how many posts
+    /// were done.
+    pub async fn deliver_notifications(&self) -> crate::error::AppResult<usize> {
+        let mut done = 0;
+        loop {
+            let catalog = self.catalog().await?;
+            let can_see: Arc<CanSee> = Arc::new(move |actor: &Actor, category: CategoryId| {
+                catalog.can_see(Some(actor), category)
+            });
+            let n = self.store.deliver_notifications(BATCH, can_see).await?;
+            done += n;
+            if (n as i64) < BATCH {
+                return Ok(done);
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Live pages: one endpoint, `GET /live`, streams server-sent events to
+//! open pages from the change feed, filtered to what the reader may see.
+//!
+//! Events carry no content, only what to fetch again: `topic` (the open
+//! topic changed: a reply, an edit, a deletion), `notifications` (the
+//! reader's unread count, which is theirs alone), `topics` (a topic was
+//! started in a category the reader sees, for "new topics" on lists) and
+//! `reload` (changes were missed). Each event's id is its change number,
+//! so a stream that dropped resumes after the last one it had
+//! (`Last-Event-ID`); changes made on another node arrive through the
+//! feed like this node's own.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use minga_core::TopicId;
+use minga_core::perm::Actor;
+use minga_store::Change;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
+
+/// A comment sent this often keeps proxies from closing an idle stream,
+/// and finds streams whose reader has gone.
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(25);
+
+/// Changes read back from the table when a stream resumes, at most.
+const REPLAY: i64 = 1000;
+
+/// The open streams on this node.
+#[derive(Default)]
+pub struct Hub {
+    open: AtomicUsize,
+}
+
+impl Hub {
+    pub fn open(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct LiveQuery {
+    /// The topic the page shows.
+    pub topic: Option<String>,
+    /// `latest`: the page lists topics and wants to hear of new ones.
+    pub list: Option<String>,
+}
+
+/// What one stream listens for.
+struct Listening {
+    me: Option<minga_core::UserId>,
+    actor: Option<Actor>,
+    topic: Option<TopicId>,
+    list: bool,
+    unread: i64,
+}
+
+pub async fn stream(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(q): Query<LiveQuery>,
+) -> AppResult<Response> {
+    let topic = match q.topic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => Some(TopicId(t.parse::<i64>().map_err(|_| AppError::NotFound)?)),
+        None => None,
+    };
+    if let Some(t) = topic {
+        crate::access::visible_topic(&state, &viewer, t).await?;
+    }
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let listening = Listening {
+        me: viewer.user.as_ref().map(|u| u.id),
+        actor: viewer.actor(),
+        topic,
+        list: q.list.as_deref() == Some("latest"),
+        unread: viewer
+            .user
+            .as_ref()
+            .map(|u| u.unread_notifications)
+            .unwrap_or(0),
+    };
+    // Subscribe before reading anything back, so nothing falls between.
+    let feed = state.store.subscribe();
+    let (tx, rx) = mpsc::channel::<Bytes>(16);
+    state.live.open.fetch_add(1, Ordering::Relaxed);
+    let s = state.clone();
+    tokio::spawn(async move {
+        run(&s, listening, feed, resume, tx).await;
+        s.live.open.fetch_sub(1, Ordering::Relaxed);
+    });
+    let mut response = Body::new(EventBody { rx }).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // nginx and other proxies: pass each event on as it comes.
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+async fn run(
+    state: &AppState,
+    mut l: Listening,
+    mut feed: tokio::sync::broadcast::Receiver<std::sync::Arc<(u64, Vec<Change>)>>,
+    resume: Option<u64>,
+    tx: mpsc::Sender<Bytes>,
+) {
+    // The first bytes open the stream for the browser at once, and say how
+    // long to wait before reconnecting.
+    if tx
+        .send(Bytes::from_static(b"retry: 2000\n\n"))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut last = state.store.heard_up_to();
+    if let Some(from) = resume.filter(|from| *from < last) {
+        match state.store.changes_since(from, REPLAY).await {
+            Ok(Some(missed)) => {
+                for (seq, changes) in missed {
+                    if !send(state, &mut l, seq, &changes, &tx).await {
+                        return;
+                    }
+                    last = seq;
+                }
+            }
+            Ok(None) | Err(_) => {
+                if !send(state, &mut l, last, &[Change::Everything], &tx).await {
+                    return;
+                }
+            }
+        }
+    }
+    loop {
+        let next = tokio::time::timeout(KEEP_ALIVE, feed.recv()).await;
+        let ok = match next {
+            Err(_) => tx
+                .send(Bytes::from_static(b": keep-alive\n\n"))
+                .await
+                .is_ok(),
+            Ok(Ok(item)) => {
+                let (seq, changes) = &*item;
+                if *seq <= last {
+                    continue;
+                }
+                last = *seq;
+                send(state, &mut l, *seq, changes, &tx).await
+            }
+            Ok(Err(RecvError::Lagged(_))) => {
+                let seq = state.store.heard_up_to();
+                last = last.max(seq);
+                send(state, &mut l, seq, &[Change::Everything], &tx).await
+            }
+            Ok(Err(RecvError::Closed)) => false,
+        };
+        if !ok {
+            return;
+        }
+    }
+}
+
+/// Sends what `changes` mean to this reader; false once the reader is gone.
+async fn send(
+    state: &AppState,
+    l: &mut Listening,
+    seq: u64,
+    changes: &[Change],
+    tx: &mpsc::Sender<Bytes>,
+) -> bool {
+    let everything = changes.contains(&Change::Everything);
+    let mut out = String::new();
+    if everything {
+        out.push_str(&format!("id: {seq}\nevent: reload\ndata: {{}}\n\n"));
+    }
+    if let Some(t) = l.topic
+        && (everything || changes.contains(&Change::Topic(t)))
+    {
+        out.push_str(&format!(
+            "id: {seq}\nevent: topic\ndata: {{\"topic_id\":{}}}\n\n",
+            t.0
+        ));
+    }
+    if let Some(me) = l.me
+        && (everything || changes.contains(&Change::User(me)))
+        && let Ok(Some(u)) = state.store.user_by_id(me).await
+        && u.unread_notifications != l.unread
+    {
+        l.unread = u.unread_notifications;
+        out.push_str(&format!(
+            "id: {seq}\nevent: notifications\ndata: {{\"unread\":{}}}\n\n",
+            l.unread
+        ));
+    }
+    if l.list {
+        let started: Vec<_> = changes
+            .iter()
+            .filter_map(|c| {
+                if let Change::NewTopic(t, c) = c {
+                    Some((*t, *c))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if !started.is_empty()
+            && let Ok(catalog) = state.catalog().await
+        {
+            for (t, c) in started {
+                if catalog.can_see(l.actor.as_ref(), c) {
+                    out.push_str(&format!(
+                        "id: {seq}\nevent: topics\ndata: {{\"topic_id\":{}}}\n\n",
+                        t.0
+                    ));
+                }
+            }
+        }
+    }
+    out.is_empty() || tx.send(Bytes::from(out)).await.is_ok()
+}
+
+/// The stream's body: whatever the task sends, as it comes.
+struct EventBody {
+    rx: mpsc::Receiver<Bytes>,
+}
+
+impl HttpBody for EventBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        self.rx
+            .poll_recv(cx)
+            .map(|b| b.map(|b| Ok(http_body::Frame::data(b))))
+    }
+}

@@ -1,0 +1,387 @@
+//! Notifications through Discourse's API and minga's pages, on both
+//! backends: who hears of what, the bell and the list, marking read,
+//! levels for topics and categories, and permissions that apply when a
+//! notification is written and again when it is read.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{Auth, Send, TestApp};
+
+both_backends!(
+    mentions_reach_the_bell_and_the_list,
+    levels_and_permissions_decide_who_hears,
+    reading_a_topic_marks_its_notifications_read
+);
+
+/// Writes what is queued, and waits for the node's own worker if it
+/// holds some of it (on PostgreSQL, a job being written is skipped).
+async fn deliver(app: &TestApp) {
+    for _ in 0..500 {
+        app.state.deliver_notifications().await.expect("deliver");
+        if app.state.store.queued_notification_jobs().await.unwrap() == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("notifications still queued");
+}
+
+async fn unread(app: &TestApp, who: &Auth) -> i64 {
+    app.get_json("/session/current.json", who).await["current_user"]["unread_notifications"]
+        .as_i64()
+        .unwrap()
+}
+
+fn list(v: &Value) -> Vec<(i64, i64)> {
+    v["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["notification_type"].as_i64().unwrap(),
+                n["post_number"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+async fn mentions_reach_the_bell_and_the_list(b: minga_store::Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let ana = app.user("ana", false).await;
+    let ana = app.key_for(&ana).await;
+    app.user("ben", false).await;
+    let ben = app.session("ben").await;
+    let (topic, _) = app
+        .topic(
+            &ana,
+            category,
+            "Pooling our servers in Leeds",
+            "What do you think, @ben? Shall we share racks?",
+        )
+        .await;
+    deliver(&app).await;
+    assert_eq!(unread(&app, &ben).await, 1);
+
+    let v = app.get_json("/notifications.json", &ben).await;
+    assert_eq!(list(&v), [(1, 1)]);
+    let n = &v["notifications"][0];
+    assert_eq!(n["topic_id"], topic);
+    assert_eq!(n["slug"], "pooling-our-servers-in-leeds");
+    assert_eq!(n["fancy_title"], "Pooling our servers in Leeds");
+    assert_eq!(n["read"], false);
+    assert_eq!(n["data"]["display_username"], "ana");
+    assert_eq!(n["data"]["topic_title"], "Pooling our servers in Leeds");
+    assert_eq!(v["total_rows_notifications"], 1);
+
+    // The bell in the header, and the page it opens.
+    let page = app.get("/latest", &ben).await.text();
+    assert!(
+        page.contains(r#"<span class="bell-count">1</span>"#),
+        "{page}"
+    );
+    assert!(page.contains("/assets/live.js"));
+    let page = app.get("/u/ben/notifications", &ben).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text()
+            .contains("ana mentioned you in “Pooling our servers in Leeds”"),
+        "{}",
+        page.text()
+    );
+    assert_eq!(
+        app.get("/u/ana/notifications", &ben).await.status,
+        StatusCode::NOT_FOUND,
+        "only one's own"
+    );
+    app.get("/notifications.json", &Auth::Anon)
+        .await
+        .assert_error(403, "not_logged_in");
+
+    // Opening it goes to the post and marks it read.
+    let id = n["id"].as_i64().unwrap();
+    let r = app.get(&format!("/n/{id}"), &ben).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location(),
+        format!("/t/pooling-our-servers-in-leeds/{topic}#post_1")
+    );
+    assert_eq!(unread(&app, &ben).await, 0);
+    assert_eq!(
+        app.get(&format!("/n/{id}"), &admin).await.status,
+        StatusCode::NOT_FOUND,
+        "not the admin's"
+    );
+
+    // Replies to Ben's post; then marking all read, as Discourse's clients do.
+    let r = app
+        .post_json(
+            "/posts.json",
+            &ben,
+            json!({"topic_id": topic, "raw": "Yes, count us in for two racks."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for _ in 0..2 {
+        app.post_json("/posts.json", &ana, json!({"topic_id": topic, "raw": "Great, I will book them today.", "reply_to_post_number": 2})).await;
+    }
+    deliver(&app).await;
+    assert_eq!(unread(&app, &ben).await, 2);
+    let recent = app
+        .get_json("/notifications.json?recent=true&limit=1", &ben)
+        .await;
+    assert_eq!(list(&recent), [(2, 4)]);
+    let r = app
+        .call(
+            Method::PUT,
+            "/notifications/mark-read.json",
+            &ben,
+            Send::Json(json!({})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()),
+        (StatusCode::OK, json!({"success": "OK"}))
+    );
+    assert_eq!(unread(&app, &ben).await, 0);
+    assert!(
+        app.get_json("/notifications.json", &ben).await["seen_notification_id"]
+            .as_i64()
+            .unwrap()
+            > id
+    );
+}
+
+async fn levels_and_permissions_decide_who_hears(b: minga_store::Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let ben_user = app.user("ben", false).await;
+    let ben = app.key_for(&ben_user).await;
+    let ana = app.user("ana", false).await;
+    let ana = app.key_for(&ana).await;
+    let r = app
+        .post_json(
+            "/admin/groups.json",
+            &admin,
+            json!({"group": {"name": "facttic"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let group = r.json()["basic_group"]["id"].as_i64().unwrap();
+    let r = app
+        .post_json(
+            "/categories.json",
+            &admin,
+            json!({"name": "Members only", "permissions": {"facttic": 1}}),
+        )
+        .await;
+    let private = r.json()["category"]["id"].as_i64().unwrap();
+
+    // A mention in a category Ben may not see tells him nothing.
+    app.topic(
+        &admin,
+        private,
+        "Budget for the gathering",
+        "The numbers, @ben, are not for everyone.",
+    )
+    .await;
+    deliver(&app).await;
+    assert!(list(&app.get_json("/notifications.json", &ben).await).is_empty());
+
+    // Once in the group he hears; once out, the notification is gone.
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/groups/{group}/members.json"),
+            &admin,
+            Send::Json(json!({"usernames": "ben"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    app.topic(
+        &admin,
+        private,
+        "Second budget round for the gathering",
+        "Now you may read it, @ben.",
+    )
+    .await;
+    deliver(&app).await;
+    assert_eq!(
+        list(&app.get_json("/notifications.json", &ben).await),
+        [(1, 1)]
+    );
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members.json"),
+            &admin,
+            Send::Json(json!({"usernames": "ben"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(list(&app.get_json("/notifications.json", &ben).await).is_empty());
+    assert_eq!(
+        unread(&app, &ben).await,
+        0,
+        "what he may no longer read does not count"
+    );
+
+    // Watching a topic: every reply. Levels by id or by name.
+    let (topic, _) = app
+        .topic(
+            &ana,
+            category,
+            "Shared calendar for the network",
+            "Let us keep one calendar.",
+        )
+        .await;
+    let r = app
+        .post_json(
+            &format!("/t/{topic}/notifications.json"),
+            &ben,
+            json!({"notification_level": "3"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()),
+        (StatusCode::OK, json!({"success": "OK"}))
+    );
+    app.reply(&ana, topic, "First entry: the gathering in May.")
+        .await;
+    deliver(&app).await;
+    assert_eq!(
+        list(&app.get_json("/notifications.json", &ben).await),
+        [(9, 2)]
+    );
+    app.post_json(
+        &format!("/t/{topic}/notifications.json"),
+        &ben,
+        json!({"notification_level": "muted"}),
+    )
+    .await;
+    app.reply(&ana, topic, "Second entry, and a mention of @ben.")
+        .await;
+    deliver(&app).await;
+    assert_eq!(
+        list(&app.get_json("/notifications.json", &ben).await).len(),
+        1,
+        "muted: not even a mention"
+    );
+    // Bad levels and hidden topics.
+    let r = app
+        .post_json(
+            &format!("/t/{topic}/notifications.json"),
+            &ben,
+            json!({"notification_level": "7"}),
+        )
+        .await;
+    r.assert_error(422, "invalid_parameters");
+    let r = app
+        .post_json(&format!("/t/{topic}/notifications.json"), &ben, json!({}))
+        .await;
+    r.assert_error(422, "invalid_parameters");
+    let hidden = app.get_json("/latest.json", &admin).await["topic_list"]["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "Budget for the gathering")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    app.post_json(
+        &format!("/t/{hidden}/notifications.json"),
+        &ben,
+        json!({"notification_level": "3"}),
+    )
+    .await
+    .assert_error(404, "not_found");
+    app.post_json(
+        &format!("/category/{private}/notifications.json"),
+        &ben,
+        json!({"notification_level": "3"}),
+    )
+    .await
+    .assert_error(404, "not_found");
+
+    // Watching a category's first posts: each new topic, not its replies.
+    let r = app
+        .post_json(
+            &format!("/category/{category}/notifications.json"),
+            &ben,
+            json!({"notification_level": 4}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let (second, _) = app
+        .topic(
+            &ana,
+            category,
+            "Co-op accounting tools we use",
+            "Which tools do your co-ops use?",
+        )
+        .await;
+    app.reply(&ana, second, "We use a spreadsheet, honestly.")
+        .await;
+    deliver(&app).await;
+    assert_eq!(
+        list(&app.get_json("/notifications.json", &ben).await)[0],
+        (17, 1)
+    );
+    assert_eq!(
+        list(&app.get_json("/notifications.json", &ben).await).len(),
+        2
+    );
+    // The preferences list the level chosen.
+    let page = app
+        .get("/u/ben/notifications", &app.session("ben").await)
+        .await
+        .text();
+    assert!(
+        page.contains(r#"<option value="4" selected>Watching first post</option>"#),
+        "{page}"
+    );
+}
+
+async fn reading_a_topic_marks_its_notifications_read(b: minga_store::Backend) {
+    let app = TestApp::new(b).await;
+    let (_admin, category) = app.admin_and_category().await;
+    let ana = app.user("ana", false).await;
+    let ana = app.key_for(&ana).await;
+    app.user("ben", false).await;
+    let ben = app.session("ben").await;
+    let (topic, _) = app
+        .topic(
+            &ana,
+            category,
+            "Reading marks what was read",
+            "A first post for @ben to read.",
+        )
+        .await;
+    deliver(&app).await;
+    assert_eq!(unread(&app, &ben).await, 1);
+    // The topic page offers the levels, with Ben's (normal) chosen.
+    let page = app
+        .get(&format!("/t/reading-marks-what-was-read/{topic}"), &ben)
+        .await
+        .text();
+    assert!(
+        page.contains(r#"<option value="1" selected>Normal</option>"#),
+        "{page}"
+    );
+    assert!(page.contains(&format!(r#"data-live-topic="{topic}""#)));
+    app.state.flush_views().await.unwrap();
+    assert_eq!(unread(&app, &ben).await, 0);
+    // Back later, the page opens where Ben stopped reading.
+    for n in 0..3 {
+        app.reply(&ana, topic, &format!("Reply number {n} to read later on."))
+            .await;
+    }
+    let page = app
+        .get(&format!("/t/reading-marks-what-was-read/{topic}"), &ben)
+        .await
+        .text();
+    assert!(page.contains(r#"data-scroll-to="post_2""#), "{page}");
+}
