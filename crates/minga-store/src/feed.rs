@@ -101,6 +101,8 @@ pub(crate) struct Feed {
     backend: Backend,
     /// The highest change number this node has caught up with.
     pub applied: AtomicU64,
+    /// The highest change number heard of, this node's own included.
+    pub latest: AtomicU64,
     listeners: RwLock<Vec<Listener>>,
     live: tokio::sync::broadcast::Sender<Arc<(u64, Vec<Change>)>>,
     pub catching_up: tokio::sync::Mutex<()>,
@@ -112,6 +114,7 @@ impl Feed {
             node,
             backend,
             applied: AtomicU64::new(0),
+            latest: AtomicU64::new(0),
             listeners: RwLock::new(Vec::new()),
             live: tokio::sync::broadcast::channel(1024).0,
             catching_up: tokio::sync::Mutex::new(()),
@@ -149,6 +152,7 @@ impl Feed {
 
     /// This node committed `changes`: tell its listeners now.
     pub fn local(&self, seq: u64, changes: &[Change]) {
+        self.latest.fetch_max(seq, Ordering::SeqCst);
         self.tell(changes);
         let _ = self.live.send(Arc::new((seq, changes.to_vec())));
     }
@@ -202,6 +206,7 @@ impl Feed {
             }
         }
         self.applied.fetch_max(version, Ordering::SeqCst);
+        self.latest.fetch_max(version, Ordering::SeqCst);
     }
 }
 

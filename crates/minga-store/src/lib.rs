@@ -364,7 +364,10 @@ impl Store {
 
     /// The change number this node has heard of.
     pub fn heard_up_to(&self) -> u64 {
-        self.inner.feed.applied.load(Ordering::SeqCst)
+        let feed = &self.inner.feed;
+        feed.latest
+            .load(Ordering::SeqCst)
+            .max(feed.applied.load(Ordering::SeqCst))
     }
 
     /// The changes numbered after `after`, as the table keeps them (up to

@@ -127,19 +127,30 @@ async fn run(
     {
         return;
     }
-    let mut last = state.store.heard_up_to();
-    if let Some(from) = resume.filter(|from| *from < last) {
+    // What was missed is read back from the table, which holds every
+    // committed change up to some number; anything committed later has a
+    // higher number and arrives live. `replayed` keeps the two apart.
+    let mut replayed = 0;
+    if let Some(from) = resume {
         match state.store.changes_since(from, REPLAY).await {
             Ok(Some(missed)) => {
                 for (seq, changes) in missed {
                     if !send(state, &mut l, seq, &changes, &tx).await {
                         return;
                     }
-                    last = seq;
+                    replayed = seq;
                 }
             }
             Ok(None) | Err(_) => {
-                if !send(state, &mut l, last, &[Change::Everything], &tx).await {
+                if !send(
+                    state,
+                    &mut l,
+                    state.store.heard_up_to(),
+                    &[Change::Everything],
+                    &tx,
+                )
+                .await
+                {
                     return;
                 }
             }
@@ -154,16 +165,20 @@ async fn run(
                 .is_ok(),
             Ok(Ok(item)) => {
                 let (seq, changes) = &*item;
-                if *seq <= last {
+                if *seq <= replayed {
                     continue;
                 }
-                last = *seq;
                 send(state, &mut l, *seq, changes, &tx).await
             }
             Ok(Err(RecvError::Lagged(_))) => {
-                let seq = state.store.heard_up_to();
-                last = last.max(seq);
-                send(state, &mut l, seq, &[Change::Everything], &tx).await
+                send(
+                    state,
+                    &mut l,
+                    state.store.heard_up_to(),
+                    &[Change::Everything],
+                    &tx,
+                )
+                .await
             }
             Ok(Err(RecvError::Closed)) => false,
         };

@@ -10,13 +10,15 @@
   var query = [];
   if (topic) query.push("topic=" + encodeURIComponent(topic));
   if (list) query.push("list=" + encodeURIComponent(list));
-  if (!topic && !list && !document.querySelector(".bell")) return;
   var target = document.querySelector(".posts[data-scroll-to]");
   if (target && !location.hash) {
-    var post = document.getElementById(target.getAttribute("data-scroll-to"));
-    if (post) post.scrollIntoView();
+    var first = document.getElementById(target.getAttribute("data-scroll-to"));
+    if (first) first.scrollIntoView();
   }
+  if (!topic && !list && !document.querySelector(".bell")) return;
   var source = new EventSource("/live" + (query.length ? "?" + query.join("&") : ""));
+  source.onopen = function () { body.setAttribute("data-live-state", "open"); };
+  source.onerror = function () { body.setAttribute("data-live-state", "reconnecting"); };
 
   // The topic page: fetch it again and bring each post up to date.
   var fetching = false, again = false;

@@ -269,17 +269,20 @@ fn background(state: &AppState) {
             }
         }
     });
+    // Notifications queued before a stop are written now.
+    state.alert();
     let s = state.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
-        let mut seconds = 0u64;
+        // Open pages hear of other nodes' writes within this.
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        let mut ticks = 0u64;
         loop {
             tick.tick().await;
             if let Err(e) = s.store.catch_up().await {
                 tracing::warn!(error = %e, "could not read the change feed");
             }
-            seconds += 1;
-            if seconds.is_multiple_of(600)
+            ticks += 1;
+            if ticks.is_multiple_of(3000)
                 && let Err(e) = s.store.prune(24 * 3_600_000).await
             {
                 tracing::warn!(error = %e, "could not prune old records");

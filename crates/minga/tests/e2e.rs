@@ -1513,3 +1513,92 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
     assert!(b.text(".notice").await.contains("#1"), "the flag was taken");
     b.quit().await;
 }
+
+/// Two people in two browsers: Ben has the topic open; Ana replies
+/// mentioning him. Without a reload, the reply appears on Ben's page and
+/// his bell counts one; he opens the notification and the count is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_reaches_an_open_page_and_the_bell_in_chromium() {
+    use minga_testing::browser::Browser;
+    let (_db, server, key, category) = forum_with_a_category(&["ana", "ben"]).await;
+    let u = server.url.clone();
+    let (s, made) = api(
+        &client(),
+        reqwest::Method::POST,
+        &format!("{u}/posts.json"),
+        &key,
+        "admin",
+        Some(json!({"title": "Rotas for the shared office", "raw": "Who opens on Mondays?", "category": category})),
+    )
+    .await;
+    assert_eq!(s, 200, "{made}");
+    let topic = format!("{u}/t/rotas-for-the-shared-office/{}", made["topic_id"]);
+
+    async fn log_in(b: &Browser, u: &str, name: &str) {
+        b.goto(&format!("{u}/login")).await;
+        b.fill("#login", name).await;
+        b.fill("#password", "a long password").await;
+        b.click("form.stack button[type=submit]").await;
+        b.wait_for(&format!("a[href='/u/{name}']")).await;
+    }
+    let ben = Browser::start().await;
+    log_in(&ben, &u, "ben").await;
+    ben.goto(&topic).await;
+    ben.wait_for("body[data-live-state=open]").await;
+    ben.eval("window.stayed = true; return null;").await;
+    assert_eq!(
+        ben.eval("return document.querySelector('.bell-count').hidden;")
+            .await,
+        true
+    );
+
+    let ana = Browser::start().await;
+    log_in(&ana, &u, "ana").await;
+    ana.goto(&topic).await;
+    ana.fill(
+        "#reply-raw",
+        "I can open on Mondays, @ben, if you take Fridays.",
+    )
+    .await;
+    ana.click("#reply button[type=submit]").await;
+    ana.wait_for("#post_2").await;
+
+    // Ben's page, untouched: the reply and the count arrive by themselves.
+    ben.wait_for("#post_2").await;
+    assert!(ben.text("#post_2").await.contains("if you take Fridays"));
+    for _ in 0..100 {
+        if ben.text(".bell-count").await == "1" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(ben.text(".bell-count").await, "1");
+    assert_eq!(
+        ben.eval("return window.stayed === true;").await,
+        true,
+        "the page was not reloaded"
+    );
+
+    // The bell opens the list; the notification leads to the post.
+    ben.click("a.bell").await;
+    ben.wait_for("ul.notifications a").await;
+    assert!(
+        ben.text("ul.notifications")
+            .await
+            .contains("ana mentioned you in “Rotas for the shared office”")
+    );
+    ben.click("ul.notifications a").await;
+    ben.wait_for("#post_2").await;
+    assert!(
+        ben.current_url().await.contains("#post_2"),
+        "{}",
+        ben.current_url().await
+    );
+    assert_eq!(
+        ben.eval("return document.querySelector('.bell-count').hidden;")
+            .await,
+        true
+    );
+    ana.quit().await;
+    ben.quit().await;
+}

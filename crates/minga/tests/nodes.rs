@@ -405,10 +405,12 @@ async fn two_nodes_on_one_postgres_agree_at_once() {
 }
 
 /// 32 writers reply as fast as they can; the server is killed mid-load and
-/// started again. Every reply it acknowledged is there, numbered without gaps.
+/// started again. Every reply it acknowledged is there, numbered without
+/// gaps, and the person watching the topic hears of each exactly once.
 async fn acknowledged_replies_survive_a_crash(postgres: bool) {
     let db = Db::new(postgres);
     let admin = db.account("chris", true);
+    let watcher = db.account("dana", false);
     let node = Node::start(&db).await;
     let c = client();
     let (_, r) = call(
@@ -432,6 +434,16 @@ async fn acknowledged_replies_survive_a_crash(postgres: bool) {
     .await;
     assert_eq!(s, 200, "{r}");
     let topic = r["topic_id"].as_i64().unwrap();
+    let (s, r) = call(
+        &c,
+        &node,
+        Method::POST,
+        &format!("/t/{topic}/notifications.json"),
+        Some(&watcher),
+        Some(json!({"notification_level": 3})),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
 
     let acknowledged: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
     let mut writers = Vec::new();
@@ -533,6 +545,106 @@ async fn acknowledged_replies_survive_a_crash(postgres: bool) {
             "acknowledged reply {number} survived the crash: {cooked:?} for {raw:?}"
         );
     }
+    // The notifications queued with the replies are written after the
+    // restart: one for each reply, none twice.
+    let started = Instant::now();
+    loop {
+        let (s, n) = get(&c, &node, "/notifications.json", Some(&watcher)).await;
+        assert_eq!(s, 200, "{n}");
+        let total = n["total_rows_notifications"].as_i64().unwrap();
+        if total == highest - 1 {
+            break;
+        }
+        assert!(
+            total < highest,
+            "no reply told twice: {total} for {} replies",
+            highest - 1
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{total} of {} notifications written",
+            highest - 1
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, me) = get(&c, &node, "/session/current.json", Some(&watcher)).await;
+    assert_eq!(
+        me["current_user"]["unread_notifications"].as_i64(),
+        Some(highest - 1)
+    );
+}
+
+/// A page open on node B hears of a reply written through node A, within
+/// the second the goal allows, and its owner's bell with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stream_on_one_node_hears_a_reply_made_on_another() {
+    let db = Db::new(true);
+    let admin = db.account("chris", true);
+    let reader = db.account("dana", false);
+    let (a, b) = (Node::start(&db).await, Node::start(&db).await);
+    let c = client();
+    let (_, r) = call(
+        &c,
+        &a,
+        Method::POST,
+        "/categories.json",
+        Some(&admin),
+        Some(json!({"name": "Gatherings"})),
+    )
+    .await;
+    let category = r["category"]["id"].as_i64().unwrap();
+    let (s, r) = call(&c, &a, Method::POST, "/posts.json", Some(&admin), Some(json!({"title": "Where the gathering meets this year", "raw": "Lisbon or Leeds?", "category": category}))).await;
+    assert_eq!(s, 200, "{r}");
+    let topic = r["topic_id"].as_i64().unwrap();
+
+    let mut stream = c
+        .get(format!("{}/live?topic={topic}", b.url))
+        .header("Api-Key", &reader.key)
+        .header("Api-Username", &reader.user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let first = stream.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).starts_with("retry:"));
+
+    let sent = Instant::now();
+    let (s, r) = call(
+        &c,
+        &a,
+        Method::POST,
+        "/posts.json",
+        Some(&admin),
+        Some(json!({"topic_id": topic, "raw": "Leeds, and @dana hosts."})),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let acknowledged = Instant::now();
+    let mut heard = String::new();
+    let mut topic_at = None;
+    while !(heard.contains("event: topic") && heard.contains("event: notifications")) {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .unwrap();
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+        if topic_at.is_none() && heard.contains("event: topic") {
+            topic_at = Some(Instant::now());
+        }
+    }
+    let delay = topic_at.unwrap().saturating_duration_since(acknowledged);
+    assert!(
+        delay < Duration::from_secs(1),
+        "the reply reached node B's stream {delay:?} after node A acknowledged it"
+    );
+    assert!(heard.contains(r#"data: {"unread":1}"#), "{heard}");
+    eprintln!(
+        "reply on A → event on B: {:?} after the acknowledgement ({:?} after sending)",
+        delay,
+        topic_at.unwrap() - sent
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

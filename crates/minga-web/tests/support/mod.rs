@@ -30,6 +30,8 @@ macro_rules! both_backends {
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
+    /// The last event stream opened (see `events`).
+    pub stream: std::sync::Mutex<Option<Body>>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -138,6 +140,7 @@ impl TestApp {
         let state = AppState::new(store, settings);
         TestApp {
             router: minga_web::app(state.clone()),
+            stream: std::sync::Mutex::new(None),
             state,
             _dir: dir,
         }
@@ -215,6 +218,19 @@ impl TestApp {
             .oneshot(req.body(body).expect("request"))
             .await
             .expect("infallible");
+        if response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v == "text/event-stream")
+        {
+            // A stream never ends: the test reads it with `Events`.
+            *self.stream.lock().unwrap() = Some(response.into_body());
+            return Response {
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                body: Bytes::new(),
+            };
+        }
         let (parts, body) = response.into_parts();
         let body = body.collect().await.expect("body").to_bytes();
         Response {
@@ -334,5 +350,71 @@ impl TestApp {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         r.json()
+    }
+}
+
+/// An open event stream (`GET /live`), read event by event.
+pub struct Events {
+    body: Body,
+    buffered: String,
+}
+
+impl TestApp {
+    /// Opens `/live…` as `auth`, with headers of its own (`Last-Event-ID`).
+    pub async fn events(&self, path: &str, auth: &Auth, extra: &[(&str, &str)]) -> Events {
+        let r = self
+            .call_with(Method::GET, path, auth, Send::Nothing, extra)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let body = self.stream.lock().unwrap().take().expect("an event stream");
+        Events {
+            body,
+            buffered: String::new(),
+        }
+    }
+}
+
+impl Events {
+    /// The next event as (id, name, data), or None after `wait` with none.
+    pub async fn next(&mut self, wait: std::time::Duration) -> Option<(String, String, String)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            while let Some(end) = self.buffered.find("\n\n") {
+                let block: String = self.buffered.drain(..end + 2).collect();
+                let (mut id, mut name, mut data) = (String::new(), String::new(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id: ") {
+                        id = v.into();
+                    } else if let Some(v) = line.strip_prefix("event: ") {
+                        name = v.into();
+                    } else if let Some(v) = line.strip_prefix("data: ") {
+                        data = v.into();
+                    }
+                }
+                if !name.is_empty() {
+                    return Some((id, name, data));
+                }
+            }
+            let frame = tokio::time::timeout_at(deadline, self.body.frame())
+                .await
+                .ok()??
+                .ok()?;
+            if let Ok(bytes) = frame.into_data() {
+                self.buffered.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+
+    /// The names of the events that arrive within `wait`.
+    pub async fn names_within(&mut self, wait: std::time::Duration) -> Vec<String> {
+        let mut names = Vec::new();
+        let deadline = tokio::time::Instant::now() + wait;
+        while let Some((_, name, _)) = self
+            .next(deadline.saturating_duration_since(tokio::time::Instant::now()))
+            .await
+        {
+            names.push(name);
+        }
+        names
     }
 }
