@@ -46,7 +46,7 @@ pub use moderation::{
 pub use notifications::{Alerts, CanSee, Notification, TopicUser};
 pub use posts::NewReply;
 pub use reading::{Read, ReadingStats};
-pub use topics::{NewTopic, TopicFilter, TopicStatus};
+pub use topics::{NEW_FOR_MS, NewTopic, TopicFilter, TopicStatus};
 pub use user_api_keys::{NewUserApiKey, RequestLimits, UserApiKey};
 pub use users::{NewUser, PersonStats, UserAction};
 

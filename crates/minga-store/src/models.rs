@@ -33,6 +33,8 @@ pub struct User {
     pub theme: String,
     /// Notifications they have not read.
     pub unread_notifications: i64,
+    /// Topics started before this are not new to them ("dismiss new").
+    pub new_since: i64,
 }
 
 row_struct!(User {
@@ -58,6 +60,7 @@ row_struct!(User {
     locale,
     theme,
     unread_notifications,
+    new_since,
 });
 
 impl User {

@@ -655,3 +655,78 @@ impl Store {
             .unwrap_or_default())
     }
 }
+
+impl Store {
+    /// How far a person read each of `topics`, and their own level for it:
+    /// (topic, last post read, level).
+    pub async fn topic_users_for(
+        &self,
+        user: UserId,
+        topics: &[TopicId],
+    ) -> Result<Vec<(TopicId, i64, Option<Level>)>> {
+        if topics.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = json_ids(topics.iter().map(|t| t.0));
+        let rows: Vec<(i64, i64, Option<i64>)> = self
+            .read(&[Change::User(user)], move |db| {
+                let backend = db.backend();
+                db.all(
+                    &format!("SELECT topic_id, last_read_post_number, notification_level FROM topic_users WHERE user_id = $1 AND topic_id IN {}", ids(backend, 2)),
+                    &[&user.0, &list],
+                )
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(t, r, l)| (TopicId(t), r, l.and_then(Level::from_id)))
+            .collect())
+    }
+
+    /// "Dismiss new": topics started before now are no longer new to them.
+    pub async fn reset_new(&self, user: UserId) -> Result<()> {
+        let now = minga_core::time::now_ms();
+        self.write(move |tx| {
+            tx.exec(
+                "UPDATE users SET new_since = $2 WHERE id = $1",
+                &[&user.0, &now],
+            )?;
+            tx.changed(Change::User(user));
+            Ok(())
+        })
+        .await
+    }
+
+    /// "Dismiss unread": marks every post of these topics (all they track,
+    /// with `None`) read, and their notifications with them.
+    pub async fn dismiss_unread(&self, user: UserId, topics: Option<Vec<TopicId>>) -> Result<()> {
+        self.write(move |tx| {
+            let backend = tx.backend();
+            let within = match &topics {
+                Some(_) => format!("AND topic_id IN {}", ids(backend, 2)),
+                None => "AND $2 = $2".into(),
+            };
+            let list = json_ids(topics.iter().flatten().map(|t| t.0));
+            tx.exec(
+                &format!(
+                    "UPDATE topic_users SET last_read_post_number = (SELECT t.highest_post_number FROM topics t WHERE t.id = topic_users.topic_id) \
+                     WHERE user_id = $1 AND last_read_post_number > 0 {within}"
+                ),
+                &[&user.0, &list],
+            )?;
+            let marked = tx.exec(
+                &format!(
+                    "UPDATE notifications SET read = TRUE WHERE user_id = $1 AND NOT read AND topic_id IN \
+                     (SELECT topic_id FROM topic_users WHERE user_id = $1 AND last_read_post_number > 0 {within})"
+                ),
+                &[&user.0, &list],
+            )?;
+            if marked > 0 {
+                recount(tx, user)?;
+            }
+            tx.changed(Change::User(user));
+            Ok(())
+        })
+        .await
+    }
+}

@@ -20,6 +20,7 @@ pub mod onebox;
 pub mod ops;
 mod pages;
 pub mod params;
+pub mod reading;
 mod routes;
 pub mod site;
 mod views;

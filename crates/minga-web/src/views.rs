@@ -90,38 +90,41 @@ pub async fn topic_list(
     let scope = catalog.scope(viewer.actor().as_ref());
     let key = (format!("{filter:?} {page}"), scope_key(&scope));
     let caches = &state.caches;
-    caches
-        .get_or_load(&caches.lists, key, async {
-            let mut topics = state
-                .store
-                .topics(
-                    filter,
-                    scope.as_deref(),
-                    page * TOPICS_PER_PAGE,
-                    TOPICS_PER_PAGE + 1,
-                )
-                .await?;
-            let more = topics.len() as i64 > TOPICS_PER_PAGE;
-            topics.truncate(TOPICS_PER_PAGE as usize);
-            let ids: Vec<UserId> = topics
-                .iter()
-                .flat_map(|t| [t.user_id, t.last_post_user_id])
-                .collect();
-            let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
-            let categories = catalog
-                .categories
-                .iter()
-                .map(|c| (c.id, c.clone()))
-                .collect();
-            Ok(Arc::new(TopicList {
-                topics,
-                users,
-                categories,
-                page,
-                more,
-            }))
-        })
-        .await
+    let load = async {
+        let mut topics = state
+            .store
+            .topics(
+                filter,
+                scope.as_deref(),
+                page * TOPICS_PER_PAGE,
+                TOPICS_PER_PAGE + 1,
+            )
+            .await?;
+        let more = topics.len() as i64 > TOPICS_PER_PAGE;
+        topics.truncate(TOPICS_PER_PAGE as usize);
+        let ids: Vec<UserId> = topics
+            .iter()
+            .flat_map(|t| [t.user_id, t.last_post_user_id])
+            .collect();
+        let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
+        let categories = catalog
+            .categories
+            .iter()
+            .map(|c| (c.id, c.clone()))
+            .collect();
+        Ok(Arc::new(TopicList {
+            topics,
+            users,
+            categories,
+            page,
+            more,
+        }))
+    };
+    // One person's own lists change as they read: never kept.
+    if filter.personal() {
+        return load.await;
+    }
+    caches.get_or_load(&caches.lists, key, load).await
 }
 
 /// A page of a topic. Kept in `Caches::topics` as every reader with the

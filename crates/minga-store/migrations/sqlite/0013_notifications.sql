@@ -20,6 +20,8 @@ CREATE UNIQUE INDEX notifications_once ON notifications(user_id, post_id, notifi
 
 ALTER TABLE users ADD COLUMN unread_notifications INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN seen_notification_id INTEGER NOT NULL DEFAULT 0;
+-- Topics started before this are not new to them ("dismiss new").
+ALTER TABLE users ADD COLUMN new_since INTEGER NOT NULL DEFAULT 0;
 
 -- NULL: the level follows the category's (regular when none is set).
 ALTER TABLE topic_users ADD COLUMN notification_level INTEGER;

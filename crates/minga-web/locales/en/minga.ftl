@@ -159,3 +159,13 @@ level-muted = Muted
 topic-level = Notifications for this topic
 live-new-topic = 1 new topic — show
 live-new-topics = {"{"}count{"}"} new topics — show
+nav-new = New topics
+nav-unread = Unread
+heading-new = New topics
+heading-unread = Unread
+list-dismiss = Dismiss all
+list-new-topic = new
+list-unread-posts = { $count ->
+    [one] { $count } unread post
+   *[other] { $count } unread posts
+}

@@ -161,3 +161,13 @@ level-muted = Silenciar
 topic-level = Notificaciones de este tema
 live-new-topic = 1 tema nuevo — ver
 live-new-topics = {"{"}count{"}"} temas nuevos — ver
+nav-new = Temas nuevos
+nav-unread = Sin leer
+heading-new = Temas nuevos
+heading-unread = Sin leer
+list-dismiss = Descartar todos
+list-new-topic = nuevo
+list-unread-posts = { $count ->
+    [one] { $count } publicación sin leer
+   *[other] { $count } publicaciones sin leer
+}

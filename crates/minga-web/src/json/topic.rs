@@ -53,6 +53,15 @@ pub struct TopicListItem {
     pub pinned_globally: bool,
     pub featured_link: Option<String>,
     pub posters: Vec<Poster>,
+    /// What the signed-in reader has read of it (absent for visitors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_read_post_number: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_posts: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_posts: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notification_level: Option<i64>,
 }
 
 pub fn topic_list_item(
@@ -114,6 +123,10 @@ pub fn topic_list_item(
         pinned_globally: pinned && t.pinned_globally,
         featured_link: None,
         posters,
+        last_read_post_number: None,
+        unread_posts: None,
+        new_posts: None,
+        notification_level: None,
     }
 }
 

@@ -100,6 +100,10 @@ pub struct TopicRow {
     pub replies: i64,
     pub views: i64,
     pub activity: Moment,
+    /// Posts the signed-in reader has not read in a topic they track.
+    pub unread: i64,
+    /// A recent topic the signed-in reader has not opened.
+    pub new: bool,
 }
 
 #[derive(Template)]
@@ -114,6 +118,8 @@ pub struct TopicListPage {
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
     pub new_topic_url: String,
+    /// Where the "dismiss" button posts, on a person's own lists.
+    pub dismiss: Option<&'static str>,
 }
 
 pub struct CategoryRow {

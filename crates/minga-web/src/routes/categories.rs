@@ -156,10 +156,11 @@ pub async fn show(
     let category = find(&state, &viewer, &segments).await?;
     let page = q.number()?;
     let list = views::topic_list(&state, &viewer, TopicFilter::Category(category.id), page).await?;
+    let reading = crate::reading::of(&state, &viewer, &list.topics).await?;
     let base = category_url(&category);
     match format {
         Format::Json => Ok(Json(super::topics::topic_list_json(
-            &state, &viewer, &list, &base,
+            &state, &viewer, &list, &base, &reading,
         ))
         .into_response()),
         Format::Html => Ok(pages::render(&TopicListPage {
@@ -167,10 +168,11 @@ pub async fn show(
             heading: category_name(&category, viewer.locale),
             description: json::cooked_text(&category_description(&category, viewer.locale)),
             category: Some(badge(&category, viewer.locale)),
-            rows: topic_rows(&list, &state, &viewer),
+            rows: topic_rows(&list, &state, &viewer, &reading),
             prev_url: (page > 0).then(|| format!("{base}?page={}", page - 1)),
             next_url: list.more.then(|| format!("{base}?page={}", page + 1)),
             new_topic_url: format!("/new-topic?category={}", category.id),
+            dismiss: None,
         })),
     }
 }

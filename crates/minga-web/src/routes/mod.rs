@@ -9,6 +9,7 @@ pub mod headers;
 mod invites;
 mod notifications;
 mod posts;
+mod reading;
 mod review;
 mod session;
 mod site;
@@ -37,6 +38,19 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/latest", get(topics::latest)),
         ("/latest.json", get(topics::latest)),
         ("/top", get(topics::top)),
+        ("/new", get(reading::new_topics)),
+        ("/new.json", get(reading::new_topics)),
+        ("/unread", get(reading::unread_topics)),
+        ("/unread.json", get(reading::unread_topics)),
+        (
+            "/topics/reset-new",
+            put(reading::reset_new).post(reading::reset_new),
+        ),
+        ("/topics/reset-new.json", put(reading::reset_new)),
+        ("/topics/bulk", put(reading::bulk).post(reading::bulk)),
+        ("/topics/bulk.json", put(reading::bulk)),
+        ("/topics/timings", post(reading::timings)),
+        ("/topics/timings.json", post(reading::timings)),
         ("/top.json", get(topics::top)),
         ("/t/{topic}", get(topics::show).delete(topics::destroy)),
         ("/t/{slug}/{topic}", get(topics::show).put(topics::update)),
@@ -492,8 +506,10 @@ pub fn topic_rows(
     list: &TopicList,
     state: &AppState,
     viewer: &crate::auth::Viewer,
+    reading: &std::collections::HashMap<minga_core::TopicId, crate::reading::Reading>,
 ) -> Vec<TopicRow> {
-    list.topics
+    let mut rows: Vec<TopicRow> = list
+        .topics
         .iter()
         .map(|t| {
             let author = list
@@ -514,9 +530,13 @@ pub fn topic_rows(
                 replies: (t.posts_count - 1).max(0),
                 views: t.views + state.views.pending(t.id),
                 activity: pages::moment(t.bumped_at, viewer),
+                unread: 0,
+                new: false,
             }
         })
-        .collect()
+        .collect();
+    crate::reading::into_rows(&mut rows, &list.topics, reading);
+    rows
 }
 
 /// `?page=N` on lists, 0-based as on Discourse.

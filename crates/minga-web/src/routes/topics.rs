@@ -30,9 +30,10 @@ pub async fn latest(
 ) -> AppResult<Response> {
     let page = q.number()?;
     let list = views::topic_list(&state, &viewer, TopicFilter::All, page).await?;
+    let reading = crate::reading::of(&state, &viewer, &list.topics).await?;
     match format {
         Format::Json => {
-            Ok(Json(topic_list_json(&state, &viewer, &list, "/latest")).into_response())
+            Ok(Json(topic_list_json(&state, &viewer, &list, "/latest", &reading)).into_response())
         }
         Format::Html => Ok(pages::render(&TopicListPage {
             chrome: Chrome {
@@ -42,10 +43,11 @@ pub async fn latest(
             heading: crate::i18n::t(viewer.locale, "heading-latest"),
             description: String::new(),
             category: None,
-            rows: topic_rows(&list, &state, &viewer),
+            rows: topic_rows(&list, &state, &viewer, &reading),
             prev_url: (page > 0).then(|| format!("/latest?page={}", page - 1)),
             next_url: list.more.then(|| format!("/latest?page={}", page + 1)),
             new_topic_url: "/new-topic".into(),
+            dismiss: None,
         })),
     }
 }
@@ -117,10 +119,11 @@ pub async fn top(
         period.since(minute)
     };
     let list = views::topic_list(&state, &viewer, TopicFilter::Top { since }, page).await?;
+    let reading = crate::reading::of(&state, &viewer, &list.topics).await?;
     let base = format!("/top?period={}", period.name());
     match format {
         Format::Json => {
-            let mut body = topic_list_json(&state, &viewer, &list, &base);
+            let mut body = topic_list_json(&state, &viewer, &list, &base, &reading);
             body.topic_list.for_period = Some(period.name().to_string());
             // Discourse's top list reads each topic with the reader's data,
             // so "unpinned" is a boolean there (false: nobody unpins here).
@@ -135,10 +138,11 @@ pub async fn top(
             heading: crate::i18n::t(viewer.locale, "heading-top"),
             description: String::new(),
             category: None,
-            rows: topic_rows(&list, &state, &viewer),
+            rows: topic_rows(&list, &state, &viewer, &reading),
             prev_url: (page > 0).then(|| format!("{base}&page={}", page - 1)),
             next_url: list.more.then(|| format!("{base}&page={}", page + 1)),
             new_topic_url: "/new-topic".into(),
+            dismiss: None,
         })),
     }
 }
@@ -149,12 +153,14 @@ pub fn topic_list_json(
     viewer: &Viewer,
     list: &views::TopicList,
     base: &str,
+    reading: &std::collections::HashMap<TopicId, crate::reading::Reading>,
 ) -> json::TopicListResponse {
-    let topics = list
+    let mut topics: Vec<json::TopicListItem> = list
         .topics
         .iter()
         .map(|t| json::topic_list_item(t, &list.users, state))
         .collect();
+    crate::reading::into_json(&mut topics, reading);
     let mut users: Vec<&minga_store::User> = list.users.values().collect();
     users.sort_by_key(|u| u.id);
     let more = if base.contains('?') {
