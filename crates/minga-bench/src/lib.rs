@@ -9,6 +9,7 @@
 pub mod crowd;
 pub mod generate;
 pub mod http;
+pub mod live;
 pub mod measure;
 pub mod meta;
 pub mod nginx;

@@ -77,6 +77,30 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Notifications and live pages: replies to a watched topic, event
+    /// delivery to open streams, memory of idle streams
+    Live {
+        /// The minga binary to measure
+        #[arg(long)]
+        minga: PathBuf,
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1_000)]
+        watchers: usize,
+        #[arg(long, default_value_t = 1_000)]
+        streams: usize,
+        #[arg(long, default_value_t = 10_000)]
+        idle: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 16)]
+        writers: usize,
+        #[arg(long, default_value_t = 50)]
+        timed: usize,
+        /// Measure on PostgreSQL (a throwaway cluster) instead of SQLite
+        #[arg(long)]
+        postgres: bool,
+    },
     /// Only fill a data folder with a generated forum (replacing one generated there)
     Generate {
         #[arg(long)]
@@ -93,6 +117,32 @@ enum Command {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
+        Command::Live {
+            minga,
+            out,
+            watchers,
+            streams,
+            idle,
+            seconds,
+            writers,
+            timed,
+            postgres,
+        } => {
+            let opts = minga_bench::live::Options {
+                minga,
+                out,
+                watchers,
+                streams,
+                idle,
+                seconds,
+                writers,
+                timed,
+                postgres,
+            };
+            let report = minga_bench::live::run(&opts)?;
+            print!("{}", minga_bench::live::markdown(&report));
+            Ok(())
+        }
         Command::Run {
             mode,
             minga,

@@ -19,7 +19,7 @@ pub struct Copied {
 }
 
 /// A new, empty database on the harness's cluster, started on first use.
-fn database() -> Result<String> {
+pub fn database() -> Result<String> {
     // minga-testing reports a cluster that cannot start by panicking, as
     // a test fixture should; here it is an error like any other.
     std::panic::catch_unwind(|| minga_testing::pg::cluster().create_database()).map_err(|panic| {

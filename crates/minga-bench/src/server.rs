@@ -41,6 +41,17 @@ impl Minga {
     /// Starts minga on `db`; `work` is a folder of the harness's, the data
     /// folder when serving PostgreSQL.
     pub fn start(bin: &Path, db: &Database, work: &Path, log: &Path) -> Result<Minga> {
+        Minga::start_with(bin, db, work, log, &[])
+    }
+
+    /// Starts minga with settings of its own in the environment.
+    pub fn start_with(
+        bin: &Path,
+        db: &Database,
+        work: &Path,
+        log: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Minga> {
         let addr: SocketAddr = format!("127.0.0.1:{}", process::free_port()?).parse()?;
         let out = std::fs::File::create(log)?;
         let mut cmd = Command::new(bin);
@@ -53,6 +64,7 @@ impl Minga {
             // The harness decides where the data is; nothing inherited may override it.
             .env_remove("MINGA_DATABASE_URL")
             .env_remove("MINGA_CONFIG")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
             .stderr(out);
