@@ -167,7 +167,7 @@ fn reply(addr: SocketAddr, key: &str, topic: i64, n: u64) -> Result<u16> {
 }
 
 /// Opens a stream and waits for its first bytes.
-async fn open_stream(addr: SocketAddr, path: &str) -> Result<tokio::net::TcpStream> {
+async fn open_stream(addr: SocketAddr, path: String) -> Result<tokio::net::TcpStream> {
     let mut s = tokio::net::TcpStream::connect(addr).await?;
     s.write_all(
         format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
@@ -313,7 +313,10 @@ pub fn run(opts: &Options) -> Result<LiveReport> {
         let mut open = Vec::with_capacity(opts.idle);
         let mut pending = Vec::new();
         for _ in 0..opts.idle {
-            pending.push(tokio::spawn(open_stream(addr, "/live?list=latest")));
+            pending.push(tokio::spawn(open_stream(
+                addr,
+                "/live?list=latest".to_string(),
+            )));
             if pending.len() >= 200 {
                 for p in pending.drain(..) {
                     open.push(p.await??);
@@ -354,7 +357,7 @@ async fn time_events(
     let mut readers = Vec::new();
     let mut opened = Vec::new();
     for _ in 0..streams {
-        opened.push(tokio::spawn(open_stream(addr, &path.clone())));
+        opened.push(tokio::spawn(open_stream(addr, path.clone())));
     }
     for (i, o) in opened.into_iter().enumerate() {
         let mut s = o.await??;

@@ -144,3 +144,46 @@ fn smoke_run_reports_every_route() {
     positive(postgres, "copy_s");
     assert!(!report["goals"].as_array().expect("goals").is_empty());
 }
+
+/// The notifications and live pages part, small: every reply reaches
+/// every watcher once, every timed event arrives, idle streams are held.
+#[test]
+fn live_smoke_reports_replies_events_and_memory() {
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(BENCH)
+        .args([
+            "live",
+            "--watchers",
+            "40",
+            "--streams",
+            "40",
+            "--idle",
+            "300",
+            "--seconds",
+            "1",
+            "--writers",
+            "4",
+            "--timed",
+            "5",
+            "--minga",
+        ])
+        .arg(minga_binary())
+        .arg("--out")
+        .arg(out.path())
+        .status()
+        .expect("run minga-bench live");
+    assert!(status.success(), "minga-bench live failed: {status}");
+    let r: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("live-sqlite.json")).unwrap())
+            .unwrap();
+    let replies = r["replies"].as_i64().unwrap();
+    assert!(replies > 0, "{r}");
+    assert_eq!(
+        r["notifications_written"].as_i64(),
+        Some(replies * 40),
+        "each reply told each watcher once: {r}"
+    );
+    assert_eq!(r["delivery_missing"].as_i64(), Some(0), "{r}");
+    assert!(r["delivery_p99_ms"].as_f64().unwrap() < 5_000.0, "{r}");
+    assert!(r["rss_with_idle_mb"].as_f64().unwrap() > 0.0, "{r}");
+}

@@ -13,6 +13,7 @@ pub enum Kind {
     Edited = 4,
     InviteeAccepted = 8,
     Posted = 9,
+    InvitedToTopic = 13,
     Linked = 11,
     GroupMentioned = 15,
     WatchingFirstPost = 17,
@@ -20,13 +21,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Mentioned,
         Kind::Replied,
         Kind::Quoted,
         Kind::Edited,
         Kind::InviteeAccepted,
         Kind::Posted,
+        Kind::InvitedToTopic,
         Kind::Linked,
         Kind::GroupMentioned,
         Kind::WatchingFirstPost,
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Edited => "edited",
             Kind::InviteeAccepted => "invitee_accepted",
             Kind::Posted => "posted",
+            Kind::InvitedToTopic => "invited_to_topic",
             Kind::Linked => "linked",
             Kind::GroupMentioned => "group_mentioned",
             Kind::WatchingFirstPost => "watching_first_post",
@@ -71,6 +74,7 @@ impl Kind {
             Kind::Edited => 7,
             Kind::InviteeAccepted => 8,
             Kind::PostApproved => 9,
+            Kind::InvitedToTopic => 10,
         }
     }
 }

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// What a write changed, as caches see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Change {
     /// A topic's row, or any of its posts.
     Topic(TopicId),
@@ -80,6 +80,12 @@ impl Change {
         // A change this version cannot read is treated as a change to anything.
         .unwrap_or(Change::Everything)
     }
+}
+
+/// Live listeners receive changes sorted, to look one up by bisection.
+pub(crate) fn sorted(mut changes: Vec<Change>) -> Vec<Change> {
+    changes.sort_unstable();
+    changes
 }
 
 pub(crate) fn encode(changes: &[Change]) -> String {
@@ -154,7 +160,7 @@ impl Feed {
     pub fn local(&self, seq: u64, changes: &[Change]) {
         self.latest.fetch_max(seq, Ordering::SeqCst);
         self.tell(changes);
-        let _ = self.live.send(Arc::new((seq, changes.to_vec())));
+        let _ = self.live.send(Arc::new((seq, sorted(changes.to_vec()))));
     }
 
     pub fn tell(&self, changes: &[Change]) {
@@ -202,7 +208,9 @@ impl Feed {
         }
         for (seq, node, tags) in rows {
             if *node != self.node {
-                let _ = self.live.send(Arc::new((*seq as u64, decode(tags))));
+                let _ = self
+                    .live
+                    .send(Arc::new((*seq as u64, sorted(decode(tags)))));
             }
         }
         self.applied.fetch_max(version, Ordering::SeqCst);

@@ -357,7 +357,7 @@ impl Store {
     }
 
     /// Every change with its number, for listeners that may lag (live
-    /// pages).
+    /// pages); each batch sorted, so `binary_search` finds one.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<(u64, Vec<Change>)>> {
         self.inner.feed.subscribe()
     }
@@ -389,7 +389,7 @@ impl Store {
             }
             Ok(Some(
                 rows.into_iter()
-                    .map(|(seq, tags)| (seq as u64, feed::decode(&tags)))
+                    .map(|(seq, tags)| (seq as u64, feed::sorted(feed::decode(&tags))))
                     .collect(),
             ))
         })

@@ -683,6 +683,18 @@ impl Store {
             .collect())
     }
 
+    /// Tells a person someone invited them to a topic (once per topic).
+    pub async fn invite_to_topic(&self, user: UserId, topic: TopicId, by: UserId) -> Result<()> {
+        let now = minga_core::time::now_ms();
+        self.write(move |tx| {
+            let first: Option<i64> =
+                tx.opt("SELECT p.id FROM posts p JOIN topics t ON t.id = p.topic_id WHERE p.topic_id = $1 AND p.post_number = 1 AND t.deleted_at IS NULL", &[&topic.0])?;
+            let first = first.ok_or(crate::StoreError::Missing(crate::Thing::Topic))?;
+            notify_one(tx, user, Kind::InvitedToTopic, Some(topic), Some((PostId(first), 1)), Some(by), now)
+        })
+        .await
+    }
+
     /// "Dismiss new": topics started before now are no longer new to them.
     pub async fn reset_new(&self, user: UserId) -> Result<()> {
         let now = minga_core::time::now_ms();

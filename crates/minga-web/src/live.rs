@@ -196,13 +196,14 @@ async fn send(
     changes: &[Change],
     tx: &mpsc::Sender<Bytes>,
 ) -> bool {
-    let everything = changes.contains(&Change::Everything);
+    // Changes arrive sorted (see `Store::subscribe`).
+    let everything = changes.binary_search(&Change::Everything).is_ok();
     let mut out = String::new();
     if everything {
         out.push_str(&format!("id: {seq}\nevent: reload\ndata: {{}}\n\n"));
     }
     if let Some(t) = l.topic
-        && (everything || changes.contains(&Change::Topic(t)))
+        && (everything || changes.binary_search(&Change::Topic(t)).is_ok())
     {
         out.push_str(&format!(
             "id: {seq}\nevent: topic\ndata: {{\"topic_id\":{}}}\n\n",
@@ -210,7 +211,7 @@ async fn send(
         ));
     }
     if let Some(me) = l.me
-        && (everything || changes.contains(&Change::User(me)))
+        && (everything || changes.binary_search(&Change::User(me)).is_ok())
         && let Ok(Some(u)) = state.store.user_by_id(me).await
         && u.unread_notifications != l.unread
     {

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use support::{Auth, Send, TestApp};
 
 both_backends!(
+    inviting_someone_to_a_topic_tells_them,
     mentions_reach_the_bell_and_the_list,
     levels_and_permissions_decide_who_hears,
     reading_a_topic_marks_its_notifications_read
@@ -384,4 +385,111 @@ async fn reading_a_topic_marks_its_notifications_read(b: minga_store::Backend) {
         .await
         .text();
     assert!(page.contains(r#"data-scroll-to="post_2""#), "{page}");
+}
+
+async fn inviting_someone_to_a_topic_tells_them(b: minga_store::Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    let ben = app.user("ben", false).await;
+    let ben = app.key_for(&ben).await;
+    let (topic, _) = app
+        .topic(
+            &admin,
+            category,
+            "Who runs the next assembly",
+            "We need a chair for May.",
+        )
+        .await;
+    let r = app
+        .post_json(
+            &format!("/t/{topic}/invite.json"),
+            &admin,
+            json!({"user": "ben"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["user"]["username"], "ben");
+    let v = app.get_json("/notifications.json", &ben).await;
+    assert_eq!(list(&v), [(13, 1)]);
+    assert_eq!(v["notifications"][0]["data"]["display_username"], "admin");
+    // Twice is once; by e-mail address too.
+    app.post_json(
+        &format!("/t/{topic}/invite.json"),
+        &admin,
+        json!({"email": "ben@example.org"}),
+    )
+    .await;
+    assert_eq!(
+        list(&app.get_json("/notifications.json", &ben).await).len(),
+        1
+    );
+    // Who may not, and whom not.
+    app.post_json(
+        &format!("/t/{topic}/invite.json"),
+        &ben,
+        json!({"user": "admin"}),
+    )
+    .await
+    .assert_error(403, "invalid_access");
+    app.post_json(
+        &format!("/t/{topic}/invite.json"),
+        &admin,
+        json!({"user": "nobody"}),
+    )
+    .await
+    .assert_error(422, "invalid_parameters");
+    app.post_json(&format!("/t/{topic}/invite.json"), &admin, json!({}))
+        .await
+        .assert_error(422, "invalid_parameters");
+    app.post_json(
+        &format!("/t/{topic}/invite.json"),
+        &admin,
+        json!({"user": "admin"}),
+    )
+    .await
+    .assert_error(422, "invalid_parameters");
+    app.post_json(
+        "/admin/groups.json",
+        &admin,
+        json!({"group": {"name": "facttic"}}),
+    )
+    .await;
+    let r = app
+        .post_json(
+            "/categories.json",
+            &admin,
+            json!({"name": "Members only", "permissions": {"facttic": 1}}),
+        )
+        .await;
+    let private = r.json()["category"]["id"].as_i64().unwrap();
+    let (secret, _) = app
+        .topic(
+            &admin,
+            private,
+            "Budget for the gathering",
+            "Members only: the numbers.",
+        )
+        .await;
+    let r = app
+        .post_json(
+            &format!("/t/{secret}/invite.json"),
+            &admin,
+            json!({"user": "ben"}),
+        )
+        .await;
+    let v = r.assert_error(422, "invalid_parameters");
+    assert!(
+        v["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("ben may not read this topic"),
+        "{v}"
+    );
+    app.post_json(
+        &format!("/t/{secret}/invite.json"),
+        &ben,
+        json!({"user": "admin"}),
+    )
+    .await
+    .assert_error(404, "not_found");
 }

@@ -238,6 +238,9 @@ async fn a_forum_in_spanish_shows_no_english_word(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = app.post_json("/admin/groups.json", &admin, json!({"group": {"name": "tecnicas", "full_name": "Cooperativas técnicas", "usernames": "lucia", "public_admission": true}})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // Lucía hears of a mention and of a reply to her, in her list.
+    app.post_json("/posts.json", &admin, json!({"topic_id": topic, "raw": "Gracias, @lucia, te esperamos.", "reply_to_post_number": 2})).await;
+    app.state.deliver_notifications().await.unwrap();
     for (action, body) in [
         (
             "suspend",
@@ -292,6 +295,9 @@ async fn a_forum_in_spanish_shows_no_english_word(b: Backend) {
         format!("/posts/{reply}/edit"),
         "/u/lucia/preferences".into(),
         "/u/lucia/preferences/apps".into(),
+        "/u/lucia/notifications".into(),
+        "/new".into(),
+        "/unread".into(),
         "/g/tecnicas".into(),
         "/review".into(),
     ] {

@@ -215,3 +215,8 @@ error-bulk-operation = The only bulk operation here is dismiss_posts.
 error-bulk-filter = Dismiss unread topics with filter=unread, or name them in topic_ids.
 error-timings-topic = Say which topic was read (topic_id).
 error-timings-posts = Say which posts were read (timings, by post number).
+error-may-not-invite = You need trust level 2 to invite people to a topic.
+error-invite-whom = Say whom to invite (user).
+error-invite-no-account = Nobody here is called { $name }. To invite someone new, send an invite with the topic.
+error-invite-yourself = You are already here.
+error-invite-cannot-see = { $name } may not read this topic.

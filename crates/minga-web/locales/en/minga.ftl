@@ -169,3 +169,4 @@ list-unread-posts = { $count ->
     [one] { $count } unread post
    *[other] { $count } unread posts
 }
+notification-invited-to-topic = { $username } invited you to “{ $title }”

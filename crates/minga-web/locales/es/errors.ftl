@@ -215,3 +215,8 @@ error-bulk-operation = La única operación en bloque aquí es dismiss_posts.
 error-bulk-filter = Descarta los temas sin leer con filter=unread, o nómbralos en topic_ids.
 error-timings-topic = Di qué tema se leyó (topic_id).
 error-timings-posts = Di qué publicaciones se leyeron (timings, por número).
+error-may-not-invite = Necesitas el nivel de confianza 2 para invitar a alguien a un tema.
+error-invite-whom = Di a quién invitar (user).
+error-invite-no-account = Nadie aquí se llama { $name }. Para invitar a alguien nuevo, envía una invitación con el tema.
+error-invite-yourself = Ya estás aquí.
+error-invite-cannot-see = { $name } no puede leer este tema.

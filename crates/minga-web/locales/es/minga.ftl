@@ -171,3 +171,4 @@ list-unread-posts = { $count ->
     [one] { $count } publicación sin leer
    *[other] { $count } publicaciones sin leer
 }
+notification-invited-to-topic = { $username } te invitó a «{ $title }»

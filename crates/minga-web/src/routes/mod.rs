@@ -284,6 +284,11 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/n/{id}", get(notifications::open)),
         ("/u/{username}/notifications", get(notifications::page)),
+        ("/t/{topic}/invite", post(notifications::invite_to_topic)),
+        (
+            "/t/{topic}/invite.json",
+            post(notifications::invite_to_topic),
+        ),
         ("/t/{topic}/notifications", post(notifications::topic_level)),
         (
             "/t/{topic}/notifications.json",

@@ -114,6 +114,7 @@ fn message_key(kind: Kind) -> &'static str {
         Kind::GroupMentioned => "notification-group-mentioned",
         Kind::WatchingFirstPost => "notification-watching-first-post",
         Kind::PostApproved => "notification-post-approved",
+        Kind::InvitedToTopic => "notification-invited-to-topic",
     }
 }
 
@@ -323,6 +324,75 @@ pub async fn category_level(
             user.username
         ))),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct InviteToTopic {
+    /// A username (or the e-mail address of someone with an account).
+    pub user: Option<String>,
+    pub email: Option<String>,
+}
+
+/// `POST /t/{id}/invite.json` with `user`: tells someone with an account
+/// that the inviter thinks they should read the topic. Both must be able
+/// to see it. (Someone without an account is invited with
+/// `POST /invites.json` and a `topic_id`.)
+pub async fn invite_to_topic(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(topic): Path<String>,
+    Params(req): Params<InviteToTopic>,
+) -> AppResult<Response> {
+    let me = viewer.require()?;
+    let (topic, _, catalog) =
+        crate::access::visible_topic(&state, &viewer, TopicId(id_segment(&topic)?)).await?;
+    if !minga_core::perm::can_invite(viewer.actor().as_ref()) {
+        return Err(AppError::Forbidden(minga_core::text!(
+            "error-may-not-invite"
+        )));
+    }
+    let named = req
+        .user
+        .or(req.email)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let named =
+        named.ok_or_else(|| AppError::invalid("user", minga_core::text!("error-invite-whom")))?;
+    let found = if named.contains('@') {
+        state.store.user_for_login(&named).await?.map(|(u, _)| u)
+    } else {
+        state.store.user_by_username(&named).await?
+    };
+    let Some(invitee) = found else {
+        return Err(AppError::invalid(
+            "user",
+            minga_core::text!("error-invite-no-account", name = named.as_str()),
+        ));
+    };
+    if invitee.id == me.id {
+        return Err(AppError::invalid(
+            "user",
+            minga_core::text!("error-invite-yourself"),
+        ));
+    }
+    let groups = state
+        .store
+        .memberships(invitee.id)
+        .await?
+        .into_iter()
+        .map(|(g, _)| g)
+        .collect();
+    if !catalog.can_see(Some(&invitee.actor_with(groups)), topic.category_id) {
+        return Err(AppError::invalid(
+            "user",
+            minga_core::text!("error-invite-cannot-see", name = invitee.username.as_str()),
+        ));
+    }
+    state
+        .store
+        .invite_to_topic(invitee.id, topic.id, me.id)
+        .await?;
+    Ok(Json(serde_json::json!({ "user": json::BasicUser::of(&invitee) })).into_response())
 }
 
 #[cfg(test)]

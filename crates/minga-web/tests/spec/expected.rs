@@ -24,10 +24,9 @@ pub const NOT_YET: &[(&str, &str)] = &[
     ("updateTagGroup", "tags (later phase)"),
     ("listTags", "tags (later phase)"),
     ("getTag", "tags (later phase)"),
-    ("inviteToTopic", "inviting to a topic (notifications issue)"),
     (
         "inviteGroupToTopic",
-        "inviting to a topic (notifications issue)",
+        "groups are invited to private messages (later)",
     ),
     ("bookmarkTopic", "bookmarks (phase 2)"),
     ("createTopicTimer", "topic timers (later)"),
