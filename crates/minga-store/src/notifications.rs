@@ -460,6 +460,8 @@ pub struct TopicUser {
     /// The level for its category, if they chose one.
     pub category_level: Option<Level>,
     pub last_read_post_number: i64,
+    /// The topic's highest post number, to tell whether all was read.
+    pub highest_post_number: i64,
 }
 
 impl TopicUser {
@@ -477,23 +479,39 @@ impl Store {
         max_jobs: i64,
         can_see: Arc<CanSee>,
     ) -> Result<usize> {
+        self.deliver_notifications_within(max_jobs, i64::MAX, can_see)
+            .await
+    }
+
+    /// As `deliver_notifications`, stopping early once a transaction has
+    /// written `max_rows` notifications: many light posts go together, a
+    /// post a thousand people watch goes alone, and the writes queued
+    /// behind the transaction do not wait long.
+    pub async fn deliver_notifications_within(
+        &self,
+        max_jobs: i64,
+        max_rows: i64,
+        can_see: Arc<CanSee>,
+    ) -> Result<usize> {
         self.write(move |tx| {
             let lock = match tx.backend() {
                 Backend::Postgres => " FOR UPDATE SKIP LOCKED",
                 Backend::Sqlite => "",
             };
-            let jobs: Vec<(i64, i64, String, i64, String, String, String, String)> = tx.db.all(
-                &format!(
-                    "SELECT id, post_id, kind, actor_id, mentions, group_mentions, quoted, links FROM notification_jobs ORDER BY id LIMIT $1{lock}"
-                ),
-                &[&max_jobs],
-            )?;
-            let done = jobs.len();
+            let next = format!(
+                "SELECT id, post_id, kind, actor_id, mentions, group_mentions, quoted, links FROM notification_jobs WHERE id > $1 ORDER BY id LIMIT 1{lock}"
+            );
+            let mut done = 0;
+            let mut after = 0i64;
             let mut changed = Vec::new();
-            for (id, post_id, kind, actor, mentions, group_mentions, quoted, links) in jobs {
+            while (done as i64) < max_jobs && (changed.len() as i64) < max_rows {
+                let job: Option<(i64, i64, String, i64, String, String, String, String)> = tx.db.opt(&next, &[&after])?;
+                let Some((id, post_id, kind, actor, mentions, group_mentions, quoted, links)) = job else { break };
                 let job = JobRow { id, post_id, kind, actor, mentions, group_mentions, quoted, links };
                 deliver_job(tx.db, &job, &*can_see, &mut changed)?;
                 tx.exec("DELETE FROM notification_jobs WHERE id = $1", &[&job.id])?;
+                after = id;
+                done += 1;
             }
             changed.sort_unstable_by_key(|u| u.0);
             changed.dedup();
@@ -636,10 +654,10 @@ impl Store {
 
     /// A person's level for a topic, and how far they read it.
     pub async fn topic_user(&self, user: UserId, topic: TopicId) -> Result<TopicUser> {
-        let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = self
+        let row: Option<(Option<i64>, Option<i64>, Option<i64>, i64)> = self
             .read(&[Change::User(user), Change::Topic(topic)], move |db| {
                 db.opt(
-                    "SELECT tu.notification_level, cu.notification_level, tu.last_read_post_number FROM topics t \
+                    "SELECT tu.notification_level, cu.notification_level, tu.last_read_post_number, t.highest_post_number FROM topics t \
                      LEFT JOIN topic_users tu ON tu.topic_id = t.id AND tu.user_id = $1 \
                      LEFT JOIN category_users cu ON cu.category_id = t.category_id AND cu.user_id = $1 WHERE t.id = $2",
                     &[&user.0, &topic.0],
@@ -647,40 +665,49 @@ impl Store {
             })
             .await?;
         Ok(row
-            .map(|(l, c, r)| TopicUser {
+            .map(|(l, c, r, h)| TopicUser {
                 level: l.and_then(Level::from_id),
                 category_level: c.and_then(Level::from_id),
                 last_read_post_number: r.unwrap_or(0),
+                highest_post_number: h,
             })
             .unwrap_or_default())
     }
 }
 
 impl Store {
-    /// How far a person read each of `topics`, and their own level for it:
-    /// (topic, last post read, level).
+    /// How far a person read each of `topics` and their own level for it
+    /// (topic, last post read, level), and the levels they chose for
+    /// categories: one trip.
     pub async fn topic_users_for(
         &self,
         user: UserId,
         topics: &[TopicId],
-    ) -> Result<Vec<(TopicId, i64, Option<Level>)>> {
+    ) -> Result<(Vec<(TopicId, i64, Option<Level>)>, Vec<(CategoryId, Level)>)> {
         if topics.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         let list = json_ids(topics.iter().map(|t| t.0));
-        let rows: Vec<(i64, i64, Option<i64>)> = self
+        let (rows, categories): (Vec<(i64, i64, Option<i64>)>, Vec<(i64, i64)>) = self
             .read(&[Change::User(user)], move |db| {
                 let backend = db.backend();
-                db.all(
+                let rows = db.all(
                     &format!("SELECT topic_id, last_read_post_number, notification_level FROM topic_users WHERE user_id = $1 AND topic_id IN {}", ids(backend, 2)),
                     &[&user.0, &list],
-                )
+                )?;
+                let categories = db.all("SELECT category_id, notification_level FROM category_users WHERE user_id = $1", &[&user.0])?;
+                Ok((rows, categories))
             })
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(t, r, l)| (TopicId(t), r, l.and_then(Level::from_id)))
-            .collect())
+        Ok((
+            rows.into_iter()
+                .map(|(t, r, l)| (TopicId(t), r, l.and_then(Level::from_id)))
+                .collect(),
+            categories
+                .into_iter()
+                .filter_map(|(c, l)| Some((CategoryId(c), Level::from_id(l)?)))
+                .collect(),
+        ))
     }
 
     /// Tells a person someone invited them to a topic (once per topic).

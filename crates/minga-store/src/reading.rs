@@ -61,6 +61,8 @@ impl Store {
                     continue;
                 }
                 crate::notifications::read_up_to(tx, r.user, r.topic, r.up_to)?;
+                // How far they read is kept in memory with their level.
+                tx.changed(Change::User(r.user));
                 tx.exec(
                     "UPDATE user_stats SET topics_entered = topics_entered + $2, posts_read = posts_read + $3, \
                      time_read_secs = time_read_secs + $4, \

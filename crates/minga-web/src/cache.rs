@@ -51,6 +51,8 @@ pub struct Caches {
     pub viewers: Tagged<String, Arc<Option<crate::auth::Known>>>,
     pub topics: Tagged<(TopicId, i64, u64), Arc<crate::views::TopicView>>,
     pub lists: Tagged<(String, u64), Arc<crate::views::TopicList>>,
+    /// How far each person has read each topic, and their level for it.
+    pub following: Tagged<(minga_core::UserId, TopicId), minga_store::TopicUser>,
 }
 
 impl Default for Caches {
@@ -65,6 +67,7 @@ impl Default for Caches {
             viewers: Tagged::new(8 * 1024 * 1024),
             topics: Tagged::new(64 * 1024 * 1024),
             lists: Tagged::new(8 * 1024 * 1024),
+            following: Tagged::new(4 * 1024 * 1024),
         }
     }
 }
@@ -275,6 +278,12 @@ pub struct Page {
     headers: HeaderMap,
     body: Bytes,
     topic: Option<TopicId>,
+}
+
+impl Weigh for minga_store::TopicUser {
+    fn weight(&self) -> usize {
+        std::mem::size_of::<Self>() + 64
+    }
 }
 
 impl Weigh for Page {

@@ -31,12 +31,7 @@ pub async fn of(
         return Ok(HashMap::new());
     };
     let ids: Vec<TopicId> = topics.iter().map(|t| t.id).collect();
-    let rows = state.store.topic_users_for(user.id, &ids).await?;
-    let categories = if topics.is_empty() {
-        Vec::new()
-    } else {
-        state.store.category_levels(user.id).await?
-    };
+    let (rows, categories) = state.store.topic_users_for(user.id, &ids).await?;
     let now = minga_core::time::now_ms();
     Ok(topics
         .iter()

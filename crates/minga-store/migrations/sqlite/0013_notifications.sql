@@ -15,7 +15,7 @@ CREATE TABLE notifications (
     created_at INTEGER NOT NULL
 );
 CREATE INDEX notifications_user ON notifications(user_id, id);
-CREATE INDEX notifications_unread ON notifications(user_id, topic_id, post_number) WHERE read = 0;
+CREATE INDEX notifications_unread ON notifications(user_id, topic_id, post_number) WHERE NOT read;
 CREATE UNIQUE INDEX notifications_once ON notifications(user_id, post_id, notification_type);
 
 ALTER TABLE users ADD COLUMN unread_notifications INTEGER NOT NULL DEFAULT 0;

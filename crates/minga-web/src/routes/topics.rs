@@ -245,7 +245,16 @@ pub async fn show(
     }
     // A signed-in reader comes back to where they stopped reading.
     let following = match &viewer.user {
-        Some(u) => Some(state.store.topic_user(u.id, id).await?),
+        Some(u) => {
+            let caches = &state.caches;
+            Some(
+                caches
+                    .get_or_load(&caches.following, (u.id, id), async {
+                        Ok(state.store.topic_user(u.id, id).await?)
+                    })
+                    .await?,
+            )
+        }
         None => None,
     };
     let mut scroll_to = None;
@@ -254,7 +263,11 @@ pub async fn show(
             .parse::<i64>()
             .map_err(|_| AppError::BadRequest(minga_core::text!("error-page-number")))?,
         _ => match following {
-            Some(f) if f.last_read_post_number > 0 => {
+            // Where they stopped, if something is left to read there.
+            Some(f)
+                if f.last_read_post_number > 0
+                    && f.last_read_post_number < f.highest_post_number =>
+            {
                 scroll_to = Some(f.last_read_post_number + 1);
                 views::page_of_post(f.last_read_post_number + 1)
             }
