@@ -51,7 +51,7 @@ async fn timings_unread_and_new_follow_what_was_read(b: minga_store::Backend) {
             "Spreadsheets or something else?",
         )
         .await;
-    app.state.deliver_notifications().await.unwrap();
+    app.settle().await;
 
     // Both topics are new to Ben; nothing is unread yet.
     let new = app.get_json("/new.json", &ben).await;

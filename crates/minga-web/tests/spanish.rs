@@ -240,7 +240,7 @@ async fn a_forum_in_spanish_shows_no_english_word(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     // Lucía hears of a mention and of a reply to her, in her list.
     app.post_json("/posts.json", &admin, json!({"topic_id": topic, "raw": "Gracias, @lucia, te esperamos.", "reply_to_post_number": 2})).await;
-    app.state.deliver_notifications().await.unwrap();
+    app.settle().await;
     for (action, body) in [
         (
             "suspend",

@@ -360,6 +360,20 @@ pub struct Events {
 }
 
 impl TestApp {
+    /// Writes every queued notification, and waits for the node's own
+    /// worker if it holds some (on PostgreSQL a job being written is
+    /// skipped), so that counts are what they will be.
+    pub async fn settle(&self) {
+        for _ in 0..500 {
+            self.state.deliver_notifications().await.expect("deliver");
+            if self.state.store.queued_notification_jobs().await.unwrap() == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("notifications still queued");
+    }
+
     /// Opens `/live…` as `auth`, with headers of its own (`Last-Event-ID`).
     pub async fn events(&self, path: &str, auth: &Auth, extra: &[(&str, &str)]) -> Events {
         let r = self
