@@ -63,61 +63,27 @@ impl Plan {
                 .entries
                 .iter()
                 .map(|e| match e {
-                    Entry::Get { path, headers } => {
-                        Ok(format_request(addr, "GET", path, headers, None))
-                    }
-                    Entry::Reply { .. } => {
-                        bail!("replies come from their own share, not the reads")
-                    }
+                    Entry::Get { path, headers } => Ok(format_request(addr, "GET", path, headers, None)),
+                    Entry::Reply { .. } => bail!("replies come from their own share, not the reads"),
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let cumulative = g
-                .popularity
-                .as_deref()
-                .map(zipf::cumulative)
-                .unwrap_or_default();
-            groups.push(Group {
-                requests,
-                cumulative,
-            });
+            let cumulative = g.popularity.as_deref().map(zipf::cumulative).unwrap_or_default();
+            groups.push(Group { requests, cumulative });
             total += g.weight;
             weights.push(total);
         }
-        let Entry::Reply {
-            headers,
-            topics,
-            raws,
-        } = reply
-        else {
-            bail!("the reply entry is not a reply")
-        };
+        let Entry::Reply { headers, topics, raws } = reply else { bail!("the reply entry is not a reply") };
         let mut rng = Rng::derive(settings.seed, &[0x6372_6f77]);
         let replies = (0..512)
-            .map(|_| {
-                format_request(
-                    addr,
-                    "POST",
-                    "/posts.json",
-                    headers,
-                    Some(&reply_body(topics, raws, &mut rng)),
-                )
-            })
+            .map(|_| format_request(addr, "POST", "/posts.json", headers, Some(&reply_body(topics, raws, &mut rng))))
             .collect();
-        Ok(Plan {
-            groups,
-            weights,
-            replies,
-            reply_percent: settings.reply_percent,
-        })
+        Ok(Plan { groups, weights, replies, reply_percent: settings.reply_percent })
     }
 
     /// The next request of a connection, and whether it is a reply.
     fn draw(&self, rng: &mut Rng, turn: &mut usize) -> (&Request, bool) {
         if rng.below(100) < u64::from(self.reply_percent) {
-            return (
-                &self.replies[rng.below(self.replies.len() as u64) as usize],
-                true,
-            );
+            return (&self.replies[rng.below(self.replies.len() as u64) as usize], true);
         }
         let total = *self.weights.last().expect("a read group");
         let r = rng.below(u64::from(total)) as u32;
@@ -126,21 +92,12 @@ impl Plan {
             *turn += 1;
             (&group.requests[*turn % group.requests.len()], false)
         } else {
-            (
-                &group.requests[zipf::pick(&group.cumulative, rng.unit())],
-                false,
-            )
+            (&group.requests[zipf::pick(&group.cumulative, rng.unit())], false)
         }
     }
 }
 
-fn format_request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(String, String)],
-    body: Option<&str>,
-) -> Request {
+fn format_request(addr: SocketAddr, method: &str, path: &str, headers: &[(String, String)], body: Option<&str>) -> Request {
     let mut r = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n");
     for (k, v) in headers {
         r.push_str(&format!("{k}: {v}\r\n"));
@@ -195,23 +152,14 @@ impl Tally {
 /// Loads `addr` with `settings.connections` connections for
 /// `settings.seconds`: `reply` for the replies' share, `reads` for the rest.
 pub fn run(addr: SocketAddr, reads: &Load, reply: &Entry, settings: Settings) -> Result<Crowd> {
-    assert!(
-        addr.ip().is_loopback(),
-        "loads only ever target this machine"
-    );
+    assert!(addr.ip().is_loopback(), "loads only ever target this machine");
     // A socket per connection, beside the harness's own files.
     let limit = process::raise_file_limit();
     if limit < settings.connections as u64 + 64 {
-        bail!(
-            "the open-file limit ({limit}) is too low for {} connections",
-            settings.connections
-        );
+        bail!("the open-file limit ({limit}) is too low for {} connections", settings.connections);
     }
     let plan = Arc::new(Plan::new(addr, reads, reply, &settings)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(settings.threads.max(1))
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(settings.threads.max(1)).enable_all().build()?;
     let (reads, replies, seconds) = runtime.block_on(async {
         // Every connection opens before the clock starts, as wrk's do.
         let mut streams = Vec::with_capacity(settings.connections);
@@ -220,24 +168,14 @@ pub fn run(addr: SocketAddr, reads: &Load, reply: &Entry, settings: Settings) ->
         }
         let mut opened = Vec::with_capacity(settings.connections);
         for s in streams {
-            opened.push(s.await?.with_context(|| {
-                format!("opening {} connections to {addr}", settings.connections)
-            })?);
+            opened.push(s.await?.with_context(|| format!("opening {} connections to {addr}", settings.connections))?);
         }
         let started = Instant::now();
         let deadline = started + Duration::from_secs(u64::from(settings.seconds));
         let tasks: Vec<_> = opened
             .into_iter()
             .enumerate()
-            .map(|(i, stream)| {
-                tokio::spawn(client(
-                    addr,
-                    Arc::clone(&plan),
-                    stream,
-                    deadline,
-                    Rng::derive(settings.seed, &[i as u64]),
-                ))
-            })
+            .map(|(i, stream)| tokio::spawn(client(addr, Arc::clone(&plan), stream, deadline, Rng::derive(settings.seed, &[i as u64]))))
             .collect();
         let (mut reads, mut replies) = (Tally::default(), Tally::default());
         for t in tasks {
@@ -248,34 +186,18 @@ pub fn run(addr: SocketAddr, reads: &Load, reply: &Entry, settings: Settings) ->
         anyhow::Ok((reads, replies, started.elapsed().as_secs_f64()))
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
-    let first_error = replies
-        .first_error
-        .clone()
-        .or_else(|| reads.first_error.clone());
-    Ok(Crowd {
-        reads: reads.outcome(seconds),
-        replies: replies.outcome(seconds),
-        first_error,
-    })
+    let first_error = replies.first_error.clone().or_else(|| reads.first_error.clone());
+    Ok(Crowd { reads: reads.outcome(seconds), replies: replies.outcome(seconds), first_error })
 }
 
 async fn connect(addr: SocketAddr) -> std::io::Result<Conn> {
     let stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
-    Ok(Conn {
-        stream,
-        buf: Vec::with_capacity(64 * 1024),
-    })
+    Ok(Conn { stream, buf: Vec::with_capacity(64 * 1024) })
 }
 
 /// One connection's requests until the deadline: reads and replies.
-async fn client(
-    addr: SocketAddr,
-    plan: Arc<Plan>,
-    stream: Conn,
-    deadline: Instant,
-    mut rng: Rng,
-) -> (Tally, Tally) {
+async fn client(addr: SocketAddr, plan: Arc<Plan>, stream: Conn, deadline: Instant, mut rng: Rng) -> (Tally, Tally) {
     let (mut reads, mut replies) = (Tally::default(), Tally::default());
     let mut conn = Some(stream);
     let mut turn = rng.below(1_000) as usize;
@@ -295,9 +217,7 @@ async fn client(
         .await;
         match answer {
             Ok(Ok(a)) => {
-                tally
-                    .micros
-                    .push(sent.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                tally.micros.push(sent.elapsed().as_micros().min(u32::MAX as u128) as u32);
                 if (200..400).contains(&a.status) {
                     tally.ok += 1;
                 } else {
@@ -305,9 +225,7 @@ async fn client(
                     if a.status >= 500 {
                         tally.server_errors += 1;
                     }
-                    tally
-                        .first_error
-                        .get_or_insert_with(|| format!("{}: {}", a.status, a.excerpt));
+                    tally.first_error.get_or_insert_with(|| format!("{}: {}", a.status, a.excerpt));
                 }
                 if a.close {
                     conn = None;
@@ -322,9 +240,7 @@ async fn client(
             }
             Err(_) => {
                 tally.errors += 1;
-                tally
-                    .first_error
-                    .get_or_insert_with(|| "no answer within 30 s".into());
+                tally.first_error.get_or_insert_with(|| "no answer within 30 s".into());
                 conn = None;
             }
         }
@@ -374,11 +290,7 @@ impl Conn {
             String::new()
         };
         self.buf.drain(..total);
-        Ok(Answer {
-            status: head.status,
-            close: head.close,
-            excerpt,
-        })
+        Ok(Answer { status: head.status, close: head.close, excerpt })
     }
 }
 
@@ -391,33 +303,21 @@ struct Head {
 fn parse_head(head: &[u8]) -> Result<Head, String> {
     let head = std::str::from_utf8(head).map_err(|_| "an answer's head is not UTF-8")?;
     let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .ok_or("bad status line")?;
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).ok_or("bad status line")?;
     let (mut length, mut close) = (None, false);
     for line in lines {
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
+        let Some((k, v)) = line.split_once(':') else { continue };
         let (k, v) = (k.trim(), v.trim());
         if k.eq_ignore_ascii_case("content-length") {
             length = v.parse().ok();
         } else if k.eq_ignore_ascii_case("connection") {
             close = v.eq_ignore_ascii_case("close");
         } else if k.eq_ignore_ascii_case("transfer-encoding") {
-            return Err(format!(
-                "a {status} answer without a Content-Length (Transfer-Encoding: {v})"
-            ));
+            return Err(format!("a {status} answer without a Content-Length (Transfer-Encoding: {v})"));
         }
     }
     let length = length.ok_or_else(|| format!("a {status} answer without a Content-Length"))?;
-    Ok(Head {
-        status,
-        length,
-        close,
-    })
+    Ok(Head { status, length, close })
 }
 
 #[cfg(test)]
@@ -427,10 +327,7 @@ mod tests {
 
     #[test]
     fn heads() {
-        let h = parse_head(
-            b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 12\r\nConnection: close",
-        )
-        .unwrap();
+        let h = parse_head(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 12\r\nConnection: close").unwrap();
         assert_eq!((h.status, h.length, h.close), (503, 12, true));
         assert!(parse_head(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked").is_err());
     }
@@ -439,16 +336,12 @@ mod tests {
     /// a body (and every POST with a 503), to run the crowd against.
     async fn serve(listener: tokio::net::TcpListener) {
         loop {
-            let Ok((mut s, _)) = listener.accept().await else {
-                return;
-            };
+            let Ok((mut s, _)) = listener.accept().await else { return };
             tokio::spawn(async move {
                 let mut buf = Vec::new();
                 loop {
                     let mut chunk = [0u8; 4096];
-                    let Ok(n) = s.read(&mut chunk).await else {
-                        return;
-                    };
+                    let Ok(n) = s.read(&mut chunk).await else { return };
                     if n == 0 {
                         return;
                     }
@@ -480,33 +373,15 @@ mod tests {
     #[test]
     fn reads_and_replies_are_counted_apart() {
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
         runtime.spawn(serve(listener));
-        let get = |p: &str| Entry::Get {
-            path: p.into(),
-            headers: vec![],
-        };
+        let get = |p: &str| Entry::Get { path: p.into(), headers: vec![] };
         let reads = Load {
-            groups: vec![
-                Group::ranked(3, vec![get("/a"), get("/b")], vec![1.0, 0.5]),
-                Group::turns(1, vec![get("/latest")]),
-            ],
+            groups: vec![Group::ranked(3, vec![get("/a"), get("/b")], vec![1.0, 0.5]), Group::turns(1, vec![get("/latest")])],
         };
-        let reply = Entry::Reply {
-            headers: vec![],
-            topics: vec![1, 2],
-            raws: vec!["\"hi\"".into()],
-        };
-        let settings = Settings {
-            connections: 20,
-            seconds: 1,
-            reply_percent: 10,
-            threads: 2,
-            seed: 1,
-        };
+        let reply = Entry::Reply { headers: vec![], topics: vec![1, 2], raws: vec!["\"hi\"".into()] };
+        let settings = Settings { connections: 20, seconds: 1, reply_percent: 10, threads: 2, seed: 1 };
         let c = run(addr, &reads, &reply, settings).unwrap();
         assert!(c.reads.requests > 100 && c.reads.errors == 0 && c.reads.rps > 0.0);
         assert_eq!(c.replies.errors, c.replies.requests);

@@ -51,27 +51,17 @@ pub async fn generate(dir: &Path, spec: &Spec, log: bool) -> Result<Meta> {
     )?;
 
     // The generated categories follow those the schema made (Uncategorized).
-    let first_category: i64 =
-        conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM categories", [], |r| {
-            r.get(0)
-        })?;
+    let first_category: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM categories", [], |r| r.get(0))?;
     people::insert(&mut conn, &plan, first_category)?;
     let excerpts = insert_posts(&mut conn, &plan, log)?;
     let meta = insert_topics(&mut conn, &plan, &excerpts, first_category)?;
     conn.execute_batch("PRAGMA journal_mode = WAL")?;
     drop(conn);
 
-    let meta = Meta {
-        generate_ms: started.elapsed().as_millis() as u64,
-        ..meta
-    };
+    let meta = Meta { generate_ms: started.elapsed().as_millis() as u64, ..meta };
     meta.save(dir)?;
     if log {
-        eprintln!(
-            "generated {} posts in {:.1} s",
-            spec.posts,
-            meta.generate_ms as f64 / 1000.0
-        );
+        eprintln!("generated {} posts in {:.1} s", spec.posts, meta.generate_ms as f64 / 1000.0);
     }
     Ok(meta)
 }
@@ -99,21 +89,12 @@ pub(crate) fn insert_many<'v, T>(
     let per_statement = (30_000 / columns.len()).min(1_000);
     let one = format!("({})", vec!["?"; columns.len()].join(","));
     for chunk in rows.chunks(per_statement) {
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES {}",
-            columns.join(","),
-            vec![one.as_str(); chunk.len()].join(",")
-        );
+        let sql = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(","), vec![one.as_str(); chunk.len()].join(","));
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut i = 1;
         for r in chunk {
             let values = row(r, Values(Vec::with_capacity(columns.len())));
-            anyhow::ensure!(
-                values.0.len() == columns.len(),
-                "{table}: {} values for {} columns",
-                values.0.len(),
-                columns.len()
-            );
+            anyhow::ensure!(values.0.len() == columns.len(), "{table}: {} values for {} columns", values.0.len(), columns.len());
             for v in values.0 {
                 stmt.raw_bind_parameter(i, v)?;
                 i += 1;
@@ -166,29 +147,9 @@ fn insert_posts(conn: &mut Connection, plan: &Arc<Plan>, log: bool) -> Result<Ve
         insert_many(
             &t,
             "posts",
-            &[
-                "id",
-                "topic_id",
-                "post_number",
-                "user_id",
-                "raw",
-                "cooked",
-                "reply_to_post_number",
-                "created_at",
-                "updated_at",
-            ],
+            &["id", "topic_id", "post_number", "user_id", "raw", "cooked", "reply_to_post_number", "created_at", "updated_at"],
             &batch,
-            |p, v| {
-                v.bind(&p.id)
-                    .bind(&p.topic_id)
-                    .bind(&p.number)
-                    .bind(&p.user)
-                    .bind(&p.raw)
-                    .bind(&p.cooked)
-                    .bind(&p.reply_to)
-                    .bind(&p.at)
-                    .bind(&p.at)
-            },
+            |p, v| v.bind(&p.id).bind(&p.topic_id).bind(&p.number).bind(&p.user).bind(&p.raw).bind(&p.cooked).bind(&p.reply_to).bind(&p.at).bind(&p.at),
         )?;
         t.commit()?;
         done += batch.len();
@@ -197,9 +158,7 @@ fn insert_posts(conn: &mut Connection, plan: &Arc<Plan>, log: bool) -> Result<Ve
             eprintln!("  {done} / {} posts ({rate:.0}/s)", plan.events.len());
         }
     }
-    cooker
-        .join()
-        .map_err(|_| anyhow::anyhow!("the cooking thread panicked"))?;
+    cooker.join().map_err(|_| anyhow::anyhow!("the cooking thread panicked"))?;
     Ok(excerpts)
 }
 
@@ -240,10 +199,7 @@ fn cook_batches(plan: &Plan, tx: std::sync::mpsc::SyncSender<Vec<PostRow>>) {
                     })
                 })
                 .collect();
-            parts
-                .into_iter()
-                .flat_map(|h| h.join().expect("a cooking thread panicked"))
-                .collect()
+            parts.into_iter().flat_map(|h| h.join().expect("a cooking thread panicked")).collect()
         });
         if tx.send(batch).is_err() {
             return; // The writer failed; it reports why.
@@ -251,12 +207,7 @@ fn cook_batches(plan: &Plan, tx: std::sync::mpsc::SyncSender<Vec<PostRow>>) {
     }
 }
 
-fn insert_topics(
-    conn: &mut Connection,
-    plan: &Plan,
-    excerpts: &[String],
-    first_category: i64,
-) -> Result<Meta> {
+fn insert_topics(conn: &mut Connection, plan: &Plan, excerpts: &[String], first_category: i64) -> Result<Meta> {
     let titles: Vec<String> = plan.topics.iter().map(|t| plan.title(t)).collect();
     let slugs: Vec<String> = titles.iter().map(|t| slugify(t)).collect();
     struct TopicRow {
@@ -274,8 +225,7 @@ fn insert_topics(
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let views = Rng::derive(plan.seed, &[T_USER, t.key, 9])
-                .range(t.posts as u64, t.posts as u64 * 30);
+            let views = Rng::derive(plan.seed, &[T_USER, t.key, 9]).range(t.posts as u64, t.posts as u64 * 30);
             let row = TopicRow {
                 id: i as i64 + 1,
                 category: t.category as i64 + first_category,
@@ -293,21 +243,7 @@ fn insert_topics(
     insert_many(
         &tx,
         "topics",
-        &[
-            "id",
-            "title",
-            "slug",
-            "category_id",
-            "user_id",
-            "excerpt",
-            "created_at",
-            "bumped_at",
-            "last_posted_at",
-            "last_post_user_id",
-            "highest_post_number",
-            "posts_count",
-            "views",
-        ],
+        &["id", "title", "slug", "category_id", "user_id", "excerpt", "created_at", "bumped_at", "last_posted_at", "last_post_user_id", "highest_post_number", "posts_count", "views"],
         &rows,
         |(i, t), v| {
             v.bind(&t.id)
@@ -325,61 +261,33 @@ fn insert_topics(
                 .bind(&t.views)
         },
     )?;
-    let mut categories: Vec<CategoryCount> = (0..text::CATEGORIES.len())
-        .map(|i| CategoryCount {
-            id: i as i64 + first_category,
-            topics: 0,
-            posts: 0,
-        })
-        .collect();
+    let mut categories: Vec<CategoryCount> =
+        (0..text::CATEGORIES.len()).map(|i| CategoryCount { id: i as i64 + first_category, topics: 0, posts: 0 }).collect();
     for t in &plan.topics {
         categories[t.category as usize].topics += 1;
         categories[t.category as usize].posts += t.posts as i64;
     }
     for c in &categories {
-        tx.execute(
-            "UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?",
-            (c.topics, c.posts, c.id),
-        )?;
+        tx.execute("UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?", (c.topics, c.posts, c.id))?;
     }
     tx.commit()?;
 
-    let reference = |i: usize| TopicRef {
-        id: i as i64 + 1,
-        slug: slugs[i].clone(),
-        posts: plan.topics[i].posts as i64,
-    };
-    let regular: Vec<usize> = (0..plan.topics.len())
-        .filter(|&i| plan.topics[i].long.is_none())
-        .collect();
-    let mut full: Vec<usize> = regular
-        .iter()
-        .copied()
-        .filter(|&i| plan.topics[i].posts >= 20)
-        .collect();
+    let reference = |i: usize| TopicRef { id: i as i64 + 1, slug: slugs[i].clone(), posts: plan.topics[i].posts as i64 };
+    let regular: Vec<usize> = (0..plan.topics.len()).filter(|&i| plan.topics[i].long.is_none()).collect();
+    let mut full: Vec<usize> = regular.iter().copied().filter(|&i| plan.topics[i].posts >= 20).collect();
     if full.is_empty() {
         full = regular.clone();
         full.sort_by_key(|&i| std::cmp::Reverse(plan.topics[i].posts));
         full.truncate(5);
     }
     let samples = spread(&full, 50);
-    let others: Vec<usize> = regular
-        .iter()
-        .copied()
-        .filter(|i| !samples.contains(i))
-        .collect();
+    let others: Vec<usize> = regular.iter().copied().filter(|i| !samples.contains(i)).collect();
     let writes = spread(if others.is_empty() { &regular } else { &others }, 200);
     let mut long_topics: Vec<LongTopic> = plan
         .topics
         .iter()
         .enumerate()
-        .filter_map(|(i, t)| {
-            t.long.map(|replies| LongTopic {
-                replies,
-                id: i as i64 + 1,
-                slug: slugs[i].clone(),
-            })
-        })
+        .filter_map(|(i, t)| t.long.map(|replies| LongTopic { replies, id: i as i64 + 1, slug: slugs[i].clone() }))
         .collect();
     long_topics.sort_by_key(|t| t.replies);
     let user = |id: i64| (id, text::username(id as u64 - 1));

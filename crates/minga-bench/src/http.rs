@@ -16,17 +16,8 @@ pub fn get(addr: SocketAddr, path: &str, headers: &[(String, String)]) -> Result
     request(addr, "GET", path, headers, None)
 }
 
-pub fn request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(String, String)],
-    body: Option<&str>,
-) -> Result<Response> {
-    assert!(
-        addr.ip().is_loopback(),
-        "the harness only talks to this machine"
-    );
+pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(String, String)], body: Option<&str>) -> Result<Response> {
+    assert!(addr.ip().is_loopback(), "the harness only talks to this machine");
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -47,23 +38,14 @@ pub fn request(
 }
 
 fn parse(raw: &[u8]) -> Result<Response> {
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .context("no end of headers")?;
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").context("no end of headers")?;
     let head = std::str::from_utf8(&raw[..end])?;
     let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .context("bad status line")?;
+    let status: u16 = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).context("bad status line")?;
     let mut chunked = false;
     let mut length = None;
     for line in lines {
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
+        let Some((k, v)) = line.split_once(':') else { continue };
         let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
         if k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked") {
             chunked = true;
@@ -83,10 +65,7 @@ fn parse(raw: &[u8]) -> Result<Response> {
 fn dechunk(mut rest: &[u8]) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     loop {
-        let eol = rest
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .context("bad chunk")?;
+        let eol = rest.windows(2).position(|w| w == b"\r\n").context("bad chunk")?;
         let size_text = std::str::from_utf8(&rest[..eol])?;
         let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)?;
         rest = &rest[eol + 2..];

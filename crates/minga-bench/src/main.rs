@@ -6,10 +6,7 @@ use minga_bench::{report, run, wrk};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(
-    name = "minga-bench",
-    about = "Benchmarks minga on 127.0.0.1 against an nginx static-file ceiling"
-)]
+#[command(name = "minga-bench", about = "Benchmarks minga on 127.0.0.1 against an nginx static-file ceiling")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -160,28 +157,17 @@ fn main() -> Result<()> {
             threads,
             seed,
         } => {
-            let (name, default_sizes, default_long, default_seconds, default_pg, default_crowd_s) =
-                match mode {
-                    Mode::Full => (
-                        "full",
-                        vec![10_000, 100_000, 1_000_000],
-                        vec![10, 1_000, 100_000],
-                        10,
-                        vec![100_000],
-                        120,
-                    ),
-                    Mode::Quick => ("quick", vec![10_000], vec![1_000], 3, vec![10_000], 15),
-                    Mode::Smoke => ("smoke", vec![1_000], vec![10, 200], 1, vec![1_000], 2),
-                };
+            let (name, default_sizes, default_long, default_seconds, default_pg, default_crowd_s) = match mode {
+                Mode::Full => ("full", vec![10_000, 100_000, 1_000_000], vec![10, 1_000, 100_000], 10, vec![100_000], 120),
+                Mode::Quick => ("quick", vec![10_000], vec![1_000], 3, vec![10_000], 15),
+                Mode::Smoke => ("smoke", vec![1_000], vec![10, 200], 1, vec![1_000], 2),
+            };
             let sizes = sizes.unwrap_or(default_sizes);
             // The mode's PostgreSQL sizes follow --sizes: those still measured.
             let postgres_sizes = match (no_postgres, postgres_sizes) {
                 (true, _) => Vec::new(),
                 (false, Some(p)) => p,
-                (false, None) => default_pg
-                    .into_iter()
-                    .filter(|p| sizes.contains(p))
-                    .collect(),
+                (false, None) => default_pg.into_iter().filter(|p| sizes.contains(p)).collect(),
             };
             let opts = run::Options {
                 mode: name.into(),
@@ -192,11 +178,7 @@ fn main() -> Result<()> {
                 postgres_all_routes: postgres_all_routes || mode == Mode::Full,
                 long: long.unwrap_or(default_long),
                 seed,
-                wrk: wrk::Settings {
-                    threads,
-                    connections,
-                    seconds: seconds.unwrap_or(default_seconds),
-                },
+                wrk: wrk::Settings { threads, connections, seconds: seconds.unwrap_or(default_seconds) },
                 crowd_connections,
                 crowd_seconds: crowd_seconds.unwrap_or(default_crowd_s),
                 crowd_replies_percent,
@@ -206,20 +188,9 @@ fn main() -> Result<()> {
             println!("Report: {}", opts.out.join("report.json").display());
             Ok(())
         }
-        Command::Generate {
-            data,
-            posts,
-            long,
-            seed,
-        } => {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()?;
-            let spec = minga_bench::generate::Spec {
-                posts,
-                long_topics: long,
-                seed,
-            };
+        Command::Generate { data, posts, long, seed } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let spec = minga_bench::generate::Spec { posts, long_topics: long, seed };
             runtime.block_on(minga_bench::generate::generate(&data, &spec, true))?;
             Ok(())
         }

@@ -73,8 +73,7 @@ pub struct Row {
 impl Row {
     /// The same route measured (on another backend).
     pub fn same_route(&self, other: &Row) -> bool {
-        (&self.route, &self.who, &self.note, &self.page)
-            == (&other.route, &other.who, &other.note, &other.page)
+        (&self.route, &self.who, &self.note, &self.page) == (&other.route, &other.who, &other.note, &other.page)
     }
 
     fn of(route: &Route, outcome: wrk::Outcome, rss_mb: f64) -> Row {
@@ -109,20 +108,11 @@ pub struct Target<'a> {
     pub ceiling_root: Option<&'a Path>,
 }
 
-pub fn measure(
-    t: &Target,
-    plan: &Plan,
-    meta: &Meta,
-    creds: &Credentials,
-    wrk_settings: wrk::Settings,
-) -> Result<Measured> {
+pub fn measure(t: &Target, plan: &Plan, meta: &Meta, creds: &Credentials, wrk_settings: wrk::Settings) -> Result<Measured> {
     std::fs::create_dir_all(t.work)?;
     let mut server = Minga::start(t.minga, &t.db, t.work, &t.work.join("minga.log"))?;
     let db = t.db.name();
-    eprintln!(
-        "{} posts on {db}: minga answered its first 200 after {:.0} ms",
-        meta.posts, server.boot_ms
-    );
+    eprintln!("{} posts on {db}: minga answered its first 200 after {:.0} ms", meta.posts, server.boot_ms);
     let boot_ms = server.boot_ms;
     std::thread::sleep(Duration::from_secs(1));
     let idle_rss_mb = server.rss_mb();
@@ -132,33 +122,17 @@ pub fn measure(
     for (i, route) in plan.reads.iter().enumerate() {
         let root = t.ceiling_root.map(|r| r.join(i.to_string()));
         let (bytes, ceiling) = save_pages(server.addr, route, root.as_deref(), &format!("/{i}"))?;
-        let trickle = route
-            .replies_per_second
-            .map(|rate| Trickle::start(server.addr, &routes::reply(meta, creds), rate, meta.seed));
+        let trickle = route.replies_per_second.map(|rate| Trickle::start(server.addr, &routes::reply(meta, creds), rate, meta.seed));
         let loaded = load(&mut server, route, wrk_settings, t.work);
         let background = trickle.map(|tr| {
             let r = tr.finish();
             if let Some(e) = &r.first_error {
-                eprintln!(
-                    "    background replies: {} failed, the first with {e}",
-                    r.errors
-                );
+                eprintln!("    background replies: {} failed, the first with {e}", r.errors);
             }
-            BackgroundReplies {
-                per_second: route.replies_per_second.unwrap_or(0),
-                ok: r.ok,
-                errors: r.errors,
-                p50_ms: r.p50_ms,
-                p99_ms: r.p99_ms,
-            }
+            BackgroundReplies { per_second: route.replies_per_second.unwrap_or(0), ok: r.ok, errors: r.errors, p50_ms: r.p50_ms, p99_ms: r.p99_ms }
         });
         let (outcome, rss) = loaded?;
-        rows.push(Row {
-            bytes: Some(bytes),
-            ceiling,
-            background,
-            ..Row::of(route, outcome, rss)
-        });
+        rows.push(Row { bytes: Some(bytes), ceiling, background, ..Row::of(route, outcome, rss) });
     }
     check_reply(server.addr, creds, meta)?;
     for route in &plan.writes {
@@ -171,37 +145,21 @@ pub fn measure(
     std::thread::sleep(Duration::from_secs(1));
     let idle_rss_after_load_mb = server.rss_mb();
     server.stop()?;
-    Ok(Measured {
-        rows,
-        boot_ms,
-        idle_rss_mb,
-        idle_rss_after_load_mb,
-    })
+    Ok(Measured { rows, boot_ms, idle_rss_mb, idle_rss_after_load_mb })
 }
 
 /// Fetches every page of a read route once: each must answer 200. With a
 /// `root`, their exact bytes are kept there as the ceiling's files, under
 /// `prefix` in its URLs, and the route's load aimed at them is returned.
 /// Returns the mean page size too.
-fn save_pages(
-    addr: SocketAddr,
-    route: &Route,
-    root: Option<&Path>,
-    prefix: &str,
-) -> Result<(u64, Option<Load>)> {
+fn save_pages(addr: SocketAddr, route: &Route, root: Option<&Path>, prefix: &str) -> Result<(u64, Option<Load>)> {
     // (group, entry, the request)
     let pages: Vec<(usize, usize, &Entry)> = route
         .load
         .groups
         .iter()
         .enumerate()
-        .flat_map(|(g, group)| {
-            group
-                .entries
-                .iter()
-                .enumerate()
-                .map(move |(k, e)| (g, k, e))
-        })
+        .flat_map(|(g, group)| group.entries.iter().enumerate().map(move |(k, e)| (g, k, e)))
         .collect();
     let file = |g: usize, k: usize| format!("{g}-{k}.{}", route.ext);
     // A few at a time: a large route has thousands of pages, most not yet
@@ -218,19 +176,11 @@ fn save_pages(
                             *n += 1;
                             *n - 1
                         };
-                        let Some(&(g, k, entry)) = pages.get(i) else {
-                            return Ok(());
-                        };
-                        let Entry::Get { path, headers } = entry else {
-                            bail!("{} is not a read route", route.route)
-                        };
+                        let Some(&(g, k, entry)) = pages.get(i) else { return Ok(()) };
+                        let Entry::Get { path, headers } = entry else { bail!("{} is not a read route", route.route) };
                         let r = http::get(addr, path, headers)?;
                         if r.status != 200 {
-                            bail!(
-                                "GET {path} answered {} (expected 200):\n{}",
-                                r.status,
-                                String::from_utf8_lossy(&r.body)
-                            );
+                            bail!("GET {path} answered {} (expected 200):\n{}", r.status, String::from_utf8_lossy(&r.body));
                         }
                         total.fetch_add(r.body.len() as u64, std::sync::atomic::Ordering::Relaxed);
                         if let Some(root) = root {
@@ -241,18 +191,12 @@ fn save_pages(
                 })
             })
             .collect();
-        workers.into_iter().try_for_each(|w| {
-            w.join()
-                .unwrap_or_else(|_| bail!("a page fetcher panicked"))
-        })
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| bail!("a page fetcher panicked")))
     })?;
     let mean = total.into_inner() / (pages.len() as u64).max(1);
     let ceiling = match root {
         Some(_) => Some(route.load.map(|g, k, e| match e {
-            Entry::Get { headers, .. } => Ok(Entry::Get {
-                path: format!("{prefix}/{}", file(g, k)),
-                headers: headers.clone(),
-            }),
+            Entry::Get { headers, .. } => Ok(Entry::Get { path: format!("{prefix}/{}", file(g, k)), headers: headers.clone() }),
             Entry::Reply { .. } => bail!("not a read"),
         })?),
         None => None,
@@ -266,10 +210,7 @@ fn check_session(addr: SocketAddr, creds: &Credentials) -> Result<()> {
     let r = http::get(addr, "/session/current.json", &cookie)?;
     let body = String::from_utf8_lossy(&r.body);
     if r.status != 200 || !body.contains(&format!("\"{}\"", creds.username)) {
-        bail!(
-            "minga did not recognise the member's session ({}): {body}",
-            r.status
-        );
+        bail!("minga did not recognise the member's session ({}): {body}", r.status);
     }
     Ok(())
 }
@@ -286,11 +227,7 @@ fn check_reply(addr: SocketAddr, creds: &Credentials, meta: &Meta) -> Result<()>
     ];
     let r = http::request(addr, "POST", "/posts.json", &headers, Some(&body))?;
     if r.status != 200 {
-        bail!(
-            "POST /posts.json answered {}:\n{}",
-            r.status,
-            String::from_utf8_lossy(&r.body)
-        );
+        bail!("POST /posts.json answered {}:\n{}", r.status, String::from_utf8_lossy(&r.body));
     }
     Ok(())
 }
@@ -308,12 +245,7 @@ fn report_line(what: &str, o: &wrk::Outcome, rss: f64) {
 }
 
 /// Runs a route's load against minga, sampling its memory meanwhile.
-fn load(
-    server: &mut Minga,
-    route: &Route,
-    settings: wrk::Settings,
-    work: &Path,
-) -> Result<(wrk::Outcome, f64)> {
+fn load(server: &mut Minga, route: &Route, settings: wrk::Settings, work: &Path) -> Result<(wrk::Outcome, f64)> {
     let sampler = RssSampler::start(server.pid());
     let outcome = wrk::run(server.addr, &route.load, settings, &work.join("load.lua"));
     let rss = sampler.finish();
@@ -331,10 +263,7 @@ fn crowd(server: &mut Minga, c: &Crowd) -> Result<Vec<Row>> {
     let outcome = outcome?;
     server.check_alive()?;
     if let Some(e) = &outcome.first_error {
-        eprintln!(
-            "    the first failure under {} connections: {e}",
-            c.settings.connections
-        );
+        eprintln!("    the first failure under {} connections: {e}", c.settings.connections);
     }
     let name = |kind: &str| format!("mixed-{} {kind}", c.settings.connections);
     let note = format!(
@@ -356,8 +285,5 @@ fn crowd(server: &mut Minga, c: &Crowd) -> Result<Vec<Row>> {
             background: None,
         }
     };
-    Ok(vec![
-        row(name("reads"), "mixed", outcome.reads),
-        row(name("replies"), "member", outcome.replies),
-    ])
+    Ok(vec![row(name("reads"), "mixed", outcome.reads), row(name("replies"), "member", outcome.replies)])
 }

@@ -2,8 +2,8 @@
 //! and putting the folder back as generated after a run wrote to it.
 
 use anyhow::{Context, Result};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use rusqlite::Connection;
 use std::path::Path;
 
 /// Bump when generated data changes shape, so cached folders are rebuilt.
@@ -64,8 +64,7 @@ impl Meta {
     }
 
     pub fn save(&self, dir: &Path) -> Result<()> {
-        std::fs::write(dir.join(META_FILE), serde_json::to_vec_pretty(self)?)
-            .context("writing bench.json")
+        std::fs::write(dir.join(META_FILE), serde_json::to_vec_pretty(self)?).context("writing bench.json")
     }
 }
 
@@ -76,19 +75,12 @@ pub fn topics(dir: &Path, meta: &Meta) -> Result<Vec<TopicRef>> {
     let mut stmt = conn.prepare(
         "SELECT id, slug, highest_post_number FROM topics WHERE id <= ? AND deleted_at IS NULL ORDER BY id",
     )?;
-    let rows = stmt.query_map([meta.max_topic_id], |r| {
-        Ok(TopicRef {
-            id: r.get(0)?,
-            slug: r.get(1)?,
-            posts: r.get(2)?,
-        })
-    })?;
+    let rows = stmt.query_map([meta.max_topic_id], |r| Ok(TopicRef { id: r.get(0)?, slug: r.get(1)?, posts: r.get(2)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn open(dir: &Path) -> Result<Connection> {
-    let conn = Connection::open(dir.join("minga.db"))
-        .with_context(|| format!("opening {}", dir.join("minga.db").display()))?;
+    let conn = Connection::open(dir.join("minga.db")).with_context(|| format!("opening {}", dir.join("minga.db").display()))?;
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     Ok(conn)
 }
@@ -107,12 +99,7 @@ pub fn reset(dir: &Path, meta: &Meta) -> Result<()> {
     conn.execute("DELETE FROM topics WHERE id > ?", [meta.max_topic_id])?;
     conn.execute("DELETE FROM users WHERE id > ?", [meta.users as i64])?;
     if removed > 0 {
-        let ids: Vec<String> = meta
-            .write_topics
-            .iter()
-            .chain(meta.sample_topics.iter().map(|t| &t.id))
-            .map(i64::to_string)
-            .collect();
+        let ids: Vec<String> = meta.write_topics.iter().chain(meta.sample_topics.iter().map(|t| &t.id)).map(i64::to_string).collect();
         let sql = format!(
             "UPDATE topics SET \
                highest_post_number = (SELECT MAX(post_number) FROM posts p WHERE p.topic_id = topics.id), \
@@ -126,10 +113,7 @@ pub fn reset(dir: &Path, meta: &Meta) -> Result<()> {
         conn.execute_batch(&sql)?;
     }
     for c in &meta.categories {
-        conn.execute(
-            "UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?",
-            (c.topics, c.posts, c.id),
-        )?;
+        conn.execute("UPDATE categories SET topic_count = ?, post_count = ? WHERE id = ?", (c.topics, c.posts, c.id))?;
     }
     // Leave no write-ahead log for the next start-up to replay.
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

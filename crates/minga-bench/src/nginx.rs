@@ -18,8 +18,7 @@ pub struct Nginx {
 impl Nginx {
     /// Serves `root` from a config written into `work`.
     pub fn start(root: &Path, work: &Path) -> Result<Nginx> {
-        let bin = process::find_program("nginx")
-            .context("nginx is not installed (apt-get install nginx)")?;
+        let bin = process::find_program("nginx").context("nginx is not installed (apt-get install nginx)")?;
         let addr: SocketAddr = format!("127.0.0.1:{}", process::free_port()?).parse()?;
         std::fs::create_dir_all(work.join("temp"))?;
         let conf = work.join("nginx.conf");
@@ -28,33 +27,19 @@ impl Nginx {
         let out = std::fs::File::create(&log)?;
         let mut cmd = Command::new(bin);
         // -e: the error log before the config is read, so nothing touches /var/log.
-        cmd.arg("-p")
-            .arg(work)
-            .arg("-c")
-            .arg(&conf)
-            .arg("-e")
-            .arg(work.join("error.log"));
-        cmd.stdin(Stdio::null())
-            .stdout(out.try_clone()?)
-            .stderr(out);
+        cmd.arg("-p").arg(work).arg("-c").arg(&conf).arg("-e").arg(work.join("error.log"));
+        cmd.stdin(Stdio::null()).stdout(out.try_clone()?).stderr(out);
         let mut child = process::spawn(cmd)?;
         let started = Instant::now();
         loop {
             if let Some(status) = child.try_wait()? {
-                bail!(
-                    "nginx exited ({status}):\n{}\n{}",
-                    process::tail(&log, 2000),
-                    process::tail(&work.join("error.log"), 2000)
-                );
+                bail!("nginx exited ({status}):\n{}\n{}", process::tail(&log, 2000), process::tail(&work.join("error.log"), 2000));
             }
             if http::get(addr, "/", &[]).is_ok() {
                 return Ok(Nginx { child, addr });
             }
             if started.elapsed() > Duration::from_secs(10) {
-                bail!(
-                    "nginx did not answer within 10 s:\n{}",
-                    process::tail(&work.join("error.log"), 2000)
-                );
+                bail!("nginx did not answer within 10 s:\n{}", process::tail(&work.join("error.log"), 2000));
             }
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -79,11 +64,7 @@ fn config(root: &Path, work: &Path, addr: SocketAddr) -> String {
     // As root, nginx drops its workers to `user`; root keeps the harness's
     // private temp folder readable. Otherwise the directive is ignored.
     // SAFETY: geteuid has no preconditions.
-    let user = if unsafe { libc::geteuid() } == 0 {
-        "user root;"
-    } else {
-        ""
-    };
+    let user = if unsafe { libc::geteuid() } == 0 { "user root;" } else { "" };
     let w = work.display();
     format!(
         r#"{user}

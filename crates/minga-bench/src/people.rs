@@ -24,10 +24,7 @@ struct Person {
 pub fn insert(conn: &mut Connection, plan: &Plan, first_category: i64) -> Result<()> {
     // Co-ops of about eight people; their ids follow the automatic groups'.
     let coops = (plan.users / 8).max(4);
-    let first_group: i64 =
-        conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM groups", [], |r| {
-            r.get(0)
-        })?;
+    let first_group: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM groups", [], |r| r.get(0))?;
     let people: Vec<(u64, Person)> = (0..plan.users)
         .map(|i| {
             let mut r = Rng::derive(plan.seed, &[T_USER, i]);
@@ -106,69 +103,25 @@ pub fn insert(conn: &mut Connection, plan: &Plan, first_category: i64) -> Result
     let categories: Vec<CategoryRow> = text::CATEGORIES
         .iter()
         .enumerate()
-        .map(|(i, c)| CategoryRow {
-            id: i as i64 + first_category,
-            name: c.0,
-            slug: slugify(c.0),
-            color: c.2,
-            description: c.1,
-            position: i as i64,
-        })
+        .map(|(i, c)| CategoryRow { id: i as i64 + first_category, name: c.0, slug: slugify(c.0), color: c.2, description: c.1, position: i as i64 })
         .collect();
-    let (end, never, everyone, full, category_at) = (
-        END_MS,
-        "!",
-        groups::EVERYONE,
-        Permission::Full as i64,
-        END_MS - 800 * DAY_MS,
-    );
+    let (end, never, everyone, full, category_at) = (END_MS, "!", groups::EVERYONE, Permission::Full as i64, END_MS - 800 * DAY_MS);
 
     let tx = conn.transaction()?;
     insert_many(
         &tx,
         "groups",
-        &[
-            "id",
-            "name",
-            "name_lower",
-            "full_name",
-            "bio_raw",
-            "website",
-            "location",
-            "created_at",
-        ],
+        &["id", "name", "name_lower", "full_name", "bio_raw", "website", "location", "created_at"],
         &coop_rows,
-        |c, v| {
-            v.bind(&c.id)
-                .bind(&c.name)
-                .bind(&c.name)
-                .bind(&c.full_name)
-                .bind(&c.bio)
-                .bind(&c.website)
-                .bind(&c.place)
-                .bind(&c.created_at)
-        },
+        |c, v| v.bind(&c.id).bind(&c.name).bind(&c.name).bind(&c.full_name).bind(&c.bio).bind(&c.website).bind(&c.place).bind(&c.created_at),
     )?;
     let joined: Vec<((u64, Person), &UserRow)> = people.into_iter().zip(user_rows.iter()).collect();
     insert_many(
         &tx,
         "users",
         &[
-            "id",
-            "username",
-            "username_lower",
-            "name",
-            "email",
-            "email_lower",
-            "password_hash",
-            "admin",
-            "moderator",
-            "trust_level",
-            "bio_raw",
-            "location",
-            "created_at",
-            "last_seen_at",
-            "primary_group_id",
+            "id", "username", "username_lower", "name", "email", "email_lower", "password_hash", "admin", "moderator", "trust_level",
+            "bio_raw", "location", "created_at", "last_seen_at", "primary_group_id",
         ],
         &joined,
         |((i, p), u), v| {
@@ -191,48 +144,15 @@ pub fn insert(conn: &mut Connection, plan: &Plan, first_category: i64) -> Result
                 .bind(&u.group)
         },
     )?;
-    insert_many(
-        &tx,
-        "group_users",
-        &["group_id", "user_id", "owner", "created_at"],
-        &joined,
-        |((_, p), u), v| {
-            v.bind(&u.group)
-                .bind(&u.id)
-                .bind(&u.owner)
-                .bind(&p.created_at)
-        },
-    )?;
-    insert_many(
-        &tx,
-        "categories",
-        &[
-            "id",
-            "name",
-            "slug",
-            "color",
-            "description",
-            "position",
-            "created_at",
-        ],
-        &categories,
-        |c, v| {
-            v.bind(&c.id)
-                .bind(&c.name)
-                .bind(&c.slug)
-                .bind(&c.color)
-                .bind(&c.description)
-                .bind(&c.position)
-                .bind(&category_at)
-        },
-    )?;
-    insert_many(
-        &tx,
-        "category_groups",
-        &["category_id", "group_id", "permission_type"],
-        &categories,
-        |c, v| v.bind(&c.id).bind(&everyone).bind(&full),
-    )?;
+    insert_many(&tx, "group_users", &["group_id", "user_id", "owner", "created_at"], &joined, |((_, p), u), v| {
+        v.bind(&u.group).bind(&u.id).bind(&u.owner).bind(&p.created_at)
+    })?;
+    insert_many(&tx, "categories", &["id", "name", "slug", "color", "description", "position", "created_at"], &categories, |c, v| {
+        v.bind(&c.id).bind(&c.name).bind(&c.slug).bind(&c.color).bind(&c.description).bind(&c.position).bind(&category_at)
+    })?;
+    insert_many(&tx, "category_groups", &["category_id", "group_id", "permission_type"], &categories, |c, v| {
+        v.bind(&c.id).bind(&everyone).bind(&full)
+    })?;
     tx.commit()?;
     Ok(())
 }

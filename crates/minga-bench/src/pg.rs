@@ -23,14 +23,8 @@ pub fn database() -> Result<String> {
     // minga-testing reports a cluster that cannot start by panicking, as
     // a test fixture should; here it is an error like any other.
     std::panic::catch_unwind(|| minga_testing::pg::cluster().create_database()).map_err(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
-        anyhow!(
-            "could not start PostgreSQL 15: {}",
-            message.unwrap_or_default()
-        )
+        let message = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
+        anyhow!("could not start PostgreSQL 15: {}", message.unwrap_or_default())
     })
 }
 
@@ -68,37 +62,16 @@ pub fn copy(runtime: &tokio::runtime::Runtime, dir: &Path) -> Result<Copied> {
     let mut tx = pg.transaction()?;
     // The rows arrive in any order; constraints hold in the source.
     tx.batch_execute("SET session_replication_role = replica")?;
-    tx.batch_execute(&format!(
-        "TRUNCATE {}",
-        tables
-            .iter()
-            .map(|t| quote(t))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))?;
+    tx.batch_execute(&format!("TRUNCATE {}", tables.iter().map(|t| quote(t)).collect::<Vec<_>>().join(", ")))?;
     for table in &tables {
-        let columns: Vec<String> = sqlite
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let columns: Vec<String> =
+            sqlite.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         let kinds: Vec<&str> = columns
             .iter()
-            .map(|c| {
-                types
-                    .get(&(table.clone(), c.clone()))
-                    .map(String::as_str)
-                    .ok_or_else(|| anyhow!("PostgreSQL has no column {table}.{c}"))
-            })
+            .map(|c| types.get(&(table.clone(), c.clone())).map(String::as_str).ok_or_else(|| anyhow!("PostgreSQL has no column {table}.{c}")))
             .collect::<Result<_>>()?;
-        let list = columns
-            .iter()
-            .map(|c| quote(c))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut out = std::io::BufWriter::with_capacity(
-            1 << 20,
-            tx.copy_in(&format!("COPY {} ({list}) FROM STDIN", quote(table)))?,
-        );
+        let list = columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, tx.copy_in(&format!("COPY {} ({list}) FROM STDIN", quote(table)))?);
         let mut stmt = sqlite.prepare(&format!("SELECT {list} FROM {}", quote(table)))?;
         let mut rows = stmt.query([])?;
         let mut line = Vec::new();
@@ -108,16 +81,12 @@ pub fn copy(runtime: &tokio::runtime::Runtime, dir: &Path) -> Result<Copied> {
                 if i > 0 {
                     line.push(b'\t');
                 }
-                field(&mut line, row.get_ref(i)?, kind)
-                    .with_context(|| format!("{table}.{}", columns[i]))?;
+                field(&mut line, row.get_ref(i)?, kind).with_context(|| format!("{table}.{}", columns[i]))?;
             }
             line.push(b'\n');
             out.write_all(&line)?;
         }
-        out.into_inner()
-            .map_err(|e| anyhow!("copying {table}: {}", e.error()))?
-            .finish()
-            .with_context(|| format!("copying {table}"))?;
+        out.into_inner().map_err(|e| anyhow!("copying {table}: {}", e.error()))?.finish().with_context(|| format!("copying {table}"))?;
     }
     // Identities continue after the copied ids (an empty table keeps its start).
     for (table, column) in identities.iter().filter(|(t, _)| tables.contains(t)) {
@@ -129,24 +98,14 @@ pub fn copy(runtime: &tokio::runtime::Runtime, dir: &Path) -> Result<Copied> {
     }
     tx.commit()?;
     pg.batch_execute("ANALYZE")?;
-    Ok(Copied {
-        url,
-        copy_s: started.elapsed().as_secs_f64(),
-    })
+    Ok(Copied { url, copy_s: started.elapsed().as_secs_f64() })
 }
 
 /// Drops a copied forum's database (its server keeps running).
 pub fn drop(url: &str) -> Result<()> {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let (server, name) = base
-        .rsplit_once('/')
-        .context("a database URL names its database")?;
-    let admin = format!(
-        "{server}/postgres{}",
-        query.map(|q| format!("?{q}")).unwrap_or_default()
-    );
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (server, name) = base.rsplit_once('/').context("a database URL names its database")?;
+    let admin = format!("{server}/postgres{}", query.map(|q| format!("?{q}")).unwrap_or_default());
     let mut pg = Client::connect(&admin, NoTls).context("connecting to PostgreSQL")?;
     pg.batch_execute(&format!("DROP DATABASE {}", quote(name)))?;
     Ok(())
@@ -214,10 +173,7 @@ mod tests {
         assert_eq!(one(ValueRef::Integer(0), "boolean"), "f");
         assert_eq!(one(ValueRef::Integer(-42), "bigint"), "-42");
         assert_eq!(one(ValueRef::Real(9e15), "bigint"), "9000000000000000");
-        assert_eq!(
-            one(ValueRef::Text(b"a\\b\tc\nd\re \\N"), "text"),
-            "a\\\\b\\tc\\nd\\re \\\\N"
-        );
+        assert_eq!(one(ValueRef::Text(b"a\\b\tc\nd\re \\N"), "text"), "a\\\\b\\tc\\nd\\re \\\\N");
         assert_eq!(one(ValueRef::Blob(&[0, 255]), "bytea"), "\\\\x00ff");
         let mut out = Vec::new();
         assert!(field(&mut out, ValueRef::Real(1.5), "bigint").is_err());

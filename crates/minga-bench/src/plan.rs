@@ -64,14 +64,7 @@ impl Plan {
         let mut topics = Vec::new();
         let mut key = 0u64;
         for &replies in long_replies {
-            topics.push(TopicPlan {
-                key,
-                posts: replies as u32 + 1,
-                start: 0,
-                last: 0,
-                category: key % 3,
-                long: Some(replies),
-            });
+            topics.push(TopicPlan { key, posts: replies as u32 + 1, start: 0, last: 0, category: key % 3, long: Some(replies) });
             key += 1;
         }
         // Regular topics: mostly short, some long, about twenty posts on average.
@@ -80,14 +73,7 @@ impl Plan {
             let mut r = Rng::derive(seed, &[T_SIZE, key]);
             let size = (1 + r.exp(19.0) as u64).min(200).min(left);
             let category = r.below(text::CATEGORIES.len() as u64);
-            topics.push(TopicPlan {
-                key,
-                posts: size as u32,
-                start: 0,
-                last: 0,
-                category,
-                long: None,
-            });
+            topics.push(TopicPlan { key, posts: size as u32, start: 0, last: 0, category, long: None });
             left -= size;
             key += 1;
         }
@@ -101,36 +87,22 @@ impl Plan {
                 t.start = END_MS - WINDOW_MS + r.below(86_400_000) as i64;
                 let step = (WINDOW_MS - 2 * 86_400_000) / t.posts as i64;
                 for n in 1..=t.posts {
-                    events.push(PostEvent {
-                        at: t.start + step * (n as i64 - 1),
-                        topic,
-                        number: n,
-                    });
+                    events.push(PostEvent { at: t.start + step * (n as i64 - 1), topic, number: n });
                 }
                 t.last = t.start + step * (t.posts as i64 - 1);
                 continue;
             }
             // Replies come hours apart; a topic lives days to weeks.
-            let gaps: Vec<i64> = (1..t.posts)
-                .map(|_| (r.exp(6.0) * HOUR_MS) as i64 + 60_000)
-                .collect();
+            let gaps: Vec<i64> = (1..t.posts).map(|_| (r.exp(6.0) * HOUR_MS) as i64 + 60_000).collect();
             let span: i64 = gaps.iter().sum();
             let earliest = END_MS - WINDOW_MS;
             let latest_start = (END_MS - span - 60_000).max(earliest);
             t.start = earliest + r.below((latest_start - earliest).max(1) as u64) as i64;
             let mut at = t.start;
-            events.push(PostEvent {
-                at,
-                topic,
-                number: 1,
-            });
+            events.push(PostEvent { at, topic, number: 1 });
             for (k, g) in gaps.iter().enumerate() {
                 at += g;
-                events.push(PostEvent {
-                    at,
-                    topic,
-                    number: k as u32 + 2,
-                });
+                events.push(PostEvent { at, topic, number: k as u32 + 2 });
             }
             t.last = at;
         }
@@ -143,12 +115,7 @@ impl Plan {
             e.topic = index_of[e.topic as usize];
         }
         events.sort_by_key(|e| (e.at, e.topic, e.number));
-        Ok(Plan {
-            seed,
-            users,
-            topics,
-            events,
-        })
+        Ok(Plan { seed, users, topics, events })
     }
 
     /// The author of post `number` of a topic. Activity is skewed: a few
@@ -162,15 +129,11 @@ impl Plan {
     /// Which earlier post a reply answers, if it answers one.
     pub fn reply_to(&self, topic: &TopicPlan, number: u32) -> Option<u32> {
         let mut r = Rng::derive(self.seed, &[T_AUTHOR, topic.key, number as u64, 1]);
-        (number > 1 && r.chance(0.2))
-            .then(|| r.range(number.saturating_sub(5).max(1) as u64, number as u64 - 1) as u32)
+        (number > 1 && r.chance(0.2)).then(|| r.range(number.saturating_sub(5).max(1) as u64, number as u64 - 1) as u32)
     }
 
     pub fn raw(&self, topic: &TopicPlan, number: u32) -> String {
-        text::post(
-            &mut Rng::derive(self.seed, &[T_POST, topic.key, number as u64]),
-            self.users,
-        )
+        text::post(&mut Rng::derive(self.seed, &[T_POST, topic.key, number as u64]), self.users)
     }
 
     pub fn title(&self, topic: &TopicPlan) -> String {
@@ -187,12 +150,7 @@ mod tests {
         let plan = Plan::new(42, 5_000, &[10, 1_000]).unwrap();
         assert_eq!(plan.events.len(), 5_000);
         assert!(plan.events.windows(2).all(|w| w[0].at <= w[1].at));
-        let long: Vec<u32> = plan
-            .topics
-            .iter()
-            .filter(|t| t.long.is_some())
-            .map(|t| t.posts)
-            .collect();
+        let long: Vec<u32> = plan.topics.iter().filter(|t| t.long.is_some()).map(|t| t.posts).collect();
         assert_eq!(long.len(), 2);
         assert!(long.contains(&11) && long.contains(&1_001));
         // Within a topic, numbers rise with time.

@@ -28,8 +28,7 @@ pub fn spawn(mut cmd: Command) -> Result<Child> {
             Ok(())
         });
     }
-    cmd.spawn()
-        .with_context(|| format!("starting {:?}", cmd.get_program()))
+    cmd.spawn().with_context(|| format!("starting {:?}", cmd.get_program()))
 }
 
 /// Sends `signal` to the group led by `child` (the child and whatever it
@@ -116,9 +115,7 @@ pub fn free_port() -> Result<u16> {
 /// The end of a log file, for error messages.
 pub fn tail(path: &Path, max: usize) -> String {
     match std::fs::read(path) {
-        Ok(bytes) => {
-            String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(max)..]).into_owned()
-        }
+        Ok(bytes) => String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(max)..]).into_owned(),
         Err(e) => format!("(no log at {}: {e})", path.display()),
     }
 }
@@ -135,20 +132,14 @@ pub fn find_program(name: &str) -> Option<std::path::PathBuf> {
 /// Raises this process's soft open-file limit to the hard one (many
 /// connections need many descriptors); returns the soft limit.
 pub fn raise_file_limit() -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit and setrlimit only read and write the struct given.
     unsafe {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
             return 1024;
         }
         if limit.rlim_cur < limit.rlim_max {
-            let raised = libc::rlimit {
-                rlim_cur: limit.rlim_max,
-                rlim_max: limit.rlim_max,
-            };
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
                 limit.rlim_cur = limit.rlim_max;
             }

@@ -38,18 +38,12 @@ pub struct Route {
 }
 
 fn get(path: String, headers: &[(String, String)]) -> Entry {
-    Entry::Get {
-        path,
-        headers: headers.to_vec(),
-    }
+    Entry::Get { path, headers: headers.to_vec() }
 }
 
 pub fn member_cookies(m: &Credentials) -> Vec<(String, String)> {
     // Any CSRF value of 16+ characters is kept as is, as a browser's would be.
-    vec![(
-        "Cookie".into(),
-        format!("_t={}; _csrf=minga-bench-csrf-cookie", m.session),
-    )]
+    vec![("Cookie".into(), format!("_t={}; _csrf=minga-bench-csrf-cookie", m.session))]
 }
 
 fn api_headers(m: &Credentials) -> Vec<(String, String)> {
@@ -74,22 +68,13 @@ fn route(route: &str, who: &'static str, load: Load, ext: &'static str) -> Route
 }
 
 fn topic_pages(meta: &Meta, headers: &[(String, String)]) -> Vec<Entry> {
-    meta.sample_topics
-        .iter()
-        .map(|t| get(format!("/t/{}/{}", t.slug, t.id), headers))
-        .collect()
+    meta.sample_topics.iter().map(|t| get(format!("/t/{}/{}", t.slug, t.id), headers)).collect()
 }
 
 /// Reply texts for the write path: generated like the data, JSON-encoded.
 fn reply_raws(meta: &Meta) -> Vec<String> {
     (0..32u64)
-        .map(|k| {
-            serde_json::to_string(&text::post(
-                &mut Rng::derive(meta.seed, &[99, k]),
-                meta.users,
-            ))
-            .expect("a string encodes")
-        })
+        .map(|k| serde_json::to_string(&text::post(&mut Rng::derive(meta.seed, &[99, k]), meta.users)).expect("a string encodes"))
         .collect()
 }
 
@@ -97,47 +82,17 @@ fn reply_raws(meta: &Meta) -> Vec<String> {
 pub fn reads(meta: &Meta, creds: &Credentials) -> Vec<Route> {
     let cookies = member_cookies(creds);
     vec![
-        route(
-            "/t/{slug}/{id}",
-            "visitor",
-            Load::one(topic_pages(meta, &[])),
-            "html",
-        ),
-        route(
-            "/t/{slug}/{id}",
-            "member",
-            Load::one(topic_pages(meta, &cookies)),
-            "html",
-        ),
+        route("/t/{slug}/{id}", "visitor", Load::one(topic_pages(meta, &[])), "html"),
+        route("/t/{slug}/{id}", "member", Load::one(topic_pages(meta, &cookies)), "html"),
         route(
             "/t/{id}.json",
             "visitor",
-            Load::one(
-                meta.sample_topics
-                    .iter()
-                    .map(|t| get(format!("/t/{}.json", t.id), &[]))
-                    .collect(),
-            ),
+            Load::one(meta.sample_topics.iter().map(|t| get(format!("/t/{}.json", t.id), &[])).collect()),
             "json",
         ),
-        route(
-            "/latest",
-            "visitor",
-            Load::one(vec![get("/latest".into(), &[])]),
-            "html",
-        ),
-        route(
-            "/latest.json",
-            "visitor",
-            Load::one(vec![get("/latest.json".into(), &[])]),
-            "json",
-        ),
-        route(
-            "/categories",
-            "visitor",
-            Load::one(vec![get("/categories".into(), &[])]),
-            "html",
-        ),
+        route("/latest", "visitor", Load::one(vec![get("/latest".into(), &[])]), "html"),
+        route("/latest.json", "visitor", Load::one(vec![get("/latest.json".into(), &[])]), "json"),
+        route("/categories", "visitor", Load::one(vec![get("/categories".into(), &[])]), "html"),
     ]
 }
 
@@ -150,22 +105,11 @@ pub fn long_topics(meta: &Meta) -> Vec<Route> {
         let last = ((t.replies + 1) / 20).max(1);
         for (page, path, template) in [
             ("first", format!("/t/{}/{}", t.slug, t.id), "/t/{slug}/{id}"),
-            (
-                "last",
-                format!("/t/{}/{}?page={last}", t.slug, t.id),
-                "/t/{slug}/{id}?page={last}",
-            ),
+            ("last", format!("/t/{}/{}?page={last}", t.slug, t.id), "/t/{slug}/{id}?page={last}"),
         ] {
             let mut r = route(template, "visitor", Load::one(vec![get(path, &[])]), "html");
-            let which = if page == "first" {
-                "first page".to_string()
-            } else {
-                format!("last full page ({last})")
-            };
-            r.note = Some(format!(
-                "topic with {} replies, {which}",
-                thousands(t.replies)
-            ));
+            let which = if page == "first" { "first page".to_string() } else { format!("last full page ({last})") };
+            r.note = Some(format!("topic with {} replies, {which}", thousands(t.replies)));
             r.topic_replies = Some(t.replies);
             r.page = Some(page);
             out.push(r);
@@ -176,21 +120,12 @@ pub fn long_topics(meta: &Meta) -> Vec<Route> {
 
 /// Replies through the API with the writer's key, to the write topics.
 pub fn reply(meta: &Meta, creds: &Credentials) -> Entry {
-    Entry::Reply {
-        headers: api_headers(creds),
-        topics: meta.write_topics.clone(),
-        raws: reply_raws(meta),
-    }
+    Entry::Reply { headers: api_headers(creds), topics: meta.write_topics.clone(), raws: reply_raws(meta) }
 }
 
 /// The write path: replies through the API, cooking included.
 pub fn writes(meta: &Meta, creds: &Credentials) -> Route {
-    route(
-        "POST /posts.json",
-        "member",
-        Load::one(vec![reply(meta, creds)]),
-        "json",
-    )
+    route("POST /posts.json", "member", Load::one(vec![reply(meta, creds)]), "json")
 }
 
 /// Members reading and replying: 90% reads, 10% replies.
@@ -201,30 +136,18 @@ pub fn mix(meta: &Meta, creds: &Credentials) -> Route {
             Group::turns(50, topic_pages(meta, &cookies)),
             Group::turns(20, vec![get("/latest".into(), &cookies)]),
             Group::turns(10, vec![get("/latest.json".into(), &cookies)]),
-            Group::turns(
-                10,
-                meta.sample_topics
-                    .iter()
-                    .map(|t| get(format!("/t/{}.json", t.id), &cookies))
-                    .collect(),
-            ),
+            Group::turns(10, meta.sample_topics.iter().map(|t| get(format!("/t/{}.json", t.id), &cookies)).collect()),
             Group::turns(10, vec![reply(meta, creds)]),
         ],
     };
     let mut r = route("mix", "member", load, "html");
-    r.note = Some(
-        "50% topic pages, 20% /latest, 10% /latest.json, 10% /t/{id}.json, 10% replies".into(),
-    );
+    r.note = Some("50% topic pages, 20% /latest, 10% /latest.json, 10% /t/{id}.json, 10% replies".into());
     r
 }
 
 /// The path of page `page` (1-based) of a topic, as minga links it.
 fn page_path(t: &TopicRef, page: i64) -> String {
-    if page == 1 {
-        format!("/t/{}/{}", t.slug, t.id)
-    } else {
-        format!("/t/{}/{}?page={page}", t.slug, t.id)
-    }
+    if page == 1 { format!("/t/{}/{}", t.slug, t.id) } else { format!("/t/{}/{}?page={page}", t.slug, t.id) }
 }
 
 /// Up to `n` items evenly spaced through `items`.
@@ -243,25 +166,11 @@ fn spread<T: Clone>(items: &[T], n: usize) -> Vec<T> {
 pub fn member_every_topic(creds: &Credentials, topics: &[TopicRef]) -> Route {
     let cookies = member_cookies(creds);
     let kept = spread(topics, MOST_PAGES);
-    let entries: Vec<Entry> = kept
-        .iter()
-        .map(|t| get(page_path(t, 1), &cookies))
-        .collect();
+    let entries: Vec<Entry> = kept.iter().map(|t| get(page_path(t, 1), &cookies)).collect();
     let even = vec![1.0; entries.len()];
-    let mut r = route(
-        "/t/{slug}/{id}",
-        "member",
-        Load {
-            groups: vec![crate::wrk::Group::ranked(1, entries, even)],
-        },
-        "html",
-    );
+    let mut r = route("/t/{slug}/{id}", "member", Load { groups: vec![crate::wrk::Group::ranked(1, entries, even)] }, "html");
     r.note = Some(if kept.len() < topics.len() {
-        format!(
-            "every topic ({} of {}, evenly spread)",
-            thousands(kept.len() as u64),
-            thousands(topics.len() as u64)
-        )
+        format!("every topic ({} of {}, evenly spread)", thousands(kept.len() as u64), thousands(topics.len() as u64))
     } else {
         format!("every topic ({})", thousands(topics.len() as u64))
     });
@@ -274,18 +183,12 @@ pub fn member_every_topic(creds: &Credentials, topics: &[TopicRef]) -> Route {
 pub fn day_reads(meta: &Meta, creds: &Credentials, topics: &[TopicRef]) -> (Load, String) {
     let pages: Vec<String> = topics
         .iter()
-        .flat_map(|t| {
-            (1..=((t.posts.max(1) - 1) / POSTS_PER_PAGE + 1)).map(move |p| page_path(t, p))
-        })
+        .flat_map(|t| (1..=((t.posts.max(1) - 1) / POSTS_PER_PAGE + 1)).map(move |p| page_path(t, p)))
         .collect();
     let ranked = zipf::rank(pages, meta.seed, MOST_PAGES);
     let cookies = member_cookies(creds);
     let as_visitor = ranked.items.iter().map(|p| get(p.clone(), &[])).collect();
-    let as_member = ranked
-        .items
-        .iter()
-        .map(|p| get(p.clone(), &cookies))
-        .collect();
+    let as_member = ranked.items.iter().map(|p| get(p.clone(), &cookies)).collect();
     // Per thousand requests: 85% pages, 15% /latest; 70% visitors, 30% members.
     let load = Load {
         groups: vec![
@@ -304,12 +207,7 @@ pub fn day_reads(meta: &Meta, creds: &Credentials, topics: &[TopicRef]) -> (Load
     } else {
         format!("all {}", thousands(ranked.ranked as u64))
     };
-    (
-        load,
-        format!(
-            "85% topic pages ({pages}, Zipf popularity), 15% /latest; 70% visitors, 30% members"
-        ),
-    )
+    (load, format!("85% topic pages ({pages}, Zipf popularity), 15% /latest; 70% visitors, 30% members"))
 }
 
 /// A forum's day: the reads of `day_reads` while ten replies a second
@@ -339,20 +237,11 @@ mod tests {
     use super::*;
 
     fn creds() -> Credentials {
-        Credentials {
-            session: "s".into(),
-            username: "m".into(),
-            api_key: "k".into(),
-            writer: "w".into(),
-        }
+        Credentials { session: "s".into(), username: "m".into(), api_key: "k".into(), writer: "w".into() }
     }
 
     fn topic(id: i64, posts: i64) -> TopicRef {
-        TopicRef {
-            id,
-            slug: format!("t{id}"),
-            posts,
-        }
+        TopicRef { id, slug: format!("t{id}"), posts }
     }
 
     #[test]
@@ -365,9 +254,7 @@ mod tests {
         .unwrap();
         let topics = [topic(1, 1), topic(2, 20), topic(3, 21), topic(4, 45)];
         let (load, note) = day_reads(&meta, &creds(), &topics);
-        let Entry::Get { .. } = &load.groups[0].entries[0] else {
-            panic!("a read")
-        };
+        let Entry::Get { .. } = &load.groups[0].entries[0] else { panic!("a read") };
         let mut paths: Vec<String> = load.groups[0]
             .entries
             .iter()
@@ -380,22 +267,8 @@ mod tests {
             })
             .collect();
         paths.sort();
-        assert_eq!(
-            paths,
-            [
-                "/t/t1/1",
-                "/t/t2/2",
-                "/t/t3/3",
-                "/t/t3/3?page=2",
-                "/t/t4/4",
-                "/t/t4/4?page=2",
-                "/t/t4/4?page=3"
-            ]
-        );
-        assert!(
-            note.starts_with("85% topic pages (all 7, Zipf popularity)"),
-            "{note}"
-        );
+        assert_eq!(paths, ["/t/t1/1", "/t/t2/2", "/t/t3/3", "/t/t3/3?page=2", "/t/t4/4", "/t/t4/4?page=2", "/t/t4/4?page=3"]);
+        assert!(note.starts_with("85% topic pages (all 7, Zipf popularity)"), "{note}");
         // Members ask for the same pages in the same order of popularity.
         assert_eq!(load.groups[0].popularity, load.groups[1].popularity);
         let weights: u32 = load.groups.iter().map(|g| g.weight).sum();
@@ -407,10 +280,7 @@ mod tests {
         let topics: Vec<TopicRef> = (1..=5_000).map(|i| topic(i, 3)).collect();
         let r = member_every_topic(&creds(), &topics);
         assert_eq!(r.load.groups[0].entries.len(), MOST_PAGES);
-        assert_eq!(
-            r.note.as_deref(),
-            Some("every topic (2,000 of 5,000, evenly spread)")
-        );
+        assert_eq!(r.note.as_deref(), Some("every topic (2,000 of 5,000, evenly spread)"));
     }
 
     #[test]

@@ -41,23 +41,13 @@ pub struct Options {
 pub fn run(opts: &Options) -> Result<Report> {
     let started = Instant::now();
     for tool in ["wrk", "nginx"] {
-        crate::process::find_program(tool)
-            .with_context(|| format!("{tool} is not installed; scripts/bench installs it"))?;
+        crate::process::find_program(tool).with_context(|| format!("{tool} is not installed; scripts/bench installs it"))?;
     }
-    anyhow::ensure!(
-        opts.minga.is_file(),
-        "no minga binary at {}",
-        opts.minga.display()
-    );
+    anyhow::ensure!(opts.minga.is_file(), "no minga binary at {}", opts.minga.display());
     for p in &opts.postgres_sizes {
-        anyhow::ensure!(
-            opts.sizes.contains(p),
-            "{p} posts on PostgreSQL, but that size is not measured on SQLite"
-        );
+        anyhow::ensure!(opts.sizes.contains(p), "{p} posts on PostgreSQL, but that size is not measured on SQLite");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let tmp = tempfile::Builder::new().prefix("minga-bench-").tempdir()?;
     let mut sizes = opts.sizes.clone();
     sizes.sort_unstable();
@@ -66,11 +56,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     let mut routes = Vec::new();
     let mut datasets = Vec::new();
     for &posts in &sizes {
-        let long = if posts == largest {
-            opts.long.clone()
-        } else {
-            Vec::new()
-        };
+        let long = if posts == largest { opts.long.clone() } else { Vec::new() };
         let (dir, meta, generate_s) = runtime.block_on(data(opts, posts, &long))?;
         // The session and key go in first, so the PostgreSQL copy has them too.
         let creds = credentials(&dir, &meta)?;
@@ -92,39 +78,21 @@ pub fn run(opts: &Options) -> Result<Report> {
         let ceiling_root = work.join("ceiling");
         let plan = |crowd: bool| plan(opts, &meta, &creds, &topics, crowd);
 
-        let target = Target {
-            minga: &opts.minga,
-            db: Database::Sqlite(dir.clone()),
-            work: &work.join("sqlite"),
-            ceiling_root: Some(&ceiling_root),
-        };
+        let target = Target { minga: &opts.minga, db: Database::Sqlite(dir.clone()), work: &work.join("sqlite"), ceiling_root: Some(&ceiling_root) };
         let sqlite = measure::measure(&target, &plan(posts == largest), &meta, &creds, opts.wrk)?;
         let ceilings = ceilings(opts, &sqlite, &ceiling_root, &work)?;
-        routes.extend(results(&sqlite, "sqlite", &meta, |i, _| {
-            ceilings[i].clone()
-        }));
+        routes.extend(results(&sqlite, "sqlite", &meta, |i, _| ceilings[i].clone()));
         datasets.push(dataset(&sqlite, "sqlite", &meta, generate_s, None));
 
         if let Some(c) = copied {
-            let target = Target {
-                minga: &opts.minga,
-                db: Database::Postgres(c.url.clone()),
-                work: &work.join("postgres"),
-                ceiling_root: None,
-            };
+            let target = Target { minga: &opts.minga, db: Database::Postgres(c.url.clone()), work: &work.join("postgres"), ceiling_root: None };
             let mut plan = plan(Some(posts) == largest_pg);
             if !opts.postgres_all_routes {
                 plan = plan.key();
             }
             let postgres = measure::measure(&target, &plan, &meta, &creds, opts.wrk)?;
             // Compared with the ceiling of the same route on SQLite: the same forum's pages.
-            let same = |_: usize, row: &measure::Row| {
-                sqlite
-                    .rows
-                    .iter()
-                    .position(|s| s.same_route(row))
-                    .and_then(|i| ceilings[i].clone())
-            };
+            let same = |_: usize, row: &measure::Row| sqlite.rows.iter().position(|s| s.same_route(row)).and_then(|i| ceilings[i].clone());
             routes.extend(results(&postgres, "postgres", &meta, same));
             datasets.push(dataset(&postgres, "postgres", &meta, None, Some(c.copy_s)));
             pg::drop(&c.url)?;
@@ -132,10 +100,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     }
     let long_topics = report::long_topics(&routes);
     let goals = report::goals(&routes, &datasets, &long_topics);
-    let last = datasets
-        .iter()
-        .rfind(|d| d.db == "sqlite")
-        .context("no data set measured")?;
+    let last = datasets.iter().rfind(|d| d.db == "sqlite").context("no data set measured")?;
     let report = Report {
         mode: opts.mode.clone(),
         boot_ms: last.boot_ms,
@@ -153,23 +118,14 @@ pub fn run(opts: &Options) -> Result<Report> {
         wall_s: started.elapsed().as_secs_f64(),
     };
     std::fs::create_dir_all(&opts.out)?;
-    std::fs::write(
-        opts.out.join("report.json"),
-        serde_json::to_vec_pretty(&report)?,
-    )?;
+    std::fs::write(opts.out.join("report.json"), serde_json::to_vec_pretty(&report)?)?;
     Ok(report)
 }
 
 /// What is measured on a data set, on either backend: the read routes
 /// (with the member on every topic and a forum's day), the writes, and,
 /// where `crowd`, many connections of mixed traffic.
-fn plan(
-    opts: &Options,
-    meta: &Meta,
-    creds: &Credentials,
-    topics: &[meta::TopicRef],
-    crowd: bool,
-) -> Plan {
+fn plan(opts: &Options, meta: &Meta, creds: &Credentials, topics: &[meta::TopicRef], crowd: bool) -> Plan {
     let mut reads = routes::reads(meta, creds);
     reads.extend(routes::long_topics(meta));
     reads.push(routes::member_every_topic(creds, topics));
@@ -185,21 +141,12 @@ fn plan(
             seed: meta.seed,
         },
     });
-    Plan {
-        reads,
-        writes: vec![routes::writes(meta, creds), routes::mix(meta, creds)],
-        crowd,
-    }
+    Plan { reads, writes: vec![routes::writes(meta, creds), routes::mix(meta, creds)], crowd }
 }
 
 /// nginx serving the saved pages, with minga stopped so that it has the
 /// machine to itself: one outcome per row that has a ceiling.
-fn ceilings(
-    opts: &Options,
-    measured: &Measured,
-    root: &Path,
-    work: &Path,
-) -> Result<Vec<Option<wrk::Outcome>>> {
+fn ceilings(opts: &Options, measured: &Measured, root: &Path, work: &Path) -> Result<Vec<Option<wrk::Outcome>>> {
     let nginx = Nginx::start(root, &work.join("nginx"))?;
     let mut out = Vec::new();
     for row in &measured.rows {
@@ -209,11 +156,7 @@ fn ceilings(
         };
         let c = wrk::run(nginx.addr, load, opts.wrk, &work.join("ceiling.lua"))?;
         if c.errors > 0 {
-            bail!(
-                "nginx answered {} requests for {} with errors",
-                c.errors,
-                row.route
-            );
+            bail!("nginx answered {} requests for {} with errors", c.errors, row.route);
         }
         eprintln!("  ceiling {:<28} {:>8.0} req/s", row.route, c.rps);
         out.push(Some(c));
@@ -223,12 +166,7 @@ fn ceilings(
 }
 
 /// Report rows, with `ceiling` giving the ceiling of each (by its index).
-fn results(
-    measured: &Measured,
-    db: &str,
-    meta: &Meta,
-    ceiling: impl Fn(usize, &measure::Row) -> Option<wrk::Outcome>,
-) -> Vec<RouteResult> {
+fn results(measured: &Measured, db: &str, meta: &Meta, ceiling: impl Fn(usize, &measure::Row) -> Option<wrk::Outcome>) -> Vec<RouteResult> {
     measured
         .rows
         .iter()
@@ -263,13 +201,7 @@ fn results(
         .collect()
 }
 
-fn dataset(
-    m: &Measured,
-    db: &str,
-    meta: &Meta,
-    generate_s: Option<f64>,
-    copy_s: Option<f64>,
-) -> Dataset {
+fn dataset(m: &Measured, db: &str, meta: &Meta, generate_s: Option<f64>, copy_s: Option<f64>) -> Dataset {
     Dataset {
         db: db.into(),
         posts: meta.posts,
@@ -287,11 +219,7 @@ fn dataset(
 /// same size, long topics, seed and generator version is cached.
 async fn data(opts: &Options, posts: u64, long: &[u64]) -> Result<(PathBuf, Meta, Option<f64>)> {
     let long_key: Vec<String> = long.iter().map(u64::to_string).collect();
-    let name = format!(
-        "p{posts}-l{}-s{}-v{GENERATOR_VERSION}",
-        long_key.join("_"),
-        opts.seed
-    );
+    let name = format!("p{posts}-l{}-s{}-v{GENERATOR_VERSION}", long_key.join("_"), opts.seed);
     let dir = opts.out.join("data").join(name);
     if let Some(meta) = Meta::load(&dir) {
         eprintln!("using cached data in {}", dir.display());
@@ -299,16 +227,7 @@ async fn data(opts: &Options, posts: u64, long: &[u64]) -> Result<(PathBuf, Meta
         return Ok((dir, meta, None));
     }
     eprintln!("generating {posts} posts into {}", dir.display());
-    let meta = generate(
-        &dir,
-        &Spec {
-            posts,
-            long_topics: long.to_vec(),
-            seed: opts.seed,
-        },
-        true,
-    )
-    .await?;
+    let meta = generate(&dir, &Spec { posts, long_topics: long.to_vec(), seed: opts.seed }, true).await?;
     let secs = meta.generate_ms as f64 / 1000.0;
     Ok((dir, meta, Some(secs)))
 }
@@ -324,10 +243,7 @@ fn token() -> Result<String> {
 /// hash_secret`): SHA-256, hex. `check_session` and `check_reply` prove the two agree.
 fn hash_secret(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A session and an API key for the member, written before minga starts.
@@ -343,10 +259,5 @@ fn credentials(dir: &Path, meta: &Meta) -> Result<Credentials> {
         "INSERT INTO api_keys (key_hash, user_id, description, created_at) VALUES (?, ?, 'minga-bench', ?)",
         (hash_secret(&api_key), meta.writer.0, now),
     )?;
-    Ok(Credentials {
-        session,
-        username: meta.member.1.clone(),
-        api_key,
-        writer: meta.writer.1.clone(),
-    })
+    Ok(Credentials { session, username: meta.member.1.clone(), api_key, writer: meta.writer.1.clone() })
 }

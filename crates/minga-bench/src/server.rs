@@ -73,30 +73,19 @@ impl Minga {
         // The first 200 of a real page, not just an open port, is "started".
         loop {
             if let Some(status) = child.try_wait()? {
-                bail!(
-                    "minga exited during start-up ({status}):\n{}",
-                    process::tail(log, 4000)
-                );
+                bail!("minga exited during start-up ({status}):\n{}", process::tail(log, 4000));
             }
             if http::get(addr, "/latest", &[]).is_ok_and(|r| r.status == 200) {
                 break;
             }
             if started.elapsed() > Duration::from_secs(60) {
                 let _ = process::stop_group(&mut child, libc::SIGKILL, Duration::from_secs(2));
-                bail!(
-                    "minga did not answer /latest within 60 s:\n{}",
-                    process::tail(log, 4000)
-                );
+                bail!("minga did not answer /latest within 60 s:\n{}", process::tail(log, 4000));
             }
             std::thread::sleep(Duration::from_millis(2));
         }
         let boot_ms = started.elapsed().as_secs_f64() * 1000.0;
-        Ok(Minga {
-            child,
-            addr,
-            boot_ms,
-            log: log.to_path_buf(),
-        })
+        Ok(Minga { child, addr, boot_ms, log: log.to_path_buf() })
     }
 
     pub fn pid(&self) -> u32 {
@@ -110,10 +99,7 @@ impl Minga {
     /// Fails, with minga's log, if the process died.
     pub fn check_alive(&mut self) -> Result<()> {
         if let Some(status) = self.child.try_wait()? {
-            bail!(
-                "minga exited ({status}):\n{}",
-                process::tail(&self.log, 4000)
-            );
+            bail!("minga exited ({status}):\n{}", process::tail(&self.log, 4000));
         }
         Ok(())
     }

@@ -32,23 +32,12 @@ pub struct Trickle {
 
 /// `{"topic_id":…,"raw":…}` bodies for a reply entry, drawn with `rng`.
 pub fn reply_body(topics: &[i64], raws: &[String], rng: &mut Rng) -> String {
-    format!(
-        r#"{{"topic_id":{},"raw":{}}}"#,
-        rng.pick(topics),
-        raws[rng.below(raws.len() as u64) as usize]
-    )
+    format!(r#"{{"topic_id":{},"raw":{}}}"#, rng.pick(topics), raws[rng.below(raws.len() as u64) as usize])
 }
 
 impl Trickle {
     pub fn start(addr: SocketAddr, reply: &Entry, per_second: u32, seed: u64) -> Trickle {
-        let Entry::Reply {
-            headers,
-            topics,
-            raws,
-        } = reply.clone()
-        else {
-            panic!("a trickle posts replies")
-        };
+        let Entry::Reply { headers, topics, raws } = reply.clone() else { panic!("a trickle posts replies") };
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, results) = mpsc::channel();
         let flag = Arc::clone(&stop);
@@ -66,33 +55,20 @@ impl Trickle {
                     continue;
                 }
                 n += 1;
-                let (tx, headers, body) = (
-                    tx.clone(),
-                    headers.clone(),
-                    reply_body(&topics, &raws, &mut rng),
-                );
+                let (tx, headers, body) = (tx.clone(), headers.clone(), reply_body(&topics, &raws, &mut rng));
                 workers.push(std::thread::spawn(move || {
                     let sent = Instant::now();
-                    let result =
-                        match http::request(addr, "POST", "/posts.json", &headers, Some(&body)) {
-                            Ok(r) if r.status == 200 => Ok(()),
-                            Ok(r) => Err(format!(
-                                "{}: {}",
-                                r.status,
-                                String::from_utf8_lossy(&r.body[..r.body.len().min(300)])
-                            )),
-                            Err(e) => Err(e.to_string()),
-                        };
+                    let result = match http::request(addr, "POST", "/posts.json", &headers, Some(&body)) {
+                        Ok(r) if r.status == 200 => Ok(()),
+                        Ok(r) => Err(format!("{}: {}", r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]))),
+                        Err(e) => Err(e.to_string()),
+                    };
                     let _ = tx.send((sent.elapsed(), result));
                 }));
             }
             workers
         });
-        Trickle {
-            stop,
-            ticker,
-            results,
-        }
+        Trickle { stop, ticker, results }
     }
 
     /// Stops posting, waits for the replies under way, and tallies them.

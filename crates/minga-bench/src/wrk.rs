@@ -17,17 +17,10 @@ use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub enum Entry {
-    Get {
-        path: String,
-        headers: Vec<(String, String)>,
-    },
+    Get { path: String, headers: Vec<(String, String)> },
     /// `POST /posts.json` replies: a body per request from these topics and
     /// (JSON-encoded) texts.
-    Reply {
-        headers: Vec<(String, String)>,
-        topics: Vec<i64>,
-        raws: Vec<String>,
-    },
+    Reply { headers: Vec<(String, String)>, topics: Vec<i64>, raws: Vec<String> },
 }
 
 #[derive(Clone, Debug)]
@@ -42,25 +35,14 @@ pub struct Group {
 
 impl Group {
     pub fn turns(weight: u32, entries: Vec<Entry>) -> Group {
-        Group {
-            weight,
-            entries,
-            popularity: None,
-        }
+        Group { weight, entries, popularity: None }
     }
 
     /// Entries drawn by `popularity`, one weight each (reads only).
     pub fn ranked(weight: u32, entries: Vec<Entry>, popularity: Vec<f64>) -> Group {
         assert_eq!(entries.len(), popularity.len(), "one weight per entry");
-        assert!(
-            entries.iter().all(|e| matches!(e, Entry::Get { .. })),
-            "only reads are drawn by popularity"
-        );
-        Group {
-            weight,
-            entries,
-            popularity: Some(popularity),
-        }
+        assert!(entries.iter().all(|e| matches!(e, Entry::Get { .. })), "only reads are drawn by popularity");
+        Group { weight, entries, popularity: Some(popularity) }
     }
 }
 
@@ -71,9 +53,7 @@ pub struct Load {
 
 impl Load {
     pub fn one(entries: Vec<Entry>) -> Load {
-        Load {
-            groups: vec![Group::turns(1, entries)],
-        }
+        Load { groups: vec![Group::turns(1, entries)] }
     }
 
     /// The same groups and weights with each entry replaced (the ceiling's
@@ -81,17 +61,8 @@ impl Load {
     pub fn map(&self, mut f: impl FnMut(usize, usize, &Entry) -> Result<Entry>) -> Result<Load> {
         let mut groups = Vec::new();
         for (g, group) in self.groups.iter().enumerate() {
-            let entries = group
-                .entries
-                .iter()
-                .enumerate()
-                .map(|(k, e)| f(g, k, e))
-                .collect::<Result<_>>()?;
-            groups.push(Group {
-                weight: group.weight,
-                entries,
-                popularity: group.popularity.clone(),
-            });
+            let entries = group.entries.iter().enumerate().map(|(k, e)| f(g, k, e)).collect::<Result<_>>()?;
+            groups.push(Group { weight: group.weight, entries, popularity: group.popularity.clone() });
         }
         Ok(Load { groups })
     }
@@ -119,10 +90,7 @@ pub struct Outcome {
 }
 
 pub fn run(addr: SocketAddr, load: &Load, settings: Settings, script: &Path) -> Result<Outcome> {
-    assert!(
-        addr.ip().is_loopback(),
-        "loads only ever target this machine"
-    );
+    assert!(addr.ip().is_loopback(), "loads only ever target this machine");
     std::fs::write(script, lua(load))?;
     let bin = process::find_program("wrk").context("wrk is not installed (apt-get install wrk)")?;
     let mut cmd = Command::new(bin);
@@ -141,14 +109,8 @@ pub fn run(addr: SocketAddr, load: &Load, settings: Settings, script: &Path) -> 
     let mut stderr = child.stderr.take().expect("piped");
     let out = std::thread::spawn(move || std::io::read_to_string(&mut stdout).unwrap_or_default());
     let err = std::thread::spawn(move || std::io::read_to_string(&mut stderr).unwrap_or_default());
-    let status = process::wait_bounded(
-        &mut child,
-        Duration::from_secs(settings.seconds as u64 + 60),
-    )?;
-    let (out, err) = (
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default(),
-    );
+    let status = process::wait_bounded(&mut child, Duration::from_secs(settings.seconds as u64 + 60))?;
+    let (out, err) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
     if !status.success() {
         bail!("wrk failed ({status}): {err}\n{out}");
     }
@@ -157,24 +119,9 @@ pub fn run(addr: SocketAddr, load: &Load, settings: Settings, script: &Path) -> 
 
 /// Parses the line our `done` prints.
 fn parse(out: &str) -> Result<Outcome> {
-    let line = out
-        .lines()
-        .find_map(|l| l.strip_prefix("MINGA_BENCH "))
-        .context("no summary line")?;
-    let n: Vec<f64> = line
-        .split_whitespace()
-        .map(str::parse)
-        .collect::<Result<_, _>>()?;
-    let [
-        requests,
-        duration_us,
-        p50_us,
-        p99_us,
-        max_us,
-        bad_status,
-        socket_errors,
-    ] = n[..]
-    else {
+    let line = out.lines().find_map(|l| l.strip_prefix("MINGA_BENCH ")).context("no summary line")?;
+    let n: Vec<f64> = line.split_whitespace().map(str::parse).collect::<Result<_, _>>()?;
+    let [requests, duration_us, p50_us, p99_us, max_us, bad_status, socket_errors] = n[..] else {
         bail!("summary has {} fields", n.len())
     };
     Ok(Outcome {
@@ -200,27 +147,16 @@ fn long_string(s: &str) -> String {
 
 /// A Lua table of headers. The spaces matter: `[[=[` would open a string.
 fn headers(h: &[(String, String)]) -> String {
-    let fields: Vec<String> = h
-        .iter()
-        .map(|(k, v)| format!("[ {} ] = {}", long_string(k), long_string(v)))
-        .collect();
+    let fields: Vec<String> = h.iter().map(|(k, v)| format!("[ {} ] = {}", long_string(k), long_string(v))).collect();
     format!("{{ {} }}", fields.join(", "))
 }
 
 fn entry(e: &Entry) -> String {
     match e {
         Entry::Get { path, headers: h } => {
-            format!(
-                "{{ method = \"GET\", path = {}, headers = {} }}",
-                long_string(path),
-                headers(h)
-            )
+            format!("{{ method = \"GET\", path = {}, headers = {} }}", long_string(path), headers(h))
         }
-        Entry::Reply {
-            headers: h,
-            topics,
-            raws,
-        } => {
+        Entry::Reply { headers: h, topics, raws } => {
             let topics: Vec<String> = topics.iter().map(i64::to_string).collect();
             let raws: Vec<String> = raws.iter().map(|r| long_string(r)).collect();
             format!(
@@ -331,16 +267,10 @@ mod tests {
 
     #[test]
     fn summary_line() {
-        let o =
-            parse("Running...\nMINGA_BENCH 3000 3000000 1500 9000 12000 300 2\nRequests/sec: 1000")
-                .unwrap();
+        let o = parse("Running...\nMINGA_BENCH 3000 3000000 1500 9000 12000 300 2\nRequests/sec: 1000").unwrap();
         assert_eq!(o.requests, 3000);
         // Only good answers count towards the rate.
-        assert!(
-            (o.rps - 900.0).abs() < 1e-9
-                && (o.p50_ms - 1.5).abs() < 1e-9
-                && (o.p99_ms - 9.0).abs() < 1e-9
-        );
+        assert!((o.rps - 900.0).abs() < 1e-9 && (o.p50_ms - 1.5).abs() < 1e-9 && (o.p99_ms - 9.0).abs() < 1e-9);
         assert!((o.max_ms - 12.0).abs() < 1e-9);
         assert_eq!(o.errors, 302);
     }
@@ -364,16 +294,10 @@ mod tests {
                     let mut reader = BufReader::new(stream.try_clone().unwrap());
                     let mut line = String::new();
                     while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-                        if let Some(path) =
-                            line.strip_prefix("GET ").and_then(|l| l.split(' ').next())
-                        {
+                        if let Some(path) = line.strip_prefix("GET ").and_then(|l| l.split(' ').next()) {
                             *seen.lock().unwrap().entry(path.to_string()).or_default() += 1;
                         }
-                        if line == "\r\n"
-                            && stream
-                                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-                                .is_err()
-                        {
+                        if line == "\r\n" && stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").is_err() {
                             return;
                         }
                         line.clear();
@@ -381,26 +305,15 @@ mod tests {
                 });
             }
         });
-        let get = |p: &str| Entry::Get {
-            path: p.into(),
-            headers: vec![],
-        };
+        let get = |p: &str| Entry::Get { path: p.into(), headers: vec![] };
         let load = Load {
             groups: vec![
-                Group::ranked(
-                    3,
-                    vec![get("/a"), get("/b"), get("/c")],
-                    vec![1.0, 0.5, 0.5],
-                ),
+                Group::ranked(3, vec![get("/a"), get("/b"), get("/c")], vec![1.0, 0.5, 0.5]),
                 Group::turns(1, vec![get("/x"), get("/y")]),
             ],
         };
         let dir = tempfile::tempdir().unwrap();
-        let settings = Settings {
-            threads: 1,
-            connections: 4,
-            seconds: 1,
-        };
+        let settings = Settings { threads: 1, connections: 4, seconds: 1 };
         let o = run(addr, &load, settings, &dir.path().join("t.lua")).unwrap();
         assert_eq!(o.errors, 0);
         let counts = counts.lock().unwrap();
@@ -408,16 +321,8 @@ mod tests {
         let total: f64 = counts.values().sum::<u64>() as f64;
         assert!(total > 1_000.0, "{counts:?}");
         let near = |share: f64, want: f64| (share - want).abs() < 0.03;
-        assert!(
-            near(n("/a") / total, 0.375)
-                && near(n("/b") / total, 0.1875)
-                && near(n("/c") / total, 0.1875),
-            "{counts:?}"
-        );
-        assert!(
-            near(n("/x") / total, 0.125) && near(n("/y") / total, 0.125),
-            "{counts:?}"
-        );
+        assert!(near(n("/a") / total, 0.375) && near(n("/b") / total, 0.1875) && near(n("/c") / total, 0.1875), "{counts:?}");
+        assert!(near(n("/x") / total, 0.125) && near(n("/y") / total, 0.125), "{counts:?}");
     }
 
     #[test]

@@ -25,11 +25,7 @@ pub fn rank<T>(mut items: Vec<T>, seed: u64, cap: usize) -> Ranked<T> {
     }
     if n <= cap {
         let weights = (1..=n).map(|r| 1.0 / r as f64).collect();
-        return Ranked {
-            items,
-            weights,
-            ranked: n,
-        };
+        return Ranked { items, weights, ranked: n };
     }
     let starts: Vec<usize> = (0..cap).map(|k| k * n / cap).collect();
     let weights = (0..cap)
@@ -46,20 +42,14 @@ pub fn rank<T>(mut items: Vec<T>, seed: u64, cap: usize) -> Ranked<T> {
             next.next();
         }
     }
-    Ranked {
-        items: kept,
-        weights,
-        ranked: n,
-    }
+    Ranked { items: kept, weights, ranked: n }
 }
 
 /// Index of the item a uniform draw `u` in [0, 1) lands on, given the
 /// running sums of the weights (as the generated Lua does it).
 pub fn pick(cumulative: &[f64], u: f64) -> usize {
     let total = cumulative.last().copied().unwrap_or(0.0);
-    cumulative
-        .partition_point(|&c| c < u * total)
-        .min(cumulative.len().saturating_sub(1))
+    cumulative.partition_point(|&c| c < u * total).min(cumulative.len().saturating_sub(1))
 }
 
 pub fn cumulative(weights: &[f64]) -> Vec<f64> {
@@ -116,9 +106,6 @@ mod tests {
         for _ in 0..100_000 {
             counts[pick(&c, rng.unit())] += 1;
         }
-        assert!(
-            (counts[0] as f64 / 100_000.0 - 0.5).abs() < 0.01,
-            "{counts:?}"
-        );
+        assert!((counts[0] as f64 / 100_000.0 - 0.5).abs() < 0.01, "{counts:?}");
     }
 }

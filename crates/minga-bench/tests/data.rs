@@ -12,19 +12,12 @@ fn one(conn: &mut Connection, sql: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn same_seed_same_forum_with_consistent_counters() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let spec = Spec {
-        posts: 400,
-        long_topics: vec![50],
-        seed: 7,
-    };
+    let spec = Spec { posts: 400, long_topics: vec![50], seed: 7 };
     generate(a.path(), &spec, false).await.unwrap();
     // Generating again replaces the forum and leaves other files alone.
     std::fs::write(a.path().join("notes.txt"), "mine").unwrap();
     let meta_a = generate(a.path(), &spec, false).await.unwrap();
-    assert_eq!(
-        std::fs::read_to_string(a.path().join("notes.txt")).unwrap(),
-        "mine"
-    );
+    assert_eq!(std::fs::read_to_string(a.path().join("notes.txt")).unwrap(), "mine");
     generate(b.path(), &spec, false).await.unwrap();
     let (mut ca, mut cb) = (meta::open(a.path()).unwrap(), meta::open(b.path()).unwrap());
     for sql in [
@@ -47,30 +40,14 @@ async fn same_seed_same_forum_with_consistent_counters() {
     assert_eq!(one(&mut ca, wrong), 0);
     let long = &meta_a.long_topics[0];
     assert_eq!(long.replies, 50);
-    assert_eq!(
-        one(
-            &mut ca,
-            &format!("SELECT posts_count FROM topics WHERE id = {}", long.id)
-        ),
-        51
-    );
+    assert_eq!(one(&mut ca, &format!("SELECT posts_count FROM topics WHERE id = {}", long.id)), 51);
     assert!(!meta_a.sample_topics.is_empty() && !meta_a.write_topics.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reset_undoes_a_run() {
     let dir = tempfile::tempdir().unwrap();
-    let meta = generate(
-        dir.path(),
-        &Spec {
-            posts: 300,
-            long_topics: vec![],
-            seed: 3,
-        },
-        false,
-    )
-    .await
-    .unwrap();
+    let meta = generate(dir.path(), &Spec { posts: 300, long_topics: vec![], seed: 3 }, false).await.unwrap();
     let mut conn = meta::open(dir.path()).unwrap();
     let topic = meta.write_topics[0];
     let state = format!(
@@ -87,14 +64,9 @@ async fn reset_undoes_a_run() {
             "INSERT INTO posts (topic_id, post_number, user_id, raw, cooked, created_at, updated_at) \
              SELECT id, highest_post_number + 1, 3, 'x', '<p>x</p>', 9e15, 9e15 FROM topics WHERE id = {topic}"
         ),
-        format!(
-            "UPDATE topics SET highest_post_number = highest_post_number + 1, posts_count = posts_count + 1, bumped_at = 9e15 WHERE id = {topic}"
-        ),
-        format!(
-            "UPDATE categories SET post_count = post_count + 1 WHERE id = (SELECT category_id FROM topics WHERE id = {topic})"
-        ),
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('h', 2, 0, 1)"
-            .into(),
+        format!("UPDATE topics SET highest_post_number = highest_post_number + 1, posts_count = posts_count + 1, bumped_at = 9e15 WHERE id = {topic}"),
+        format!("UPDATE categories SET post_count = post_count + 1 WHERE id = (SELECT category_id FROM topics WHERE id = {topic})"),
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('h', 2, 0, 1)".into(),
     ] {
         conn.execute_batch(&sql).unwrap();
     }

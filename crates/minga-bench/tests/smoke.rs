@@ -45,28 +45,18 @@ fn smoke_run_reports_every_route() {
     };
     assert!(status.success(), "minga-bench failed: {status}");
 
-    let report: Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    let report: Value = serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
     let positive = |v: &Value, key: &str| {
-        let n = v[key]
-            .as_f64()
-            .unwrap_or_else(|| panic!("{key} is not a number in {v}"));
+        let n = v[key].as_f64().unwrap_or_else(|| panic!("{key} is not a number in {v}"));
         assert!(n > 0.0, "{key} is {n} in {v}");
     };
     positive(&report, "boot_ms");
     positive(&report, "idle_rss_mb");
     let routes = report["routes"].as_array().expect("routes is a list");
-    let every_topic = |r: &Value| {
-        r["note"]
-            .as_str()
-            .is_some_and(|n| n.starts_with("every topic"))
-    };
+    let every_topic = |r: &Value| r["note"].as_str().is_some_and(|n| n.starts_with("every topic"));
     let has = |db: &str, route: &str, who: &str, every: bool| {
         assert!(
-            routes.iter().any(|r| r["db"] == db
-                && r["route"] == route
-                && r["as"] == who
-                && every_topic(r) == every),
+            routes.iter().any(|r| r["db"] == db && r["route"] == route && r["as"] == who && every_topic(r) == every),
             "no {route} as {who} on {db}{} in the report",
             if every { " (every topic)" } else { "" }
         );
@@ -94,38 +84,19 @@ fn smoke_run_reports_every_route() {
         has(db, "mixed-500 replies", "member", false);
     }
     for r in routes {
-        for key in [
-            "route",
-            "as",
-            "db",
-            "posts",
-            "rps",
-            "p50_ms",
-            "p99_ms",
-            "max_ms",
-            "ceiling_fraction",
-            "rss_mb",
-        ] {
+        for key in ["route", "as", "db", "posts", "rps", "p50_ms", "p99_ms", "max_ms", "ceiling_fraction", "rss_mb"] {
             assert!(r.get(key).is_some(), "{key} missing from {r}");
         }
-        for key in [
-            "posts", "rps", "p50_ms", "p99_ms", "max_ms", "rss_mb", "requests",
-        ] {
+        for key in ["posts", "rps", "p50_ms", "p99_ms", "max_ms", "rss_mb", "requests"] {
             positive(r, key);
         }
         let route = r["route"].as_str().unwrap();
         if route.starts_with("mixed-") {
             // Timed by kind; 5xx counted apart (their absence is a goal, not a check).
-            assert!(
-                r["ceiling_fraction"].is_null(),
-                "mixed traffic has no static ceiling: {r}"
-            );
+            assert!(r["ceiling_fraction"].is_null(), "mixed traffic has no static ceiling: {r}");
             assert!(r["server_errors"].is_u64(), "5xx not counted in {r}");
         } else if route == "POST /posts.json" || route == "mix" {
-            assert!(
-                r["ceiling_fraction"].is_null(),
-                "a write has no static ceiling: {r}"
-            );
+            assert!(r["ceiling_fraction"].is_null(), "a write has no static ceiling: {r}");
         } else {
             positive(r, "ceiling_fraction");
             assert_eq!(r["errors"], 0, "a read failed under load: {r}");
@@ -137,10 +108,7 @@ fn smoke_run_reports_every_route() {
         }
     }
     let datasets = report["datasets"].as_array().expect("datasets is a list");
-    let postgres = datasets
-        .iter()
-        .find(|d| d["db"] == "postgres")
-        .expect("a PostgreSQL data set");
+    let postgres = datasets.iter().find(|d| d["db"] == "postgres").expect("a PostgreSQL data set");
     positive(postgres, "copy_s");
     assert!(!report["goals"].as_array().expect("goals").is_empty());
 }

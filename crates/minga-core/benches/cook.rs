@@ -12,18 +12,7 @@ struct Members;
 
 impl Resolver for Members {
     fn user(&self, lower: &str) -> Option<String> {
-        const KNOWN: &[&str] = &[
-            "neto",
-            "chris",
-            "polly",
-            "solverniers",
-            "kayleigh",
-            "elnura",
-            "marta",
-            "jonas",
-            "aiko",
-            "femi",
-        ];
+        const KNOWN: &[&str] = &["neto", "chris", "polly", "solverniers", "kayleigh", "elnura", "marta", "jonas", "aiko", "femi"];
         KNOWN.contains(&lower).then(|| lower.to_string())
     }
     fn group(&self, lower: &str) -> Option<String> {
@@ -432,69 +421,36 @@ Most importantly, don't try to get everything right from the start. Our internal
 ];
 
 fn bench_cook(c: &mut Criterion) {
-    let options = CookOptions {
-        base_url: "https://forum.example.coop",
-    };
+    let options = CookOptions { base_url: "https://forum.example.coop" };
     // Every post is a typical one: 1–2 KB, no onebox.
     for post in POSTS {
         let start: String = post.chars().take(60).collect();
-        assert!(
-            (1000..=2048).contains(&post.len()),
-            "{} bytes: {}",
-            post.len(),
-            start
-        );
+        assert!((1000..=2048).contains(&post.len()), "{} bytes: {}", post.len(), start);
         let (cooked, sanitised) = cook_traced(post, &options, &Members);
         assert!(!sanitised, "raw HTML: {}", start);
         assert!(cooked.oneboxes.is_empty(), "a onebox: {}", start);
-        assert!(
-            !(cooked.mentions.is_empty() && cooked.group_mentions.is_empty()),
-            "no mention: {}",
-            start
-        );
-        assert!(
-            cooked.html.contains("<span class=\"emoji\""),
-            "no emoji: {}",
-            start
-        );
+        assert!(!(cooked.mentions.is_empty() && cooked.group_mentions.is_empty()), "no mention: {}", start);
+        assert!(cooked.html.contains("<span class=\"emoji\""), "no emoji: {}", start);
         assert!(cooked.html.contains("<code>"), "no code span: {}", start);
-        assert!(
-            cooked.html.contains("<a href=\"https://"),
-            "no link: {}",
-            start
-        );
-        assert!(
-            cooked.html.contains("<li>") && cooked.html.contains("<blockquote>"),
-            "no list or quote: {}",
-            start
-        );
+        assert!(cooked.html.contains("<a href=\"https://"), "no link: {}", start);
+        assert!(cooked.html.contains("<li>") && cooked.html.contains("<blockquote>"), "no list or quote: {}", start);
     }
     let bytes: usize = POSTS.iter().map(|p| p.len()).sum();
     let mut group = c.benchmark_group("cook");
     group.throughput(Throughput::Elements(POSTS.len() as u64));
-    group.bench_function(
-        format!(
-            "{} typical posts ({} bytes on average)",
-            POSTS.len(),
-            bytes / POSTS.len()
-        ),
-        |b| {
-            b.iter(|| {
-                for post in POSTS {
-                    black_box(cook(black_box(post), &options, &Members));
-                }
-            })
-        },
-    );
+    group.bench_function(format!("{} typical posts ({} bytes on average)", POSTS.len(), bytes / POSTS.len()), |b| {
+        b.iter(|| {
+            for post in POSTS {
+                black_box(cook(black_box(post), &options, &Members));
+            }
+        })
+    });
     // The same posts with the allowlist sanitiser run over every one, as
     // posts with raw HTML are: what skipping it saves, in the same run.
     group.bench_function("the same posts, each also through the sanitiser", |b| {
         b.iter(|| {
             for post in POSTS {
-                black_box(sanitize(
-                    &cook(black_box(post), &options, &Members).html,
-                    &options,
-                ));
+                black_box(sanitize(&cook(black_box(post), &options, &Members).html, &options));
             }
         })
     });

@@ -107,25 +107,14 @@ impl Actor {
 
 /// The best permission `actor` has in a category granting `grants`.
 /// Anonymous visitors count as `everyone`; admins may do anything.
-pub fn category_permission(
-    actor: Option<&Actor>,
-    grants: &[(i64, Permission)],
-) -> Option<Permission> {
+pub fn category_permission(actor: Option<&Actor>, grants: &[(i64, Permission)]) -> Option<Permission> {
     match actor {
         Some(a) if a.admin => Some(Permission::Full),
         Some(a) => {
             let mine = a.all_groups();
-            grants
-                .iter()
-                .filter(|(g, _)| mine.contains(g))
-                .map(|(_, p)| *p)
-                .min()
+            grants.iter().filter(|(g, _)| mine.contains(g)).map(|(_, p)| *p).min()
         }
-        None => grants
-            .iter()
-            .filter(|(g, _)| *g == groups::EVERYONE)
-            .map(|(_, p)| *p)
-            .min(),
+        None => grants.iter().filter(|(g, _)| *g == groups::EVERYONE).map(|(_, p)| *p).min(),
     }
 }
 
@@ -139,8 +128,7 @@ pub fn read_restricted(grants: &[(i64, Permission)]) -> bool {
 }
 
 pub fn can_create_topic_in(actor: Option<&Actor>, grants: &[(i64, Permission)]) -> bool {
-    actor.is_some_and(|a| !a.silenced)
-        && category_permission(actor, grants) == Some(Permission::Full)
+    actor.is_some_and(|a| !a.silenced) && category_permission(actor, grants) == Some(Permission::Full)
 }
 
 /// Inviting a list of addresses at once is for staff, as on Discourse.
@@ -157,10 +145,7 @@ pub fn can_move_to_uncategorized(actor: Option<&Actor>) -> bool {
 
 pub fn can_reply_in(actor: Option<&Actor>, grants: &[(i64, Permission)]) -> bool {
     actor.is_some_and(|a| !a.silenced)
-        && matches!(
-            category_permission(actor, grants),
-            Some(Permission::Full | Permission::CreatePost)
-        )
+        && matches!(category_permission(actor, grants), Some(Permission::Full | Permission::CreatePost))
 }
 
 pub fn can_manage_categories(actor: Option<&Actor>) -> bool {
@@ -250,12 +235,7 @@ pub struct GroupRules {
 }
 
 /// Someone's relation to a group: `actor` (if signed in) and whether they own it.
-fn group_allows(
-    level: GroupVisibility,
-    g: &GroupRules,
-    actor: Option<&Actor>,
-    owner: bool,
-) -> bool {
+fn group_allows(level: GroupVisibility, g: &GroupRules, actor: Option<&Actor>, owner: bool) -> bool {
     let member = actor.is_some_and(|a| a.groups.contains(&g.id));
     let staff = actor.is_some_and(Actor::staff);
     match level {
@@ -276,8 +256,7 @@ pub fn can_see_group(g: &GroupRules, actor: Option<&Actor>, owner: bool) -> bool
 }
 
 pub fn can_see_group_members(g: &GroupRules, actor: Option<&Actor>, owner: bool) -> bool {
-    can_see_group(g, actor, owner)
-        && (g.automatic || group_allows(g.members_visibility, g, actor, owner))
+    can_see_group(g, actor, owner) && (g.automatic || group_allows(g.members_visibility, g, actor, owner))
 }
 
 /// Owners and staff change a custom group and its members.
@@ -309,37 +288,19 @@ mod group_tests {
     use super::*;
 
     fn group(visibility: GroupVisibility, members_visibility: GroupVisibility) -> GroupRules {
-        GroupRules {
-            id: 40,
-            automatic: false,
-            visibility,
-            members_visibility,
-            join_mode: JoinMode::Closed,
-            public_exit: false,
-        }
+        GroupRules { id: 40, automatic: false, visibility, members_visibility, join_mode: JoinMode::Closed, public_exit: false }
     }
 
     fn person(id: i64, groups: Vec<i64>) -> Actor {
-        Actor {
-            id: UserId(id),
-            trust_level: 1,
-            groups,
-            ..Actor::default()
-        }
+        Actor { id: UserId(id), trust_level: 1, groups, ..Actor::default() }
     }
 
     #[test]
     fn visibility_levels() {
         let member = person(1, vec![40]);
         let outsider = person(2, vec![]);
-        let moderator = Actor {
-            moderator: true,
-            ..person(3, vec![])
-        };
-        let admin = Actor {
-            admin: true,
-            ..person(4, vec![])
-        };
+        let moderator = Actor { moderator: true, ..person(3, vec![]) };
+        let admin = Actor { admin: true, ..person(4, vec![]) };
         let public = group(GroupVisibility::Everyone, GroupVisibility::Members);
         assert!(can_see_group(&public, None, false));
         assert!(!can_see_group_members(&public, None, false));
@@ -356,21 +317,10 @@ mod group_tests {
         assert!(can_see_group(&owners, Some(&member), true));
         assert!(!can_see_group(&owners, Some(&moderator), false));
         assert!(can_see_group(&owners, Some(&admin), false));
-        let trust = GroupRules {
-            id: groups::TRUST_LEVEL_0 + 1,
-            automatic: true,
-            ..public
-        };
+        let trust = GroupRules { id: groups::TRUST_LEVEL_0 + 1, automatic: true, ..public };
         assert!(!can_see_group(&trust, Some(&member), false));
         assert!(can_see_group(&trust, Some(&moderator), false));
-        assert!(can_see_group(
-            &GroupRules {
-                id: groups::EVERYONE,
-                ..trust
-            },
-            None,
-            false
-        ));
+        assert!(can_see_group(&GroupRules { id: groups::EVERYONE, ..trust }, None, false));
         assert_eq!(GroupVisibility::from_i64(4), Some(GroupVisibility::Owners));
         assert_eq!(GroupVisibility::from_i64(5), None);
     }
@@ -379,24 +329,14 @@ mod group_tests {
     fn owners_manage_admins_delete() {
         let g = group(GroupVisibility::Everyone, GroupVisibility::Everyone);
         let owner = person(1, vec![40]);
-        let moderator = Actor {
-            moderator: true,
-            ..person(3, vec![])
-        };
-        let admin = Actor {
-            admin: true,
-            ..person(4, vec![])
-        };
+        let moderator = Actor { moderator: true, ..person(3, vec![]) };
+        let admin = Actor { admin: true, ..person(4, vec![]) };
         assert!(can_manage_group(&g, Some(&owner), true));
         assert!(!can_manage_group(&g, Some(&owner), false));
         assert!(can_manage_group(&g, Some(&moderator), false));
         assert!(!can_delete_group(&g, Some(&moderator)));
         assert!(can_delete_group(&g, Some(&admin)));
-        let automatic = GroupRules {
-            id: groups::STAFF,
-            automatic: true,
-            ..g
-        };
+        let automatic = GroupRules { id: groups::STAFF, automatic: true, ..g };
         assert!(!can_delete_group(&automatic, Some(&admin)));
         assert!(!can_manage_group(&automatic, Some(&admin), false));
     }
@@ -404,24 +344,15 @@ mod group_tests {
     #[test]
     fn joining_and_leaving() {
         let me = person(1, vec![]);
-        let open = GroupRules {
-            join_mode: JoinMode::Open,
-            ..group(GroupVisibility::Everyone, GroupVisibility::Everyone)
-        };
-        let asks = GroupRules {
-            join_mode: JoinMode::Request,
-            ..open
-        };
+        let open = GroupRules { join_mode: JoinMode::Open, ..group(GroupVisibility::Everyone, GroupVisibility::Everyone) };
+        let asks = GroupRules { join_mode: JoinMode::Request, ..open };
         assert!(can_join_group(&open, Some(&me)));
         assert!(!can_join_group(&open, None));
         assert!(!can_join_group(&asks, Some(&me)));
         assert!(can_request_membership(&asks, Some(&me)));
         assert!(can_leave_group(&open));
         assert!(!can_leave_group(&asks));
-        assert!(can_leave_group(&GroupRules {
-            public_exit: true,
-            ..asks
-        }));
+        assert!(can_leave_group(&GroupRules { public_exit: true, ..asks }));
         assert_eq!(JoinMode::from_i64(2), Some(JoinMode::InviteOnly));
         assert_eq!(JoinMode::from_i64(7), None);
     }
@@ -432,75 +363,37 @@ mod tests {
     use super::*;
 
     fn person(id: i64) -> Actor {
-        Actor {
-            id: UserId(id),
-            trust_level: 1,
-            ..Actor::default()
-        }
+        Actor { id: UserId(id), trust_level: 1, ..Actor::default() }
     }
 
     #[test]
     fn authors_and_staff_edit() {
         let me = person(1);
-        let mod_ = Actor {
-            moderator: true,
-            ..person(2)
-        };
+        let mod_ = Actor { moderator: true, ..person(2) };
         assert!(can_edit_post(Some(&me), UserId(1)));
         assert!(!can_edit_post(Some(&me), UserId(3)));
         assert!(can_edit_post(Some(&mod_), UserId(3)));
         assert!(!can_edit_post(None, UserId(1)));
         assert!(!can_manage_categories(Some(&mod_)));
-        let silenced = Actor {
-            silenced: true,
-            ..person(1)
-        };
+        let silenced = Actor { silenced: true, ..person(1) };
         assert!(!can_edit_post(Some(&silenced), UserId(1)));
     }
 
     #[test]
     fn private_categories_follow_groups() {
         let facttic = 40;
-        let grants = [
-            (facttic, Permission::Full),
-            (groups::TRUST_LEVEL_0 + 2, Permission::Readonly),
-        ];
-        let member = Actor {
-            groups: vec![facttic],
-            ..person(1)
-        };
-        let regular = Actor {
-            trust_level: 2,
-            ..person(2)
-        };
+        let grants = [(facttic, Permission::Full), (groups::TRUST_LEVEL_0 + 2, Permission::Readonly)];
+        let member = Actor { groups: vec![facttic], ..person(1) };
+        let regular = Actor { trust_level: 2, ..person(2) };
         let newcomer = person(3);
-        let admin = Actor {
-            admin: true,
-            ..person(4)
-        };
-        let moderator = Actor {
-            moderator: true,
-            ..person(5)
-        };
-        assert_eq!(
-            category_permission(Some(&member), &grants),
-            Some(Permission::Full)
-        );
-        assert_eq!(
-            category_permission(Some(&regular), &grants),
-            Some(Permission::Readonly)
-        );
+        let admin = Actor { admin: true, ..person(4) };
+        let moderator = Actor { moderator: true, ..person(5) };
+        assert_eq!(category_permission(Some(&member), &grants), Some(Permission::Full));
+        assert_eq!(category_permission(Some(&regular), &grants), Some(Permission::Readonly));
         assert_eq!(category_permission(Some(&newcomer), &grants), None);
         assert_eq!(category_permission(None, &grants), None);
-        assert_eq!(
-            category_permission(Some(&admin), &grants),
-            Some(Permission::Full)
-        );
-        assert_eq!(
-            category_permission(Some(&moderator), &grants),
-            None,
-            "moderators see what their groups see"
-        );
+        assert_eq!(category_permission(Some(&admin), &grants), Some(Permission::Full));
+        assert_eq!(category_permission(Some(&moderator), &grants), None, "moderators see what their groups see");
         assert!(read_restricted(&grants));
         assert!(can_create_topic_in(Some(&member), &grants));
         assert!(!can_reply_in(Some(&regular), &grants));
@@ -510,44 +403,23 @@ mod tests {
 
     #[test]
     fn everyone_means_visitors_too() {
-        let grants = [
-            (groups::EVERYONE, Permission::Readonly),
-            (40, Permission::CreatePost),
-        ];
-        assert_eq!(
-            category_permission(None, &grants),
-            Some(Permission::Readonly)
-        );
+        let grants = [(groups::EVERYONE, Permission::Readonly), (40, Permission::CreatePost)];
+        assert_eq!(category_permission(None, &grants), Some(Permission::Readonly));
         assert!(!can_reply_in(None, &grants));
         assert!(!read_restricted(&grants));
-        let member = Actor {
-            groups: vec![40],
-            ..person(1)
-        };
+        let member = Actor { groups: vec![40], ..person(1) };
         assert!(can_reply_in(Some(&member), &grants));
         assert!(!can_create_topic_in(Some(&member), &grants));
-        let silenced = Actor {
-            silenced: true,
-            ..member
-        };
+        let silenced = Actor { silenced: true, ..member };
         assert!(!can_reply_in(Some(&silenced), &grants));
     }
 
     #[test]
     fn invites_need_trust_and_a_voice() {
-        let member = Actor {
-            trust_level: 2,
-            ..person(1)
-        };
+        let member = Actor { trust_level: 2, ..person(1) };
         assert!(can_invite(Some(&member)));
-        assert!(!can_invite(Some(&Actor {
-            trust_level: 1,
-            ..member.clone()
-        })));
-        assert!(!can_invite(Some(&Actor {
-            silenced: true,
-            ..member
-        })));
+        assert!(!can_invite(Some(&Actor { trust_level: 1, ..member.clone() })));
+        assert!(!can_invite(Some(&Actor { silenced: true, ..member })));
         assert!(!can_invite(None));
     }
 }
@@ -579,22 +451,14 @@ pub mod trust {
 /// levels 3 and 4 are granted by staff, not earned here.
 pub fn earned_trust_level(current: i64, p: &Participation) -> i64 {
     use trust::*;
-    let tl1 = p.topics_entered >= TL1_TOPICS_ENTERED
-        && p.posts_read >= TL1_POSTS_READ
-        && p.minutes_read >= TL1_MINUTES;
+    let tl1 = p.topics_entered >= TL1_TOPICS_ENTERED && p.posts_read >= TL1_POSTS_READ && p.minutes_read >= TL1_MINUTES;
     let tl2 = tl1
         && p.topics_entered >= TL2_TOPICS_ENTERED
         && p.posts_read >= TL2_POSTS_READ
         && p.minutes_read >= TL2_MINUTES
         && p.days_visited >= TL2_DAYS_VISITED
         && p.topics_replied_to >= TL2_TOPICS_REPLIED_TO;
-    let earned = if tl2 {
-        2
-    } else if tl1 {
-        1
-    } else {
-        0
-    };
+    let earned = if tl2 { 2 } else if tl1 { 1 } else { 0 };
     current.max(earned)
 }
 
@@ -604,28 +468,14 @@ mod trust_tests {
 
     #[test]
     fn levels_follow_discourse_defaults() {
-        let mut p = Participation {
-            topics_entered: 5,
-            posts_read: 30,
-            minutes_read: 10,
-            ..Default::default()
-        };
+        let mut p = Participation { topics_entered: 5, posts_read: 30, minutes_read: 10, ..Default::default() };
         assert_eq!(earned_trust_level(0, &p), 1);
         p.posts_read = 29;
         assert_eq!(earned_trust_level(0, &p), 0);
         assert_eq!(earned_trust_level(3, &p), 3, "never lowered");
-        let p = Participation {
-            topics_entered: 20,
-            posts_read: 100,
-            minutes_read: 60,
-            days_visited: 15,
-            topics_replied_to: 3,
-        };
+        let p = Participation { topics_entered: 20, posts_read: 100, minutes_read: 60, days_visited: 15, topics_replied_to: 3 };
         assert_eq!(earned_trust_level(1, &p), 2);
-        let p = Participation {
-            days_visited: 14,
-            ..p
-        };
+        let p = Participation { days_visited: 14, ..p };
         assert_eq!(earned_trust_level(1, &p), 1);
     }
 }
@@ -642,24 +492,13 @@ pub struct TopicState {
 
 /// Replying to a topic: the category's grant, then its state. A closed
 /// topic takes replies from staff only; an archived one from nobody.
-pub fn can_reply_to_topic(
-    actor: Option<&Actor>,
-    grants: &[(i64, Permission)],
-    topic: &TopicState,
-) -> bool {
-    can_reply_in(actor, grants)
-        && !topic.archived
-        && (!topic.closed || actor.is_some_and(Actor::staff))
+pub fn can_reply_to_topic(actor: Option<&Actor>, grants: &[(i64, Permission)], topic: &TopicState) -> bool {
+    can_reply_in(actor, grants) && !topic.archived && (!topic.closed || actor.is_some_and(Actor::staff))
 }
 
 /// Editing a post now: its author unless staff locked it, or staff;
 /// nobody edits in an archived topic.
-pub fn can_edit_post_now(
-    actor: Option<&Actor>,
-    author: UserId,
-    locked: bool,
-    archived: bool,
-) -> bool {
+pub fn can_edit_post_now(actor: Option<&Actor>, author: UserId, locked: bool, archived: bool) -> bool {
     !archived && actor.is_some_and(|a| a.staff() || (a.id == author && !a.silenced && !locked))
 }
 
@@ -671,10 +510,7 @@ pub fn can_edit_topic(actor: Option<&Actor>, topic: &TopicState) -> bool {
 /// Deleting a whole topic: staff, or its author while nobody has replied
 /// (as Discourse lets authors delete their own topic before replies).
 pub fn can_delete_topic(actor: Option<&Actor>, topic: &TopicState) -> bool {
-    actor.is_some_and(|a| {
-        a.staff()
-            || (a.id == topic.author && !a.silenced && !topic.archived && topic.posts_count <= 1)
-    })
+    actor.is_some_and(|a| a.staff() || (a.id == topic.author && !a.silenced && !topic.archived && topic.posts_count <= 1))
 }
 
 /// Closing, archiving, unlisting and pinning topics, changing their
@@ -688,31 +524,16 @@ mod topic_tests {
     use super::*;
 
     fn person(id: i64) -> Actor {
-        Actor {
-            id: UserId(id),
-            trust_level: 1,
-            ..Actor::default()
-        }
+        Actor { id: UserId(id), trust_level: 1, ..Actor::default() }
     }
 
     #[test]
     fn closed_and_archived_topics() {
         let open = [(groups::EVERYONE, Permission::Full)];
         let me = person(1);
-        let staff = Actor {
-            moderator: true,
-            ..person(2)
-        };
-        let closed = TopicState {
-            author: UserId(1),
-            closed: true,
-            ..TopicState::default()
-        };
-        let archived = TopicState {
-            author: UserId(1),
-            archived: true,
-            ..TopicState::default()
-        };
+        let staff = Actor { moderator: true, ..person(2) };
+        let closed = TopicState { author: UserId(1), closed: true, ..TopicState::default() };
+        let archived = TopicState { author: UserId(1), archived: true, ..TopicState::default() };
         assert!(can_reply_to_topic(Some(&me), &open, &TopicState::default()));
         assert!(!can_reply_to_topic(Some(&me), &open, &closed));
         assert!(can_reply_to_topic(Some(&staff), &open, &closed));
@@ -726,32 +547,18 @@ mod topic_tests {
     #[test]
     fn locked_posts_and_deleting_topics() {
         let me = person(1);
-        let staff = Actor {
-            admin: true,
-            ..person(2)
-        };
+        let staff = Actor { admin: true, ..person(2) };
         assert!(can_edit_post_now(Some(&me), UserId(1), false, false));
         assert!(!can_edit_post_now(Some(&me), UserId(1), true, false));
         assert!(can_edit_post_now(Some(&staff), UserId(1), true, false));
         assert!(!can_edit_post_now(None, UserId(1), false, false));
-        let alone = TopicState {
-            author: UserId(1),
-            posts_count: 1,
-            ..TopicState::default()
-        };
-        let replied = TopicState {
-            posts_count: 2,
-            ..alone
-        };
+        let alone = TopicState { author: UserId(1), posts_count: 1, ..TopicState::default() };
+        let replied = TopicState { posts_count: 2, ..alone };
         assert!(can_delete_topic(Some(&me), &alone));
         assert!(!can_delete_topic(Some(&me), &replied));
         assert!(can_delete_topic(Some(&staff), &replied));
         assert!(!can_delete_topic(Some(&person(3)), &alone));
-        assert!(
-            can_moderate_topics(Some(&staff))
-                && !can_moderate_topics(Some(&me))
-                && !can_moderate_topics(None)
-        );
+        assert!(can_moderate_topics(Some(&staff)) && !can_moderate_topics(Some(&me)) && !can_moderate_topics(None));
     }
 }
 
@@ -771,14 +578,8 @@ pub mod user_api {
 
     /// Scopes Discourse has that minga does not offer yet: asked for, they
     /// are refused by name rather than granted and silently ignored.
-    pub const NOT_OFFERED: &[&str] = &[
-        "message_bus",
-        "push",
-        "notifications",
-        "one_time_password",
-        "bookmarks_calendar",
-        "user_status",
-    ];
+    pub const NOT_OFFERED: &[&str] =
+        &["message_bus", "push", "notifications", "one_time_password", "bookmarks_calendar", "user_status"];
 
     impl Scope {
         pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::SessionInfo];
@@ -815,9 +616,7 @@ pub mod user_api {
             match Scope::parse(name) {
                 Some(s) if !scopes.contains(&s) => scopes.push(s),
                 Some(_) => {}
-                None if NOT_OFFERED.contains(&name) => {
-                    return Err(crate::text!("error-scope-not-offered", name = name));
-                }
+                None if NOT_OFFERED.contains(&name) => return Err(crate::text!("error-scope-not-offered", name = name)),
                 None => return Err(crate::text!("error-scope-unknown", name = name)),
             }
         }
@@ -856,11 +655,7 @@ pub mod user_api {
 
         #[test]
         fn only_owners_and_admins_manage_keys() {
-            let person = |id, admin| super::super::Actor {
-                id: crate::UserId(id),
-                admin,
-                ..Default::default()
-            };
+            let person = |id, admin| super::super::Actor { id: crate::UserId(id), admin, ..Default::default() };
             assert!(may_manage(&person(1, false), 1));
             assert!(!may_manage(&person(2, false), 1));
             assert!(may_manage(&person(2, true), 1));
@@ -868,22 +663,10 @@ pub mod user_api {
 
         #[test]
         fn scopes_parse_and_refuse_by_name() {
-            assert_eq!(
-                parse_list("read,write"),
-                Ok(vec![Scope::Read, Scope::Write])
-            );
-            assert_eq!(
-                parse_list("session_info, read,read"),
-                Ok(vec![Scope::SessionInfo, Scope::Read])
-            );
-            assert_eq!(
-                parse_list("push").unwrap_err(),
-                crate::text!("error-scope-not-offered", name = "push")
-            );
-            assert_eq!(
-                parse_list("read,delete_everything").unwrap_err(),
-                crate::text!("error-scope-unknown", name = "delete_everything")
-            );
+            assert_eq!(parse_list("read,write"), Ok(vec![Scope::Read, Scope::Write]));
+            assert_eq!(parse_list("session_info, read,read"), Ok(vec![Scope::SessionInfo, Scope::Read]));
+            assert_eq!(parse_list("push").unwrap_err(), crate::text!("error-scope-not-offered", name = "push"));
+            assert_eq!(parse_list("read,delete_everything").unwrap_err(), crate::text!("error-scope-unknown", name = "delete_everything"));
             assert!(parse_list(" , ").is_err());
         }
 
@@ -894,18 +677,12 @@ pub mod user_api {
             assert!(!allows(&[Read], "POST", "/posts.json"));
             assert!(!allows(&[Read], "PUT", "/u/ana"));
             assert!(allows(&[Write], "POST", "/posts.json"));
-            assert!(
-                allows(&[Write], "GET", "/t/1.json"),
-                "writing includes reading, as on Discourse"
-            );
+            assert!(allows(&[Write], "GET", "/t/1.json"), "writing includes reading, as on Discourse");
             assert!(allows(&[SessionInfo], "GET", "/session/current.json"));
             assert!(!allows(&[SessionInfo], "GET", "/t/1.json"));
             assert!(!allows(&[SessionInfo], "DELETE", "/session/current.json"));
             for only in [Read, SessionInfo] {
-                assert!(
-                    allows(&[only], "POST", "/user-api-key/revoke"),
-                    "any key may revoke itself"
-                );
+                assert!(allows(&[only], "POST", "/user-api-key/revoke"), "any key may revoke itself");
                 assert!(!allows(&[only], "POST", "/user-api-key/undo-revoke"));
             }
         }

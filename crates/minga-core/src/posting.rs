@@ -77,63 +77,31 @@ mod tests {
     const NOW: i64 = 1_800_000_000_000;
 
     fn poster(tl: i64, age_ms: i64) -> Poster {
-        Poster {
-            staff: false,
-            trust_level: tl,
-            created_at: NOW - age_ms,
-        }
+        Poster { staff: false, trust_level: tl, created_at: NOW - age_ms }
     }
 
     #[test]
     fn waits_between_posts() {
         let p = poster(1, 10 * DAY_MS);
         assert!(check(&p, Action::Post, &History::default(), NOW).is_ok());
-        let just_now = History {
-            last_at: Some(NOW - 1000),
-            in_last_day: 1,
-            oldest_in_last_day: Some(NOW - 1000),
-        };
+        let just_now = History { last_at: Some(NOW - 1000), in_last_day: 1, oldest_in_last_day: Some(NOW - 1000) };
         assert_eq!(check(&p, Action::Post, &just_now, NOW), Err(4));
-        let later = History {
-            last_at: Some(NOW - 6000),
-            ..just_now
-        };
+        let later = History { last_at: Some(NOW - 6000), ..just_now };
         assert!(check(&p, Action::Post, &later, NOW).is_ok());
-        assert!(
-            matches!(check(&poster(0, 10 * DAY_MS), Action::Topic, &just_now, NOW), Err(w) if w > 100)
-        );
-        let staff = Poster {
-            staff: true,
-            ..poster(0, 0)
-        };
+        assert!(matches!(check(&poster(0, 10 * DAY_MS), Action::Topic, &just_now, NOW), Err(w) if w > 100));
+        let staff = Poster { staff: true, ..poster(0, 0) };
         assert!(check(&staff, Action::Post, &just_now, NOW).is_ok());
     }
 
     #[test]
     fn first_day_and_daily_caps() {
-        let three = History {
-            last_at: Some(NOW - 3_600_000),
-            in_last_day: 3,
-            oldest_in_last_day: Some(NOW - 7_200_000),
-        };
+        let three = History { last_at: Some(NOW - 3_600_000), in_last_day: 3, oldest_in_last_day: Some(NOW - 7_200_000) };
         let wait = check(&poster(1, 3_600_000 * 5), Action::Topic, &three, NOW).unwrap_err();
-        assert!(
-            wait > 3600 * 20,
-            "waits until the oldest of the day is a day old: {wait}"
-        );
-        assert!(
-            check(&poster(1, 3 * DAY_MS), Action::Topic, &three, NOW).is_ok(),
-            "not their first day"
-        );
-        let twenty = History {
-            in_last_day: 20,
-            ..three
-        };
+        assert!(wait > 3600 * 20, "waits until the oldest of the day is a day old: {wait}");
+        assert!(check(&poster(1, 3 * DAY_MS), Action::Topic, &three, NOW).is_ok(), "not their first day");
+        let twenty = History { in_last_day: 20, ..three };
         assert!(check(&poster(1, 3 * DAY_MS), Action::Topic, &twenty, NOW).is_err());
-        let ten = History {
-            in_last_day: 10,
-            ..three
-        };
+        let ten = History { in_last_day: 10, ..three };
         assert!(check(&poster(1, 3_600_000), Action::Post, &ten, NOW).is_err());
         assert!(check(&poster(1, 3 * DAY_MS), Action::Post, &ten, NOW).is_ok());
     }

@@ -14,11 +14,7 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "topic".into()
-    } else {
-        trimmed.into()
-    }
+    if trimmed.is_empty() { "topic".into() } else { trimmed.into() }
 }
 
 /// Spanish and other Latin letters keep their base letter in slugs
@@ -45,14 +41,8 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(
-            slugify("CoTech Gathering 2018: Shared Hosting"),
-            "cotech-gathering-2018-shared-hosting"
-        );
-        assert_eq!(
-            slugify("  ¿Cooperación entre países?  "),
-            "cooperacion-entre-paises"
-        );
+        assert_eq!(slugify("CoTech Gathering 2018: Shared Hosting"), "cotech-gathering-2018-shared-hosting");
+        assert_eq!(slugify("  ¿Cooperación entre países?  "), "cooperacion-entre-paises");
         assert_eq!(slugify("日本語"), "topic");
     }
 }

@@ -20,10 +20,7 @@ pub enum Arg {
 
 impl Text {
     pub const fn key(key: &'static str) -> Text {
-        Text {
-            key,
-            args: Vec::new(),
-        }
+        Text { key, args: Vec::new() }
     }
 
     pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Text {

@@ -3,8 +3,8 @@
 //! return it in `errors`. Messages are catalogue keys (`crate::text`),
 //! said in the reader's language by the web layer.
 
-use crate::text;
 use crate::text::Text;
+use crate::text;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
@@ -40,11 +40,7 @@ impl Checks {
     }
 
     pub fn finish(self) -> Result<(), Invalid> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(Invalid(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(Invalid(self.0)) }
     }
 }
 
@@ -63,19 +59,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            min_title: 15,
-            max_title: 255,
-            min_post: 1,
-            max_post: 32_000,
-        }
+        Limits { min_title: 15, max_title: 255, min_post: 1, max_post: 32_000 }
     }
 }
 
 /// Suffixes that would make `/u/{name}` ambiguous with a format or a file.
-const CONFUSING_SUFFIXES: [&str; 9] = [
-    ".json", ".xml", ".rss", ".html", ".js", ".css", ".png", ".jpg", ".gif",
-];
+const CONFUSING_SUFFIXES: [&str; 9] =
+    [".json", ".xml", ".rss", ".html", ".js", ".css", ".png", ".jpg", ".gif"];
 
 pub fn username(name: &str) -> Result<(), FieldError> {
     let f = "username";
@@ -86,10 +76,7 @@ pub fn username(name: &str) -> Result<(), FieldError> {
     if len > 20 {
         return Err(err(f, text!("error-username-long", max = 20)));
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-    {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
         return Err(err(f, text!("error-username-characters")));
     }
     if !name.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
@@ -113,14 +100,8 @@ pub fn email(email: &str) -> Result<(), FieldError> {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(err(f, text!("error-email-invalid")))
-    }
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'));
+    if ok { Ok(()) } else { Err(err(f, text!("error-email-invalid"))) }
 }
 
 pub fn password(password: &str, username: &str) -> Result<(), FieldError> {
@@ -144,16 +125,10 @@ pub fn title(title: &str, limits: &Limits) -> Result<(), FieldError> {
         return Err(err("title", text!("error-title-empty")));
     }
     if n < limits.min_title {
-        return Err(err(
-            "title",
-            text!("error-title-short", min = limits.min_title),
-        ));
+        return Err(err("title", text!("error-title-short", min = limits.min_title)));
     }
     if n > limits.max_title {
-        return Err(err(
-            "title",
-            text!("error-title-long", max = limits.max_title),
-        ));
+        return Err(err("title", text!("error-title-long", max = limits.max_title)));
     }
     Ok(())
 }
@@ -186,9 +161,7 @@ pub fn category_name(name: &str) -> Result<(), FieldError> {
 pub fn category_slug(slug: &str) -> Result<(), FieldError> {
     let ok = !slug.is_empty()
         && slug.len() <= 50
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.chars().all(|c| c.is_ascii_digit());
     if ok {
         Ok(())
@@ -208,10 +181,7 @@ pub fn color(field: &'static str, color: &str) -> Result<(), FieldError> {
 
 pub fn category_description(text: &str) -> Result<(), FieldError> {
     if text.chars().count() > 1000 {
-        return Err(err(
-            "description",
-            text!("error-description-long", max = 1000),
-        ));
+        return Err(err("description", text!("error-description-long", max = 1000)));
     }
     Ok(())
 }
@@ -232,9 +202,7 @@ pub struct Placement {
 /// Categories nest one level deep, as on Discourse by default: a parent is
 /// a top-level category, and a category with subcategories stays on top.
 pub fn category_parent(p: Placement) -> Result<(), FieldError> {
-    let Some((parent, grandparent)) = p.parent else {
-        return Ok(());
-    };
+    let Some((parent, grandparent)) = p.parent else { return Ok(()) };
     let field = "parent_category_id";
     if p.id == Some(parent) {
         return Err(err(field, text!("error-parent-self")));
@@ -245,9 +213,7 @@ pub fn category_parent(p: Placement) -> Result<(), FieldError> {
     if p.has_children {
         return Err(err(field, text!("error-parent-has-children")));
     }
-    if p.uncategorized
-        .is_some_and(|u| u == parent || Some(u) == p.id)
-    {
+    if p.uncategorized.is_some_and(|u| u == parent || Some(u) == p.id) {
         return Err(err(field, text!("error-parent-uncategorized")));
     }
     Ok(())
@@ -259,34 +225,14 @@ mod tests {
 
     #[test]
     fn categories_nest_one_level() {
-        let at = |id, has_children, parent| Placement {
-            id,
-            has_children,
-            parent,
-            uncategorized: Some(9),
-        };
+        let at = |id, has_children, parent| Placement { id, has_children, parent, uncategorized: Some(9) };
         assert!(category_parent(at(Some(2), false, None)).is_ok());
         assert!(category_parent(at(None, false, Some((1, None)))).is_ok());
-        assert!(
-            category_parent(at(Some(2), false, Some((2, None)))).is_err(),
-            "its own parent"
-        );
-        assert!(
-            category_parent(at(Some(3), false, Some((2, Some(1))))).is_err(),
-            "too deep"
-        );
-        assert!(
-            category_parent(at(Some(1), true, Some((4, None)))).is_err(),
-            "has children"
-        );
-        assert!(
-            category_parent(at(Some(5), false, Some((9, None)))).is_err(),
-            "under Uncategorized"
-        );
-        assert!(
-            category_parent(at(Some(9), false, Some((1, None)))).is_err(),
-            "Uncategorized itself"
-        );
+        assert!(category_parent(at(Some(2), false, Some((2, None)))).is_err(), "its own parent");
+        assert!(category_parent(at(Some(3), false, Some((2, Some(1))))).is_err(), "too deep");
+        assert!(category_parent(at(Some(1), true, Some((4, None)))).is_err(), "has children");
+        assert!(category_parent(at(Some(5), false, Some((9, None)))).is_err(), "under Uncategorized");
+        assert!(category_parent(at(Some(9), false, Some((1, None)))).is_err(), "Uncategorized itself");
     }
 
     #[test]
@@ -316,14 +262,8 @@ mod tests {
     #[test]
     fn titles_and_bodies() {
         let l = Limits::default();
-        assert_eq!(
-            title("   ", &l).unwrap_err().text,
-            text!("error-title-empty")
-        );
-        assert_eq!(
-            title("too short", &l).unwrap_err().text.arg("min"),
-            Some(&crate::text::Arg::Int(15))
-        );
+        assert_eq!(title("   ", &l).unwrap_err().text, text!("error-title-empty"));
+        assert_eq!(title("too short", &l).unwrap_err().text.arg("min"), Some(&crate::text::Arg::Int(15)));
         assert!(title("too short", &l).is_err());
         assert!(title("Making contact with co-ops", &l).is_ok());
         assert!(title(&"x".repeat(256), &l).is_err());
@@ -346,9 +286,7 @@ mod tests {
     #[test]
     fn checks_collect_every_error() {
         let mut c = Checks::default();
-        c.check(username("a"))
-            .check(email("x"))
-            .check(password("long enough pass", "a"));
+        c.check(username("a")).check(email("x")).check(password("long enough pass", "a"));
         let e = c.finish().unwrap_err();
         assert_eq!(e.0.len(), 2);
         assert!(e.text_for("email").is_some());

@@ -22,10 +22,8 @@
 #[path = "support/html_check.rs"]
 mod html_check;
 
+use minga_core::cook::{CookOptions, Cooked, NoOne, Resolver, cook, cook_traced, excerpt, mention_candidates, sanitize};
 use minga_core::cook::onebox::Target;
-use minga_core::cook::{
-    CookOptions, Cooked, NoOne, Resolver, cook, cook_traced, excerpt, mention_candidates, sanitize,
-};
 
 /// Knows a few people and one group, as the seed forum does.
 struct Known;
@@ -46,9 +44,7 @@ struct Hostile;
 
 impl Resolver for Hostile {
     fn user(&self, lower: &str) -> Option<String> {
-        PEOPLE
-            .contains(&lower)
-            .then(|| format!("{lower}\"><img src=x onerror=alert(1)>"))
+        PEOPLE.contains(&lower).then(|| format!("{lower}\"><img src=x onerror=alert(1)>"))
     }
     fn group(&self, lower: &str) -> Option<String> {
         (lower == "facttic").then(|| "facttic' onmouseover='alert(1)".to_string())
@@ -504,10 +500,8 @@ fn families() -> Vec<(&'static str, Vec<String>)> {
         ),
     ];
 
-    let mut all: Vec<(&'static str, Vec<String>)> = fixed
-        .into_iter()
-        .map(|(name, list)| (name, list.iter().map(|s| s.to_string()).collect()))
-        .collect();
+    let mut all: Vec<(&'static str, Vec<String>)> =
+        fixed.into_iter().map(|(name, list)| (name, list.iter().map(|s| s.to_string()).collect())).collect();
 
     // Size and depth: deep nesting must neither overflow a stack nor hide
     // markup from the sanitiser.
@@ -544,15 +538,7 @@ const CONTEXTS: &[(&str, &str)] = &[
 
 /// At most `n` characters of `s`, for messages about huge payloads.
 fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!(
-            "{}… ({} bytes)",
-            s.chars().take(n).collect::<String>(),
-            s.len()
-        )
-    }
+    if s.chars().count() <= n { s.to_string() } else { format!("{}… ({} bytes)", s.chars().take(n).collect::<String>(), s.len()) }
 }
 
 /// What went wrong with one cook.
@@ -565,12 +551,7 @@ struct Failure {
 /// Checks one cook. A post without HTML of its author's skips the
 /// sanitiser (`sanitised` is false): its output must then be exactly what
 /// the sanitiser would make of it.
-fn check_cooked(
-    label: &str,
-    (cooked, sanitised): &(Cooked, bool),
-    options: &CookOptions<'_>,
-    failures: &mut Vec<Failure>,
-) {
+fn check_cooked(label: &str, (cooked, sanitised): &(Cooked, bool), options: &CookOptions<'_>, failures: &mut Vec<Failure>) {
     if !sanitised {
         let again = sanitize(&cooked.html, options);
         if again != cooked.html {
@@ -584,19 +565,10 @@ fn check_cooked(
     if !v.is_empty() {
         failures.push(Failure {
             executable: html_check::any_executable(&v),
-            text: format!(
-                "{label}\n  output: {:?}\n  problems:\n    {}",
-                clip(&cooked.html, 400),
-                v.join("\n    ")
-            ),
+            text: format!("{label}\n  output: {:?}\n  problems:\n    {}", clip(&cooked.html, 400), v.join("\n    ")),
         });
     }
-    let mut bad = |text: String| {
-        failures.push(Failure {
-            executable: true,
-            text: format!("{label}\n  {text}"),
-        })
-    };
+    let mut bad = |text: String| failures.push(Failure { executable: true, text: format!("{label}\n  {text}") });
     for m in &cooked.mentions {
         if !PEOPLE.contains(&m.as_str()) {
             bad(format!("mention of someone unknown: {m:?}"));
@@ -611,9 +583,7 @@ fn check_cooked(
     for target in &cooked.oneboxes {
         if let Target::External(url) = target {
             let plain = (url.starts_with("https://") || url.starts_with("http://"))
-                && !url.chars().any(|c| {
-                    c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`')
-                });
+                && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`'));
             if !plain {
                 bad(format!("onebox target {url:?}"));
             }
@@ -628,9 +598,7 @@ fn check_cooked(
 fn corpus_results() -> &'static (usize, usize, Vec<Failure>) {
     static RESULTS: std::sync::OnceLock<(usize, usize, Vec<Failure>)> = std::sync::OnceLock::new();
     RESULTS.get_or_init(|| {
-        let options = CookOptions {
-            base_url: "https://forum.example.coop",
-        };
+        let options = CookOptions { base_url: "https://forum.example.coop" };
         let mut failures = Vec::new();
         let mut cooked_count = 0;
         let mut unsanitised = 0;
@@ -648,19 +616,12 @@ fn corpus_results() -> &'static (usize, usize, Vec<Failure>) {
                     let label = format!("[{family} #{i}] in {context}: {:?}", clip(payload, 200));
                     let _ = mention_candidates(&raw);
                     if dump && *context == "alone" {
-                        println!(
-                            "{label}\n  => {:?}\n",
-                            clip(&cook(&raw, &options, &Known).html, 400)
-                        );
+                        println!("{label}\n  => {:?}\n", clip(&cook(&raw, &options, &Known).html, 400));
                     }
                     let plain = CookOptions::default();
                     for (how, cooked, options) in [
                         ("resolver", cook_traced(&raw, &options, &Known), &options),
-                        (
-                            "hostile resolver",
-                            cook_traced(&raw, &options, &Hostile),
-                            &options,
-                        ),
+                        ("hostile resolver", cook_traced(&raw, &options, &Hostile), &options),
                         ("cook_plain", cook_traced(&raw, &plain, &NoOne), &plain),
                     ] {
                         unsanitised += usize::from(!cooked.1);
@@ -682,18 +643,9 @@ fn nothing_executable_survives_cooking() {
     let (cooked_count, unsanitised, failures) = corpus_results();
     assert!(*cooked_count > 1000);
     // Enough posts skip the sanitiser for its verdict on them to count.
-    assert!(
-        *unsanitised > 1000,
-        "only {unsanitised} of {cooked_count} cooks skipped the sanitiser"
-    );
-    println!(
-        "{unsanitised} of {cooked_count} cooks skipped the sanitiser and matched what it would write"
-    );
-    let executable: Vec<&str> = failures
-        .iter()
-        .filter(|f| f.executable)
-        .map(|f| f.text.as_str())
-        .collect();
+    assert!(*unsanitised > 1000, "only {unsanitised} of {cooked_count} cooks skipped the sanitiser");
+    println!("{unsanitised} of {cooked_count} cooks skipped the sanitiser and matched what it would write");
+    let executable: Vec<&str> = failures.iter().filter(|f| f.executable).map(|f| f.text.as_str()).collect();
     assert!(
         executable.is_empty(),
         "{} of {cooked_count} cooks let something executable through:\n\n{}",
@@ -708,25 +660,12 @@ fn nothing_executable_survives_cooking() {
 #[test]
 fn cooked_html_keeps_to_the_allowlist() {
     let (cooked_count, _, failures) = corpus_results();
-    let policy: Vec<&str> = failures
-        .iter()
-        .filter(|f| !f.executable)
-        .map(|f| f.text.as_str())
-        .collect();
+    let policy: Vec<&str> = failures.iter().filter(|f| !f.executable).map(|f| f.text.as_str()).collect();
     // One line per distinct problem first, then the details.
     let mut kinds: Vec<String> = policy
         .iter()
         .flat_map(|f| f.lines().filter(|l| l.trim_start().starts_with("policy:")))
-        .map(|l| {
-            l.trim()
-                .split("] ")
-                .nth(1)
-                .unwrap_or(l)
-                .split(" (value")
-                .next()
-                .unwrap_or(l)
-                .to_string()
-        })
+        .map(|l| l.trim().split("] ").nth(1).unwrap_or(l).split(" (value").next().unwrap_or(l).to_string())
         .collect();
     kinds.sort();
     kinds.dedup();
@@ -774,10 +713,7 @@ fn the_checker_catches_executable_html() {
         "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
     ];
     for html in bad {
-        assert!(
-            !html_check::violations(html).is_empty(),
-            "the checker missed {html:?}"
-        );
+        assert!(!html_check::violations(html).is_empty(), "the checker missed {html:?}");
     }
     let good = [
         "<p>Hello <strong>world</strong> &lt;script&gt;</p>",
@@ -792,22 +728,11 @@ fn the_checker_catches_executable_html() {
         "<p title=\"</p><img src=x onerror=alert(1)>\">x</p>",
     ];
     for html in good {
-        assert!(
-            html_check::violations(html).is_empty(),
-            "false alarm on {html:?}: {:?}",
-            html_check::violations(html)
-        );
+        assert!(html_check::violations(html).is_empty(), "false alarm on {html:?}: {:?}", html_check::violations(html));
     }
-    assert!(html_check::any_executable(&html_check::violations(
-        "<svg><set attributeName=href to=x></svg>"
-    )));
-    assert!(!html_check::any_executable(&html_check::violations(
-        "<u>underlined</u><input>"
-    )));
-    assert_eq!(
-        html_check::url_scheme(" \u{1}Java\tScript:x").as_deref(),
-        Some("javascript")
-    );
+    assert!(html_check::any_executable(&html_check::violations("<svg><set attributeName=href to=x></svg>")));
+    assert!(!html_check::any_executable(&html_check::violations("<u>underlined</u><input>")));
+    assert_eq!(html_check::url_scheme(" \u{1}Java\tScript:x").as_deref(), Some("javascript"));
     assert_eq!(html_check::url_scheme("/t/1:2"), None);
     assert_eq!(html_check::url_scheme("a b:c"), None);
     assert_eq!(html_check::url_scheme("#x:y"), None);

@@ -20,32 +20,21 @@ impl Store {
         let mut grants: Grants = HashMap::new();
         for (category, group, permission) in rows {
             if let Some(p) = Permission::from_i64(permission) {
-                grants
-                    .entry(CategoryId(category))
-                    .or_default()
-                    .push((group, p));
+                grants.entry(CategoryId(category)).or_default().push((group, p));
             }
         }
         Ok(grants)
     }
 
     /// Replaces a category's grants.
-    pub async fn set_category_grants(
-        &self,
-        category: CategoryId,
-        grants: &[(i64, Permission)],
-    ) -> Result<()> {
+    pub async fn set_category_grants(&self, category: CategoryId, grants: &[(i64, Permission)]) -> Result<()> {
         let grants = grants.to_vec();
-        self.write(move |tx| replace_grants(tx, category, &grants))
-            .await
+        self.write(move |tx| replace_grants(tx, category, &grants)).await
     }
 
     pub async fn site_settings(&self) -> Result<HashMap<String, String>> {
-        let rows: Vec<(String, String)> = self
-            .read(&[Change::Settings], |db| {
-                db.all("SELECT name, value FROM site_settings", &[])
-            })
-            .await?;
+        let rows: Vec<(String, String)> =
+            self.read(&[Change::Settings], |db| db.all("SELECT name, value FROM site_settings", &[])).await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -78,15 +67,8 @@ impl Store {
     }
 }
 
-pub(crate) fn replace_grants(
-    tx: &mut Tx<'_>,
-    category: CategoryId,
-    grants: &[(i64, Permission)],
-) -> Result<()> {
-    tx.exec(
-        "DELETE FROM category_groups WHERE category_id = $1",
-        &[&category.0],
-    )?;
+pub(crate) fn replace_grants(tx: &mut Tx<'_>, category: CategoryId, grants: &[(i64, Permission)]) -> Result<()> {
+    tx.exec("DELETE FROM category_groups WHERE category_id = $1", &[&category.0])?;
     for (group, permission) in grants {
         tx.exec(
             "INSERT INTO category_groups (category_id, group_id, permission_type) VALUES ($1, $2, $3) \

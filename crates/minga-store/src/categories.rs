@@ -53,23 +53,14 @@ impl Store {
 
     pub async fn categories(&self) -> Result<Vec<Category>> {
         self.read(&[Change::Catalog, Change::Lists], |db| {
-            db.all(
-                &format!(
-                    "SELECT {} FROM categories ORDER BY position, id",
-                    Category::COLUMNS
-                ),
-                &[],
-            )
+            db.all(&format!("SELECT {} FROM categories ORDER BY position, id", Category::COLUMNS), &[])
         })
         .await
     }
 
     pub async fn category(&self, id: CategoryId) -> Result<Option<Category>> {
         self.read(&[Change::Catalog, Change::Lists], move |db| {
-            db.opt(
-                &format!("SELECT {} FROM categories WHERE id = $1", Category::COLUMNS),
-                &[&id.0],
-            )
+            db.opt(&format!("SELECT {} FROM categories WHERE id = $1", Category::COLUMNS), &[&id.0])
         })
         .await
     }
@@ -77,13 +68,7 @@ impl Store {
     pub async fn category_by_slug(&self, slug: &str) -> Result<Option<Category>> {
         let slug = slug.to_lowercase();
         self.read(&[Change::Catalog, Change::Lists], move |db| {
-            db.opt(
-                &format!(
-                    "SELECT {} FROM categories WHERE slug = $1",
-                    Category::COLUMNS
-                ),
-                &[&slug],
-            )
+            db.opt(&format!("SELECT {} FROM categories WHERE slug = $1", Category::COLUMNS), &[&slug])
         })
         .await
     }

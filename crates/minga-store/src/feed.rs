@@ -89,11 +89,7 @@ pub(crate) fn sorted(mut changes: Vec<Change>) -> Vec<Change> {
 }
 
 pub(crate) fn encode(changes: &[Change]) -> String {
-    changes
-        .iter()
-        .map(|c| c.encode())
-        .collect::<Vec<_>>()
-        .join(" ")
+    changes.iter().map(|c| c.encode()).collect::<Vec<_>>().join(" ")
 }
 
 pub(crate) fn decode(tags: &str) -> Vec<Change> {
@@ -181,11 +177,7 @@ impl Feed {
         let mut changes: Vec<Change> = Vec::new();
         // The rows right after `from` are gone (pruned, or this node was
         // away for long): nothing cached can be trusted.
-        if rows
-            .first()
-            .is_none_or(|(seq, _, _)| *seq as u64 != from + 1)
-            && from > 0
-        {
+        if rows.first().is_none_or(|(seq, _, _)| *seq as u64 != from + 1) && from > 0 {
             changes.push(Change::Everything);
         }
         for (_, node, tags) in rows {

@@ -43,27 +43,9 @@ pub struct Group {
 }
 
 row_struct!(Group {
-    id,
-    name,
-    full_name,
-    bio_raw,
-    website,
-    location,
-    automatic,
-    visibility_level,
-    members_visibility_level,
-    join_mode,
-    created_at,
-    flair_icon,
-    flair_bg_color,
-    flair_color,
-    grant_trust_level,
-    public_exit,
-    membership_request_template,
-    messageable_level,
-    mentionable_level,
-    automatic_membership_email_domains,
-    default_notification_level,
+    id, name, full_name, bio_raw, website, location, automatic, visibility_level, members_visibility_level, join_mode, created_at,
+    flair_icon, flair_bg_color, flair_color, grant_trust_level, public_exit, membership_request_template, messageable_level,
+    mentionable_level, automatic_membership_email_domains, default_notification_level,
 });
 
 impl Group {
@@ -74,10 +56,8 @@ impl Group {
             id: self.id,
             automatic: self.automatic,
             // Unknown levels (never stored: forms check them) are read as the strictest.
-            visibility: GroupVisibility::from_i64(self.visibility_level)
-                .unwrap_or(GroupVisibility::Owners),
-            members_visibility: GroupVisibility::from_i64(self.members_visibility_level)
-                .unwrap_or(GroupVisibility::Owners),
+            visibility: GroupVisibility::from_i64(self.visibility_level).unwrap_or(GroupVisibility::Owners),
+            members_visibility: GroupVisibility::from_i64(self.members_visibility_level).unwrap_or(GroupVisibility::Owners),
             join_mode: JoinMode::from_i64(self.join_mode).unwrap_or(JoinMode::Closed),
             public_exit: self.public_exit,
         }
@@ -135,25 +115,9 @@ const UNIQUE_NAME: &[(&str, &str)] = &[("name", "name")];
 /// `flair_icon` to `default_notification_level` in `SETTINGS`' order.
 fn form_params<'a>(f: &'a GroupForm, lower: &'a String) -> Vec<&'a dyn Param> {
     vec![
-        &f.name,
-        lower,
-        &f.full_name,
-        &f.bio_raw,
-        &f.website,
-        &f.location,
-        &f.visibility_level,
-        &f.members_visibility_level,
-        &f.join_mode,
-        &f.flair_icon,
-        &f.flair_bg_color,
-        &f.flair_color,
-        &f.grant_trust_level,
-        &f.public_exit,
-        &f.membership_request_template,
-        &f.messageable_level,
-        &f.mentionable_level,
-        &f.automatic_membership_email_domains,
-        &f.default_notification_level,
+        &f.name, lower, &f.full_name, &f.bio_raw, &f.website, &f.location, &f.visibility_level, &f.members_visibility_level, &f.join_mode,
+        &f.flair_icon, &f.flair_bg_color, &f.flair_color, &f.grant_trust_level, &f.public_exit, &f.membership_request_template,
+        &f.messageable_level, &f.mentionable_level, &f.automatic_membership_email_domains, &f.default_notification_level,
     ]
 }
 
@@ -207,13 +171,7 @@ impl Store {
 
     pub async fn groups(&self) -> Result<Vec<Group>> {
         self.read(&[Change::Catalog], |db| {
-            db.all(
-                &format!(
-                    "SELECT {} FROM groups ORDER BY automatic DESC, id",
-                    Group::COLUMNS
-                ),
-                &[],
-            )
+            db.all(&format!("SELECT {} FROM groups ORDER BY automatic DESC, id", Group::COLUMNS), &[])
         })
         .await
     }
@@ -221,34 +179,17 @@ impl Store {
     pub async fn group_by_name(&self, name: &str) -> Result<Option<Group>> {
         let lower = name.to_lowercase();
         self.read(&[Change::Catalog], move |db| {
-            db.opt(
-                &format!(
-                    "SELECT {} FROM groups WHERE name_lower = $1",
-                    Group::COLUMNS
-                ),
-                &[&lower],
-            )
+            db.opt(&format!("SELECT {} FROM groups WHERE name_lower = $1", Group::COLUMNS), &[&lower])
         })
         .await
     }
 
     pub async fn group(&self, id: i64) -> Result<Option<Group>> {
-        self.read(&[Change::Catalog], move |db| {
-            db.opt(
-                &format!("SELECT {} FROM groups WHERE id = $1", Group::COLUMNS),
-                &[&id],
-            )
-        })
-        .await
+        self.read(&[Change::Catalog], move |db| db.opt(&format!("SELECT {} FROM groups WHERE id = $1", Group::COLUMNS), &[&id])).await
     }
 
     /// A group's members, owners first, and how many there are.
-    pub async fn group_members(
-        &self,
-        g: &Group,
-        offset: i64,
-        limit: i64,
-    ) -> Result<(Vec<Member>, i64)> {
+    pub async fn group_members(&self, g: &Group, offset: i64, limit: i64) -> Result<(Vec<Member>, i64)> {
         self.group_roster(g, offset, limit, false).await
     }
 
@@ -260,13 +201,7 @@ impl Store {
         Ok(self.group_roster(g, 0, 1000, true).await?.0)
     }
 
-    async fn group_roster(
-        &self,
-        g: &Group,
-        offset: i64,
-        limit: i64,
-        owners_only: bool,
-    ) -> Result<(Vec<Member>, i64)> {
+    async fn group_roster(&self, g: &Group, offset: i64, limit: i64, owners_only: bool) -> Result<(Vec<Member>, i64)> {
         let (id, automatic) = (g.id, g.automatic);
         self.read(&[Change::Catalog, Change::People, Change::Lists], move |db| {
             let last_posted = "(SELECT MAX(p.created_at) FROM posts p WHERE p.user_id = u.id AND p.deleted_at IS NULL)";
@@ -309,19 +244,10 @@ impl Store {
     /// How many members each group has, automatic groups included.
     pub async fn group_sizes(&self) -> Result<Vec<(i64, i64)>> {
         self.read(&[Change::Catalog, Change::People], |db| {
-            let mut sizes: Vec<(i64, i64)> = db.all(
-                "SELECT group_id, COUNT(*) FROM group_users GROUP BY group_id",
-                &[],
-            )?;
-            for id in [auto::EVERYONE, auto::ADMINS, auto::MODERATORS, auto::STAFF]
-                .into_iter()
-                .chain(10..=14)
-            {
+            let mut sizes: Vec<(i64, i64)> = db.all("SELECT group_id, COUNT(*) FROM group_users GROUP BY group_id", &[])?;
+            for id in [auto::EVERYONE, auto::ADMINS, auto::MODERATORS, auto::STAFF].into_iter().chain(10..=14) {
                 if let Some(condition) = automatic_members(id) {
-                    let n: i64 = db.one(
-                        &format!("SELECT COUNT(*) FROM users WHERE {condition}"),
-                        &[],
-                    )?;
+                    let n: i64 = db.one(&format!("SELECT COUNT(*) FROM users WHERE {condition}"), &[])?;
                     sizes.push((id, n));
                 }
             }
@@ -338,25 +264,13 @@ impl Store {
             return Err(StoreError::Missing(crate::Thing::Group));
         }
         self.write(move |tx| {
-            let members: Vec<i64> = tx.db.all(
-                "SELECT user_id FROM group_users WHERE group_id = $1",
-                &[&id],
-            )?;
-            tx.exec(
-                "UPDATE users SET primary_group_id = NULL WHERE primary_group_id = $1",
-                &[&id],
-            )?;
+            let members: Vec<i64> = tx.db.all("SELECT user_id FROM group_users WHERE group_id = $1", &[&id])?;
+            tx.exec("UPDATE users SET primary_group_id = NULL WHERE primary_group_id = $1", &[&id])?;
             tx.exec("DELETE FROM group_users WHERE group_id = $1", &[&id])?;
             tx.exec("DELETE FROM group_requests WHERE group_id = $1", &[&id])?;
             tx.exec("DELETE FROM category_groups WHERE group_id = $1", &[&id])?;
             let g: Group = tx
-                .opt(
-                    &format!(
-                        "DELETE FROM groups WHERE id = $1 AND NOT automatic RETURNING {}",
-                        Group::COLUMNS
-                    ),
-                    &[&id],
-                )?
+                .opt(&format!("DELETE FROM groups WHERE id = $1 AND NOT automatic RETURNING {}", Group::COLUMNS), &[&id])?
                 .ok_or(StoreError::Missing(crate::Thing::Group))?;
             for u in members {
                 tx.changed(Change::User(UserId(u)));
@@ -372,12 +286,7 @@ impl Store {
 
     /// Adds people to a custom group (or makes them owners); returns how
     /// many were newly added.
-    pub async fn add_group_members(
-        &self,
-        group_id: i64,
-        users: &[UserId],
-        owner: bool,
-    ) -> Result<u64> {
+    pub async fn add_group_members(&self, group_id: i64, users: &[UserId], owner: bool) -> Result<u64> {
         if auto::is_automatic(group_id) {
             return Err(StoreError::Missing(crate::Thing::Group));
         }
@@ -406,14 +315,8 @@ impl Store {
 
     pub async fn remove_group_member(&self, group_id: i64, user: UserId) -> Result<bool> {
         self.write(move |tx| {
-            let n = tx.exec(
-                "DELETE FROM group_users WHERE group_id = $1 AND user_id = $2",
-                &[&group_id, &user.0],
-            )?;
-            tx.exec(
-                "UPDATE users SET primary_group_id = NULL WHERE id = $1 AND primary_group_id = $2",
-                &[&user.0, &group_id],
-            )?;
+            let n = tx.exec("DELETE FROM group_users WHERE group_id = $1 AND user_id = $2", &[&group_id, &user.0])?;
+            tx.exec("UPDATE users SET primary_group_id = NULL WHERE id = $1 AND primary_group_id = $2", &[&user.0, &group_id])?;
             tx.changed(Change::User(user));
             tx.changed(Change::Catalog);
             tx.changed(Change::People);
@@ -424,25 +327,18 @@ impl Store {
 
     /// The custom groups a person belongs to, and which of them they own.
     pub async fn memberships(&self, user: UserId) -> Result<Vec<(i64, bool)>> {
-        self.read(&[Change::User(user)], move |db| memberships(db, user))
-            .await
+        self.read(&[Change::User(user)], move |db| memberships(db, user)).await
     }
 
     pub async fn set_primary_group(&self, user: UserId, group_id: Option<i64>) -> Result<()> {
         self.write(move |tx| {
             if let Some(g) = group_id {
-                let member: Option<i64> = tx.opt(
-                    "SELECT 1 FROM group_users WHERE group_id = $1 AND user_id = $2",
-                    &[&g, &user.0],
-                )?;
+                let member: Option<i64> = tx.opt("SELECT 1 FROM group_users WHERE group_id = $1 AND user_id = $2", &[&g, &user.0])?;
                 if member.is_none() {
                     return Err(StoreError::Missing(crate::Thing::Group));
                 }
             }
-            tx.exec(
-                "UPDATE users SET primary_group_id = $1 WHERE id = $2",
-                &[&group_id, &user.0],
-            )?;
+            tx.exec("UPDATE users SET primary_group_id = $1 WHERE id = $2", &[&group_id, &user.0])?;
             tx.changed(Change::User(user));
             tx.changed(Change::People);
             Ok(())
@@ -450,12 +346,7 @@ impl Store {
         .await
     }
 
-    pub async fn request_membership(
-        &self,
-        group_id: i64,
-        user: UserId,
-        reason: &str,
-    ) -> Result<()> {
+    pub async fn request_membership(&self, group_id: i64, user: UserId, reason: &str) -> Result<()> {
         let reason = reason.to_string();
         self.write(move |tx| {
             tx.exec(
@@ -485,10 +376,7 @@ impl Store {
 
     pub async fn deny_membership_request(&self, group_id: i64, user: UserId) -> Result<bool> {
         self.write(move |tx| {
-            let n = tx.exec(
-                "DELETE FROM group_requests WHERE group_id = $1 AND user_id = $2",
-                &[&group_id, &user.0],
-            )?;
+            let n = tx.exec("DELETE FROM group_requests WHERE group_id = $1 AND user_id = $2", &[&group_id, &user.0])?;
             tx.changed(Change::Catalog);
             Ok(n > 0)
         })
@@ -502,11 +390,7 @@ impl Store {
             return Ok(Vec::new());
         }
         self.read(&[Change::People], move |db| {
-            let sql = format!(
-                "SELECT {} FROM users WHERE username_lower IN ({})",
-                User::COLUMNS,
-                placeholders(1, names.len())
-            );
+            let sql = format!("SELECT {} FROM users WHERE username_lower IN ({})", User::COLUMNS, placeholders(1, names.len()));
             let params: Vec<&dyn Param> = names.iter().map(|n| n as &dyn Param).collect();
             db.all(&sql, &params)
         })
@@ -515,8 +399,5 @@ impl Store {
 }
 
 pub(crate) fn memberships(db: &mut dyn crate::db::Db, user: UserId) -> Result<Vec<(i64, bool)>> {
-    db.all(
-        "SELECT group_id, owner FROM group_users WHERE user_id = $1 ORDER BY group_id",
-        &[&user.0],
-    )
+    db.all("SELECT group_id, owner FROM group_users WHERE user_id = $1 ORDER BY group_id", &[&user.0])
 }

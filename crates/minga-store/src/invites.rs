@@ -4,8 +4,8 @@
 
 use crate::db::{FromRow, Row};
 use crate::{Change, NewUser, Refusal, Result, Store, StoreError, User};
-use minga_core::time::now_ms;
 use minga_core::{TopicId, UserId};
+use minga_core::time::now_ms;
 
 #[derive(Clone, Debug)]
 pub struct NewInvite {
@@ -57,10 +57,7 @@ impl FromRow for Invite {
             email: r.get(2)?,
             max_redemptions: r.get(3)?,
             redemption_count: r.get(4)?,
-            group_ids: groups
-                .split(',')
-                .filter_map(|g| g.trim().parse().ok())
-                .collect(),
+            group_ids: groups.split(',').filter_map(|g| g.trim().parse().ok()).collect(),
             expires_at: r.get(6)?,
             created_at: r.get(7)?,
             description: r.get(8)?,
@@ -93,10 +90,7 @@ impl Store {
     pub async fn invite_by_key(&self, key_hash: &str) -> Result<Option<Invite>> {
         let key_hash = key_hash.to_string();
         self.read(&[Change::Everything], move |db| {
-            db.opt(
-                &format!("SELECT {INVITE_COLUMNS} FROM invites WHERE key_hash = $1"),
-                &[&key_hash],
-            )
+            db.opt(&format!("SELECT {INVITE_COLUMNS} FROM invites WHERE key_hash = $1"), &[&key_hash])
         })
         .await
     }

@@ -19,26 +19,11 @@ pub struct Session {
     pub current: bool,
 }
 
-row_struct!(Session {
-    id,
-    user_agent,
-    ip,
-    created_at,
-    last_seen_at,
-    expires_at,
-    current
-});
+row_struct!(Session { id, user_agent, ip, created_at, last_seen_at, expires_at, current });
 
 impl Store {
     /// Starts a session from a device (its User-Agent, shortened) and address.
-    pub async fn create_session(
-        &self,
-        user: UserId,
-        token_hash: &str,
-        expires_at: i64,
-        user_agent: &str,
-        ip: &str,
-    ) -> Result<()> {
+    pub async fn create_session(&self, user: UserId, token_hash: &str, expires_at: i64, user_agent: &str, ip: &str) -> Result<()> {
         let token_hash = token_hash.to_string();
         let user_agent: String = user_agent.chars().take(300).collect();
         let ip: String = ip.chars().take(64).collect();
@@ -71,10 +56,7 @@ impl Store {
     /// Ends one of a person's sessions; false if they have none by that id.
     pub async fn end_session(&self, user: UserId, id: i64) -> Result<bool> {
         self.write(move |tx| {
-            let n = tx.exec(
-                "DELETE FROM sessions WHERE id = $1 AND user_id = $2",
-                &[&id, &user.0],
-            )?;
+            let n = tx.exec("DELETE FROM sessions WHERE id = $1 AND user_id = $2", &[&id, &user.0])?;
             tx.changed(Change::User(user));
             Ok(n > 0)
         })
@@ -85,10 +67,7 @@ impl Store {
     pub async fn end_other_sessions(&self, user: UserId, keep_hash: &str) -> Result<u64> {
         let keep_hash = keep_hash.to_string();
         self.write(move |tx| {
-            let n = tx.exec(
-                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
-                &[&user.0, &keep_hash],
-            )?;
+            let n = tx.exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", &[&user.0, &keep_hash])?;
             tx.changed(Change::User(user));
             Ok(n)
         })
@@ -104,10 +83,7 @@ impl Store {
         let seen = seen.to_vec();
         self.write(move |tx| {
             for (hash, at) in &seen {
-                tx.exec(
-                    "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2",
-                    &[at, hash],
-                )?;
+                tx.exec("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2", &[at, hash])?;
             }
             Ok(())
         })
@@ -132,20 +108,14 @@ impl Store {
                 Ok(found)
             })
             .await?;
-        crate::reads::record(&[found
-            .as_ref()
-            .map(|(u, _)| Change::User(u.id))
-            .unwrap_or(Change::Everything)]);
+        crate::reads::record(&[found.as_ref().map(|(u, _)| Change::User(u.id)).unwrap_or(Change::Everything)]);
         Ok(found)
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         let token_hash = token_hash.to_string();
         self.write(move |tx| {
-            let user: Option<i64> = tx.opt(
-                "DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id",
-                &[&token_hash],
-            )?;
+            let user: Option<i64> = tx.opt("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id", &[&token_hash])?;
             if let Some(u) = user {
                 tx.changed(Change::User(UserId(u)));
             }
@@ -154,12 +124,7 @@ impl Store {
         .await
     }
 
-    pub async fn create_api_key(
-        &self,
-        user: UserId,
-        key_hash: &str,
-        description: &str,
-    ) -> Result<()> {
+    pub async fn create_api_key(&self, user: UserId, key_hash: &str, description: &str) -> Result<()> {
         let (key_hash, description) = (key_hash.to_string(), description.to_string());
         self.write(move |tx| {
             tx.exec(
@@ -185,10 +150,7 @@ impl Store {
                 )
             })
             .await?;
-        crate::reads::record(&[owner
-            .as_ref()
-            .map(|u| Change::User(u.id))
-            .unwrap_or(Change::Everything)]);
+        crate::reads::record(&[owner.as_ref().map(|u| Change::User(u.id)).unwrap_or(Change::Everything)]);
         Ok(owner)
     }
 }

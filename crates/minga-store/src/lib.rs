@@ -24,12 +24,12 @@ mod notifications;
 mod oneboxes;
 mod pool;
 mod posts;
-mod reading;
 pub mod reads;
+mod reading;
 mod signin;
 mod topics;
-mod user_api_keys;
 mod users;
+mod user_api_keys;
 
 pub use access::Grants;
 pub use db::Violation;
@@ -40,15 +40,13 @@ pub use invites::{Invite, NewInvite, Redeemed};
 pub use keys::Session;
 pub use limits::PostingRules;
 pub use models::*;
-pub use moderation::{
-    Deletion, Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status,
-};
+pub use moderation::{Deletion, Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
 pub use notifications::{Alerts, CanSee, Notification, TopicUser};
 pub use posts::NewReply;
 pub use reading::{Read, ReadingStats};
 pub use topics::{NEW_FOR_MS, NewTopic, TopicFilter, TopicStatus};
-pub use user_api_keys::{NewUserApiKey, RequestLimits, UserApiKey};
 pub use users::{NewUser, PersonStats, UserAction};
+pub use user_api_keys::{NewUserApiKey, RequestLimits, UserApiKey};
 
 use crossbeam_channel::Sender;
 use feed::Feed;
@@ -147,10 +145,7 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions {
-            max_connections: 16,
-            durability: Durability::default(),
-        }
+        StoreOptions { max_connections: 16, durability: Durability::default() }
     }
 }
 
@@ -171,32 +166,20 @@ struct Inner {
 }
 
 fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     Some(PathBuf::from(path))
 }
 
 fn spawn(name: String, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>> {
-    std::thread::Builder::new()
-        .name(name)
-        .spawn(f)
-        .map_err(|e| StoreError::Open(e.to_string()))
+    std::thread::Builder::new().name(name).spawn(f).map_err(|e| StoreError::Open(e.to_string()))
 }
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and brings its
     /// schema up to date. `sqlite://path` or `postgres://…`.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
-        Store::open(
-            url,
-            &StoreOptions {
-                max_connections,
-                ..StoreOptions::default()
-            },
-        )
-        .await
+        Store::open(url, &StoreOptions { max_connections, ..StoreOptions::default() }).await
     }
 
     pub async fn open(url: &str, options: &StoreOptions) -> Result<Store> {
@@ -212,38 +195,28 @@ impl Store {
         let mut threads = Vec::new();
         let (backend, (reads, urgent), writes, feed) = if let Some(path) = sqlite_path(url) {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| StoreError::Open(format!("{}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Open(format!("{}: {e}", parent.display())))?;
             }
             let feed = Arc::new(Feed::new(Backend::Sqlite, node));
             let mut writer = db::sqlite::open(&path, true, options.durability)?;
             migrate::run(&mut writer)?;
-            feed.applied
-                .store(current_version(&mut writer)?, Ordering::SeqCst);
+            feed.applied.store(current_version(&mut writer)?, Ordering::SeqCst);
             let (reads, read_jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
             let (urgent, urgent_jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
             let (writes, write_jobs) = crossbeam_channel::bounded::<WriteJob>(pool::QUEUE);
             for i in 0..options.max_connections.clamp(1, 4) {
                 let conn = db::sqlite::open(&path, false, options.durability)?;
-                let queues = pool::Queues {
-                    urgent: urgent_jobs.clone(),
-                    normal: read_jobs.clone(),
-                };
-                threads.push(spawn(format!("minga-sqlite-r{i}"), move || {
-                    db::sqlite::reader(conn, queues)
-                })?);
+                let queues = pool::Queues { urgent: urgent_jobs.clone(), normal: read_jobs.clone() };
+                threads.push(spawn(format!("minga-sqlite-r{i}"), move || db::sqlite::reader(conn, queues))?);
             }
             let f = feed.clone();
-            threads.push(spawn("minga-sqlite-w".into(), move || {
-                db::sqlite::writer(writer, write_jobs, f)
-            })?);
+            threads.push(spawn("minga-sqlite-w".into(), move || db::sqlite::writer(writer, write_jobs, f))?);
             (Backend::Sqlite, (reads, urgent), Some(writes), feed)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let feed = Arc::new(Feed::new(Backend::Postgres, node));
             let mut first = db::postgres::open(url)?;
             migrate::run(&mut first)?;
-            feed.applied
-                .store(current_version(&mut first)?, Ordering::SeqCst);
+            feed.applied.store(current_version(&mut first)?, Ordering::SeqCst);
             let (reads, jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
             let (urgent, urgent_jobs) = crossbeam_channel::bounded::<Job>(pool::QUEUE);
             let mut conns = vec![first];
@@ -251,20 +224,13 @@ impl Store {
                 conns.push(db::postgres::later(url));
             }
             for (i, conn) in conns.into_iter().enumerate() {
-                let queues = pool::Queues {
-                    urgent: urgent_jobs.clone(),
-                    normal: jobs.clone(),
-                };
-                threads.push(spawn(format!("minga-pg-{i}"), move || {
-                    db::postgres::worker(conn, queues)
-                })?);
+                let queues = pool::Queues { urgent: urgent_jobs.clone(), normal: jobs.clone() };
+                threads.push(spawn(format!("minga-pg-{i}"), move || db::postgres::worker(conn, queues))?);
             }
             (Backend::Postgres, (reads, urgent), None, feed)
         } else {
             let scheme = url.split("://").next().unwrap_or_default();
-            return Err(StoreError::Open(format!(
-                "unsupported database URL scheme {scheme:?} (expected sqlite:// or postgres://)"
-            )));
+            return Err(StoreError::Open(format!("unsupported database URL scheme {scheme:?} (expected sqlite:// or postgres://)")));
         };
         Ok(Store {
             inner: Arc::new(Inner {
@@ -301,10 +267,7 @@ impl Store {
 
     /// Runs a write in a transaction of its own (on SQLite, a savepoint in
     /// a transaction it may share with other writes queued at the time).
-    pub(crate) async fn write<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut db::Tx<'_>) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
+    pub(crate) async fn write<T: Send + 'static>(&self, f: impl FnOnce(&mut db::Tx<'_>) -> Result<T> + Send + 'static) -> Result<T> {
         let sqlite = self.inner.writes.read().expect("store lock").clone();
         match sqlite {
             Some(writes) => pool::write(&writes, f).await,
@@ -312,37 +275,21 @@ impl Store {
                 let feed = self.inner.feed.clone();
                 // A write on PostgreSQL holds row locks while it runs: it goes
                 // ahead of waiting reads.
-                let jobs = self
-                    .inner
-                    .urgent
-                    .read()
-                    .expect("store lock")
-                    .clone()
-                    .ok_or(StoreError::Closed)?;
+                let jobs = self.inner.urgent.read().expect("store lock").clone().ok_or(StoreError::Closed)?;
                 let (job, answer) = pool::write_job(f);
                 pool::read(&jobs, move |db| {
                     pool::run_write_batch(db, "BEGIN", vec![job], &feed);
                     Ok(())
                 })
                 .await?;
-                answer.await.unwrap_or(Err(StoreError::Database(
-                    "the write stopped before it answered".into(),
-                )))
+                answer.await.unwrap_or(Err(StoreError::Database("the write stopped before it answered".into())))
             }
         }
     }
 
     fn queue_for_reads(&self) -> Result<Sender<Job>> {
-        let queue = if reads::is_urgent() {
-            &self.inner.urgent
-        } else {
-            &self.inner.reads
-        };
-        queue
-            .read()
-            .expect("store lock")
-            .clone()
-            .ok_or(StoreError::Closed)
+        let queue = if reads::is_urgent() { &self.inner.urgent } else { &self.inner.reads };
+        queue.read().expect("store lock").clone().ok_or(StoreError::Closed)
     }
 
     /// This process's name in the change feed.
@@ -411,17 +358,13 @@ impl Store {
                 )
             })
             .await?;
-        let Some(version) = rows.first().map(|r| r.0 as u64) else {
-            return Ok(());
-        };
+        let Some(version) = rows.first().map(|r| r.0 as u64) else { return Ok(()) };
         if version <= feed.applied.load(Ordering::SeqCst) {
             return Ok(());
         }
         let _one_at_a_time = feed.catching_up.lock().await;
-        let found: Vec<(i64, String, String)> = rows
-            .into_iter()
-            .filter_map(|(_, seq, node, tags)| Some((seq?, node?, tags?)))
-            .collect();
+        let found: Vec<(i64, String, String)> =
+            rows.into_iter().filter_map(|(_, seq, node, tags)| Some((seq?, node?, tags?))).collect();
         if feed.applied.load(Ordering::SeqCst) as i64 == from {
             feed.apply(version, &found);
         } else {
@@ -435,8 +378,7 @@ impl Store {
 
     /// A cheap round trip, for health checks.
     pub async fn ping(&self) -> Result<()> {
-        self.read(&[], |db| db.one::<i64>("SELECT 1", &[]).map(|_| ()))
-            .await
+        self.read(&[], |db| db.one::<i64>("SELECT 1", &[]).map(|_| ())).await
     }
 
     /// Finishes queued work and closes every connection.
@@ -461,12 +403,7 @@ fn current_version(db: &mut dyn db::Db) -> Result<u64> {
 fn rand_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
     h.write_u32(std::process::id());
     h.finish()
 }

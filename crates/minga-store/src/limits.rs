@@ -14,30 +14,15 @@ pub(crate) use minga_core::posting::Action;
 pub struct PostingRules;
 
 /// Refuses with `RateLimited` when `user` may not `act` at `now`.
-pub(crate) fn check(
-    tx: &mut Tx<'_>,
-    user: UserId,
-    act: Action,
-    _rules: &PostingRules,
-    now: i64,
-) -> Result<()> {
+pub(crate) fn check(tx: &mut Tx<'_>, user: UserId, act: Action, _rules: &PostingRules, now: i64) -> Result<()> {
     let lock = match tx.backend() {
         Backend::Postgres => " FOR UPDATE",
         Backend::Sqlite => "",
     };
     let (admin, moderator, trust_level, created_at): (bool, bool, i64, i64) = tx
-        .opt(
-            &format!(
-                "SELECT admin, moderator, trust_level, created_at FROM users WHERE id = $1{lock}"
-            ),
-            &[&user.0],
-        )?
+        .opt(&format!("SELECT admin, moderator, trust_level, created_at FROM users WHERE id = $1{lock}"), &[&user.0])?
         .ok_or(StoreError::Missing(crate::Thing::User))?;
-    let who = Poster {
-        staff: admin || moderator,
-        trust_level,
-        created_at,
-    };
+    let who = Poster { staff: admin || moderator, trust_level, created_at };
     if who.staff {
         return Ok(());
     }
@@ -52,12 +37,7 @@ pub(crate) fn check(
              FROM posts WHERE user_id = $1 AND post_number > 1 AND created_at > $2"
         }
     };
-    let (last_at, in_last_day, oldest_in_last_day): (Option<i64>, i64, Option<i64>) =
-        tx.one(sql, &[&user.0, &since])?;
-    let history = History {
-        last_at,
-        in_last_day,
-        oldest_in_last_day,
-    };
+    let (last_at, in_last_day, oldest_in_last_day): (Option<i64>, i64, Option<i64>) = tx.one(sql, &[&user.0, &since])?;
+    let history = History { last_at, in_last_day, oldest_in_last_day };
     posting::check(&who, act, &history, now).map_err(StoreError::RateLimited)
 }

@@ -101,19 +101,7 @@ pub struct Category {
     pub parent_category_id: Option<i64>,
 }
 
-row_struct!(Category {
-    id,
-    name,
-    slug,
-    color,
-    text_color,
-    description,
-    position,
-    topic_count,
-    post_count,
-    created_at,
-    parent_category_id
-});
+row_struct!(Category { id, name, slug, color, text_color, description, position, topic_count, post_count, created_at, parent_category_id });
 
 /// Live, listed topics a category gained in each of Discourse's periods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,14 +114,7 @@ pub struct TopicCounts {
     pub all_time: i64,
 }
 
-row_struct!(TopicCounts {
-    category_id,
-    day,
-    week,
-    month,
-    year,
-    all_time
-});
+row_struct!(TopicCounts { category_id, day, week, month, year, all_time });
 
 /// The editable fields of a category.
 #[derive(Clone, Debug, Default)]
@@ -181,26 +162,9 @@ pub struct Topic {
 }
 
 row_struct!(Topic {
-    id,
-    title,
-    slug,
-    category_id,
-    user_id,
-    excerpt,
-    created_at,
-    bumped_at,
-    last_posted_at,
-    last_post_user_id,
-    highest_post_number,
-    posts_count,
-    views,
-    deleted_at,
-    closed,
-    archived,
-    visible,
-    pinned_at,
-    pinned_globally,
-    pinned_until,
+    id, title, slug, category_id, user_id, excerpt, created_at, bumped_at, last_posted_at,
+    last_post_user_id, highest_post_number, posts_count, views, deleted_at,
+    closed, archived, visible, pinned_at, pinned_globally, pinned_until,
 });
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -223,19 +187,8 @@ pub struct Post {
 }
 
 row_struct!(Post {
-    id,
-    topic_id,
-    post_number,
-    user_id,
-    raw,
-    cooked,
-    reply_to_post_number,
-    created_at,
-    updated_at,
-    version,
-    deleted_at,
-    hidden,
-    locked,
+    id, topic_id, post_number, user_id, raw, cooked, reply_to_post_number, created_at, updated_at,
+    version, deleted_at, hidden, locked,
 });
 
 /// A post with the title and slug of its topic, for activity lists.
@@ -288,31 +241,13 @@ pub struct OneboxCard {
     pub fetched_at: i64,
 }
 
-row_struct!(Revision {
-    version,
-    raw,
-    user_id,
-    created_at
-});
-row_struct!(OneboxCard {
-    url,
-    ok,
-    site_name,
-    title,
-    description,
-    image,
-    fetched_at
-});
+row_struct!(Revision { version, raw, user_id, created_at });
+row_struct!(OneboxCard { url, ok, site_name, title, description, image, fetched_at });
 
 impl Topic {
     /// What permissions ask of a topic's state.
     pub fn state(&self) -> minga_core::perm::TopicState {
-        minga_core::perm::TopicState {
-            author: self.user_id,
-            closed: self.closed,
-            archived: self.archived,
-            posts_count: self.posts_count,
-        }
+        minga_core::perm::TopicState { author: self.user_id, closed: self.closed, archived: self.archived, posts_count: self.posts_count }
     }
 
     /// Pinned now (a pin with an end lapses by itself).

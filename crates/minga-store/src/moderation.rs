@@ -29,17 +29,7 @@ pub struct Reviewable {
     pub reviewed_at: Option<i64>,
 }
 
-row_struct!(Reviewable {
-    id,
-    kind,
-    target_id,
-    status,
-    reason,
-    created_by,
-    reviewed_by,
-    created_at,
-    reviewed_at
-});
+row_struct!(Reviewable { id, kind, target_id, status, reason, created_by, reviewed_by, created_at, reviewed_at });
 
 /// A flag on a post: Discourse's post action types 3 off-topic,
 /// 4 inappropriate, 7 something else (notify moderators), 8 spam.
@@ -61,14 +51,7 @@ pub struct StaffAction {
     pub created_at: i64,
 }
 
-row_struct!(StaffAction {
-    id,
-    action,
-    acting_user_id,
-    target_user_id,
-    details,
-    created_at
-});
+row_struct!(StaffAction { id, action, acting_user_id, target_user_id, details, created_at });
 
 /// Which people an admin list shows.
 #[derive(Clone, Debug, Default)]
@@ -84,18 +67,12 @@ pub struct UserFilter {
 /// Flags from this many different people hide a post until staff decide.
 pub const HIDE_AFTER_FLAGGERS: i64 = 3;
 
+
 impl Store {
     /// Queues an item for review; an item already pending is returned as is.
-    pub async fn queue_for_review(
-        &self,
-        kind: &str,
-        target: i64,
-        reason: &str,
-        by: Option<UserId>,
-    ) -> Result<Reviewable> {
+    pub async fn queue_for_review(&self, kind: &str, target: i64, reason: &str, by: Option<UserId>) -> Result<Reviewable> {
         let (kind, reason) = (kind.to_string(), reason.to_string());
-        self.write(move |tx| queue(tx, &kind, target, &reason, by))
-            .await
+        self.write(move |tx| queue(tx, &kind, target, &reason, by)).await
     }
 
     pub async fn reviewables(&self, status: Option<i64>, limit: i64) -> Result<Vec<Reviewable>> {
@@ -114,13 +91,7 @@ impl Store {
 
     pub async fn reviewable(&self, id: i64) -> Result<Option<Reviewable>> {
         self.read(&[Change::Everything], move |db| {
-            db.opt(
-                &format!(
-                    "SELECT {} FROM reviewables WHERE id = $1",
-                    Reviewable::COLUMNS
-                ),
-                &[&id],
-            )
+            db.opt(&format!("SELECT {} FROM reviewables WHERE id = $1", Reviewable::COLUMNS), &[&id])
         })
         .await
     }
@@ -145,24 +116,11 @@ impl Store {
         let reason = reason.to_string();
         self.write(move |tx| {
             close(tx, "ReviewableUser", user.0, REJECTED, by)?;
-            let username: String = tx
-                .opt(
-                    "SELECT username FROM users WHERE id = $1 AND NOT approved",
-                    &[&user.0],
-                )?
-                .ok_or(StoreError::NotFound)?;
+            let username: String =
+                tx.opt("SELECT username FROM users WHERE id = $1 AND NOT approved", &[&user.0])?.ok_or(StoreError::NotFound)?;
             // The log keeps who it was; the account itself is gone.
-            log(
-                tx,
-                "reject_user",
-                Some(by),
-                None,
-                &format!("{username}: {reason}"),
-            )?;
-            tx.exec(
-                "DELETE FROM users WHERE id = $1 AND NOT approved",
-                &[&user.0],
-            )?;
+            log(tx, "reject_user", Some(by), None, &format!("{username}: {reason}"))?;
+            tx.exec("DELETE FROM users WHERE id = $1 AND NOT approved", &[&user.0])?;
             tx.changed(Change::User(user));
             tx.changed(Change::People);
             Ok(())
@@ -214,17 +172,8 @@ impl Store {
         self.write(move |tx| {
             let status = if agree { APPROVED } else { REJECTED };
             close(tx, "ReviewableFlaggedPost", target, status, by)?;
-            let topic: Option<i64> = tx.opt(
-                "UPDATE posts SET hidden = $1 WHERE id = $2 RETURNING topic_id",
-                &[&agree, &target],
-            )?;
-            log(
-                tx,
-                if agree { "agree_flag" } else { "disagree_flag" },
-                Some(by),
-                None,
-                &format!("#{target}"),
-            )?;
+            let topic: Option<i64> = tx.opt("UPDATE posts SET hidden = $1 WHERE id = $2 RETURNING topic_id", &[&agree, &target])?;
+            log(tx, if agree { "agree_flag" } else { "disagree_flag" }, Some(by), None, &format!("#{target}"))?;
             if let Some(t) = topic {
                 tx.changed(Change::Topic(TopicId(t)));
                 tx.changed(Change::Lists);
@@ -236,30 +185,16 @@ impl Store {
 
     /// Suspends (`till` in the future) or unsuspends (`None`); a suspension
     /// ends every session at once.
-    pub async fn set_suspended(
-        &self,
-        user: UserId,
-        till: Option<i64>,
-        reason: &str,
-        by: UserId,
-    ) -> Result<()> {
+    pub async fn set_suspended(&self, user: UserId, till: Option<i64>, reason: &str, by: UserId) -> Result<()> {
         let reason = reason.to_string();
         self.write(move |tx| {
-            if tx.exec(
-                "UPDATE users SET suspended_till = $1, suspend_reason = $2 WHERE id = $3",
-                &[&till, &reason, &user.0],
-            )? == 0
-            {
+            if tx.exec("UPDATE users SET suspended_till = $1, suspend_reason = $2 WHERE id = $3", &[&till, &reason, &user.0])? == 0 {
                 return Err(StoreError::NotFound);
             }
             if till.is_some() {
                 tx.exec("DELETE FROM sessions WHERE user_id = $1", &[&user.0])?;
             }
-            let action = if till.is_some() {
-                "suspend_user"
-            } else {
-                "unsuspend_user"
-            };
+            let action = if till.is_some() { "suspend_user" } else { "unsuspend_user" };
             log(tx, action, Some(by), Some(user), &reason)?;
             tx.changed(Change::User(user));
             tx.changed(Change::People);
@@ -268,27 +203,13 @@ impl Store {
         .await
     }
 
-    pub async fn set_silenced(
-        &self,
-        user: UserId,
-        till: Option<i64>,
-        reason: &str,
-        by: UserId,
-    ) -> Result<()> {
+    pub async fn set_silenced(&self, user: UserId, till: Option<i64>, reason: &str, by: UserId) -> Result<()> {
         let reason = reason.to_string();
         self.write(move |tx| {
-            if tx.exec(
-                "UPDATE users SET silenced_till = $1 WHERE id = $2",
-                &[&till, &user.0],
-            )? == 0
-            {
+            if tx.exec("UPDATE users SET silenced_till = $1 WHERE id = $2", &[&till, &user.0])? == 0 {
                 return Err(StoreError::NotFound);
             }
-            let action = if till.is_some() {
-                "silence_user"
-            } else {
-                "unsilence_user"
-            };
+            let action = if till.is_some() { "silence_user" } else { "unsilence_user" };
             log(tx, action, Some(by), Some(user), &reason)?;
             tx.changed(Change::User(user));
             Ok(())
@@ -306,26 +227,14 @@ impl Store {
         };
         self.write(move |tx| {
             let n = if column == "trust_level" {
-                tx.exec(
-                    "UPDATE users SET trust_level = $1 WHERE id = $2",
-                    &[&value, &user.0],
-                )?
+                tx.exec("UPDATE users SET trust_level = $1 WHERE id = $2", &[&value, &user.0])?
             } else {
-                tx.exec(
-                    &format!("UPDATE users SET {column} = $1 WHERE id = $2"),
-                    &[&(value != 0), &user.0],
-                )?
+                tx.exec(&format!("UPDATE users SET {column} = $1 WHERE id = $2"), &[&(value != 0), &user.0])?
             };
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
-            log(
-                tx,
-                &format!("change_{column}"),
-                Some(by),
-                Some(user),
-                &value.to_string(),
-            )?;
+            log(tx, &format!("change_{column}"), Some(by), Some(user), &value.to_string())?;
             tx.changed(Change::User(user));
             tx.changed(Change::People);
             Ok(())
@@ -336,10 +245,7 @@ impl Store {
     /// Raises a trust level that was earned (never lowers one).
     pub async fn promote(&self, user: UserId, level: i64) -> Result<bool> {
         self.write(move |tx| {
-            let n = tx.exec(
-                "UPDATE users SET trust_level = $1 WHERE id = $2 AND trust_level < $1",
-                &[&level, &user.0],
-            )?;
+            let n = tx.exec("UPDATE users SET trust_level = $1 WHERE id = $2 AND trust_level < $1", &[&level, &user.0])?;
             if n > 0 {
                 log(tx, "earn_trust_level", None, Some(user), &level.to_string())?;
                 tx.changed(Change::User(user));
@@ -352,28 +258,15 @@ impl Store {
 
     pub async fn staff_actions(&self, limit: i64) -> Result<Vec<StaffAction>> {
         self.read(&[Change::Everything], move |db| {
-            db.all(
-                &format!(
-                    "SELECT {} FROM staff_actions ORDER BY id DESC LIMIT $1",
-                    StaffAction::COLUMNS
-                ),
-                &[&limit],
-            )
+            db.all(&format!("SELECT {} FROM staff_actions ORDER BY id DESC LIMIT $1", StaffAction::COLUMNS), &[&limit])
         })
         .await
     }
 
     /// Logs a staff action that has no store call of its own.
-    pub async fn log_staff_action(
-        &self,
-        action: &str,
-        by: UserId,
-        target: Option<UserId>,
-        details: &str,
-    ) -> Result<()> {
+    pub async fn log_staff_action(&self, action: &str, by: UserId, target: Option<UserId>, details: &str) -> Result<()> {
         let (action, details) = (action.to_string(), details.to_string());
-        self.write(move |tx| log(tx, &action, Some(by), target, &details))
-            .await
+        self.write(move |tx| log(tx, &action, Some(by), target, &details)).await
     }
 
     pub async fn list_users(&self, filter: &UserFilter) -> Result<Vec<User>> {
@@ -422,30 +315,15 @@ impl Store {
     /// sessions. Returns false when it already was so.
     pub async fn set_active(&self, user: UserId, active: bool, by: UserId) -> Result<bool> {
         self.write(move |tx| {
-            let was: bool = tx
-                .opt("SELECT active FROM users WHERE id = $1", &[&user.0])?
-                .ok_or(StoreError::NotFound)?;
+            let was: bool = tx.opt("SELECT active FROM users WHERE id = $1", &[&user.0])?.ok_or(StoreError::NotFound)?;
             if was == active {
                 return Ok(false);
             }
-            tx.exec(
-                "UPDATE users SET active = $1 WHERE id = $2",
-                &[&active, &user.0],
-            )?;
+            tx.exec("UPDATE users SET active = $1 WHERE id = $2", &[&active, &user.0])?;
             if !active {
                 tx.exec("DELETE FROM sessions WHERE user_id = $1", &[&user.0])?;
             }
-            log(
-                tx,
-                if active {
-                    "activate_user"
-                } else {
-                    "deactivate_user"
-                },
-                Some(by),
-                Some(user),
-                "",
-            )?;
+            log(tx, if active { "activate_user" } else { "deactivate_user" }, Some(by), Some(user), "")?;
             tx.changed(Change::User(user));
             tx.changed(Change::People);
             Ok(true)
@@ -520,11 +398,7 @@ impl Store {
 
     /// Who last did `action` (`suspend_user`, `silence_user`,
     /// `approve_user`) to a person, and when.
-    pub async fn last_staff_action_on(
-        &self,
-        user: UserId,
-        action: &str,
-    ) -> Result<Option<StaffAction>> {
+    pub async fn last_staff_action_on(&self, user: UserId, action: &str) -> Result<Option<StaffAction>> {
         let action = action.to_string();
         self.read(&[Change::User(user), Change::People], move |db| {
             db.opt(
@@ -536,18 +410,9 @@ impl Store {
     }
 }
 
-pub(crate) fn queue(
-    tx: &mut Tx<'_>,
-    kind: &str,
-    target: i64,
-    reason: &str,
-    by: Option<UserId>,
-) -> Result<Reviewable> {
+pub(crate) fn queue(tx: &mut Tx<'_>, kind: &str, target: i64, reason: &str, by: Option<UserId>) -> Result<Reviewable> {
     let pending: Option<Reviewable> = tx.opt(
-        &format!(
-            "SELECT {} FROM reviewables WHERE kind = $1 AND target_id = $2 AND status = 0",
-            Reviewable::COLUMNS
-        ),
+        &format!("SELECT {} FROM reviewables WHERE kind = $1 AND target_id = $2 AND status = 0", Reviewable::COLUMNS),
         &[&kind, &target],
     )?;
     if let Some(r) = pending {
@@ -570,13 +435,7 @@ fn close(tx: &mut Tx<'_>, kind: &str, target: i64, status: i64, by: UserId) -> R
     Ok(())
 }
 
-pub(crate) fn log(
-    tx: &mut Tx<'_>,
-    action: &str,
-    by: Option<UserId>,
-    target: Option<UserId>,
-    details: &str,
-) -> Result<()> {
+pub(crate) fn log(tx: &mut Tx<'_>, action: &str, by: Option<UserId>, target: Option<UserId>, details: &str) -> Result<()> {
     tx.exec(
         "INSERT INTO staff_actions (action, acting_user_id, target_user_id, details, created_at) VALUES ($1, $2, $3, $4, $5)",
         &[&action, &by.map(|u| u.0), &target.map(|u| u.0), &details, &now_ms()],

@@ -11,11 +11,7 @@ impl Store {
             return Ok(Vec::new());
         }
         self.read(&[Change::Oneboxes], move |db| {
-            let sql = format!(
-                "SELECT {} FROM onebox_cache WHERE url IN ({})",
-                OneboxCard::COLUMNS,
-                placeholders(1, urls.len())
-            );
+            let sql = format!("SELECT {} FROM onebox_cache WHERE url IN ({})", OneboxCard::COLUMNS, placeholders(1, urls.len()));
             let params: Vec<&dyn Param> = urls.iter().map(|u| u as &dyn Param).collect();
             db.all(&sql, &params)
         })

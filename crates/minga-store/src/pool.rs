@@ -44,9 +44,7 @@ pub(crate) async fn read<T: Send + 'static>(
             let _ = tx.send(f(db));
         }),
     )?;
-    rx.await.unwrap_or(Err(StoreError::Database(
-        "the read stopped before it answered".into(),
-    )))
+    rx.await.unwrap_or(Err(StoreError::Database("the read stopped before it answered".into())))
 }
 
 pub(crate) async fn write<T: Send + 'static>(
@@ -55,9 +53,7 @@ pub(crate) async fn write<T: Send + 'static>(
 ) -> Result<T> {
     let (job, answer) = write_job(f);
     queue(jobs, job)?;
-    answer.await.unwrap_or(Err(StoreError::Database(
-        "the write stopped before it answered".into(),
-    )))
+    answer.await.unwrap_or(Err(StoreError::Database("the write stopped before it answered".into())))
 }
 
 /// A write as a job, and where its answer will arrive.
@@ -106,12 +102,7 @@ pub(crate) fn run_read(db: &mut dyn Db, job: Job) {
 /// Runs writes in one transaction, each in a savepoint of its own; records
 /// what they changed in the change feed's table in the same transaction;
 /// commits; tells this node's listeners; then answers every caller.
-pub(crate) fn run_write_batch(
-    db: &mut dyn Db,
-    begin: &str,
-    batch: Vec<WriteJob>,
-    feed: &Arc<Feed>,
-) {
+pub(crate) fn run_write_batch(db: &mut dyn Db, begin: &str, batch: Vec<WriteJob>, feed: &Arc<Feed>) {
     let mut deliveries: Vec<Box<dyn FnOnce(Result<()>) + Send>> = Vec::with_capacity(batch.len());
     if let Err(e) = db.batch(begin) {
         tracing::error!(error = %e, "could not begin a write");
@@ -126,12 +117,7 @@ pub(crate) fn run_write_batch(
             continue;
         }
         let mut mine = Vec::new();
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            job(&mut Tx {
-                db: &mut *db,
-                changes: &mut mine,
-            })
-        }));
+        let outcome = catch_unwind(AssertUnwindSafe(|| job(&mut Tx { db: &mut *db, changes: &mut mine })));
         let ok = matches!(&outcome, Ok(o) if o.ok);
         if single {
             if !ok {
@@ -158,11 +144,7 @@ pub(crate) fn run_write_batch(
             Err(_) => tracing::error!("a write panicked"),
         }
     }
-    let recorded = if changes.is_empty() {
-        Ok(None)
-    } else {
-        feed.record(db, &changes).map(Some)
-    };
+    let recorded = if changes.is_empty() { Ok(None) } else { feed.record(db, &changes).map(Some) };
     let committed = recorded.and_then(|seq| db.batch("COMMIT").map(|()| seq));
     let result = match committed {
         Ok(seq) => {

@@ -28,11 +28,7 @@ impl Store {
     }
 
     /// Adds a reply if the posting limits allow the author another now.
-    pub async fn create_reply_within(
-        &self,
-        new: &NewReply,
-        rules: Option<PostingRules>,
-    ) -> Result<Post> {
+    pub async fn create_reply_within(&self, new: &NewReply, rules: Option<PostingRules>) -> Result<Post> {
         let new = new.clone();
         self.write(move |tx| {
             if let Some(rules) = rules {
@@ -95,32 +91,21 @@ impl Store {
                 )
             })
             .await?;
-        crate::reads::record(&[post
-            .as_ref()
-            .map(|p| Change::Topic(p.topic_id))
-            .unwrap_or(Change::Everything)]);
+        crate::reads::record(&[post.as_ref().map(|p| Change::Topic(p.topic_id)).unwrap_or(Change::Everything)]);
         Ok(post)
     }
 
     /// Posts numbered `from..=to` in a topic, deleted ones included so that
     /// a page can show where they were.
     pub async fn posts_by_number(&self, topic: TopicId, from: i64, to: i64) -> Result<Vec<Post>> {
-        self.read(&[Change::Topic(topic)], move |db| {
-            posts_by_number(db, topic, from, to)
-        })
-        .await
+        self.read(&[Change::Topic(topic)], move |db| posts_by_number(db, topic, from, to)).await
     }
 
     /// What a page of a topic shows, in one trip: the topic (if it is not
     /// deleted), its posts numbered `from..=to` (deleted ones included;
     /// their raw text left out, pages show the cooked HTML), and their
     /// authors.
-    pub async fn topic_page(
-        &self,
-        topic: TopicId,
-        from: i64,
-        to: i64,
-    ) -> Result<Option<(crate::Topic, Vec<Post>, Vec<crate::User>)>> {
+    pub async fn topic_page(&self, topic: TopicId, from: i64, to: i64) -> Result<Option<(crate::Topic, Vec<Post>, Vec<crate::User>)>> {
         self.read(&[Change::Topic(topic), Change::People], move |db| {
             let Some(t) = crate::topics::topic(db, topic)? else { return Ok(None) };
             let columns = Post::COLUMNS.replacen("raw", "''", 1);
@@ -162,29 +147,12 @@ impl Store {
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
-        let read: Vec<Change> = wanted
-            .iter()
-            .map(|(t, _)| Change::Topic(TopicId(*t)))
-            .collect();
+        let read: Vec<Change> = wanted.iter().map(|(t, _)| Change::Topic(TopicId(*t))).collect();
         self.read(&read, move |db| {
-            let conditions: Vec<String> = (0..wanted.len())
-                .map(|i| {
-                    format!(
-                        "(topic_id = ${} AND post_number = ${})",
-                        2 * i + 1,
-                        2 * i + 2
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "SELECT {} FROM posts WHERE deleted_at IS NULL AND ({})",
-                Post::COLUMNS,
-                conditions.join(" OR ")
-            );
-            let params: Vec<&dyn Param> = wanted
-                .iter()
-                .flat_map(|(t, n)| [t as &dyn Param, n as &dyn Param])
-                .collect();
+            let conditions: Vec<String> =
+                (0..wanted.len()).map(|i| format!("(topic_id = ${} AND post_number = ${})", 2 * i + 1, 2 * i + 2)).collect();
+            let sql = format!("SELECT {} FROM posts WHERE deleted_at IS NULL AND ({})", Post::COLUMNS, conditions.join(" OR "));
+            let params: Vec<&dyn Param> = wanted.iter().flat_map(|(t, n)| [t as &dyn Param, n as &dyn Param]).collect();
             db.all(&sql, &params)
         })
         .await
@@ -272,13 +240,7 @@ impl Store {
     /// included: the walk `rebake` takes over every post.
     pub async fn posts_after(&self, after: PostId, limit: i64) -> Result<Vec<Post>> {
         self.read(&[Change::Everything], move |db| {
-            db.all(
-                &format!(
-                    "SELECT {} FROM posts WHERE id > $1 ORDER BY id LIMIT $2",
-                    Post::COLUMNS
-                ),
-                &[&after.0, &limit],
-            )
+            db.all(&format!("SELECT {} FROM posts WHERE id > $1 ORDER BY id LIMIT $2", Post::COLUMNS), &[&after.0, &limit])
         })
         .await
     }
@@ -290,16 +252,10 @@ impl Store {
         let (cooked, excerpt) = (cooked.to_string(), excerpt.to_string());
         self.write(move |tx| {
             let (topic_id, post_number): (i64, i64) = tx
-                .opt(
-                    "UPDATE posts SET cooked = $1 WHERE id = $2 RETURNING topic_id, post_number",
-                    &[&cooked, &id.0],
-                )?
+                .opt("UPDATE posts SET cooked = $1 WHERE id = $2 RETURNING topic_id, post_number", &[&cooked, &id.0])?
                 .ok_or(StoreError::NotFound)?;
             if post_number == 1 {
-                tx.exec(
-                    "UPDATE topics SET excerpt = $1 WHERE id = $2",
-                    &[&excerpt, &topic_id],
-                )?;
+                tx.exec("UPDATE topics SET excerpt = $1 WHERE id = $2", &[&excerpt, &topic_id])?;
             }
             tx.changed(Change::Topic(TopicId(topic_id)));
             tx.changed(Change::Lists);
@@ -312,10 +268,7 @@ impl Store {
     pub async fn revisions(&self, id: PostId) -> Result<Vec<Revision>> {
         self.read(&[Change::Everything], move |db| {
             db.all(
-                &format!(
-                    "SELECT {} FROM post_revisions WHERE post_id = $1 ORDER BY version",
-                    Revision::COLUMNS
-                ),
+                &format!("SELECT {} FROM post_revisions WHERE post_id = $1 ORDER BY version", Revision::COLUMNS),
                 &[&id.0],
             )
         })
@@ -379,15 +332,9 @@ impl Store {
     /// ids below `before` (`None`: from the newest), in the categories given
     /// (`None`: all). Unlisted topics are included, as their posts are
     /// reachable by link.
-    pub async fn latest_posts(
-        &self,
-        before: Option<PostId>,
-        visible: Option<&[CategoryId]>,
-        limit: i64,
-    ) -> Result<Vec<PostInTopic>> {
+    pub async fn latest_posts(&self, before: Option<PostId>, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
         let before = before.map(|p| p.0).unwrap_or(i64::MAX);
-        self.recent_posts("", "p.id < $1 AND ", before, visible, limit, "p.id DESC")
-            .await
+        self.recent_posts("", "p.id < $1 AND ", before, visible, limit, "p.id DESC").await
     }
 
     /// The live posts that reply to post `number` of a topic, in order.
@@ -406,33 +353,14 @@ impl Store {
 
     /// The latest live, unhidden posts by members of a group, in the
     /// categories given (`None`: all).
-    pub async fn posts_by_group(
-        &self,
-        group_id: i64,
-        visible: Option<&[CategoryId]>,
-        limit: i64,
-    ) -> Result<Vec<PostInTopic>> {
-        self.recent_posts(
-            "JOIN group_users gu ON gu.user_id = p.user_id AND gu.group_id = $1",
-            "",
-            group_id,
-            visible,
-            limit,
-            BY_TIME,
-        )
-        .await
+    pub async fn posts_by_group(&self, group_id: i64, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
+        self.recent_posts("JOIN group_users gu ON gu.user_id = p.user_id AND gu.group_id = $1", "", group_id, visible, limit, BY_TIME).await
     }
 
     /// A person's latest live, unhidden posts in the categories the reader
     /// may see (`None`: all), with their topics' titles.
-    pub async fn posts_by_user(
-        &self,
-        user: UserId,
-        visible: Option<&[CategoryId]>,
-        limit: i64,
-    ) -> Result<Vec<PostInTopic>> {
-        self.recent_posts("", "p.user_id = $1 AND ", user.0, visible, limit, BY_TIME)
-            .await
+    pub async fn posts_by_user(&self, user: UserId, visible: Option<&[CategoryId]>, limit: i64) -> Result<Vec<PostInTopic>> {
+        self.recent_posts("", "p.user_id = $1 AND ", user.0, visible, limit, BY_TIME).await
     }
 
     /// Recent posts with their topics' titles; `join` and `condition` use
@@ -482,12 +410,7 @@ impl Store {
 /// Activity lists show the newest first by when they were written.
 const BY_TIME: &str = "p.created_at DESC, p.id DESC";
 
-pub(crate) fn posts_by_number(
-    db: &mut dyn Db,
-    topic: TopicId,
-    from: i64,
-    to: i64,
-) -> Result<Vec<Post>> {
+pub(crate) fn posts_by_number(db: &mut dyn Db, topic: TopicId, from: i64, to: i64) -> Result<Vec<Post>> {
     db.all(
         &format!(
             "SELECT {} FROM posts WHERE topic_id = $1 AND post_number >= $2 AND post_number <= $3 ORDER BY post_number",

@@ -91,17 +91,9 @@ impl Store {
                 )
             })
             .await?;
-        let Some((topics_entered, posts_read, time_read_secs, days_visited, topics_replied_to)) =
-            row
-        else {
+        let Some((topics_entered, posts_read, time_read_secs, days_visited, topics_replied_to)) = row else {
             return Ok(ReadingStats::default());
         };
-        Ok(ReadingStats {
-            topics_entered,
-            posts_read,
-            time_read_secs,
-            days_visited,
-            topics_replied_to,
-        })
+        Ok(ReadingStats { topics_entered, posts_read, time_read_secs, days_visited, topics_replied_to })
     }
 }

@@ -33,11 +33,7 @@ impl Store {
     /// once exactly one succeeds; every other link is spent with it.
     pub async fn create_first_admin(&self, hash: &str, new: &NewUser) -> Result<User> {
         let name = format!("setup:{hash}");
-        let new = NewUser {
-            admin: true,
-            approved: true,
-            ..new.clone()
-        };
+        let new = NewUser { admin: true, approved: true, ..new.clone() };
         self.write(move |tx| {
             if tx.exec("DELETE FROM secrets WHERE name = $1", &[&name])? != 1 {
                 return Err(StoreError::Refused(crate::Refusal::SetupSpent));
@@ -59,12 +55,7 @@ impl Store {
         self.read(&[crate::Change::Everything], move |db| {
             asked
                 .iter()
-                .map(|(k, since)| {
-                    db.one::<(i64, Option<i64>)>(
-                        "SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at > $2",
-                        &[k, since],
-                    )
-                })
+                .map(|(k, since)| db.one::<(i64, Option<i64>)>("SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at > $2", &[k, since]))
                 .collect()
         })
         .await
@@ -75,10 +66,7 @@ impl Store {
         self.write(move |tx| {
             let now = now_ms();
             for k in &keys {
-                tx.exec(
-                    "INSERT INTO login_failures (key, at) VALUES ($1, $2)",
-                    &[k as &dyn Param, &now],
-                )?;
+                tx.exec("INSERT INTO login_failures (key, at) VALUES ($1, $2)", &[k as &dyn Param, &now])?;
             }
             Ok(())
         })

@@ -67,11 +67,7 @@ impl Store {
     /// Creates a topic if the posting limits allow the author another one
     /// now; the limits are checked in the same transaction, so they hold
     /// whichever node the requests reach.
-    pub async fn create_topic_within(
-        &self,
-        new: &NewTopic,
-        rules: Option<PostingRules>,
-    ) -> Result<(Topic, Post)> {
+    pub async fn create_topic_within(&self, new: &NewTopic, rules: Option<PostingRules>) -> Result<(Topic, Post)> {
         let new = new.clone();
         self.write(move |tx| {
             if let Some(rules) = rules {
@@ -116,8 +112,7 @@ impl Store {
 
     /// A topic that has not been deleted.
     pub async fn topic(&self, id: TopicId) -> Result<Option<Topic>> {
-        self.read(&[Change::Topic(id)], move |db| topic(db, id))
-            .await
+        self.read(&[Change::Topic(id)], move |db| topic(db, id)).await
     }
 
     /// Live topics among `ids`, in no particular order.
@@ -128,11 +123,7 @@ impl Store {
         }
         let read: Vec<Change> = ids.iter().map(|t| Change::Topic(*t)).collect();
         self.read(&read, move |db| {
-            let sql = format!(
-                "SELECT {} FROM topics WHERE deleted_at IS NULL AND id IN ({})",
-                Topic::COLUMNS,
-                placeholders(1, ids.len())
-            );
+            let sql = format!("SELECT {} FROM topics WHERE deleted_at IS NULL AND id IN ({})", Topic::COLUMNS, placeholders(1, ids.len()));
             let raw: Vec<i64> = ids.iter().map(|t| t.0).collect();
             let params: Vec<&dyn Param> = raw.iter().map(|i| i as &dyn Param).collect();
             db.all(&sql, &params)
@@ -142,13 +133,7 @@ impl Store {
 
     /// Live topics, most recently active first, in the categories the
     /// reader may see (`visible`; `None` means all). Returns up to `limit` rows.
-    pub async fn topics(
-        &self,
-        filter: TopicFilter,
-        visible: Option<&[CategoryId]>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Vec<Topic>> {
+    pub async fn topics(&self, filter: TopicFilter, visible: Option<&[CategoryId]>, offset: i64, limit: i64) -> Result<Vec<Topic>> {
         let visible: Option<Vec<i64>> = visible.map(|v| v.iter().map(|c| c.0).collect());
         if visible.as_ref().is_some_and(Vec::is_empty) {
             return Ok(Vec::new());
@@ -197,10 +182,7 @@ impl Store {
         let views = views.to_vec();
         self.write(move |tx| {
             for (topic, n) in &views {
-                tx.exec(
-                    "UPDATE topics SET views = views + $1 WHERE id = $2",
-                    &[n, &topic.0],
-                )?;
+                tx.exec("UPDATE topics SET views = views + $1 WHERE id = $2", &[n, &topic.0])?;
             }
             Ok(())
         })
@@ -210,10 +192,7 @@ impl Store {
     pub async fn rename_topic(&self, id: TopicId, title: &str, slug: &str) -> Result<()> {
         let (title, slug) = (title.to_string(), slug.to_string());
         self.write(move |tx| {
-            let n = tx.exec(
-                "UPDATE topics SET title = $1, slug = $2 WHERE id = $3 AND deleted_at IS NULL",
-                &[&title, &slug, &id.0],
-            )?;
+            let n = tx.exec("UPDATE topics SET title = $1, slug = $2 WHERE id = $3 AND deleted_at IS NULL", &[&title, &slug, &id.0])?;
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
@@ -239,13 +218,7 @@ pub enum TopicStatus {
 
 impl Store {
     /// Renames a topic and moves it to another category, counts following.
-    pub async fn update_topic(
-        &self,
-        id: TopicId,
-        title: &str,
-        slug: &str,
-        category: CategoryId,
-    ) -> Result<Topic> {
+    pub async fn update_topic(&self, id: TopicId, title: &str, slug: &str, category: CategoryId) -> Result<Topic> {
         let (title, slug) = (title.to_string(), slug.to_string());
         self.write(move |tx| {
             let old: Topic = topic(&mut *tx.db, id)?.ok_or(StoreError::Missing(crate::Thing::Topic))?;
@@ -272,60 +245,20 @@ impl Store {
     }
 
     /// Closes, archives, unlists or pins a topic (or undoes it).
-    pub async fn set_topic_status(
-        &self,
-        id: TopicId,
-        status: TopicStatus,
-        now: i64,
-    ) -> Result<Topic> {
+    pub async fn set_topic_status(&self, id: TopicId, status: TopicStatus, now: i64) -> Result<Topic> {
         self.write(move |tx| {
             let (set, params): (&str, Vec<Option<i64>>) = match status {
-                TopicStatus::Closed(on) => (
-                    if on {
-                        "closed = TRUE"
-                    } else {
-                        "closed = FALSE"
-                    },
-                    vec![],
-                ),
-                TopicStatus::Archived(on) => (
-                    if on {
-                        "archived = TRUE"
-                    } else {
-                        "archived = FALSE"
-                    },
-                    vec![],
-                ),
-                TopicStatus::Visible(on) => (
-                    if on {
-                        "visible = TRUE"
-                    } else {
-                        "visible = FALSE"
-                    },
-                    vec![],
-                ),
-                TopicStatus::Pinned(Some(until)) => (
-                    "pinned_at = $2, pinned_until = $3, pinned_globally = FALSE",
-                    vec![Some(now), until],
-                ),
-                TopicStatus::PinnedGlobally(Some(until)) => (
-                    "pinned_at = $2, pinned_until = $3, pinned_globally = TRUE",
-                    vec![Some(now), until],
-                ),
-                TopicStatus::Pinned(None) | TopicStatus::PinnedGlobally(None) => (
-                    "pinned_at = NULL, pinned_until = NULL, pinned_globally = FALSE",
-                    vec![],
-                ),
+                TopicStatus::Closed(on) => (if on { "closed = TRUE" } else { "closed = FALSE" }, vec![]),
+                TopicStatus::Archived(on) => (if on { "archived = TRUE" } else { "archived = FALSE" }, vec![]),
+                TopicStatus::Visible(on) => (if on { "visible = TRUE" } else { "visible = FALSE" }, vec![]),
+                TopicStatus::Pinned(Some(until)) => ("pinned_at = $2, pinned_until = $3, pinned_globally = FALSE", vec![Some(now), until]),
+                TopicStatus::PinnedGlobally(Some(until)) => ("pinned_at = $2, pinned_until = $3, pinned_globally = TRUE", vec![Some(now), until]),
+                TopicStatus::Pinned(None) | TopicStatus::PinnedGlobally(None) => ("pinned_at = NULL, pinned_until = NULL, pinned_globally = FALSE", vec![]),
             };
-            let sql = format!(
-                "UPDATE topics SET {set} WHERE id = $1 AND deleted_at IS NULL RETURNING {}",
-                Topic::COLUMNS
-            );
+            let sql = format!("UPDATE topics SET {set} WHERE id = $1 AND deleted_at IS NULL RETURNING {}", Topic::COLUMNS);
             let mut p: Vec<&dyn Param> = vec![&id.0];
             p.extend(params.iter().map(|v| v as &dyn Param));
-            let updated: Topic = tx
-                .opt(&sql, &p)?
-                .ok_or(StoreError::Missing(crate::Thing::Topic))?;
+            let updated: Topic = tx.opt(&sql, &p)?.ok_or(StoreError::Missing(crate::Thing::Topic))?;
             tx.changed(Change::Topic(id));
             tx.changed(Change::Lists);
             Ok(updated)
@@ -355,11 +288,5 @@ impl Store {
 }
 
 pub(crate) fn topic(db: &mut dyn crate::db::Db, id: TopicId) -> Result<Option<Topic>> {
-    db.opt(
-        &format!(
-            "SELECT {} FROM topics WHERE id = $1 AND deleted_at IS NULL",
-            Topic::COLUMNS
-        ),
-        &[&id.0],
-    )
+    db.opt(&format!("SELECT {} FROM topics WHERE id = $1 AND deleted_at IS NULL", Topic::COLUMNS), &[&id.0])
 }

@@ -23,16 +23,7 @@ pub struct UserApiKey {
     pub revoked_at: Option<i64>,
 }
 
-row_struct!(UserApiKey {
-    id,
-    user_id,
-    client_id,
-    application_name,
-    scopes,
-    created_at,
-    last_used_at,
-    revoked_at
-});
+row_struct!(UserApiKey { id, user_id, client_id, application_name, scopes, created_at, last_used_at, revoked_at });
 
 /// A key about to be made.
 #[derive(Clone, Debug)]
@@ -80,26 +71,17 @@ impl Store {
         let found: Option<(User, UserApiKey)> = self
             .read(&[], move |db| {
                 let key: Option<UserApiKey> = db.opt(
-                    &format!(
-                        "SELECT {} FROM user_api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-                        UserApiKey::COLUMNS
-                    ),
+                    &format!("SELECT {} FROM user_api_keys WHERE key_hash = $1 AND revoked_at IS NULL", UserApiKey::COLUMNS),
                     &[&key_hash],
                 )?;
                 let Some(key) = key else { return Ok(None) };
-                let user: Option<User> = db.opt(
-                    &format!("SELECT {} FROM users WHERE id = $1", User::COLUMNS),
-                    &[&key.user_id],
-                )?;
+                let user: Option<User> = db.opt(&format!("SELECT {} FROM users WHERE id = $1", User::COLUMNS), &[&key.user_id])?;
                 Ok(user.map(|u| (u, key)))
             })
             .await?;
         // Revoking or replacing a key announces its owner; a key not found
         // may be made later, so that answer depends on everything.
-        crate::reads::record(&[found
-            .as_ref()
-            .map(|(u, _)| Change::User(u.id))
-            .unwrap_or(Change::Everything)]);
+        crate::reads::record(&[found.as_ref().map(|(u, _)| Change::User(u.id)).unwrap_or(Change::Everything)]);
         Ok(found)
     }
 
@@ -117,20 +99,9 @@ impl Store {
     /// One key by id, revoked or not.
     pub async fn user_api_key(&self, id: i64) -> Result<Option<UserApiKey>> {
         let found: Option<UserApiKey> = self
-            .read(&[], move |db| {
-                db.opt(
-                    &format!(
-                        "SELECT {} FROM user_api_keys WHERE id = $1",
-                        UserApiKey::COLUMNS
-                    ),
-                    &[&id],
-                )
-            })
+            .read(&[], move |db| db.opt(&format!("SELECT {} FROM user_api_keys WHERE id = $1", UserApiKey::COLUMNS), &[&id]))
             .await?;
-        crate::reads::record(&[found
-            .as_ref()
-            .map(|k| Change::User(UserId(k.user_id)))
-            .unwrap_or(Change::Everything)]);
+        crate::reads::record(&[found.as_ref().map(|k| Change::User(UserId(k.user_id))).unwrap_or(Change::Everything)]);
         Ok(found)
     }
 
@@ -140,10 +111,7 @@ impl Store {
     pub async fn set_user_api_key_revoked(&self, id: i64, revoked: bool) -> Result<()> {
         self.write(move |tx| {
             let at = revoked.then(now_ms);
-            let owner: Option<i64> = tx.opt(
-                "UPDATE user_api_keys SET revoked_at = $2 WHERE id = $1 RETURNING user_id",
-                &[&id, &at],
-            )?;
+            let owner: Option<i64> = tx.opt("UPDATE user_api_keys SET revoked_at = $2 WHERE id = $1 RETURNING user_id", &[&id, &at])?;
             let owner = owner.ok_or(StoreError::NotFound)?;
             tx.changed(Change::User(UserId(owner)));
             Ok(())

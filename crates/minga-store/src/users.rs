@@ -36,10 +36,7 @@ impl Store {
 
     pub async fn user_by_id(&self, id: UserId) -> Result<Option<User>> {
         self.read(&[Change::People], move |db| {
-            db.opt(
-                &format!("SELECT {} FROM users WHERE id = $1", User::COLUMNS),
-                &[&id.0],
-            )
+            db.opt(&format!("SELECT {} FROM users WHERE id = $1", User::COLUMNS), &[&id.0])
         })
         .await
     }
@@ -47,13 +44,7 @@ impl Store {
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
         let lower = username.to_lowercase();
         self.read(&[Change::People], move |db| {
-            db.opt(
-                &format!(
-                    "SELECT {} FROM users WHERE username_lower = $1",
-                    User::COLUMNS
-                ),
-                &[&lower],
-            )
+            db.opt(&format!("SELECT {} FROM users WHERE username_lower = $1", User::COLUMNS), &[&lower])
         })
         .await
     }
@@ -62,10 +53,7 @@ impl Store {
     pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, String)>> {
         let login = login.trim().to_lowercase();
         self.read(&[Change::Everything], move |db| {
-            let sql = format!(
-                "SELECT {}, password_hash FROM users WHERE username_lower = $1 OR email_lower = $1",
-                User::COLUMNS
-            );
+            let sql = format!("SELECT {}, password_hash FROM users WHERE username_lower = $1 OR email_lower = $1", User::COLUMNS);
             let mut found = None;
             db.each(&sql, &[&login], &mut |r| {
                 let user = <User as crate::db::FromRow>::from_row(r)?;
@@ -85,12 +73,8 @@ impl Store {
             return Ok(Vec::new());
         }
         self.read(&[Change::People], move |db| {
-            let sql = format!(
-                "SELECT username FROM users WHERE username_lower IN ({})",
-                placeholders(1, names.len())
-            );
-            let params: Vec<&dyn crate::db::Param> =
-                names.iter().map(|n| n as &dyn crate::db::Param).collect();
+            let sql = format!("SELECT username FROM users WHERE username_lower IN ({})", placeholders(1, names.len()));
+            let params: Vec<&dyn crate::db::Param> = names.iter().map(|n| n as &dyn crate::db::Param).collect();
             db.all(&sql, &params)
         })
         .await
@@ -103,8 +87,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.read(&[Change::People], move |db| users_by_ids(db, &ids))
-            .await
+        self.read(&[Change::People], move |db| users_by_ids(db, &ids)).await
     }
 
     /// Sets the profile fields people see on a user's page.
@@ -114,12 +97,7 @@ impl Store {
 
     /// Sets the profile and, when `group` is given, the primary group (a
     /// group they belong to, or none), in one transaction: both or neither.
-    pub async fn update_profile_and_group(
-        &self,
-        id: UserId,
-        profile: &Profile,
-        group: Option<Option<i64>>,
-    ) -> Result<()> {
+    pub async fn update_profile_and_group(&self, id: UserId, profile: &Profile, group: Option<Option<i64>>) -> Result<()> {
         let p = profile.clone();
         self.write(move |tx| {
             if let Some(group) = group {
@@ -163,16 +141,7 @@ impl Store {
     }
 
     pub async fn admins(&self) -> Result<Vec<User>> {
-        self.read(&[Change::People], |db| {
-            db.all(
-                &format!(
-                    "SELECT {} FROM users WHERE admin ORDER BY id",
-                    User::COLUMNS
-                ),
-                &[],
-            )
-        })
-        .await
+        self.read(&[Change::People], |db| db.all(&format!("SELECT {} FROM users WHERE admin ORDER BY id", User::COLUMNS), &[])).await
     }
 
     /// Counts of people, and of live topics and posts in the categories
@@ -191,17 +160,9 @@ impl Store {
                         (SELECT COUNT(*) FROM posts p JOIN topics t ON t.id = p.topic_id \
                          WHERE p.deleted_at IS NULL AND t.deleted_at IS NULL{scope})"
             );
-            let params: Vec<&dyn crate::db::Param> = ids
-                .iter()
-                .flatten()
-                .map(|c| c as &dyn crate::db::Param)
-                .collect();
+            let params: Vec<&dyn crate::db::Param> = ids.iter().flatten().map(|c| c as &dyn crate::db::Param).collect();
             let (users, topics, posts) = db.one::<(i64, i64, i64)>(&sql, &params)?;
-            Ok(Totals {
-                users,
-                topics,
-                posts,
-            })
+            Ok(Totals { users, topics, posts })
         })
         .await
     }
@@ -211,13 +172,8 @@ pub(crate) fn users_by_ids(db: &mut dyn crate::db::Db, ids: &[i64]) -> Result<Ve
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT {} FROM users WHERE id IN ({})",
-        User::COLUMNS,
-        placeholders(1, ids.len())
-    );
-    let params: Vec<&dyn crate::db::Param> =
-        ids.iter().map(|i| i as &dyn crate::db::Param).collect();
+    let sql = format!("SELECT {} FROM users WHERE id IN ({})", User::COLUMNS, placeholders(1, ids.len()));
+    let params: Vec<&dyn crate::db::Param> = ids.iter().map(|i| i as &dyn crate::db::Param).collect();
     db.all(&sql, &params)
 }
 
@@ -271,18 +227,8 @@ pub struct PersonStats {
 }
 
 crate::db::row_struct!(PersonStats {
-    user_id,
-    topics_entered,
-    posts_read,
-    time_read_secs,
-    days_visited,
-    last_visit_day,
-    topic_count,
-    post_count,
-    last_posted_at,
-    flags_given,
-    flags_received,
-    api_keys,
+    user_id, topics_entered, posts_read, time_read_secs, days_visited, last_visit_day, topic_count, post_count, last_posted_at,
+    flags_given, flags_received, api_keys,
 });
 
 /// The SQL condition restricting `t` (topics) to visible categories.
@@ -310,29 +256,13 @@ pub struct UserAction {
     pub cooked: String,
 }
 
-crate::db::row_struct!(UserAction {
-    action_type,
-    post_id,
-    post_number,
-    topic_id,
-    title,
-    slug,
-    category_id,
-    topic_user_id,
-    created_at,
-    cooked
-});
+crate::db::row_struct!(UserAction { action_type, post_id, post_number, topic_id, title, slug, category_id, topic_user_id, created_at, cooked });
 
 impl Store {
     /// Each person's stats, counting posts and topics in the categories
     /// `scope` allows (`None`: all) and made since `since` (ms; 0: ever).
     /// Reading totals are all-time: minga keeps no history of them.
-    pub async fn person_stats(
-        &self,
-        ids: &[UserId],
-        scope: Option<&[minga_core::CategoryId]>,
-        since: i64,
-    ) -> Result<Vec<PersonStats>> {
+    pub async fn person_stats(&self, ids: &[UserId], scope: Option<&[minga_core::CategoryId]>, since: i64) -> Result<Vec<PersonStats>> {
         let mut ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -366,14 +296,7 @@ impl Store {
 
     /// Someone's new topics (4) and replies (5), newest first, in the
     /// categories `scope` allows.
-    pub async fn user_actions(
-        &self,
-        user: UserId,
-        types: &[i64],
-        scope: Option<&[minga_core::CategoryId]>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Vec<UserAction>> {
+    pub async fn user_actions(&self, user: UserId, types: &[i64], scope: Option<&[minga_core::CategoryId]>, offset: i64, limit: i64) -> Result<Vec<UserAction>> {
         let (topics, replies) = (types.contains(&4), types.contains(&5));
         if !topics && !replies {
             return Ok(Vec::new());
@@ -403,25 +326,13 @@ impl Store {
     /// People for the directory, with their stats for the period: those
     /// approved and active, ordered by `order` (a `PersonStats` column),
     /// then by username.
-    pub async fn directory(
-        &self,
-        order: &str,
-        ascending: bool,
-        scope: Option<&[minga_core::CategoryId]>,
-        since: i64,
-        offset: i64,
-        limit: i64,
-    ) -> Result<(Vec<(User, PersonStats)>, i64)> {
+    pub async fn directory(&self, order: &str, ascending: bool, scope: Option<&[minga_core::CategoryId]>, since: i64, offset: i64, limit: i64) -> Result<(Vec<(User, PersonStats)>, i64)> {
         let column = match order {
-            "topic_count" | "post_count" | "topics_entered" | "posts_read" | "days_visited" => {
-                order.to_string()
-            }
+            "topic_count" | "post_count" | "topics_entered" | "posts_read" | "days_visited" => order.to_string(),
             _ => "post_count".to_string(),
         };
         let everyone: Vec<UserId> = self
-            .read(&[Change::People], |db| {
-                db.all::<i64>("SELECT id FROM users WHERE approved AND active", &[])
-            })
+            .read(&[Change::People], |db| db.all::<i64>("SELECT id FROM users WHERE approved AND active", &[]))
             .await?
             .into_iter()
             .map(UserId)
@@ -436,31 +347,16 @@ impl Store {
             _ => s.post_count,
         };
         let users = self.users_by_ids(&everyone).await?;
-        let name = |id: UserId| {
-            users
-                .iter()
-                .find(|u| u.id == id)
-                .map(|u| u.username.to_lowercase())
-                .unwrap_or_default()
-        };
+        let name = |id: UserId| users.iter().find(|u| u.id == id).map(|u| u.username.to_lowercase()).unwrap_or_default();
         stats.sort_by(|a, b| {
-            let by = if ascending {
-                key(a).cmp(&key(b))
-            } else {
-                key(b).cmp(&key(a))
-            };
+            let by = if ascending { key(a).cmp(&key(b)) } else { key(b).cmp(&key(a)) };
             by.then_with(|| name(a.user_id).cmp(&name(b.user_id)))
         });
         let page = stats
             .into_iter()
             .skip(offset.max(0) as usize)
             .take(limit.clamp(1, 100) as usize)
-            .filter_map(|s| {
-                users
-                    .iter()
-                    .find(|u| u.id == s.user_id)
-                    .map(|u| (u.clone(), s))
-            })
+            .filter_map(|s| users.iter().find(|u| u.id == s.user_id).map(|u| (u.clone(), s)))
             .collect();
         Ok((page, total))
     }
@@ -469,21 +365,10 @@ impl Store {
     pub async fn rename_user(&self, id: UserId, username: &str, by: UserId) -> Result<()> {
         let username = username.to_string();
         self.write(move |tx| {
-            let old: String = tx
-                .opt("SELECT username FROM users WHERE id = $1", &[&id.0])?
-                .ok_or(StoreError::NotFound)?;
-            tx.exec(
-                "UPDATE users SET username = $1, username_lower = $2 WHERE id = $3",
-                &[&username, &username.to_lowercase(), &id.0],
-            )
-            .map_err(conflict(UNIQUE_FIELDS))?;
-            crate::moderation::log(
-                tx,
-                "change_username",
-                Some(by),
-                Some(id),
-                &format!("{old} → {username}"),
-            )?;
+            let old: String = tx.opt("SELECT username FROM users WHERE id = $1", &[&id.0])?.ok_or(StoreError::NotFound)?;
+            tx.exec("UPDATE users SET username = $1, username_lower = $2 WHERE id = $3", &[&username, &username.to_lowercase(), &id.0])
+                .map_err(conflict(UNIQUE_FIELDS))?;
+            crate::moderation::log(tx, "change_username", Some(by), Some(id), &format!("{old} → {username}"))?;
             // Names appear on every topic page and list.
             tx.changed(Change::User(id));
             tx.changed(Change::People);

@@ -7,20 +7,10 @@ use minga_store::*;
 mod support;
 use support::store;
 
-both_backends!(
-    one_key_per_application_and_revocation_is_announced,
-    requests_are_counted_per_key
-);
+both_backends!(one_key_per_application_and_revocation_is_announced, requests_are_counted_per_key);
 
 async fn person(store: &Store, name: &str) -> User {
-    let new = NewUser {
-        username: name.into(),
-        email: format!("{name}@example.org"),
-        name: String::new(),
-        password_hash: "hash".into(),
-        admin: false,
-        approved: true,
-    };
+    let new = NewUser { username: name.into(), email: format!("{name}@example.org"), name: String::new(), password_hash: "hash".into(), admin: false, approved: true };
     store.create_user(&new).await.expect("create user")
 }
 
@@ -60,22 +50,10 @@ async fn one_key_per_application_and_revocation_is_announced(b: Backend) {
     assert!(feed.recv().await.unwrap().1.contains(&Change::User(ana.id)));
 
     // The same application again: the old key is gone.
-    let second = store
-        .create_user_api_key(&key(&ana, "reader", "h2"))
-        .await
-        .unwrap();
+    let second = store.create_user_api_key(&key(&ana, "reader", "h2")).await.unwrap();
     assert!(store.user_api_key_owner("h1").await.unwrap().is_none());
-    store
-        .create_user_api_key(&key(&ana, "writer", "h3"))
-        .await
-        .unwrap();
-    let listed: Vec<String> = store
-        .user_api_keys(ana.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|k| k.client_id)
-        .collect();
+    store.create_user_api_key(&key(&ana, "writer", "h3")).await.unwrap();
+    let listed: Vec<String> = store.user_api_keys(ana.id).await.unwrap().into_iter().map(|k| k.client_id).collect();
     assert_eq!(listed, ["writer", "reader"], "the latest first");
 
     // Revoking is announced, so every node forgets the key's owner.
@@ -84,27 +62,13 @@ async fn one_key_per_application_and_revocation_is_announced(b: Backend) {
     assert!(feed.recv().await.unwrap().1.contains(&Change::User(ana.id)));
     assert!(store.user_api_key_owner("h2").await.unwrap().is_none());
     assert_eq!(store.user_api_keys(ana.id).await.unwrap().len(), 1);
-    assert!(
-        store
-            .user_api_key(second)
-            .await
-            .unwrap()
-            .unwrap()
-            .revoked_at
-            .is_some()
-    );
+    assert!(store.user_api_key(second).await.unwrap().unwrap().revoked_at.is_some());
     store.set_user_api_key_revoked(second, false).await.unwrap();
     assert!(store.user_api_key_owner("h2").await.unwrap().is_some());
-    assert!(matches!(
-        store.set_user_api_key_revoked(999_999, true).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.set_user_api_key_revoked(999_999, true).await, Err(StoreError::NotFound)));
     // Another person may use the same client id.
     let ben = person(&store, "ben").await;
-    store
-        .create_user_api_key(&key(&ben, "reader", "h4"))
-        .await
-        .unwrap();
+    store.create_user_api_key(&key(&ben, "reader", "h4")).await.unwrap();
     assert!(store.user_api_key_owner("h2").await.unwrap().is_some());
 }
 
@@ -113,64 +77,29 @@ async fn one_key_per_application_and_revocation_is_announced(b: Backend) {
 async fn within_one_minute() {
     let into = minga_core::time::now_ms() % 60_000;
     if into > 55_000 {
-        tokio::time::sleep(std::time::Duration::from_millis(
-            (60_000 - into + 50) as u64,
-        ))
-        .await;
+        tokio::time::sleep(std::time::Duration::from_millis((60_000 - into + 50) as u64)).await;
     }
 }
 
 async fn requests_are_counted_per_key(b: Backend) {
     let (store, _dir) = store(b).await;
     let ana = person(&store, "ana").await;
-    let id = store
-        .create_user_api_key(&key(&ana, "reader", "h1"))
-        .await
-        .unwrap();
-    let other = store
-        .create_user_api_key(&key(&ana, "writer", "h2"))
-        .await
-        .unwrap();
+    let id = store.create_user_api_key(&key(&ana, "reader", "h1")).await.unwrap();
+    let other = store.create_user_api_key(&key(&ana, "writer", "h2")).await.unwrap();
     within_one_minute().await;
-    let limits = RequestLimits {
-        per_minute: 2,
-        per_day: 100,
-    };
+    let limits = RequestLimits { per_minute: 2, per_day: 100 };
     store.count_user_api_request(id, limits).await.unwrap();
     store.count_user_api_request(id, limits).await.unwrap();
     match store.count_user_api_request(id, limits).await {
         Err(StoreError::RateLimited(wait)) => assert!((1..=60).contains(&wait), "{wait}"),
         other => panic!("expected a limit, got {other:?}"),
     }
-    store
-        .count_user_api_request(other, limits)
-        .await
-        .expect("each key has its own share");
-    assert!(
-        store
-            .user_api_key(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .last_used_at
-            .is_some()
-    );
+    store.count_user_api_request(other, limits).await.expect("each key has its own share");
+    assert!(store.user_api_key(id).await.unwrap().unwrap().last_used_at.is_some());
     // A refused request is not counted: a higher limit lets exactly one more in.
-    let higher = RequestLimits {
-        per_minute: 3,
-        per_day: 100,
-    };
+    let higher = RequestLimits { per_minute: 3, per_day: 100 };
     store.count_user_api_request(id, higher).await.unwrap();
     assert!(store.count_user_api_request(id, higher).await.is_err());
-    let daily = RequestLimits {
-        per_minute: 100,
-        per_day: 3,
-    };
-    assert!(
-        matches!(
-            store.count_user_api_request(id, daily).await,
-            Err(StoreError::RateLimited(_))
-        ),
-        "three today already"
-    );
+    let daily = RequestLimits { per_minute: 100, per_day: 3 };
+    assert!(matches!(store.count_user_api_request(id, daily).await, Err(StoreError::RateLimited(_))), "three today already");
 }

@@ -107,9 +107,7 @@ impl Browser {
             .expect("creating a temp dir for the browser profile");
         let log_path = dir.path().join("chromedriver.log");
         let log = File::create(&log_path).expect("creating chromedriver.log");
-        let log_too = log
-            .try_clone()
-            .expect("duplicating the chromedriver log handle");
+        let log_too = log.try_clone().expect("duplicating the chromedriver log handle");
 
         let port = process::free_port();
         let mut cmd = Command::new(CHROMEDRIVER);
@@ -161,27 +159,15 @@ impl Browser {
                 },
             },
         });
-        let answer = request(
-            &http,
-            Method::POST,
-            &format!("{base}/session"),
-            Some(capabilities),
-        )
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "creating a Chromium session failed: {e}\nchromedriver log:\n{}",
-                driver.log_tail()
-            )
-        });
-        let id = answer["sessionId"].as_str().unwrap_or_else(|| {
-            panic!("chromedriver answered a new session without an id: {answer}")
-        });
-        Browser {
-            http,
-            session: format!("{base}/session/{id}"),
-            _driver: driver,
-        }
+        let answer = request(&http, Method::POST, &format!("{base}/session"), Some(capabilities))
+            .await
+            .unwrap_or_else(|e| {
+                panic!("creating a Chromium session failed: {e}\nchromedriver log:\n{}", driver.log_tail())
+            });
+        let id = answer["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("chromedriver answered a new session without an id: {answer}"));
+        Browser { http, session: format!("{base}/session/{id}"), _driver: driver }
     }
 
     /// Navigates to `url` and waits for the page to load.
@@ -195,8 +181,7 @@ impl Browser {
     pub async fn fill(&self, css: &str, value: &str) {
         self.with_element(css, "fill", async |id| {
             self.post(&format!("element/{id}/clear"), json!({})).await?;
-            self.post(&format!("element/{id}/value"), json!({ "text": value }))
-                .await
+            self.post(&format!("element/{id}/value"), json!({ "text": value })).await
         })
         .await;
     }
@@ -217,24 +202,17 @@ impl Browser {
             const form = el.form || el.closest('form');\n\
             if (!form) { throw new Error('element is not inside a form'); }\n\
             form.requestSubmit();";
-        self.with_element(
-            css_of_any_element_in_form,
-            "submit the form of",
-            async |id| {
-                let args = json!([{ ELEMENT_KEY: id }]);
-                self.post("execute/sync", json!({ "script": SCRIPT, "args": args }))
-                    .await
-            },
-        )
+        self.with_element(css_of_any_element_in_form, "submit the form of", async |id| {
+            let args = json!([{ ELEMENT_KEY: id }]);
+            self.post("execute/sync", json!({ "script": SCRIPT, "args": args })).await
+        })
         .await;
     }
 
     /// The rendered (visible) text of the first element matched by `css`.
     pub async fn text(&self, css: &str) -> String {
         let text = self
-            .with_element(css, "read the text of", async |id| {
-                self.get(&format!("element/{id}/text")).await
-            })
+            .with_element(css, "read the text of", async |id| self.get(&format!("element/{id}/text")).await)
             .await;
         text.as_str().unwrap_or_default().to_owned()
     }
@@ -245,10 +223,7 @@ impl Browser {
         match self.find(css).await {
             Ok(_) => true,
             Err(e) if e.code == "no such element" => false,
-            Err(e) => panic!(
-                "browser: looking for `{css}` on {} failed: {e}",
-                self.url_for_errors().await
-            ),
+            Err(e) => panic!("browser: looking for `{css}` on {} failed: {e}", self.url_for_errors().await),
         }
     }
 
@@ -276,15 +251,9 @@ impl Browser {
     /// Runs `script` (a function body: `return …` gives the answer) in the
     /// page and returns what it returned, as JSON.
     pub async fn eval(&self, script: &str) -> Value {
-        match self
-            .post("execute/sync", json!({ "script": script, "args": [] }))
-            .await
-        {
+        match self.post("execute/sync", json!({ "script": script, "args": [] })).await {
             Ok(value) => value,
-            Err(e) => panic!(
-                "browser: running a script on {} failed: {e}",
-                self.url_for_errors().await
-            ),
+            Err(e) => panic!("browser: running a script on {} failed: {e}", self.url_for_errors().await),
         }
     }
 
@@ -292,15 +261,9 @@ impl Browser {
     /// argument) when it has an answer, e.g. when a promise settles.
     pub async fn eval_async(&self, script: &str) -> Value {
         let script = format!("const done = arguments[arguments.length - 1];\n{script}");
-        match self
-            .post("execute/async", json!({ "script": script, "args": [] }))
-            .await
-        {
+        match self.post("execute/async", json!({ "script": script, "args": [] })).await {
             Ok(value) => value,
-            Err(e) => panic!(
-                "browser: running an async script on {} failed: {e}",
-                self.url_for_errors().await
-            ),
+            Err(e) => panic!("browser: running an async script on {} failed: {e}", self.url_for_errors().await),
         }
     }
 
@@ -314,10 +277,7 @@ impl Browser {
         }
         let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
         if let Err(e) = self.post("actions", body).await {
-            panic!(
-                "browser: pressing keys on {} failed: {e}",
-                self.url_for_errors().await
-            );
+            panic!("browser: pressing keys on {} failed: {e}", self.url_for_errors().await);
         }
     }
 
@@ -339,37 +299,25 @@ impl Browser {
                      shown: !!s && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none') }};"
                 ))
                 .await;
-            assert!(
-                state["shown"] == true,
-                "browser: the focus on {} is not visible",
-                state["what"]
-            );
+            assert!(state["shown"] == true, "browser: the focus on {} is not visible", state["what"]);
             if state["matches"] == true {
                 return;
             }
         }
-        panic!(
-            "browser: Tab never reached {css} on {}",
-            self.url_for_errors().await
-        );
+        panic!("browser: Tab never reached {css} on {}", self.url_for_errors().await);
     }
 
     /// Makes pages see `prefers-color-scheme: dark` (or light), through
     /// Chromium's DevTools protocol.
     pub async fn prefer_dark(&self, dark: bool) {
-        self.emulate_media(&[("prefers-color-scheme", if dark { "dark" } else { "light" })])
-            .await;
+        self.emulate_media(&[("prefers-color-scheme", if dark { "dark" } else { "light" })]).await;
     }
 
     /// Makes pages see these media features, e.g.
     /// `("prefers-reduced-motion", "reduce")`; each call replaces the last.
     pub async fn emulate_media(&self, features: &[(&str, &str)]) {
-        let features: Vec<_> = features
-            .iter()
-            .map(|(name, value)| json!({ "name": name, "value": value }))
-            .collect();
-        let command =
-            json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": features } });
+        let features: Vec<_> = features.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect();
+        let command = json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": features } });
         if let Err(e) = self.post("goog/cdp/execute", command).await {
             panic!("browser: emulating {features:?} failed: {e}");
         }
@@ -377,10 +325,7 @@ impl Browser {
 
     /// Resizes the window, e.g. to a phone's 390 × 844.
     pub async fn set_window_size(&self, width: u32, height: u32) {
-        if let Err(e) = self
-            .post("window/rect", json!({ "width": width, "height": height }))
-            .await
-        {
+        if let Err(e) = self.post("window/rect", json!({ "width": width, "height": height })).await {
             panic!("browser: resizing the window failed: {e}");
         }
     }
@@ -432,16 +377,11 @@ impl Browser {
 
     /// The id of the first element matching `css`.
     async fn find(&self, css: &str) -> Result<String, WdError> {
-        let found = self
-            .post("element", json!({ "using": "css selector", "value": css }))
-            .await?;
-        found[ELEMENT_KEY]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| WdError {
-                code: "bad answer".into(),
-                message: format!("element lookup returned no element reference: {found}"),
-            })
+        let found = self.post("element", json!({ "using": "css selector", "value": css })).await?;
+        found[ELEMENT_KEY].as_str().map(str::to_owned).ok_or_else(|| WdError {
+            code: "bad answer".into(),
+            message: format!("element lookup returned no element reference: {found}"),
+        })
     }
 
     /// The current URL for panic messages, which must not panic themselves.
@@ -453,23 +393,11 @@ impl Browser {
     }
 
     async fn get(&self, command: &str) -> Result<Value, WdError> {
-        request(
-            &self.http,
-            Method::GET,
-            &format!("{}/{command}", self.session),
-            None,
-        )
-        .await
+        request(&self.http, Method::GET, &format!("{}/{command}", self.session), None).await
     }
 
     async fn post(&self, command: &str, body: Value) -> Result<Value, WdError> {
-        request(
-            &self.http,
-            Method::POST,
-            &format!("{}/{command}", self.session),
-            Some(body),
-        )
-        .await
+        request(&self.http, Method::POST, &format!("{}/{command}", self.session), Some(body)).await
     }
 }
 
@@ -478,10 +406,7 @@ async fn wait_for_driver(http: &reqwest::Client, base: &str, driver: &mut Driver
     let deadline = Instant::now() + DRIVER_TIMEOUT;
     loop {
         if let Ok(Some(status)) = driver.child.try_wait() {
-            panic!(
-                "chromedriver exited during start-up ({status}); log:\n{}",
-                driver.log_tail()
-            );
+            panic!("chromedriver exited during start-up ({status}); log:\n{}", driver.log_tail());
         }
         let status = request(http, Method::GET, &format!("{base}/status"), None).await;
         if status.is_ok_and(|value| value["ready"] == json!(true)) {
@@ -498,16 +423,8 @@ async fn wait_for_driver(http: &reqwest::Client, base: &str, driver: &mut Driver
 }
 
 /// Sends one WebDriver command and unwraps the W3C `{"value": ...}` envelope.
-async fn request(
-    http: &reqwest::Client,
-    method: Method,
-    url: &str,
-    body: Option<Value>,
-) -> Result<Value, WdError> {
-    let transport = |e: reqwest::Error| WdError {
-        code: "transport".into(),
-        message: e.to_string(),
-    };
+async fn request(http: &reqwest::Client, method: Method, url: &str, body: Option<Value>) -> Result<Value, WdError> {
+    let transport = |e: reqwest::Error| WdError { code: "transport".into(), message: e.to_string() };
     let mut builder = http.request(method, url);
     if let Some(body) = body {
         builder = builder.json(&body);

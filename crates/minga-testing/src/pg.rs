@@ -59,15 +59,10 @@ struct Local {
 impl Cluster {
     fn start() -> Result<Cluster, String> {
         let server = match std::env::var(EXTERNAL_URL_VAR) {
-            Ok(url) if !url.trim().is_empty() => Server::External {
-                url: url.trim().to_owned(),
-            },
+            Ok(url) if !url.trim().is_empty() => Server::External { url: url.trim().to_owned() },
             _ => Server::Local(Local::start()?),
         };
-        Ok(Cluster {
-            server,
-            next_db: AtomicU64::new(1),
-        })
+        Ok(Cluster { server, next_db: AtomicU64::new(1) })
     }
 
     /// Creates a fresh, empty database and returns its URL, e.g.
@@ -91,10 +86,7 @@ impl Cluster {
                 let mut cmd = Command::new(bin("psql"));
                 cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url]);
                 cmd.args(["-c", &format!("CREATE DATABASE \"{name}\"")]);
-                run(
-                    cmd,
-                    &format!("creating database {name} on {EXTERNAL_URL_VAR}"),
-                );
+                run(cmd, &format!("creating database {name} on {EXTERNAL_URL_VAR}"));
                 with_database(url, &name)
             }
         }
@@ -155,9 +147,7 @@ impl Local {
         let port = process::free_port();
         let log_path = root.join("postgres.log");
         let log = File::create(&log_path).map_err(|e| io_err("creating postgres.log", e))?;
-        let log_too = log
-            .try_clone()
-            .map_err(|e| io_err("duplicating the log handle", e))?;
+        let log_too = log.try_clone().map_err(|e| io_err("duplicating the log handle", e))?;
         let mut cmd = Command::new(bin("postgres"));
         cmd.arg("-D").arg(&data_dir).arg("-k").arg(&socket_dir);
         cmd.args(["-p", &port.to_string()]);
@@ -175,10 +165,7 @@ impl Local {
         // exit hook kills the group instead. (Backends move to groups of their
         // own, but exit by themselves once they notice the postmaster is gone.)
         cmd.process_group(0);
-        cmd.current_dir(&root)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log_too);
+        cmd.current_dir(&root).stdin(Stdio::null()).stdout(log).stderr(log_too);
         let child = process::spawn_tied_to_process(cmd, run_as)
             .map_err(|e| format!("starting {}/postgres: {e}", BIN_DIR))?;
         let pid = child.id();
@@ -192,18 +179,8 @@ fn initdb(root: &Path, data_dir: &Path, run_as: Option<UserIds>) -> Result<(), S
     let mut cmd = Command::new(bin("initdb"));
     cmd.arg("-D").arg(data_dir);
     // C.UTF-8: byte-order collation like "C", but lower()/ILIKE still know non-ASCII letters.
-    cmd.args([
-        "--auth=trust",
-        "-U",
-        "postgres",
-        "--no-sync",
-        "--encoding=UTF8",
-        "--locale=C.UTF-8",
-    ]);
-    cmd.current_dir(root)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args(["--auth=trust", "-U", "postgres", "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8"]);
+    cmd.current_dir(root).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let output = process::spawn_tied_to_process(cmd, run_as)
         .and_then(Child::wait_with_output)
         .map_err(|e| format!("running {BIN_DIR}/initdb: {e}"))?;
@@ -220,12 +197,7 @@ fn initdb(root: &Path, data_dir: &Path, run_as: Option<UserIds>) -> Result<(), S
 
 /// Polls `pg_isready` until the server accepts connections, failing early (with
 /// the server log) if postgres exits, e.g. because the port got taken.
-fn wait_until_ready(
-    mut child: Child,
-    socket_dir: &Path,
-    port: u16,
-    log: &Path,
-) -> Result<(), String> {
+fn wait_until_ready(mut child: Child, socket_dir: &Path, port: u16, log: &Path) -> Result<(), String> {
     let deadline = Instant::now() + READY_TIMEOUT;
     loop {
         if let Ok(Some(status)) = child.try_wait() {
@@ -238,17 +210,7 @@ fn wait_until_ready(
         let ready = Command::new(bin("pg_isready"))
             .arg("-h")
             .arg(socket_dir)
-            .args([
-                "-p",
-                &port.to_string(),
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-                "-q",
-                "-t",
-                "1",
-            ])
+            .args(["-p", &port.to_string(), "-U", "postgres", "-d", "postgres", "-q", "-t", "1"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -294,9 +256,7 @@ fn register_exit_cleanup(pid: u32, root: PathBuf) {
 
 /// Removes temp dirs left behind by earlier test processes that are gone.
 fn remove_stale_dirs() {
-    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else { return };
     for entry in entries.flatten() {
         if !entry.file_name().to_string_lossy().starts_with(DIR_PREFIX) {
             continue;
@@ -318,11 +278,7 @@ fn remove_stale_dirs() {
 /// external server can be used without the server package installed.
 fn bin(tool: &str) -> PathBuf {
     let path = Path::new(BIN_DIR).join(tool);
-    if path.exists() {
-        path
-    } else {
-        PathBuf::from(tool)
-    }
+    if path.exists() { path } else { PathBuf::from(tool) }
 }
 
 /// Runs a client tool to completion, panicking with its output on failure.
@@ -347,9 +303,7 @@ fn run(mut cmd: Command, what: &str) {
 fn process_tag() -> &'static str {
     static TAG: OnceLock<String> = OnceLock::new();
     TAG.get_or_init(|| {
-        let millis = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
+        let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
         format!("{}_{}", std::process::id(), millis % 100_000_000)
     })
 }
@@ -361,9 +315,7 @@ fn with_database(url: &str, name: &str) -> String {
         None => (url, None),
     };
     let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let authority_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
+    let authority_end = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
     let mut out = format!("{}/{name}", &base[..authority_end]);
     if let Some(query) = query {
         out.push('?');
@@ -376,9 +328,7 @@ fn with_database(url: &str, name: &str) -> String {
 fn port_of(url: &str) -> u16 {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?']).next().unwrap_or(rest);
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     match host_port.rsplit_once(':') {
         // "[::1]" alone has colons but no port; a port never contains ']'.
         Some((_, port)) if !port.contains(']') => port.parse().unwrap_or(5432),
@@ -392,19 +342,13 @@ mod tests {
 
     #[test]
     fn replaces_the_database_in_urls() {
-        assert_eq!(
-            with_database("postgres://u:p@h:5/db", "x"),
-            "postgres://u:p@h:5/x"
-        );
+        assert_eq!(with_database("postgres://u:p@h:5/db", "x"), "postgres://u:p@h:5/x");
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
         assert_eq!(
             with_database("postgresql://h/db?sslmode=disable", "x"),
             "postgresql://h/x?sslmode=disable"
         );
-        assert_eq!(
-            with_database("postgres://h?sslmode=disable", "x"),
-            "postgres://h/x?sslmode=disable"
-        );
+        assert_eq!(with_database("postgres://h?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
     }
 
     #[test]

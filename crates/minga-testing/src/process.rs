@@ -12,10 +12,7 @@ use std::sync::{OnceLock, mpsc};
 /// it before our child binds it; on a test machine that race is rare enough.
 pub(crate) fn free_port() -> u16 {
     let probe = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 to find a free port");
-    probe
-        .local_addr()
-        .expect("reading the probe socket's address")
-        .port()
+    probe.local_addr().expect("reading the probe socket's address").port()
 }
 
 pub(crate) fn is_root() -> bool {
@@ -41,21 +38,12 @@ pub(crate) fn lookup_user(name: &str) -> Option<UserIds> {
     let mut found: *mut libc::passwd = std::ptr::null_mut();
     // SAFETY: every pointer refers to live, correctly sized memory owned by this frame.
     let rc = unsafe {
-        libc::getpwnam_r(
-            name.as_ptr(),
-            &mut pwd,
-            buf.as_mut_ptr(),
-            buf.len(),
-            &mut found,
-        )
+        libc::getpwnam_r(name.as_ptr(), &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found)
     };
     if rc != 0 || found.is_null() {
         return None;
     }
-    Some(UserIds {
-        uid: pwd.pw_uid,
-        gid: pwd.pw_gid,
-    })
+    Some(UserIds { uid: pwd.pw_uid, gid: pwd.pw_gid })
 }
 
 /// Gives `path` to `user` so that a child running as that user can write there.
@@ -74,10 +62,7 @@ type SpawnRequest = (Command, mpsc::Sender<io::Result<Child>>);
 /// PR_SET_PDEATHSIG fires when the *thread* that forked the child exits, not the
 /// process, and the test harness runs each test on a short-lived thread. So the
 /// actual fork happens on one dedicated thread that lives as long as the process.
-pub(crate) fn spawn_tied_to_process(
-    mut cmd: Command,
-    run_as: Option<UserIds>,
-) -> io::Result<Child> {
+pub(crate) fn spawn_tied_to_process(mut cmd: Command, run_as: Option<UserIds>) -> io::Result<Child> {
     let parent = std::process::id() as libc::pid_t;
     // SAFETY: the closure runs between fork and exec, so it only makes
     // async-signal-safe calls (setgroups, setgid, setuid, prctl, getppid) and
@@ -92,10 +77,7 @@ pub(crate) fn spawn_tied_to_process(
                 check(libc::setuid(user.uid))?;
             }
             // Must come after setuid: changing credentials clears the death signal.
-            check(libc::prctl(
-                libc::PR_SET_PDEATHSIG,
-                libc::SIGKILL as libc::c_ulong,
-            ))?;
+            check(libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong))?;
             // If the parent already died before prctl, no signal will ever come.
             if libc::getppid() != parent {
                 return Err(io::Error::other("parent process exited during spawn"));
@@ -132,11 +114,7 @@ fn spawner() -> &'static mpsc::Sender<SpawnRequest> {
 }
 
 fn check(rc: libc::c_int) -> io::Result<()> {
-    if rc == -1 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
+    if rc == -1 { Err(io::Error::last_os_error()) } else { Ok(()) }
 }
 
 /// SIGKILLs a process group: its leader and every process it started that

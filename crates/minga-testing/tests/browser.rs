@@ -16,9 +16,7 @@ const PAGE: &str = r#"<!doctype html>
 
 /// Serves `PAGE` for every request on a free port; returns its base URL.
 async fn serve_page() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("binding the test server");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding the test server");
     let addr = listener.local_addr().expect("test server address");
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
@@ -65,10 +63,7 @@ async fn fills_a_form_and_reads_text_back() {
     browser.submit_form("#name").await;
     browser.wait_for("#greet").await;
     let url = browser.current_url().await;
-    assert!(
-        url.contains("/submitted?name=Ada+Lovelace"),
-        "unexpected URL after submit: {url}"
-    );
+    assert!(url.contains("/submitted?name=Ada+Lovelace"), "unexpected URL after submit: {url}");
 
     browser.quit().await;
 }
@@ -86,14 +81,8 @@ async fn missing_elements_name_the_selector() {
     };
     let result = futures_catch(outcome).await;
     let message = result.expect_err("text() of a missing element must panic");
-    assert!(
-        message.contains("#nope"),
-        "panic message lacks the selector: {message}"
-    );
-    assert!(
-        message.contains(&base),
-        "panic message lacks the URL: {message}"
-    );
+    assert!(message.contains("#nope"), "panic message lacks the selector: {message}");
+    assert!(message.contains(&base), "panic message lacks the URL: {message}");
 }
 
 /// Catches a panic from a future without extra crates.

@@ -26,10 +26,7 @@ impl Catalog {
     /// The name of a primary group, if everyone may see that group.
     pub fn public_group_name(&self, id: Option<i64>) -> Option<&str> {
         let id = id?;
-        self.groups
-            .iter()
-            .find(|g| g.id == id && !g.automatic && g.visibility_level == 0)
-            .map(|g| g.name.as_str())
+        self.groups.iter().find(|g| g.id == id && !g.automatic && g.visibility_level == 0).map(|g| g.name.as_str())
     }
 
     pub fn grants(&self, id: CategoryId) -> &[(i64, Permission)] {
@@ -49,9 +46,7 @@ impl Catalog {
     /// Whether the reader may start a topic in the category: they see it,
     /// its grants let them, and it is not Uncategorized.
     pub fn can_start_topic(&self, actor: Option<&Actor>, id: CategoryId) -> bool {
-        self.can_see(actor, id)
-            && perm::can_create_topic_in(actor, self.grants(id))
-            && Some(id) != self.uncategorized
+        self.can_see(actor, id) && perm::can_create_topic_in(actor, self.grants(id)) && Some(id) != self.uncategorized
     }
 
     /// Whether the reader may move a topic into the category.
@@ -64,17 +59,12 @@ impl Catalog {
 
     /// The category a subcategory sits under.
     pub fn parent(&self, id: CategoryId) -> Option<CategoryId> {
-        self.category(id)
-            .and_then(|c| c.parent_category_id)
-            .map(CategoryId)
+        self.category(id).and_then(|c| c.parent_category_id).map(CategoryId)
     }
 
     /// A category's subcategories that the reader may see.
     pub fn children(&self, actor: Option<&Actor>, id: CategoryId) -> Vec<&Category> {
-        self.categories
-            .iter()
-            .filter(|c| c.parent_category_id == Some(id.0) && self.can_see(actor, c.id))
-            .collect()
+        self.categories.iter().filter(|c| c.parent_category_id == Some(id.0) && self.can_see(actor, c.id)).collect()
     }
 
     pub fn can_see(&self, actor: Option<&Actor>, id: CategoryId) -> bool {
@@ -83,10 +73,7 @@ impl Catalog {
 
     /// Categories the reader may see, in display order.
     pub fn visible(&self, actor: Option<&Actor>) -> Vec<&Category> {
-        self.categories
-            .iter()
-            .filter(|c| self.can_see(actor, c.id))
-            .collect()
+        self.categories.iter().filter(|c| self.can_see(actor, c.id)).collect()
     }
 
     /// The ids to restrict a query to; `None` when the reader sees all.
@@ -101,10 +88,7 @@ impl Catalog {
 
     /// Restricted by its own grants or by its parent's.
     pub fn read_restricted(&self, id: CategoryId) -> bool {
-        perm::read_restricted(self.grants(id))
-            || self
-                .parent(id)
-                .is_some_and(|p| perm::read_restricted(self.grants(p)))
+        perm::read_restricted(self.grants(id)) || self.parent(id).is_some_and(|p| perm::read_restricted(self.grants(p)))
     }
 }
 
@@ -117,13 +101,7 @@ impl AppState {
                     categories: self.store.categories().await?,
                     grants: self.store.category_grants().await?,
                     groups: self.store.groups().await?,
-                    uncategorized: self
-                        .store
-                        .site_settings()
-                        .await?
-                        .get("uncategorized_category_id")
-                        .and_then(|v| v.parse().ok())
-                        .map(CategoryId),
+                    uncategorized: self.store.site_settings().await?.get("uncategorized_category_id").and_then(|v| v.parse().ok()).map(CategoryId),
                 })
             })
             .await
@@ -136,37 +114,21 @@ impl AppState {
 }
 
 /// Categories the reader may see, read fresh (with current counts).
-pub async fn fresh_visible(
-    state: &AppState,
-    viewer: &Viewer,
-) -> AppResult<(Vec<Category>, Arc<Catalog>)> {
+pub async fn fresh_visible(state: &AppState, viewer: &Viewer) -> AppResult<(Vec<Category>, Arc<Catalog>)> {
     let catalog = state.catalog().await?;
     let actor = viewer.actor();
-    let rows = state
-        .store
-        .categories()
-        .await?
-        .into_iter()
-        .filter(|c| catalog.can_see(actor.as_ref(), c.id))
-        .collect();
+    let rows = state.store.categories().await?.into_iter().filter(|c| catalog.can_see(actor.as_ref(), c.id)).collect();
     Ok((rows, catalog))
 }
 
 /// The topic, if the reader may see it; otherwise "not found", exactly as
 /// for a topic that does not exist.
-pub async fn visible_topic(
-    state: &AppState,
-    viewer: &Viewer,
-    id: minga_core::TopicId,
-) -> AppResult<(Topic, Category, Arc<Catalog>)> {
+pub async fn visible_topic(state: &AppState, viewer: &Viewer, id: minga_core::TopicId) -> AppResult<(Topic, Category, Arc<Catalog>)> {
     let topic = state.store.topic(id).await?.ok_or(AppError::NotFound)?;
     let catalog = state.catalog().await?;
     if !catalog.can_see(viewer.actor().as_ref(), topic.category_id) {
         return Err(AppError::NotFound);
     }
-    let category = catalog
-        .category(topic.category_id)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
+    let category = catalog.category(topic.category_id).cloned().ok_or(AppError::NotFound)?;
     Ok((topic, category, catalog))
 }

@@ -5,14 +5,14 @@
 
 use crate::AppState;
 use crate::error::AppError;
+use minga_core::text;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use axum::http::request::Parts;
 use base64::Engine;
 use minga_core::perm::user_api::Scope;
-use minga_core::text;
 use minga_store::User;
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
@@ -44,11 +44,7 @@ pub fn hash_secret(secret: &str) -> String {
 
 /// Constant-time comparison of two tokens.
 pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -70,8 +66,7 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
 }
 
 fn argon(memory_kib: u32, iterations: u32) -> Argon2<'static> {
-    let params =
-        Params::new(memory_kib.max(8), iterations.max(1), 1, None).expect("argon2 parameters");
+    let params = Params::new(memory_kib.max(8), iterations.max(1), 1, None).expect("argon2 parameters");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -90,25 +85,20 @@ impl Hasher {
         let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
         for i in 0..threads.max(1) {
             let queue = queue.clone();
-            let _ = std::thread::Builder::new()
-                .name(format!("minga-hash-{i}"))
-                .spawn(move || {
-                    loop {
-                        let job = match queue.lock().expect("hasher lock").recv() {
-                            Ok(job) => job,
-                            Err(_) => break,
-                        };
-                        job();
-                    }
-                });
+            let _ = std::thread::Builder::new().name(format!("minga-hash-{i}")).spawn(move || {
+                loop {
+                    let job = match queue.lock().expect("hasher lock").recv() {
+                        Ok(job) => job,
+                        Err(_) => break,
+                    };
+                    job();
+                }
+            });
         }
         Hasher { jobs }
     }
 
-    async fn run<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.jobs
             .try_send(Box::new(move || {
@@ -116,9 +106,7 @@ impl Hasher {
             }))
             .map_err(|e| match e {
                 mpsc::TrySendError::Full(_) => AppError::Busy,
-                mpsc::TrySendError::Disconnected(_) => {
-                    AppError::Internal("password hashing stopped".into())
-                }
+                mpsc::TrySendError::Disconnected(_) => AppError::Internal("password hashing stopped".into()),
             })?;
         rx.await.map_err(|e| AppError::Internal(e.to_string()))
     }
@@ -126,52 +114,30 @@ impl Hasher {
 
 impl Default for Hasher {
     fn default() -> Self {
-        Hasher::new(
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-                .min(4),
-        )
+        Hasher::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4))
     }
 }
 
 pub async fn hash_password(state: &AppState, password: &str) -> Result<String, AppError> {
-    let (m, t) = (
-        state.settings.password_memory_kib,
-        state.settings.password_iterations,
-    );
+    let (m, t) = (state.settings.password_memory_kib, state.settings.password_iterations);
     let password = password.to_string();
     state
         .hasher
         .run(move || {
             let mut salt = [0u8; 16];
             getrandom::fill(&mut salt).expect("random source");
-            let salt =
-                SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-            argon(m, t)
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| AppError::Internal(e.to_string()))
+            let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
+            argon(m, t).hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AppError::Internal(e.to_string()))
         })
         .await?
 }
 
-pub async fn verify_password(
-    state: &AppState,
-    password: &str,
-    hash: &str,
-) -> Result<bool, AppError> {
+pub async fn verify_password(state: &AppState, password: &str, hash: &str) -> Result<bool, AppError> {
     let (password, hash) = (password.to_string(), hash.to_string());
     state
         .hasher
         .run(move || {
-            PasswordHash::new(&hash)
-                .map(|parsed| {
-                    Argon2::default()
-                        .verify_password(password.as_bytes(), &parsed)
-                        .is_ok()
-                })
-                .unwrap_or(false)
+            PasswordHash::new(&hash).map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()).unwrap_or(false)
         })
         .await
 }
@@ -199,17 +165,8 @@ pub struct UserApiGrant {
 impl crate::cache::Weigh for Known {
     fn weight(&self) -> usize {
         let u = &self.user;
-        320 + self
-            .user_api_key
-            .as_ref()
-            .map_or(0, |g| 64 + g.client_id.len())
-            + u.username.len()
-            + u.name.len()
-            + u.email.len()
-            + u.bio_raw.len()
-            + u.location.len()
-            + u.website.len()
-            + 8 * (self.groups.len() + self.owned.len())
+        320 + self.user_api_key.as_ref().map_or(0, |g| 64 + g.client_id.len())
+            + u.username.len() + u.name.len() + u.email.len() + u.bio_raw.len() + u.location.len() + u.website.len() + 8 * (self.groups.len() + self.owned.len())
     }
 }
 
@@ -230,9 +187,7 @@ pub struct Viewer {
 
 impl Viewer {
     pub fn actor(&self) -> Option<minga_core::perm::Actor> {
-        self.user
-            .as_ref()
-            .map(|u| u.actor_with(self.groups.clone()))
+        self.user.as_ref().map(|u| u.actor_with(self.groups.clone()))
     }
 
     pub fn is_staff(&self) -> bool {
@@ -246,20 +201,12 @@ impl Viewer {
     /// The viewer if staff, else 403 (or "log in" for visitors).
     pub fn require_staff(&self) -> Result<&User, AppError> {
         let user = self.require()?;
-        if user.admin || user.moderator {
-            Ok(user)
-        } else {
-            Err(AppError::forbidden())
-        }
+        if user.admin || user.moderator { Ok(user) } else { Err(AppError::forbidden()) }
     }
 
     pub fn require_admin(&self) -> Result<&User, AppError> {
         let user = self.require()?;
-        if user.admin {
-            Ok(user)
-        } else {
-            Err(AppError::forbidden())
-        }
+        if user.admin { Ok(user) } else { Err(AppError::forbidden()) }
     }
 
     pub fn require(&self) -> Result<&User, AppError> {
@@ -282,10 +229,7 @@ macro_rules! requirement {
         impl FromRequestParts<AppState> for $t {
             type Rejection = AppError;
 
-            async fn from_request_parts(
-                parts: &mut Parts,
-                state: &AppState,
-            ) -> Result<Self, Self::Rejection> {
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
                 let viewer = Viewer::from_request_parts(parts, state).await?;
                 viewer.$check()?;
                 Ok($t(viewer))
@@ -315,10 +259,7 @@ requirement!(Admin, require_admin);
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(viewer) = parts.extensions.get::<Viewer>() {
             return Ok(viewer.clone());
         }
@@ -341,20 +282,11 @@ pub struct ChosenLocale(pub std::sync::Arc<std::sync::OnceLock<crate::i18n::Loca
 
 /// The person's setting, else the visitor's choice (the `locale` cookie),
 /// else the browser's `Accept-Language`, else the site's default.
-pub fn choose_locale(
-    headers: &HeaderMap,
-    user: Option<&User>,
-    site: &crate::site::SiteSettings,
-) -> crate::i18n::Locale {
+pub fn choose_locale(headers: &HeaderMap, user: Option<&User>, site: &crate::site::SiteSettings) -> crate::i18n::Locale {
     use crate::i18n::Locale;
     user.and_then(|u| Locale::from_tag(&u.locale))
         .or_else(|| cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_tag(&c)))
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Locale::from_accept_language)
-        })
+        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language))
         .unwrap_or(site.default_locale)
 }
 
@@ -376,22 +308,13 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
         if owner.user.suspended_at(now) || !owner.user.approved || !owner.user.active {
             return Err(AppError::Forbidden(text!("error-api-account")));
         }
-        (
-            owner.user.clone(),
-            owner.groups.clone(),
-            owner.owned.clone(),
-            true,
-        )
+        (owner.user.clone(), owner.groups.clone(), owner.owned.clone(), true)
     } else {
-        let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else {
-            return Ok(Viewer::default());
-        };
+        let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else { return Ok(Viewer::default()) };
         let token_hash = hash_secret(&token);
         let known = known(state, &token_hash).await?;
         // Suspended or unapproved people are visitors, whatever they hold.
-        match known.as_ref().as_ref().filter(|k| {
-            k.expires_at > now && k.user.approved && k.user.active && !k.user.suspended_at(now)
-        }) {
+        match known.as_ref().as_ref().filter(|k| k.expires_at > now && k.user.approved && k.user.active && !k.user.suspended_at(now)) {
             Some(k) => {
                 state.views.record_seen(token_hash, now);
                 (k.user.clone(), k.groups.clone(), k.owned.clone(), false)
@@ -399,14 +322,7 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
             None => return Ok(Viewer::default()),
         }
     };
-    Ok(Viewer {
-        groups,
-        owned,
-        user: Some(user),
-        via_api_key,
-        user_api_key: None,
-        locale: Default::default(),
-    })
+    Ok(Viewer { groups, owned, user: Some(user), via_api_key, user_api_key: None, locale: Default::default() })
 }
 
 /// The header an application sends its user API key in, and the one that
@@ -417,12 +333,7 @@ pub const USER_API_CLIENT_ID: &str = "user-api-client-id";
 /// The person a user API key acts for. A revoked or unknown key, one sent
 /// with another application's client id, or one whose owner is suspended
 /// or not approved is refused (403), never treated as a visitor.
-async fn user_api_key_viewer(
-    state: &AppState,
-    headers: &HeaderMap,
-    key: &axum::http::HeaderValue,
-    now: i64,
-) -> Result<Viewer, AppError> {
+async fn user_api_key_viewer(state: &AppState, headers: &HeaderMap, key: &axum::http::HeaderValue, now: i64) -> Result<Viewer, AppError> {
     let key = key.to_str().map_err(|_| invalid_key())?;
     let owner = user_api_key_owner(state, &hash_secret(key)).await?;
     let owner = owner.as_ref().as_ref().ok_or_else(invalid_key)?;
@@ -435,22 +346,12 @@ async fn user_api_key_viewer(
     if owner.user.suspended_at(now) || !owner.user.approved {
         return Err(AppError::Forbidden(text!("error-api-account")));
     }
-    Ok(Viewer {
-        user: Some(owner.user.clone()),
-        groups: owner.groups.clone(),
-        owned: owner.owned.clone(),
-        via_api_key: false,
-        user_api_key: Some(grant),
-        locale: Default::default(),
-    })
+    Ok(Viewer { user: Some(owner.user.clone()), groups: owner.groups.clone(), owned: owner.owned.clone(), via_api_key: false, user_api_key: Some(grant), locale: Default::default() })
 }
 
 /// Who owns a user API key, and what it allows, from memory when this node
 /// already knows. Revoking a key announces its owner, which drops this.
-async fn user_api_key_owner(
-    state: &AppState,
-    key_hash: &str,
-) -> Result<Arc<Option<Known>>, AppError> {
+async fn user_api_key_owner(state: &AppState, key_hash: &str) -> Result<Arc<Option<Known>>, AppError> {
     let caches = &state.caches;
     caches
         .get_or_load(&caches.viewers, format!("ukey:{key_hash}"), async {
@@ -463,18 +364,10 @@ async fn user_api_key_owner(
             let scopes = key.scopes.split(',').filter_map(Scope::parse).collect();
             Ok(Arc::new(Some(Known {
                 groups: memberships.iter().map(|(g, _)| *g).collect(),
-                owned: memberships
-                    .iter()
-                    .filter(|(_, owner)| *owner)
-                    .map(|(g, _)| *g)
-                    .collect(),
+                owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
                 user,
                 expires_at: i64::MAX,
-                user_api_key: Some(UserApiGrant {
-                    key_id: key.id,
-                    client_id: key.client_id,
-                    scopes,
-                }),
+                user_api_key: Some(UserApiGrant { key_id: key.id, client_id: key.client_id, scopes }),
             })))
         })
         .await
@@ -499,30 +392,17 @@ pub async fn user_api_key_guard(
     let checked = async {
         let viewer = Viewer::from_request_parts(&mut parts, &state).await?;
         let grant = viewer.user_api_key.as_ref().ok_or_else(invalid_key)?;
-        if !minga_core::perm::user_api::allows(
-            &grant.scopes,
-            parts.method.as_str(),
-            parts.uri.path(),
-        ) {
+        if !minga_core::perm::user_api::allows(&grant.scopes, parts.method.as_str(), parts.uri.path()) {
             return Err(AppError::Forbidden(text!("error-api-scope")));
         }
         let site = state.site().await?;
-        let limits = minga_store::RequestLimits {
-            per_minute: site.max_user_api_reqs_per_minute,
-            per_day: site.max_user_api_reqs_per_day,
-        };
-        state
-            .store
-            .count_user_api_request(grant.key_id, limits)
-            .await?;
+        let limits = minga_store::RequestLimits { per_minute: site.max_user_api_reqs_per_minute, per_day: site.max_user_api_reqs_per_day };
+        state.store.count_user_api_request(grant.key_id, limits).await?;
         Ok::<(), AppError>(())
     }
     .await;
     match checked {
-        Ok(()) => {
-            next.run(axum::extract::Request::from_parts(parts, body))
-                .await
-        }
+        Ok(()) => next.run(axum::extract::Request::from_parts(parts, body)).await,
         Err(e) => e.into_response(),
     }
 }
@@ -538,11 +418,7 @@ async fn key_owner(state: &AppState, key_hash: &str) -> Result<Arc<Option<Known>
             let memberships = state.store.memberships(user.id).await?;
             Ok(Arc::new(Some(Known {
                 groups: memberships.iter().map(|(g, _)| *g).collect(),
-                owned: memberships
-                    .iter()
-                    .filter(|(_, owner)| *owner)
-                    .map(|(g, _)| *g)
-                    .collect(),
+                owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
                 user,
                 expires_at: i64::MAX,
                 user_api_key: None,
@@ -562,11 +438,7 @@ async fn known(state: &AppState, token_hash: &str) -> Result<Arc<Option<Known>>,
             let memberships = state.store.memberships(user.id).await?;
             Ok(Arc::new(Some(Known {
                 groups: memberships.iter().map(|(g, _)| *g).collect(),
-                owned: memberships
-                    .iter()
-                    .filter(|(_, owner)| *owner)
-                    .map(|(g, _)| *g)
-                    .collect(),
+                owned: memberships.iter().filter(|(_, owner)| *owner).map(|(g, _)| *g).collect(),
                 user,
                 expires_at,
                 user_api_key: None,
@@ -582,28 +454,12 @@ fn invalid_key() -> AppError {
 /// Starts a session from a device; returns the Set-Cookie header values:
 /// the session, and a fresh CSRF token (a token known before logging in
 /// is not trusted after it).
-pub async fn start_session(
-    state: &AppState,
-    user: &User,
-    device: &Device,
-) -> Result<Vec<String>, AppError> {
+pub async fn start_session(state: &AppState, user: &User, device: &Device) -> Result<Vec<String>, AppError> {
     let token = random_token(32);
     let expires = minga_core::time::now_ms() + SESSION_DAYS * 86_400_000;
-    state
-        .store
-        .create_session(
-            user.id,
-            &hash_secret(&token),
-            expires,
-            &device.user_agent,
-            &device.ip,
-        )
-        .await?;
+    state.store.create_session(user.id, &hash_secret(&token), expires, &device.user_agent, &device.ip).await?;
     let secure = state.settings.secure_cookies();
-    Ok(vec![
-        set_cookie(SESSION_COOKIE, &token, SESSION_DAYS * 86_400, secure),
-        set_cookie(CSRF_COOKIE, &random_token(24), 365 * 86_400, secure),
-    ])
+    Ok(vec![set_cookie(SESSION_COOKIE, &token, SESSION_DAYS * 86_400, secure), set_cookie(CSRF_COOKIE, &random_token(24), 365 * 86_400, secure)])
 }
 
 /// Where a request comes from, as a session remembers it: the browser's
@@ -617,16 +473,8 @@ pub struct Device {
 impl FromRequestParts<AppState> for Device {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let user_agent = parts
-            .headers
-            .get(axum::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user_agent = parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
         Ok(Device { user_agent, ip })
     }
@@ -636,12 +484,7 @@ impl FromRequestParts<AppState> for Device {
 /// "Firefox en Linux".
 pub fn describe_device(locale: crate::i18n::Locale, user_agent: &str) -> String {
     match device(user_agent) {
-        (Some(b), Some(s)) => crate::i18n::t2(
-            locale,
-            "device-on",
-            ("browser", b.to_string()),
-            ("system", s.to_string()),
-        ),
+        (Some(b), Some(s)) => crate::i18n::t2(locale, "device-on", ("browser", b.to_string()), ("system", s.to_string())),
         (Some(b), None) => b.to_string(),
         (None, Some(s)) => s.to_string(),
         (None, None) if user_agent.trim().is_empty() => crate::i18n::t(locale, "device-unknown"),
@@ -683,12 +526,7 @@ pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<String
     if let Some(token) = cookie(headers, SESSION_COOKIE) {
         state.store.delete_session(&hash_secret(&token)).await?;
     }
-    Ok(set_cookie(
-        SESSION_COOKIE,
-        "",
-        0,
-        state.settings.secure_cookies(),
-    ))
+    Ok(set_cookie(SESSION_COOKIE, "", 0, state.settings.secure_cookies()))
 }
 
 /// Failed log-ins, counted in the database so that every node sees them:
@@ -715,10 +553,7 @@ impl Throttle {
     pub async fn wait(state: &AppState, login: &str, ip: &str) -> Result<Option<u64>, AppError> {
         let keys = Self::keys(login, ip);
         let now = minga_core::time::now_ms();
-        let asked: Vec<(String, i64)> = keys
-            .iter()
-            .map(|(k, (_, window))| (k.clone(), now - window))
-            .collect();
+        let asked: Vec<(String, i64)> = keys.iter().map(|(k, (_, window))| (k.clone(), now - window)).collect();
         let found = state.store.login_failures(&asked).await?;
         let mut wait = None;
         for ((_, (limit, window)), (count, oldest)) in keys.iter().zip(found) {
@@ -764,14 +599,8 @@ impl AppState {
         self.honeypot
             .get(|| async {
                 Ok(Honeypot {
-                    value: self
-                        .store
-                        .shared_secret("honeypot_value", random_token(16))
-                        .await?,
-                    challenge: self
-                        .store
-                        .shared_secret("honeypot_challenge", random_token(16))
-                        .await?,
+                    value: self.store.shared_secret("honeypot_value", random_token(16)).await?,
+                    challenge: self.store.shared_secret("honeypot_challenge", random_token(16)).await?,
                 })
             })
             .await
@@ -784,42 +613,20 @@ mod tests {
 
     #[test]
     fn devices_are_named_in_words() {
-        let firefox =
-            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
-        assert_eq!(
-            describe_device(crate::i18n::Locale::En, firefox),
-            "Firefox on Linux"
-        );
-        assert_eq!(
-            describe_device(crate::i18n::Locale::Es, firefox),
-            "Firefox en Linux"
-        );
+        let firefox = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+        assert_eq!(describe_device(crate::i18n::Locale::En, firefox), "Firefox on Linux");
+        assert_eq!(describe_device(crate::i18n::Locale::Es, firefox), "Firefox en Linux");
         let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
-        assert_eq!(
-            describe_device(crate::i18n::Locale::En, iphone),
-            "Safari on iPhone"
-        );
+        assert_eq!(describe_device(crate::i18n::Locale::En, iphone), "Safari on iPhone");
         let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-        assert_eq!(
-            describe_device(crate::i18n::Locale::En, chrome),
-            "Chrome on Windows"
-        );
-        assert_eq!(
-            describe_device(crate::i18n::Locale::En, ""),
-            "Unknown device"
-        );
-        assert_eq!(
-            describe_device(crate::i18n::Locale::Es, ""),
-            "Dispositivo desconocido"
-        );
+        assert_eq!(describe_device(crate::i18n::Locale::En, chrome), "Chrome on Windows");
+        assert_eq!(describe_device(crate::i18n::Locale::En, ""), "Unknown device");
+        assert_eq!(describe_device(crate::i18n::Locale::Es, ""), "Dispositivo desconocido");
     }
 
     #[test]
     fn secrets_hash_to_hex() {
-        assert_eq!(
-            hash_secret("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hash_secret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]
@@ -832,10 +639,7 @@ mod tests {
 
     #[test]
     fn honeypot_needs_the_reversed_challenge() {
-        let hp = Honeypot {
-            value: random_token(16),
-            challenge: random_token(16),
-        };
+        let hp = Honeypot { value: random_token(16), challenge: random_token(16) };
         let reversed: String = hp.challenge.chars().rev().collect();
         assert!(hp.passes(&hp.value, &reversed));
         assert!(!hp.passes(&hp.value, &hp.challenge));
@@ -852,20 +656,11 @@ pub struct ClientIp(pub String);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let Some(peer) = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip())
-        else {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()) else {
             return Ok(ClientIp("local".into()));
         };
-        Ok(ClientIp(
-            client_ip(peer, &parts.headers, &state.settings.trusted_proxies).to_string(),
-        ))
+        Ok(ClientIp(client_ip(peer, &parts.headers, &state.settings.trusted_proxies).to_string()))
     }
 }
 
@@ -877,27 +672,16 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> IpAddr 
         return peer;
     }
     let mut chain: Vec<IpAddr> = Vec::new();
-    for v in headers
-        .get_all("forwarded")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-    {
+    for v in headers.get_all("forwarded").iter().filter_map(|v| v.to_str().ok()) {
         for element in v.split(',') {
             for pair in element.split(';') {
                 if let Some((k, val)) = pair.trim().split_once('=')
                     && k.trim().eq_ignore_ascii_case("for")
                 {
                     let val = val.trim().trim_matches('"');
-                    let host = val
-                        .strip_prefix('[')
-                        .and_then(|v| v.split(']').next())
-                        .unwrap_or_else(|| {
-                            if val.matches(':').count() == 1 {
-                                val.split(':').next().unwrap_or(val)
-                            } else {
-                                val
-                            }
-                        });
+                    let host = val.strip_prefix('[').and_then(|v| v.split(']').next()).unwrap_or_else(|| {
+                        if val.matches(':').count() == 1 { val.split(':').next().unwrap_or(val) } else { val }
+                    });
                     if let Ok(ip) = host.parse() {
                         chain.push(ip);
                     }
@@ -906,11 +690,7 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> IpAddr 
         }
     }
     if chain.is_empty() {
-        for v in headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-        {
+        for v in headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()) {
             chain.extend(v.split(',').filter_map(|a| a.trim().parse::<IpAddr>().ok()));
         }
     }
@@ -939,16 +719,10 @@ impl std::str::FromStr for Cidr {
             Some((a, b)) => (a, Some(b)),
             None => (s.trim(), None),
         };
-        let net: IpAddr = addr
-            .parse()
-            .map_err(|_| format!("{s} is not an address or range"))?;
+        let net: IpAddr = addr.parse().map_err(|_| format!("{s} is not an address or range"))?;
         let max = if net.is_ipv4() { 32 } else { 128 };
         let bits = match bits {
-            Some(b) => b
-                .parse::<u8>()
-                .ok()
-                .filter(|b| *b <= max)
-                .ok_or_else(|| format!("{s}: the prefix must be 0 to {max}"))?,
+            Some(b) => b.parse::<u8>().ok().filter(|b| *b <= max).ok_or_else(|| format!("{s}: the prefix must be 0 to {max}"))?,
             None => max,
         };
         Ok(Cidr { net, bits })
@@ -995,10 +769,7 @@ mod proxy_tests {
         let ten: Cidr = "10.0.0.0/8".parse().unwrap();
         assert!(ten.contains(&"10.1.2.3".parse().unwrap()));
         assert!(!ten.contains(&"11.0.0.1".parse().unwrap()));
-        assert!(
-            ten.contains(&"::ffff:10.9.9.9".parse().unwrap()),
-            "v4-mapped"
-        );
+        assert!(ten.contains(&"::ffff:10.9.9.9".parse().unwrap()), "v4-mapped");
         let one: Cidr = "::1".parse().unwrap();
         assert!(one.contains(&"::1".parse().unwrap()));
         assert!(!one.contains(&"::2".parse().unwrap()));
@@ -1013,35 +784,13 @@ mod proxy_tests {
         let proxy: IpAddr = "127.0.0.1".parse().unwrap();
         let trusted: Vec<Cidr> = vec!["127.0.0.1".parse().unwrap()];
         let h = headers(&[("x-forwarded-for", "198.51.100.7, 203.0.113.5")]);
-        assert_eq!(
-            client_ip(proxy, &h, &trusted).to_string(),
-            "203.0.113.5",
-            "the hop the proxy saw"
-        );
-        assert_eq!(
-            client_ip(proxy, &h, &[]).to_string(),
-            "127.0.0.1",
-            "no proxy trusted: the peer"
-        );
+        assert_eq!(client_ip(proxy, &h, &trusted).to_string(), "203.0.113.5", "the hop the proxy saw");
+        assert_eq!(client_ip(proxy, &h, &[]).to_string(), "127.0.0.1", "no proxy trusted: the peer");
         let stranger: IpAddr = "192.0.2.1".parse().unwrap();
-        assert_eq!(
-            client_ip(stranger, &h, &trusted).to_string(),
-            "192.0.2.1",
-            "a client cannot claim another address"
-        );
-        let two: Vec<Cidr> = vec![
-            "127.0.0.1".parse().unwrap(),
-            "203.0.113.0/24".parse().unwrap(),
-        ];
-        assert_eq!(
-            client_ip(proxy, &h, &two).to_string(),
-            "198.51.100.7",
-            "through two proxies"
-        );
-        let h = headers(&[(
-            "forwarded",
-            "for=\"[2001:db8::1]:4711\";proto=https, for=192.0.2.60",
-        )]);
+        assert_eq!(client_ip(stranger, &h, &trusted).to_string(), "192.0.2.1", "a client cannot claim another address");
+        let two: Vec<Cidr> = vec!["127.0.0.1".parse().unwrap(), "203.0.113.0/24".parse().unwrap()];
+        assert_eq!(client_ip(proxy, &h, &two).to_string(), "198.51.100.7", "through two proxies");
+        let h = headers(&[("forwarded", "for=\"[2001:db8::1]:4711\";proto=https, for=192.0.2.60")]);
         assert_eq!(client_ip(proxy, &h, &trusted).to_string(), "192.0.2.60");
         let h = headers(&[("forwarded", "for=\"[2001:db8::1]:4711\"")]);
         assert_eq!(client_ip(proxy, &h, &trusted).to_string(), "2001:db8::1");

@@ -111,12 +111,7 @@ impl Caches {
 
     /// The kept value for `key`, or one made by `load` (and kept, unless
     /// its sources changed while it was being made).
-    pub async fn get_or_load<K, V, F>(
-        &self,
-        cache: &Tagged<K, V>,
-        key: K,
-        load: F,
-    ) -> crate::error::AppResult<V>
+    pub async fn get_or_load<K, V, F>(&self, cache: &Tagged<K, V>, key: K, load: F) -> crate::error::AppResult<V>
     where
         K: Hash + Eq + Clone,
         V: Clone + Weigh,
@@ -184,21 +179,13 @@ impl<K: Hash + Eq + Clone, V: Clone + Weigh> Tagged<K, V> {
         Tagged {
             budget,
             max_age: None,
-            entries: Mutex::new(Kept {
-                map: HashMap::new(),
-                order: std::collections::VecDeque::new(),
-                weight: 0,
-                puts: 0,
-            }),
+            entries: Mutex::new(Kept { map: HashMap::new(), order: std::collections::VecDeque::new(), weight: 0, puts: 0 }),
         }
     }
 
     /// Entries are also dropped once this old.
     fn with_max_age(self, max_age: std::time::Duration) -> Self {
-        Tagged {
-            max_age: Some(max_age),
-            ..self
-        }
+        Tagged { max_age: Some(max_age), ..self }
     }
 
     /// The value if it is still right; its sources are recorded for
@@ -227,9 +214,7 @@ impl<K: Hash + Eq + Clone, V: Clone + Weigh> Tagged<K, V> {
         let put = kept.puts;
         // The oldest go first until the new one fits.
         while kept.weight + weight > self.budget {
-            let Some((old_key, old_put)) = kept.order.pop_front() else {
-                break;
-            };
+            let Some((old_key, old_put)) = kept.order.pop_front() else { break };
             if kept.map.get(&old_key).is_some_and(|e| e.put == old_put)
                 && let Some(old) = kept.map.remove(&old_key)
             {
@@ -239,27 +224,13 @@ impl<K: Hash + Eq + Clone, V: Clone + Weigh> Tagged<K, V> {
         kept.weight += weight;
         kept.order.push_back((key.clone(), put));
         let made = std::time::Instant::now();
-        if let Some(old) = kept.map.insert(
-            key,
-            Entry {
-                value,
-                sources,
-                started,
-                weight,
-                put,
-                made,
-            },
-        ) {
+        if let Some(old) = kept.map.insert(key, Entry { value, sources, started, weight, put, made }) {
             kept.weight = kept.weight.saturating_sub(old.weight);
         }
         // Keys of entries long gone would otherwise pile up in the order.
         if kept.order.len() > 2 * kept.map.len() + 64 {
-            let live: std::collections::VecDeque<(K, u64)> = kept
-                .order
-                .iter()
-                .filter(|(k, p)| kept.map.get(k).is_some_and(|e| e.put == *p))
-                .cloned()
-                .collect();
+            let live: std::collections::VecDeque<(K, u64)> =
+                kept.order.iter().filter(|(k, p)| kept.map.get(k).is_some_and(|e| e.put == *p)).cloned().collect();
             kept.order = live;
         }
     }
@@ -332,9 +303,7 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     if !anonymous || req.method() != Method::GET || !cacheable_path(req.uri().path()) {
         return next.run(req).await;
     }
-    let Ok(site) = state.site().await else {
-        return next.run(req).await;
-    };
+    let Ok(site) = state.site().await else { return next.run(req).await };
     let locale = crate::auth::choose_locale(headers, None, &site);
     let key = page_key(Format::of(req.uri(), headers), locale, req.uri());
     if let Some(page) = state.caches.pages.get(&state.caches, &key) {
@@ -356,15 +325,8 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     let bytes = collected.to_bytes();
     // A page with a form token belongs to one visitor only.
     let has_token = bytes.windows(18).any(|w| w == b"authenticity_token");
-    if !has_token
-        && parts.headers.contains_key(header::CONTENT_TYPE)
-        && !state.caches.stale(&sources, started)
-    {
-        let page = Page {
-            headers: parts.headers.clone(),
-            body: bytes.clone(),
-            topic,
-        };
+    if !has_token && parts.headers.contains_key(header::CONTENT_TYPE) && !state.caches.stale(&sources, started) {
+        let page = Page { headers: parts.headers.clone(), body: bytes.clone(), topic };
         state.caches.pages.put(key, page, sources, started);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
@@ -417,24 +379,17 @@ mod tests {
         caches.invalidate(&[Change::Lists]);
         assert!(caches.stale(&[Change::Lists], started));
         assert!(!caches.stale(&[Change::Catalog], started));
-        assert!(
-            caches.stale(&[Change::Everything], started),
-            "made from anything: any change counts"
-        );
+        assert!(caches.stale(&[Change::Everything], started), "made from anything: any change counts");
         let later = caches.start();
         assert!(!caches.stale(&[Change::Lists], later));
         caches.invalidate(&[Change::Everything]);
-        assert!(
-            caches.stale(&[Change::Catalog], later),
-            "a change to everything"
-        );
+        assert!(caches.stale(&[Change::Catalog], later), "a change to everything");
     }
 
     #[test]
     fn entries_may_have_an_age_limit() {
         let caches = Caches::default();
-        let cache: Tagged<u32, V> =
-            Tagged::new(10).with_max_age(std::time::Duration::from_millis(30));
+        let cache: Tagged<u32, V> = Tagged::new(10).with_max_age(std::time::Duration::from_millis(30));
         cache.put(1, V(1), vec![], caches.start());
         assert_eq!(cache.get(&caches, &1), Some(V(1)));
         std::thread::sleep(std::time::Duration::from_millis(40));
@@ -461,9 +416,6 @@ mod tests {
         for _ in 0..1000 {
             cache.put(9, V(9), vec![], caches.start());
         }
-        assert!(
-            cache.entries.lock().unwrap().order.len() < 100,
-            "the order does not grow without end"
-        );
+        assert!(cache.entries.lock().unwrap().order.len() < 100, "the order does not grow without end");
     }
 }

@@ -20,26 +20,14 @@ fn refused() -> Response {
 }
 
 pub async fn guard(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || req.headers().contains_key("api-key")
-        || req.headers().contains_key(crate::auth::USER_API_KEY)
-    {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.headers().contains_key("api-key") || req.headers().contains_key(crate::auth::USER_API_KEY) {
         return next.run(req).await;
     }
-    let Some(expected) = crate::auth::cookie(req.headers(), CSRF_COOKIE).filter(|c| !c.is_empty())
-    else {
+    let Some(expected) = crate::auth::cookie(req.headers(), CSRF_COOKIE).filter(|c| !c.is_empty()) else {
         return refused();
     };
-    if let Some(sent) = req
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-    {
-        return if crate::auth::same(&expected, sent) {
-            next.run(req).await
-        } else {
-            refused()
-        };
+    if let Some(sent) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return if crate::auth::same(&expected, sent) { next.run(req).await } else { refused() };
     }
     // A form sends the token as a field: read the body once, check it, and
     // hand the parsed body on to the handler.
@@ -49,17 +37,12 @@ pub async fn guard(req: Request, next: Next) -> Response {
         let req = Request::from_parts(parts.clone(), body);
         match Multipart::from_request(req, &()).await {
             Ok(multipart) => parse_multipart(multipart).await,
-            Err(e) => Err(AppError::BadRequest(minga_core::text!(
-                "error-malformed-multipart",
-                detail = e.to_string()
-            ))),
+            Err(e) => Err(AppError::BadRequest(minga_core::text!("error-malformed-multipart", detail = e.to_string()))),
         }
     } else {
         match axum::body::to_bytes(body, MAX_BODY).await {
             Ok(bytes) => parse_bytes(&kind, &bytes),
-            Err(_) => Err(AppError::BadRequest(minga_core::text!(
-                "error-body-unreadable"
-            ))),
+            Err(_) => Err(AppError::BadRequest(minga_core::text!("error-body-unreadable"))),
         }
     };
     let map = match parsed {

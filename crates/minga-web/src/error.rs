@@ -2,10 +2,10 @@
 //! Discourse's error body: `{"errors": [...], "error_type": "..."}`.
 //! Pages get the same errors rendered as HTML by `pages::html_errors`.
 
-use crate::i18n::{self, Locale};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use crate::i18n::{self, Locale};
 use minga_core::{Invalid, Text, text};
 use minga_store::StoreError;
 use serde_json::json;
@@ -40,10 +40,7 @@ pub struct ErrorInfo {
 
 impl ErrorInfo {
     pub fn messages(&self, locale: Locale) -> Vec<String> {
-        self.texts
-            .iter()
-            .map(|(_, t)| i18n::say(locale, t))
-            .collect()
+        self.texts.iter().map(|(_, t)| i18n::say(locale, t)).collect()
     }
 
     /// Discourse's error body, in the reader's language.
@@ -54,11 +51,7 @@ impl ErrorInfo {
         }
         if matches!(self.texts.first(), Some((Some(_), _))) {
             // Which fields failed, so clients can place the messages.
-            body["field_errors"] = self
-                .texts
-                .iter()
-                .map(|(f, t)| json!({ "field": f.unwrap_or(""), "message": i18n::say(locale, t) }))
-                .collect();
+            body["field_errors"] = self.texts.iter().map(|(f, t)| json!({ "field": f.unwrap_or(""), "message": i18n::say(locale, t) })).collect();
         }
         body
     }
@@ -93,14 +86,8 @@ impl AppError {
         match self {
             AppError::NotFound => one(text!("error-not-found")),
             AppError::NotLoggedIn => one(text!("error-not-logged-in")),
-            AppError::Forbidden(t) | AppError::BadRequest(t) | AppError::Refused(_, t) => {
-                one(t.clone())
-            }
-            AppError::Invalid(invalid) => invalid
-                .0
-                .iter()
-                .map(|e| (Some(e.field), e.text.clone()))
-                .collect(),
+            AppError::Forbidden(t) | AppError::BadRequest(t) | AppError::Refused(_, t) => one(t.clone()),
+            AppError::Invalid(invalid) => invalid.0.iter().map(|e| (Some(e.field), e.text.clone())).collect(),
             AppError::RateLimited(wait) => one(text!("error-rate-limited", count = *wait)),
             AppError::Busy => one(text!("error-busy")),
             AppError::Internal(_) => one(text!("error-internal")),
@@ -108,10 +95,7 @@ impl AppError {
     }
 
     pub fn messages(&self, locale: Locale) -> Vec<String> {
-        self.texts()
-            .iter()
-            .map(|(_, t)| i18n::say(locale, t))
-            .collect()
+        self.texts().iter().map(|(_, t)| i18n::say(locale, t)).collect()
     }
 }
 
@@ -140,13 +124,9 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict(field) => {
-                AppError::invalid(field, text!("error-taken", field = field))
-            }
+            StoreError::Conflict(field) => AppError::invalid(field, text!("error-taken", field = field)),
             StoreError::Missing(minga_store::Thing::Topic) => AppError::NotFound,
-            StoreError::Missing(thing) => {
-                AppError::invalid(thing.field(), text!("error-missing", field = thing.field()))
-            }
+            StoreError::Missing(thing) => AppError::invalid(thing.field(), text!("error-missing", field = thing.field())),
             StoreError::RateLimited(wait) => AppError::RateLimited(wait),
             StoreError::Busy => AppError::Busy,
             other => AppError::Internal(other.to_string()),

@@ -18,10 +18,7 @@ impl Format {
         if uri.path().ends_with(".json") {
             return Format::Json;
         }
-        let accept = headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
         if accept.contains("text/html") {
             return Format::Html;
         }
@@ -32,14 +29,7 @@ impl Format {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
-        if sent_json
-            || headers.contains_key("api-key")
-            || headers.contains_key(crate::auth::USER_API_KEY)
-        {
-            Format::Json
-        } else {
-            Format::Html
-        }
+        if sent_json || headers.contains_key("api-key") || headers.contains_key(crate::auth::USER_API_KEY) { Format::Json } else { Format::Html }
     }
 }
 

@@ -5,10 +5,10 @@
 //! browser's `Accept-Language`, else the site's `default_locale`.
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use icu_calendar::Iso;
 use icu_datetime::input::{Date, DateTime, Time};
 use icu_datetime::{DateTimeFormatter, fieldsets};
+use icu_calendar::Iso;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
 
@@ -61,9 +61,7 @@ impl Locale {
             .filter_map(|(i, part)| {
                 let mut pieces = part.split(';');
                 let locale = Locale::from_tag(pieces.next()?)?;
-                let weight = pieces
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                let weight = pieces.find_map(|p| p.trim().strip_prefix("q=")).map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
                 (weight > 0.0).then_some((weight, i, locale))
             })
             .collect();
@@ -109,20 +107,14 @@ fn bundle(locale: Locale) -> FluentBundle<FluentResource> {
         Locale::Es => |v, _| whole(Locale::Es, v),
     }));
     for source in locale.sources() {
-        let resource = FluentResource::try_new(source.to_string())
-            .unwrap_or_else(|(_, errors)| panic!("{}: {errors:?}", locale.tag()));
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| panic!("{}: {errors:?}", locale.tag()));
         // A message defined twice is an error here, not a silent override.
-        bundle
-            .add_resource(resource)
-            .unwrap_or_else(|errors| panic!("{}: {errors:?}", locale.tag()));
+        bundle.add_resource(resource).unwrap_or_else(|errors| panic!("{}: {errors:?}", locale.tag()));
     }
     bundle
 }
 
-static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(|| Catalogues {
-    en: bundle(Locale::En),
-    es: bundle(Locale::Es),
-});
+static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(|| Catalogues { en: bundle(Locale::En), es: bundle(Locale::Es) });
 
 fn catalogue(locale: Locale) -> &'static FluentBundle<FluentResource> {
     match locale {
@@ -142,12 +134,7 @@ pub fn message(locale: Locale, key: &str, args: Option<&FluentArgs>) -> String {
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, args, &mut errors);
     if !errors.is_empty() {
-        tracing::warn!(
-            key,
-            locale = locale.tag(),
-            ?errors,
-            "message formatted with errors"
-        );
+        tracing::warn!(key, locale = locale.tag(), ?errors, "message formatted with errors");
     }
     text.into_owned()
 }
@@ -157,12 +144,7 @@ pub fn t(locale: Locale, key: &str) -> String {
 }
 
 /// A message with one argument, such as a `count` that chooses a plural.
-pub fn t1<'a>(
-    locale: Locale,
-    key: &str,
-    name: &'a str,
-    value: impl Into<FluentValue<'a>>,
-) -> String {
+pub fn t1<'a>(locale: Locale, key: &str, name: &'a str, value: impl Into<FluentValue<'a>>) -> String {
     let mut args = FluentArgs::new();
     args.set(name, value);
     message(locale, key, Some(&args))
@@ -202,23 +184,13 @@ fn date_formats(locale: Locale) -> DateFormats {
     };
     let minutes = icu_datetime::options::TimePrecision::Minute;
     DateFormats {
-        date: DateTimeFormatter::try_new(icu.clone().into(), fieldsets::YMD::medium())
-            .expect("CLDR date data"),
-        date_time: DateTimeFormatter::try_new(
-            icu.clone().into(),
-            fieldsets::YMDT::medium().with_time_precision(minutes),
-        )
-        .expect("CLDR date data"),
-        full: DateTimeFormatter::try_new(
-            icu.into(),
-            fieldsets::YMDET::long().with_time_precision(minutes),
-        )
-        .expect("CLDR date data"),
+        date: DateTimeFormatter::try_new(icu.clone().into(), fieldsets::YMD::medium()).expect("CLDR date data"),
+        date_time: DateTimeFormatter::try_new(icu.clone().into(), fieldsets::YMDT::medium().with_time_precision(minutes)).expect("CLDR date data"),
+        full: DateTimeFormatter::try_new(icu.into(), fieldsets::YMDET::long().with_time_precision(minutes)).expect("CLDR date data"),
     }
 }
 
-static DATES: LazyLock<[DateFormats; 2]> =
-    LazyLock::new(|| [date_formats(Locale::En), date_formats(Locale::Es)]);
+static DATES: LazyLock<[DateFormats; 2]> = LazyLock::new(|| [date_formats(Locale::En), date_formats(Locale::Es)]);
 
 fn formats(locale: Locale) -> &'static DateFormats {
     &DATES[match locale {
@@ -243,9 +215,7 @@ fn local(ms: i64, zone: &str) -> Option<(DateTime<Iso>, String)> {
 
 /// A date for pages: "27 Nov 2026" (UTC).
 pub fn date(locale: Locale, ms: i64) -> String {
-    local(ms, "")
-        .map(|(dt, _)| formats(locale).date.format(&dt).to_string())
-        .unwrap_or_default()
+    local(ms, "").map(|(dt, _)| formats(locale).date.format(&dt).to_string()).unwrap_or_default()
 }
 
 /// How a page shows an instant: relative when recent ("3 h", "2 d"), else
@@ -254,11 +224,7 @@ pub fn date(locale: Locale, ms: i64) -> String {
 pub fn shown(locale: Locale, ms: i64, now: i64, zone: &str) -> minga_core::time::Shown {
     use minga_core::time::Ago;
     let Some((dt, name)) = local(ms, zone) else {
-        return minga_core::time::Shown {
-            iso: String::new(),
-            text: String::new(),
-            title: String::new(),
-        };
+        return minga_core::time::Shown { iso: String::new(), text: String::new(), title: String::new() };
     };
     let f = formats(locale);
     let text = match minga_core::time::ago(ms, now) {
@@ -268,31 +234,19 @@ pub fn shown(locale: Locale, ms: i64, now: i64, zone: &str) -> minga_core::time:
         Ago::Days(n) => t1(locale, "time-days", "count", n),
         Ago::Long => f.date_time.format(&dt).to_string(),
     };
-    minga_core::time::Shown {
-        iso: minga_core::time::iso(ms),
-        text,
-        title: format!("{} {name}", f.full.format(&dt)),
-    }
+    minga_core::time::Shown { iso: minga_core::time::iso(ms), text, title: format!("{} {name}", f.full.format(&dt)) }
 }
 
 fn whole(locale: Locale, value: &FluentValue) -> Option<String> {
     match value {
-        FluentValue::Number(n) if n.value.fract() == 0.0 && n.value.abs() < 1e15 => {
-            Some(number(locale, n.value as i64))
-        }
+        FluentValue::Number(n) if n.value.fract() == 0.0 && n.value.abs() < 1e15 => Some(number(locale, n.value as i64)),
         _ => None,
     }
 }
 
 static NUMBERS: LazyLock<[icu_decimal::DecimalFormatter; 2]> = LazyLock::new(|| {
-    let make = |l: icu_locale_core::Locale| {
-        icu_decimal::DecimalFormatter::try_new(l.into(), Default::default())
-            .expect("CLDR number data")
-    };
-    [
-        make(icu_locale_core::locale!("en")),
-        make(icu_locale_core::locale!("es")),
-    ]
+    let make = |l: icu_locale_core::Locale| icu_decimal::DecimalFormatter::try_new(l.into(), Default::default()).expect("CLDR number data");
+    [make(icu_locale_core::locale!("en")), make(icu_locale_core::locale!("es"))]
 });
 
 /// A whole number as the language writes it, from CLDR: "12,345",
@@ -317,9 +271,7 @@ pub fn t2(locale: Locale, key: &str, a: (&str, String), b: (&str, String)) -> St
 pub fn keys(locale: Locale) -> Vec<String> {
     let mut keys = Vec::new();
     for source in locale.sources() {
-        let resource = FluentResource::try_new(source.to_string())
-            .map_err(|(_, e)| e)
-            .expect("parses");
+        let resource = FluentResource::try_new(source.to_string()).map_err(|(_, e)| e).expect("parses");
         keys.extend(resource.entries().filter_map(|e| match e {
             fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
             _ => None,
@@ -334,23 +286,11 @@ mod tests {
 
     #[test]
     fn accept_language_is_read_by_weight() {
-        assert_eq!(
-            Locale::from_accept_language("es-AR,es;q=0.9,en;q=0.8"),
-            Some(Locale::Es)
-        );
-        assert_eq!(
-            Locale::from_accept_language("fr-FR, en;q=0.5, es;q=0.7"),
-            Some(Locale::Es)
-        );
-        assert_eq!(
-            Locale::from_accept_language("en-GB,en;q=0.9"),
-            Some(Locale::En)
-        );
+        assert_eq!(Locale::from_accept_language("es-AR,es;q=0.9,en;q=0.8"), Some(Locale::Es));
+        assert_eq!(Locale::from_accept_language("fr-FR, en;q=0.5, es;q=0.7"), Some(Locale::Es));
+        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("de, fr;q=0.8"), None);
-        assert_eq!(
-            Locale::from_accept_language("es;q=0, en;q=0.1"),
-            Some(Locale::En)
-        );
+        assert_eq!(Locale::from_accept_language("es;q=0, en;q=0.1"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language(""), None);
     }
 
@@ -360,26 +300,10 @@ mod tests {
         let old = now - 40 * 86_400_000;
         let en = shown(Locale::En, old, now, "");
         assert_eq!(en.text, "10 Oct 2026, 09:46");
-        assert!(
-            en.title.starts_with("Saturday")
-                && en.title.contains("10 October 2026")
-                && en.title.ends_with("09:46 UTC"),
-            "{}",
-            en.title
-        );
+        assert!(en.title.starts_with("Saturday") && en.title.contains("10 October 2026") && en.title.ends_with("09:46 UTC"), "{}", en.title);
         let es = shown(Locale::Es, old, now, "America/Argentina/Buenos_Aires");
-        assert!(
-            es.text.starts_with("10 oct 2026") && es.text.contains("6:46"),
-            "{}",
-            es.text
-        );
-        assert!(
-            es.title.starts_with("sábado")
-                && es.title.contains("octubre")
-                && es.title.ends_with("(America/Argentina/Buenos_Aires)"),
-            "{}",
-            es.title
-        );
+        assert!(es.text.starts_with("10 oct 2026") && es.text.contains("6:46"), "{}", es.text);
+        assert!(es.title.starts_with("sábado") && es.title.contains("octubre") && es.title.ends_with("(America/Argentina/Buenos_Aires)"), "{}", es.title);
         assert_eq!(date(Locale::Es, old), "10 oct 2026");
         assert_eq!(shown(Locale::Es, now - 20_000, now, "").text, "ahora");
         assert_eq!(shown(Locale::Es, now - 3 * 3_600_000, now, "").text, "3 h");
@@ -391,11 +315,7 @@ mod tests {
     fn every_site_setting_has_its_words() {
         let keys = keys(Locale::En);
         for s in crate::site::SETTINGS {
-            for key in [
-                format!("setting-{}", s.name),
-                format!("setting-{}-help", s.name),
-                format!("setting-group-{}", s.group),
-            ] {
+            for key in [format!("setting-{}", s.name), format!("setting-{}-help", s.name), format!("setting-group-{}", s.group)] {
                 assert!(keys.contains(&key), "no message {key}");
             }
         }
@@ -406,14 +326,8 @@ mod tests {
         assert_eq!(number(Locale::En, 12_345), "12,345");
         assert_eq!(number(Locale::Es, 12_345), "12.345");
         assert_eq!(number(Locale::Es, 1_234), "1234");
-        assert_eq!(
-            t1(Locale::En, "views-count", "count", 12_345),
-            "12,345 views"
-        );
-        assert_eq!(
-            t1(Locale::Es, "views-count", "count", 12_345),
-            "12.345 vistas"
-        );
+        assert_eq!(t1(Locale::En, "views-count", "count", 12_345), "12,345 views");
+        assert_eq!(t1(Locale::Es, "views-count", "count", 12_345), "12.345 vistas");
     }
 
     #[test]
@@ -436,9 +350,7 @@ mod tests {
         }
         fn in_expression(e: &Expression<&str>, out: &mut Vec<String>) {
             match e {
-                Expression::Inline(InlineExpression::VariableReference { id }) => {
-                    out.push(id.name.to_string())
-                }
+                Expression::Inline(InlineExpression::VariableReference { id }) => out.push(id.name.to_string()),
                 Expression::Inline(_) => {}
                 Expression::Select { selector, variants } => {
                     if let InlineExpression::VariableReference { id } = selector {
@@ -472,35 +384,21 @@ mod tests {
         en.sort();
         es.sort();
         for list in [&en, &es] {
-            let twice: Vec<_> = list
-                .windows(2)
-                .filter(|w| w[0] == w[1])
-                .map(|w| &w[0])
-                .collect();
+            let twice: Vec<_> = list.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
             assert!(twice.is_empty(), "defined twice: {twice:?}");
         }
         let only_en: Vec<_> = en.iter().filter(|k| !es.contains(k)).collect();
         let only_es: Vec<_> = es.iter().filter(|k| !en.contains(k)).collect();
-        assert!(
-            only_en.is_empty() && only_es.is_empty(),
-            "only in English: {only_en:?}; only in Spanish: {only_es:?}"
-        );
+        assert!(only_en.is_empty() && only_es.is_empty(), "only in English: {only_en:?}; only in Spanish: {only_es:?}");
         // Every message formats without errors in both.
         for locale in Locale::ALL {
             for key in keys(locale) {
                 let bundle = catalogue(locale);
-                let pattern = bundle
-                    .get_message(&key)
-                    .and_then(|m| m.value())
-                    .unwrap_or_else(|| panic!("{key} has no value"));
+                let pattern = bundle.get_message(&key).and_then(|m| m.value()).unwrap_or_else(|| panic!("{key} has no value"));
                 // Each variable the message uses, as a number for `count`.
                 let mut args = FluentArgs::new();
                 for name in variables(locale, &key) {
-                    let value = if name == "count" || name == "level" {
-                        FluentValue::from(2)
-                    } else {
-                        FluentValue::from("x")
-                    };
+                    let value = if name == "count" || name == "level" { FluentValue::from(2) } else { FluentValue::from("x") };
                     args.set(name, value);
                 }
                 let mut errors = Vec::new();
@@ -521,11 +419,7 @@ mod tests {
             for call in [".t(\"", ".t1(\""] {
                 for piece in text.split(call).skip(1) {
                     let key = piece.split('"').next().unwrap();
-                    assert!(
-                        keys.iter().any(|k| k == key),
-                        "{}: no message {key}",
-                        path.display()
-                    );
+                    assert!(keys.iter().any(|k| k == key), "{}: no message {key}", path.display());
                     used += 1;
                 }
             }
@@ -537,18 +431,13 @@ mod tests {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
                     walk(&path, keys, found);
-                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
-                {
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs") {
                     let text = std::fs::read_to_string(&path).unwrap();
                     for call in text.split("i18n::t(").skip(1) {
                         let args = call.split(')').next().unwrap();
                         // Keys made at run time (`format!("setting-{}", …)`) have tests of their own.
                         if let Some(key) = args.split('"').nth(1).filter(|k| !k.contains('{')) {
-                            assert!(
-                                keys.iter().any(|k| k == key),
-                                "{}: no message {key}",
-                                path.display()
-                            );
+                            assert!(keys.iter().any(|k| k == key), "{}: no message {key}", path.display());
                             *found += 1;
                         }
                     }
@@ -556,11 +445,7 @@ mod tests {
             }
         }
         let mut in_code = 0;
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &keys,
-            &mut in_code,
-        );
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &keys, &mut in_code);
         assert!(in_code >= 5, "the code uses the catalogue: {in_code} calls");
     }
 
@@ -592,37 +477,20 @@ mod tests {
                 if key == "key" {
                     continue; // the macro's own documentation
                 }
-                assert!(
-                    keys.iter().any(|k| k == key),
-                    "{}: no message {key}",
-                    path.display()
-                );
+                assert!(keys.iter().any(|k| k == key), "{}: no message {key}", path.display());
                 // The arguments: `name = value` up to the call's end.
                 let args = call.split_once('"').unwrap().1.split(')').next().unwrap();
-                let given: Vec<&str> = args
-                    .split(',')
-                    .filter_map(|a| a.split_once('=').map(|(n, _)| n.trim()))
-                    .filter(|n| !n.is_empty())
-                    .collect();
+                let given: Vec<&str> = args.split(',').filter_map(|a| a.split_once('=').map(|(n, _)| n.trim())).filter(|n| !n.is_empty()).collect();
                 for locale in Locale::ALL {
                     for wanted in variables(locale, key) {
-                        assert!(
-                            given.contains(&wanted.as_str()),
-                            "{}: {key} uses ${wanted} in {}, not given",
-                            path.display(),
-                            locale.tag()
-                        );
+                        assert!(given.contains(&wanted.as_str()), "{}: {key} uses ${wanted} in {}, not given", path.display(), locale.tag());
                     }
                 }
                 checked += 1;
             }
             for call in text.split("Text::key(\"").skip(1) {
                 let key = call.split('"').next().unwrap();
-                assert!(
-                    keys.iter().any(|k| k == key),
-                    "{}: no message {key}",
-                    path.display()
-                );
+                assert!(keys.iter().any(|k| k == key), "{}: no message {key}", path.display());
                 checked += 1;
             }
         }
@@ -633,20 +501,12 @@ mod tests {
     /// name and description the migration gave it: the English catalogue's.
     #[test]
     fn uncategorized_is_made_with_the_catalogues_words() {
-        let root =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../minga-store/migrations");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../minga-store/migrations");
         for backend in ["sqlite", "postgres"] {
-            let sql =
-                std::fs::read_to_string(root.join(backend).join("0010_categories.sql")).unwrap();
-            for key in [
-                "category-uncategorized",
-                "category-uncategorized-description",
-            ] {
+            let sql = std::fs::read_to_string(root.join(backend).join("0010_categories.sql")).unwrap();
+            for key in ["category-uncategorized", "category-uncategorized-description"] {
                 let words = t(Locale::En, key);
-                assert!(
-                    sql.contains(&format!("'{words}'")),
-                    "{backend}: the migration does not write {words:?}"
-                );
+                assert!(sql.contains(&format!("'{words}'")), "{backend}: the migration does not write {words:?}");
             }
         }
     }
@@ -655,34 +515,16 @@ mod tests {
     fn every_staff_action_has_its_words() {
         let keys = keys(Locale::En);
         for action in crate::routes::admin::STAFF_ACTIONS {
-            assert!(
-                keys.contains(&format!("staff-action-{action}")),
-                "no words for {action}"
-            );
+            assert!(keys.contains(&format!("staff-action-{action}")), "no words for {action}");
         }
         // And every action the store and handlers log is listed.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for file in [
-            "../minga-store/src/moderation.rs",
-            "../minga-store/src/users.rs",
-            "src/routes/admin.rs",
-            "src/routes/groups.rs",
-        ] {
+        for file in ["../minga-store/src/moderation.rs", "../minga-store/src/users.rs", "src/routes/admin.rs", "src/routes/groups.rs"] {
             let text = std::fs::read_to_string(root.join(file)).unwrap();
             for piece in text.split('"').skip(1).step_by(2) {
-                let looks_like_action = piece.ends_with("_user")
-                    || piece.ends_with("_flag")
-                    || piece.ends_with("_group")
-                    || piece.ends_with("_member")
-                    || piece.starts_with("change_");
-                if looks_like_action
-                    && piece.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                    && !piece.starts_with("change_{")
-                {
-                    assert!(
-                        crate::routes::admin::STAFF_ACTIONS.contains(&piece),
-                        "{file}: {piece} is logged but has no words"
-                    );
+                let looks_like_action = piece.ends_with("_user") || piece.ends_with("_flag") || piece.ends_with("_group") || piece.ends_with("_member") || piece.starts_with("change_");
+                if looks_like_action && piece.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !piece.starts_with("change_{") {
+                    assert!(crate::routes::admin::STAFF_ACTIONS.contains(&piece), "{file}: {piece} is logged but has no words");
                 }
             }
         }

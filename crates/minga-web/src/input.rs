@@ -4,10 +4,10 @@
 //! forgery is stopped before any handler runs: see `csrf`.)
 
 use crate::error::AppError;
+use minga_core::text;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
-use minga_core::text;
 use serde_json::{Map, Value};
 
 /// Bodies larger than this are refused before parsing.
@@ -26,9 +26,9 @@ impl<S: Send + Sync> FromRequest<S> for Input {
         }
         let content_type = content_type(req.headers());
         let map = if content_type.starts_with("multipart/form-data") {
-            let multipart = Multipart::from_request(req, state).await.map_err(|e| {
-                AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string()))
-            })?;
+            let multipart = Multipart::from_request(req, state)
+                .await
+                .map_err(|e| AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string())))?;
             parse_multipart(multipart).await?
         } else {
             let body = Bytes::from_request(req, state)
@@ -45,11 +45,7 @@ impl<S: Send + Sync> FromRequest<S> for Input {
 pub(crate) struct Parsed(pub Map<String, Value>);
 
 pub(crate) fn content_type(headers: &axum::http::HeaderMap) -> String {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase()
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase()
 }
 
 /// A JSON or form-encoded body as one object.
@@ -60,30 +56,19 @@ pub(crate) fn parse_bytes(content_type: &str, body: &[u8]) -> Result<Map<String,
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(map),
             Ok(_) => Err(AppError::BadRequest(text!("error-json-not-object"))),
-            Err(e) => Err(AppError::BadRequest(text!(
-                "error-malformed-json",
-                detail = e.to_string()
-            ))),
+            Err(e) => Err(AppError::BadRequest(text!("error-malformed-json", detail = e.to_string()))),
         }
     } else {
         Ok(nest(parse_urlencoded(body)?))
     }
 }
 
-pub(crate) async fn parse_multipart(
-    mut multipart: Multipart,
-) -> Result<Map<String, Value>, AppError> {
+pub(crate) async fn parse_multipart(mut multipart: Multipart) -> Result<Map<String, Value>, AppError> {
     let mut pairs = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string()))
-    })? {
+    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string())))? {
         let name = field.name().unwrap_or_default().to_string();
-        let bytes = field.bytes().await.map_err(|e| {
-            AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string()))
-        })?;
-        let value = String::from_utf8(bytes.to_vec()).map_err(|_| {
-            AppError::BadRequest(text!("error-field-not-utf8", field = name.as_str()))
-        })?;
+        let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(text!("error-malformed-multipart", detail = e.to_string())))?;
+        let value = String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest(text!("error-field-not-utf8", field = name.as_str())))?;
         pairs.push((name, value));
     }
     Ok(nest(pairs))
@@ -97,11 +82,8 @@ fn parse_urlencoded(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
             Some(i) => (&part[..i], &part[i + 1..]),
             None => (part, &b""[..]),
         };
-        let key =
-            decode(k).ok_or_else(|| AppError::BadRequest(text!("error-form-name-not-utf8")))?;
-        let value = decode(v).ok_or_else(|| {
-            AppError::BadRequest(text!("error-field-not-utf8", field = key.as_str()))
-        })?;
+        let key = decode(k).ok_or_else(|| AppError::BadRequest(text!("error-form-name-not-utf8")))?;
+        let value = decode(v).ok_or_else(|| AppError::BadRequest(text!("error-field-not-utf8", field = key.as_str())))?;
         pairs.push((key, value));
     }
     Ok(pairs)
@@ -131,9 +113,7 @@ fn nest(pairs: Vec<(String, String)>) -> Map<String, Value> {
     let mut map = Map::new();
     for (key, value) in pairs {
         if let Some(base) = key.strip_suffix("[]") {
-            let entry = map
-                .entry(base.to_string())
-                .or_insert_with(|| Value::Array(Vec::new()));
+            let entry = map.entry(base.to_string()).or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(items) = entry {
                 items.push(Value::String(value));
             }
@@ -141,9 +121,7 @@ fn nest(pairs: Vec<(String, String)>) -> Map<String, Value> {
             && let Some(inner) = rest.strip_suffix(']')
             && !inner.contains('[')
         {
-            let entry = map
-                .entry(outer.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
+            let entry = map.entry(outer.to_string()).or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(obj) = entry {
                 obj.insert(inner.to_string(), Value::String(value));
             }
@@ -227,8 +205,7 @@ mod tests {
 
     #[test]
     fn form_keys_nest() {
-        let pairs =
-            parse_urlencoded(b"post%5Braw%5D=hi+there&ids[]=1&ids[]=2&title=caf%C3%A9").unwrap();
+        let pairs = parse_urlencoded(b"post%5Braw%5D=hi+there&ids[]=1&ids[]=2&title=caf%C3%A9").unwrap();
         let map = Input(nest(pairs));
         assert_eq!(map.str("post.raw"), Some("hi there"));
         assert_eq!(map.ints("ids").unwrap(), vec![1, 2]);
@@ -238,22 +215,12 @@ mod tests {
     #[test]
     fn invalid_utf8_is_refused() {
         assert!(parse_urlencoded(b"title=%FF%FE").is_err());
-        assert_eq!(
-            parse_urlencoded(b"title=%F").unwrap()[0].1,
-            "%F",
-            "a cut-off escape stays as typed"
-        );
+        assert_eq!(parse_urlencoded(b"title=%F").unwrap()[0].1, "%F", "a cut-off escape stays as typed");
     }
 
     #[test]
     fn ints_accept_numbers_and_strings() {
-        let map = Input(
-            serde_json::from_str::<Value>(r#"{"a": 3, "b": "4", "c": "x", "d": ""}"#)
-                .unwrap()
-                .as_object()
-                .unwrap()
-                .clone(),
-        );
+        let map = Input(serde_json::from_str::<Value>(r#"{"a": 3, "b": "4", "c": "x", "d": ""}"#).unwrap().as_object().unwrap().clone());
         assert_eq!(map.int("a").unwrap(), Some(3));
         assert_eq!(map.int("b").unwrap(), Some(4));
         assert!(map.int("c").is_err());
@@ -265,20 +232,13 @@ mod tests {
 /// Query-string parameters, with malformed ones answered as a clear 400.
 pub struct Query<T>(pub T);
 
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S>
-    for Query<T>
-{
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Query<T> {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e| {
-                AppError::BadRequest(text!("error-malformed-query", detail = e.body_text()))
-            })
+            .map_err(|e| AppError::BadRequest(text!("error-malformed-query", detail = e.body_text())))
     }
 }

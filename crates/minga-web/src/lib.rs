@@ -12,17 +12,17 @@ pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod input;
-mod json;
 pub mod limits;
 pub mod live;
 pub mod loaded;
+pub mod site;
+mod json;
 pub mod onebox;
+pub mod params;
 pub mod ops;
 mod pages;
-pub mod params;
 pub mod reading;
 mod routes;
-pub mod site;
 mod views;
 
 pub use error::AppError;
@@ -132,23 +132,13 @@ impl AppState {
         };
         // Everything kept in memory hears of every change, this node's as
         // it commits and other nodes' as the feed brings them.
-        let (caches, catalog, site) = (
-            state.caches.clone(),
-            state.catalog.clone(),
-            state.site.clone(),
-        );
+        let (caches, catalog, site) = (state.caches.clone(), state.catalog.clone(), state.site.clone());
         state.store.listen(move |changes| {
             caches.invalidate(changes);
-            if changes
-                .iter()
-                .any(|c| matches!(c, Change::Catalog | Change::Everything))
-            {
+            if changes.iter().any(|c| matches!(c, Change::Catalog | Change::Everything)) {
                 catalog.forget();
             }
-            if changes
-                .iter()
-                .any(|c| matches!(c, Change::Settings | Change::Everything))
-            {
+            if changes.iter().any(|c| matches!(c, Change::Settings | Change::Everything)) {
                 site.forget();
             }
         });
@@ -166,9 +156,7 @@ impl AppState {
             return Ok(Some(token));
         }
         let token = auth::random_token(24);
-        self.store
-            .add_setup_token(&auth::hash_secret(&token))
-            .await?;
+        self.store.add_setup_token(&auth::hash_secret(&token)).await?;
         *self.setup_token.lock().expect("setup token lock") = Some(token.clone());
         Ok(Some(token))
     }
@@ -185,9 +173,7 @@ impl AppState {
         self.store.touch_sessions(&seen).await?;
         let reads = self.views.take_reads();
         for user in self.store.record_reads(&reads).await? {
-            let Some(u) = self.store.user_by_id(user).await? else {
-                continue;
-            };
+            let Some(u) = self.store.user_by_id(user).await? else { continue };
             if u.trust_level >= 2 {
                 continue;
             }
@@ -236,13 +222,7 @@ impl Views {
         let at = minga_core::time::now_ms();
         let mut reads = self.reads.lock().expect("reads lock");
         if reads.len() < 100_000 {
-            reads.push(minga_store::Read {
-                user,
-                topic,
-                up_to,
-                day: at / 86_400_000,
-                at,
-            });
+            reads.push(minga_store::Read { user, topic, up_to, day: at / 86_400_000, at });
         }
     }
 
@@ -251,17 +231,13 @@ impl Views {
     /// one write, not many.
     fn take_reads(&self) -> Vec<minga_store::Read> {
         let reads = std::mem::take(&mut *self.reads.lock().expect("reads lock"));
-        let mut furthest: HashMap<(minga_core::UserId, TopicId, i64), minga_store::Read> =
-            HashMap::new();
+        let mut furthest: HashMap<(minga_core::UserId, TopicId, i64), minga_store::Read> = HashMap::new();
         for r in reads {
-            furthest
-                .entry((r.user, r.topic, r.day))
-                .and_modify(|kept| {
-                    if r.up_to > kept.up_to {
-                        *kept = r;
-                    }
-                })
-                .or_insert(r);
+            furthest.entry((r.user, r.topic, r.day)).and_modify(|kept| {
+                if r.up_to > kept.up_to {
+                    *kept = r;
+                }
+            }).or_insert(r);
         }
         let mut reads: Vec<minga_store::Read> = furthest.into_values().collect();
         reads.sort_by_key(|r| r.at);
@@ -269,21 +245,11 @@ impl Views {
     }
 
     pub fn record(&self, topic: TopicId) {
-        *self
-            .pending
-            .lock()
-            .expect("views lock")
-            .entry(topic)
-            .or_default() += 1;
+        *self.pending.lock().expect("views lock").entry(topic).or_default() += 1;
     }
 
     pub fn pending(&self, topic: TopicId) -> i64 {
-        self.pending
-            .lock()
-            .expect("views lock")
-            .get(&topic)
-            .copied()
-            .unwrap_or(0)
+        self.pending.lock().expect("views lock").get(&topic).copied().unwrap_or(0)
     }
 
     fn take(&self) -> Vec<(TopicId, i64)> {

@@ -8,26 +8,16 @@ pub const NEW_USER_MAX_LINKS: usize = 2;
 pub const NEW_USER_MAX_MENTIONS: usize = 2;
 
 /// A new user's post may not carry too many links or mentions.
-pub fn check_new_user_content(
-    trust_level: i64,
-    staff: bool,
-    cooked: &minga_core::cook::Cooked,
-) -> Result<(), AppError> {
+pub fn check_new_user_content(trust_level: i64, staff: bool, cooked: &minga_core::cook::Cooked) -> Result<(), AppError> {
     if staff || trust_level > 0 {
         return Ok(());
     }
     let links = cooked.html.matches("<a href=\"http").count();
     if links > NEW_USER_MAX_LINKS {
-        return Err(AppError::invalid(
-            "raw",
-            minga_core::text!("error-new-user-links", count = NEW_USER_MAX_LINKS),
-        ));
+        return Err(AppError::invalid("raw", minga_core::text!("error-new-user-links", count = NEW_USER_MAX_LINKS)));
     }
     if cooked.mentions.len() + cooked.group_mentions.len() > NEW_USER_MAX_MENTIONS {
-        return Err(AppError::invalid(
-            "raw",
-            minga_core::text!("error-new-user-mentions", count = NEW_USER_MAX_MENTIONS),
-        ));
+        return Err(AppError::invalid("raw", minga_core::text!("error-new-user-mentions", count = NEW_USER_MAX_MENTIONS)));
     }
     Ok(())
 }

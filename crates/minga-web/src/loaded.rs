@@ -17,12 +17,7 @@ pub struct Loaded<T> {
 
 impl<T> Default for Loaded<T> {
     fn default() -> Self {
-        Loaded {
-            slot: RwLock::new(Slot {
-                forgotten: 0,
-                value: None,
-            }),
-        }
+        Loaded { slot: RwLock::new(Slot { forgotten: 0, value: None }) }
     }
 }
 
@@ -65,11 +60,7 @@ mod tests {
     async fn a_load_overtaken_by_a_change_is_not_kept() {
         let kept: Loaded<u32> = Loaded::default();
         assert_eq!(*kept.get(|| async { Ok(1) }).await.unwrap(), 1);
-        assert_eq!(
-            *kept.get(|| async { Ok(2) }).await.unwrap(),
-            1,
-            "kept until forgotten"
-        );
+        assert_eq!(*kept.get(|| async { Ok(2) }).await.unwrap(), 1, "kept until forgotten");
         kept.forget();
         // A change lands while this load is under way.
         let stale = kept.get(|| async {
@@ -77,10 +68,6 @@ mod tests {
             Ok(3)
         });
         assert_eq!(*stale.await.unwrap(), 3);
-        assert_eq!(
-            *kept.get(|| async { Ok(4) }).await.unwrap(),
-            4,
-            "the stale load was not kept"
-        );
+        assert_eq!(*kept.get(|| async { Ok(4) }).await.unwrap(), 4, "the stale load was not kept");
     }
 }

@@ -8,12 +8,10 @@ use crate::auth::{self, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::limits::check_new_user_content;
 use minga_core::perm::{self, Permission};
-use minga_core::text::Arg;
 use minga_core::validate::{self, Checks};
-use minga_core::{CategoryId, FieldError, Invalid, PostId, Text, TopicId, cook, slug, text};
-use minga_store::{
-    Category, CategoryForm, NewReply, NewTopic, NewUser, Post, Refusal, StoreError, Topic, User,
-};
+use minga_core::text::Arg;
+use minga_core::{CategoryId, FieldError, Invalid, PostId, TopicId, Text, cook, slug, text};
+use minga_store::{Category, CategoryForm, NewReply, NewTopic, NewUser, Post, Refusal, StoreError, Topic, User};
 
 /// Looks up mentioned names fetched before cooking.
 struct Names {
@@ -23,16 +21,10 @@ struct Names {
 
 impl cook::Resolver for Names {
     fn user(&self, lower: &str) -> Option<String> {
-        self.users
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(lower))
-            .cloned()
+        self.users.iter().find(|n| n.eq_ignore_ascii_case(lower)).cloned()
     }
     fn group(&self, lower: &str) -> Option<String> {
-        self.groups
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(lower))
-            .cloned()
+        self.groups.iter().find(|n| n.eq_ignore_ascii_case(lower)).cloned()
     }
 }
 
@@ -41,29 +33,15 @@ impl cook::Resolver for Names {
 pub async fn cook_post(state: &AppState, raw: &str) -> AppResult<cook::Cooked> {
     let candidates = cook::mention_candidates(raw);
     let users = state.store.usernames_matching(&candidates).await?;
-    let groups = if candidates
-        .iter()
-        .any(|c| !users.iter().any(|u| u.eq_ignore_ascii_case(c)))
-    {
+    let groups = if candidates.iter().any(|c| !users.iter().any(|u| u.eq_ignore_ascii_case(c))) {
         // Only groups everyone may see can be mentioned, so a mention
         // never reveals a hidden group.
         let catalog = state.catalog().await?;
-        catalog
-            .groups
-            .iter()
-            .filter(|g| {
-                !g.automatic
-                    && g.visibility_level == 0
-                    && candidates.contains(&g.name.to_lowercase())
-            })
-            .map(|g| g.name.clone())
-            .collect()
+        catalog.groups.iter().filter(|g| !g.automatic && g.visibility_level == 0 && candidates.contains(&g.name.to_lowercase())).map(|g| g.name.clone()).collect()
     } else {
         Vec::new()
     };
-    let options = cook::CookOptions {
-        base_url: &state.settings.base_url,
-    };
+    let options = cook::CookOptions { base_url: &state.settings.base_url };
     Ok(cook::cook(raw, &options, &Names { users, groups }))
 }
 
@@ -79,10 +57,7 @@ fn alerts_of(cooked: &cook::Cooked) -> minga_store::Alerts {
 
 /// The posting limits to hold a new post to, if they are on.
 fn rules(state: &AppState) -> Option<minga_store::PostingRules> {
-    state
-        .settings
-        .rate_limits
-        .then_some(minga_store::PostingRules)
+    state.settings.rate_limits.then_some(minga_store::PostingRules)
 }
 
 fn silenced(user: &User) -> AppResult<()> {
@@ -98,54 +73,27 @@ pub struct TopicInput {
     pub category: Option<i64>,
 }
 
-pub async fn create_topic(
-    state: &AppState,
-    viewer: &Viewer,
-    input: TopicInput,
-) -> AppResult<(Topic, Post)> {
+pub async fn create_topic(state: &AppState, viewer: &Viewer, input: TopicInput) -> AppResult<(Topic, Post)> {
     let user = viewer.require()?;
     silenced(user)?;
     let limits = &state.settings.limits;
     let mut checks = Checks::default();
-    checks
-        .check(validate::title(&input.title, limits))
-        .check(validate::post_body(&input.raw, limits));
+    checks.check(validate::title(&input.title, limits)).check(validate::post_body(&input.raw, limits));
     let catalog = state.catalog().await?;
     let actor = viewer.actor();
     // A category the person may not see is, to them, one that does not exist.
-    let category = input
-        .category
-        .map(CategoryId)
-        .filter(|id| catalog.can_see(actor.as_ref(), *id))
-        .and_then(|id| catalog.category(id))
-        .cloned();
+    let category = input.category.map(CategoryId).filter(|id| catalog.can_see(actor.as_ref(), *id)).and_then(|id| catalog.category(id)).cloned();
     if category.is_none() {
-        let text = if input.category.is_some() {
-            text!("error-category-missing")
-        } else {
-            text!("error-category-choose")
-        };
-        checks.check(Err(FieldError {
-            field: "category",
-            text,
-        }));
+        let text = if input.category.is_some() { text!("error-category-missing") } else { text!("error-category-choose") };
+        checks.check(Err(FieldError { field: "category", text }));
     }
-    if category
-        .as_ref()
-        .is_some_and(|c| Some(c.id) == catalog.uncategorized)
-    {
-        checks.check(Err(FieldError {
-            field: "category",
-            text: text!("error-category-uncategorized"),
-        }));
+    if category.as_ref().is_some_and(|c| Some(c.id) == catalog.uncategorized) {
+        checks.check(Err(FieldError { field: "category", text: text!("error-category-uncategorized") }));
     }
     checks.finish()?;
     let category = category.expect("checked above");
     if !catalog.can_start_topic(actor.as_ref(), category.id) {
-        return Err(AppError::Forbidden(text!(
-            "error-may-not-start",
-            category = category.name.as_str()
-        )));
+        return Err(AppError::Forbidden(text!("error-may-not-start", category = category.name.as_str())));
     }
     let title = input.title.trim().to_string();
     let cooked = cook_post(state, &input.raw).await?;
@@ -178,30 +126,17 @@ pub async fn create_topic(
 }
 
 /// Adds a reply; returns it with its topic as it now stands.
-pub async fn create_reply(
-    state: &AppState,
-    viewer: &Viewer,
-    topic: TopicId,
-    raw: String,
-    reply_to: Option<i64>,
-) -> AppResult<(Post, Topic)> {
+pub async fn create_reply(state: &AppState, viewer: &Viewer, topic: TopicId, raw: String, reply_to: Option<i64>) -> AppResult<(Post, Topic)> {
     let user = viewer.require()?;
     silenced(user)?;
     let (topic, category, catalog) = visible_topic(state, viewer, topic).await?;
     validate::post_body(&raw, &state.settings.limits)?;
     let actor = viewer.actor();
     if !perm::can_reply_in(actor.as_ref(), catalog.grants(category.id)) {
-        return Err(AppError::Forbidden(text!(
-            "error-may-not-reply",
-            category = category.name.as_str()
-        )));
+        return Err(AppError::Forbidden(text!("error-may-not-reply", category = category.name.as_str())));
     }
     if !perm::can_reply_to_topic(actor.as_ref(), catalog.grants(category.id), &topic.state()) {
-        let why = if topic.archived {
-            text!("error-topic-archived")
-        } else {
-            text!("error-topic-closed")
-        };
+        let why = if topic.archived { text!("error-topic-archived") } else { text!("error-topic-closed") };
         return Err(AppError::Forbidden(why));
     }
     let cooked = cook_post(state, &raw).await?;
@@ -227,32 +162,17 @@ pub async fn create_reply(
 }
 
 /// A post the viewer may see (its topic's category included).
-pub async fn visible_post(
-    state: &AppState,
-    viewer: &Viewer,
-    id: PostId,
-) -> AppResult<(Post, Topic)> {
+pub async fn visible_post(state: &AppState, viewer: &Viewer, id: PostId) -> AppResult<(Post, Topic)> {
     let post = state.store.post(id).await?.ok_or(AppError::NotFound)?;
     let (topic, _, _) = visible_topic(state, viewer, post.topic_id).await?;
     Ok((post, topic))
 }
 
 /// Edits a post (and, for a first post, optionally its topic's title).
-pub async fn edit_post(
-    state: &AppState,
-    viewer: &Viewer,
-    id: PostId,
-    raw: String,
-    title: Option<String>,
-) -> AppResult<Post> {
+pub async fn edit_post(state: &AppState, viewer: &Viewer, id: PostId, raw: String, title: Option<String>) -> AppResult<Post> {
     let user = viewer.require()?;
     let (post, topic) = visible_post(state, viewer, id).await?;
-    if !perm::can_edit_post_now(
-        viewer.actor().as_ref(),
-        post.user_id,
-        post.locked,
-        topic.archived,
-    ) {
+    if !perm::can_edit_post_now(viewer.actor().as_ref(), post.user_id, post.locked, topic.archived) {
         let why = if topic.archived {
             text!("error-archived-no-edit")
         } else if post.locked && post.user_id == user.id {
@@ -280,14 +200,9 @@ pub async fn edit_post(
     };
     if let Some(t) = title {
         let t = t.trim().to_string();
-        state
-            .store
-            .rename_topic(post.topic_id, &t, &slug::slugify(&t))
-            .await?;
+        state.store.rename_topic(post.topic_id, &t, &slug::slugify(&t)).await?;
     }
-    let Some(cooked) = cooked else {
-        return Ok(post);
-    };
+    let Some(cooked) = cooked else { return Ok(post) };
     let excerpt = cook::excerpt(&cooked.html, 300);
     let saved = state
         .store
@@ -329,17 +244,9 @@ pub async fn rebake(state: &AppState) -> AppResult<Rebaked> {
             let excerpt = cook::excerpt(&cooked.html, 300);
             // A first post also gives its topic's excerpt, which a newer
             // cooker may write differently from the same HTML.
-            let stale_excerpt = post.post_number == 1
-                && state
-                    .store
-                    .topic(post.topic_id)
-                    .await?
-                    .is_some_and(|t| t.excerpt != excerpt);
+            let stale_excerpt = post.post_number == 1 && state.store.topic(post.topic_id).await?.is_some_and(|t| t.excerpt != excerpt);
             if cooked.html != post.cooked || stale_excerpt {
-                state
-                    .store
-                    .set_cooked(post.id, &cooked.html, &excerpt)
-                    .await?;
+                state.store.set_cooked(post.id, &cooked.html, &excerpt).await?;
                 done.changed += 1;
             }
         }
@@ -362,26 +269,13 @@ pub async fn delete_topic(state: &AppState, viewer: &Viewer, id: TopicId) -> App
     if !perm::can_delete_topic(viewer.actor().as_ref(), &topic.state()) {
         return Err(AppError::Forbidden(text!("error-may-not-delete-topic")));
     }
-    let first = state
-        .store
-        .first_posts(id, 1)
-        .await?
-        .into_iter()
-        .next()
-        .filter(|p| p.post_number == 1)
-        .ok_or(AppError::NotFound)?;
+    let first = state.store.first_posts(id, 1).await?.into_iter().next().filter(|p| p.post_number == 1).ok_or(AppError::NotFound)?;
     Ok(state.store.delete_post(first.id).await?)
 }
 
 /// Renames a topic and moves it to a category its editor may start topics
 /// in; what is not given stays as it is.
-pub async fn update_topic(
-    state: &AppState,
-    viewer: &Viewer,
-    id: TopicId,
-    title: Option<String>,
-    category: Option<i64>,
-) -> AppResult<Topic> {
+pub async fn update_topic(state: &AppState, viewer: &Viewer, id: TopicId, title: Option<String>, category: Option<i64>) -> AppResult<Topic> {
     let (topic, _, catalog) = visible_topic(state, viewer, id).await?;
     let actor = viewer.actor();
     if !perm::can_edit_topic(actor.as_ref(), &topic.state()) {
@@ -398,10 +292,7 @@ pub async fn update_topic(
         Some(c) if c != topic.category_id => {
             // A category the editor may not see does not exist for them.
             if !catalog.can_see(actor.as_ref(), c) || catalog.category(c).is_none() {
-                return Err(AppError::invalid(
-                    "category_id",
-                    text!("error-category-missing"),
-                ));
+                return Err(AppError::invalid("category_id", text!("error-category-missing")));
             }
             if !catalog.can_move_topic_to(actor.as_ref(), c) {
                 return Err(AppError::Forbidden(text!("error-may-not-post-category")));
@@ -410,65 +301,34 @@ pub async fn update_topic(
         }
         _ => topic.category_id,
     };
-    let slug = if title == topic.title {
-        topic.slug.clone()
-    } else {
-        slug::slugify(&title)
-    };
-    state
-        .store
-        .update_topic(id, &title, &slug, category)
-        .await
-        .map_err(|e| match e {
-            StoreError::Missing(minga_store::Thing::Category) => {
-                AppError::invalid("category_id", text!("error-category-missing"))
-            }
-            other => other.into(),
-        })
+    let slug = if title == topic.title { topic.slug.clone() } else { slug::slugify(&title) };
+    state.store.update_topic(id, &title, &slug, category).await.map_err(|e| match e {
+        StoreError::Missing(minga_store::Thing::Category) => AppError::invalid("category_id", text!("error-category-missing")),
+        other => other.into(),
+    })
 }
 
 /// Closes, archives, unlists or pins a topic, or undoes it (staff).
-pub async fn set_topic_status(
-    state: &AppState,
-    viewer: &Viewer,
-    id: TopicId,
-    status: minga_store::TopicStatus,
-) -> AppResult<Topic> {
+pub async fn set_topic_status(state: &AppState, viewer: &Viewer, id: TopicId, status: minga_store::TopicStatus) -> AppResult<Topic> {
     let (topic, _, _) = visible_topic(state, viewer, id).await?;
     if !perm::can_moderate_topics(viewer.actor().as_ref()) {
         return Err(AppError::Forbidden(text!("error-staff-status")));
     }
-    Ok(state
-        .store
-        .set_topic_status(topic.id, status, minga_core::time::now_ms())
-        .await?)
+    Ok(state.store.set_topic_status(topic.id, status, minga_core::time::now_ms()).await?)
 }
 
 /// Moves a topic's date, and its posts' with it (staff).
-pub async fn change_topic_timestamp(
-    state: &AppState,
-    viewer: &Viewer,
-    id: TopicId,
-    seconds: i64,
-) -> AppResult<Topic> {
+pub async fn change_topic_timestamp(state: &AppState, viewer: &Viewer, id: TopicId, seconds: i64) -> AppResult<Topic> {
     let (topic, _, _) = visible_topic(state, viewer, id).await?;
     if !perm::can_moderate_topics(viewer.actor().as_ref()) {
         return Err(AppError::Forbidden(text!("error-staff-timestamp")));
     }
-    let ms = seconds
-        .checked_mul(1000)
-        .filter(|ms| *ms > 0)
-        .ok_or_else(|| AppError::invalid("timestamp", text!("error-timestamp")))?;
+    let ms = seconds.checked_mul(1000).filter(|ms| *ms > 0).ok_or_else(|| AppError::invalid("timestamp", text!("error-timestamp")))?;
     Ok(state.store.change_topic_timestamp(topic.id, ms).await?)
 }
 
 /// Locks a post against its author's edits, or unlocks it (staff).
-pub async fn lock_post(
-    state: &AppState,
-    viewer: &Viewer,
-    id: PostId,
-    locked: bool,
-) -> AppResult<Post> {
+pub async fn lock_post(state: &AppState, viewer: &Viewer, id: PostId, locked: bool) -> AppResult<Post> {
     let (post, _) = visible_post(state, viewer, id).await?;
     if !perm::can_moderate_topics(viewer.actor().as_ref()) {
         return Err(AppError::Forbidden(text!("error-staff-lock")));
@@ -504,9 +364,7 @@ fn sent_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D
     match serde_json::Value::deserialize(d)? {
         serde_json::Value::Null => Ok(Some(String::new())),
         serde_json::Value::String(s) => Ok(Some(s)),
-        other => Err(serde::de::Error::custom(format!(
-            "expected text, found {other}"
-        ))),
+        other => Err(serde::de::Error::custom(format!("expected text, found {other}"))),
     }
 }
 
@@ -517,10 +375,7 @@ pub fn profile_from(change: &ProfileChange, user: &User) -> AppResult<minga_stor
     let mut text = |k: &'static str, new: &Option<String>, cur: &str, max: usize| -> String {
         let v = new.clone().unwrap_or_else(|| cur.to_string());
         if v.chars().count() > max {
-            checks.check(Err(FieldError {
-                field: k,
-                text: text!("error-too-long", max = max),
-            }));
+            checks.check(Err(FieldError { field: k, text: text!("error-too-long", max = max) }));
         }
         v.trim().to_string()
     };
@@ -534,29 +389,18 @@ pub fn profile_from(change: &ProfileChange, user: &User) -> AppResult<minga_stor
         theme: text("theme", &change.theme, &user.theme, 16),
     };
     if !matches!(profile.theme.as_str(), "" | "light" | "dark") {
-        checks.check(Err(FieldError {
-            field: "theme",
-            text: text!("error-theme"),
-        }));
+        checks.check(Err(FieldError { field: "theme", text: text!("error-theme") }));
     }
     if !profile.locale.is_empty() {
         match crate::i18n::Locale::from_tag(&profile.locale) {
             Some(l) => profile.locale = l.tag().to_string(),
             None => {
-                checks.check(Err(FieldError {
-                    field: "locale",
-                    text: text!("error-locale"),
-                }));
+                checks.check(Err(FieldError { field: "locale", text: text!("error-locale") }));
             }
         }
     }
-    if !profile.website.is_empty()
-        && !(profile.website.starts_with("https://") || profile.website.starts_with("http://"))
-    {
-        checks.check(Err(FieldError {
-            field: "website",
-            text: text!("error-website"),
-        }));
+    if !profile.website.is_empty() && !(profile.website.starts_with("https://") || profile.website.starts_with("http://")) {
+        checks.check(Err(FieldError { field: "website", text: text!("error-website") }));
     }
     if change.timezone.is_some() && !profile.timezone.is_empty() {
         match canonical_zone(&profile.timezone) {
@@ -579,10 +423,7 @@ pub fn profile_from(change: &ProfileChange, user: &User) -> AppResult<minga_stor
 pub fn canonical_zone(typed: &str) -> Option<String> {
     let tz = jiff::tz::TimeZone::get(typed.trim()).ok()?;
     let name = tz.iana_name()?.to_string();
-    let place = name.contains('/')
-        && !name.starts_with("Etc/")
-        && !name.starts_with("posix/")
-        && !name.starts_with("right/");
+    let place = name.contains('/') && !name.starts_with("Etc/") && !name.starts_with("posix/") && !name.starts_with("right/");
     (place || name == "UTC").then_some(name)
 }
 
@@ -592,25 +433,13 @@ pub fn canonical_zone(typed: &str) -> Option<String> {
 const CONFIRM_TRIES: i64 = 5;
 
 /// Checks a signed-in person's current password before an account change.
-async fn confirm_password(
-    state: &AppState,
-    user: &User,
-    password: &str,
-    _ip: &str,
-) -> AppResult<()> {
+async fn confirm_password(state: &AppState, user: &User, password: &str, _ip: &str) -> AppResult<()> {
     let key = format!("confirm:{}", user.id.0);
     let now = minga_core::time::now_ms();
     let window = auth::Throttle::PAIR.1;
-    let (tried, oldest) = state
-        .store
-        .login_failures(&[(key.clone(), now - window)])
-        .await?
-        .pop()
-        .unwrap_or((0, None));
+    let (tried, oldest) = state.store.login_failures(&[(key.clone(), now - window)]).await?.pop().unwrap_or((0, None));
     if tried >= CONFIRM_TRIES {
-        return Err(AppError::RateLimited(
-            ((oldest.unwrap_or(now) + window - now) / 1000).max(1) as u64,
-        ));
+        return Err(AppError::RateLimited(((oldest.unwrap_or(now) + window - now) / 1000).max(1) as u64));
     }
     let found = state.store.user_for_login(&user.username).await?;
     let right = match found {
@@ -621,49 +450,24 @@ async fn confirm_password(
         return Ok(());
     }
     state.store.record_login_failure(&[key]).await?;
-    Err(AppError::invalid(
-        "current_password",
-        text!("error-current-password"),
-    ))
+    Err(AppError::invalid("current_password", text!("error-current-password")))
 }
 
 /// Changes a person's e-mail address, after their current password.
-pub async fn change_email(
-    state: &AppState,
-    user: &User,
-    current_password: &str,
-    email: &str,
-    ip: &str,
-) -> AppResult<()> {
+pub async fn change_email(state: &AppState, user: &User, current_password: &str, email: &str, ip: &str) -> AppResult<()> {
     let email = email.trim();
     validate::email(email)?;
     confirm_password(state, user, current_password, ip).await?;
-    state
-        .store
-        .set_email(user.id, email)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => {
-                AppError::invalid("email", text!("error-taken", field = "email"))
-            }
-            other => other.into(),
-        })
+    state.store.set_email(user.id, email).await.map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::invalid("email", text!("error-taken", field = "email")),
+        other => other.into(),
+    })
 }
 
 /// Changes a person's password, after their current one; every other
 /// session of theirs ends (`keep` is the session making the change).
-pub async fn change_password(
-    state: &AppState,
-    user: &User,
-    current_password: &str,
-    new_password: &str,
-    keep: Option<&str>,
-    ip: &str,
-) -> AppResult<()> {
-    validate::password(new_password, &user.username).map_err(|e| FieldError {
-        field: "new_password",
-        ..e
-    })?;
+pub async fn change_password(state: &AppState, user: &User, current_password: &str, new_password: &str, keep: Option<&str>, ip: &str) -> AppResult<()> {
+    validate::password(new_password, &user.username).map_err(|e| FieldError { field: "new_password", ..e })?;
     confirm_password(state, user, current_password, ip).await?;
     let hash = auth::hash_password(state, new_password).await?;
     Ok(state.store.set_password_hash(user.id, &hash, keep).await?)
@@ -686,28 +490,15 @@ async fn new_user(state: &AppState, input: SignUp, admin: bool) -> AppResult<New
         .check(validate::email(&email))
         .check(validate::password(&input.password, &username));
     if input.name.chars().count() > 100 {
-        checks.check(Err(FieldError {
-            field: "name",
-            text: text!("error-name-long", max = 100),
-        }));
+        checks.check(Err(FieldError { field: "name", text: text!("error-name-long", max = 100) }));
     }
     checks.finish()?;
     // A friendly early answer; the unique index is what really decides.
     if state.store.user_by_username(&username).await?.is_some() {
-        return Err(AppError::invalid(
-            "username",
-            text!("error-taken", field = "username"),
-        ));
+        return Err(AppError::invalid("username", text!("error-taken", field = "username")));
     }
     let password_hash = auth::hash_password(state, &input.password).await?;
-    Ok(NewUser {
-        username,
-        email,
-        name: input.name.trim().to_string(),
-        password_hash,
-        admin,
-        approved: true,
-    })
+    Ok(NewUser { username, email, name: input.name.trim().to_string(), password_hash, admin, approved: true })
 }
 
 /// Creates an account by the site's rules (no invite): refused when sign-ups
@@ -717,12 +508,7 @@ pub async fn sign_up(state: &AppState, input: SignUp, admin: bool) -> AppResult<
     sign_up_as(state, input, admin, admin).await
 }
 
-pub async fn sign_up_as(
-    state: &AppState,
-    input: SignUp,
-    admin: bool,
-    by_staff: bool,
-) -> AppResult<User> {
+pub async fn sign_up_as(state: &AppState, input: SignUp, admin: bool, by_staff: bool) -> AppResult<User> {
     create_account(state, input, admin, by_staff, by_staff).await
 }
 
@@ -730,22 +516,11 @@ pub async fn sign_up_as(
 /// closed, but, as on Discourse, an account they create is approved only
 /// when they say so (`approve`); otherwise it waits in the queue when the
 /// site asks for approval.
-pub async fn sign_up_via_api(
-    state: &AppState,
-    input: SignUp,
-    by_staff: bool,
-    approve: bool,
-) -> AppResult<User> {
+pub async fn sign_up_via_api(state: &AppState, input: SignUp, by_staff: bool, approve: bool) -> AppResult<User> {
     create_account(state, input, false, by_staff, by_staff && approve).await
 }
 
-async fn create_account(
-    state: &AppState,
-    input: SignUp,
-    admin: bool,
-    may_when_closed: bool,
-    approved: bool,
-) -> AppResult<User> {
+async fn create_account(state: &AppState, input: SignUp, admin: bool, may_when_closed: bool, approved: bool) -> AppResult<User> {
     let site = state.site().await?;
     if !may_when_closed && (site.invite_only || !site.allow_new_registrations) {
         return Err(AppError::Forbidden(text!("error-registrations-closed")));
@@ -760,11 +535,7 @@ async fn create_account(
 /// been used (or an admin exists).
 pub async fn create_first_admin(state: &AppState, token: &str, input: SignUp) -> AppResult<User> {
     let new = new_user(state, input, true).await?;
-    match state
-        .store
-        .create_first_admin(&auth::hash_secret(token), &new)
-        .await
-    {
+    match state.store.create_first_admin(&auth::hash_secret(token), &new).await {
         Ok(user) => Ok(user),
         Err(StoreError::Refused(_)) => Err(AppError::NotFound),
         Err(e) => Err(e.into()),
@@ -774,24 +545,14 @@ pub async fn create_first_admin(state: &AppState, token: &str, input: SignUp) ->
 /// Creates an approved account through an invite link.
 /// Makes the account an invite is for; answers it and the topic the
 /// invite lands on, if any.
-pub async fn redeem_invite(
-    state: &AppState,
-    key: &str,
-    input: SignUp,
-) -> AppResult<(User, Option<TopicId>)> {
+pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppResult<(User, Option<TopicId>)> {
     let new = new_user(state, input, false).await?;
-    match state
-        .store
-        .redeem_invite(&auth::hash_secret(key), &new)
-        .await
-    {
+    match state.store.redeem_invite(&auth::hash_secret(key), &new).await {
         Ok(r) => Ok((r.user, r.invite.topic_id)),
         Err(StoreError::Refused(reason)) => Err(match reason {
             Refusal::ExpiredInvite => AppError::Forbidden(text!("error-invite-expired")),
             Refusal::UsedInvite => AppError::Forbidden(text!("error-invite-used")),
-            Refusal::InviteForAnotherEmail => {
-                AppError::invalid("email", text!("error-invite-other-email"))
-            }
+            Refusal::InviteForAnotherEmail => AppError::invalid("email", text!("error-invite-other-email")),
             Refusal::UnknownInvite | Refusal::SetupSpent => AppError::NotFound,
         }),
         Err(e) => Err(e.into()),
@@ -805,10 +566,7 @@ pub enum LogInRefused {
     NotApproved,
     NotActive,
     /// Suspended until an instant, with the reason staff gave.
-    Suspended {
-        till: i64,
-        reason: String,
-    },
+    Suspended { till: i64, reason: String },
 }
 
 impl LogInRefused {
@@ -817,12 +575,10 @@ impl LogInRefused {
             LogInRefused::Incorrect => text!("error-login-incorrect"),
             LogInRefused::NotApproved => text!("error-login-not-approved"),
             LogInRefused::NotActive => text!("error-login-not-active"),
-            LogInRefused::Suspended { till, reason } if reason.is_empty() => {
-                Text::key("error-login-suspended").with("date", Arg::Date(*till))
+            LogInRefused::Suspended { till, reason } if reason.is_empty() => Text::key("error-login-suspended").with("date", Arg::Date(*till)),
+            LogInRefused::Suspended { till, reason } => {
+                Text::key("error-login-suspended-reason").with("date", Arg::Date(*till)).with("reason", reason.as_str())
             }
-            LogInRefused::Suspended { till, reason } => Text::key("error-login-suspended-reason")
-                .with("date", Arg::Date(*till))
-                .with("reason", reason.as_str()),
         }
     }
 
@@ -839,12 +595,7 @@ impl LogInRefused {
 
 /// Checks credentials, with throttling per account and address (see
 /// `auth::Throttle`), then the account's standing.
-pub async fn log_in(
-    state: &AppState,
-    login: &str,
-    password: &str,
-    ip: &str,
-) -> AppResult<Result<User, LogInRefused>> {
+pub async fn log_in(state: &AppState, login: &str, password: &str, ip: &str) -> AppResult<Result<User, LogInRefused>> {
     if let Some(wait) = auth::Throttle::wait(state, login, ip).await? {
         return Err(AppError::RateLimited(wait));
     }
@@ -872,14 +623,8 @@ pub async fn log_in(
     if !user.active {
         return Ok(Err(LogInRefused::NotActive));
     }
-    if let Some(till) = user
-        .suspended_till
-        .filter(|t| *t > minga_core::time::now_ms())
-    {
-        return Ok(Err(LogInRefused::Suspended {
-            till,
-            reason: user.suspend_reason.clone(),
-        }));
+    if let Some(till) = user.suspended_till.filter(|t| *t > minga_core::time::now_ms()) {
+        return Ok(Err(LogInRefused::Suspended { till, reason: user.suspend_reason.clone() }));
     }
     Ok(Ok(user))
 }
@@ -895,24 +640,12 @@ pub fn category_form(
 ) -> Result<CategoryForm, Invalid> {
     let name = name.trim().to_string();
     let slug_in = slug_in.trim().to_lowercase();
-    let slug = if slug_in.is_empty() {
-        slug::slugify(&name)
-    } else {
-        slug_in
-    };
+    let slug = if slug_in.is_empty() { slug::slugify(&name) } else { slug_in };
     let color = color.trim().trim_start_matches('#').to_uppercase();
     let text_color = text_color.trim().trim_start_matches('#').to_uppercase();
     let form = CategoryForm {
-        color: if color.is_empty() {
-            "0088CC".into()
-        } else {
-            color
-        },
-        text_color: if text_color.is_empty() {
-            "FFFFFF".into()
-        } else {
-            text_color
-        },
+        color: if color.is_empty() { "0088CC".into() } else { color },
+        text_color: if text_color.is_empty() { "FFFFFF".into() } else { text_color },
         description: description.trim().to_string(),
         name,
         slug,
@@ -933,51 +666,27 @@ pub fn category_form(
 
 /// Reads Discourse's `permissions` map (`{"everyone": 1, "facttic": 3}`,
 /// group names to 1 full, 2 create_post, 3 readonly).
-pub async fn category_grants(
-    state: &AppState,
-    permissions: &serde_json::Map<String, serde_json::Value>,
-) -> AppResult<Vec<(i64, Permission)>> {
+pub async fn category_grants(state: &AppState, permissions: &serde_json::Map<String, serde_json::Value>) -> AppResult<Vec<(i64, Permission)>> {
     let catalog = state.catalog().await?;
     let groups = &catalog.groups;
     let mut grants = Vec::new();
     for (name, value) in permissions {
-        let group = groups
-            .iter()
-            .find(|g| g.name.eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                AppError::invalid("permissions", text!("error-no-group", name = name.as_str()))
-            })?;
+        let group = groups.iter().find(|g| g.name.eq_ignore_ascii_case(name)).ok_or_else(|| AppError::invalid("permissions", text!("error-no-group", name = name.as_str())))?;
         let level = match value {
             serde_json::Value::Number(n) => n.as_i64(),
-            serde_json::Value::String(s) => s
-                .parse()
-                .ok()
-                .or_else(|| Permission::from_name(s).map(|p| p as i64)),
+            serde_json::Value::String(s) => s.parse().ok().or_else(|| Permission::from_name(s).map(|p| p as i64)),
             _ => None,
         };
-        let permission = level.and_then(Permission::from_i64).ok_or_else(|| {
-            AppError::invalid(
-                "permissions",
-                text!("error-permission-level", name = name.as_str()),
-            )
-        })?;
+        let permission = level.and_then(Permission::from_i64).ok_or_else(|| AppError::invalid("permissions", text!("error-permission-level", name = name.as_str())))?;
         grants.push((group.id, permission));
     }
     if grants.is_empty() {
-        return Err(AppError::invalid(
-            "permissions",
-            text!("error-permissions-empty"),
-        ));
+        return Err(AppError::invalid("permissions", text!("error-permissions-empty")));
     }
     Ok(grants)
 }
 
-pub async fn save_category(
-    state: &AppState,
-    viewer: &Viewer,
-    id: Option<CategoryId>,
-    form: CategoryForm,
-) -> AppResult<Category> {
+pub async fn save_category(state: &AppState, viewer: &Viewer, id: Option<CategoryId>, form: CategoryForm) -> AppResult<Category> {
     if !perm::can_manage_categories(viewer.actor().as_ref()) {
         return Err(AppError::Forbidden(text!("error-admins-categories")));
     }
@@ -985,17 +694,14 @@ pub async fn save_category(
     let categories = state.store.categories().await?;
     let parent = match form.parent {
         Some(p) => {
-            let row = categories.iter().find(|c| c.id == p).ok_or_else(|| {
-                AppError::invalid("parent_category_id", text!("error-parent-missing"))
-            })?;
+            let row = categories.iter().find(|c| c.id == p).ok_or_else(|| AppError::invalid("parent_category_id", text!("error-parent-missing")))?;
             Some((p.0, row.parent_category_id))
         }
         None => None,
     };
     let placement = validate::Placement {
         id: id.map(|i| i.0),
-        has_children: id
-            .is_some_and(|i| categories.iter().any(|c| c.parent_category_id == Some(i.0))),
+        has_children: id.is_some_and(|i| categories.iter().any(|c| c.parent_category_id == Some(i.0))),
         parent,
         uncategorized: state.catalog().await?.uncategorized.map(|u| u.0),
     };

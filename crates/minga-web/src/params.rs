@@ -13,10 +13,7 @@
 use crate::error::AppError;
 use crate::input::Input;
 use axum::extract::{FromRequest, Request};
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess,
-    Visitor,
-};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 /// The request's parameters as `T`.
@@ -28,9 +25,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Params<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let query = req.uri().query().map(str::to_string);
-        let input = Input::from_request(req, state)
-            .await?
-            .with_query(query.as_deref())?;
+        let input = Input::from_request(req, state).await?.with_query(query.as_deref())?;
         read(input.0).map(Params)
     }
 }
@@ -43,11 +38,7 @@ pub fn read<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, AppError>
         if field == "." || field.is_empty() {
             AppError::BadRequest(minga_core::text!("error-params", detail = why))
         } else {
-            AppError::BadRequest(minga_core::text!(
-                "error-field-invalid",
-                field = field,
-                detail = why
-            ))
+            AppError::BadRequest(minga_core::text!("error-field-invalid", field = field, detail = why))
         }
     })
 }
@@ -77,10 +68,7 @@ fn unexpected(v: &Value) -> de::Unexpected<'_> {
 /// An integer from a number or a numeric string.
 fn integer(v: &Value) -> Option<i128> {
     match v {
-        Value::Number(n) => n
-            .as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from)),
+        Value::Number(n) => n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -103,10 +91,7 @@ impl<'de> Deserializer<'de> for Lenient {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         match self.0 {
             Value::Array(items) => visitor.visit_seq(Items(items.into_iter())),
-            Value::Object(map) => visitor.visit_map(Fields {
-                iter: map.into_iter(),
-                value: None,
-            }),
+            Value::Object(map) => visitor.visit_map(Fields { iter: map.into_iter(), value: None }),
             other => other.deserialize_any(visitor),
         }
     }
@@ -116,14 +101,9 @@ impl<'de> Deserializer<'de> for Lenient {
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::String(s) => match flag(s) {
                 Some(b) => visitor.visit_bool(b),
-                None => Err(de::Error::invalid_value(
-                    unexpected(&self.0),
-                    &"true or false",
-                )),
+                None => Err(de::Error::invalid_value(unexpected(&self.0), &"true or false")),
             },
-            Value::Number(n) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => {
-                visitor.visit_bool(n.as_i64() == Some(1))
-            }
+            Value::Number(n) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => visitor.visit_bool(n.as_i64() == Some(1)),
             other => Err(de::Error::invalid_type(unexpected(other), &"true or false")),
         }
     }
@@ -173,20 +153,12 @@ impl<'de> Deserializer<'de> for Lenient {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         match self.0 {
-            Value::Object(map) => visitor.visit_map(Fields {
-                iter: map.into_iter(),
-                value: None,
-            }),
+            Value::Object(map) => visitor.visit_map(Fields { iter: map.into_iter(), value: None }),
             other => Err(de::Error::invalid_type(unexpected(&other), &"an object")),
         }
     }
 
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Self::Error> {
         self.deserialize_map(visitor)
     }
 
@@ -199,11 +171,7 @@ impl<'de> Deserializer<'de> for Lenient {
         self.0.deserialize_enum(name, variants, visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -217,14 +185,8 @@ struct Items(std::vec::IntoIter<Value>);
 impl<'de> SeqAccess<'de> for Items {
     type Error = serde_json::Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Self::Error> {
-        self.0
-            .next()
-            .map(|v| seed.deserialize(Lenient(v)))
-            .transpose()
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Self::Error> {
+        self.0.next().map(|v| seed.deserialize(Lenient(v))).transpose()
     }
 }
 
@@ -236,10 +198,7 @@ struct Fields {
 impl<'de> MapAccess<'de> for Fields {
     type Error = serde_json::Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Self::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
         match self.iter.next() {
             Some((k, v)) => {
                 self.value = Some(v);
@@ -249,10 +208,7 @@ impl<'de> MapAccess<'de> for Fields {
         }
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
         seed.deserialize(Lenient(self.value.take().unwrap_or(Value::Null)))
     }
 }
@@ -279,28 +235,13 @@ mod tests {
     }
 
     fn parse<T: DeserializeOwned>(json: &str) -> Result<T, AppError> {
-        read(
-            serde_json::from_str::<Value>(json)
-                .unwrap()
-                .as_object()
-                .unwrap()
-                .clone(),
-        )
+        read(serde_json::from_str::<Value>(json).unwrap().as_object().unwrap().clone())
     }
 
     #[test]
     fn booleans_and_numbers_as_rails_reads_them() {
         let g: Group = parse(r#"{"name": "telar", "public_admission": "true", "visibility_level": "2", "usernames": "neto"}"#).unwrap();
-        assert_eq!(
-            g,
-            Group {
-                name: "telar".into(),
-                public_admission: true,
-                visibility_level: Some(2),
-                usernames: vec!["neto".into()],
-                owner: None
-            }
-        );
+        assert_eq!(g, Group { name: "telar".into(), public_admission: true, visibility_level: Some(2), usernames: vec!["neto".into()], owner: None });
         let g: Group = parse(r#"{"name": "telar", "public_admission": true, "visibility_level": 3, "owner": {"notify": "0"}}"#).unwrap();
         assert!(g.public_admission);
         assert_eq!(g.visibility_level, Some(3));
@@ -318,9 +259,6 @@ mod tests {
         let e = parse::<Group>(r#"{"name": 5}"#).unwrap_err();
         assert!(e.to_string().contains("name"), "text must be text: {e}");
         let e = parse::<Group>(r#"{"public_admission": true}"#).unwrap_err();
-        assert!(
-            e.to_string().contains("name"),
-            "a missing field is named: {e}"
-        );
+        assert!(e.to_string().contains("name"), "a missing field is named: {e}");
     }
 }

@@ -51,51 +51,15 @@ pub struct Setting {
 }
 
 pub const SETTINGS: &[Setting] = &[
-    Setting {
-        name: "login_required",
-        group: "read",
-        boolean: true,
-    },
-    Setting {
-        name: "allow_new_registrations",
-        group: "join",
-        boolean: true,
-    },
-    Setting {
-        name: "invite_only",
-        group: "join",
-        boolean: true,
-    },
-    Setting {
-        name: "must_approve_users",
-        group: "join",
-        boolean: true,
-    },
-    Setting {
-        name: "auto_approve_email_domains",
-        group: "join",
-        boolean: false,
-    },
-    Setting {
-        name: "allowed_user_api_auth_redirects",
-        group: "applications",
-        boolean: false,
-    },
-    Setting {
-        name: "max_user_api_reqs_per_minute",
-        group: "applications",
-        boolean: false,
-    },
-    Setting {
-        name: "max_user_api_reqs_per_day",
-        group: "applications",
-        boolean: false,
-    },
-    Setting {
-        name: "default_locale",
-        group: "language",
-        boolean: false,
-    },
+    Setting { name: "login_required", group: "read", boolean: true },
+    Setting { name: "allow_new_registrations", group: "join", boolean: true },
+    Setting { name: "invite_only", group: "join", boolean: true },
+    Setting { name: "must_approve_users", group: "join", boolean: true },
+    Setting { name: "auto_approve_email_domains", group: "join", boolean: false },
+    Setting { name: "allowed_user_api_auth_redirects", group: "applications", boolean: false },
+    Setting { name: "max_user_api_reqs_per_minute", group: "applications", boolean: false },
+    Setting { name: "max_user_api_reqs_per_day", group: "applications", boolean: false },
+    Setting { name: "default_locale", group: "language", boolean: false },
 ];
 
 impl Setting {
@@ -148,21 +112,10 @@ impl SiteSettings {
             return Ok(v.to_string());
         }
         if name == "auto_approve_email_domains" {
-            let domains: Vec<String> = value
-                .split(['|', ',', ' ', '\n'])
-                .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
-                .filter(|d| !d.is_empty())
-                .collect();
-            if let Some(bad) = domains.iter().find(|d| {
-                !d.contains('.')
-                    || !d
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-            }) {
-                return Err(minga_core::text!(
-                    "error-setting-domain",
-                    value = bad.as_str()
-                ));
+            let domains: Vec<String> =
+                value.split(['|', ',', ' ', '\n']).map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()).filter(|d| !d.is_empty()).collect();
+            if let Some(bad) = domains.iter().find(|d| !d.contains('.') || !d.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
+                return Err(minga_core::text!("error-setting-domain", value = bad.as_str()));
             }
             self.auto_approve_email_domains = domains.join("|");
             return Ok(self.auto_approve_email_domains.clone());
@@ -176,11 +129,7 @@ impl SiteSettings {
             let v = match value.trim() {
                 "" if name == "max_user_api_reqs_per_minute" => 20,
                 "" => 2880,
-                v => v
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| minga_core::text!("error-setting-positive"))?,
+                v => v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| minga_core::text!("error-setting-positive"))?,
             };
             *field = v;
             return Ok(v.to_string());
@@ -188,21 +137,13 @@ impl SiteSettings {
         if name == "default_locale" {
             // Blank is Discourse's default, English.
             let value = if value.trim().is_empty() { "en" } else { value };
-            let locale = crate::i18n::Locale::from_tag(value)
-                .ok_or_else(|| minga_core::text!("error-locale-setting", value = value))?;
+            let locale = crate::i18n::Locale::from_tag(value).ok_or_else(|| minga_core::text!("error-locale-setting", value = value))?;
             self.default_locale = locale;
             return Ok(locale.tag().to_string());
         }
         if name == "allowed_user_api_auth_redirects" {
-            let urls: Vec<&str> = value
-                .split(['|', '\n'])
-                .map(str::trim)
-                .filter(|u| !u.is_empty())
-                .collect();
-            if let Some(bad) = urls
-                .iter()
-                .find(|u| !u.contains("://") || u.chars().any(char::is_whitespace))
-            {
+            let urls: Vec<&str> = value.split(['|', '\n']).map(str::trim).filter(|u| !u.is_empty()).collect();
+            if let Some(bad) = urls.iter().find(|u| !u.contains("://") || u.chars().any(char::is_whitespace)) {
                 return Err(minga_core::text!("error-setting-redirect", value = *bad));
             }
             self.allowed_user_api_auth_redirects = urls.join("|");
@@ -213,9 +154,7 @@ impl SiteSettings {
 
     /// Whether an application may be sent back to this address with a key.
     pub fn allows_user_api_redirect(&self, url: &str) -> bool {
-        self.allowed_user_api_auth_redirects
-            .split('|')
-            .any(|pattern| !pattern.is_empty() && wildcard_match(pattern, url))
+        self.allowed_user_api_auth_redirects.split('|').any(|pattern| !pattern.is_empty() && wildcard_match(pattern, url))
     }
 
     pub fn value(&self, name: &str) -> String {
@@ -238,14 +177,8 @@ impl SiteSettings {
         if !self.must_approve_users {
             return false;
         }
-        let domain = email
-            .rsplit_once('@')
-            .map(|(_, d)| d.to_ascii_lowercase())
-            .unwrap_or_default();
-        !self
-            .auto_approve_email_domains
-            .split('|')
-            .any(|d| !d.is_empty() && d == domain)
+        let domain = email.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
+        !self.auto_approve_email_domains.split('|').any(|d| !d.is_empty() && d == domain)
     }
 }
 
@@ -254,13 +187,9 @@ impl SiteSettings {
 fn wildcard_match(pattern: &str, text: &str) -> bool {
     let mut parts = pattern.split('*');
     let first = parts.next().unwrap_or_default();
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
+    let Some(mut rest) = text.strip_prefix(first) else { return false };
     let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
     for part in middle {
         match rest.find(part) {
             Some(i) => rest = &rest[i + part.len()..],
@@ -273,21 +202,13 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 impl AppState {
     pub async fn site(&self) -> AppResult<Arc<SiteSettings>> {
         minga_store::reads::record(&[minga_store::Change::Settings]);
-        self.site
-            .get(|| async { Ok(SiteSettings::from_map(&self.store.site_settings().await?)) })
-            .await
+        self.site.get(|| async { Ok(SiteSettings::from_map(&self.store.site_settings().await?)) }).await
     }
 
     /// Validates, stores and applies one setting.
-    pub async fn change_site_setting(
-        &self,
-        name: &str,
-        value: &str,
-    ) -> AppResult<Arc<SiteSettings>> {
+    pub async fn change_site_setting(&self, name: &str, value: &str) -> AppResult<Arc<SiteSettings>> {
         let mut next = (*self.site().await?).clone();
-        let stored = next
-            .apply(name, value)
-            .map_err(|m| AppError::invalid("value", m))?;
+        let stored = next.apply(name, value).map_err(|m| AppError::invalid("value", m))?;
         self.store.set_site_setting(name, &stored).await?;
         // Read back on next use, so two changes at once both apply.
         self.site.forget();
@@ -306,14 +227,8 @@ mod tests {
         assert!(s.login_required);
         assert!(s.apply("login_required", "maybe").is_err());
         assert!(s.apply("admin", "true").is_err());
-        assert_eq!(
-            s.apply("auto_approve_email_domains", "@Coop.example | example.org"),
-            Ok("coop.example|example.org".into())
-        );
-        assert!(
-            s.apply("auto_approve_email_domains", "not a domain")
-                .is_err()
-        );
+        assert_eq!(s.apply("auto_approve_email_domains", "@Coop.example | example.org"), Ok("coop.example|example.org".into()));
+        assert!(s.apply("auto_approve_email_domains", "not a domain").is_err());
     }
 
     #[test]
@@ -322,35 +237,20 @@ mod tests {
         assert!(s.allows_user_api_redirect("discourse://auth_redirect"));
         assert!(!s.allows_user_api_redirect("discourse://auth_redirect.evil"));
         assert!(!s.allows_user_api_redirect("https://evil.example/"));
-        s.apply(
-            "allowed_user_api_auth_redirects",
-            "discourse://auth_redirect | https://reader.example/*/done",
-        )
-        .unwrap();
+        s.apply("allowed_user_api_auth_redirects", "discourse://auth_redirect | https://reader.example/*/done").unwrap();
         assert!(s.allows_user_api_redirect("https://reader.example/app/done"));
         assert!(!s.allows_user_api_redirect("https://reader.example/app/done/more"));
         assert!(!s.allows_user_api_redirect("https://reader.example.evil/app/done"));
-        assert!(
-            s.apply("allowed_user_api_auth_redirects", "not an address")
-                .is_err()
-        );
+        assert!(s.apply("allowed_user_api_auth_redirects", "not an address").is_err());
         assert_eq!(s.apply("max_user_api_reqs_per_minute", "5"), Ok("5".into()));
         assert!(s.apply("max_user_api_reqs_per_day", "0").is_err());
-        assert_eq!(
-            s.apply("max_user_api_reqs_per_day", " "),
-            Ok("2880".into()),
-            "blank is the default"
-        );
+        assert_eq!(s.apply("max_user_api_reqs_per_day", " "), Ok("2880".into()), "blank is the default");
     }
 
     #[test]
     fn approval_skips_listed_domains() {
-        let mut s = SiteSettings {
-            must_approve_users: true,
-            ..Default::default()
-        };
-        s.apply("auto_approve_email_domains", "facttic.example")
-            .unwrap();
+        let mut s = SiteSettings { must_approve_users: true, ..Default::default() };
+        s.apply("auto_approve_email_domains", "facttic.example").unwrap();
         assert!(!s.needs_approval("neto@facttic.example"));
         assert!(s.needs_approval("someone@elsewhere.example"));
         assert!(!SiteSettings::default().needs_approval("x@y.z"));

@@ -21,8 +21,7 @@ pub const TOPICS_PER_PAGE: i64 = 30;
 pub const POSTS_PER_PAGE: i64 = 20;
 
 /// What readers other than staff and the author see of a hidden post.
-pub const HIDDEN_POST: &str =
-    "<p><em>This post was flagged by the community and is temporarily hidden.</em></p>";
+pub const HIDDEN_POST: &str = "<p><em>This post was flagged by the community and is temporarily hidden.</em></p>";
 
 pub struct TopicList {
     pub topics: Vec<Topic>,
@@ -33,39 +32,21 @@ pub struct TopicList {
 }
 
 fn user_weight(u: &User) -> usize {
-    256 + u.username.len()
-        + u.name.len()
-        + u.email.len()
-        + u.bio_raw.len()
-        + u.location.len()
-        + u.website.len()
-        + u.timezone.len()
+    256 + u.username.len() + u.name.len() + u.email.len() + u.bio_raw.len() + u.location.len() + u.website.len() + u.timezone.len()
 }
 
 impl crate::cache::Weigh for TopicList {
     fn weight(&self) -> usize {
-        let topics: usize = self
-            .topics
-            .iter()
-            .map(|t| 256 + t.title.len() + t.slug.len() + t.excerpt.len())
-            .sum();
+        let topics: usize = self.topics.iter().map(|t| 256 + t.title.len() + t.slug.len() + t.excerpt.len()).sum();
         let users: usize = self.users.values().map(user_weight).sum();
-        let categories: usize = self
-            .categories
-            .values()
-            .map(|c| 256 + c.name.len() + c.description.len())
-            .sum();
+        let categories: usize = self.categories.values().map(|c| 256 + c.name.len() + c.description.len()).sum();
         topics + users + categories
     }
 }
 
 impl crate::cache::Weigh for TopicView {
     fn weight(&self) -> usize {
-        let posts: usize = self
-            .posts
-            .iter()
-            .map(|p| 256 + p.raw.len() + p.cooked.len())
-            .sum();
+        let posts: usize = self.posts.iter().map(|p| 256 + p.raw.len() + p.cooked.len()).sum();
         let users: usize = self.users.values().map(user_weight).sum();
         1024 + self.topic.title.len() + self.topic.excerpt.len() + posts + users
     }
@@ -79,12 +60,7 @@ fn scope_key(scope: &Option<Vec<CategoryId>>) -> u64 {
     h.finish()
 }
 
-pub async fn topic_list(
-    state: &AppState,
-    viewer: &Viewer,
-    filter: TopicFilter,
-    page: i64,
-) -> AppResult<Arc<TopicList>> {
+pub async fn topic_list(state: &AppState, viewer: &Viewer, filter: TopicFilter, page: i64) -> AppResult<Arc<TopicList>> {
     let page = page.clamp(0, 1_000_000);
     let catalog = state.catalog().await?;
     let scope = catalog.scope(viewer.actor().as_ref());
@@ -151,12 +127,7 @@ impl TopicView {
 
 /// A topic with one page of posts. Pages are ranges of post numbers, so
 /// the last page of a long topic costs what the first does.
-pub async fn topic_page(
-    state: &AppState,
-    viewer: &Viewer,
-    id: TopicId,
-    page: i64,
-) -> AppResult<TopicView> {
+pub async fn topic_page(state: &AppState, viewer: &Viewer, id: TopicId, page: i64) -> AppResult<TopicView> {
     let catalog = state.catalog().await?;
     let actor = viewer.actor();
     let scope = catalog.scope(actor.as_ref());
@@ -166,33 +137,18 @@ pub async fn topic_page(
         .get_or_load(&caches.topics, (id, page, scope_key(&scope)), async {
             // One trip for the topic, its page of posts and their authors.
             let from = (page - 1) * POSTS_PER_PAGE + 1;
-            let (topic, posts, users) = state
-                .store
-                .topic_page(id, from, from + POSTS_PER_PAGE - 1)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let (topic, posts, users) = state.store.topic_page(id, from, from + POSTS_PER_PAGE - 1).await?.ok_or(AppError::NotFound)?;
             if !catalog.can_see(actor.as_ref(), topic.category_id) {
                 return Err(AppError::NotFound);
             }
-            let category = catalog
-                .category(topic.category_id)
-                .cloned()
-                .ok_or(AppError::NotFound)?;
+            let category = catalog.category(topic.category_id).cloned().ok_or(AppError::NotFound)?;
             let pages = pages_for(topic.highest_post_number);
             if page > pages {
                 // Past the last page: show the last one, as Discourse does.
-                let (topic, last, users) = state
-                    .store
-                    .topic_page(id, (pages - 1) * POSTS_PER_PAGE + 1, pages * POSTS_PER_PAGE)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                return Ok(Arc::new(
-                    shared_view(state, viewer, topic, category, last, users, pages, pages).await?,
-                ));
+                let (topic, last, users) = state.store.topic_page(id, (pages - 1) * POSTS_PER_PAGE + 1, pages * POSTS_PER_PAGE).await?.ok_or(AppError::NotFound)?;
+                return Ok(Arc::new(shared_view(state, viewer, topic, category, last, users, pages, pages).await?));
             }
-            Ok(Arc::new(
-                shared_view(state, viewer, topic, category, posts, users, page, pages).await?,
-            ))
+            Ok(Arc::new(shared_view(state, viewer, topic, category, posts, users, page, pages).await?))
         })
         .await?;
     // Kept data is shared by everyone with this view of the forum; whether
@@ -224,22 +180,11 @@ async fn shared_view(
         p.raw = String::new();
     }
     let users = by_id(users, |u| u.id);
-    Ok(TopicView {
-        topic,
-        category,
-        posts: Arc::new(posts),
-        users: Arc::new(users),
-        page,
-        pages,
-    })
+    Ok(TopicView { topic, category, posts: Arc::new(posts), users: Arc::new(users), page, pages })
 }
 
 /// The first posts of a topic for `/t/{id}.json`, with its whole stream.
-pub async fn topic_json_view(
-    state: &AppState,
-    viewer: &Viewer,
-    id: TopicId,
-) -> AppResult<(TopicView, Vec<minga_core::PostId>)> {
+pub async fn topic_json_view(state: &AppState, viewer: &Viewer, id: TopicId) -> AppResult<(TopicView, Vec<minga_core::PostId>)> {
     let (topic, category, _) = visible_topic(state, viewer, id).await?;
     let mut posts = state.store.first_posts(id, POSTS_PER_PAGE).await?;
     prepare(state, viewer, &mut posts).await?;
@@ -248,17 +193,7 @@ pub async fn topic_json_view(
     ids.extend([topic.user_id, topic.last_post_user_id]);
     let users = by_id(state.store.users_by_ids(&ids).await?, |u| u.id);
     let pages = pages_for(topic.highest_post_number);
-    Ok((
-        TopicView {
-            topic,
-            category,
-            posts: Arc::new(posts),
-            users: Arc::new(users),
-            page: 1,
-            pages,
-        },
-        stream,
-    ))
+    Ok((TopicView { topic, category, posts: Arc::new(posts), users: Arc::new(users), page: 1, pages }, stream))
 }
 
 /// Makes posts ready to show to this reader: hidden posts are veiled
@@ -293,9 +228,7 @@ pub enum Shown {
 impl std::fmt::Display for Shown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Shown::Post(posts, i) => {
-                f.write_str(posts.get(*i).map(|p| p.cooked.as_str()).unwrap_or_default())
-            }
+            Shown::Post(posts, i) => f.write_str(posts.get(*i).map(|p| p.cooked.as_str()).unwrap_or_default()),
             Shown::Hidden => f.write_str(HIDDEN_POST),
         }
     }
@@ -313,14 +246,10 @@ impl TopicView {
 
 /// Turns onebox markers into cards, as far as this reader may see.
 async fn expand_cards(state: &AppState, viewer: &Viewer, posts: &mut [Post]) -> AppResult<()> {
-    if !posts
-        .iter()
-        .any(|p| p.cooked.contains("<aside class=\"onebox\""))
-    {
+    if !posts.iter().any(|p| p.cooked.contains("<aside class=\"onebox\"")) {
         return Ok(());
     }
-    let cards =
-        crate::onebox::Cards::load(state, viewer, posts.iter().map(|p| p.cooked.as_str())).await?;
+    let cards = crate::onebox::Cards::load(state, viewer, posts.iter().map(|p| p.cooked.as_str())).await?;
     for p in posts.iter_mut() {
         if p.cooked.contains("<aside class=\"onebox\"") {
             p.cooked = cards.expand(&p.cooked);

@@ -26,22 +26,12 @@ struct Answer {
     body: String,
 }
 
-async fn send(
-    app: &TestApp,
-    cookies: &Cookies,
-    method: Method,
-    path: &str,
-    form: Option<String>,
-) -> Answer {
+async fn send(app: &TestApp, cookies: &Cookies, method: Method, path: &str, form: Option<String>) -> Answer {
     let cookie = match &cookies.session {
         Some(t) => format!("_csrf={}; _t={t}", cookies.csrf),
         None => format!("_csrf={}", cookies.csrf),
     };
-    let mut req = axum::http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("accept", "text/html")
-        .header("cookie", cookie);
+    let mut req = axum::http::Request::builder().method(method).uri(path).header("accept", "text/html").header("cookie", cookie);
     let body = match form {
         Some(f) => {
             req = req.header("content-type", "application/x-www-form-urlencoded");
@@ -51,37 +41,15 @@ async fn send(
     };
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let r = app
-        .router
-        .clone()
-        .oneshot(req.body(body).unwrap())
-        .await
-        .unwrap();
-    let header = |n: &str| {
-        r.headers()
-            .get(n)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let r = app.router.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let header = |n: &str| r.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let (status, content_type, location) = (r.status(), header("content-type"), header("location"));
-    let body =
-        String::from_utf8_lossy(&r.into_body().collect().await.unwrap().to_bytes()).into_owned();
-    Answer {
-        status,
-        content_type,
-        location,
-        body,
-    }
+    let body = String::from_utf8_lossy(&r.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    Answer { status, content_type, location, body }
 }
 
 /// Follows redirects as a browser does (GET, fragment dropped).
-async fn land(
-    app: &TestApp,
-    cookies: &Cookies,
-    mut answer: Answer,
-    from: &str,
-) -> (String, Answer) {
+async fn land(app: &TestApp, cookies: &Cookies, mut answer: Answer, from: &str) -> (String, Answer) {
     let mut at = from.to_string();
     for _ in 0..5 {
         if !answer.status.is_redirection() {
@@ -108,10 +76,7 @@ fn unescape(s: &str) -> String {
                     "lt" => Some('<'),
                     "gt" => Some('>'),
                     "quot" => Some('"'),
-                    e => e
-                        .strip_prefix('#')
-                        .and_then(|n| n.parse::<u32>().ok())
-                        .and_then(char::from_u32),
+                    e => e.strip_prefix('#').and_then(|n| n.parse::<u32>().ok()).and_then(char::from_u32),
                 };
                 match c {
                     Some(c) => {
@@ -163,111 +128,52 @@ struct Form {
 fn forms(html: &str, typed: &BTreeMap<&str, &str>) -> Vec<Form> {
     let mut out = Vec::new();
     for chunk in html.split("<form ").skip(1) {
-        let Some(end) = chunk.find("</form>") else {
-            continue;
-        };
+        let Some(end) = chunk.find("</form>") else { continue };
         let form = &chunk[..end];
         let head = format!(" {}", form.split('>').next().unwrap());
-        let method = attr(&head, "method")
-            .unwrap_or_else(|| "get".into())
-            .to_lowercase();
+        let method = attr(&head, "method").unwrap_or_else(|| "get".into()).to_lowercase();
         let action = attr(&head, "action").unwrap_or_default();
         let mut fields = Vec::new();
         for input in form.split("<input").skip(1) {
             let tag = format!(" {}", input.split('>').next().unwrap());
-            let Some(name) = attr(&tag, "name") else {
-                continue;
-            };
+            let Some(name) = attr(&tag, "name") else { continue };
             let kind = attr(&tag, "type").unwrap_or_else(|| "text".into());
             let value = attr(&tag, "value").unwrap_or_default();
             match kind.as_str() {
                 "checkbox" | "radio" if !tag.contains(" checked") => {}
-                "checkbox" | "radio" => {
-                    fields.push((name, if value.is_empty() { "on".into() } else { value }))
-                }
+                "checkbox" | "radio" => fields.push((name, if value.is_empty() { "on".into() } else { value })),
                 "hidden" => fields.push((name, value)),
                 _ => {
-                    let v = if value.is_empty() {
-                        typed
-                            .get(name.as_str())
-                            .map(|s| s.to_string())
-                            .unwrap_or_default()
-                    } else {
-                        value
-                    };
+                    let v = if value.is_empty() { typed.get(name.as_str()).map(|s| s.to_string()).unwrap_or_default() } else { value };
                     fields.push((name, v));
                 }
             }
         }
         for select in form.split("<select").skip(1) {
             let tag = format!(" {}", select.split('>').next().unwrap());
-            let Some(name) = attr(&tag, "name") else {
-                continue;
-            };
+            let Some(name) = attr(&tag, "name") else { continue };
             let options = select.split("</select>").next().unwrap();
-            let chosen = options
-                .split("<option")
-                .skip(1)
-                .find(|o| o.split('>').next().unwrap().contains(" selected"))
-                .or_else(|| options.split("<option").nth(1));
-            let value = chosen
-                .and_then(|o| attr(&format!(" {}", o.split('>').next().unwrap()), "value"))
-                .unwrap_or_default();
+            let chosen = options.split("<option").skip(1).find(|o| o.split('>').next().unwrap().contains(" selected")).or_else(|| options.split("<option").nth(1));
+            let value = chosen.and_then(|o| attr(&format!(" {}", o.split('>').next().unwrap()), "value")).unwrap_or_default();
             fields.push((name, value));
         }
         for area in form.split("<textarea").skip(1) {
             let tag = format!(" {}", area.split('>').next().unwrap());
-            let Some(name) = attr(&tag, "name") else {
-                continue;
-            };
-            let text = unescape(
-                area.split_once('>')
-                    .map(|(_, t)| t)
-                    .unwrap_or_default()
-                    .split("</textarea>")
-                    .next()
-                    .unwrap(),
-            );
-            let v = if text.is_empty() {
-                typed
-                    .get(name.as_str())
-                    .map(|s| s.to_string())
-                    .unwrap_or_default()
-            } else {
-                text
-            };
+            let Some(name) = attr(&tag, "name") else { continue };
+            let text = unescape(area.split_once('>').map(|(_, t)| t).unwrap_or_default().split("</textarea>").next().unwrap());
+            let v = if text.is_empty() { typed.get(name.as_str()).map(|s| s.to_string()).unwrap_or_default() } else { text };
             fields.push((name, v));
         }
-        out.push(Form {
-            method,
-            action,
-            fields,
-        });
+        out.push(Form { method, action, fields });
     }
     out
 }
 
 fn encode(fields: &[(String, String)], csrf: &str) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
+    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
     fields
         .iter()
-        .map(|(k, v)| {
-            if k == "authenticity_token" {
-                (k.clone(), csrf.to_string())
-            } else {
-                (k.clone(), v.clone())
-            }
-        })
+        .map(|(k, v)| if k == "authenticity_token" { (k.clone(), csrf.to_string()) } else { (k.clone(), v.clone()) })
         .map(|(k, v)| format!("{}={}", enc(&k), enc(&v)))
         .collect::<Vec<_>>()
         .join("&")
@@ -275,19 +181,11 @@ fn encode(fields: &[(String, String)], csrf: &str) -> String {
 
 async fn log_in(app: &TestApp, name: Option<&str>) -> Cookies {
     let visitor = app.visitor().await;
-    let Auth::Visitor { csrf } = visitor else {
-        unreachable!()
-    };
+    let Auth::Visitor { csrf } = visitor else { unreachable!() };
     match name {
-        None => Cookies {
-            csrf,
-            session: None,
-        },
+        None => Cookies { csrf, session: None },
         Some(n) => match app.session(n).await {
-            Auth::Session { token, csrf } => Cookies {
-                csrf,
-                session: Some(token),
-            },
+            Auth::Session { token, csrf } => Cookies { csrf, session: Some(token) },
             _ => unreachable!(),
         },
     }
@@ -301,93 +199,21 @@ async fn every_link_and_form_lands_on_a_page(b: Backend) {
     }
     let r = app.post_json("/admin/groups.json", &admin, json!({"name": "telar", "full_name": "Cooperativa Telar", "join_mode": 1, "owner_usernames": "owner", "usernames": "member"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    app.post_json(
-        "/admin/groups.json",
-        &admin,
-        json!({"name": "open-coop", "join_mode": 0}),
-    )
-    .await;
-    let asker = app
-        .key_for(
-            &app.state
-                .store
-                .user_by_username("asker")
-                .await
-                .unwrap()
-                .unwrap(),
-        )
-        .await;
-    app.post_json(
-        "/groups/telar/request_membership.json",
-        &asker,
-        json!({"reason": "we work together"}),
-    )
-    .await;
-    let r = app
-        .post_json(
-            "/categories.json",
-            &admin,
-            json!({"name": "Telar only", "permissions": {"telar": 1}}),
-        )
-        .await;
+    app.post_json("/admin/groups.json", &admin, json!({"name": "open-coop", "join_mode": 0})).await;
+    let asker = app.key_for(&app.state.store.user_by_username("asker").await.unwrap().unwrap()).await;
+    app.post_json("/groups/telar/request_membership.json", &asker, json!({"reason": "we work together"})).await;
+    let r = app.post_json("/categories.json", &admin, json!({"name": "Telar only", "permissions": {"telar": 1}})).await;
     let private = r.json()["category"]["id"].as_i64().unwrap();
-    let member = app
-        .key_for(
-            &app.state
-                .store
-                .user_by_username("member")
-                .await
-                .unwrap()
-                .unwrap(),
-        )
-        .await;
-    let (topic, _) = app
-        .topic(
-            &member,
-            category,
-            "Planning the video call together",
-            "Shall we meet on **Thursday**?",
-        )
-        .await;
+    let member = app.key_for(&app.state.store.user_by_username("member").await.unwrap().unwrap()).await;
+    let (topic, _) = app.topic(&member, category, "Planning the video call together", "Shall we meet on **Thursday**?").await;
     for i in 0..22 {
-        app.reply(
-            &admin,
-            topic,
-            &format!("Reply number {i}, with a link to /t/x/{topic}/2"),
-        )
-        .await;
+        app.reply(&admin, topic, &format!("Reply number {i}, with a link to /t/x/{topic}/2")).await;
     }
-    app.topic(
-        &member,
-        private,
-        "Our own budget for next year",
-        "Numbers only for us",
-    )
-    .await;
-    let flagger = app
-        .key_for(
-            &app.state
-                .store
-                .user_by_username("flagger")
-                .await
-                .unwrap()
-                .unwrap(),
-        )
-        .await;
+    app.topic(&member, private, "Our own budget for next year", "Numbers only for us").await;
+    let flagger = app.key_for(&app.state.store.user_by_username("flagger").await.unwrap().unwrap()).await;
     let first = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["post_stream"]["posts"][1]["id"].as_i64().unwrap();
-    app.post_json(
-        "/post_actions.json",
-        &flagger,
-        json!({"id": first, "post_action_type_id": 7, "message": "check"}),
-    )
-    .await;
-    app.call(
-        Method::PUT,
-        "/admin/site_settings/must_approve_users",
-        &admin,
-        support::Send::Form("must_approve_users=true"),
-    )
-    .await;
+    app.post_json("/post_actions.json", &flagger, json!({"id": first, "post_action_type_id": 7, "message": "check"})).await;
+    app.call(Method::PUT, "/admin/site_settings/must_approve_users", &admin, support::Send::Form("must_approve_users=true")).await;
     let visitor = app.visitor().await;
     let hp = app.get_json("/session/hp.json", &Auth::Anon).await;
     let reversed: String = hp["challenge"].as_str().unwrap().chars().rev().collect();
@@ -416,60 +242,27 @@ async fn every_link_and_form_lands_on_a_page(b: Backend) {
     let mut offered: Vec<(Option<&str>, String, Form)> = Vec::new();
     for who in [None, Some("member"), Some("owner"), Some("admin")] {
         let cookies = log_in(&app, who).await;
-        let mut queue: VecDeque<String> = [
-            "/",
-            "/latest",
-            "/categories",
-            "/g",
-            "/g/telar",
-            &format!("/t/x/{topic}"),
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect();
+        let mut queue: VecDeque<String> = ["/", "/latest", "/categories", "/g", "/g/telar", &format!("/t/x/{topic}")].into_iter().map(String::from).collect();
         if who == Some("admin") {
-            queue.extend(
-                [
-                    "/admin/users",
-                    "/admin/categories",
-                    "/admin/site_settings",
-                    "/review",
-                    "/admin/logs/staff_action_logs",
-                ]
-                .map(String::from),
-            );
+            queue.extend(["/admin/users", "/admin/categories", "/admin/site_settings", "/review", "/admin/logs/staff_action_logs"].map(String::from));
         }
         let mut seen = BTreeSet::new();
         while let Some(path) = queue.pop_front() {
             // Each page once; a topic's other pages and per-post links are alike.
-            let key = path.split('?').next().unwrap().to_string()
-                + if path.contains("page=") { "?page" } else { "" };
+            let key = path.split('?').next().unwrap().to_string() + if path.contains("page=") { "?page" } else { "" };
             if !seen.insert(key) || seen.len() > 120 {
                 continue;
             }
             let first = send(&app, &cookies, Method::GET, &path, None).await;
             let (at, page) = land(&app, &cookies, first, &path).await;
-            assert!(
-                page.status.is_success(),
-                "{who:?}: the link {path} led to {at}: {}\n{}",
-                page.status,
-                page.body
-            );
-            assert!(
-                page.content_type.starts_with("text/html"),
-                "{who:?}: the link {path} answered {} at {at}:\n{}",
-                page.content_type,
-                page.body
-            );
+            assert!(page.status.is_success(), "{who:?}: the link {path} led to {at}: {}\n{}", page.status, page.body);
+            assert!(page.content_type.starts_with("text/html"), "{who:?}: the link {path} answered {} at {at}:\n{}", page.content_type, page.body);
             pages_seen += 1;
             for link in links(&page.body) {
                 queue.push_back(link);
             }
             for f in forms(&page.body, &typed) {
-                if !offered
-                    .iter()
-                    .any(|(w, _, g)| *w == who && g.action == f.action && g.method == f.method)
-                {
+                if !offered.iter().any(|(w, _, g)| *w == who && g.action == f.action && g.method == f.method) {
                     offered.push((who, at.clone(), f));
                 }
             }
@@ -478,26 +271,14 @@ async fn every_link_and_form_lands_on_a_page(b: Backend) {
     // Each form from a fresh session (a form may log out); staff last,
     // since their forms suspend and silence people, and for each person
     // the forms that undo things (leave, delete) after the others.
-    let undoes = |f: &Form| {
-        ["/leave", "/delete", "/logout"]
-            .iter()
-            .any(|w| f.action.ends_with(w))
-    };
-    let order = |w: &Option<&str>| {
-        [None, Some("member"), Some("owner"), Some("admin")]
-            .iter()
-            .position(|x| x == w)
-    };
+    let undoes = |f: &Form| ["/leave", "/delete", "/logout"].iter().any(|w| f.action.ends_with(w));
+    let order = |w: &Option<&str>| [None, Some("member"), Some("owner"), Some("admin")].iter().position(|x| x == w);
     offered.sort_by_key(|(w, _, f)| (order(w), undoes(f)));
     let mut forms_sent = 0;
     for (who, page, form) in offered {
         let fresh = log_in(&app, who).await;
         let body = encode(&form.fields, &fresh.csrf);
-        let target = if form.action.is_empty() {
-            page.clone()
-        } else {
-            form.action.clone()
-        };
+        let target = if form.action.is_empty() { page.clone() } else { form.action.clone() };
         let first = if form.method == "post" {
             send(&app, &fresh, Method::POST, &target, Some(body)).await
         } else {
@@ -512,15 +293,8 @@ async fn every_link_and_form_lands_on_a_page(b: Backend) {
             answer.content_type,
             answer.body
         );
-        assert!(
-            answer.status.as_u16() < 500,
-            "{who:?}: {target}: {}",
-            answer.body
-        );
+        assert!(answer.status.as_u16() < 500, "{who:?}: {target}: {}", answer.body);
         forms_sent += 1;
     }
-    assert!(
-        pages_seen > 60 && forms_sent > 25,
-        "pages {pages_seen}, forms {forms_sent}"
-    );
+    assert!(pages_seen > 60 && forms_sent > 25, "pages {pages_seen}, forms {forms_sent}");
 }

@@ -27,16 +27,9 @@ both_backends!(
 
 async fn one_set_up_link_makes_one_admin(b: Backend) {
     let app = TestApp::new(b).await;
-    let token = app
-        .state
-        .first_admin_token()
-        .await
-        .unwrap()
-        .expect("no admin yet");
+    let token = app.state.first_admin_token().await.unwrap().expect("no admin yet");
     let visitor = app.visitor().await;
-    let Auth::Visitor { csrf } = &visitor else {
-        unreachable!()
-    };
+    let Auth::Visitor { csrf } = &visitor else { unreachable!() };
     let mut tries = Vec::new();
     for i in 0..8 {
         let (router, csrf, token) = (app.router.clone(), csrf.clone(), token.clone());
@@ -56,27 +49,11 @@ async fn one_set_up_link_makes_one_admin(b: Backend) {
     for t in tries {
         statuses.push(t.await.unwrap());
     }
-    assert_eq!(
-        statuses.iter().filter(|s| s.is_redirection()).count(),
-        1,
-        "exactly one request made an admin: {statuses:?}"
-    );
+    assert_eq!(statuses.iter().filter(|s| s.is_redirection()).count(), 1, "exactly one request made an admin: {statuses:?}");
     assert_eq!(app.state.store.admins().await.unwrap().len(), 1);
-    assert_eq!(
-        app.get(&format!("/setup/{token}"), &Auth::Anon)
-            .await
-            .status,
-        StatusCode::NOT_FOUND,
-        "the link is spent"
-    );
+    assert_eq!(app.get(&format!("/setup/{token}"), &Auth::Anon).await.status, StatusCode::NOT_FOUND, "the link is spent");
     // A link printed by a node that started later is spent too.
-    assert!(
-        app.state
-            .store
-            .setup_token_valid(&minga_web::auth::hash_secret(&token))
-            .await
-            .is_ok_and(|v| !v)
-    );
+    assert!(app.state.store.setup_token_valid(&minga_web::auth::hash_secret(&token)).await.is_ok_and(|v| !v));
 }
 
 /// A log-in as sent from `peer`, with extra headers.
@@ -90,17 +67,9 @@ enum LogIn {
     Other(StatusCode),
 }
 
-async fn log_in(
-    app: &TestApp,
-    peer: &str,
-    headers: &[(&str, &str)],
-    login: &str,
-    password: &str,
-) -> LogIn {
+async fn log_in(app: &TestApp, peer: &str, headers: &[(&str, &str)], login: &str, password: &str) -> LogIn {
     let visitor = app.visitor().await;
-    let Auth::Visitor { csrf } = &visitor else {
-        unreachable!()
-    };
+    let Auth::Visitor { csrf } = &visitor else { unreachable!() };
     let mut req = Request::post("/session.json")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::COOKIE, format!("_csrf={csrf}"))
@@ -108,13 +77,8 @@ async fn log_in(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let mut req = req
-        .body(Body::from(
-            json!({"login": login, "password": password}).to_string(),
-        ))
-        .unwrap();
-    req.extensions_mut()
-        .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+    let mut req = req.body(Body::from(json!({"login": login, "password": password}).to_string())).unwrap();
+    req.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
     let response = app.router.clone().oneshot(req).await.unwrap();
     let status = response.status();
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -132,30 +96,16 @@ async fn failed_log_ins_do_not_lock_out_the_owner(b: Backend) {
     app.user("polly", false).await;
     let (attacker, owner) = ("203.0.113.7:40000", "198.51.100.20:50000");
     for _ in 0..5 {
-        assert_eq!(
-            log_in(&app, attacker, &[], "polly", "guess").await,
-            LogIn::Refused
-        );
+        assert_eq!(log_in(&app, attacker, &[], "polly", "guess").await, LogIn::Refused);
     }
-    assert_eq!(
-        log_in(&app, attacker, &[], "polly", "correct horse battery").await,
-        LogIn::Waits,
-        "the guesser waits"
-    );
-    assert_eq!(
-        log_in(&app, owner, &[], "polly", "correct horse battery").await,
-        LogIn::In,
-        "the owner, elsewhere, gets in"
-    );
+    assert_eq!(log_in(&app, attacker, &[], "polly", "correct horse battery").await, LogIn::Waits, "the guesser waits");
+    assert_eq!(log_in(&app, owner, &[], "polly", "correct horse battery").await, LogIn::In, "the owner, elsewhere, gets in");
     // Guessing from many places still meets the account's slower limit.
     for i in 0..50 {
         let from = format!("192.0.2.{}:4000", i + 1);
         log_in(&app, &from, &[], "polly", "guess").await;
     }
-    assert_eq!(
-        log_in(&app, owner, &[], "polly", "correct horse battery").await,
-        LogIn::Waits
-    );
+    assert_eq!(log_in(&app, owner, &[], "polly", "correct horse battery").await, LogIn::Waits);
 }
 
 async fn proxies_are_believed_only_when_trusted(b: Backend) {
@@ -168,77 +118,26 @@ async fn proxies_are_believed_only_when_trusted(b: Backend) {
     // Twenty failures from one address (for as many names) stop that address.
     for i in 0..20 {
         let forwarded = format!("198.51.100.{}", i + 1);
-        log_in(
-            &app,
-            proxy,
-            &[("x-forwarded-for", &forwarded)],
-            &format!("someone{i}"),
-            "guess",
-        )
-        .await;
+        log_in(&app, proxy, &[("x-forwarded-for", &forwarded)], &format!("someone{i}"), "guess").await;
     }
     assert_eq!(
-        log_in(
-            &app,
-            proxy,
-            &[("x-forwarded-for", "192.0.2.99")],
-            "sol",
-            "correct horse battery"
-        )
-        .await,
+        log_in(&app, proxy, &[("x-forwarded-for", "192.0.2.99")], "sol", "correct horse battery").await,
         LogIn::Waits,
         "an untrusted header is not believed"
     );
 
     // With the proxy trusted, each client behind it counts alone.
-    let settings = Settings {
-        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
-        ..support::fast_settings()
-    };
+    let settings = Settings { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..support::fast_settings() };
     let app = TestApp::with_settings(b, settings).await;
     app.user("polly", false).await;
     app.user("sol", false).await;
     for i in 0..20 {
-        log_in(
-            &app,
-            proxy,
-            &[("x-forwarded-for", "203.0.113.7")],
-            &format!("someone{i}"),
-            "guess",
-        )
-        .await;
+        log_in(&app, proxy, &[("x-forwarded-for", "203.0.113.7")], &format!("someone{i}"), "guess").await;
     }
+    assert_eq!(log_in(&app, proxy, &[("x-forwarded-for", "203.0.113.7")], "sol", "correct horse battery").await, LogIn::Waits);
+    assert_eq!(log_in(&app, proxy, &[("x-forwarded-for", "192.0.2.99")], "sol", "correct horse battery").await, LogIn::In);
     assert_eq!(
-        log_in(
-            &app,
-            proxy,
-            &[("x-forwarded-for", "203.0.113.7")],
-            "sol",
-            "correct horse battery"
-        )
-        .await,
-        LogIn::Waits
-    );
-    assert_eq!(
-        log_in(
-            &app,
-            proxy,
-            &[("x-forwarded-for", "192.0.2.99")],
-            "sol",
-            "correct horse battery"
-        )
-        .await,
-        LogIn::In
-    );
-    assert_eq!(
-        log_in(
-            &app,
-            proxy,
-            &[("forwarded", "for=192.0.2.100;proto=https")],
-            "sol",
-            "correct horse battery"
-        )
-        .await,
+        log_in(&app, proxy, &[("forwarded", "for=192.0.2.100;proto=https")], "sol", "correct horse battery").await,
         LogIn::In
     );
 }
@@ -246,17 +145,13 @@ async fn proxies_are_believed_only_when_trusted(b: Backend) {
 /// Logs in from a device; returns the session cookie and CSRF token.
 async fn log_in_from(app: &TestApp, user_agent: &str, login: &str) -> (String, String) {
     let visitor = app.visitor().await;
-    let Auth::Visitor { csrf } = &visitor else {
-        unreachable!()
-    };
+    let Auth::Visitor { csrf } = &visitor else { unreachable!() };
     let req = Request::post("/session.json")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::COOKIE, format!("_csrf={csrf}"))
         .header("X-CSRF-Token", csrf.as_str())
         .header(header::USER_AGENT, user_agent)
-        .body(Body::from(
-            json!({"login": login, "password": "correct horse battery"}).to_string(),
-        ))
+        .body(Body::from(json!({"login": login, "password": "correct horse battery"}).to_string()))
         .unwrap();
     let response = app.router.clone().oneshot(req).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -281,18 +176,9 @@ async fn people_see_where_they_are_logged_in_and_end_it(b: Backend) {
     let (l_token, l_csrf) = log_in_from(&app, laptop, "polly").await;
     let (p_token, p_csrf) = log_in_from(&app, phone, "polly").await;
     let (t_token, t_csrf) = log_in_from(&app, tablet, "polly").await;
-    let on_laptop = Auth::Session {
-        token: l_token.clone(),
-        csrf: l_csrf,
-    };
-    let on_phone = Auth::Session {
-        token: p_token,
-        csrf: p_csrf,
-    };
-    let on_tablet = Auth::Session {
-        token: t_token,
-        csrf: t_csrf,
-    };
+    let on_laptop = Auth::Session { token: l_token.clone(), csrf: l_csrf };
+    let on_phone = Auth::Session { token: p_token, csrf: p_csrf };
+    let on_tablet = Auth::Session { token: t_token, csrf: t_csrf };
 
     let page = app.get("/u/polly/preferences", &on_laptop).await.text();
     for device in ["Firefox on Linux", "Safari on iPhone", "Chrome on Android"] {
@@ -302,99 +188,32 @@ async fn people_see_where_they_are_logged_in_and_end_it(b: Backend) {
     // Someone else's preferences, and their sessions, are not theirs to see.
     app.user("sol", false).await;
     let sol = app.session("sol").await;
-    assert_eq!(
-        app.get("/u/polly/preferences", &sol).await.status,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.get("/u/polly/preferences", &sol).await.status, StatusCode::FORBIDDEN);
 
     // Ending the phone's session logs the phone out, and only it.
-    let phone_id = app
-        .state
-        .store
-        .sessions(
-            app.state
-                .store
-                .user_by_username("polly")
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-            "",
-        )
-        .await
-        .unwrap()
+    let phone_id = app.state.store.sessions(app.state.store.user_by_username("polly").await.unwrap().unwrap().id, "").await.unwrap()
         .into_iter()
         .find(|s| s.user_agent.contains("iPhone"))
         .unwrap()
         .id;
-    let r = app
-        .call(
-            axum::http::Method::POST,
-            "/u/sol/preferences/revoke-auth-token.json",
-            &sol,
-            support::Send::Json(json!({"token_id": phone_id})),
-        )
-        .await;
-    assert_eq!(
-        r.status,
-        StatusCode::NOT_FOUND,
-        "not someone else's session"
-    );
-    assert_eq!(
-        app.get_json("/session/current.json", &on_phone).await["current_user"]["username"],
-        "polly"
-    );
-    let r = app
-        .call(
-            axum::http::Method::POST,
-            "/u/polly/preferences/revoke-auth-token.json",
-            &on_laptop,
-            support::Send::Json(json!({"token_id": phone_id})),
-        )
-        .await;
+    let r = app.call(axum::http::Method::POST, "/u/sol/preferences/revoke-auth-token.json", &sol, support::Send::Json(json!({"token_id": phone_id}))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "not someone else's session");
+    assert_eq!(app.get_json("/session/current.json", &on_phone).await["current_user"]["username"], "polly");
+    let r = app.call(axum::http::Method::POST, "/u/polly/preferences/revoke-auth-token.json", &on_laptop, support::Send::Json(json!({"token_id": phone_id}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    app.get("/session/current.json", &on_phone)
-        .await
-        .assert_error(404, "not_found");
-    assert_eq!(
-        app.get_json("/session/current.json", &on_tablet).await["current_user"]["username"],
-        "polly"
-    );
+    app.get("/session/current.json", &on_phone).await.assert_error(404, "not_found");
+    assert_eq!(app.get_json("/session/current.json", &on_tablet).await["current_user"]["username"], "polly");
 
     // "Log out everywhere else" keeps only this one.
-    let r = app
-        .call(
-            axum::http::Method::POST,
-            "/u/polly/preferences/revoke-auth-token",
-            &on_laptop,
-            support::Send::Form(""),
-        )
-        .await;
+    let r = app.call(axum::http::Method::POST, "/u/polly/preferences/revoke-auth-token", &on_laptop, support::Send::Form("")).await;
     assert!(r.status.is_redirection(), "{}", r.text());
-    app.get("/session/current.json", &on_tablet)
-        .await
-        .assert_error(404, "not_found");
-    assert_eq!(
-        app.get_json("/session/current.json", &on_laptop).await["current_user"]["username"],
-        "polly"
-    );
+    app.get("/session/current.json", &on_tablet).await.assert_error(404, "not_found");
+    assert_eq!(app.get_json("/session/current.json", &on_laptop).await["current_user"]["username"], "polly");
     // Logging out ends only this session (there is no other left to see).
-    let r = app
-        .call(
-            axum::http::Method::DELETE,
-            "/session/polly",
-            &on_laptop,
-            support::Send::Nothing,
-        )
-        .await;
+    let r = app.call(axum::http::Method::DELETE, "/session/polly", &on_laptop, support::Send::Nothing).await;
     assert_eq!(r.status, StatusCode::OK);
-    app.get("/session/current.json", &on_laptop)
-        .await
-        .assert_error(404, "not_found");
-    assert_eq!(
-        app.get_json("/session/current.json", &sol).await["current_user"]["username"],
-        "sol"
-    );
+    app.get("/session/current.json", &on_laptop).await.assert_error(404, "not_found");
+    assert_eq!(app.get_json("/session/current.json", &sol).await["current_user"]["username"], "sol");
 }
 
 async fn signed_in_pages_are_never_kept_by_shared_caches(b: Backend) {
@@ -404,31 +223,13 @@ async fn signed_in_pages_are_never_kept_by_shared_caches(b: Backend) {
     let polly = Auth::Session { token, csrf };
     for path in ["/latest", "/latest.json", "/u/polly", "/categories"] {
         let r = app.get(path, &polly).await;
-        assert_eq!(
-            r.headers.get("cache-control").and_then(|v| v.to_str().ok()),
-            Some("private, no-store"),
-            "{path}"
-        );
+        assert_eq!(r.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("private, no-store"), "{path}");
     }
     // What is the same for everyone stays cacheable, and hands out no token.
     let css = app.get("/assets/minga.css", &Auth::Anon).await;
-    assert!(
-        css.headers["cache-control"]
-            .to_str()
-            .unwrap()
-            .starts_with("public")
-    );
-    assert!(
-        css.cookie("_csrf").is_none(),
-        "a public response sets no CSRF cookie"
-    );
-    assert!(
-        app.get("/latest", &Auth::Anon)
-            .await
-            .cookie("_csrf")
-            .is_some(),
-        "a page does"
-    );
+    assert!(css.headers["cache-control"].to_str().unwrap().starts_with("public"));
+    assert!(css.cookie("_csrf").is_none(), "a public response sets no CSRF cookie");
+    assert!(app.get("/latest", &Auth::Anon).await.cookie("_csrf").is_some(), "a page does");
 }
 
 async fn guessing_at_a_log_in_does_not_stop_a_password_change(b: Backend) {
@@ -439,91 +240,32 @@ async fn guessing_at_a_log_in_does_not_stop_a_password_change(b: Backend) {
     // Someone guesses at polly's log-in from many places, past the
     // account's limit.
     for i in 0..50 {
-        log_in(
-            &app,
-            &format!("192.0.2.{}:4000", i + 1),
-            &[],
-            "polly",
-            "guess",
-        )
-        .await;
+        log_in(&app, &format!("192.0.2.{}:4000", i + 1), &[], "polly", "guess").await;
     }
     let change = |current: &'static str| {
-        let form = format!(
-            "current_password={current}&new_password=a+new+long+password&new_password_again=a+new+long+password"
-        );
-        app.call(
-            axum::http::Method::POST,
-            "/u/polly/preferences/password",
-            &polly,
-            support::Send::Form(Box::leak(form.into_boxed_str())),
-        )
+        let form = format!("current_password={current}&new_password=a+new+long+password&new_password_again=a+new+long+password");
+        app.call(axum::http::Method::POST, "/u/polly/preferences/password", &polly, support::Send::Form(Box::leak(form.into_boxed_str())))
     };
-    assert_eq!(
-        change("wrong+password").await.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a wrong current password is refused"
-    );
+    assert_eq!(change("wrong+password").await.status, StatusCode::UNPROCESSABLE_ENTITY, "a wrong current password is refused");
     let r = change("correct+horse+battery").await;
-    assert!(
-        r.status.is_redirection(),
-        "the owner changes her password: {} {}",
-        r.status,
-        r.text()
-    );
+    assert!(r.status.is_redirection(), "the owner changes her password: {} {}", r.status, r.text());
     // Her own wrong tries are limited, apart from log-ins.
     for _ in 0..5 {
         change("wrong+password").await;
     }
-    assert_eq!(
-        change("a+new+long+password").await.status,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    assert_eq!(change("a+new+long+password").await.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn time_zones_are_kept_by_their_proper_names(b: Backend) {
     let app = TestApp::new(b).await;
     let polly = app.user("polly", false).await;
     let key = app.key_for(&polly).await;
-    let r = app
-        .call(
-            axum::http::Method::PUT,
-            "/u/polly.json",
-            &key,
-            support::Send::Json(json!({"timezone": "america/argentina/buenos_aires"})),
-        )
-        .await;
+    let r = app.call(axum::http::Method::PUT, "/u/polly.json", &key, support::Send::Json(json!({"timezone": "america/argentina/buenos_aires"}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(
-        app.state
-            .store
-            .user_by_id(polly.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .timezone,
-        "America/Argentina/Buenos_Aires"
-    );
+    assert_eq!(app.state.store.user_by_id(polly.id).await.unwrap().unwrap().timezone, "America/Argentina/Buenos_Aires");
     for wrong in ["Etc/GMT+5", "Mars/Olympus", "Europe"] {
-        let r = app
-            .call(
-                axum::http::Method::PUT,
-                "/u/polly.json",
-                &key,
-                support::Send::Json(json!({"timezone": wrong})),
-            )
-            .await;
+        let r = app.call(axum::http::Method::PUT, "/u/polly.json", &key, support::Send::Json(json!({"timezone": wrong}))).await;
         r.assert_error(422, "invalid_parameters");
     }
-    assert_eq!(
-        app.state
-            .store
-            .user_by_id(polly.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .timezone,
-        "America/Argentina/Buenos_Aires",
-        "nothing half-stored"
-    );
+    assert_eq!(app.state.store.user_by_id(polly.id).await.unwrap().unwrap().timezone, "America/Argentina/Buenos_Aires", "nothing half-stored");
 }

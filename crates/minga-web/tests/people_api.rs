@@ -37,20 +37,13 @@ fn redact(v: &Value) -> Value {
             || key.ends_with("_at")
             || key.ends_with("_age")
             || key.ends_with("_till")
-            || matches!(
-                key,
-                "client_ip" | "ip_address" | "load_more_directory_items"
-            )
+            || matches!(key, "client_ip" | "ip_address" | "load_more_directory_items")
     }
     match v {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let v = if volatile(k) && !v.is_null() && !v.is_object() && !v.is_array() {
-                        json!("[redacted]")
-                    } else {
-                        redact(v)
-                    };
+                    let v = if volatile(k) && !v.is_null() && !v.is_object() && !v.is_array() { json!("[redacted]") } else { redact(v) };
                     (k.clone(), v)
                 })
                 .collect(),
@@ -82,57 +75,16 @@ async fn place(b: Backend) -> Place {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         r.json()
     };
-    ok(app
-        .post_json(
-            "/admin/groups.json",
-            &admin,
-            json!({"group": {"name": "facttic", "full_name": "FACTTIC", "usernames": "member"}}),
-        )
-        .await);
-    ok(app
-        .post_json(
-            "/admin/groups.json",
-            &admin,
-            json!({"group": {"name": "quiet_coop", "visibility_level": 2, "usernames": "member"}}),
-        )
-        .await);
-    let private = ok(app
-        .post_json(
-            "/categories.json",
-            &admin,
-            json!({"name": "Members only", "permissions": {"facttic": 1}}),
-        )
-        .await)["category"]["id"]
+    ok(app.post_json("/admin/groups.json", &admin, json!({"group": {"name": "facttic", "full_name": "FACTTIC", "usernames": "member"}})).await);
+    ok(app.post_json("/admin/groups.json", &admin, json!({"group": {"name": "quiet_coop", "visibility_level": 2, "usernames": "member"}})).await);
+    let private = ok(app.post_json("/categories.json", &admin, json!({"name": "Members only", "permissions": {"facttic": 1}})).await)["category"]["id"]
         .as_i64()
         .unwrap();
-    let (topic, _) = app
-        .topic(
-            &member,
-            category,
-            "Shared hosting for the network",
-            "Who hosts what? Let us pool our servers.",
-        )
-        .await;
-    app.reply(&admin, topic, "We run two machines in Leeds.")
-        .await;
-    app.reply(&member, topic, "Great, I will write up the list.")
-        .await;
-    let (private_topic, _) = app
-        .topic(
-            &member,
-            private,
-            "Budget for the gathering",
-            "Members only: the numbers.",
-        )
-        .await;
-    Place {
-        app,
-        admin,
-        member,
-        outsider,
-        category,
-        private_topic,
-    }
+    let (topic, _) = app.topic(&member, category, "Shared hosting for the network", "Who hosts what? Let us pool our servers.").await;
+    app.reply(&admin, topic, "We run two machines in Leeds.").await;
+    app.reply(&member, topic, "Great, I will write up the list.").await;
+    let (private_topic, _) = app.topic(&member, private, "Budget for the gathering", "Members only: the numbers.").await;
+    Place { app, admin, member, outsider, category, private_topic }
 }
 
 async fn profiles_show_what_the_reader_may_see(b: Backend) {
@@ -148,19 +100,8 @@ async fn profiles_show_what_the_reader_may_see(b: Backend) {
     let sessions = user["user_auth_tokens"].as_array().unwrap();
     assert_eq!(sessions.len(), 1, "their own session: {sessions:?}");
     assert_eq!(sessions[0]["is_active"], true);
-    let names = |u: &Value| {
-        u["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|g| g["name"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        names(user),
-        ["facttic", "quiet_coop"],
-        "members see their hidden co-op"
-    );
+    let names = |u: &Value| u["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(user), ["facttic", "quiet_coop"], "members see their hidden co-op");
     assert_eq!(user["group_users"].as_array().unwrap().len(), 2);
 
     // Visitors see the public co-op, public counts and no sessions.
@@ -181,56 +122,18 @@ async fn profiles_show_what_the_reader_may_see(b: Backend) {
     assert_eq!(names(&staff["user"]), ["facttic", "quiet_coop"]);
     assert_eq!(staff["user"]["user_auth_tokens"], json!([]));
     assert_eq!(staff["user"]["can_edit"], true);
-    assert_eq!(
-        app.get("/u/nobody.json", &Auth::Anon).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get("/u/nobody.json", &Auth::Anon).await.status, StatusCode::NOT_FOUND);
 
     // Updating answers the basic shape.
-    let r = app
-        .call(
-            Method::PUT,
-            "/u/member.json",
-            &p.member,
-            Send::Json(json!({"name": "A Member", "location": "Leeds"})),
-        )
-        .await;
+    let r = app.call(Method::PUT, "/u/member.json", &p.member, Send::Json(json!({"name": "A Member", "location": "Leeds"}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("profile_updated", redact(&r.json()));
-    let r = app
-        .call(
-            Method::PUT,
-            "/u/member.json",
-            &p.member,
-            Send::Json(json!({"location": ""})),
-        )
-        .await;
+    let r = app.call(Method::PUT, "/u/member.json", &p.member, Send::Json(json!({"location": ""}))).await;
     assert_eq!(r.status, StatusCode::OK);
     let now = app.get_json("/u/member.json", &Auth::Anon).await;
-    assert_eq!(
-        (
-            now["user"]["name"].as_str(),
-            now["user"]["location"].as_str()
-        ),
-        (Some("A Member"), Some("")),
-        "blank clears, absent keeps"
-    );
-    app.call(
-        Method::PUT,
-        "/u/member.json",
-        &p.outsider,
-        Send::Json(json!({"name": "Hacked"})),
-    )
-    .await
-    .assert_error(403, "invalid_access");
-    app.call(
-        Method::PUT,
-        "/u/member.json",
-        &p.member,
-        Send::Json(json!({"primary_group_id": "many"})),
-    )
-    .await
-    .assert_error(400, "invalid_parameters");
+    assert_eq!((now["user"]["name"].as_str(), now["user"]["location"].as_str()), (Some("A Member"), Some("")), "blank clears, absent keeps");
+    app.call(Method::PUT, "/u/member.json", &p.outsider, Send::Json(json!({"name": "Hacked"}))).await.assert_error(403, "invalid_access");
+    app.call(Method::PUT, "/u/member.json", &p.member, Send::Json(json!({"primary_group_id": "many"}))).await.assert_error(400, "invalid_parameters");
 }
 
 async fn emails_are_for_the_person_and_staff(b: Backend) {
@@ -238,30 +141,16 @@ async fn emails_are_for_the_person_and_staff(b: Backend) {
     let app = &p.app;
     let mine = app.get_json("/u/member/emails.json", &p.member).await;
     insta::assert_json_snapshot!("emails", redact(&mine));
-    assert_eq!(
-        app.get_json("/u/member/emails.json", &p.admin).await["email"],
-        "member@example.org"
-    );
-    app.get("/u/member/emails.json", &p.outsider)
-        .await
-        .assert_error(403, "invalid_access");
-    assert_ne!(
-        app.get("/u/member/emails.json", &Auth::Anon).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get_json("/u/member/emails.json", &p.admin).await["email"], "member@example.org");
+    app.get("/u/member/emails.json", &p.outsider).await.assert_error(403, "invalid_access");
+    assert_ne!(app.get("/u/member/emails.json", &Auth::Anon).await.status, StatusCode::OK);
 }
 
 async fn log_in_failures_answer_as_discourse(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
     let visitor = app.visitor().await;
-    let r = app
-        .post_json(
-            "/session.json",
-            &visitor,
-            json!({"login": "member", "password": "not the password"}),
-        )
-        .await;
+    let r = app.post_json("/session.json", &visitor, json!({"login": "member", "password": "not the password"})).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.cookie("_t").is_none());
     insta::assert_json_snapshot!("log_in_refused", r.json());
@@ -290,14 +179,7 @@ async fn log_in_failures_answer_as_discourse(b: Backend) {
     assert!(r.cookie("_t").is_some());
     insta::assert_json_snapshot!("logged_in", redact(&r.json()));
     // The page keeps its form error.
-    let r = app
-        .call(
-            Method::POST,
-            "/login",
-            &visitor,
-            Send::Form("login=member&password=wrong+one"),
-        )
-        .await;
+    let r = app.call(Method::POST, "/login", &visitor, Send::Form("login=member&password=wrong+one")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.text().contains("Incorrect username, email or password"));
 }
@@ -305,275 +187,91 @@ async fn log_in_failures_answer_as_discourse(b: Backend) {
 async fn api_accounts_wait_unless_approved(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
-    let r = app
-        .call(
-            Method::PUT,
-            "/admin/site_settings/must_approve_users",
-            &p.admin,
-            Send::Json(json!({"must_approve_users": true})),
-        )
-        .await;
+    let r = app.call(Method::PUT, "/admin/site_settings/must_approve_users", &p.admin, Send::Json(json!({"must_approve_users": true}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let account = |name: &str| json!({"username": name, "email": format!("{name}@elsewhere.example"), "password": "a long enough passphrase", "name": name});
-    let r = app
-        .post_json("/users.json", &p.admin, account("waiting"))
-        .await;
+    let r = app.post_json("/users.json", &p.admin, account("waiting")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("created_waiting", redact(&r.json()));
-    assert_eq!(
-        r.json()["approved"],
-        false,
-        "an admin's API account waits unless they approve it"
-    );
+    assert_eq!(r.json()["approved"], false, "an admin's API account waits unless they approve it");
     let mut approved = account("welcome");
     approved["approved"] = json!(true);
     approved["active"] = json!(true);
     let r = app.post_json("/users.json", &p.admin, approved).await;
     assert_eq!(r.json()["approved"], true);
-    assert!(
-        app.state
-            .store
-            .user_by_username("welcome")
-            .await
-            .unwrap()
-            .unwrap()
-            .approved
-    );
+    assert!(app.state.store.user_by_username("welcome").await.unwrap().unwrap().approved);
     // Only admins approve that way.
     let moderator = app.user("moddy", false).await;
-    let boss = app
-        .state
-        .store
-        .user_by_username("admin")
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .store
-        .set_role(moderator.id, "moderator", 1, boss.id)
-        .await
-        .unwrap();
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
+    app.state.store.set_role(moderator.id, "moderator", 1, boss.id).await.unwrap();
     let moddy = app.key_for(&moderator).await;
     let mut asked = account("hopeful");
     asked["approved"] = json!("true");
-    assert_eq!(
-        app.post_json("/users.json", &moddy, asked).await.json()["approved"],
-        false
-    );
+    assert_eq!(app.post_json("/users.json", &moddy, asked).await.json()["approved"], false);
 }
 
 async fn rename(app: &TestApp, auth: &Auth, to: &str) -> support::Response {
-    app.call(
-        Method::PUT,
-        "/u/member/preferences/username.json",
-        auth,
-        Send::Json(json!({"new_username": to})),
-    )
-    .await
+    app.call(Method::PUT, "/u/member/preferences/username.json", auth, Send::Json(json!({"new_username": to}))).await
 }
 
 async fn renaming_checks_the_name_and_keeps_posts(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
-    let (topic, _) = app
-        .topic(
-            &p.admin,
-            p.category,
-            "Thanks to our members",
-            "Thank you @member for the list.",
-        )
-        .await;
-    rename(app, &p.member, "x")
-        .await
-        .assert_error(422, "invalid_parameters");
-    rename(app, &p.member, "outsider")
-        .await
-        .assert_error(422, "invalid_parameters");
-    rename(app, &p.outsider, "taken_over")
-        .await
-        .assert_error(403, "invalid_access");
+    let (topic, _) = app.topic(&p.admin, p.category, "Thanks to our members", "Thank you @member for the list.").await;
+    rename(app, &p.member, "x").await.assert_error(422, "invalid_parameters");
+    rename(app, &p.member, "outsider").await.assert_error(422, "invalid_parameters");
+    rename(app, &p.outsider, "taken_over").await.assert_error(403, "invalid_access");
     let r = rename(app, &p.member, "renamed").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("renamed", redact(&r.json()));
-    assert_eq!(
-        app.get("/u/member.json", &Auth::Anon).await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get_json("/u/renamed.json", &Auth::Anon).await["user"]["topic_count"],
-        1
-    );
+    assert_eq!(app.get("/u/member.json", &Auth::Anon).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get_json("/u/renamed.json", &Auth::Anon).await["user"]["topic_count"], 1);
     let page = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await;
-    let cooked = page["post_stream"]["posts"][0]["cooked"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        cooked.contains("@member"),
-        "mentions stay as typed: {cooked}"
-    );
+    let cooked = page["post_stream"]["posts"][0]["cooked"].as_str().unwrap().to_string();
+    assert!(cooked.contains("@member"), "mentions stay as typed: {cooked}");
     // The key still works: it belongs to the person, not the name.
-    let Auth::Key { key, .. } = &p.member else {
-        unreachable!()
-    };
-    let renamed = Auth::Key {
-        key: key.clone(),
-        username: "renamed".into(),
-    };
-    assert_eq!(
-        app.get("/session/current.json", &renamed).await.json()["current_user"]["username"],
-        "renamed"
-    );
-    let log = app
-        .get_json("/admin/logs/staff_action_logs.json", &p.admin)
-        .await;
-    assert!(
-        log["staff_action_logs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["action_name"] == "change_username")
-    );
+    let Auth::Key { key, .. } = &p.member else { unreachable!() };
+    let renamed = Auth::Key { key: key.clone(), username: "renamed".into() };
+    assert_eq!(app.get("/session/current.json", &renamed).await.json()["current_user"]["username"], "renamed");
+    let log = app.get_json("/admin/logs/staff_action_logs.json", &p.admin).await;
+    assert!(log["staff_action_logs"].as_array().unwrap().iter().any(|l| l["action_name"] == "change_username"));
 }
 
 async fn activity_and_directory_follow_what_readers_see(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
-    let all = app
-        .get_json(
-            "/user_actions.json?username=member&filter=4,5&offset=0",
-            &p.member,
-        )
-        .await;
+    let all = app.get_json("/user_actions.json?username=member&filter=4,5&offset=0", &p.member).await;
     insta::assert_json_snapshot!("user_actions", redact(&all));
-    let titles = |v: &Value| {
-        v["user_actions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| {
-                (
-                    a["action_type"].as_i64().unwrap(),
-                    a["title"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect::<Vec<_>>()
-    };
+    let titles = |v: &Value| v["user_actions"].as_array().unwrap().iter().map(|a| (a["action_type"].as_i64().unwrap(), a["title"].as_str().unwrap().to_string())).collect::<Vec<_>>();
     assert_eq!(titles(&all).len(), 3);
-    assert!(
-        titles(&all)
-            .iter()
-            .any(|(_, t)| t == "Budget for the gathering")
-    );
-    let public = app
-        .get_json(
-            "/user_actions.json?username=member&filter=4,5&offset=0",
-            &Auth::Anon,
-        )
-        .await;
-    assert!(
-        !titles(&public)
-            .iter()
-            .any(|(_, t)| t == "Budget for the gathering"),
-        "private topics are not shown to visitors"
-    );
-    let started = app
-        .get_json("/user_actions.json?username=member&filter=4", &p.member)
-        .await;
+    assert!(titles(&all).iter().any(|(_, t)| t == "Budget for the gathering"));
+    let public = app.get_json("/user_actions.json?username=member&filter=4,5&offset=0", &Auth::Anon).await;
+    assert!(!titles(&public).iter().any(|(_, t)| t == "Budget for the gathering"), "private topics are not shown to visitors");
+    let started = app.get_json("/user_actions.json?username=member&filter=4", &p.member).await;
     assert!(titles(&started).iter().all(|(k, _)| *k == 4) && titles(&started).len() == 2);
-    let replies = app
-        .get_json("/user_actions.json?username=member&filter=5", &p.member)
-        .await;
-    assert_eq!(
-        titles(&replies),
-        [(5, "Shared hosting for the network".to_string())]
-    );
-    let later = app
-        .get_json(
-            "/user_actions.json?username=member&filter=4,5&offset=2",
-            &p.member,
-        )
-        .await;
+    let replies = app.get_json("/user_actions.json?username=member&filter=5", &p.member).await;
+    assert_eq!(titles(&replies), [(5, "Shared hosting for the network".to_string())]);
+    let later = app.get_json("/user_actions.json?username=member&filter=4,5&offset=2", &p.member).await;
     assert_eq!(titles(&later).len(), 1, "offset pages through");
-    app.get(
-        "/user_actions.json?username=member&filter=topics",
-        &p.member,
-    )
-    .await
-    .assert_error(400, "invalid_parameters");
-    assert_eq!(
-        app.get("/user_actions.json?username=nobody&filter=4", &p.member)
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    app.get("/user_actions.json?username=member&filter=topics", &p.member).await.assert_error(400, "invalid_parameters");
+    assert_eq!(app.get("/user_actions.json?username=nobody&filter=4", &p.member).await.status, StatusCode::NOT_FOUND);
 
-    let directory = app
-        .get_json(
-            "/directory_items.json?period=all&order=post_count",
-            &Auth::Anon,
-        )
-        .await;
+    let directory = app.get_json("/directory_items.json?period=all&order=post_count", &Auth::Anon).await;
     insta::assert_json_snapshot!("directory", redact(&directory));
     let counts = |v: &Value, name: &str| {
-        let item = v["directory_items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["user"]["username"] == name)
-            .cloned()
-            .unwrap();
-        (
-            item["topic_count"].as_i64().unwrap(),
-            item["post_count"].as_i64().unwrap(),
-        )
+        let item = v["directory_items"].as_array().unwrap().iter().find(|i| i["user"]["username"] == name).cloned().unwrap();
+        (item["topic_count"].as_i64().unwrap(), item["post_count"].as_i64().unwrap())
     };
-    assert_eq!(
-        counts(&directory, "member"),
-        (1, 2),
-        "visitors count public posts only"
-    );
-    assert_eq!(
-        directory["directory_items"][0]["user"]["username"], "member",
-        "most posts first"
-    );
-    let as_member = app
-        .get_json(
-            "/directory_items.json?period=weekly&order=topic_count",
-            &p.member,
-        )
-        .await;
+    assert_eq!(counts(&directory, "member"), (1, 2), "visitors count public posts only");
+    assert_eq!(directory["directory_items"][0]["user"]["username"], "member", "most posts first");
+    let as_member = app.get_json("/directory_items.json?period=weekly&order=topic_count", &p.member).await;
     assert_eq!(counts(&as_member, "member"), (2, 3));
-    let ascending = app
-        .get_json(
-            "/directory_items.json?period=all&order=post_count&asc=true",
-            &Auth::Anon,
-        )
-        .await;
+    let ascending = app.get_json("/directory_items.json?period=all&order=post_count&asc=true", &Auth::Anon).await;
     assert_eq!(ascending["directory_items"][0]["post_count"], 0);
-    app.get(
-        "/directory_items.json?period=decade&order=post_count",
-        &Auth::Anon,
-    )
-    .await
-    .assert_error(422, "invalid_parameters");
+    app.get("/directory_items.json?period=decade&order=post_count", &Auth::Anon).await.assert_error(422, "invalid_parameters");
     // Login-required sites show it to members only.
-    app.call(
-        Method::PUT,
-        "/admin/site_settings/login_required",
-        &p.admin,
-        Send::Json(json!({"login_required": true})),
-    )
-    .await;
-    assert_eq!(
-        app.get(
-            "/directory_items.json?period=all&order=post_count",
-            &Auth::Anon
-        )
-        .await
-        .status,
-        StatusCode::FORBIDDEN
-    );
+    app.call(Method::PUT, "/admin/site_settings/login_required", &p.admin, Send::Json(json!({"login_required": true}))).await;
+    assert_eq!(app.get("/directory_items.json?period=all&order=post_count", &Auth::Anon).await.status, StatusCode::FORBIDDEN);
     let _ = p.private_topic;
 }
 
@@ -581,397 +279,126 @@ async fn staff_list_and_see_people(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
     let listed = app.get_json("/admin/users.json", &p.admin).await;
-    let flagged = app
-        .get_json("/admin/users/list/active.json", &p.admin)
-        .await;
-    assert_eq!(
-        redact(&listed),
-        redact(&flagged),
-        "/admin/users.json is the active list"
-    );
-    let member = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "member")
-        .cloned()
-        .unwrap();
+    let flagged = app.get_json("/admin/users/list/active.json", &p.admin).await;
+    assert_eq!(redact(&listed), redact(&flagged), "/admin/users.json is the active list");
+    let member = listed.as_array().unwrap().iter().find(|u| u["username"] == "member").cloned().unwrap();
     insta::assert_json_snapshot!("admin_list_item", redact(&member));
-    assert_eq!(
-        (member["post_count"].as_i64(), member["active"].as_bool()),
-        (Some(3), Some(true))
-    );
+    assert_eq!((member["post_count"].as_i64(), member["active"].as_bool()), (Some(3), Some(true)));
     let id = member["id"].as_i64().unwrap();
-    let shown = app
-        .get_json(&format!("/admin/users/{id}.json"), &p.admin)
-        .await;
+    let shown = app.get_json(&format!("/admin/users/{id}.json"), &p.admin).await;
     insta::assert_json_snapshot!("admin_user", redact(&shown));
     assert_eq!(shown["topic_count"], 2);
     assert_eq!(shown["groups"].as_array().unwrap().len(), 2);
     assert_eq!(shown["can_be_deleted"], false, "they have posts");
     assert_eq!(shown["can_grant_admin"], true);
-    app.get("/admin/users.json", &p.member)
-        .await
-        .assert_error(403, "invalid_access");
-    app.get(&format!("/admin/users/{id}.json"), &p.outsider)
-        .await
-        .assert_error(403, "invalid_access");
+    app.get("/admin/users.json", &p.member).await.assert_error(403, "invalid_access");
+    app.get(&format!("/admin/users/{id}.json"), &p.outsider).await.assert_error(403, "invalid_access");
 }
 
 async fn suspending_and_silencing_answer_as_discourse(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
-    let id = app
-        .state
-        .store
-        .user_by_username("outsider")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .0;
+    let id = app.state.store.user_by_username("outsider").await.unwrap().unwrap().id.0;
     let r = app.call(Method::PUT, &format!("/admin/users/{id}/suspend.json"), &p.admin, Send::Json(json!({"suspend_until": "2121-02-22", "reason": "Repeated personal attacks", "message": "mail is not sent"}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("suspended", redact(&r.json()));
     assert_eq!(r.json()["suspension"]["suspended_by"]["username"], "admin");
-    app.get("/latest.json", &p.outsider)
-        .await
-        .assert_error(403, "invalid_access");
-    let shown = app
-        .get_json(&format!("/admin/users/{id}.json"), &p.admin)
-        .await;
+    app.get("/latest.json", &p.outsider).await.assert_error(403, "invalid_access");
+    let shown = app.get_json(&format!("/admin/users/{id}.json"), &p.admin).await;
     assert_eq!(shown["suspended_by"]["username"], "admin");
     assert_eq!(shown["full_suspend_reason"], "Repeated personal attacks");
-    app.call(
-        Method::PUT,
-        &format!("/admin/users/{id}/unsuspend.json"),
-        &p.admin,
-        Send::Nothing,
-    )
-    .await;
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/admin/users/{id}/silence.json"),
-            &p.admin,
-            Send::Json(
-                json!({"silenced_till": "2099-06-01T08:00:00.000Z", "reason": "Posting adverts"}),
-            ),
-        )
-        .await;
+    app.call(Method::PUT, &format!("/admin/users/{id}/unsuspend.json"), &p.admin, Send::Nothing).await;
+    let r = app.call(Method::PUT, &format!("/admin/users/{id}/silence.json"), &p.admin, Send::Json(json!({"silenced_till": "2099-06-01T08:00:00.000Z", "reason": "Posting adverts"}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("silenced", redact(&r.json()));
-    assert_eq!(
-        app.get_json(&format!("/admin/users/{id}.json"), &p.admin)
-            .await["silence_reason"],
-        "Posting adverts"
-    );
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/admin/users/{id}/suspend.json"),
-            &p.admin,
-            Send::Json(json!({"suspend_until": "soon", "reason": "x"})),
-        )
-        .await;
+    assert_eq!(app.get_json(&format!("/admin/users/{id}.json"), &p.admin).await["silence_reason"], "Posting adverts");
+    let r = app.call(Method::PUT, &format!("/admin/users/{id}/suspend.json"), &p.admin, Send::Json(json!({"suspend_until": "soon", "reason": "x"}))).await;
     r.assert_error(422, "invalid_parameters");
 }
 
 async fn staff_end_sessions_and_deactivate(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
-    let id = app
-        .state
-        .store
-        .user_by_username("outsider")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .0;
+    let id = app.state.store.user_by_username("outsider").await.unwrap().unwrap().id.0;
     let first = app.session("outsider").await;
     let second = app.session("outsider").await;
-    let r = app
-        .call(
-            Method::POST,
-            &format!("/admin/users/{id}/log_out.json"),
-            &p.admin,
-            Send::Nothing,
-        )
-        .await;
+    let r = app.call(Method::POST, &format!("/admin/users/{id}/log_out.json"), &p.admin, Send::Nothing).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("logged_out", r.json());
     for s in [&first, &second] {
-        app.get("/session/current.json", s)
-            .await
-            .assert_error(404, "not_found");
+        app.get("/session/current.json", s).await.assert_error(404, "not_found");
     }
     // Deactivated people cannot log in, and their sessions end.
     let session = app.session("outsider").await;
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/admin/users/{id}/deactivate.json"),
-            &p.admin,
-            Send::Nothing,
-        )
-        .await;
+    let r = app.call(Method::PUT, &format!("/admin/users/{id}/deactivate.json"), &p.admin, Send::Nothing).await;
     assert_eq!(r.json(), json!({"success": "OK"}));
-    app.get("/session/current.json", &session)
-        .await
-        .assert_error(404, "not_found");
-    app.get("/latest.json", &p.outsider)
-        .await
-        .assert_error(403, "invalid_access");
+    app.get("/session/current.json", &session).await.assert_error(404, "not_found");
+    app.get("/latest.json", &p.outsider).await.assert_error(403, "invalid_access");
     let visitor = app.visitor().await;
-    let r = app
-        .post_json(
-            "/session.json",
-            &visitor,
-            json!({"login": "outsider", "password": "correct horse battery"}),
-        )
-        .await;
+    let r = app.post_json("/session.json", &visitor, json!({"login": "outsider", "password": "correct horse battery"})).await;
     assert_eq!(r.json()["reason"], "not_activated");
-    assert_eq!(
-        app.get_json(&format!("/admin/users/{id}.json"), &p.admin)
-            .await["can_activate"],
-        true
-    );
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/admin/users/{id}/activate.json"),
-            &p.admin,
-            Send::Nothing,
-        )
-        .await;
+    assert_eq!(app.get_json(&format!("/admin/users/{id}.json"), &p.admin).await["can_activate"], true);
+    let r = app.call(Method::PUT, &format!("/admin/users/{id}/activate.json"), &p.admin, Send::Nothing).await;
     assert_eq!(r.status, StatusCode::OK);
     app.session("outsider").await;
     // Members cannot; moderators cannot act on admins.
-    app.call(
-        Method::POST,
-        &format!("/admin/users/{id}/log_out.json"),
-        &p.member,
-        Send::Nothing,
-    )
-    .await
-    .assert_error(403, "invalid_access");
-    let boss = app
-        .state
-        .store
-        .user_by_username("admin")
-        .await
-        .unwrap()
-        .unwrap();
+    app.call(Method::POST, &format!("/admin/users/{id}/log_out.json"), &p.member, Send::Nothing).await.assert_error(403, "invalid_access");
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
     let moderator = app.user("moddy", false).await;
-    app.state
-        .store
-        .set_role(moderator.id, "moderator", 1, boss.id)
-        .await
-        .unwrap();
+    app.state.store.set_role(moderator.id, "moderator", 1, boss.id).await.unwrap();
     let moddy = app.key_for(&moderator).await;
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/admin/users/{}/deactivate.json", boss.id.0),
-            &moddy,
-            Send::Nothing,
-        )
-        .await;
+    let r = app.call(Method::PUT, &format!("/admin/users/{}/deactivate.json", boss.id.0), &moddy, Send::Nothing).await;
     r.assert_error(403, "invalid_access");
-    assert_eq!(
-        app.call(
-            Method::PUT,
-            &format!("/admin/users/{id}/deactivate.json"),
-            &moddy,
-            Send::Nothing
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
+    assert_eq!(app.call(Method::PUT, &format!("/admin/users/{id}/deactivate.json"), &moddy, Send::Nothing).await.status, StatusCode::OK);
 }
 
 async fn anonymizing_keeps_posts_under_a_new_name(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
-    let member = app
-        .state
-        .store
-        .user_by_username("member")
-        .await
-        .unwrap()
-        .unwrap();
+    let member = app.state.store.user_by_username("member").await.unwrap().unwrap();
     let session = app.session("member").await;
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/admin/users/{}/anonymize.json", member.id.0),
-            &p.admin,
-            Send::Nothing,
-        )
-        .await;
+    let r = app.call(Method::PUT, &format!("/admin/users/{}/anonymize.json", member.id.0), &p.admin, Send::Nothing).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("anonymized", redact(&r.json()));
     let username = r.json()["username"].as_str().unwrap().to_string();
-    let now = app
-        .state
-        .store
-        .user_by_id(member.id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (
-            now.username.as_str(),
-            now.name.as_str(),
-            now.bio_raw.as_str(),
-            now.location.as_str()
-        ),
-        (username.as_str(), "", "", "")
-    );
+    let now = app.state.store.user_by_id(member.id).await.unwrap().unwrap();
+    assert_eq!((now.username.as_str(), now.name.as_str(), now.bio_raw.as_str(), now.location.as_str()), (username.as_str(), "", "", ""));
     assert!(!now.email.contains("member"));
-    app.get("/session/current.json", &session)
-        .await
-        .assert_error(404, "not_found");
-    app.get("/latest.json", &p.member)
-        .await
-        .assert_error(403, "invalid_access");
+    app.get("/session/current.json", &session).await.assert_error(404, "not_found");
+    app.get("/latest.json", &p.member).await.assert_error(403, "invalid_access");
     let visitor = app.visitor().await;
-    let r = app
-        .post_json(
-            "/session.json",
-            &visitor,
-            json!({"login": "member", "password": "correct horse battery"}),
-        )
-        .await;
+    let r = app.post_json("/session.json", &visitor, json!({"login": "member", "password": "correct horse battery"})).await;
     assert!(r.json()["error"].is_string());
-    assert_eq!(
-        app.get_json(&format!("/u/{username}.json"), &Auth::Anon)
-            .await["user"]["post_count"],
-        2,
-        "posts stay"
-    );
-    let log = app
-        .get_json("/admin/logs/staff_action_logs.json", &p.admin)
-        .await;
-    assert!(
-        log["staff_action_logs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["action_name"] == "anonymize_user")
-    );
+    assert_eq!(app.get_json(&format!("/u/{username}.json"), &Auth::Anon).await["user"]["post_count"], 2, "posts stay");
+    let log = app.get_json("/admin/logs/staff_action_logs.json", &p.admin).await;
+    assert!(log["staff_action_logs"].as_array().unwrap().iter().any(|l| l["action_name"] == "anonymize_user"));
     // Staff are not anonymized.
-    let boss = app
-        .state
-        .store
-        .user_by_username("admin")
-        .await
-        .unwrap()
-        .unwrap();
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
     let other_admin = app.user("second", true).await;
     let second = app.key_for(&other_admin).await;
-    app.call(
-        Method::PUT,
-        &format!("/admin/users/{}/anonymize.json", boss.id.0),
-        &second,
-        Send::Nothing,
-    )
-    .await
-    .assert_error(403, "invalid_access");
+    app.call(Method::PUT, &format!("/admin/users/{}/anonymize.json", boss.id.0), &second, Send::Nothing).await.assert_error(403, "invalid_access");
 }
 
 async fn only_people_without_posts_are_deleted(b: Backend) {
     let p = place(b).await;
     let app = &p.app;
-    let member = app
-        .state
-        .store
-        .user_by_username("member")
-        .await
-        .unwrap()
-        .unwrap();
-    let outsider = app
-        .state
-        .store
-        .user_by_username("outsider")
-        .await
-        .unwrap()
-        .unwrap();
-    let r = app
-        .call(
-            Method::DELETE,
-            &format!("/admin/users/{}.json", member.id.0),
-            &p.admin,
-            Send::Json(json!({"delete_posts": true})),
-        )
-        .await;
+    let member = app.state.store.user_by_username("member").await.unwrap().unwrap();
+    let outsider = app.state.store.user_by_username("outsider").await.unwrap().unwrap();
+    let r = app.call(Method::DELETE, &format!("/admin/users/{}.json", member.id.0), &p.admin, Send::Json(json!({"delete_posts": true}))).await;
     r.assert_error(403, "invalid_access");
-    assert!(
-        app.state
-            .store
-            .user_by_id(member.id)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    app.call(
-        Method::DELETE,
-        &format!("/admin/users/{}.json", outsider.id.0),
-        &p.member,
-        Send::Nothing,
-    )
-    .await
-    .assert_error(403, "invalid_access");
-    let r = app
-        .call(
-            Method::DELETE,
-            &format!("/admin/users/{}.json", outsider.id.0),
-            &p.admin,
-            Send::Nothing,
-        )
-        .await;
+    assert!(app.state.store.user_by_id(member.id).await.unwrap().is_some());
+    app.call(Method::DELETE, &format!("/admin/users/{}.json", outsider.id.0), &p.member, Send::Nothing).await.assert_error(403, "invalid_access");
+    let r = app.call(Method::DELETE, &format!("/admin/users/{}.json", outsider.id.0), &p.admin, Send::Nothing).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("deleted", r.json());
-    assert!(
-        app.state
-            .store
-            .user_by_id(outsider.id)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    app.get("/latest.json", &p.outsider)
-        .await
-        .assert_error(403, "invalid_access");
-    let boss = app
-        .state
-        .store
-        .user_by_username("admin")
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(app.state.store.user_by_id(outsider.id).await.unwrap().is_none());
+    app.get("/latest.json", &p.outsider).await.assert_error(403, "invalid_access");
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
     let other_admin = app.user("second", true).await;
     let second = app.key_for(&other_admin).await;
-    app.call(
-        Method::DELETE,
-        &format!("/admin/users/{}.json", boss.id.0),
-        &second,
-        Send::Nothing,
-    )
-    .await
-    .assert_error(403, "invalid_access");
-    let log = app
-        .get_json("/admin/logs/staff_action_logs.json", &p.admin)
-        .await;
-    assert!(
-        log["staff_action_logs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["action_name"] == "delete_user" && l["details"] == "outsider")
-    );
+    app.call(Method::DELETE, &format!("/admin/users/{}.json", boss.id.0), &second, Send::Nothing).await.assert_error(403, "invalid_access");
+    let log = app.get_json("/admin/logs/staff_action_logs.json", &p.admin).await;
+    assert!(log["staff_action_logs"].as_array().unwrap().iter().any(|l| l["action_name"] == "delete_user" && l["details"] == "outsider"));
 }
 
 async fn sessions_settings_and_logs_keep_their_shapes(b: Backend) {
@@ -985,89 +412,27 @@ async fn sessions_settings_and_logs_keep_their_shapes(b: Backend) {
     assert!(hp["value"].is_string() && hp["challenge"].is_string());
     assert!(app.get_json("/session/csrf.json", &Auth::Anon).await["csrf"].is_string());
     let other = app.session("member").await;
-    let r = app
-        .call(
-            Method::POST,
-            "/u/member/preferences/revoke-auth-token.json",
-            &session,
-            Send::Json(json!({})),
-        )
-        .await;
+    let r = app.call(Method::POST, "/u/member/preferences/revoke-auth-token.json", &session, Send::Json(json!({}))).await;
     assert_eq!(r.json(), json!({"success": "OK"}));
-    app.get("/session/current.json", &other)
-        .await
-        .assert_error(404, "not_found");
-    app.call(
-        Method::POST,
-        "/u/member/preferences/revoke-auth-token.json",
-        &session,
-        Send::Json(json!({"token_id": "many"})),
-    )
-    .await
-    .assert_error(400, "invalid_parameters");
-    let r = app
-        .call(
-            Method::DELETE,
-            "/session/member.json",
-            &session,
-            Send::Nothing,
-        )
-        .await;
+    app.get("/session/current.json", &other).await.assert_error(404, "not_found");
+    app.call(Method::POST, "/u/member/preferences/revoke-auth-token.json", &session, Send::Json(json!({"token_id": "many"}))).await.assert_error(400, "invalid_parameters");
+    let r = app.call(Method::DELETE, "/session/member.json", &session, Send::Nothing).await;
     assert_eq!(r.json(), json!({"success": "OK"}));
-    app.get("/session/current.json", &session)
-        .await
-        .assert_error(404, "not_found");
+    app.get("/session/current.json", &session).await.assert_error(404, "not_found");
 
-    let r = app
-        .call(
-            Method::PUT,
-            "/admin/site_settings/auto_approve_email_domains",
-            &p.admin,
-            Send::Form("auto_approve_email_domains=facttic.example"),
-        )
-        .await;
-    assert_eq!(
-        r.json(),
-        json!({"success": "OK"}),
-        "form fields are read too"
-    );
+    let r = app.call(Method::PUT, "/admin/site_settings/auto_approve_email_domains", &p.admin, Send::Form("auto_approve_email_domains=facttic.example")).await;
+    assert_eq!(r.json(), json!({"success": "OK"}), "form fields are read too");
     let settings = app.get_json("/admin/site_settings.json", &p.admin).await;
-    let title = settings["site_settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["setting"] == "auto_approve_email_domains")
-        .cloned()
-        .unwrap();
+    let title = settings["site_settings"].as_array().unwrap().iter().find(|s| s["setting"] == "auto_approve_email_domains").cloned().unwrap();
     insta::assert_json_snapshot!("site_setting", title);
-    app.get("/admin/site_settings.json", &p.member)
-        .await
-        .assert_error(403, "invalid_access");
-    let id = app
-        .state
-        .store
-        .user_by_username("outsider")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .0;
-    app.call(
-        Method::PUT,
-        &format!("/admin/users/{id}/trust_level.json"),
-        &p.admin,
-        Send::Json(json!({"level": 2})),
-    )
-    .await;
-    let logs = app
-        .get_json("/admin/logs/staff_action_logs.json", &p.admin)
-        .await;
+    app.get("/admin/site_settings.json", &p.member).await.assert_error(403, "invalid_access");
+    let id = app.state.store.user_by_username("outsider").await.unwrap().unwrap().id.0;
+    app.call(Method::PUT, &format!("/admin/users/{id}/trust_level.json"), &p.admin, Send::Json(json!({"level": 2}))).await;
+    let logs = app.get_json("/admin/logs/staff_action_logs.json", &p.admin).await;
     // The newest two, ours: other areas log their own actions too.
     let newest = json!({"staff_action_logs": logs["staff_action_logs"].as_array().unwrap()[..2]});
     insta::assert_json_snapshot!("staff_action_logs", redact(&newest));
-    app.get("/admin/logs/staff_action_logs.json", &p.member)
-        .await
-        .assert_error(403, "invalid_access");
+    app.get("/admin/logs/staff_action_logs.json", &p.member).await.assert_error(403, "invalid_access");
 }
 
 /// An invite with groups, a note and a topic to land on, as Discourse
@@ -1075,23 +440,10 @@ async fn sessions_settings_and_logs_keep_their_shapes(b: Backend) {
 async fn invites_answer_their_details_and_land_on_a_topic(b: Backend) {
     let app = TestApp::new(b).await;
     let (admin, category) = app.admin_and_category().await;
-    let r = app
-        .post_json(
-            "/admin/groups.json",
-            &admin,
-            json!({"group": {"name": "camba", "full_name": "Cambá"}}),
-        )
-        .await;
+    let r = app.post_json("/admin/groups.json", &admin, json!({"group": {"name": "camba", "full_name": "Cambá"}})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let group = r.json()["basic_group"]["id"].as_i64().unwrap();
-    let (topic, _) = app
-        .topic(
-            &admin,
-            category,
-            "Welcome to the network, newcomers",
-            "Say hello here.",
-        )
-        .await;
+    let (topic, _) = app.topic(&admin, category, "Welcome to the network, newcomers", "Say hello here.").await;
     // Discourse documents group ids as "42,43"; a list works too.
     let r = app
         .post_json("/invites.json", &admin, json!({"max_redemptions_allowed": "3", "group_ids": group.to_string(), "topic_id": topic, "custom_message": "Come and meet us", "description": "Welcome topic"}))
@@ -1108,28 +460,15 @@ async fn invites_answer_their_details_and_land_on_a_topic(b: Backend) {
     let key = invite["invite_key"].as_str().unwrap();
     let visitor = app.visitor().await;
     let body = json!({"username": "newcomer", "email": "newcomer@example.org", "password": "correct horse battery", "name": ""});
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/invites/show/{key}.json"),
-            &visitor,
-            Send::Json(body),
-        )
-        .await;
+    let r = app.call(Method::PUT, &format!("/invites/show/{key}.json"), &visitor, Send::Json(body)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["redirect_to"], format!("/t/{topic}"));
     // Bad terms are refused whole, and nothing is stored.
     let bad = [
         (json!({"topic_id": 999_999}), "topic_id"),
         (json!({"group_ids": "1,x"}), "group_ids"),
-        (
-            json!({"custom_message": "x".repeat(1001)}),
-            "custom_message",
-        ),
-        (
-            json!({"email": "someone@example.org", "max_redemptions_allowed": 4}),
-            "max_redemptions_allowed",
-        ),
+        (json!({"custom_message": "x".repeat(1001)}), "custom_message"),
+        (json!({"email": "someone@example.org", "max_redemptions_allowed": 4}), "max_redemptions_allowed"),
         (json!({"email": "admin@example.org"}), "email"),
     ];
     for (body, field) in bad {
@@ -1138,59 +477,20 @@ async fn invites_answer_their_details_and_land_on_a_topic(b: Backend) {
         assert!(r.text().contains(field), "{body}: {}", r.text());
     }
     // A topic in a private category needs a group that can read it.
-    let r = app
-        .post_json(
-            "/categories.json",
-            &admin,
-            json!({"name": "Camba only", "permissions": {"camba": 1}}),
-        )
-        .await;
+    let r = app.post_json("/categories.json", &admin, json!({"name": "Camba only", "permissions": {"camba": 1}})).await;
     let private = r.json()["category"]["id"].as_i64().unwrap();
-    let (secret, _) = app
-        .topic(
-            &admin,
-            private,
-            "Our own plans for the coming year",
-            "Members only.",
-        )
-        .await;
-    let r = app
-        .post_json("/invites.json", &admin, json!({"topic_id": secret}))
-        .await;
-    assert_eq!(
-        r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"],
-        "topic_id"
-    );
-    let r = app
-        .post_json(
-            "/invites.json",
-            &admin,
-            json!({"topic_id": secret, "group_names": "camba"}),
-        )
-        .await;
+    let (secret, _) = app.topic(&admin, private, "Our own plans for the coming year", "Members only.").await;
+    let r = app.post_json("/invites.json", &admin, json!({"topic_id": secret})).await;
+    assert_eq!(r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"], "topic_id");
+    let r = app.post_json("/invites.json", &admin, json!({"topic_id": secret, "group_names": "camba"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     // A member who may not see the topic cannot invite to it either.
     let member = app.user("member", false).await;
-    let boss = app
-        .state
-        .store
-        .user_by_username("admin")
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .store
-        .set_role(member.id, "trust_level", 2, boss.id)
-        .await
-        .unwrap();
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
+    app.state.store.set_role(member.id, "trust_level", 2, boss.id).await.unwrap();
     let member = app.key_for(&member).await;
-    let r = app
-        .post_json("/invites.json", &member, json!({"topic_id": secret}))
-        .await;
-    assert_eq!(
-        r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"],
-        "topic_id"
-    );
+    let r = app.post_json("/invites.json", &member, json!({"topic_id": secret})).await;
+    assert_eq!(r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"], "topic_id");
 }
 
 /// `create-multiple`: staff only; each address made or reported.
@@ -1198,85 +498,29 @@ async fn staff_invite_many_addresses_at_once(b: Backend) {
     let app = TestApp::new(b).await;
     let (admin, _) = app.admin_and_category().await;
     let member = app.user("member", false).await;
-    let boss = app
-        .state
-        .store
-        .user_by_username("admin")
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .store
-        .set_role(member.id, "trust_level", 2, boss.id)
-        .await
-        .unwrap();
+    let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
+    app.state.store.set_role(member.id, "trust_level", 2, boss.id).await.unwrap();
     let member = app.key_for(&member).await;
     let emails = json!({"email": ["ana@coop.example", "not an address", "Ana@coop.example", "admin@example.org", "beto@coop.example"]});
-    app.post_json("/invites/create-multiple.json", &member, emails.clone())
-        .await
-        .assert_error(403, "invalid_access");
-    let r = app
-        .post_json("/invites/create-multiple.json", &admin, emails)
-        .await;
+    app.post_json("/invites/create-multiple.json", &member, emails.clone()).await.assert_error(403, "invalid_access");
+    let r = app.post_json("/invites/create-multiple.json", &admin, emails).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let v = r.json();
-    assert_eq!(
-        (
-            v["num_successfully_created_invitations"].as_i64(),
-            v["num_failed_invitations"].as_i64()
-        ),
-        (Some(2), Some(2))
-    );
-    let made: Vec<&str> = v["successful_invitations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["email"].as_str().unwrap())
-        .collect();
+    assert_eq!((v["num_successfully_created_invitations"].as_i64(), v["num_failed_invitations"].as_i64()), (Some(2), Some(2)));
+    let made: Vec<&str> = v["successful_invitations"].as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap()).collect();
     assert_eq!(made, ["ana@coop.example", "beto@coop.example"]);
-    let failed: Vec<&str> = v["failed_invitations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["email"].as_str().unwrap())
-        .collect();
+    let failed: Vec<&str> = v["failed_invitations"].as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap()).collect();
     assert_eq!(failed, ["not an address", "admin@example.org"]);
     // Each link is bound to its address.
-    let key = v["successful_invitations"][0]["invite_key"]
-        .as_str()
-        .unwrap();
+    let key = v["successful_invitations"][0]["invite_key"].as_str().unwrap();
     let visitor = app.visitor().await;
     let body = json!({"username": "thief", "email": "thief@example.org", "password": "correct horse battery"});
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/invites/show/{key}.json"),
-            &visitor,
-            Send::Json(body),
-        )
-        .await;
+    let r = app.call(Method::PUT, &format!("/invites/show/{key}.json"), &visitor, Send::Json(body)).await;
     r.assert_error(422, "invalid_parameters");
     // Shared terms that are wrong refuse the whole batch.
-    let r = app
-        .post_json(
-            "/invites/create-multiple.json",
-            &admin,
-            json!({"email": ["c@coop.example"], "group_names": "nobody"}),
-        )
-        .await;
+    let r = app.post_json("/invites/create-multiple.json", &admin, json!({"email": ["c@coop.example"], "group_names": "nobody"})).await;
     r.assert_error(422, "invalid_parameters");
-    app.post_json(
-        "/invites/create-multiple.json",
-        &admin,
-        json!({"email": []}),
-    )
-    .await
-    .assert_error(422, "invalid_parameters");
+    app.post_json("/invites/create-multiple.json", &admin, json!({"email": []})).await.assert_error(422, "invalid_parameters");
     // The sign-up form's route keeps its own path.
-    assert_eq!(
-        app.get(&format!("/invites/{key}"), &Auth::Anon)
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&format!("/invites/{key}"), &Auth::Anon).await.status, StatusCode::OK);
 }

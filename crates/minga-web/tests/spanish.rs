@@ -31,9 +31,7 @@ fn catalogue_words(tag: &str) -> BTreeSet<String> {
                     out.push(' ');
                     out.push_str(value);
                 }
-                PatternElement::Placeable {
-                    expression: Expression::Select { variants, .. },
-                } => {
+                PatternElement::Placeable { expression: Expression::Select { variants, .. } } => {
                     for v in variants {
                         pattern(&v.value, out);
                     }
@@ -42,9 +40,7 @@ fn catalogue_words(tag: &str) -> BTreeSet<String> {
             }
         }
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("locales")
-        .join(tag);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(tag);
     let mut text = String::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
@@ -61,10 +57,7 @@ fn catalogue_words(tag: &str) -> BTreeSet<String> {
 }
 
 fn words(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() >= 2)
-        .map(str::to_lowercase)
-        .collect()
+    text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 2).map(str::to_lowercase).collect()
 }
 
 /// What a reader meets on a page: its text, and the words in attributes
@@ -75,9 +68,7 @@ fn readable(html: &str) -> String {
     let mut html = html.to_string();
     for tag in ["script", "style"] {
         while let Some(start) = html.find(&format!("<{tag}")) {
-            let end = html[start..]
-                .find(&format!("</{tag}>"))
-                .map_or(html.len(), |e| start + e + tag.len() + 3);
+            let end = html[start..].find(&format!("</{tag}>")).map_or(html.len(), |e| start + e + tag.len() + 3);
             html.replace_range(start..end, " ");
         }
     }
@@ -86,13 +77,8 @@ fn readable(html: &str) -> String {
     let body = html.find("<body").unwrap_or(0);
     while let Some(at) = html[body..].find(" lang=\"en\"").map(|i| body + i) {
         let start = html[..at].rfind('<').unwrap();
-        let name: String = html[start + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        let end = html[at..]
-            .find(&format!("</{name}>"))
-            .map_or(html.len(), |e| at + e + name.len() + 3);
+        let name: String = html[start + 1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let end = html[at..].find(&format!("</{name}>")).map_or(html.len(), |e| at + e + name.len() + 3);
         html.replace_range(start..end, " ");
     }
     let mut out = String::new();
@@ -103,11 +89,7 @@ fn readable(html: &str) -> String {
         }
     }
     for button in html.split("type=\"submit\"").skip(1) {
-        if let Some(value) = button
-            .split('>')
-            .next()
-            .and_then(|b| b.split("value=\"").nth(1))
-        {
+        if let Some(value) = button.split('>').next().and_then(|b| b.split("value=\"").nth(1)) {
             out.push_str(value.split('"').next().unwrap());
             out.push(' ');
         }
@@ -124,11 +106,7 @@ fn readable(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+    out.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
 }
 
 struct Check {
@@ -140,20 +118,9 @@ struct Check {
 impl Check {
     fn new() -> Check {
         let spanish = catalogue_words("es");
-        let english: BTreeSet<String> = catalogue_words("en")
-            .difference(&spanish)
-            .cloned()
-            .collect();
-        assert!(
-            english.len() > 300 && english.contains("reply") && !english.contains("json"),
-            "{} words",
-            english.len()
-        );
-        Check {
-            english,
-            found: Vec::new(),
-            pages: 0,
-        }
+        let english: BTreeSet<String> = catalogue_words("en").difference(&spanish).cloned().collect();
+        assert!(english.len() > 300 && english.contains("reply") && !english.contains("json"), "{} words", english.len());
+        Check { english, found: Vec::new(), pages: 0 }
     }
 
     fn english_in(&self, text: &str) -> Vec<String> {
@@ -162,10 +129,7 @@ impl Check {
 
     fn page(&mut self, what: &str, r: &support::Response) {
         let html = r.text();
-        assert!(
-            html.contains("<html lang=\"es\""),
-            "{what} is not in Spanish: {html}"
-        );
+        assert!(html.contains("<html lang=\"es\""), "{what} is not in Spanish: {html}");
         let text = readable(&html);
         let english = self.english_in(&text);
         if !english.is_empty() {
@@ -175,17 +139,11 @@ impl Check {
     }
 
     fn json(&mut self, what: &str, v: &Value) {
-        let errors: Vec<&str> = v["errors"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{what}: {v}"))
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+        let errors: Vec<&str> = v["errors"].as_array().unwrap_or_else(|| panic!("{what}: {v}")).iter().filter_map(Value::as_str).collect();
         assert!(!errors.is_empty(), "{what}: {v}");
         let english = self.english_in(&errors.join(" "));
         if !english.is_empty() {
-            self.found
-                .push(format!("{what}: {english:?} in {errors:?}"));
+            self.found.push(format!("{what}: {english:?} in {errors:?}"));
         }
         self.pages += 1;
     }
@@ -205,36 +163,15 @@ async fn a_forum_in_spanish_shows_no_english_word(b: Backend) {
         (key, r.json()["category"]["id"].as_i64().unwrap())
     };
     let english = readable(&app.get("/latest", &Auth::Anon).await.text());
-    assert!(
-        check.english_in(&english).len() > 5,
-        "the English page is caught: {:?}",
-        check.english_in(&english)
-    );
+    assert!(check.english_in(&english).len() > 5, "the English page is caught: {:?}", check.english_in(&english));
 
     // A forum written in Spanish.
     let lucia = app.user("lucia", false).await;
     let sol = app.user("sol", false).await;
     let lucia_key = app.key_for(&lucia).await;
-    let (topic, first) = app
-        .topic(
-            &admin,
-            category,
-            "Llamada entre Londres y Buenos Aires",
-            "¡Qué buena idea! Avisen si se suman.",
-        )
-        .await;
-    let reply = app
-        .reply(&lucia_key, topic, "Yo me sumo, cuenten conmigo.")
-        .await["id"]
-        .as_i64()
-        .unwrap();
-    let r = app
-        .post_json(
-            "/post_actions.json",
-            &lucia_key,
-            json!({"id": first, "post_action_type_id": 7, "message": "revisar el enlace"}),
-        )
-        .await;
+    let (topic, first) = app.topic(&admin, category, "Llamada entre Londres y Buenos Aires", "¡Qué buena idea! Avisen si se suman.").await;
+    let reply = app.reply(&lucia_key, topic, "Yo me sumo, cuenten conmigo.").await["id"].as_i64().unwrap();
+    let r = app.post_json("/post_actions.json", &lucia_key, json!({"id": first, "post_action_type_id": 7, "message": "revisar el enlace"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = app.post_json("/admin/groups.json", &admin, json!({"group": {"name": "tecnicas", "full_name": "Cooperativas técnicas", "usernames": "lucia", "public_admission": true}})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -263,10 +200,7 @@ async fn a_forum_in_spanish_shows_no_english_word(b: Backend) {
     }
     let neto = app.session("neto").await;
     let member = app.session("lucia").await;
-    let slug = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["slug"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let slug = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["slug"].as_str().unwrap().to_string();
 
     // What a visitor sees.
     for path in [
@@ -324,172 +258,51 @@ async fn a_forum_in_spanish_shows_no_english_word(b: Backend) {
     // Forms sent back with their errors.
     let visitor = app.visitor().await;
     let forms: [(&str, &Auth, &str, &str); 7] = [
-        (
-            "sign-up",
-            &visitor,
-            "/signup",
-            "email=no-es-correo&username=a&password=corta",
-        ),
-        (
-            "log-in",
-            &visitor,
-            "/login",
-            "login=lucia&password=equivocada",
-        ),
-        (
-            "new topic",
-            &member,
-            "/new-topic",
-            "title=corto&raw=&category=999",
-        ),
+        ("sign-up", &visitor, "/signup", "email=no-es-correo&username=a&password=corta"),
+        ("log-in", &visitor, "/login", "login=lucia&password=equivocada"),
+        ("new topic", &member, "/new-topic", "title=corto&raw=&category=999"),
         ("reply", &member, &format!("/t/{topic}/reply"), "raw=+"),
-        (
-            "preferences",
-            &member,
-            "/u/lucia/preferences",
-            "website=ftp%3A%2F%2Fx&timezone=Marte%2FOlimpo&locale=fr",
-        ),
-        (
-            "category",
-            &neto,
-            "/admin/categories",
-            "name=&slug=MAL&color=rojo",
-        ),
-        (
-            "settings",
-            &neto,
-            "/admin/site_settings",
-            "default_locale=fr&max_user_api_reqs_per_minute=-1",
-        ),
+        ("preferences", &member, "/u/lucia/preferences", "website=ftp%3A%2F%2Fx&timezone=Marte%2FOlimpo&locale=fr"),
+        ("category", &neto, "/admin/categories", "name=&slug=MAL&color=rojo"),
+        ("settings", &neto, "/admin/site_settings", "default_locale=fr&max_user_api_reqs_per_minute=-1"),
     ];
     for (what, auth, path, body) in forms {
-        let r = app
-            .call_with(Method::POST, path, auth, Send::Form(body), &es)
-            .await;
-        assert!(
-            r.status.is_client_error(),
-            "{what}: {} {}",
-            r.status,
-            r.text()
-        );
+        let r = app.call_with(Method::POST, path, auth, Send::Form(body), &es).await;
+        assert!(r.status.is_client_error(), "{what}: {} {}", r.status, r.text());
         check.page(&format!("{what} form"), &r);
     }
     // A suspended person trying to log in.
-    let r = app
-        .call_with(
-            Method::POST,
-            "/login",
-            &visitor,
-            Send::Form("login=sol&password=correct+horse+battery"),
-            &es,
-        )
-        .await;
+    let r = app.call_with(Method::POST, "/login", &visitor, Send::Form("login=sol&password=correct+horse+battery"), &es).await;
     assert!(r.text().contains("suspendida"), "{}", r.text());
     check.page("suspended log-in", &r);
 
     // The API's errors.
     let json_calls: [(&str, Method, &str, &Auth, Value); 6] = [
-        (
-            "missing topic",
-            Method::GET,
-            "/t/999999.json",
-            &Auth::Anon,
-            Value::Null,
-        ),
-        (
-            "not logged in",
-            Method::POST,
-            "/posts.json",
-            &visitor,
-            json!({"raw": "hola"}),
-        ),
-        (
-            "short title",
-            Method::POST,
-            "/posts.json",
-            &lucia_key,
-            json!({"title": "corto", "raw": "", "category": category}),
-        ),
-        (
-            "bad group",
-            Method::POST,
-            "/admin/groups.json",
-            &admin,
-            json!({"group": {"name": "x y", "visibility_level": 9}}),
-        ),
-        (
-            "own flag",
-            Method::POST,
-            "/post_actions.json",
-            &lucia_key,
-            json!({"id": reply, "post_action_type_id": 8}),
-        ),
-        (
-            "staff only",
-            Method::GET,
-            "/admin/users.json",
-            &lucia_key,
-            Value::Null,
-        ),
+        ("missing topic", Method::GET, "/t/999999.json", &Auth::Anon, Value::Null),
+        ("not logged in", Method::POST, "/posts.json", &visitor, json!({"raw": "hola"})),
+        ("short title", Method::POST, "/posts.json", &lucia_key, json!({"title": "corto", "raw": "", "category": category})),
+        ("bad group", Method::POST, "/admin/groups.json", &admin, json!({"group": {"name": "x y", "visibility_level": 9}})),
+        ("own flag", Method::POST, "/post_actions.json", &lucia_key, json!({"id": reply, "post_action_type_id": 8})),
+        ("staff only", Method::GET, "/admin/users.json", &lucia_key, Value::Null),
     ];
     for (what, method, path, auth, body) in json_calls {
-        let send = if body.is_null() {
-            Send::Nothing
-        } else {
-            Send::Json(body)
-        };
+        let send = if body.is_null() { Send::Nothing } else { Send::Json(body) };
         let r = app.call_with(method, path, auth, send, &es).await;
-        assert!(
-            r.status.is_client_error(),
-            "{what}: {} {}",
-            r.status,
-            r.text()
-        );
+        assert!(r.status.is_client_error(), "{what}: {} {}", r.status, r.text());
         check.json(what, &r.json());
     }
 
     // A person's own setting decides, with no browser header at all.
-    let r = app
-        .call(
-            Method::PUT,
-            "/u/lucia.json",
-            &lucia_key,
-            Send::Json(json!({"locale": "es"})),
-        )
-        .await;
+    let r = app.call(Method::PUT, "/u/lucia.json", &lucia_key, Send::Json(json!({"locale": "es"}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let r = app
-        .post_json(
-            "/posts.json",
-            &lucia_key,
-            json!({"title": "corto", "raw": "", "category": category}),
-        )
-        .await;
+    let r = app.post_json("/posts.json", &lucia_key, json!({"title": "corto", "raw": "", "category": category})).await;
     let errors = r.assert_error(422, "invalid_parameters");
-    assert!(
-        errors["errors"][0]
-            .as_str()
-            .unwrap()
-            .starts_with("El título necesita al menos 15 caracteres"),
-        "{errors}"
-    );
-    assert_eq!(
-        errors["field_errors"][1]["message"], "El mensaje no puede quedar vacío.",
-        "{errors}"
-    );
+    assert!(errors["errors"][0].as_str().unwrap().starts_with("El título necesita al menos 15 caracteres"), "{errors}");
+    assert_eq!(errors["field_errors"][1]["message"], "El mensaje no puede quedar vacío.", "{errors}");
     // And English readers still get English.
-    let r = app
-        .call(Method::GET, "/t/999999.json", &Auth::Anon, Send::Nothing)
-        .await;
-    assert_eq!(
-        r.assert_error(404, "not_found")["errors"][0],
-        "The requested URL or resource could not be found."
-    );
+    let r = app.call(Method::GET, "/t/999999.json", &Auth::Anon, Send::Nothing).await;
+    assert_eq!(r.assert_error(404, "not_found")["errors"][0], "The requested URL or resource could not be found.");
 
     assert!(check.pages >= 45, "{} pages and answers read", check.pages);
-    assert!(
-        check.found.is_empty(),
-        "English in Spanish pages:\n{}",
-        check.found.join("\n")
-    );
+    assert!(check.found.is_empty(), "English in Spanish pages:\n{}", check.found.join("\n"));
 }

@@ -9,13 +9,13 @@
 //! the table as Markdown, as shown in `docs/API.md`; `-- --nocapture` shows
 //! it, each broken operation's problems, and the fields minga adds.
 
+mod support;
 #[path = "spec/expected.rs"]
 mod expected;
 #[path = "spec/forum.rs"]
 mod forum;
 #[path = "spec/schema.rs"]
 mod schema;
-mod support;
 
 use axum::http::{Method, header};
 use forum::{Forum, merge, sample};
@@ -26,10 +26,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use support::Send;
 
-const SPEC: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/spec/discourse-openapi.json"
-);
+const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/spec/discourse-openapi.json");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Outcome {
@@ -102,9 +99,7 @@ fn correct(schema: &mut Value, applied: &mut [usize]) {
             if let Some(Value::Object(properties)) = map.get_mut("properties") {
                 for (name, sub) in properties.iter_mut() {
                     for (i, e) in expected::ERRATA.iter().enumerate() {
-                        if name == e.property
-                            && sub["type"] == serde_json::from_str::<Value>(e.spec).unwrap()
-                        {
+                        if name == e.property && sub["type"] == serde_json::from_str::<Value>(e.spec).unwrap() {
                             sub["type"] = serde_json::from_str(e.discourse).unwrap();
                             applied[i] += 1;
                         }
@@ -129,28 +124,16 @@ fn operations(text: &str) -> Vec<Operation> {
     for (path, item) in doc.paths.0 {
         for (method, spec) in item.0 {
             let method: Method = method.to_uppercase().parse().expect("an HTTP method");
-            let id = spec["operationId"]
-                .as_str()
-                .expect("every operation has an id")
-                .to_string();
+            let id = spec["operationId"].as_str().expect("every operation has an id").to_string();
             let mut spec = spec;
             for (_, response) in spec["responses"].as_object_mut().into_iter().flatten() {
                 correct(response, &mut applied);
             }
-            ops.push(Operation {
-                id,
-                method,
-                path: path.clone(),
-                spec,
-            });
+            ops.push(Operation { id, method, path: path.clone(), spec });
         }
     }
     for (e, n) in expected::ERRATA.iter().zip(applied) {
-        assert!(
-            n > 0,
-            "the erratum for `{}` no longer applies: the spec was corrected, remove it",
-            e.property
-        );
+        assert!(n > 0, "the erratum for `{}` no longer applies: the spec was corrected, remove it", e.property);
     }
     ops
 }
@@ -162,23 +145,13 @@ fn request(forum: &Forum, op: &Operation) -> (String, Value) {
     for p in op.spec["parameters"].as_array().into_iter().flatten() {
         let name = p["name"].as_str().unwrap();
         match p["in"].as_str() {
-            Some("path") => {
-                url = url.replace(
-                    &format!("{{{name}}}"),
-                    &forum.path_param(&op.id, &op.path, name),
-                )
-            }
-            Some("query") if p["required"] == true => {
-                query.push(format!("{name}={}", forum.query_param(name, &p["schema"])))
-            }
+            Some("path") => url = url.replace(&format!("{{{name}}}"), &forum.path_param(&op.id, &op.path, name)),
+            Some("query") if p["required"] == true => query.push(format!("{name}={}", forum.query_param(name, &p["schema"]))),
             _ => {}
         }
     }
     let content = &op.spec["requestBody"]["content"];
-    let schema = content
-        .as_object()
-        .and_then(|c| c.values().next())
-        .map(|c| &c["schema"]);
+    let schema = content.as_object().and_then(|c| c.values().next()).map(|c| &c["schema"]);
     let mut body = schema.map(sample).unwrap_or(Value::Null);
     if schema.is_some() {
         merge(&mut body, &forum.body_extras(&op.id));
@@ -186,12 +159,7 @@ fn request(forum: &Forum, op: &Operation) -> (String, Value) {
     // A GET's "body" is its query string (`post_ids[]=…`).
     if op.method == Method::GET {
         for (k, v) in body.as_object().into_iter().flatten() {
-            query.push(format!(
-                "{k}={}",
-                v.as_str()
-                    .map(String::from)
-                    .unwrap_or_else(|| v.to_string())
-            ));
+            query.push(format!("{k}={}", v.as_str().map(String::from).unwrap_or_else(|| v.to_string())));
         }
         body = Value::Null;
     }
@@ -205,22 +173,13 @@ fn request(forum: &Forum, op: &Operation) -> (String, Value) {
 /// a documented status without a JSON body.
 fn documented(op: &Operation, status: u16) -> Option<Option<(String, Value)>> {
     let response = op.spec["responses"].get(status.to_string())?;
-    Some(
-        response["content"]
-            .as_object()
-            .and_then(|c| c.iter().next())
-            .map(|(ct, c)| (ct.clone(), c["schema"].clone())),
-    )
+    Some(response["content"].as_object().and_then(|c| c.iter().next()).map(|(ct, c)| (ct.clone(), c["schema"].clone())))
 }
 
 /// A problem as the tables list it: array indices folded (`posts[].id`),
 /// so a field missing from every post is one problem.
 fn fold(p: &Problem) -> String {
-    Problem {
-        path: fold_path(&p.path),
-        kind: p.kind.clone(),
-    }
-    .to_string()
+    Problem { path: fold_path(&p.path), kind: p.kind.clone() }.to_string()
 }
 
 fn fold_path(path: &str) -> String {
@@ -247,13 +206,7 @@ fn fold_path(path: &str) -> String {
 /// its serializers, but clients ignore fields they do not know, and the
 /// fields minga adds (a person's time zone, a category's subcategories) are
 /// ones Discourse sends too in cases its examples do not show.
-fn classify(
-    root: &Value,
-    op: &Operation,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-) -> (Outcome, String, BTreeSet<String>, BTreeSet<String>) {
+fn classify(root: &Value, op: &Operation, status: u16, content_type: &str, body: &[u8]) -> (Outcome, String, BTreeSet<String>, BTreeSet<String>) {
     let none = BTreeSet::new;
     if let Some(reason) = expected::refused(&op.id) {
         return (Outcome::Refused, reason.to_string(), none(), none());
@@ -267,30 +220,22 @@ fn classify(
     let mut extras = BTreeSet::new();
     match documented(op, status) {
         _ if !answered => {
-            problems.insert(format!(
-                "answers {status}: {}",
-                String::from_utf8_lossy(body)
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
-            ));
+            problems.insert(format!("answers {status}: {}", String::from_utf8_lossy(body).chars().take(200).collect::<String>()));
         }
         None | Some(None) => {}
-        Some(Some((ct, schema))) if ct == "application/json" => {
-            match serde_json::from_slice::<Value>(body) {
-                Ok(json) => {
-                    for p in schema::validate(root, &schema, &json) {
-                        match p.kind {
-                            Kind::Unexpected => extras.insert(fold_path(&p.path)),
-                            _ => problems.insert(fold(&p)),
-                        };
-                    }
-                }
-                Err(e) => {
-                    problems.insert(format!("the response is not JSON ({e})"));
+        Some(Some((ct, schema))) if ct == "application/json" => match serde_json::from_slice::<Value>(body) {
+            Ok(json) => {
+                for p in schema::validate(root, &schema, &json) {
+                    match p.kind {
+                        Kind::Unexpected => extras.insert(fold_path(&p.path)),
+                        _ => problems.insert(fold(&p)),
+                    };
                 }
             }
-        }
+            Err(e) => {
+                problems.insert(format!("the response is not JSON ({e})"));
+            }
+        },
         Some(Some((ct, _))) => {
             if !content_type.starts_with(&ct) {
                 problems.insert(format!("answers {content_type}, expected {ct}"));
@@ -300,9 +245,7 @@ fn classify(
     if problems.is_empty() {
         (Outcome::Implemented, String::new(), problems, extras)
     } else {
-        let note = expected::gap(&op.id)
-            .map(|g| g.waits_for)
-            .unwrap_or("— not in the known-gaps table");
+        let note = expected::gap(&op.id).map(|g| g.waits_for).unwrap_or("— not in the known-gaps table");
         (Outcome::Broken, note.to_string(), problems, extras)
     }
 }
@@ -348,16 +291,9 @@ fn judge(rows: &[Row]) -> Vec<String> {
     }
     let ops: BTreeSet<&str> = rows.iter().map(|r| r.op.as_str()).collect();
     let mut listed = BTreeSet::new();
-    for name in expected::NOT_YET
-        .iter()
-        .map(|(o, _)| o)
-        .chain(expected::REFUSED.iter().map(|(o, _)| o))
-        .chain(expected::KNOWN_GAPS.iter().map(|g| &g.op))
-    {
+    for name in expected::NOT_YET.iter().map(|(o, _)| o).chain(expected::REFUSED.iter().map(|(o, _)| o)).chain(expected::KNOWN_GAPS.iter().map(|g| &g.op)) {
         if !ops.contains(name) {
-            failures.push(format!(
-                "{name}: listed in expected.rs but not an operation of the spec"
-            ));
+            failures.push(format!("{name}: listed in expected.rs but not an operation of the spec"));
         }
         if !listed.insert(name) {
             failures.push(format!("{name}: listed twice in expected.rs"));
@@ -367,30 +303,13 @@ fn judge(rows: &[Row]) -> Vec<String> {
 }
 
 fn markdown(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| operation | method | path | status | result | note |\n|---|---|---|---|---|---|\n",
-    );
+    let mut out = String::from("| operation | method | path | status | result | note |\n|---|---|---|---|---|---|\n");
     for r in rows {
         let note = match r.outcome {
-            Outcome::Broken => format!(
-                "{}; {} problem{}",
-                r.note,
-                r.problems.len(),
-                if r.problems.len() == 1 { "" } else { "s" }
-            ),
+            Outcome::Broken => format!("{}; {} problem{}", r.note, r.problems.len(), if r.problems.len() == 1 { "" } else { "s" }),
             _ => r.note.clone(),
         };
-        writeln!(
-            out,
-            "| `{}` | {} | `{}` | {} | {} | {} |",
-            r.op,
-            r.method,
-            r.path,
-            r.status,
-            r.outcome.label(),
-            note
-        )
-        .unwrap();
+        writeln!(out, "| `{}` | {} | `{}` | {} | {} | {} |", r.op, r.method, r.path, r.status, r.outcome.label(), note).unwrap();
     }
     out.push('\n');
     out.push_str(&summary(rows));
@@ -400,15 +319,8 @@ fn markdown(rows: &[Row]) -> String {
 
 fn summary(rows: &[Row]) -> String {
     let count = |o| rows.iter().filter(|r| r.outcome == o).count();
-    let missing = |r: &&Row| {
-        r.problems
-            .iter()
-            .any(|p| p.ends_with(": missing") || p.starts_with("answers"))
-    };
-    let answered: Vec<&Row> = rows
-        .iter()
-        .filter(|r| (200..400).contains(&r.status))
-        .collect();
+    let missing = |r: &&Row| r.problems.iter().any(|p| p.ends_with(": missing") || p.starts_with("answers"));
+    let answered: Vec<&Row> = rows.iter().filter(|r| (200..400).contains(&r.status)).collect();
     format!(
         "{} operations: {} implemented, {} broken, {} not yet, {} refused.\n\n\
          By status: {} answer 2xx with every required field, {} answer 2xx with required fields missing, {} answer 404 or 405, {} answer otherwise.",
@@ -419,12 +331,8 @@ fn summary(rows: &[Row]) -> String {
         count(Outcome::Refused),
         answered.iter().filter(|r| !missing(r)).count(),
         answered.iter().filter(|r| missing(r)).count(),
-        rows.iter()
-            .filter(|r| matches!(r.status, 404 | 405))
-            .count(),
-        rows.iter()
-            .filter(|r| !(200..400).contains(&r.status) && !matches!(r.status, 404 | 405))
-            .count(),
+        rows.iter().filter(|r| matches!(r.status, 404 | 405)).count(),
+        rows.iter().filter(|r| !(200..400).contains(&r.status) && !matches!(r.status, 404 | 405)).count(),
     )
 }
 
@@ -438,94 +346,41 @@ async fn every_operation_of_discourses_api_is_accounted_for() {
     let mut rows = Vec::new();
     for op in &ops {
         let (url, body) = request(&forum, op);
-        let multipart = op.spec["requestBody"]["content"]
-            .get("multipart/form-data")
-            .is_some();
-        let fields: Vec<(String, String)> = body
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    v.as_str()
-                        .map(String::from)
-                        .unwrap_or_else(|| v.to_string()),
-                )
-            })
-            .collect();
+        let multipart = op.spec["requestBody"]["content"].get("multipart/form-data").is_some();
+        let fields: Vec<(String, String)> = body.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))).collect();
         let send = match body {
             Value::Null => Send::Nothing,
-            _ if multipart => Send::Multipart(
-                fields
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect(),
-            ),
+            _ if multipart => Send::Multipart(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()),
             body => Send::Json(body),
         };
-        let r = forum
-            .app
-            .call(op.method.clone(), &url, &forum.admin, send)
-            .await;
-        let content_type = r
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let (outcome, note, problems, extras) =
-            classify(&root, op, r.status.as_u16(), content_type, &r.body);
-        rows.push(Row {
-            op: op.id.clone(),
-            method: op.method.clone(),
-            path: op.path.clone(),
-            status: r.status.as_u16(),
-            outcome,
-            note,
-            problems,
-            extras,
-        });
+        let r = forum.app.call(op.method.clone(), &url, &forum.admin, send).await;
+        let content_type = r.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let (outcome, note, problems, extras) = classify(&root, op, r.status.as_u16(), content_type, &r.body);
+        rows.push(Row { op: op.id.clone(), method: op.method.clone(), path: op.path.clone(), status: r.status.as_u16(), outcome, note, problems, extras });
     }
 
     let table = markdown(&rows);
     println!("{table}");
     for r in rows.iter().filter(|r| r.outcome == Outcome::Broken) {
-        println!(
-            "{} {} {} ({}): {}",
-            r.op, r.method, r.path, r.status, r.note
-        );
+        println!("{} {} {} ({}): {}", r.op, r.method, r.path, r.status, r.note);
         for p in &r.problems {
             println!("    {p}");
         }
     }
     println!("\nWhere the spec says other than Discourse sends, minga follows Discourse:");
     for e in expected::ERRATA {
-        println!(
-            "  {}: {} rather than {}: {}",
-            e.property, e.discourse, e.spec, e.why
-        );
+        println!("  {}: {} rather than {}: {}", e.property, e.discourse, e.spec, e.why);
     }
     println!("\nFields minga adds that the spec does not list (allowed):");
     for r in rows.iter().filter(|r| !r.extras.is_empty()) {
-        println!(
-            "  {}: {}",
-            r.op,
-            r.extras.iter().cloned().collect::<Vec<_>>().join(", ")
-        );
+        println!("  {}: {}", r.op, r.extras.iter().cloned().collect::<Vec<_>>().join(", "));
     }
     if let Ok(path) = std::env::var("MINGA_SPEC_TABLE") {
         // A relative path is taken from the workspace's root, where the command is typed.
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(path);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &table).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
     }
     let failures = judge(&rows);
-    assert!(
-        failures.is_empty(),
-        "{} problems with the API's coverage:\n  {}",
-        failures.len(),
-        failures.join("\n  ")
-    );
+    assert!(failures.is_empty(), "{} problems with the API's coverage:\n  {}", failures.len(), failures.join("\n  "));
 }

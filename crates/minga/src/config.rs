@@ -80,8 +80,7 @@ impl Config {
     }
 
     fn from_file(path: &Path) -> Result<Config> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("in {}", path.display()))
     }
 
@@ -98,23 +97,12 @@ impl Config {
         set("MINGA_BASE_URL", &mut |v| Ok(self.base_url = v))?;
         set("MINGA_TITLE", &mut |v| Ok(self.title = v))?;
         set("MINGA_DESCRIPTION", &mut |v| Ok(self.description = v))?;
-        set("MINGA_MAX_POST_LENGTH", &mut |v| {
-            Ok(self.max_post_length = v.parse()?)
-        })?;
-        set("MINGA_MAX_CONNECTIONS", &mut |v| {
-            Ok(self.max_connections = v.parse()?)
-        })?;
-        set("MINGA_MAX_CLIENTS", &mut |v| {
-            Ok(self.max_clients = v.parse()?)
-        })?;
+        set("MINGA_MAX_POST_LENGTH", &mut |v| Ok(self.max_post_length = v.parse()?))?;
+        set("MINGA_MAX_CONNECTIONS", &mut |v| Ok(self.max_connections = v.parse()?))?;
+        set("MINGA_MAX_CLIENTS", &mut |v| Ok(self.max_clients = v.parse()?))?;
         set("MINGA_DURABILITY", &mut |v| Ok(self.durability = v))?;
         set("MINGA_TRUSTED_PROXIES", &mut |v| {
-            self.trusted_proxies = v
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect();
+            self.trusted_proxies = v.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
             Ok(())
         })?;
         Ok(())
@@ -125,30 +113,19 @@ impl Config {
         if !self.database_url.is_empty() {
             return Ok(self.database_url.clone());
         }
-        std::fs::create_dir_all(&self.data)
-            .with_context(|| format!("creating the data folder {}", self.data.display()))?;
+        std::fs::create_dir_all(&self.data).with_context(|| format!("creating the data folder {}", self.data.display()))?;
         Ok(minga_store::Store::sqlite_url(&self.data))
     }
 
     pub fn public_url(&self) -> String {
-        if self.base_url.is_empty() {
-            format!("http://{}", self.bind)
-        } else {
-            self.base_url.trim_end_matches('/').to_string()
-        }
+        if self.base_url.is_empty() { format!("http://{}", self.bind) } else { self.base_url.trim_end_matches('/').to_string() }
     }
 
     pub fn store_options(&self) -> Result<minga_store::StoreOptions> {
         let Some(durability) = minga_store::Durability::parse(&self.durability) else {
-            bail!(
-                "durability must be full or normal, not {:?}",
-                self.durability
-            );
+            bail!("durability must be full or normal, not {:?}", self.durability);
         };
-        Ok(minga_store::StoreOptions {
-            max_connections: self.max_connections,
-            durability,
-        })
+        Ok(minga_store::StoreOptions { max_connections: self.max_connections, durability })
     }
 
     pub fn settings(&self) -> Result<minga_web::Settings> {
@@ -158,10 +135,7 @@ impl Config {
         let trusted_proxies = self
             .trusted_proxies
             .iter()
-            .map(|p| {
-                p.parse()
-                    .map_err(|e: String| anyhow::anyhow!("trusted_proxies: {e}"))
-            })
+            .map(|p| p.parse().map_err(|e: String| anyhow::anyhow!("trusted_proxies: {e}")))
             .collect::<Result<Vec<_>>>()?;
         let mut settings = minga_web::Settings {
             title: self.title.clone(),
@@ -183,49 +157,22 @@ mod tests {
     fn layers_apply_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("minga.toml");
-        std::fs::write(
-            &file,
-            "title = \"From file\"\nbind = \"0.0.0.0:9000\"\nmax_post_length = 500\n",
-        )
-        .unwrap();
+        std::fs::write(&file, "title = \"From file\"\nbind = \"0.0.0.0:9000\"\nmax_post_length = 500\n").unwrap();
         let mut config = Config::from_file(&file).unwrap();
-        assert_eq!(
-            (
-                config.title.as_str(),
-                config.bind.as_str(),
-                config.max_post_length
-            ),
-            ("From file", "0.0.0.0:9000", 500)
-        );
+        assert_eq!((config.title.as_str(), config.bind.as_str(), config.max_post_length), ("From file", "0.0.0.0:9000", 500));
         config
             .apply_env(|k| match k {
                 "MINGA_TITLE" => Some("From env".into()),
                 _ => None,
             })
             .unwrap();
-        assert_eq!(
-            (config.title.as_str(), config.bind.as_str()),
-            ("From env", "0.0.0.0:9000")
-        );
-        assert!(
-            config
-                .apply_env(|k| (k == "MINGA_MAX_POST_LENGTH").then(|| "lots".into()))
-                .is_err()
-        );
-        config
-            .apply_env(|k| (k == "MINGA_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.0.0.0/8".into()))
-            .unwrap();
+        assert_eq!((config.title.as_str(), config.bind.as_str()), ("From env", "0.0.0.0:9000"));
+        assert!(config.apply_env(|k| (k == "MINGA_MAX_POST_LENGTH").then(|| "lots".into())).is_err());
+        config.apply_env(|k| (k == "MINGA_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.0.0.0/8".into())).unwrap();
         assert_eq!(config.settings().unwrap().trusted_proxies.len(), 2);
-        config
-            .apply_env(|k| (k == "MINGA_TRUSTED_PROXIES").then(|| "proxy.example".into()))
-            .unwrap();
-        assert!(
-            config.settings().is_err(),
-            "a proxy must be an address or a range"
-        );
-        config
-            .apply_env(|k| (k == "MINGA_DURABILITY").then(|| "sometimes".into()))
-            .unwrap();
+        config.apply_env(|k| (k == "MINGA_TRUSTED_PROXIES").then(|| "proxy.example".into())).unwrap();
+        assert!(config.settings().is_err(), "a proxy must be an address or a range");
+        config.apply_env(|k| (k == "MINGA_DURABILITY").then(|| "sometimes".into())).unwrap();
         assert!(config.store_options().is_err());
     }
 

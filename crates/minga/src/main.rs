@@ -2,8 +2,8 @@
 
 mod config;
 mod demo;
-mod invocation;
 mod server;
+mod invocation;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
@@ -17,11 +17,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
-#[command(
-    name = "minga",
-    version,
-    about = "A self-hosted forum for networks of cooperatives"
-)]
+#[command(name = "minga", version, about = "A self-hosted forum for networks of cooperatives")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -82,18 +78,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("MINGA_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("MINGA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal, never in log files.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let result = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(anyhow::Error::from)
-        .and_then(|rt| rt.block_on(run(cli.command)));
+    let result = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(anyhow::Error::from).and_then(|rt| rt.block_on(run(cli.command)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -107,9 +98,7 @@ fn main() -> ExitCode {
 async fn open(over: &Overrides, bind: Option<&str>) -> Result<(Config, AppState)> {
     let config = Config::load(over, bind)?;
     let url = config.database()?;
-    let store = Store::open(&url, &config.store_options()?)
-        .await
-        .context("opening the database")?;
+    let store = Store::open(&url, &config.store_options()?).await.context("opening the database")?;
     let state = AppState::new(store, config.settings()?);
     Ok((config, state))
 }
@@ -117,66 +106,26 @@ async fn open(over: &Overrides, bind: Option<&str>) -> Result<(Config, AppState)
 async fn run(command: Command) -> Result<()> {
     match command {
         Command::Serve { bind, over } => serve(&over, bind.as_deref()).await,
-        Command::Admin {
-            command:
-                AdminCommand::CreateUser {
-                    username,
-                    email,
-                    password,
-                    admin,
-                    over,
-                },
-        } => {
+        Command::Admin { command: AdminCommand::CreateUser { username, email, password, admin, over } } => {
             let (_, state) = open(&over, None).await?;
-            let input = minga_web::ops::SignUp {
-                username,
-                email,
-                name: String::new(),
-                password,
-            };
+            let input = minga_web::ops::SignUp { username, email, name: String::new(), password };
             // The operator makes it: the site's sign-up rules do not apply.
-            let user = minga_web::ops::sign_up_as(&state, input, admin, true)
-                .await
-                .map_err(|e| anyhow!("{e}"))?;
-            eprintln!(
-                "Created {}{}.",
-                user.username,
-                if user.admin { " (admin)" } else { "" }
-            );
+            let user = minga_web::ops::sign_up_as(&state, input, admin, true).await.map_err(|e| anyhow!("{e}"))?;
+            eprintln!("Created {}{}.", user.username, if user.admin { " (admin)" } else { "" });
             Ok(())
         }
-        Command::Admin {
-            command: AdminCommand::CreateApiKey { username, over },
-        } => {
+        Command::Admin { command: AdminCommand::CreateApiKey { username, over } } => {
             let (_, state) = open(&over, None).await?;
-            let user = state
-                .store
-                .user_by_username(&username)
-                .await?
-                .ok_or_else(|| anyhow!("no user named {username}"))?;
+            let user = state.store.user_by_username(&username).await?.ok_or_else(|| anyhow!("no user named {username}"))?;
             let key = minga_web::auth::random_token(32);
-            state
-                .store
-                .create_api_key(
-                    user.id,
-                    &minga_web::auth::hash_secret(&key),
-                    "created on the command line",
-                )
-                .await?;
+            state.store.create_api_key(user.id, &minga_web::auth::hash_secret(&key), "created on the command line").await?;
             println!("{key}");
             Ok(())
         }
-        Command::Admin {
-            command: AdminCommand::Rebake { over },
-        } => {
+        Command::Admin { command: AdminCommand::Rebake { over } } => {
             let (_, state) = open(&over, None).await?;
-            let done = minga_web::ops::rebake(&state)
-                .await
-                .map_err(|e| anyhow!("{e}"))?;
-            eprintln!(
-                "Cooked {} posts again; {} changed.",
-                done.seen, done.changed
-            );
+            let done = minga_web::ops::rebake(&state).await.map_err(|e| anyhow!("{e}"))?;
+            eprintln!("Cooked {} posts again; {} changed.", done.seen, done.changed);
             Ok(())
         }
         Command::Demo { over } => {
@@ -191,16 +140,10 @@ async fn run(command: Command) -> Result<()> {
                         again.program()
                     );
                 }
-                bail!(
-                    "this database already holds a forum, and the demo only fills a fresh one; give the demo an empty database"
-                );
+                bail!("this database already holds a forum, and the demo only fills a fresh one; give the demo an empty database");
             }
             demo::fill(&state).await?;
-            println!(
-                "The demo forum is ready. Serve it with `{}` and open {}",
-                again.command("serve"),
-                config.public_url()
-            );
+            println!("The demo forum is ready. Serve it with `{}` and open {}", again.command("serve"), config.public_url());
             Ok(())
         }
     }
@@ -211,24 +154,14 @@ async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     let again = Invocation::detect(over);
     let (config, state) = open(over, bind).await?;
     let _serving = match state.store.backend() {
-        minga_store::Backend::Sqlite if config.database_url.is_empty() => {
-            Some(server::lock_data(&config.data)?)
-        }
+        minga_store::Backend::Sqlite if config.database_url.is_empty() => Some(server::lock_data(&config.data)?),
         _ => None,
     };
-    let addr: SocketAddr = config
-        .bind
-        .parse()
-        .with_context(|| format!("bind address {}", config.bind))?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
+    let addr: SocketAddr = config.bind.parse().with_context(|| format!("bind address {}", config.bind))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     let url = config.public_url();
 
-    println!(
-        "minga is running at {url}  (ready in {} ms)",
-        started.elapsed().as_millis()
-    );
+    println!("minga is running at {url}  (ready in {} ms)", started.elapsed().as_millis());
     match state.first_admin_token().await? {
         Some(token) => println!(
             "No admin yet. To become the first admin, open {url}/setup/{token}\n\
@@ -297,8 +230,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -30,11 +30,7 @@ const RESERVED_FILES: u64 = 128;
 pub fn lock_data(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
     use std::os::fd::AsRawFd;
     let path = dir.join("minga.db.serving");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)?;
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
     // SAFETY: flock only takes the descriptor of a file this function holds.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
         anyhow::bail!(
@@ -47,20 +43,14 @@ pub fn lock_data(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
 
 /// Raises the soft open-file limit to the hard one; returns the soft limit.
 pub fn raise_file_limit() -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit and setrlimit only read and write the struct given.
     unsafe {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
             return 1024;
         }
         if limit.rlim_cur < limit.rlim_max {
-            let raised = libc::rlimit {
-                rlim_cur: limit.rlim_max,
-                rlim_max: limit.rlim_max,
-            };
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
                 limit.rlim_cur = limit.rlim_max;
             }
@@ -78,19 +68,11 @@ pub fn client_cap(asked: usize, file_limit: u64) -> usize {
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets open
 /// requests finish for up to ten seconds.
-pub async fn run(
-    listener: TcpListener,
-    app: Router,
-    max_clients: usize,
-    shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()> {
+pub async fn run(listener: TcpListener, app: Router, max_clients: usize, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(max_clients));
     let graceful = GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
-        .keep_alive(true);
+    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).keep_alive(true);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -111,13 +93,10 @@ pub async fn run(
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
-        let service = TowerToHyperService::new(tower::ServiceExt::map_request(
-            app,
-            move |mut req: hyper::Request<Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                req
-            },
-        ));
+        let service = TowerToHyperService::new(tower::ServiceExt::map_request(app, move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        }));
         let conn = builder.serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
@@ -147,10 +126,7 @@ async fn refuse(mut stream: tokio::net::TcpStream) {
 /// response carries.
 fn busy() -> Vec<u8> {
     let body = r#"{"errors":["The forum is very busy right now. Please try again in a moment."],"error_type":"busy"}"#;
-    let headers: String = minga_web::headers::fixed()
-        .iter()
-        .map(|(name, value)| format!("{name}: {value}\r\n"))
-        .collect();
+    let headers: String = minga_web::headers::fixed().iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
     format!(
         "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json; charset=utf-8\r\n\
          {headers}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
@@ -171,15 +147,8 @@ mod tests {
         assert!(head.contains(&format!("Content-Length: {}", body.len())));
         let json: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(json["error_type"], "busy");
-        assert!(
-            head.to_ascii_lowercase()
-                .contains("content-security-policy: default-src 'self'"),
-            "{head}"
-        );
-        assert!(
-            head.to_ascii_lowercase().contains("x-frame-options: deny"),
-            "{head}"
-        );
+        assert!(head.to_ascii_lowercase().contains("content-security-policy: default-src 'self'"), "{head}");
+        assert!(head.to_ascii_lowercase().contains("x-frame-options: deny"), "{head}");
     }
 
     #[test]

@@ -20,20 +20,12 @@ impl Db {
         Db::Sqlite(tempfile::tempdir().unwrap())
     }
     fn postgres() -> Db {
-        Db::Postgres(
-            minga_testing::pg::cluster().create_database(),
-            tempfile::tempdir().unwrap(),
-        )
+        Db::Postgres(minga_testing::pg::cluster().create_database(), tempfile::tempdir().unwrap())
     }
     fn args(&self) -> Vec<String> {
         match self {
             Db::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
-            Db::Postgres(url, dir) => vec![
-                "--database-url".into(),
-                url.clone(),
-                "--data".into(),
-                dir.path().display().to_string(),
-            ],
+            Db::Postgres(url, dir) => vec!["--database-url".into(), url.clone(), "--data".into(), dir.path().display().to_string()],
         }
     }
 }
@@ -47,17 +39,8 @@ fn bin() -> Command {
 }
 
 fn minga(args: &[&str], db: &Db) -> std::process::Output {
-    let output = bin()
-        .args(args)
-        .args(db.args())
-        .env("MINGA_LOG", "warn")
-        .output()
-        .expect("run minga");
-    assert!(
-        output.status.success(),
-        "minga {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = bin().args(args).args(db.args()).env("MINGA_LOG", "warn").output().expect("run minga");
+    assert!(output.status.success(), "minga {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     output
 }
 
@@ -76,11 +59,7 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn serve(db: &Db) -> Server {
@@ -112,101 +91,43 @@ fn serve_with(mut command: Command) -> Server {
             break;
         }
     }
-    Server {
-        child,
-        url: format!("http://{bind}"),
-        lines,
-    }
+    Server { child, url: format!("http://{bind}"), lines }
 }
 
 fn client() -> reqwest::Client {
     minga_testing::install_tls_provider();
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(20)).build().unwrap()
 }
 
-async fn api(
-    c: &reqwest::Client,
-    method: reqwest::Method,
-    url: &str,
-    key: &str,
-    user: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = c
-        .request(method, url)
-        .header("Api-Key", key)
-        .header("Api-Username", user);
+async fn api(c: &reqwest::Client, method: reqwest::Method, url: &str, key: &str, user: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = c.request(method, url).header("Api-Key", key).header("Api-Username", user);
     if let Some(b) = body {
         req = req.json(&b);
     }
     let r = req.send().await.expect("request");
     let status = r.status().as_u16();
-    assert_eq!(
-        r.headers()["content-type"],
-        "application/json; charset=utf-8"
-    );
+    assert_eq!(r.headers()["content-type"], "application/json; charset=utf-8");
     (status, r.json().await.expect("json"))
 }
 
 async fn cli_keys_and_http_api(db: Db) {
-    minga(
-        &[
-            "admin",
-            "create-user",
-            "--username",
-            "chris",
-            "--email",
-            "chris@example.org",
-            "--password",
-            "a long password",
-            "--admin",
-        ],
-        &db,
-    );
+    minga(&["admin", "create-user", "--username", "chris", "--email", "chris@example.org", "--password", "a long password", "--admin"], &db);
     let out = minga(&["admin", "create-api-key", "--username", "chris"], &db);
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(
-        stdout.lines().count(),
-        1,
-        "only the key is printed: {stdout:?}"
-    );
+    assert_eq!(stdout.lines().count(), 1, "only the key is printed: {stdout:?}");
     let key = stdout.trim().to_string();
     assert!(key.len() >= 40);
 
-    let bad = bin()
-        .args(["admin", "create-api-key", "--username", "nobody"])
-        .args(db.args())
-        .output()
-        .unwrap();
+    let bad = bin().args(["admin", "create-api-key", "--username", "nobody"]).args(db.args()).output().unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no user named nobody"));
 
     let server = serve(&db);
-    assert!(
-        server.lines[0].starts_with(&format!("minga is running at {}", server.url)),
-        "{:?}",
-        server.lines
-    );
-    assert!(
-        server.lines.iter().any(|l| l.contains("/login")),
-        "an admin exists: {:?}",
-        server.lines
-    );
+    assert!(server.lines[0].starts_with(&format!("minga is running at {}", server.url)), "{:?}", server.lines);
+    assert!(server.lines.iter().any(|l| l.contains("/login")), "an admin exists: {:?}", server.lines);
     let c = client();
     let u = &server.url;
-    let (s, cat) = api(
-        &c,
-        reqwest::Method::POST,
-        &format!("{u}/categories.json"),
-        &key,
-        "chris",
-        Some(json!({"name": "Gatherings"})),
-    )
-    .await;
+    let (s, cat) = api(&c, reqwest::Method::POST, &format!("{u}/categories.json"), &key, "chris", Some(json!({"name": "Gatherings"}))).await;
     assert_eq!(s, 200, "{cat}");
     let cat = cat["category"]["id"].as_i64().unwrap();
     let (s, post) = api(&c, reqwest::Method::POST, &format!("{u}/posts.json"), &key, "chris", Some(json!({"title": "CoTech gathering video call", "raw": "7pm on the 29th?", "category": cat}))).await;
@@ -218,15 +139,7 @@ async fn cli_keys_and_http_api(db: Db) {
     for i in 0..50 {
         let (c, key, url) = (c.clone(), key.clone(), format!("{u}/posts.json"));
         tasks.push(tokio::spawn(async move {
-            let (s, v) = api(
-                &c,
-                reqwest::Method::POST,
-                &url,
-                &key,
-                "chris",
-                Some(json!({"topic_id": topic, "raw": format!("hello {i}")})),
-            )
-            .await;
+            let (s, v) = api(&c, reqwest::Method::POST, &url, &key, "chris", Some(json!({"topic_id": topic, "raw": format!("hello {i}")}))).await;
             assert_eq!(s, 200, "{v}");
             v["post_number"].as_i64().unwrap()
         }));
@@ -238,75 +151,20 @@ async fn cli_keys_and_http_api(db: Db) {
     numbers.sort_unstable();
     assert_eq!(numbers, (2..=51).collect::<Vec<_>>());
 
-    let (s, t) = api(
-        &c,
-        reqwest::Method::GET,
-        &format!("{u}/t/{topic}.json"),
-        &key,
-        "chris",
-        None,
-    )
-    .await;
+    let (s, t) = api(&c, reqwest::Method::GET, &format!("{u}/t/{topic}.json"), &key, "chris", None).await;
     assert_eq!(s, 200);
     assert_eq!(t["post_stream"]["stream"].as_array().unwrap().len(), 51);
     assert_eq!(t["post_stream"]["posts"].as_array().unwrap().len(), 20);
-    let (s, e) = api(
-        &c,
-        reqwest::Method::POST,
-        &format!("{u}/posts.json"),
-        &key,
-        "chris",
-        Some(json!({"topic_id": topic, "raw": ""})),
-    )
-    .await;
-    assert_eq!(
-        (s, e["error_type"].as_str()),
-        (422, Some("invalid_parameters"))
-    );
-    let latest: Value = c
-        .get(format!("{u}/latest"))
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (s, e) = api(&c, reqwest::Method::POST, &format!("{u}/posts.json"), &key, "chris", Some(json!({"topic_id": topic, "raw": ""}))).await;
+    assert_eq!((s, e["error_type"].as_str()), (422, Some("invalid_parameters")));
+    let latest: Value = c.get(format!("{u}/latest")).header("Accept", "application/json").send().await.unwrap().json().await.unwrap();
     assert_eq!(latest["topic_list"]["topics"][0]["id"], topic);
 
     // The operator makes accounts even where sign-ups are closed.
-    let (s, v) = api(
-        &c,
-        reqwest::Method::PUT,
-        &format!("{u}/admin/site_settings/invite_only"),
-        &key,
-        "chris",
-        Some(json!({"invite_only": true})),
-    )
-    .await;
+    let (s, v) = api(&c, reqwest::Method::PUT, &format!("{u}/admin/site_settings/invite_only"), &key, "chris", Some(json!({"invite_only": true}))).await;
     assert_eq!(s, 200, "{v}");
-    minga(
-        &[
-            "admin",
-            "create-user",
-            "--username",
-            "polly",
-            "--email",
-            "polly@example.org",
-            "--password",
-            "a long password",
-        ],
-        &db,
-    );
-    let (s, polly) = api(
-        &c,
-        reqwest::Method::GET,
-        &format!("{u}/u/polly.json"),
-        &key,
-        "chris",
-        None,
-    )
-    .await;
+    minga(&["admin", "create-user", "--username", "polly", "--email", "polly@example.org", "--password", "a long password"], &db);
+    let (s, polly) = api(&c, reqwest::Method::GET, &format!("{u}/u/polly.json"), &key, "chris", None).await;
     assert_eq!(s, 200, "{polly}");
 
     // Cooking every post again finds nothing to change.
@@ -329,58 +187,21 @@ async fn cli_keys_and_http_api_on_postgres() {
 async fn a_fresh_forum_explains_how_to_become_admin() {
     let db = Db::sqlite();
     let server = serve(&db);
-    let setup = server
-        .lines
-        .iter()
-        .find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/")))
-        .expect("a setup link");
+    let setup = server.lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("a setup link");
     // The command it offers works when pasted into a shell, on this forum's data.
-    let offered = server
-        .lines
-        .iter()
-        .find_map(|l| l.split_once("(or run: "))
-        .map(|(_, c)| c.trim_end_matches(')').to_string())
-        .expect("a command");
-    assert!(
-        offered.starts_with(&format!("{BIN} admin create-user"))
-            && offered.contains(&db.args().join(" ")),
-        "{offered}"
-    );
+    let offered = server.lines.iter().find_map(|l| l.split_once("(or run: ")).map(|(_, c)| c.trim_end_matches(')').to_string()).expect("a command");
+    assert!(offered.starts_with(&format!("{BIN} admin create-user")) && offered.contains(&db.args().join(" ")), "{offered}");
     let c = client();
     let page = c.get(setup).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    assert!(
-        page.text()
-            .await
-            .unwrap()
-            .contains("Create the first admin account")
-    );
-    let wrong = c
-        .get(format!("{}/setup/guess", server.url))
-        .send()
-        .await
-        .unwrap();
+    assert!(page.text().await.unwrap().contains("Create the first admin account"));
+    let wrong = c.get(format!("{}/setup/guess", server.url)).send().await.unwrap();
     assert_eq!(wrong.status(), 404);
-    let typed = offered
-        .replace("NAME", "pasted")
-        .replace("EMAIL", "pasted@example.org")
-        .replace("PASSWORD", "'a long password'");
-    let out = Command::new("sh")
-        .args(["-c", &typed])
-        .env_remove("CARGO")
-        .env("MINGA_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{typed}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let typed = offered.replace("NAME", "pasted").replace("EMAIL", "pasted@example.org").replace("PASSWORD", "'a long password'");
+    let out = Command::new("sh").args(["-c", &typed]).env_remove("CARGO").env("MINGA_LOG", "warn").output().unwrap();
+    assert!(out.status.success(), "{typed}: {}", String::from_utf8_lossy(&out.stderr));
     drop(server);
-    assert!(
-        serve(&db).lines.iter().any(|l| l.contains("/login")),
-        "the pasted command made an admin"
-    );
+    assert!(serve(&db).lines.iter().any(|l| l.contains("/login")), "the pasted command made an admin");
 }
 
 /// Under `cargo run` there is no `minga` on the PATH: commands say cargo.
@@ -388,29 +209,11 @@ async fn a_fresh_forum_explains_how_to_become_admin() {
 fn printed_commands_follow_how_minga_was_started() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo data");
-    let out = Command::new(BIN)
-        .arg("demo")
-        .arg("--data")
-        .arg(&data)
-        .env("CARGO", "cargo")
-        .env("MINGA_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(BIN).arg("demo").arg("--data").arg(&data).env("CARGO", "cargo").env("MINGA_LOG", "warn").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout);
-    let profile = if BIN.contains("/release/") {
-        "cargo run --release --"
-    } else {
-        "cargo run --"
-    };
-    assert!(
-        said.contains(&format!("`{profile} serve --data '{}'`", data.display())),
-        "{said}"
-    );
+    let profile = if BIN.contains("/release/") { "cargo run --release --" } else { "cargo run --" };
+    assert!(said.contains(&format!("`{profile} serve --data '{}'`", data.display())), "{said}");
 }
 
 /// Failures are one clear line and exit 1, with no backtrace even when
@@ -419,51 +222,20 @@ fn printed_commands_follow_how_minga_was_started() {
 fn command_line_errors_are_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
-    let first = bin()
-        .args(["demo", "--data", &data])
-        .env("MINGA_LOG", "info")
-        .output()
-        .unwrap();
+    let first = bin().args(["demo", "--data", &data]).env("MINGA_LOG", "info").output().unwrap();
     assert!(first.status.success());
     let logs = String::from_utf8_lossy(&first.stderr);
     assert!(logs.contains("applied migration"), "{logs}");
-    assert!(
-        !logs.contains('\u{1b}'),
-        "no colour codes in a pipe: {logs:?}"
-    );
-    let again = bin()
-        .args(["demo", "--data", &data])
-        .env("MINGA_LOG", "warn")
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .unwrap();
+    assert!(!logs.contains('\u{1b}'), "no colour codes in a pipe: {logs:?}");
+    let again = bin().args(["demo", "--data", &data]).env("MINGA_LOG", "warn").env("RUST_BACKTRACE", "1").output().unwrap();
     assert_eq!(again.status.code(), Some(1));
     let err = String::from_utf8_lossy(&again.stderr);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(
-        err.starts_with("minga: ")
-            && err.contains("already holds a forum")
-            && err.contains(&format!("{BIN} demo --data demo-data")),
-        "{err}"
-    );
+    assert!(err.starts_with("minga: ") && err.contains("already holds a forum") && err.contains(&format!("{BIN} demo --data demo-data")), "{err}");
     assert!(!err.to_lowercase().contains("backtrace"), "{err}");
-    let bad = bin()
-        .args([
-            "admin",
-            "create-api-key",
-            "--username",
-            "nobody",
-            "--data",
-            &data,
-        ])
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .unwrap();
+    let bad = bin().args(["admin", "create-api-key", "--username", "nobody", "--data", &data]).env("RUST_BACKTRACE", "1").output().unwrap();
     assert_eq!(bad.status.code(), Some(1));
-    assert_eq!(
-        String::from_utf8_lossy(&bad.stderr).trim_end(),
-        "minga: no user named nobody"
-    );
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).trim_end(), "minga: no user named nobody");
 }
 
 #[tokio::test]
@@ -471,11 +243,7 @@ async fn config_file_and_environment_are_layered() {
     let db = Db::sqlite();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("minga.toml");
-    std::fs::write(
-        &file,
-        "title = \"Co-op Forum\"\ndescription = \"From the file\"\n",
-    )
-    .unwrap();
+    std::fs::write(&file, "title = \"Co-op Forum\"\ndescription = \"From the file\"\n").unwrap();
     let bind = format!("127.0.0.1:{}", free_port());
     let mut child = bin()
         .args(["serve", "--bind", &bind, "--config", file.to_str().unwrap()])
@@ -488,11 +256,7 @@ async fn config_file_and_environment_are_layered() {
     let c = client();
     let mut info = None;
     for _ in 0..100 {
-        if let Ok(r) = c
-            .get(format!("http://{bind}/site/basic-info.json"))
-            .send()
-            .await
-        {
+        if let Ok(r) = c.get(format!("http://{bind}/site/basic-info.json")).send().await {
             info = Some(r.json::<Value>().await.unwrap());
             break;
         }
@@ -505,58 +269,28 @@ async fn config_file_and_environment_are_layered() {
     assert_eq!(info["description"], "From the environment");
 
     std::fs::write(&file, "titel = \"typo\"\n").unwrap();
-    let out = bin()
-        .args(["serve", "--config", file.to_str().unwrap()])
-        .args(db.args())
-        .output()
-        .unwrap();
+    let out = bin().args(["serve", "--config", file.to_str().unwrap()]).args(db.args()).output().unwrap();
     assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("titel"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("titel"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A logged-in client, through `POST /session` as Discourse's client does.
 async fn logged_in(url: &str, login: &str, password: &str) -> reqwest::Client {
     let c = client();
-    let csrf: Value = c
-        .get(format!("{url}/session/csrf.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let r = c
-        .post(format!("{url}/session"))
-        .header("X-CSRF-Token", csrf["csrf"].as_str().unwrap())
-        .json(&json!({"login": login, "password": password}))
-        .send()
-        .await
-        .unwrap();
+    let csrf: Value = c.get(format!("{url}/session/csrf.json")).send().await.unwrap().json().await.unwrap();
+    let r = c.post(format!("{url}/session")).header("X-CSRF-Token", csrf["csrf"].as_str().unwrap()).json(&json!({"login": login, "password": password})).send().await.unwrap();
     assert_eq!(r.status(), 200, "log in as {login}");
     c
 }
 
 async fn get_json(c: &reqwest::Client, url: &str) -> Value {
-    let r = c
-        .get(url)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(url).header("Accept", "application/json").send().await.unwrap();
     assert_eq!(r.status(), 200, "GET {url}");
     r.json().await.unwrap()
 }
 
 fn ms(iso: &Value) -> i64 {
-    iso.as_str()
-        .unwrap()
-        .parse::<jiff::Timestamp>()
-        .unwrap()
-        .as_millisecond()
+    iso.as_str().unwrap().parse::<jiff::Timestamp>().unwrap().as_millisecond()
 }
 
 /// What `minga demo` printed: the shared password and how to serve it.
@@ -568,23 +302,8 @@ struct DemoOutput {
 fn run_demo(db: &Db) -> DemoOutput {
     let out = minga(&["demo"], db);
     let said = String::from_utf8_lossy(&out.stdout).to_string();
-    let password = said
-        .split("share the password: ")
-        .nth(1)
-        .expect("a password")
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
-    let serve = said
-        .split("Serve it with `")
-        .nth(1)
-        .expect("how to serve it")
-        .split('`')
-        .next()
-        .unwrap()
-        .to_string();
+    let password = said.split("share the password: ").nth(1).expect("a password").lines().next().unwrap().trim().to_string();
+    let serve = said.split("Serve it with `").nth(1).expect("how to serve it").split('`').next().unwrap().to_string();
     assert!(said.contains("visible only to members of telar"), "{said}");
     DemoOutput { password, serve }
 }
@@ -593,16 +312,9 @@ fn run_demo(db: &Db) -> DemoOutput {
 async fn demo_fills_a_fresh_forum_once() {
     let db = Db::sqlite();
     let demo = run_demo(&db);
-    assert_eq!(
-        demo.serve,
-        format!("{BIN} serve {}", db.args().join(" ")),
-        "it says how to serve this folder"
-    );
+    assert_eq!(demo.serve, format!("{BIN} serve {}", db.args().join(" ")), "it says how to serve this folder");
     let again = bin().arg("demo").args(db.args()).output().unwrap();
-    assert!(
-        !again.status.success(),
-        "a second demo would duplicate everything"
-    );
+    assert!(!again.status.success(), "a second demo would duplicate everything");
     // Served with the very command it printed.
     let words: Vec<&str> = demo.serve.split_whitespace().collect();
     let mut command = Command::new(words[0]);
@@ -613,91 +325,39 @@ async fn demo_fills_a_fresh_forum_once() {
     let latest = get_json(&c, &format!("{u}/latest.json")).await;
     let topics = latest["topic_list"]["topics"].as_array().unwrap().clone();
     assert!(topics.len() >= 5, "{latest}");
-    assert!(
-        topics.iter().all(|t| t["views"].as_i64().unwrap() > 10),
-        "topics have been read: {latest}"
-    );
-    let busiest = topics
-        .iter()
-        .map(|t| t["posts_count"].as_i64().unwrap())
-        .max()
-        .unwrap();
+    assert!(topics.iter().all(|t| t["views"].as_i64().unwrap() > 10), "topics have been read: {latest}");
+    let busiest = topics.iter().map(|t| t["posts_count"].as_i64().unwrap()).max().unwrap();
     assert!(busiest >= 10, "a lively thread");
     let now = jiff::Timestamp::now().as_millisecond();
 
     // The call thread's dates agree with its posts: it plans a gathering
     // on a Thursday before today, the call happens, then the thanks.
-    let call = topics
-        .iter()
-        .find(|t| t["title"].as_str().unwrap().contains("video call"))
-        .expect("the call thread");
+    let call = topics.iter().find(|t| t["title"].as_str().unwrap().contains("video call")).expect("the call thread");
     let thread = get_json(&c, &format!("{u}/t/{}.json", call["id"])).await;
     let posts = thread["post_stream"]["posts"].as_array().unwrap();
-    let fixed = posts
-        .iter()
-        .find_map(|p| p["cooked"].as_str().unwrap().split("data-date=\"").nth(1))
-        .expect("the call's date, for every reader");
+    let fixed = posts.iter().find_map(|p| p["cooked"].as_str().unwrap().split("data-date=\"").nth(1)).expect("the call's date, for every reader");
     let day: jiff::civil::Date = fixed[..10].parse().unwrap();
     assert_eq!(day.weekday(), jiff::civil::Weekday::Thursday);
     let month = day.strftime("%B").to_string();
     let title = thread["title"].as_str().unwrap();
-    assert!(
-        title.contains(&format!("{}–", day.day()))
-            || title.contains(&format!("{} {month} –", day.day())),
-        "{title} names {day}"
-    );
-    assert!(
-        posts[0]["cooked"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("Thursday {} {month}", day.day())),
-        "{}",
-        posts[0]["cooked"]
-    );
-    let call_at = day
-        .to_datetime(jiff::civil::Time::constant(19, 0, 0, 0))
-        .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/London").unwrap())
-        .unwrap()
-        .timestamp()
-        .as_millisecond();
+    assert!(title.contains(&format!("{}–", day.day())) || title.contains(&format!("{} {month} –", day.day())), "{title} names {day}");
+    assert!(posts[0]["cooked"].as_str().unwrap().contains(&format!("Thursday {} {month}", day.day())), "{}", posts[0]["cooked"]);
+    let call_at = day.to_datetime(jiff::civil::Time::constant(19, 0, 0, 0)).to_zoned_datetime(jiff::tz::TimeZone::get("Europe/London").unwrap()).unwrap().timestamp().as_millisecond();
     let times: Vec<i64> = posts.iter().map(|p| ms(&p["created_at"])).collect();
-    assert!(
-        times.windows(2).all(|w| w[0] < w[1]) && *times.last().unwrap() < now,
-        "posts in order, in the past"
-    );
-    assert!(
-        times[0] < call_at - 7 * 86_400_000 && *times.last().unwrap() > call_at,
-        "planned well before, thanked after"
-    );
+    assert!(times.windows(2).all(|w| w[0] < w[1]) && *times.last().unwrap() < now, "posts in order, in the past");
+    assert!(times[0] < call_at - 7 * 86_400_000 && *times.last().unwrap() > call_at, "planned well before, thanked after");
     // People joined before they posted, and have earned some trust.
     let mut levels = Vec::new();
     for p in posts {
-        let user = get_json(
-            &c,
-            &format!("{u}/u/{}.json", p["username"].as_str().unwrap()),
-        )
-        .await["user"]
-            .clone();
-        assert!(
-            ms(&user["created_at"]) < ms(&p["created_at"]) - 30 * 86_400_000,
-            "{} joined long before posting",
-            user["username"]
-        );
+        let user = get_json(&c, &format!("{u}/u/{}.json", p["username"].as_str().unwrap())).await["user"].clone();
+        assert!(ms(&user["created_at"]) < ms(&p["created_at"]) - 30 * 86_400_000, "{} joined long before posting", user["username"]);
         levels.push(user["trust_level"].as_i64().unwrap());
     }
-    assert!(
-        levels.iter().all(|l| *l >= 1) && levels.iter().any(|l| *l >= 2),
-        "{levels:?}"
-    );
+    assert!(levels.iter().all(|l| *l >= 1) && levels.iter().any(|l| *l >= 2), "{levels:?}");
 
     // The co-ops are groups with members, one person in two of them.
     let groups = get_json(&c, &format!("{u}/groups.json")).await;
-    let names: Vec<&str> = groups["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = groups["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
     for g in ["hedgerow", "telar", "yerba", "riverbend"] {
         assert!(names.contains(&g), "{names:?}");
     }
@@ -706,13 +366,7 @@ async fn demo_fills_a_fresh_forum_once() {
         async move {
             let m = get_json(&c, &format!("{u}/groups/{g}/members.json")).await;
             // Owners are members too, and are listed once more on their own.
-            let mut all: Vec<String> = m["members"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .chain(m["owners"].as_array().unwrap())
-                .map(|x| x["username"].as_str().unwrap().to_string())
-                .collect();
+            let mut all: Vec<String> = m["members"].as_array().unwrap().iter().chain(m["owners"].as_array().unwrap()).map(|x| x["username"].as_str().unwrap().to_string()).collect();
             all.sort();
             all.dedup();
             all
@@ -720,48 +374,18 @@ async fn demo_fills_a_fresh_forum_once() {
     };
     assert_eq!(members("telar").await, ["gonzalo.r", "lucia_m", "pilar_v"]);
     assert!(members("yerba").await.contains(&"gonzalo.r".to_string()));
-    let profile = c
-        .get(format!("{u}/u/gonzalo.r"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        profile.contains("Member of")
-            && profile.contains(r#"href="/g/yerba""#)
-            && profile.contains(r#"href="/g/telar""#),
-        "{profile}"
-    );
+    let profile = c.get(format!("{u}/u/gonzalo.r")).send().await.unwrap().text().await.unwrap();
+    assert!(profile.contains("Member of") && profile.contains(r#"href="/g/yerba""#) && profile.contains(r#"href="/g/telar""#), "{profile}");
 
     // One category is for Telar's members only.
-    let slugs = |v: Value| {
-        v["category_list"]["categories"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["slug"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
-    assert!(
-        !slugs(get_json(&c, &format!("{u}/categories.json")).await).contains(&"telar".to_string())
-    );
+    let slugs = |v: Value| v["category_list"]["categories"].as_array().unwrap().iter().map(|c| c["slug"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(!slugs(get_json(&c, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
     let lucia = logged_in(&u, "lucia_m", &demo.password).await;
-    assert!(
-        slugs(get_json(&lucia, &format!("{u}/categories.json")).await)
-            .contains(&"telar".to_string())
-    );
-    let theirs = get_json(&lucia, &format!("{u}/latest.json")).await["topic_list"]["topics"]
-        .as_array()
-        .unwrap()
-        .len();
+    assert!(slugs(get_json(&lucia, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
+    let theirs = get_json(&lucia, &format!("{u}/latest.json")).await["topic_list"]["topics"].as_array().unwrap().len();
     assert_eq!(theirs, topics.len() + 1, "members see one topic more");
     let marcus = logged_in(&u, "marcus_b", &demo.password).await;
-    assert!(
-        !slugs(get_json(&marcus, &format!("{u}/categories.json")).await)
-            .contains(&"telar".to_string())
-    );
+    assert!(!slugs(get_json(&marcus, &format!("{u}/categories.json")).await).contains(&"telar".to_string()));
 }
 
 /// A fresh forum on SQLite, served: its admin (`admin`) with an API key,
@@ -770,50 +394,13 @@ async fn demo_fills_a_fresh_forum_once() {
 /// and the category's id.
 async fn forum_with_a_category(members: &[&str]) -> (Db, Server, String, i64) {
     let db = Db::sqlite();
-    minga(
-        &[
-            "admin",
-            "create-user",
-            "--username",
-            "admin",
-            "--email",
-            "admin@example.org",
-            "--password",
-            "a long password",
-            "--admin",
-        ],
-        &db,
-    );
+    minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
     for name in members {
-        minga(
-            &[
-                "admin",
-                "create-user",
-                "--username",
-                name,
-                "--email",
-                &format!("{name}@example.org"),
-                "--password",
-                "a long password",
-            ],
-            &db,
-        );
+        minga(&["admin", "create-user", "--username", name, "--email", &format!("{name}@example.org"), "--password", "a long password"], &db);
     }
-    let key =
-        String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout)
-            .unwrap()
-            .trim()
-            .to_string();
+    let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
     let server = serve(&db);
-    let (s, made) = api(
-        &client(),
-        reqwest::Method::POST,
-        &format!("{}/categories.json", server.url),
-        &key,
-        "admin",
-        Some(json!({"name": "Inter-cooperation"})),
-    )
-    .await;
+    let (s, made) = api(&client(), reqwest::Method::POST, &format!("{}/categories.json", server.url), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
     assert_eq!(s, 200, "{made}");
     (db, server, key, made["category"]["id"].as_i64().unwrap())
 }
@@ -839,20 +426,12 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     sign_up("neto").await;
     b_new_topic(&browser, &u).await;
     let topic_url = browser.current_url().await;
-    assert!(
-        topic_url.contains("/t/international-call-during-the-gathering/"),
-        "{topic_url}"
-    );
+    assert!(topic_url.contains("/t/international-call-during-the-gathering/"), "{topic_url}");
     log_out(&browser).await;
 
     sign_up("solverniers").await;
     browser.goto(&topic_url).await;
-    browser
-        .fill(
-            "#reply-raw",
-            "7pm on the 29th works, so that is 4pm for us.",
-        )
-        .await;
+    browser.fill("#reply-raw", "7pm on the 29th works, so that is 4pm for us.").await;
     browser.click("#reply button[type=submit]").await;
     browser.wait_for("#post_2").await;
     browser.goto(&format!("{u}/latest")).await;
@@ -865,37 +444,15 @@ async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
     browser.click("form.stack button[type=submit]").await;
     browser.wait_for("a[href='/u/neto']").await;
     browser.goto(&topic_url).await;
-    assert!(
-        browser
-            .text("#post_1 .cooked")
-            .await
-            .contains("Shall we say hi on a video call?")
-    );
-    assert!(
-        browser
-            .text("#post_2 .author")
-            .await
-            .contains("solverniers")
-    );
-    assert!(
-        browser
-            .text("#post_2 .cooked")
-            .await
-            .contains("so that is 4pm for us")
-    );
+    assert!(browser.text("#post_1 .cooked").await.contains("Shall we say hi on a video call?"));
+    assert!(browser.text("#post_2 .author").await.contains("solverniers"));
+    assert!(browser.text("#post_2 .cooked").await.contains("so that is 4pm for us"));
     let png = browser.screenshot_png().await;
     assert!(png.starts_with(b"\x89PNG"));
     browser.quit().await;
 
     let id = topic_url.trim_end_matches('/').rsplit('/').next().unwrap();
-    let t: Value = client()
-        .get(format!("{u}/t/{id}.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let t: Value = client().get(format!("{u}/t/{id}.json")).send().await.unwrap().json().await.unwrap();
     let posts = t["post_stream"]["posts"].as_array().unwrap();
     assert_eq!(posts.len(), 2);
     assert_eq!(posts[1]["username"], "solverniers");
@@ -910,15 +467,8 @@ async fn log_out(browser: &minga_testing::browser::Browser) {
 
 async fn b_new_topic(browser: &minga_testing::browser::Browser, u: &str) {
     browser.goto(&format!("{u}/new-topic")).await;
-    browser
-        .fill("#title", "International call during the gathering")
-        .await;
-    browser
-        .fill(
-            "#raw",
-            "Shall we say hi on a video call?\n\n- introductions\n- shared projects",
-        )
-        .await;
+    browser.fill("#title", "International call during the gathering").await;
+    browser.fill("#raw", "Shall we say hi on a video call?\n\n- introductions\n- shared projects").await;
     browser.click("form.stack button[type=submit]").await;
     browser.wait_for("#post_1").await;
 }
@@ -932,48 +482,25 @@ async fn the_first_hour_in_chromium() {
     // Set-up: the link `serve` prints makes the first admin.
     let fresh = Db::sqlite();
     let server = serve(&fresh);
-    let setup = server
-        .lines
-        .iter()
-        .find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/")))
-        .expect("a setup link")
-        .to_string();
+    let setup = server.lines.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/setup/"))).expect("a setup link").to_string();
     let browser = Browser::start().await;
     browser.goto(&setup).await;
-    assert!(
-        !browser.source().await.contains("Have an account?"),
-        "no account exists yet"
-    );
+    assert!(!browser.source().await.contains("Have an account?"), "no account exists yet");
     browser.fill("#email", "chris@example.org").await;
     browser.fill("#username", "chris").await;
     browser.fill("#password", "a long password").await;
     browser.click("form.stack button[type=submit]").await;
     browser.wait_for("#name").await;
-    assert!(
-        browser
-            .current_url()
-            .await
-            .ends_with("/admin/categories?welcome=1")
-    );
-    assert!(
-        browser
-            .text(".notice")
-            .await
-            .starts_with("Your admin account is ready.")
-    );
+    assert!(browser.current_url().await.ends_with("/admin/categories?welcome=1"));
+    assert!(browser.text(".notice").await.starts_with("Your admin account is ready."));
     browser.fill("#name", "Inter-cooperation").await;
-    browser
-        .fill("#description", "Working **together** across co-ops.")
-        .await;
+    browser.fill("#description", "Working **together** across co-ops.").await;
     browser.click("form.stack button[type=submit]").await;
     // Saved: the page now edits the category.
     browser.wait_for("form[action^='/admin/categories/']").await;
     assert_eq!(browser.text(".notice").await, "Saved.");
     browser.goto(&format!("{}/categories", server.url)).await;
-    assert!(
-        browser.source().await.contains("<strong>together</strong>"),
-        "descriptions are cooked"
-    );
+    assert!(browser.source().await.contains("<strong>together</strong>"), "descriptions are cooked");
     browser.quit().await;
     drop(server);
 
@@ -989,94 +516,37 @@ async fn the_first_hour_in_chromium() {
     browser.click("form.stack button[type=submit]").await;
     browser.wait_for("a[href='/u/lucia_m/preferences']").await;
     browser.goto(&format!("{u}/latest")).await;
-    assert!(
-        browser
-            .source()
-            .await
-            .contains("Horas para el hosting compartido"),
-        "Telar's members see its private topic"
-    );
-    let hover = browser
-        .eval("return document.querySelector('td.num time').title")
-        .await;
-    assert!(
-        hover
-            .as_str()
-            .unwrap()
-            .contains("(America/Argentina/Buenos_Aires)"),
-        "times in her zone: {hover}"
-    );
+    assert!(browser.source().await.contains("Horas para el hosting compartido"), "Telar's members see its private topic");
+    let hover = browser.eval("return document.querySelector('td.num time').title").await;
+    assert!(hover.as_str().unwrap().contains("(America/Argentina/Buenos_Aires)"), "times in her zone: {hover}");
     browser.click("a.topic-title[href*='video-call']").await;
     browser.wait_for("#post_13").await;
     // A post's own link lands on the post.
     browser.click("#post_9 a.post-date").await;
     browser.wait_for("#post_9").await;
-    assert!(
-        browser.current_url().await.ends_with("#post_9"),
-        "{}",
-        browser.current_url().await
-    );
-    assert_eq!(
-        browser
-            .eval(
-                "return document.querySelector(':target') && document.querySelector(':target').id"
-            )
-            .await,
-        "post_9"
-    );
+    assert!(browser.current_url().await.ends_with("#post_9"), "{}", browser.current_url().await);
+    assert_eq!(browser.eval("return document.querySelector(':target') && document.querySelector(':target').id").await, "post_9");
     // Flagging lands on the post and says so.
     browser.click("#post_5 details.flag > summary").await;
-    browser
-        .click("#post_5 details.flag button[type=submit]")
-        .await;
+    browser.click("#post_5 details.flag button[type=submit]").await;
     browser.wait_for(".notice").await;
-    assert!(
-        browser
-            .text(".notice")
-            .await
-            .contains("you flagged post #5")
-    );
-    assert_eq!(
-        browser
-            .eval("return document.querySelector(':target').id")
-            .await,
-        "post_5"
-    );
+    assert!(browser.text(".notice").await.contains("you flagged post #5"));
+    assert_eq!(browser.eval("return document.querySelector(':target').id").await, "post_5");
     // Preferences from the header's menu: another time zone.
     browser.click("details.menu > summary").await;
-    let doubled = browser
-        .eval(
-            "return getComputedStyle(document.querySelector('details.menu a.phone-only')).display",
-        )
-        .await;
-    assert_eq!(
-        doubled, "none",
-        "on a desktop the menu does not repeat the header's links"
-    );
-    browser
-        .click("details.menu a[href='/u/lucia_m/preferences']")
-        .await;
+    let doubled = browser.eval("return getComputedStyle(document.querySelector('details.menu a.phone-only')).display").await;
+    assert_eq!(doubled, "none", "on a desktop the menu does not repeat the header's links");
+    browser.click("details.menu a[href='/u/lucia_m/preferences']").await;
     browser.fill("#timezone", "Asia/Tokyo").await;
-    browser
-        .click("form[action='/u/lucia_m/preferences'] button[type=submit]")
-        .await;
+    browser.click("form[action='/u/lucia_m/preferences'] button[type=submit]").await;
     browser.wait_for(".notice").await;
     assert_eq!(browser.text(".notice").await, "Your profile is saved.");
     browser.goto(&format!("{u}/latest")).await;
-    assert!(
-        browser
-            .eval("return document.querySelector('td.num time').title")
-            .await
-            .as_str()
-            .unwrap()
-            .contains("(Asia/Tokyo)")
-    );
+    assert!(browser.eval("return document.querySelector('td.num time').title").await.as_str().unwrap().contains("(Asia/Tokyo)"));
     // An owner adds a member from the group's page, and stays on pages.
     browser.goto(&format!("{u}/g/telar")).await;
     browser.fill("#usernames", "june.park").await;
-    browser
-        .click("form[action$='/members'] button[type=submit]")
-        .await;
+    browser.click("form[action$='/members'] button[type=submit]").await;
     browser.wait_for("a[href='/u/june.park']").await;
     assert!(browser.current_url().await.ends_with("/g/telar"));
     browser.click(".site-footer a[href='/about']").await;
@@ -1086,36 +556,16 @@ async fn the_first_hour_in_chromium() {
     // On a phone the header is one row, the rest in its menu.
     browser.set_window_size(390, 844).await;
     browser.goto(&format!("{u}/latest")).await;
-    let height = browser
-        .eval("return document.querySelector('.site-header').getBoundingClientRect().height")
-        .await
-        .as_f64()
-        .unwrap();
+    let height = browser.eval("return document.querySelector('.site-header').getBoundingClientRect().height").await.as_f64().unwrap();
     assert!(height < 72.0, "one row: {height}px");
-    assert_eq!(
-        browser
-            .eval("return getComputedStyle(document.querySelector('.main-nav')).display")
-            .await,
-        "none"
-    );
-    let overflow =
-        "return document.documentElement.scrollWidth > document.documentElement.clientWidth";
-    assert_eq!(
-        browser.eval(overflow).await,
-        false,
-        "nothing wider than the phone"
-    );
+    assert_eq!(browser.eval("return getComputedStyle(document.querySelector('.main-nav')).display").await, "none");
+    let overflow = "return document.documentElement.scrollWidth > document.documentElement.clientWidth";
+    assert_eq!(browser.eval(overflow).await, false, "nothing wider than the phone");
     browser.click("a.topic-title[href*='video-call']").await;
     browser.wait_for("#post_13").await;
-    assert_eq!(
-        browser.eval(overflow).await,
-        false,
-        "a thread with a local date fits a phone too"
-    );
+    assert_eq!(browser.eval(overflow).await, false, "a thread with a local date fits a phone too");
     browser.click("details.menu > summary").await;
-    browser
-        .click("details.menu a.phone-only[href='/categories']")
-        .await;
+    browser.click("details.menu a.phone-only[href='/categories']").await;
     browser.wait_for(".category-list").await;
     browser.set_window_size(1280, 900).await;
     log_out(&browser).await;
@@ -1128,41 +578,25 @@ async fn the_first_hour_in_chromium() {
     browser.wait_for("a[href='/u/tamsin/preferences']").await;
     browser.goto(&format!("{u}/review")).await;
     let queue = browser.source().await;
-    assert!(
-        queue.contains("A post flagged for staff") && !queue.contains("Reviewable"),
-        "{queue}"
-    );
-    browser
-        .click("form[action$='/perform/agree_and_hide'] button")
-        .await;
+    assert!(queue.contains("A post flagged for staff") && !queue.contains("Reviewable"), "{queue}");
+    browser.click("form[action$='/perform/agree_and_hide'] button").await;
     browser.wait_for(".empty").await;
     assert_eq!(browser.text(".empty").await, "Nothing waits for review.");
     browser.goto(&format!("{u}/admin/site_settings")).await;
     browser.click("#login_required").await;
     browser.click("form.settings button[type=submit]").await;
     browser.wait_for(".notice").await;
-    assert!(
-        browser
-            .eval("return document.querySelector('#login_required').checked")
-            .await
-            == true
-    );
+    assert!(browser.eval("return document.querySelector('#login_required').checked").await == true);
     browser.quit().await;
     let anon = client().get(format!("{u}/latest")).send().await.unwrap();
-    assert!(
-        anon.url().path().starts_with("/login"),
-        "the site now asks visitors to log in"
-    );
+    assert!(anon.url().path().starts_with("/login"), "the site now asks visitors to log in");
 }
 
 /// Where the test command put axe-core (`scripts/test` installs it from
 /// the npm registry).
 fn axe_source() -> String {
-    let path = std::env::var("MINGA_AXE")
-        .unwrap_or_else(|_| "/var/tmp/minga-npm/node_modules/axe-core/axe.min.js".into());
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("axe-core is not at {path} ({e}): run ./scripts/test, which installs it")
-    })
+    let path = std::env::var("MINGA_AXE").unwrap_or_else(|_| "/var/tmp/minga-npm/node_modules/axe-core/axe.min.js".into());
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("axe-core is not at {path} ({e}): run ./scripts/test, which installs it"))
 }
 
 /// One axe finding: the rule, how bad, and where.
@@ -1175,11 +609,7 @@ struct Violation {
 }
 
 /// Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page shown.
-async fn axe(
-    browser: &minga_testing::browser::Browser,
-    source: &str,
-    page: &str,
-) -> Vec<Violation> {
+async fn axe(browser: &minga_testing::browser::Browser, source: &str, page: &str) -> Vec<Violation> {
     let loaded = browser.eval(&format!("{source}\nreturn typeof axe;")).await;
     assert_eq!(loaded, "object", "axe-core loads into {page}");
     let run = "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })\
@@ -1195,12 +625,7 @@ async fn axe(
             rule: v["id"].as_str().unwrap_or_default().into(),
             impact: v["impact"].as_str().unwrap_or_default().into(),
             page: page.into(),
-            targets: v["targets"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t.as_str().map(String::from))
-                .collect(),
+            targets: v["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(String::from)).collect(),
         })
         .collect()
 }
@@ -1219,34 +644,13 @@ async fn pages_pass_axe_in_both_languages_themes_and_widths() {
     let c = client();
     let latest = get_json(&c, &format!("{u}/latest.json")).await;
     let topics = latest["topic_list"]["topics"].as_array().unwrap().clone();
-    let busiest = topics
-        .iter()
-        .max_by_key(|t| t["posts_count"].as_i64().unwrap())
-        .unwrap();
+    let busiest = topics.iter().max_by_key(|t| t["posts_count"].as_i64().unwrap()).unwrap();
     let thread = format!("/t/{}/{}", busiest["slug"].as_str().unwrap(), busiest["id"]);
     let categories = get_json(&c, &format!("{u}/categories.json")).await;
     let first = &categories["category_list"]["categories"][0];
     let category = format!("/c/{}/{}", first["slug"].as_str().unwrap(), first["id"]);
-    let visitor_pages = [
-        "/latest".to_string(),
-        "/categories".into(),
-        category,
-        thread,
-        "/login".into(),
-        "/signup".into(),
-        "/u/lucia".into(),
-        "/g".into(),
-        "/g/hedgerow".into(),
-    ];
-    let admin_pages = [
-        "/new-topic",
-        "/u/tamsin/preferences",
-        "/admin/users",
-        "/admin/categories",
-        "/admin/site_settings",
-        "/admin/logs/staff_action_logs",
-        "/review",
-    ];
+    let visitor_pages = ["/latest".to_string(), "/categories".into(), category, thread, "/login".into(), "/signup".into(), "/u/lucia".into(), "/g".into(), "/g/hedgerow".into()];
+    let admin_pages = ["/new-topic", "/u/tamsin/preferences", "/admin/users", "/admin/categories", "/admin/site_settings", "/admin/logs/staff_action_logs", "/review"];
 
     let browser = Browser::start().await;
     let mut violations = Vec::new();
@@ -1260,11 +664,7 @@ async fn pages_pass_axe_in_both_languages_themes_and_widths() {
             browser.click("form.stack button[type=submit]").await;
             browser.wait_for("a[href='/u/tamsin']").await;
         }
-        let pages: Vec<String> = if signed_in {
-            admin_pages.iter().map(|p| p.to_string()).collect()
-        } else {
-            visitor_pages.to_vec()
-        };
+        let pages: Vec<String> = if signed_in { admin_pages.iter().map(|p| p.to_string()).collect() } else { visitor_pages.to_vec() };
         for locale in ["en", "es"] {
             // The admin reads in the language of the switch too: no setting of her own.
             browser.goto(&format!("{u}/locale/{locale}")).await;
@@ -1276,33 +676,19 @@ async fn pages_pass_axe_in_both_languages_themes_and_widths() {
                         browser.goto(&format!("{u}{page}")).await;
                         let lang = browser.eval("return document.documentElement.lang;").await;
                         assert_eq!(lang, locale, "{page}");
-                        let label = format!(
-                            "{page} [{locale}, {}, {width}px]",
-                            if dark { "dark" } else { "light" }
-                        );
+                        let label = format!("{page} [{locale}, {}, {width}px]", if dark { "dark" } else { "light" });
                         if runs == 0 {
                             // The check can fail: an image without a text alternative is found.
                             browser.eval("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/nowhere.png\">'); return null;").await;
                             let planted = axe(&browser, &source, &label).await;
-                            assert!(
-                                planted.iter().any(|v| v.rule == "image-alt"),
-                                "axe finds a planted fault: {planted:?}"
-                            );
+                            assert!(planted.iter().any(|v| v.rule == "image-alt"), "axe finds a planted fault: {planted:?}");
                             browser.goto(&format!("{u}{page}")).await;
                         }
                         violations.extend(axe(&browser, &source, &label).await);
                         runs += 1;
                         if width == 360 {
-                            let wide = browser
-                                .eval("return document.documentElement.scrollWidth;")
-                                .await
-                                .as_i64()
-                                .unwrap();
-                            let view = browser
-                                .eval("return document.documentElement.clientWidth;")
-                                .await
-                                .as_i64()
-                                .unwrap();
+                            let wide = browser.eval("return document.documentElement.scrollWidth;").await.as_i64().unwrap();
+                            let view = browser.eval("return document.documentElement.clientWidth;").await.as_i64().unwrap();
                             if wide > view {
                                 overflows.push(format!("{label}: {wide} px wide in {view} px"));
                             }
@@ -1317,32 +703,16 @@ async fn pages_pass_axe_in_both_languages_themes_and_widths() {
     for v in &violations {
         by_rule.entry(v.rule.as_str()).or_default().push(v);
     }
-    eprintln!(
-        "axe-core: {runs} page runs, {} violations",
-        violations.len()
-    );
+    eprintln!("axe-core: {runs} page runs, {} violations", violations.len());
     for (rule, found) in &by_rule {
-        eprintln!(
-            "  {rule} ({}): {} pages, e.g. {} at {:?}",
-            found[0].impact,
-            found.len(),
-            found[0].page,
-            found[0].targets.iter().take(3).collect::<Vec<_>>()
-        );
+        eprintln!("  {rule} ({}): {} pages, e.g. {} at {:?}", found[0].impact, found.len(), found[0].page, found[0].targets.iter().take(3).collect::<Vec<_>>());
     }
     eprintln!("sideways scrolling at 360 px: {}", overflows.len());
     for o in &overflows {
         eprintln!("  {o}");
     }
-    assert!(
-        violations.is_empty(),
-        "{} axe-core violations over {runs} page runs (listed above)",
-        violations.len()
-    );
-    assert!(
-        overflows.is_empty(),
-        "pages scroll sideways on a phone: {overflows:#?}"
-    );
+    assert!(violations.is_empty(), "{} axe-core violations over {runs} page runs (listed above)", violations.len());
+    assert!(overflows.is_empty(), "pages scroll sideways on a phone: {overflows:#?}");
 }
 
 /// Sign-up, a new topic and a reply with the keyboard alone: Tab to each
@@ -1382,11 +752,7 @@ async fn sign_up_post_and_reply_with_the_keyboard_alone() {
     b.tab_to("#reply button[type=submit]").await;
     b.keys(Browser::ENTER).await;
     b.wait_for("#post_2").await;
-    assert!(
-        b.text("#post_2")
-            .await
-            .contains("And a reply, the same way.")
-    );
+    assert!(b.text("#post_2").await.contains("And a reply, the same way."));
     b.quit().await;
 }
 
@@ -1400,31 +766,17 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
     let (_db, server, key, category) = forum_with_a_category(&["reader"]).await;
     let u = server.url.clone();
     let body = json!({"title": "Agenda for the call on the 29th", "raw": "Who can join at 19:00 London time?", "category": category});
-    let (s, post) = api(
-        &client(),
-        reqwest::Method::POST,
-        &format!("{u}/posts.json"),
-        &key,
-        "admin",
-        Some(body),
-    )
-    .await;
+    let (s, post) = api(&client(), reqwest::Method::POST, &format!("{u}/posts.json"), &key, "admin", Some(body)).await;
     assert_eq!(s, 200, "{post}");
-    let topic = format!(
-        "/t/{}/{}",
-        post["topic_slug"].as_str().unwrap(),
-        post["topic_id"]
-    );
+    let topic = format!("/t/{}/{}", post["topic_slug"].as_str().unwrap(), post["topic_id"]);
 
     let b = Browser::start().await;
     b.goto(&format!("{u}/latest")).await;
     // Smooth scrolling only for those who have not asked for less motion.
     let scrolling = "return getComputedStyle(document.documentElement).scrollBehavior;";
-    b.emulate_media(&[("prefers-reduced-motion", "no-preference")])
-        .await;
+    b.emulate_media(&[("prefers-reduced-motion", "no-preference")]).await;
     assert_eq!(b.eval(scrolling).await, "smooth");
-    b.emulate_media(&[("prefers-reduced-motion", "reduce")])
-        .await;
+    b.emulate_media(&[("prefers-reduced-motion", "reduce")]).await;
     assert_eq!(b.eval(scrolling).await, "auto");
 
     // The reader's chosen colours win over the device's.
@@ -1434,22 +786,13 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
     b.click("form.stack button[type=submit]").await;
     b.wait_for("a[href='/u/reader']").await;
     let background = "return getComputedStyle(document.body).backgroundColor;";
-    for (device_dark, chosen, expected) in [
-        (false, "", "rgb(251, 250, 247)"),
-        (true, "", "rgb(23, 25, 27)"),
-        (false, "dark", "rgb(23, 25, 27)"),
-        (true, "light", "rgb(251, 250, 247)"),
-    ] {
+    for (device_dark, chosen, expected) in [(false, "", "rgb(251, 250, 247)"), (true, "", "rgb(23, 25, 27)"), (false, "dark", "rgb(23, 25, 27)"), (true, "light", "rgb(251, 250, 247)")] {
         b.goto(&format!("{u}/u/reader/preferences")).await;
         b.eval(&format!("document.getElementById('theme').value = '{chosen}'; document.getElementById('theme').form.requestSubmit(); return null;")).await;
         b.wait_for(".notice").await;
         b.prefer_dark(device_dark).await;
         b.goto(&format!("{u}/latest")).await;
-        assert_eq!(
-            b.eval(background).await,
-            expected,
-            "device dark: {device_dark}, chosen: {chosen:?}"
-        );
+        assert_eq!(b.eval(background).await, expected, "device dark: {device_dark}, chosen: {chosen:?}");
     }
     b.prefer_dark(false).await;
 
@@ -1468,23 +811,10 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
         }
         return small;"#;
     let mut small = Vec::new();
-    for page in [
-        "/latest",
-        "/categories",
-        topic.as_str(),
-        "/new-topic",
-        "/u/reader/preferences",
-        "/u/reader",
-    ] {
+    for page in ["/latest", "/categories", topic.as_str(), "/new-topic", "/u/reader/preferences", "/u/reader"] {
         b.goto(&format!("{u}{page}")).await;
         // Menus closed by default are measured open too.
-        for (state, open) in [
-            ("", "return null;"),
-            (
-                " (menus open)",
-                "document.querySelectorAll('details').forEach(d => d.open = true); return null;",
-            ),
-        ] {
+        for (state, open) in [("", "return null;"), (" (menus open)", "document.querySelectorAll('details').forEach(d => d.open = true); return null;")] {
             b.eval(open).await;
             for found in b.eval(measure).await.as_array().unwrap() {
                 small.push(format!("{page}{state}: {}", found.as_str().unwrap()));
@@ -1492,11 +822,7 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
         }
     }
     small.dedup();
-    assert!(
-        small.is_empty(),
-        "touch targets under 44 px:\n{}",
-        small.join("\n")
-    );
+    assert!(small.is_empty(), "touch targets under 44 px:\n{}", small.join("\n"));
 
     // The flag menu opens, is filled and is sent with the keyboard alone.
     b.set_window_size(1280, 900).await;

@@ -20,10 +20,7 @@ enum Db {
 impl Db {
     fn new(postgres: bool) -> Db {
         if postgres {
-            Db::Postgres(
-                minga_testing::pg::cluster().create_database(),
-                tempfile::tempdir().unwrap(),
-            )
+            Db::Postgres(minga_testing::pg::cluster().create_database(), tempfile::tempdir().unwrap())
         } else {
             Db::Sqlite(tempfile::tempdir().unwrap())
         }
@@ -32,55 +29,26 @@ impl Db {
     fn args(&self) -> Vec<String> {
         match self {
             Db::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
-            Db::Postgres(url, dir) => vec![
-                "--database-url".into(),
-                url.clone(),
-                "--data".into(),
-                dir.path().display().to_string(),
-            ],
+            Db::Postgres(url, dir) => vec!["--database-url".into(), url.clone(), "--data".into(), dir.path().display().to_string()],
         }
     }
 
     fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new(BIN)
-            .args(args)
-            .args(self.args())
-            .env("MINGA_LOG", "warn")
-            .output()
-            .expect("run minga");
-        assert!(
-            out.status.success(),
-            "minga {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Command::new(BIN).args(args).args(self.args()).env("MINGA_LOG", "warn").output().expect("run minga");
+        assert!(out.status.success(), "minga {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
     /// An account and an API key for it.
     fn account(&self, name: &str, admin: bool) -> Key {
         let email = format!("{name}@example.coop");
-        let mut args = vec![
-            "admin",
-            "create-user",
-            "--username",
-            name,
-            "--email",
-            &email,
-            "--password",
-            "a long enough password",
-        ];
+        let mut args = vec!["admin", "create-user", "--username", name, "--email", &email, "--password", "a long enough password"];
         if admin {
             args.push("--admin");
         }
         self.cli(&args);
-        let key = self
-            .cli(&["admin", "create-api-key", "--username", name])
-            .trim()
-            .to_string();
-        Key {
-            user: name.into(),
-            key,
-        }
+        let key = self.cli(&["admin", "create-api-key", "--username", name]).trim().to_string();
+        Key { user: name.into(), key }
     }
 }
 
@@ -105,11 +73,7 @@ impl Drop for Node {
 
 impl Node {
     async fn start(db: &Db) -> Node {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let bind = format!("127.0.0.1:{port}");
         let child = Command::new(BIN)
             .args(["serve", "--bind", &bind])
@@ -119,24 +83,11 @@ impl Node {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start minga serve");
-        let node = Node {
-            child,
-            url: format!("http://{bind}"),
-        };
+        let node = Node { child, url: format!("http://{bind}") };
         let c = client();
         let started = Instant::now();
-        while c
-            .get(format!("{}/srv/status", node.url))
-            .send()
-            .await
-            .map(|r| r.status().is_success())
-            .ok()
-            != Some(true)
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "minga serve did not start"
-            );
+        while c.get(format!("{}/srv/status", node.url)).send().await.map(|r| r.status().is_success()).ok() != Some(true) {
+            assert!(started.elapsed() < Duration::from_secs(30), "minga serve did not start");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         node
@@ -155,24 +106,13 @@ impl Node {
 
 fn client() -> reqwest::Client {
     minga_testing::install_tls_provider();
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(30)).build().unwrap()
 }
 
 /// A visitor's POST, as a browser's script sends it: with the CSRF token
 /// from `/session/csrf.json` (and its cookie).
 async fn visitor_post(c: &reqwest::Client, base: &str, path: &str, body: Value) -> (u16, Value) {
-    let token: Value = c
-        .get(format!("{base}/session/csrf.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token: Value = c.get(format!("{base}/session/csrf.json")).send().await.unwrap().json().await.unwrap();
     let token = token["csrf"].as_str().expect("a CSRF token").to_string();
     let r = c
         .post(format!("{base}{path}"))
@@ -187,21 +127,10 @@ async fn visitor_post(c: &reqwest::Client, base: &str, path: &str, body: Value) 
 }
 
 /// A call with an API key (`None`: as a visitor), answering status and JSON.
-async fn call(
-    c: &reqwest::Client,
-    node: &Node,
-    method: Method,
-    path: &str,
-    key: Option<&Key>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = c
-        .request(method, format!("{}{path}", node.url))
-        .header("Accept", "application/json");
+async fn call(c: &reqwest::Client, node: &Node, method: Method, path: &str, key: Option<&Key>, body: Option<Value>) -> (u16, Value) {
+    let mut req = c.request(method, format!("{}{path}", node.url)).header("Accept", "application/json");
     if let Some(k) = key {
-        req = req
-            .header("Api-Key", &k.key)
-            .header("Api-Username", &k.user);
+        req = req.header("Api-Key", &k.key).header("Api-Username", &k.user);
     }
     if let Some(b) = body {
         req = req.json(&b);
@@ -209,10 +138,7 @@ async fn call(
     let r = req.send().await.expect("request");
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 async fn get(c: &reqwest::Client, node: &Node, path: &str, key: Option<&Key>) -> (u16, Value) {
@@ -220,12 +146,7 @@ async fn get(c: &reqwest::Client, node: &Node, path: &str, key: Option<&Key>) ->
 }
 
 fn titles(latest: &Value) -> Vec<String> {
-    latest["topic_list"]["topics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["title"].as_str().unwrap().to_string())
-        .collect()
+    latest["topic_list"]["topics"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap().to_string()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -236,25 +157,9 @@ async fn two_nodes_on_one_postgres_agree_at_once() {
     let (a, b) = (Node::start(&db).await, Node::start(&db).await);
     let c = client();
 
-    let (s, r) = call(
-        &c,
-        &a,
-        Method::POST,
-        "/admin/groups.json",
-        Some(&admin),
-        Some(json!({"name": "facttic", "usernames": "chris"})),
-    )
-    .await;
+    let (s, r) = call(&c, &a, Method::POST, "/admin/groups.json", Some(&admin), Some(json!({"name": "facttic", "usernames": "chris"}))).await;
     assert_eq!(s, 200, "{r}");
-    let (s, r) = call(
-        &c,
-        &a,
-        Method::POST,
-        "/categories.json",
-        Some(&admin),
-        Some(json!({"name": "Co-op business"})),
-    )
-    .await;
+    let (s, r) = call(&c, &a, Method::POST, "/categories.json", Some(&admin), Some(json!({"name": "Co-op business"}))).await;
     assert_eq!(s, 200, "{r}");
     let category = r["category"]["id"].as_i64().unwrap();
     let (s, r) = call(
@@ -272,82 +177,29 @@ async fn two_nodes_on_one_postgres_agree_at_once() {
     // B learns the topic and keeps its pages for visitors and members.
     for _ in 0..2 {
         assert_eq!(get(&c, &b, &format!("/t/{topic}.json"), None).await.0, 200);
-        assert_eq!(
-            get(&c, &b, &format!("/t/pricing/{topic}"), Some(&outsider))
-                .await
-                .0,
-            200
-        );
-        assert!(
-            titles(&get(&c, &b, "/latest.json", None).await.1)
-                .contains(&"Pricing our shared hosting".to_string())
-        );
+        assert_eq!(get(&c, &b, &format!("/t/pricing/{topic}"), Some(&outsider)).await.0, 200);
+        assert!(titles(&get(&c, &b, "/latest.json", None).await.1).contains(&"Pricing our shared hosting".to_string()));
     }
 
     // A reply through A is on B's pages at once.
-    let (s, r) = call(
-        &c,
-        &a,
-        Method::POST,
-        "/posts.json",
-        Some(&admin),
-        Some(json!({"topic_id": topic, "raw": "Let us ask Cambá first."})),
-    )
-    .await;
+    let (s, r) = call(&c, &a, Method::POST, "/posts.json", Some(&admin), Some(json!({"topic_id": topic, "raw": "Let us ask Cambá first."}))).await;
     assert_eq!(s, 200, "{r}");
     let (_, t) = get(&c, &b, &format!("/t/{topic}.json"), None).await;
     assert_eq!(t["posts_count"], 2, "B shows the reply");
-    let page = c
-        .get(format!("{}/t/pricing/{topic}", b.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("Let us ask Cambá first."),
-        "B's page shows the reply"
-    );
+    let page = c.get(format!("{}/t/pricing/{topic}", b.url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Let us ask Cambá first."), "B's page shows the reply");
     let (_, latest) = get(&c, &b, "/latest.json", None).await;
-    assert_eq!(
-        latest["topic_list"]["topics"][0]["posts_count"], 2,
-        "B's /latest counts it"
-    );
+    assert_eq!(latest["topic_list"]["topics"][0]["posts_count"], 2, "B's /latest counts it");
 
     // A makes the category private: at once hidden on B, from visitors and outsiders.
-    let (s, r) = call(
-        &c,
-        &a,
-        Method::PUT,
-        &format!("/categories/{category}.json"),
-        Some(&admin),
-        Some(json!({"permissions": {"facttic": 1}})),
-    )
-    .await;
+    let (s, r) =
+        call(&c, &a, Method::PUT, &format!("/categories/{category}.json"), Some(&admin), Some(json!({"permissions": {"facttic": 1}}))).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(get(&c, &b, &format!("/t/{topic}.json"), None).await.0, 404);
-    assert_eq!(
-        get(&c, &b, &format!("/t/pricing/{topic}"), Some(&outsider))
-            .await
-            .0,
-        404
-    );
-    assert!(
-        !titles(&get(&c, &b, "/latest.json", None).await.1)
-            .contains(&"Pricing our shared hosting".to_string())
-    );
-    assert!(
-        !titles(&get(&c, &b, "/latest.json", Some(&outsider)).await.1)
-            .contains(&"Pricing our shared hosting".to_string())
-    );
-    assert_eq!(
-        get(&c, &b, &format!("/t/{topic}.json"), Some(&admin))
-            .await
-            .0,
-        200,
-        "members still see it"
-    );
+    assert_eq!(get(&c, &b, &format!("/t/pricing/{topic}"), Some(&outsider)).await.0, 404);
+    assert!(!titles(&get(&c, &b, "/latest.json", None).await.1).contains(&"Pricing our shared hosting".to_string()));
+    assert!(!titles(&get(&c, &b, "/latest.json", Some(&outsider)).await.1).contains(&"Pricing our shared hosting".to_string()));
+    assert_eq!(get(&c, &b, &format!("/t/{topic}.json"), Some(&admin)).await.0, 200, "members still see it");
 
     // A sign-up begun on A finishes on B: the honeypot is the forum's, not a node's.
     let (s, hp) = get(&c, &a, "/session/hp.json", None).await;
@@ -366,38 +218,15 @@ async fn two_nodes_on_one_postgres_agree_at_once() {
 
     // Failed log-ins count on every node: five through A, the sixth through B waits.
     for _ in 0..5 {
-        let (s, r) = visitor_post(
-            &c,
-            &a.url,
-            "/session.json",
-            json!({"login": "neto", "password": "wrong"}),
-        )
-        .await;
-        assert!(
-            s == 200 && r["error"].is_string(),
-            "refused as Discourse refuses: {s} {r}"
-        );
+        let (s, r) = visitor_post(&c, &a.url, "/session.json", json!({"login": "neto", "password": "wrong"})).await;
+        assert!(s == 200 && r["error"].is_string(), "refused as Discourse refuses: {s} {r}");
     }
-    let (s, r) = visitor_post(
-        &c,
-        &b.url,
-        "/session.json",
-        json!({"login": "neto", "password": "another long password"}),
-    )
-    .await;
+    let (s, r) = visitor_post(&c, &b.url, "/session.json", json!({"login": "neto", "password": "another long password"})).await;
     assert_eq!(s, 429, "{r}");
 
     // login_required switched on through A applies on B at once.
     assert_eq!(get(&c, &b, "/latest.json", None).await.0, 200);
-    let (s, r) = call(
-        &c,
-        &a,
-        Method::PUT,
-        "/admin/site_settings/login_required",
-        Some(&admin),
-        Some(json!({"login_required": "true"})),
-    )
-    .await;
+    let (s, r) = call(&c, &a, Method::PUT, "/admin/site_settings/login_required", Some(&admin), Some(json!({"login_required": "true"}))).await;
     assert_eq!(s, 200, "{r}");
     let (s, r) = get(&c, &b, "/latest.json", None).await;
     assert_eq!(s, 403, "{r}");
@@ -413,15 +242,7 @@ async fn acknowledged_replies_survive_a_crash(postgres: bool) {
     let watcher = db.account("dana", false);
     let node = Node::start(&db).await;
     let c = client();
-    let (_, r) = call(
-        &c,
-        &node,
-        Method::POST,
-        "/categories.json",
-        Some(&admin),
-        Some(json!({"name": "Gatherings"})),
-    )
-    .await;
+    let (_, r) = call(&c, &node, Method::POST, "/categories.json", Some(&admin), Some(json!({"name": "Gatherings"}))).await;
     let category = r["category"]["id"].as_i64().unwrap();
     let (s, r) = call(
         &c,
@@ -448,12 +269,7 @@ async fn acknowledged_replies_survive_a_crash(postgres: bool) {
     let acknowledged: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
     let mut writers = Vec::new();
     for w in 0..32 {
-        let (c, url, admin, acknowledged) = (
-            c.clone(),
-            node.url.clone(),
-            admin.clone(),
-            acknowledged.clone(),
-        );
+        let (c, url, admin, acknowledged) = (c.clone(), node.url.clone(), admin.clone(), acknowledged.clone());
         writers.push(tokio::spawn(async move {
             for n in 0.. {
                 let raw = format!("Writer {w}, note {n}.");
@@ -468,13 +284,8 @@ async fn acknowledged_replies_survive_a_crash(postgres: bool) {
                 if r.status() != 200 {
                     break;
                 }
-                let Ok(body) = r.json::<Value>().await else {
-                    break;
-                };
-                acknowledged
-                    .lock()
-                    .unwrap()
-                    .push((body["post_number"].as_i64().unwrap(), raw));
+                let Ok(body) = r.json::<Value>().await else { break };
+                acknowledged.lock().unwrap().push((body["post_number"].as_i64().unwrap(), raw));
             }
         }));
     }
@@ -488,62 +299,28 @@ async fn acknowledged_replies_survive_a_crash(postgres: bool) {
         let _ = w.await;
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
-    assert!(
-        acknowledged.len() >= 300,
-        "the load ran: {} replies",
-        acknowledged.len()
-    );
+    assert!(acknowledged.len() >= 300, "the load ran: {} replies", acknowledged.len());
 
     let node = Node::start(&db).await;
     let (s, t) = get(&c, &node, &format!("/t/{topic}.json"), Some(&admin)).await;
     assert_eq!(s, 200);
     let highest = t["highest_post_number"].as_i64().unwrap();
-    let stream: Vec<i64> = t["post_stream"]["stream"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .collect();
-    assert_eq!(
-        stream.len() as i64,
-        highest,
-        "no gaps: {} posts, highest number {highest}",
-        stream.len()
-    );
+    let stream: Vec<i64> = t["post_stream"]["stream"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    assert_eq!(stream.len() as i64, highest, "no gaps: {} posts, highest number {highest}", stream.len());
     let mut kept = std::collections::HashMap::new();
     for chunk in stream.chunks(200) {
-        let ids: String = chunk
-            .iter()
-            .map(|id| format!("post_ids[]={id}"))
-            .collect::<Vec<_>>()
-            .join("&");
-        let (s, r) = get(
-            &c,
-            &node,
-            &format!("/t/{topic}/posts.json?{ids}"),
-            Some(&admin),
-        )
-        .await;
+        let ids: String = chunk.iter().map(|id| format!("post_ids[]={id}")).collect::<Vec<_>>().join("&");
+        let (s, r) = get(&c, &node, &format!("/t/{topic}/posts.json?{ids}"), Some(&admin)).await;
         assert_eq!(s, 200, "{r}");
         for p in r["post_stream"]["posts"].as_array().unwrap() {
-            kept.insert(
-                p["post_number"].as_i64().unwrap(),
-                p["cooked"].as_str().unwrap_or_default().to_string(),
-            );
+            kept.insert(p["post_number"].as_i64().unwrap(), p["cooked"].as_str().unwrap_or_default().to_string());
         }
     }
     let numbers: std::collections::BTreeSet<i64> = kept.keys().copied().collect();
-    assert_eq!(
-        numbers,
-        (1..=highest).collect(),
-        "post numbers run 1..={highest} without gaps"
-    );
+    assert_eq!(numbers, (1..=highest).collect(), "post numbers run 1..={highest} without gaps");
     for (number, raw) in &acknowledged {
         let cooked = kept.get(number).map(String::as_str).unwrap_or_default();
-        assert!(
-            cooked.contains(raw.as_str()),
-            "acknowledged reply {number} survived the crash: {cooked:?} for {raw:?}"
-        );
+        assert!(cooked.contains(raw.as_str()), "acknowledged reply {number} survived the crash: {cooked:?} for {raw:?}");
     }
     // The notifications queued with the replies are written after the
     // restart: one for each reply, none twice.
@@ -684,14 +461,7 @@ async fn fifty_log_ins_at_once_stay_under_256_mb() {
         let c = client();
         let url = node.url.clone();
         logins.push(tokio::spawn(async move {
-            visitor_post(
-                &c,
-                &url,
-                "/session.json",
-                json!({"login": "chris", "password": "a long enough password"}),
-            )
-            .await
-            .0
+            visitor_post(&c, &url, "/session.json", json!({"login": "chris", "password": "a long enough password"})).await.0
         }));
     }
     let mut ok = 0;
@@ -710,9 +480,5 @@ async fn fifty_log_ins_at_once_stay_under_256_mb() {
 
 fn rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
+    status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.split_whitespace().next()).and_then(|n| n.parse().ok())
 }

@@ -5,14 +5,8 @@
 /// A block tag's attributes, as parsed from its opening line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BlockKind {
-    Quote {
-        username: Option<String>,
-        post: Option<i64>,
-        topic: Option<i64>,
-    },
-    Details {
-        summary: String,
-    },
+    Quote { username: Option<String>, post: Option<i64>, topic: Option<i64> },
+    Details { summary: String },
     Spoiler,
 }
 
@@ -29,10 +23,7 @@ impl BlockKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
     Markdown(String),
-    Block {
-        kind: BlockKind,
-        children: Vec<Node>,
-    },
+    Block { kind: BlockKind, children: Vec<Node> },
 }
 
 /// Deeper nesting than this is treated as text: bounded work and stack.
@@ -62,9 +53,7 @@ pub fn parse(raw: &str) -> Vec<Node> {
         if let Some(f) = fence_marker(trimmed) {
             match fence {
                 None => fence = Some(f),
-                Some((c, n)) if f.0 == c && f.1 >= n && trimmed.chars().all(|x| x == c) => {
-                    fence = None
-                }
+                Some((c, n)) if f.0 == c && f.1 >= n && trimmed.chars().all(|x| x == c) => fence = None,
                 _ => {}
             }
             push_text(&mut stack, &mut root_text, line);
@@ -79,23 +68,12 @@ pub fn parse(raw: &str) -> Vec<Node> {
             && let Some((kind, rest)) = opening(trimmed)
         {
             flush(&mut stack, &mut root, &mut root_text);
-            let mut open = Open {
-                kind,
-                children: Vec::new(),
-                text: String::new(),
-                start: line_start,
-            };
+            let mut open = Open { kind, children: Vec::new(), text: String::new(), start: line_start };
             // `[quote]text[/quote]` on one line opens and closes at once.
             let closing = open.kind.closing();
-            if let Some(before) = rest
-                .strip_suffix(closing)
-                .or_else(|| rest.trim_end().strip_suffix(closing))
-            {
+            if let Some(before) = rest.strip_suffix(closing).or_else(|| rest.trim_end().strip_suffix(closing)) {
                 open.text.push_str(before);
-                let node = Node::Block {
-                    kind: open.kind,
-                    children: vec![Node::Markdown(open.text)],
-                };
+                let node = Node::Block { kind: open.kind, children: vec![Node::Markdown(open.text)] };
                 add_node(&mut stack, &mut root, node);
             } else {
                 open.text.push_str(rest);
@@ -114,10 +92,7 @@ pub fn parse(raw: &str) -> Vec<Node> {
             if !text.trim().is_empty() {
                 open.children.push(Node::Markdown(text));
             }
-            let node = Node::Block {
-                kind: open.kind,
-                children: open.children,
-            };
+            let node = Node::Block { kind: open.kind, children: open.children };
             add_node(&mut stack, &mut root, node);
             continue;
         }
@@ -186,11 +161,7 @@ fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
 /// Parses `[quote="name, post:1, topic:2"]`, `[quote]`, `[details="…"]`,
 /// `[details]`, `[spoiler]` at the start of a line; returns the rest.
 fn opening(line: &str) -> Option<(BlockKind, &str)> {
-    let lower_prefix = |p: &str| {
-        line.len() >= p.len()
-            && line.is_char_boundary(p.len())
-            && line[..p.len()].eq_ignore_ascii_case(p)
-    };
+    let lower_prefix = |p: &str| line.len() >= p.len() && line.is_char_boundary(p.len()) && line[..p.len()].eq_ignore_ascii_case(p);
     let (name, after) = if lower_prefix("[quote") {
         ("quote", &line[6..])
     } else if lower_prefix("[details") {
@@ -210,9 +181,7 @@ fn opening(line: &str) -> Option<(BlockKind, &str)> {
     };
     let kind = match name {
         "quote" => quote_attributes(value.as_deref()),
-        _ => BlockKind::Details {
-            summary: value.unwrap_or_default(),
-        },
+        _ => BlockKind::Details { summary: value.unwrap_or_default() },
     };
     Some((kind, rest))
 }
@@ -230,17 +199,10 @@ fn attribute_value(s: &str) -> Option<(String, &str)> {
 
 fn quote_attributes(value: Option<&str>) -> BlockKind {
     let Some(value) = value else {
-        return BlockKind::Quote {
-            username: None,
-            post: None,
-            topic: None,
-        };
+        return BlockKind::Quote { username: None, post: None, topic: None };
     };
     let mut parts = value.split(',').map(str::trim);
-    let username = parts
-        .next()
-        .filter(|u| !u.is_empty() && !u.contains(':'))
-        .map(str::to_string);
+    let username = parts.next().filter(|u| !u.is_empty() && !u.contains(':')).map(str::to_string);
     let (mut post, mut topic) = (None, None);
     for part in parts {
         if let Some(n) = part.strip_prefix("post:") {
@@ -249,11 +211,7 @@ fn quote_attributes(value: Option<&str>) -> BlockKind {
             topic = n.trim().parse().ok();
         }
     }
-    BlockKind::Quote {
-        username,
-        post,
-        topic,
-    }
+    BlockKind::Quote { username, post, topic }
 }
 
 #[cfg(test)]
@@ -266,21 +224,11 @@ mod tests {
 
     #[test]
     fn a_quote_with_attribution() {
-        let nodes =
-            parse("before\n[quote=\"neto, post:3, topic:7\"]\nhello **there**\n[/quote]\nafter\n");
+        let nodes = parse("before\n[quote=\"neto, post:3, topic:7\"]\nhello **there**\n[/quote]\nafter\n");
         assert_eq!(nodes.len(), 3);
         assert_eq!(nodes[0], md("before\n"));
-        let Node::Block { kind, children } = &nodes[1] else {
-            panic!()
-        };
-        assert_eq!(
-            kind,
-            &BlockKind::Quote {
-                username: Some("neto".into()),
-                post: Some(3),
-                topic: Some(7)
-            }
-        );
+        let Node::Block { kind, children } = &nodes[1] else { panic!() };
+        assert_eq!(kind, &BlockKind::Quote { username: Some("neto".into()), post: Some(3), topic: Some(7) });
         assert_eq!(children, &vec![md("\nhello **there**\n")]);
         assert_eq!(nodes[2], md("after\n"));
     }
@@ -288,41 +236,23 @@ mod tests {
     #[test]
     fn nesting_and_one_line_blocks() {
         let nodes = parse("[quote]\nouter\n[quote=\"a\"]inner[/quote]\n[/quote]");
-        let Node::Block { children, .. } = &nodes[0] else {
-            panic!()
-        };
+        let Node::Block { children, .. } = &nodes[0] else { panic!() };
         assert_eq!(children.len(), 2);
-        assert!(
-            matches!(&children[1], Node::Block { kind: BlockKind::Quote { username: Some(u), .. }, .. } if u == "a")
-        );
+        assert!(matches!(&children[1], Node::Block { kind: BlockKind::Quote { username: Some(u), .. }, .. } if u == "a"));
     }
 
     #[test]
     fn details_and_spoiler() {
         let nodes = parse("[details=\"Agenda\"]\n- a\n[/details]\n[spoiler]\nsecret\n[/spoiler]\n");
-        assert!(
-            matches!(&nodes[0], Node::Block { kind: BlockKind::Details { summary }, .. } if summary == "Agenda")
-        );
-        assert!(matches!(
-            &nodes[1],
-            Node::Block {
-                kind: BlockKind::Spoiler,
-                ..
-            }
-        ));
+        assert!(matches!(&nodes[0], Node::Block { kind: BlockKind::Details { summary }, .. } if summary == "Agenda"));
+        assert!(matches!(&nodes[1], Node::Block { kind: BlockKind::Spoiler, .. }));
     }
 
     #[test]
     fn unclosed_blocks_stay_text() {
         let raw = "intro\n\n[quote]\nnever closed\n[details=x]\nx\n[/details]\n";
         let nodes = parse(raw);
-        assert_eq!(
-            nodes,
-            vec![
-                md("intro\n\n"),
-                md("[quote]\nnever closed\n[details=x]\nx\n[/details]\n")
-            ]
-        );
+        assert_eq!(nodes, vec![md("intro\n\n"), md("[quote]\nnever closed\n[details=x]\nx\n[/details]\n")]);
     }
 
     #[test]
@@ -343,13 +273,7 @@ mod tests {
         let raw = "[quote]\n".repeat(100) + &"[/quote]\n".repeat(100);
         let nodes = parse(&raw);
         fn depth(n: &[Node]) -> usize {
-            n.iter()
-                .map(|n| match n {
-                    Node::Block { children, .. } => 1 + depth(children),
-                    _ => 0,
-                })
-                .max()
-                .unwrap_or(0)
+            n.iter().map(|n| match n { Node::Block { children, .. } => 1 + depth(children), _ => 0 }).max().unwrap_or(0)
         }
         assert!(depth(&nodes) <= MAX_DEPTH);
     }

@@ -40,11 +40,7 @@ fn attributes(s: &str) -> Option<Vec<(String, String)>> {
             let stop = after.find(' ').unwrap_or(after.len());
             (after[..stop].to_string(), &after[stop..])
         };
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             return None;
         }
         out.push((key, value));
@@ -54,10 +50,7 @@ fn attributes(s: &str) -> Option<Vec<(String, String)>> {
 }
 
 fn get<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+    attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
 fn zone(attrs: &[(String, String)]) -> Option<(TimeZone, String)> {
@@ -76,25 +69,17 @@ struct Shown {
 fn show(date: Date, time: Option<Time>, tz: &TimeZone, tz_name: &str) -> Option<Shown> {
     match time {
         Some(t) => {
-            let zoned = DateTime::from_parts(date, t)
-                .to_zoned_datetime(tz.clone())
-                .ok()?;
+            let zoned = DateTime::from_parts(date, t).to_zoned_datetime(tz.clone()).ok()?;
             let utc = zoned.timestamp();
             Some(Shown {
                 datetime: utc.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                text: format!(
-                    "{} {}",
-                    zoned.strftime("%a %-d %b %Y %H:%M"),
-                    tz_name.replace('_', " ")
-                ),
+                text: format!("{} {}", zoned.strftime("%a %-d %b %Y %H:%M"), tz_name.replace('_', " ")),
             })
         }
-        None => Some(Shown {
-            datetime: date.to_string(),
-            text: date.strftime("%a %-d %b %Y").to_string(),
-        }),
+        None => Some(Shown { datetime: date.to_string(), text: date.strftime("%a %-d %b %Y").to_string() }),
     }
 }
+
 
 fn single(attrs: &[(String, String)]) -> Option<String> {
     let date: Date = get(attrs, "date")?.parse().ok()?;
@@ -107,8 +92,7 @@ fn single(attrs: &[(String, String)]) -> Option<String> {
     Some(format!(
         "<span class=\"discourse-local-date\" data-date=\"{}\"{} data-timezone=\"{}\"><time datetime=\"{}\">{}</time></span>",
         date,
-        time.map(|t| format!(" data-time=\"{}\"", t.strftime("%H:%M:%S")))
-            .unwrap_or_default(),
+        time.map(|t| format!(" data-time=\"{}\"", t.strftime("%H:%M:%S"))).unwrap_or_default(),
         escape(&tz_name),
         shown.datetime,
         escape(&shown.text)
@@ -146,17 +130,12 @@ mod tests {
         let (html, used) = parse(&format!("{tag} ok")).unwrap();
         assert_eq!(used, tag.len());
         assert!(html.contains("datetime=\"2018-11-29T19:00:00Z\""), "{html}");
-        assert!(
-            html.contains("Thu 29 Nov 2018 19:00 Europe/London"),
-            "{html}"
-        );
+        assert!(html.contains("Thu 29 Nov 2018 19:00 Europe/London"), "{html}");
     }
 
     #[test]
     fn buenos_aires_is_three_hours_behind() {
-        let (html, _) =
-            parse("[date=2018-11-29 time=16:00 timezone=\"America/Argentina/Buenos_Aires\"]")
-                .unwrap();
+        let (html, _) = parse("[date=2018-11-29 time=16:00 timezone=\"America/Argentina/Buenos_Aires\"]").unwrap();
         assert!(html.contains("datetime=\"2018-11-29T19:00:00Z\""), "{html}");
         assert!(html.contains("America/Argentina/Buenos Aires"), "{html}");
     }
@@ -170,15 +149,9 @@ mod tests {
     #[test]
     fn all_day_and_ranges() {
         let (html, _) = parse("[date=2018-11-29]").unwrap();
-        assert!(
-            html.contains("<time datetime=\"2018-11-29\">Thu 29 Nov 2018</time>"),
-            "{html}"
-        );
+        assert!(html.contains("<time datetime=\"2018-11-29\">Thu 29 Nov 2018</time>"), "{html}");
         let (html, _) = parse("[date-range from=2018-11-29T19:00:00 to=2018-11-30T18:00:00 timezone=\"Europe/London\"]").unwrap();
-        assert!(
-            html.contains("2018-11-29T19:00:00Z") && html.contains("2018-11-30T18:00:00Z"),
-            "{html}"
-        );
+        assert!(html.contains("2018-11-29T19:00:00Z") && html.contains("2018-11-30T18:00:00Z"), "{html}");
     }
 
     #[test]

@@ -6,10 +6,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("slight_smile", "slightly_smiling_face"),
     ("slight_frown", "slightly_frowning_face"),
     ("upside_down", "upside_down_face"),
-    (
-        "smiling_face_with_three_hearts",
-        "smiling_face_with_three_hearts",
-    ),
+    ("smiling_face_with_three_hearts", "smiling_face_with_three_hearts"),
     ("thinking_face", "thinking"),
     ("hugging", "hugs"),
     ("hugging_face", "hugs"),
@@ -32,11 +29,7 @@ const ALIASES: &[(&str, &str)] = &[
 /// The Unicode for a shortcode (without colons) and an optional skin tone
 /// (`1`–`6` as in `:+1:t3:`, where 1 means none).
 pub fn lookup(code: &str, tone: Option<u8>) -> Option<&'static str> {
-    let name = ALIASES
-        .iter()
-        .find(|(a, _)| *a == code)
-        .map(|(_, g)| *g)
-        .unwrap_or(code);
+    let name = ALIASES.iter().find(|(a, _)| *a == code).map(|(_, g)| *g).unwrap_or(code);
     let emoji = emojis::get_by_shortcode(name)?;
     let toned = match tone {
         None | Some(1) => emoji,
@@ -61,12 +54,7 @@ pub fn parse(s: &str) -> Option<(&str, Option<u8>, usize)> {
     let body = s.strip_prefix(':')?;
     let end = body.find(':')?;
     let code = &body[..end];
-    if code.is_empty()
-        || code.len() > 60
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '+' | '-'))
-    {
+    if code.is_empty() || code.len() > 60 || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '+' | '-')) {
         return None;
     }
     let mut used = end + 2;
@@ -87,17 +75,7 @@ mod tests {
 
     #[test]
     fn the_seed_thread_emoji() {
-        for code in [
-            "smile",
-            "slight_smile",
-            "wink",
-            "smiley",
-            "grimacing",
-            "+1",
-            "sweat_smile",
-            "tada",
-            "wave",
-        ] {
+        for code in ["smile", "slight_smile", "wink", "smiley", "grimacing", "+1", "sweat_smile", "tada", "wave"] {
             assert!(lookup(code, None).is_some(), "{code}");
         }
         assert_eq!(lookup("slight_smile", None), Some("🙂"));

@@ -38,10 +38,7 @@ impl Inline<'_> {
         let mut last_close: Option<Option<usize>> = None;
         while i < text.len() {
             // Plain text up to the next byte that could matter goes out whole.
-            let run = bytes[i..]
-                .iter()
-                .position(|b| special(*b))
-                .unwrap_or(bytes.len() - i);
+            let run = bytes[i..].iter().position(|b| special(*b)).unwrap_or(bytes.len() - i);
             if run > 0 {
                 out.push_str(&text[i..i + run]);
                 prev = text[..i + run].chars().next_back();
@@ -52,13 +49,7 @@ impl Inline<'_> {
             let c = rest.chars().next().expect("in bounds");
             let boundary = prev.is_none_or(|p| !is_word(p));
             let used = match c {
-                '[' if rest.starts_with("[spoiler]")
-                    && last_close
-                        .get_or_insert_with(|| text.rfind("[/spoiler]"))
-                        .is_none_or(|c| c < i) =>
-                {
-                    None
-                }
+                '[' if rest.starts_with("[spoiler]") && last_close.get_or_insert_with(|| text.rfind("[/spoiler]")).is_none_or(|c| c < i) => None,
                 ':' => self.emoji(rest, out),
                 '@' if linkify && boundary && prev != Some('@') => self.mention(rest, out),
                 '[' if linkify => self.bracket(rest, out),
@@ -82,23 +73,15 @@ impl Inline<'_> {
     fn emoji(&mut self, s: &str, out: &mut String) -> Option<usize> {
         let (code, tone, used) = emoji::parse(s)?;
         let unicode = emoji::lookup(code, tone)?;
-        let class = if self.only_emoji {
-            "emoji only-emoji"
-        } else {
-            "emoji"
-        };
-        out.push_str(&format!(
-            "<span class=\"{class}\" title=\":{code}:\">{unicode}</span>"
-        ));
+        let class = if self.only_emoji { "emoji only-emoji" } else { "emoji" };
+        out.push_str(&format!("<span class=\"{class}\" title=\":{code}:\">{unicode}</span>"));
         Some(used)
     }
 
     fn mention(&mut self, s: &str, out: &mut String) -> Option<usize> {
         let name: &str = {
             let body = &s[1..];
-            let end = body
-                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-                .unwrap_or(body.len());
+            let end = body.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(body.len());
             body[..end].trim_end_matches(['.', '-'])
         };
         if name.len() < 2 || name.len() > 60 {
@@ -150,9 +133,7 @@ pub fn url_len(s: &str) -> Option<usize> {
     if !(s.starts_with("http://") || s.starts_with("https://")) {
         return None;
     }
-    let mut end = s
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
-        .unwrap_or(s.len());
+    let mut end = s.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`')).unwrap_or(s.len());
     // Brackets are counted once and kept up to date as the end moves back,
     // so a URL followed by thousands of `)` costs no more than its length.
     let opens = s[..end].matches('(').count();
@@ -195,13 +176,7 @@ mod tests {
     struct Names;
     impl Resolver for Names {
         fn user(&self, lower: &str) -> Option<String> {
-            ["neto", "sol.verniers"].contains(&lower).then(|| {
-                if lower == "neto" {
-                    "Neto".into()
-                } else {
-                    lower.into()
-                }
-            })
+            ["neto", "sol.verniers"].contains(&lower).then(|| if lower == "neto" { "Neto".into() } else { lower.into() })
         }
         fn group(&self, lower: &str) -> Option<String> {
             (lower == "facttic").then(|| "facttic".into())
@@ -210,13 +185,7 @@ mod tests {
 
     fn run(text: &str) -> (String, Vec<String>) {
         let site = Site::new("https://forum.example.coop");
-        let mut inline = Inline {
-            resolver: &Names,
-            site: &site,
-            mentions: vec![],
-            groups: vec![],
-            only_emoji: false,
-        };
+        let mut inline = Inline { resolver: &Names, site: &site, mentions: vec![], groups: vec![], only_emoji: false };
         let mut out = String::new();
         inline.text(text, &mut out, false);
         (out, inline.mentions)
@@ -225,38 +194,20 @@ mod tests {
     #[test]
     fn mentions_link_known_people_only() {
         let (html, mentions) = run("Hey @NETO and @sol.verniers. Also @nobody, mail a@neto.org");
-        assert!(
-            html.contains(r#"<a class="mention" href="/u/Neto">@Neto</a>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"<a class="mention" href="/u/sol.verniers">@sol.verniers</a>."#),
-            "{html}"
-        );
+        assert!(html.contains(r#"<a class="mention" href="/u/Neto">@Neto</a>"#), "{html}");
+        assert!(html.contains(r#"<a class="mention" href="/u/sol.verniers">@sol.verniers</a>."#), "{html}");
         assert!(html.contains("@nobody"));
-        assert!(
-            html.contains("a@neto.org"),
-            "an e-mail is not a mention: {html}"
-        );
+        assert!(html.contains("a@neto.org"), "an e-mail is not a mention: {html}");
         assert_eq!(mentions, vec!["neto", "sol.verniers"]);
         let (html, _) = run("thanks @facttic!");
-        assert!(
-            html.contains(r#"<a class="mention-group" href="/g/facttic">@facttic</a>!"#),
-            "{html}"
-        );
+        assert!(html.contains(r#"<a class="mention-group" href="/g/facttic">@facttic</a>!"#), "{html}");
     }
 
     #[test]
     fn emoji_and_unknown_codes() {
         let (html, _) = run("hi :smile: and :nope: 10:30:45");
-        assert!(
-            html.contains(r#"<span class="emoji" title=":smile:">😄</span>"#),
-            "{html}"
-        );
-        assert!(
-            html.contains(":nope:") && html.contains("10:30:45"),
-            "{html}"
-        );
+        assert!(html.contains(r#"<span class="emoji" title=":smile:">😄</span>"#), "{html}");
+        assert!(html.contains(":nope:") && html.contains("10:30:45"), "{html}");
     }
 
     #[test]
@@ -269,9 +220,6 @@ mod tests {
     #[test]
     fn spoilers_and_escaping() {
         let (html, _) = run("[spoiler]secret <b>[/spoiler] & more");
-        assert_eq!(
-            html,
-            r#"<span class="spoiler" tabindex="0">secret &lt;b&gt;</span> &amp; more"#
-        );
+        assert_eq!(html, r#"<span class="spoiler" tabindex="0">secret &lt;b&gt;</span> &amp; more"#);
     }
 }

@@ -103,31 +103,18 @@ pub fn cook(raw: &str, options: &CookOptions<'_>, resolver: &dyn Resolver) -> Co
 /// (`render`); tests and the fuzzer check that the sanitiser would leave
 /// it unchanged.
 #[doc(hidden)]
-pub fn cook_traced(
-    raw: &str,
-    options: &CookOptions<'_>,
-    resolver: &dyn Resolver,
-) -> (Cooked, bool) {
+pub fn cook_traced(raw: &str, options: &CookOptions<'_>, resolver: &dyn Resolver) -> (Cooked, bool) {
     // Line endings and NUL as an HTML parser would read them.
     let normalised;
     let raw = if raw.contains(['\r', '\0']) {
-        normalised = raw
-            .replace("\r\n", "\n")
-            .replace('\r', "\n")
-            .replace('\0', "\u{fffd}");
+        normalised = raw.replace("\r\n", "\n").replace('\r', "\n").replace('\0', "\u{fffd}");
         normalised.as_str()
     } else {
         raw
     };
     let site = Site::new(options.base_url);
     let mut cooker = Cooker {
-        inline: Inline {
-            resolver,
-            site: &site,
-            mentions: Vec::new(),
-            groups: Vec::new(),
-            only_emoji: only_emoji(raw),
-        },
+        inline: Inline { resolver, site: &site, mentions: Vec::new(), groups: Vec::new(), only_emoji: only_emoji(raw) },
         options,
         site: &site,
         oneboxes: Vec::new(),
@@ -168,12 +155,8 @@ pub fn mention_candidates(raw: &str) -> Vec<String> {
     for (i, c) in raw.char_indices() {
         if c == '@' && !(prev.is_alphanumeric() || prev == '_') {
             let body = &raw[i + 1..];
-            let end = body
-                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-                .unwrap_or(body.len());
-            let name = body[..end]
-                .trim_end_matches(['.', '-'])
-                .to_ascii_lowercase();
+            let end = body.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))).unwrap_or(body.len());
+            let name = body[..end].trim_end_matches(['.', '-']).to_ascii_lowercase();
             if name.len() >= 2 && name.len() <= 60 && !names.contains(&name) {
                 names.push(name);
                 if names.len() >= 100 {
@@ -320,9 +303,7 @@ impl Cooker<'_> {
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim();
             let first = trimmed.chars().next();
-            if matches!(first, Some('`' | '~'))
-                && trimmed.starts_with(&first.unwrap().to_string().repeat(3))
-            {
+            if matches!(first, Some('`' | '~')) && trimmed.starts_with(&first.unwrap().to_string().repeat(3)) {
                 fence = match fence {
                     None => first,
                     Some(f) if Some(f) == first => None,
@@ -330,12 +311,7 @@ impl Cooker<'_> {
                 };
             }
             let indented = line.starts_with("    ") || line.starts_with('\t');
-            if fence.is_none()
-                && !indented
-                && inline::url_len(trimmed) == Some(trimmed.len())
-                && render::url_allowed(trimmed)
-                && self.oneboxes.len() < 50
-            {
+            if fence.is_none() && !indented && inline::url_len(trimmed) == Some(trimmed.len()) && render::url_allowed(trimmed) && self.oneboxes.len() < 50 {
                 let target = onebox::target(trimmed, self.options.base_url);
                 let marker = onebox::marker(trimmed, &target, self.site);
                 out.push('\n');
@@ -348,11 +324,7 @@ impl Cooker<'_> {
                 out.push_str(line);
             }
         }
-        if changed {
-            std::borrow::Cow::Owned(out)
-        } else {
-            std::borrow::Cow::Borrowed(text)
-        }
+        if changed { std::borrow::Cow::Owned(out) } else { std::borrow::Cow::Borrowed(text) }
     }
 
     fn markdown(&mut self, text: &str, out: &mut String) {
@@ -412,11 +384,7 @@ impl Cooker<'_> {
                 Event::Html(ref html) | Event::InlineHtml(ref html) => {
                     // Onebox markers are ours; anything else is the author's
                     // HTML, and the whole post then goes through the sanitiser.
-                    if !self
-                        .markers
-                        .iter()
-                        .any(|m| html.trim_end_matches('\n') == m)
-                    {
+                    if !self.markers.iter().any(|m| html.trim_end_matches('\n') == m) {
                         self.raw_html = true;
                     }
                     render.other(out, event);
@@ -429,14 +397,7 @@ impl Cooker<'_> {
 
     /// Writes a run of text: escaped inside code, with emoji, mentions and
     /// the rest elsewhere.
-    fn flush(
-        &mut self,
-        pending: &mut String,
-        in_code: bool,
-        in_link: bool,
-        render: &mut Render<'_, '_>,
-        out: &mut String,
-    ) {
+    fn flush(&mut self, pending: &mut String, in_code: bool, in_link: bool, render: &mut Render<'_, '_>, out: &mut String) {
         if pending.is_empty() {
             return;
         }
@@ -484,11 +445,7 @@ pub fn excerpt(cooked_html: &str, max: usize) -> String {
                         tag.push(t);
                     }
                 }
-                if is_block_tag(&tag) {
-                    push(&mut text, ' ')
-                } else {
-                    0
-                }
+                if is_block_tag(&tag) { push(&mut text, ' ') } else { 0 }
             }
             '&' => {
                 let mut entity = String::new();
@@ -523,63 +480,26 @@ pub fn shorten(text: &str, max: usize) -> String {
         Some(i) if i > max / 2 => &cut[..i],
         _ => cut.as_str(),
     };
-    format!(
-        "{}…",
-        cut.trim_end_matches(|c: char| c.is_ascii_punctuation() || c == ' ')
-    )
+    format!("{}…", cut.trim_end_matches(|c: char| c.is_ascii_punctuation() || c == ' '))
 }
 
 /// Whether a tag (its text between `<` and `>`) separates words.
 fn is_block_tag(tag: &str) -> bool {
-    let name: String = tag
-        .trim_start_matches('/')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
     matches!(
         name.as_str(),
-        "p" | "br"
-            | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "blockquote"
-            | "pre"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "hr"
-            | "table"
-            | "thead"
-            | "tbody"
-            | "tr"
-            | "td"
-            | "th"
-            | "aside"
-            | "details"
-            | "summary"
-            | "img"
-            | "dd"
-            | "dt"
-            | "dl"
+        "p" | "br" | "div" | "li" | "ul" | "ol" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr"
+            | "table" | "thead" | "tbody" | "tr" | "td" | "th" | "aside" | "details" | "summary" | "img" | "dd" | "dt" | "dl"
     )
 }
 
 fn decode_entity(entity: &str) -> char {
-    let numeric = entity
-        .strip_prefix('#')
-        .and_then(|n| match n.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok(),
-            None => n.parse().ok(),
-        });
+    let numeric = entity.strip_prefix('#').and_then(|n| match n.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => n.parse().ok(),
+    });
     if let Some(code) = numeric {
-        return char::from_u32(code)
-            .filter(|c| !c.is_control())
-            .unwrap_or(' ');
+        return char::from_u32(code).filter(|c| !c.is_control()).unwrap_or(' ');
     }
     match entity {
         "amp" => '&',
@@ -598,20 +518,12 @@ mod tests {
     struct Seed;
     impl Resolver for Seed {
         fn user(&self, lower: &str) -> Option<String> {
-            ["neto", "chris", "solverniers"]
-                .contains(&lower)
-                .then(|| lower.to_string())
+            ["neto", "chris", "solverniers"].contains(&lower).then(|| lower.to_string())
         }
     }
 
     fn cook_seed(raw: &str) -> Cooked {
-        cook(
-            raw,
-            &CookOptions {
-                base_url: "https://forum.example.coop",
-            },
-            &Seed,
-        )
+        cook(raw, &CookOptions { base_url: "https://forum.example.coop" }, &Seed)
     }
 
     #[test]
@@ -624,103 +536,54 @@ mod tests {
 
     #[test]
     fn scripts_are_removed() {
-        let c = cook_plain(
-            "<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))",
-        );
+        let c = cook_plain("<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))");
         assert!(!c.html.contains("<script"), "{}", c.html);
         assert!(!c.html.contains("onerror"), "{}", c.html);
         assert!(!c.html.contains("href=\"javascript"), "{}", c.html);
-        assert!(
-            c.html.contains("<a"),
-            "the link itself stays, without its href: {}",
-            c.html
-        );
+        assert!(c.html.contains("<a"), "the link itself stays, without its href: {}", c.html);
     }
 
     #[test]
     fn only_checkboxes_and_no_cite_urls() {
-        let c = cook_plain(
-            "<form><input type=text name=x><input></form>\n\n- [x] done\n\n<blockquote cite=\"javascript:alert(1)\">q</blockquote><map><area href=\"javascript:x\"></map>",
-        );
+        let c = cook_plain("<form><input type=text name=x><input></form>\n\n- [x] done\n\n<blockquote cite=\"javascript:alert(1)\">q</blockquote><map><area href=\"javascript:x\"></map>");
         assert_eq!(c.html.matches("<input").count(), 1, "{}", c.html);
         assert!(c.html.contains("type=\"checkbox\""), "{}", c.html);
-        assert!(
-            !c.html.contains("cite=")
-                && !c.html.contains("<area")
-                && !c.html.contains("javascript"),
-            "{}",
-            c.html
-        );
+        assert!(!c.html.contains("cite=") && !c.html.contains("<area") && !c.html.contains("javascript"), "{}", c.html);
     }
 
     #[test]
     fn deep_nesting_cooks_quickly() {
         let started = std::time::Instant::now();
-        for raw in [
-            ">".repeat(31_000) + " x",
-            "1. ".repeat(10_333),
-            "> - ".repeat(7_750),
-        ] {
+        for raw in [">".repeat(31_000) + " x", "1. ".repeat(10_333), "> - ".repeat(7_750)] {
             let c = cook_plain(&raw);
-            assert!(
-                c.html.matches("<blockquote>").count() <= MAX_NESTING,
-                "nesting is capped"
-            );
+            assert!(c.html.matches("<blockquote>").count() <= MAX_NESTING, "nesting is capped");
         }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(5),
-            "{:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     }
 
     #[test]
     fn only_the_authors_html_goes_through_the_sanitiser() {
-        let options = CookOptions {
-            base_url: "https://forum.example.coop",
-        };
+        let options = CookOptions { base_url: "https://forum.example.coop" };
         let plain = "**hi** @neto :smile: [a](https://example.org \"t\") ![i](/a.png)\n\nhttps://example.org/page\n\n| a | b |\n|:-|-:|\n| 1 | 2 |";
         let (c, sanitised) = cook_traced(plain, &options, &Seed);
         assert!(!sanitised, "{}", c.html);
         assert_eq!(sanitize(&c.html, &options), c.html);
-        assert!(
-            !c.html.contains("style="),
-            "no alignment styles: {}",
-            c.html
-        );
-        let (c, sanitised) = cook_traced(
-            "press <kbd>Ctrl</kbd> <b onclick=x>now</b>",
-            &options,
-            &Seed,
-        );
+        assert!(!c.html.contains("style="), "no alignment styles: {}", c.html);
+        let (c, sanitised) = cook_traced("press <kbd>Ctrl</kbd> <b onclick=x>now</b>", &options, &Seed);
         assert!(sanitised);
         assert!(c.html.contains("<kbd>Ctrl</kbd> <b>now</b>"), "{}", c.html);
     }
 
     #[test]
     fn unsafe_urls_lose_their_href_without_the_sanitiser() {
-        for raw in [
-            "[a](javascript:alert(1))",
-            "[a](<JaVaScRiPt:alert(1)>)",
-            "<javascript:alert(1)>",
-            "![i](data:text/html,x)",
-            "[a](vbscript:x)",
-        ] {
+        for raw in ["[a](javascript:alert(1))", "[a](<JaVaScRiPt:alert(1)>)", "<javascript:alert(1)>", "![i](data:text/html,x)", "[a](vbscript:x)"] {
             let (c, sanitised) = cook_traced(raw, &CookOptions::default(), &NoOne);
             assert!(!sanitised, "{raw}");
-            assert!(
-                !c.html.contains("href=") && !c.html.contains("src="),
-                "{raw}: {}",
-                c.html
-            );
+            assert!(!c.html.contains("href=") && !c.html.contains("src="), "{raw}: {}", c.html);
             assert_eq!(sanitize(&c.html, &CookOptions::default()), c.html, "{raw}");
         }
         let c = cook_plain("https://\u{fffd} and [b](/t/1?x=1&y='2')");
-        assert!(
-            c.html.contains(r#"<a href="/t/1?x=1&amp;y='2'">b</a>"#),
-            "{}",
-            c.html
-        );
+        assert!(c.html.contains(r#"<a href="/t/1?x=1&amp;y='2'">b</a>"#), "{}", c.html);
         assert!(!c.html.contains("href=\"https://\u{fffd}"), "{}", c.html);
     }
 
@@ -731,94 +594,24 @@ mod tests {
     #[test]
     fn thirty_two_thousand_characters_of_one_construct() {
         let units = [
-            ":smile: ",
-            ":+1:t3:",
-            "@neto ",
-            "@neto",
-            "https://example.org/x ",
-            "https://example.org/x\n",
-            "**b** ",
-            "*",
-            "_",
-            "`",
-            "``",
-            "[",
-            "]",
-            "(",
-            "[a](",
-            "![",
-            "![a](",
-            "[a](javascript:x) ",
-            "<https://example.org> ",
-            "<",
-            "&amp;",
-            "&#",
-            "|",
-            "| a ",
-            "|-",
-            "~~",
-            "[quote]\n",
-            "[/quote]\n",
-            "[quote=\"neto, post:1, topic:2\"]\n",
-            "[details=x]\n",
-            "[spoiler]",
-            "[/spoiler]",
-            "[date=2018-11-29] ",
-            "[date=2018-11-29 time=19:00:00 timezone=\"Europe/London\"]",
-            "> ",
-            "- ",
-            "1. ",
-            "- [ ] ",
-            "# ",
-            "```\n",
-            "    x\n",
-            "\\",
-            "\n",
-            "\r\n",
-            "\0",
-            "\u{a0}",
-            "é",
-            "😄",
-            "<b>",
-            "</b>",
-            "<!--",
-            "[date",
-            "[date ",
-            ":a",
-            ")",
-            "https://example.org/)",
-            "https://example.org/(",
+            ":smile: ", ":+1:t3:", "@neto ", "@neto", "https://example.org/x ", "https://example.org/x\n", "**b** ", "*", "_", "`",
+            "``", "[", "]", "(", "[a](", "![", "![a](", "[a](javascript:x) ", "<https://example.org> ", "<", "&amp;", "&#", "|",
+            "| a ", "|-", "~~", "[quote]\n", "[/quote]\n", "[quote=\"neto, post:1, topic:2\"]\n", "[details=x]\n", "[spoiler]",
+            "[/spoiler]", "[date=2018-11-29] ", "[date=2018-11-29 time=19:00:00 timezone=\"Europe/London\"]", "> ", "- ", "1. ",
+            "- [ ] ", "# ", "```\n", "    x\n", "\\", "\n", "\r\n", "\0", "\u{a0}", "é", "😄", "<b>", "</b>", "<!--",
+            "[date", "[date ", ":a", ")", "https://example.org/)", "https://example.org/(",
         ];
-        let options = CookOptions {
-            base_url: "https://forum.example.coop",
-        };
-        let tails = [
-            "https://example.org/".to_string() + &")".repeat(31_980),
-            "x ".repeat(100) + &":".repeat(100) + &"a".repeat(31_700),
-        ];
-        for raw in units
-            .iter()
-            .map(|unit| unit.repeat(32_000 / unit.len()))
-            .chain(tails)
-        {
+        let options = CookOptions { base_url: "https://forum.example.coop" };
+        let tails = ["https://example.org/".to_string() + &")".repeat(31_980), "x ".repeat(100) + &":".repeat(100) + &"a".repeat(31_700)];
+        for raw in units.iter().map(|unit| unit.repeat(32_000 / unit.len())).chain(tails) {
             let unit = &raw[..raw.len().min(24)];
             let started = std::time::Instant::now();
             let (c, sanitised) = cook_traced(&raw, &options, &Seed);
             let took = started.elapsed();
-            assert!(
-                took < std::time::Duration::from_secs(4),
-                "{unit:?}: {took:?}"
-            );
-            assert!(
-                c.html.len() <= 64 * raw.len(),
-                "{unit:?}: {} bytes",
-                c.html.len()
-            );
+            assert!(took < std::time::Duration::from_secs(4), "{unit:?}: {took:?}");
+            assert!(c.html.len() <= 64 * raw.len(), "{unit:?}: {} bytes", c.html.len());
             if !sanitised {
-                assert!(
-                    sanitize(&c.html, &options) == c.html,
-                    "{unit:?}: the sanitiser would change it"
-                );
+                assert!(sanitize(&c.html, &options) == c.html, "{unit:?}: the sanitiser would change it");
             }
         }
     }
@@ -828,66 +621,29 @@ mod tests {
         let raw = "![a](/a.png) ".repeat(40) + "[after](/t/1) **bold**\n\n> quoted";
         let c = cook_plain(&raw);
         assert_eq!(c.html.matches("<img").count(), 40, "{}", c.html);
-        assert!(
-            c.html
-                .contains(r#"<a href="/t/1">after</a> <strong>bold</strong>"#),
-            "{}",
-            c.html
-        );
+        assert!(c.html.contains(r#"<a href="/t/1">after</a> <strong>bold</strong>"#), "{}", c.html);
         assert!(c.html.contains("<blockquote>"), "{}", c.html);
     }
 
     #[test]
     fn external_links_get_rel() {
         let c = cook_plain("see <https://example.org> and https://example.com/x");
-        assert!(
-            c.html
-                .contains(r#"<a href="https://example.org" rel="nofollow ugc noopener">"#),
-            "{}",
-            c.html
-        );
-        assert!(
-            c.html
-                .contains(r#"<a href="https://example.com/x" rel="nofollow ugc noopener">"#),
-            "{}",
-            c.html
-        );
+        assert!(c.html.contains(r#"<a href="https://example.org" rel="nofollow ugc noopener">"#), "{}", c.html);
+        assert!(c.html.contains(r#"<a href="https://example.com/x" rel="nofollow ugc noopener">"#), "{}", c.html);
     }
 
     #[test]
     fn links_within_the_site_get_no_rel() {
         let raw = "@neto [a](/t/1) [b](https://forum.example.coop/u/neto) [c](//example.org) [d](/\\example.org)\n\n[quote=\"neto, post:1, topic:2\"]\nq\n[/quote]\n\nhttps://forum.example.coop/t/x/12";
-        for (extra, sanitised) in [
-            ("", false),
-            (
-                "\n\n<kbd>k</kbd> <a href=\"/t/2\">e</a> <a href=\" //example.org\">f</a> <a href=\"/\\example.org\">g</a>",
-                true,
-            ),
-        ] {
-            let (c, s) = cook_traced(
-                &format!("{raw}{extra}"),
-                &CookOptions {
-                    base_url: "https://forum.example.coop",
-                },
-                &Seed,
-            );
+        for (extra, sanitised) in [("", false), ("\n\n<kbd>k</kbd> <a href=\"/t/2\">e</a> <a href=\" //example.org\">f</a> <a href=\"/\\example.org\">g</a>", true)] {
+            let (c, s) = cook_traced(&format!("{raw}{extra}"), &CookOptions { base_url: "https://forum.example.coop" }, &Seed);
             assert_eq!(s, sanitised);
             let html = &c.html;
             // `\\` is percent-encoded in Markdown links, so (d) stays on the site.
-            for internal in [
-                r#"href="/u/neto">"#,
-                r#"href="/t/1">a<"#,
-                r#"href="/%5Cexample.org">d<"#,
-                r#"href="https://forum.example.coop/u/neto">"#,
-                r#"href="/t/2/1" title="go to the quoted post">"#,
-                r#"href="https://forum.example.coop/t/x/12">"#,
-            ] {
+            for internal in [r#"href="/u/neto">"#, r#"href="/t/1">a<"#, r#"href="/%5Cexample.org">d<"#, r#"href="https://forum.example.coop/u/neto">"#, r#"href="/t/2/1" title="go to the quoted post">"#, r#"href="https://forum.example.coop/t/x/12">"#] {
                 assert!(html.contains(internal), "{internal} in {html}");
             }
-            assert!(
-                html.contains(r#"href="//example.org" rel="nofollow ugc noopener">"#),
-                "{html}"
-            );
+            assert!(html.contains(r#"href="//example.org" rel="nofollow ugc noopener">"#), "{html}");
             if sanitised {
                 assert!(html.contains(r#"<a href="/t/2">e</a> <a href=" //example.org" rel="nofollow ugc noopener">f</a> <a href="/\example.org" rel="nofollow ugc noopener">g</a>"#), "{html}");
             }
@@ -912,44 +668,18 @@ mod tests {
 
     #[test]
     fn mentions_skip_code_and_links() {
-        let c = cook_seed(
-            "@neto and `@chris` and [@solverniers](https://example.org)\n\n```\n@chris\n```",
-        );
+        let c = cook_seed("@neto and `@chris` and [@solverniers](https://example.org)\n\n```\n@chris\n```");
         assert_eq!(c.mentions, vec!["neto"]);
         assert!(c.html.contains("<code>@chris</code>"), "{}", c.html);
     }
 
     #[test]
     fn lone_urls_become_onebox_markers() {
-        let c = cook_seed(
-            "Look:\nhttps://forum.example.coop/t/cotech-gathering-2018/12\nhttps://example.org/page\nand a link https://example.org/inline in a sentence.",
-        );
-        assert_eq!(
-            c.oneboxes,
-            vec![
-                Target::Topic {
-                    id: 12,
-                    post_number: None
-                },
-                Target::External("https://example.org/page".into())
-            ]
-        );
-        assert!(
-            c.html
-                .contains(r#"<aside class="onebox" data-onebox-topic="12">"#),
-            "{}",
-            c.html
-        );
-        assert!(
-            c.html
-                .contains(r#"<aside class="onebox" data-onebox-url="https://example.org/page">"#),
-            "{}",
-            c.html
-        );
-        assert!(
-            !c.html
-                .contains(r#"data-onebox-url="https://example.org/inline""#)
-        );
+        let c = cook_seed("Look:\nhttps://forum.example.coop/t/cotech-gathering-2018/12\nhttps://example.org/page\nand a link https://example.org/inline in a sentence.");
+        assert_eq!(c.oneboxes, vec![Target::Topic { id: 12, post_number: None }, Target::External("https://example.org/page".into())]);
+        assert!(c.html.contains(r#"<aside class="onebox" data-onebox-topic="12">"#), "{}", c.html);
+        assert!(c.html.contains(r#"<aside class="onebox" data-onebox-url="https://example.org/page">"#), "{}", c.html);
+        assert!(!c.html.contains(r#"data-onebox-url="https://example.org/inline""#));
     }
 
     #[test]
@@ -960,52 +690,26 @@ mod tests {
 
     #[test]
     fn excerpts_keep_punctuation_against_words() {
-        assert_eq!(
-            excerpt("<p>on <strong>Thursday 13 November</strong>.</p>", 300),
-            "on Thursday 13 November."
-        );
-        assert_eq!(
-            excerpt(
-                "<p>See <a href=\"/c/co-op-practice\">Co-op practice</a>, I&#39;d say</p>",
-                300
-            ),
-            "See Co-op practice, I'd say"
-        );
+        assert_eq!(excerpt("<p>on <strong>Thursday 13 November</strong>.</p>", 300), "on Thursday 13 November.");
+        assert_eq!(excerpt("<p>See <a href=\"/c/co-op-practice\">Co-op practice</a>, I&#39;d say</p>", 300), "See Co-op practice, I'd say");
         assert_eq!(excerpt("<p>first</p><p>second</p>", 300), "first second");
-        assert_eq!(
-            excerpt("<ul>\n<li>one</li>\n<li>two</li>\n</ul>", 300),
-            "one two"
-        );
+        assert_eq!(excerpt("<ul>\n<li>one</li>\n<li>two</li>\n</ul>", 300), "one two");
         assert_eq!(excerpt("<p>line<br>\nnext</p>", 300), "line next");
-        assert_eq!(
-            excerpt("<p><em>wow</em>! (<code>x</code>) &quot;q&quot;?</p>", 300),
-            "wow! (x) \"q\"?"
-        );
-        let seed = cook_plain(
-            "Brilliant, let's fix it: **Thursday 13 November, 19:00 in Bristol**. That's it.\n\nA [link](https://example.org), then more.",
-        );
-        assert_eq!(
-            excerpt(&seed.html, 300),
-            "Brilliant, let's fix it: Thursday 13 November, 19:00 in Bristol. That's it. A link, then more."
-        );
+        assert_eq!(excerpt("<p><em>wow</em>! (<code>x</code>) &quot;q&quot;?</p>", 300), "wow! (x) \"q\"?");
+        let seed = cook_plain("Brilliant, let's fix it: **Thursday 13 November, 19:00 in Bristol**. That's it.\n\nA [link](https://example.org), then more.");
+        assert_eq!(excerpt(&seed.html, 300), "Brilliant, let's fix it: Thursday 13 November, 19:00 in Bristol. That's it. A link, then more.");
     }
 
     #[test]
     fn stored_excerpts_shorten_as_plain_text() {
-        assert_eq!(
-            shorten("Servers & <backups> for co-ops", 100),
-            "Servers & <backups> for co-ops"
-        );
+        assert_eq!(shorten("Servers & <backups> for co-ops", 100), "Servers & <backups> for co-ops");
         let e = shorten(&"word ".repeat(40), 30);
         assert!(e.ends_with('…') && e.chars().count() <= 31, "{e}");
     }
 
     #[test]
     fn excerpts_cut_cleanly() {
-        assert_eq!(
-            excerpt("<p>Hello &amp; <b>welcome</b></p>", 300),
-            "Hello & welcome"
-        );
+        assert_eq!(excerpt("<p>Hello &amp; <b>welcome</b></p>", 300), "Hello & welcome");
         let long = format!("<p>{}</p>", "word ".repeat(100));
         let e = excerpt(&long, 50);
         assert!(e.ends_with('…') && e.chars().count() <= 51, "{e}");
@@ -1014,9 +718,6 @@ mod tests {
 
     #[test]
     fn candidates_for_lookup() {
-        assert_eq!(
-            mention_candidates("@Neto, @neto and a@b.org @sol.verniers."),
-            vec!["neto", "sol.verniers"]
-        );
+        assert_eq!(mention_candidates("@Neto, @neto and a@b.org @sol.verniers."), vec!["neto", "sol.verniers"]);
     }
 }

@@ -21,17 +21,10 @@ pub fn target(url: &str, base_url: &str) -> Target {
     let base = base_url.trim_end_matches('/');
     // `get` keeps a cut inside a multi-byte character from panicking.
     let internal = !base.is_empty()
-        && url
-            .get(..base.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(base))
-        && url
-            .get(base.len()..)
-            .is_some_and(|rest| rest.starts_with('/'));
+        && url.get(..base.len()).is_some_and(|head| head.eq_ignore_ascii_case(base))
+        && url.get(base.len()..).is_some_and(|rest| rest.starts_with('/'));
     if internal {
-        let path = url[base.len()..]
-            .split(['?', '#'])
-            .next()
-            .unwrap_or_default();
+        let path = url[base.len()..].split(['?', '#']).next().unwrap_or_default();
         let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
         let num = |s: &str| s.parse::<i64>().ok();
         let found = match segs.as_slice() {
@@ -84,71 +77,25 @@ mod tests {
     #[test]
     fn internal_and_external_targets() {
         let base = "https://forum.example.coop";
-        assert_eq!(
-            target("https://forum.example.coop/t/gathering-2018/12", base),
-            Target::Topic {
-                id: 12,
-                post_number: None
-            }
-        );
-        assert_eq!(
-            target("https://forum.example.coop/t/gathering-2018/12/4?u=x", base),
-            Target::Topic {
-                id: 12,
-                post_number: Some(4)
-            }
-        );
-        assert_eq!(
-            target("https://FORUM.example.coop/t/12/4", base),
-            Target::Topic {
-                id: 12,
-                post_number: Some(4)
-            }
-        );
-        assert_eq!(
-            target("https://forum.example.coop/t/12", base),
-            Target::Topic {
-                id: 12,
-                post_number: None
-            }
-        );
-        assert!(matches!(
-            target("https://forum.example.coop.evil.org/t/12", base),
-            Target::External(_)
-        ));
-        assert!(matches!(
-            target("https://forum.example.coop/u/neto", base),
-            Target::External(_)
-        ));
-        assert!(matches!(
-            target("https://example.org/t/1", base),
-            Target::External(_)
-        ));
+        assert_eq!(target("https://forum.example.coop/t/gathering-2018/12", base), Target::Topic { id: 12, post_number: None });
+        assert_eq!(target("https://forum.example.coop/t/gathering-2018/12/4?u=x", base), Target::Topic { id: 12, post_number: Some(4) });
+        assert_eq!(target("https://FORUM.example.coop/t/12/4", base), Target::Topic { id: 12, post_number: Some(4) });
+        assert_eq!(target("https://forum.example.coop/t/12", base), Target::Topic { id: 12, post_number: None });
+        assert!(matches!(target("https://forum.example.coop.evil.org/t/12", base), Target::External(_)));
+        assert!(matches!(target("https://forum.example.coop/u/neto", base), Target::External(_)));
+        assert!(matches!(target("https://example.org/t/1", base), Target::External(_)));
     }
 
     #[test]
     fn multi_byte_characters_near_the_base_do_not_panic() {
         let base = "https://forum.example.coop";
-        assert!(matches!(
-            target("https://forum.example.co€/t/1", base),
-            Target::External(_)
-        ));
-        assert!(matches!(
-            target("http://€€€€€€€", base),
-            Target::External(_)
-        ));
+        assert!(matches!(target("https://forum.example.co€/t/1", base), Target::External(_)));
+        assert!(matches!(target("http://€€€€€€€", base), Target::External(_)));
     }
 
     #[test]
     fn markers_escape_urls() {
-        let m = marker(
-            "https://example.org/?a=1&b=\"x\"",
-            &Target::External("https://example.org/?a=1&b=\"x\"".into()),
-            &Site::new(""),
-        );
-        assert!(
-            m.contains("data-onebox-url=\"https://example.org/?a=1&amp;b=&quot;x&quot;\""),
-            "{m}"
-        );
+        let m = marker("https://example.org/?a=1&b=\"x\"", &Target::External("https://example.org/?a=1&b=\"x\"".into()), &Site::new(""));
+        assert!(m.contains("data-onebox-url=\"https://example.org/?a=1&amp;b=&quot;x&quot;\""), "{m}");
     }
 }

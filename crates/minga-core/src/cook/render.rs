@@ -20,22 +20,15 @@ pub struct Site {
 
 impl Site {
     pub fn new(base_url: &str) -> Site {
-        let base = url::Url::parse(base_url)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        let base = url::Url::parse(base_url).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
         // Without a base URL only relative links are the site's own.
-        Site {
-            base: base
-                .unwrap_or_else(|| url::Url::parse("http://minga.invalid/").expect("a valid URL")),
-        }
+        Site { base: base.unwrap_or_else(|| url::Url::parse("http://minga.invalid/").expect("a valid URL")) }
     }
 
     /// Whether a link to `href` (an attribute's value) leaves the site, as
     /// a browser resolves it (so `//host`, `/\host` and ` //host` do).
     pub fn external(&self, href: &str) -> bool {
-        self.base
-            .join(href)
-            .map_or(true, |u| u.origin() != self.base.origin())
+        self.base.join(href).map_or(true, |u| u.origin() != self.base.origin())
     }
 
     /// ` rel="…"` for a link to `href` that leaves the site.
@@ -145,13 +138,7 @@ pub struct Render<'e, 's> {
 
 impl<'e, 's> Render<'e, 's> {
     pub fn new(site: &'s Site) -> Self {
-        Render {
-            site,
-            end_newline: true,
-            table_body: false,
-            links: Vec::new(),
-            image: None,
-        }
+        Render { site, end_newline: true, table_body: false, links: Vec::new(), image: None }
     }
 
     /// Whether an image's alt text is being read: events go to `image_event`.
@@ -214,21 +201,12 @@ impl<'e, 's> Render<'e, 's> {
             Tag::Emphasis => self.write(out, "<em>"),
             Tag::Strong => self.write(out, "<strong>"),
             Tag::Strikethrough => self.write(out, "<del>"),
-            Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            } => {
+            Tag::Link { link_type, dest_url, title, .. } => {
                 let write = !self.links.iter().any(|w| *w);
                 self.links.push(write);
                 if write {
                     let mut open = String::from("<a");
-                    let prefix = if link_type == LinkType::Email {
-                        "mailto:"
-                    } else {
-                        ""
-                    };
+                    let prefix = if link_type == LinkType::Email { "mailto:" } else { "" };
                     let href = url_attr(&mut open, "href", prefix, &dest_url);
                     if !title.is_empty() {
                         open.push_str(" title=\"");
@@ -242,15 +220,8 @@ impl<'e, 's> Render<'e, 's> {
                     self.write(out, &open);
                 }
             }
-            Tag::Image {
-                dest_url, title, ..
-            } => {
-                self.image = Some(Image {
-                    dest: dest_url,
-                    title,
-                    alt: String::new(),
-                    depth: 0,
-                });
+            Tag::Image { dest_url, title, .. } => {
+                self.image = Some(Image { dest: dest_url, title, alt: String::new(), depth: 0 });
             }
             // Not enabled (footnotes, definition lists, metadata and the
             // rest): nothing is written for them; their text still is.
@@ -295,9 +266,7 @@ impl<'e, 's> Render<'e, 's> {
     /// Takes an event inside an image: text goes to the alt text, and the
     /// image is written when it ends. Says whether it ended.
     pub fn image_event(&mut self, out: &mut String, event: Event<'e>) -> bool {
-        let Some(image) = self.image.as_mut() else {
-            return false;
-        };
+        let Some(image) = self.image.as_mut() else { return false };
         match event {
             Event::Start(_) => image.depth += 1,
             Event::End(_) if image.depth > 0 => image.depth -= 1,
@@ -336,13 +305,8 @@ impl<'e, 's> Render<'e, 's> {
             // Discourse treats a single newline as a line break.
             Event::SoftBreak | Event::HardBreak => self.write(out, "<br>\n"),
             Event::Rule => self.block(out, "<hr>\n"),
-            Event::TaskListMarker(true) => self.write(
-                out,
-                "<input disabled=\"\" type=\"checkbox\" checked=\"\">\n",
-            ),
-            Event::TaskListMarker(false) => {
-                self.write(out, "<input disabled=\"\" type=\"checkbox\">\n")
-            }
+            Event::TaskListMarker(true) => self.write(out, "<input disabled=\"\" type=\"checkbox\" checked=\"\">\n"),
+            Event::TaskListMarker(false) => self.write(out, "<input disabled=\"\" type=\"checkbox\">\n"),
             Event::Html(html) | Event::InlineHtml(html) => self.write(out, &html),
             _ => {}
         }
@@ -365,27 +329,10 @@ mod tests {
 
     #[test]
     fn urls_by_scheme() {
-        for ok in [
-            "https://example.org",
-            "http://x",
-            "mailto:a@b.org",
-            "/t/1",
-            "page",
-            "#top",
-            "?q=1",
-            "//example.org/x",
-            "",
-        ] {
+        for ok in ["https://example.org", "http://x", "mailto:a@b.org", "/t/1", "page", "#top", "?q=1", "//example.org/x", ""] {
             assert!(url_allowed(ok), "{ok}");
         }
-        for bad in [
-            "javascript:alert(1)",
-            "JavaScript:alert(1)",
-            "data:text/html,x",
-            "vbscript:x",
-            "ftp://x",
-            "file:///etc/passwd",
-        ] {
+        for bad in ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "vbscript:x", "ftp://x", "file:///etc/passwd"] {
             assert!(!url_allowed(bad), "{bad}");
         }
     }
@@ -393,27 +340,10 @@ mod tests {
     #[test]
     fn external_links_by_where_they_lead() {
         let site = Site::new("https://forum.example.coop");
-        for internal in [
-            "/u/neto",
-            "/t/1/2",
-            "#top",
-            "?page=2",
-            "page",
-            "https://forum.example.coop/t/1",
-            "HTTPS://FORUM.example.coop:443/x",
-        ] {
+        for internal in ["/u/neto", "/t/1/2", "#top", "?page=2", "page", "https://forum.example.coop/t/1", "HTTPS://FORUM.example.coop:443/x"] {
             assert!(!site.external(internal), "{internal}");
         }
-        for external in [
-            "https://example.org",
-            "//example.org/x",
-            "/\\example.org",
-            " //example.org",
-            "/\t/example.org",
-            "http://forum.example.coop/x",
-            "https://forum.example.coop.evil.org/",
-            "mailto:a@b.org",
-        ] {
+        for external in ["https://example.org", "//example.org/x", "/\\example.org", " //example.org", "/\t/example.org", "http://forum.example.coop/x", "https://forum.example.coop.evil.org/", "mailto:a@b.org"] {
             assert!(site.external(external), "{external}");
         }
         let plain = Site::new("");

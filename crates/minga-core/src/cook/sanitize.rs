@@ -14,75 +14,20 @@ fn builder() -> &'static ammonia::Builder<'static> {
         let classes: HashMap<&str, HashSet<&str>> = [
             ("aside", &["quote", "onebox", "no-group"][..]),
             ("div", &["title", "spoiler"][..]),
-            (
-                "span",
-                &[
-                    "emoji",
-                    "only-emoji",
-                    "spoiler",
-                    "discourse-local-date",
-                    "discourse-local-date-range",
-                ][..],
-            ),
+            ("span", &["emoji", "only-emoji", "spoiler", "discourse-local-date", "discourse-local-date-range"][..]),
             ("a", &["mention", "mention-group", "quote-link"][..]),
             ("img", &["avatar", "emoji"][..]),
         ]
         .into_iter()
         .map(|(tag, list)| (tag, list.iter().copied().collect()))
         .collect();
-        let values: HashMap<&str, HashMap<&str, HashSet<&str>>> = [(
-            "input",
-            [("type", ["checkbox"].into_iter().collect())]
-                .into_iter()
-                .collect(),
-        )]
-        .into_iter()
-        .collect();
+        let values: HashMap<&str, HashMap<&str, HashSet<&str>>> =
+            [("input", [("type", ["checkbox"].into_iter().collect())].into_iter().collect())].into_iter().collect();
         // Exactly these elements; ammonia's wider default set is not used.
         let tags = [
-            "p",
-            "br",
-            "strong",
-            "em",
-            "del",
-            "a",
-            "img",
-            "code",
-            "pre",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "hr",
-            "table",
-            "thead",
-            "tbody",
-            "tr",
-            "th",
-            "td",
-            "details",
-            "summary",
-            "aside",
-            "div",
-            "span",
-            "time",
-            "input",
-            "sup",
-            "sub",
-            "b",
-            "i",
-            "s",
-            "strike",
-            "abbr",
-            "kbd",
-            "q",
-            "small",
+            "p", "br", "strong", "em", "del", "a", "img", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3",
+            "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "aside", "div",
+            "span", "time", "input", "sup", "sub", "b", "i", "s", "strike", "abbr", "kbd", "q", "small",
         ];
         b.tags(tags.into_iter().collect())
             // `rel` is not allowed; `external_rel` adds it where it belongs.
@@ -109,11 +54,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
 
 pub fn clean(html: &str, site: &Site) -> String {
     let cleaned = builder().clean(html).to_string();
-    let cleaned = if cleaned.contains("<input") {
-        only_checkboxes(&cleaned)
-    } else {
-        cleaned
-    };
+    let cleaned = if cleaned.contains("<input") { only_checkboxes(&cleaned) } else { cleaned };
     external_rel(&cleaned, site)
 }
 
@@ -149,14 +90,7 @@ fn href(tag: &str) -> Option<String> {
     let start = tag.find(" href=\"")? + " href=\"".len();
     let len = tag[start..].find('"')?;
     let value = &tag[start..start + len];
-    Some(
-        value
-            .replace("&quot;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&nbsp;", "\u{a0}")
-            .replace("&amp;", "&"),
-    )
+    Some(value.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\u{a0}").replace("&amp;", "&"))
 }
 
 /// Task lists need checkboxes; any other `<input>` (whose `type` the

@@ -40,9 +40,7 @@ pub enum StaffAction {
 /// acts on themselves but to set their own trust level. Anonymizing and
 /// deleting are for people who are not staff (revoke their role first).
 pub fn can_act_on(actor: Option<&Actor>, target: &Target, action: StaffAction) -> bool {
-    let Some(a) = actor.filter(|a| a.staff()) else {
-        return false;
-    };
+    let Some(a) = actor.filter(|a| a.staff()) else { return false };
     if target.id == a.id && action != StaffAction::TrustLevel {
         return false;
     }
@@ -83,41 +81,20 @@ mod tests {
     use super::*;
 
     fn person(id: i64) -> Actor {
-        Actor {
-            id: UserId(id),
-            trust_level: 1,
-            ..Actor::default()
-        }
+        Actor { id: UserId(id), trust_level: 1, ..Actor::default() }
     }
 
     fn target(id: i64) -> Target {
-        Target {
-            id: UserId(id),
-            ..Target::default()
-        }
+        Target { id: UserId(id), ..Target::default() }
     }
 
     #[test]
     fn staff_act_on_members_and_only_admins_on_admins() {
-        let admin = Actor {
-            admin: true,
-            ..person(1)
-        };
-        let moderator = Actor {
-            moderator: true,
-            ..person(2)
-        };
+        let admin = Actor { admin: true, ..person(1) };
+        let moderator = Actor { moderator: true, ..person(2) };
         let member = person(3);
-        let other_admin = Target {
-            admin: true,
-            ..target(4)
-        };
-        for action in [
-            StaffAction::Suspend,
-            StaffAction::Silence,
-            StaffAction::LogOut,
-            StaffAction::Deactivate,
-        ] {
+        let other_admin = Target { admin: true, ..target(4) };
+        for action in [StaffAction::Suspend, StaffAction::Silence, StaffAction::LogOut, StaffAction::Deactivate] {
             assert!(can_act_on(Some(&moderator), &target(3), action));
             assert!(!can_act_on(Some(&moderator), &other_admin, action));
             assert!(can_act_on(Some(&admin), &other_admin, action));
@@ -128,56 +105,21 @@ mod tests {
 
     #[test]
     fn only_admins_change_roles_and_nobody_acts_on_themselves() {
-        let admin = Actor {
-            admin: true,
-            ..person(1)
-        };
-        let moderator = Actor {
-            moderator: true,
-            ..person(2)
-        };
-        assert!(can_act_on(
-            Some(&admin),
-            &target(3),
-            StaffAction::ChangeRole
-        ));
-        assert!(!can_act_on(
-            Some(&moderator),
-            &target(3),
-            StaffAction::ChangeRole
-        ));
+        let admin = Actor { admin: true, ..person(1) };
+        let moderator = Actor { moderator: true, ..person(2) };
+        assert!(can_act_on(Some(&admin), &target(3), StaffAction::ChangeRole));
+        assert!(!can_act_on(Some(&moderator), &target(3), StaffAction::ChangeRole));
         assert!(!can_act_on(Some(&admin), &target(1), StaffAction::Suspend));
-        assert!(!can_act_on(
-            Some(&admin),
-            &target(1),
-            StaffAction::ChangeRole
-        ));
-        assert!(can_act_on(
-            Some(&moderator),
-            &target(2),
-            StaffAction::TrustLevel
-        ));
-        assert!(!can_act_on(
-            Some(&person(3)),
-            &target(3),
-            StaffAction::TrustLevel
-        ));
+        assert!(!can_act_on(Some(&admin), &target(1), StaffAction::ChangeRole));
+        assert!(can_act_on(Some(&moderator), &target(2), StaffAction::TrustLevel));
+        assert!(!can_act_on(Some(&person(3)), &target(3), StaffAction::TrustLevel));
     }
 
     #[test]
     fn staff_are_not_anonymized_or_deleted() {
-        let admin = Actor {
-            admin: true,
-            ..person(1)
-        };
-        let moderator_target = Target {
-            moderator: true,
-            ..target(2)
-        };
-        let admin_target = Target {
-            admin: true,
-            ..target(3)
-        };
+        let admin = Actor { admin: true, ..person(1) };
+        let moderator_target = Target { moderator: true, ..target(2) };
+        let admin_target = Target { admin: true, ..target(3) };
         for action in [StaffAction::Anonymize, StaffAction::Delete] {
             assert!(can_act_on(Some(&admin), &target(4), action));
             assert!(!can_act_on(Some(&admin), &moderator_target, action));
@@ -188,23 +130,15 @@ mod tests {
     #[test]
     fn profiles_emails_and_sessions() {
         let me = person(1);
-        let moderator = Actor {
-            moderator: true,
-            ..person(2)
-        };
+        let moderator = Actor { moderator: true, ..person(2) };
         assert!(can_edit_profile(Some(&me), UserId(1)));
         assert!(!can_edit_profile(Some(&me), UserId(3)));
         assert!(can_edit_profile(Some(&moderator), UserId(3)));
         assert!(!can_edit_profile(None, UserId(1)));
-        assert!(
-            can_see_emails(Some(&me), UserId(1)) && can_see_emails(Some(&moderator), UserId(1))
-        );
+        assert!(can_see_emails(Some(&me), UserId(1)) && can_see_emails(Some(&moderator), UserId(1)));
         assert!(!can_see_emails(Some(&me), UserId(2)) && !can_see_emails(None, UserId(1)));
         assert!(can_see_sessions(Some(&me), UserId(1)));
-        assert!(
-            !can_see_sessions(Some(&moderator), UserId(1)),
-            "not even staff"
-        );
+        assert!(!can_see_sessions(Some(&moderator), UserId(1)), "not even staff");
     }
 
     #[test]
@@ -218,62 +152,20 @@ mod tests {
             join_mode: JoinMode::Open,
             public_exit: true,
         };
-        let member = Actor {
-            groups: vec![40],
-            ..person(1)
-        };
+        let member = Actor { groups: vec![40], ..person(1) };
         let outsider = person(2);
-        let moderator = Actor {
-            moderator: true,
-            ..person(3)
-        };
+        let moderator = Actor { moderator: true, ..person(3) };
         assert!(can_see_membership(None, &group(V::Everyone, false), false));
         assert!(!can_see_membership(None, &group(V::LoggedIn, false), false));
-        assert!(can_see_membership(
-            Some(&outsider),
-            &group(V::LoggedIn, false),
-            false
-        ));
-        assert!(!can_see_membership(
-            Some(&outsider),
-            &group(V::Members, false),
-            false
-        ));
-        assert!(can_see_membership(
-            Some(&member),
-            &group(V::Members, false),
-            false
-        ));
-        assert!(!can_see_membership(
-            Some(&member),
-            &group(V::Staff, false),
-            false
-        ));
-        assert!(
-            can_see_membership(Some(&outsider), &group(V::Owners, false), true),
-            "owners see their own"
-        );
-        assert!(can_see_membership(
-            Some(&moderator),
-            &group(V::Staff, false),
-            false
-        ));
-        assert!(
-            !can_see_membership(Some(&moderator), &group(V::Owners, false), false),
-            "owners' groups: owners and admins"
-        );
-        let admin = Actor {
-            admin: true,
-            ..person(4)
-        };
-        assert!(can_see_membership(
-            Some(&admin),
-            &group(V::Owners, false),
-            false
-        ));
-        assert!(
-            !can_see_membership(Some(&moderator), &group(V::Everyone, true), false),
-            "automatic groups are not listed"
-        );
+        assert!(can_see_membership(Some(&outsider), &group(V::LoggedIn, false), false));
+        assert!(!can_see_membership(Some(&outsider), &group(V::Members, false), false));
+        assert!(can_see_membership(Some(&member), &group(V::Members, false), false));
+        assert!(!can_see_membership(Some(&member), &group(V::Staff, false), false));
+        assert!(can_see_membership(Some(&outsider), &group(V::Owners, false), true), "owners see their own");
+        assert!(can_see_membership(Some(&moderator), &group(V::Staff, false), false));
+        assert!(!can_see_membership(Some(&moderator), &group(V::Owners, false), false), "owners' groups: owners and admins");
+        let admin = Actor { admin: true, ..person(4) };
+        assert!(can_see_membership(Some(&admin), &group(V::Owners, false), false));
+        assert!(!can_see_membership(Some(&moderator), &group(V::Everyone, true), false), "automatic groups are not listed");
     }
 }

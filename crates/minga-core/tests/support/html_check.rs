@@ -19,49 +19,9 @@ use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
 /// The elements a cooked post may contain (all in the HTML namespace).
 pub const ALLOWED_ELEMENTS: &[&str] = &[
-    "p",
-    "br",
-    "strong",
-    "em",
-    "del",
-    "a",
-    "img",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "details",
-    "summary",
-    "aside",
-    "div",
-    "span",
-    "time",
-    "input",
-    "sup",
-    "sub",
-    "b",
-    "i",
-    "s",
-    "strike",
-    "abbr",
-    "kbd",
-    "q",
-    "small",
+    "p", "br", "strong", "em", "del", "a", "img", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "aside", "div", "span", "time", "input",
+    "sup", "sub", "b", "i", "s", "strike", "abbr", "kbd", "q", "small",
 ];
 
 /// Attributes that run code, restyle the page or name a second URL,
@@ -95,54 +55,10 @@ const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite", "data", "longdesc", "us
 /// holding one breaks the policy, not the page. Every other element
 /// outside the allowlist is counted as executable.
 const INERT_ELEMENTS: &[&str] = &[
-    "u",
-    "mark",
-    "ins",
-    "cite",
-    "dfn",
-    "var",
-    "samp",
-    "tt",
-    "center",
-    "acronym",
-    "bdi",
-    "bdo",
-    "big",
-    "caption",
-    "col",
-    "colgroup",
-    "tfoot",
-    "dl",
-    "dt",
-    "dd",
-    "figure",
-    "figcaption",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "section",
-    "hgroup",
-    "ruby",
-    "rp",
-    "rt",
-    "rtc",
-    "wbr",
-    "data",
-    "map",
-    "area",
-    "font",
-    "nobr",
-    "address",
-    "main",
-    "label",
-    "legend",
-    "fieldset",
-    "output",
-    "progress",
-    "meter",
-    "option",
-    "optgroup",
+    "u", "mark", "ins", "cite", "dfn", "var", "samp", "tt", "center", "acronym", "bdi", "bdo", "big", "caption", "col",
+    "colgroup", "tfoot", "dl", "dt", "dd", "figure", "figcaption", "article", "header", "footer", "nav", "section", "hgroup",
+    "ruby", "rp", "rt", "rtc", "wbr", "data", "map", "area", "font", "nobr", "address", "main", "label", "legend",
+    "fieldset", "output", "progress", "meter", "option", "optgroup",
 ];
 
 /// One thing wrong, described for a failure message. It starts with
@@ -160,40 +76,17 @@ pub fn any_executable(v: &[Violation]) -> bool {
 pub fn violations(html: &str) -> Vec<Violation> {
     let mut found = Vec::new();
     for scripting in [true, false] {
-        let dom = parse_fragment(
-            RcDom::default(),
-            ParseOpts::default(),
-            QualName::new(None, ns!(html), local_name!("div")),
-            vec![],
-            scripting,
-        )
-        .one(html);
+        let dom = parse_fragment(RcDom::default(), ParseOpts::default(), QualName::new(None, ns!(html), local_name!("div")), vec![], scripting)
+            .one(html);
         // A fragment parses to a synthetic <html> root holding its nodes.
-        let roots: Vec<Handle> = dom
-            .document
-            .children
-            .borrow()
-            .iter()
-            .flat_map(|root| root.children.borrow().clone())
-            .collect();
-        let context = if scripting {
-            "fragment, scripting on"
-        } else {
-            "fragment, scripting off"
-        };
+        let roots: Vec<Handle> = dom.document.children.borrow().iter().flat_map(|root| root.children.borrow().clone()).collect();
+        let context = if scripting { "fragment, scripting on" } else { "fragment, scripting off" };
         walk(roots, false, context, &mut found);
     }
     // The post inside a page, as the templates embed it.
-    let page = format!(
-        "<!DOCTYPE html><html><head><title>t</title></head><body><div class=\"post\">{html}</div></body></html>"
-    );
+    let page = format!("<!DOCTYPE html><html><head><title>t</title></head><body><div class=\"post\">{html}</div></body></html>");
     let dom = parse_document(RcDom::default(), ParseOpts::default()).one(page);
-    walk(
-        dom.document.children.borrow().clone(),
-        true,
-        "whole page",
-        &mut found,
-    );
+    walk(dom.document.children.borrow().clone(), true, "whole page", &mut found);
     found.sort();
     found.dedup();
     found
@@ -202,11 +95,7 @@ pub fn violations(html: &str) -> Vec<Violation> {
 /// Panics with `label`, the HTML and what is wrong with it, if anything.
 pub fn assert_clean(label: &str, html: &str) {
     let v = violations(html);
-    assert!(
-        v.is_empty(),
-        "{label}\n  output: {html:?}\n  problems:\n    {}",
-        v.join("\n    ")
-    );
+    assert!(v.is_empty(), "{label}\n  output: {html:?}\n  problems:\n    {}", v.join("\n    "));
 }
 
 /// The scheme of a URL as a browser's URL parser finds it (lower-cased),
@@ -214,11 +103,7 @@ pub fn assert_clean(label: &str, html: &str) {
 pub fn url_scheme(value: &str) -> Option<String> {
     // The URL parser strips leading and trailing C0 controls and spaces,
     // and removes tabs and newlines anywhere.
-    let s: String = value
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let s: String = value.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let mut chars = s.chars();
     if !chars.next().is_some_and(|c| c.is_ascii_alphabetic()) {
         return None;
@@ -248,28 +133,14 @@ fn walk(roots: Vec<Handle>, whole_page: bool, context: &str, found: &mut Vec<Vio
     stack.reverse();
     while let Some(node) = stack.pop() {
         match &node.data {
-            NodeData::Element {
-                name,
-                attrs,
-                template_contents,
-                ..
-            } => {
+            NodeData::Element { name, attrs, template_contents, .. } => {
                 let local: &str = &name.local;
                 let page_frame = whole_page && matches!(local, "html" | "head" | "title" | "body");
                 if name.ns != ns!(html) {
-                    found.push(format!(
-                        "executable: [{context}] foreign element <{local}> in namespace {}",
-                        &*name.ns
-                    ));
+                    found.push(format!("executable: [{context}] foreign element <{local}> in namespace {}", &*name.ns));
                 } else if !page_frame && !ALLOWED_ELEMENTS.contains(&local) {
-                    let kind = if INERT_ELEMENTS.contains(&local) {
-                        "policy"
-                    } else {
-                        "executable"
-                    };
-                    found.push(format!(
-                        "{kind}: [{context}] element <{local}> is not allowed"
-                    ));
+                    let kind = if INERT_ELEMENTS.contains(&local) { "policy" } else { "executable" };
+                    found.push(format!("{kind}: [{context}] element <{local}> is not allowed"));
                 }
                 let attrs = attrs.borrow();
                 for attr in attrs.iter() {
@@ -277,9 +148,7 @@ fn walk(roots: Vec<Handle>, whole_page: bool, context: &str, found: &mut Vec<Vio
                 }
                 // No type at all makes a text field.
                 if local == "input" && !attrs.iter().any(|a| &*a.name.local == "type") {
-                    found.push(format!(
-                        "policy: [{context}] <input> without type=checkbox (a text field)"
-                    ));
+                    found.push(format!("policy: [{context}] <input> without type=checkbox (a text field)"));
                 }
                 if let Some(contents) = template_contents.borrow().as_ref() {
                     stack.push(contents.clone());
@@ -288,18 +157,12 @@ fn walk(roots: Vec<Handle>, whole_page: bool, context: &str, found: &mut Vec<Vio
             NodeData::Comment { contents } => {
                 // The sanitiser strips comments: one in the re-parsed output
                 // means the browser sees a different tree than ammonia did.
-                found.push(format!(
-                    "policy: [{context}] comment <!--{}--> survived",
-                    &**contents
-                ));
+                found.push(format!("policy: [{context}] comment <!--{}--> survived", &**contents));
             }
-            NodeData::ProcessingInstruction { target, .. } => found.push(format!(
-                "policy: [{context}] processing instruction {}",
-                &**target
-            )),
-            NodeData::Doctype { .. } if !whole_page => {
-                found.push(format!("policy: [{context}] doctype survived"))
+            NodeData::ProcessingInstruction { target, .. } => {
+                found.push(format!("policy: [{context}] processing instruction {}", &**target))
             }
+            NodeData::Doctype { .. } if !whole_page => found.push(format!("policy: [{context}] doctype survived")),
             NodeData::Doctype { .. } | NodeData::Document | NodeData::Text { .. } => {}
         }
         let children = node.children.borrow();
@@ -307,12 +170,7 @@ fn walk(roots: Vec<Handle>, whole_page: bool, context: &str, found: &mut Vec<Vio
     }
 }
 
-fn check_attribute(
-    element: &str,
-    attr: &html5ever::Attribute,
-    context: &str,
-    found: &mut Vec<Violation>,
-) {
+fn check_attribute(element: &str, attr: &html5ever::Attribute, context: &str, found: &mut Vec<Violation>) {
     let local: String = attr.name.local.to_string().to_ascii_lowercase();
     let full = match &attr.name.prefix {
         Some(prefix) => format!("{}:{local}", &**prefix),
@@ -320,34 +178,20 @@ fn check_attribute(
     };
     let value: &str = &attr.value;
     let value: String = value.chars().take(120).collect();
-    let mut bad = |kind: &str, why: &str| {
-        found.push(format!(
-            "{kind}: [{context}] <{element} {full}>: {why} (value {value:?})"
-        ))
-    };
+    let mut bad = |kind: &str, why: &str| found.push(format!("{kind}: [{context}] <{element} {full}>: {why} (value {value:?})"));
     if attr.name.ns != ns!() {
         bad("executable", "namespaced attribute");
     }
     if local.starts_with("on") {
         bad("executable", "event handler");
     }
-    if FORBIDDEN_ATTRIBUTES.contains(&local.as_str())
-        || FORBIDDEN_ATTRIBUTES.contains(&full.as_str())
-    {
-        let kind = if matches!(local.as_str(), "id" | "name") {
-            "policy"
-        } else {
-            "executable"
-        };
+    if FORBIDDEN_ATTRIBUTES.contains(&local.as_str()) || FORBIDDEN_ATTRIBUTES.contains(&full.as_str()) {
+        let kind = if matches!(local.as_str(), "id" | "name") { "policy" } else { "executable" };
         bad(kind, "forbidden attribute");
     }
     if URL_ATTRIBUTES.contains(&local.as_str()) && !url_is_safe(&attr.value) {
         // `cite` and the like name a URL that no browser follows.
-        let kind = if matches!(local.as_str(), "href" | "src" | "data") {
-            "executable"
-        } else {
-            "policy"
-        };
+        let kind = if matches!(local.as_str(), "href" | "src" | "data") { "executable" } else { "policy" };
         bad(kind, "URL with an unsafe scheme");
     }
     if element == "input" && local == "type" && !value.eq_ignore_ascii_case("checkbox") {

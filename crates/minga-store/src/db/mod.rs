@@ -20,12 +20,7 @@ pub(crate) trait Db {
     /// Runs a statement; returns how many rows it changed.
     fn exec(&mut self, sql: &str, params: &[&dyn Param]) -> Result<u64>;
     /// Runs a query and hands each row to `each`.
-    fn each(
-        &mut self,
-        sql: &str,
-        params: &[&dyn Param],
-        each: &mut dyn FnMut(&Row<'_>) -> Result<()>,
-    ) -> Result<()>;
+    fn each(&mut self, sql: &str, params: &[&dyn Param], each: &mut dyn FnMut(&Row<'_>) -> Result<()>) -> Result<()>;
     /// Runs several statements without parameters (migrations).
     fn batch(&mut self, sql: &str) -> Result<()>;
 }
@@ -52,8 +47,7 @@ impl dyn Db + '_ {
     }
 
     pub fn one<T: FromRow>(&mut self, sql: &str, params: &[&dyn Param]) -> Result<T> {
-        self.opt(sql, params)?
-            .ok_or_else(|| StoreError::Database(format!("no row from: {sql}")))
+        self.opt(sql, params)?.ok_or_else(|| StoreError::Database(format!("no row from: {sql}")))
     }
 }
 
@@ -99,9 +93,7 @@ impl Row<'_> {
     pub fn get<T: Column>(&self, i: usize) -> Result<T> {
         match self {
             Row::Sqlite(r) => {
-                let v = r
-                    .get_ref(i)
-                    .map_err(|e| StoreError::Database(e.to_string()))?;
+                let v = r.get_ref(i).map_err(|e| StoreError::Database(e.to_string()))?;
                 T::from_sqlite(v).map_err(|e| StoreError::Database(format!("column {i}: {e}")))
             }
             Row::Postgres(r) => T::from_postgres(r, i),
@@ -116,8 +108,7 @@ pub(crate) trait Column: Sized {
 }
 
 fn pg_get<'a, T: ::postgres::types::FromSql<'a>>(r: &'a ::postgres::Row, i: usize) -> Result<T> {
-    r.try_get(i)
-        .map_err(|e| StoreError::Database(format!("column {i}: {e}")))
+    r.try_get(i).map_err(|e| StoreError::Database(format!("column {i}: {e}")))
 }
 
 impl Column for i64 {
@@ -160,15 +151,8 @@ impl<T: Column> Column for Option<T> {
         }
     }
     fn from_postgres(r: &::postgres::Row, i: usize) -> Result<Self> {
-        let null = r
-            .try_get::<_, Option<PgAny>>(i)
-            .map_err(|e| StoreError::Database(e.to_string()))?
-            .is_none();
-        if null {
-            Ok(None)
-        } else {
-            T::from_postgres(r, i).map(Some)
-        }
+        let null = r.try_get::<_, Option<PgAny>>(i).map_err(|e| StoreError::Database(e.to_string()))?.is_none();
+        if null { Ok(None) } else { T::from_postgres(r, i).map(Some) }
     }
 }
 
@@ -176,10 +160,7 @@ impl<T: Column> Column for Option<T> {
 struct PgAny;
 
 impl<'a> ::postgres::types::FromSql<'a> for PgAny {
-    fn from_sql(
-        _: &::postgres::types::Type,
-        _: &'a [u8],
-    ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+    fn from_sql(_: &::postgres::types::Type, _: &'a [u8]) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(PgAny)
     }
     fn accepts(_: &::postgres::types::Type) -> bool {
@@ -285,10 +266,7 @@ params_of!(i64 => INT8, bool => BOOL, String => TEXT, &str => TEXT);
 
 /// `$start, $start+1, …` placeholders for an `IN (…)` list.
 pub(crate) fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// A constraint the database refused a write for.
@@ -302,21 +280,13 @@ pub enum Violation {
 /// Turns a refused constraint into the error the caller names: each
 /// `(needle, field)` pair maps a unique constraint whose name or columns
 /// contain `needle` to `Conflict(field)`.
-pub(crate) fn conflict(
-    unique: &'static [(&'static str, &'static str)],
-) -> impl Fn(StoreError) -> StoreError {
+pub(crate) fn conflict(unique: &'static [(&'static str, &'static str)]) -> impl Fn(StoreError) -> StoreError {
     move |e| match e {
         StoreError::Violation(Violation::Unique(what)) => {
-            let field = unique
-                .iter()
-                .find(|(needle, _)| what.contains(needle))
-                .map(|(_, f)| *f)
-                .unwrap_or("value");
+            let field = unique.iter().find(|(needle, _)| what.contains(needle)).map(|(_, f)| *f).unwrap_or("value");
             StoreError::Conflict(field)
         }
-        StoreError::Violation(Violation::ForeignKey) => {
-            StoreError::Missing(crate::Thing::Reference)
-        }
+        StoreError::Violation(Violation::ForeignKey) => StoreError::Missing(crate::Thing::Reference),
         other => other,
     }
 }

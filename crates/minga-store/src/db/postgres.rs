@@ -26,20 +26,14 @@ pub(crate) fn open(url: &str) -> Result<PgConn> {
 /// A connection made when its thread first has work, so a pool only holds
 /// as many as it has needed.
 pub(crate) fn later(url: &str) -> PgConn {
-    PgConn {
-        url: url.to_string(),
-        client: None,
-        statements: HashMap::new(),
-    }
+    PgConn { url: url.to_string(), client: None, statements: HashMap::new() }
 }
 
 fn error(e: postgres::Error) -> StoreError {
     if let Some(db) = e.as_db_error() {
         let code = db.code();
         if *code == SqlState::UNIQUE_VIOLATION {
-            return StoreError::Violation(Violation::Unique(
-                db.constraint().unwrap_or_default().to_string(),
-            ));
+            return StoreError::Violation(Violation::Unique(db.constraint().unwrap_or_default().to_string()));
         }
         if *code == SqlState::FOREIGN_KEY_VIOLATION {
             return StoreError::Violation(Violation::ForeignKey);
@@ -56,8 +50,7 @@ impl PgConn {
         if self.client.as_ref().is_none_or(|c| c.is_closed()) {
             self.statements.clear();
             self.client = None;
-            let client =
-                Client::connect(&self.url, NoTls).map_err(|e| StoreError::Open(e.to_string()))?;
+            let client = Client::connect(&self.url, NoTls).map_err(|e| StoreError::Open(e.to_string()))?;
             self.client = Some(client);
         }
         Ok(())
@@ -66,9 +59,7 @@ impl PgConn {
     fn client(&mut self) -> Result<&mut Client> {
         match self.client.as_mut() {
             Some(c) if !c.is_closed() => Ok(c),
-            _ => Err(StoreError::Database(
-                "the connection to PostgreSQL was lost".into(),
-            )),
+            _ => Err(StoreError::Database("the connection to PostgreSQL was lost".into())),
         }
     }
 
@@ -85,20 +76,13 @@ impl PgConn {
             self.statements.clear();
         }
         let statement = self.client()?.prepare_typed(sql, &types).map_err(error)?;
-        self.statements
-            .insert(sql.to_string(), (types, statement.clone()));
+        self.statements.insert(sql.to_string(), (types, statement.clone()));
         Ok(statement)
     }
 }
 
 fn values<'a>(params: &'a [&'a dyn Param]) -> Vec<&'a (dyn ToSql + Sync)> {
-    params
-        .iter()
-        .map(|p| {
-            let v: &(dyn ToSql + Sync) = *p;
-            v
-        })
-        .collect()
+    params.iter().map(|p| { let v: &(dyn ToSql + Sync) = *p; v }).collect()
 }
 
 impl Db for PgConn {
@@ -108,22 +92,12 @@ impl Db for PgConn {
 
     fn exec(&mut self, sql: &str, params: &[&dyn Param]) -> Result<u64> {
         let statement = self.statement(sql, params)?;
-        self.client()?
-            .execute(&statement, &values(params))
-            .map_err(error)
+        self.client()?.execute(&statement, &values(params)).map_err(error)
     }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        params: &[&dyn Param],
-        each: &mut dyn FnMut(&Row<'_>) -> Result<()>,
-    ) -> Result<()> {
+    fn each(&mut self, sql: &str, params: &[&dyn Param], each: &mut dyn FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
         let statement = self.statement(sql, params)?;
-        let rows = self
-            .client()?
-            .query(&statement, &values(params))
-            .map_err(error)?;
+        let rows = self.client()?.query(&statement, &values(params)).map_err(error)?;
         for r in &rows {
             each(&Row::Postgres(r))?;
         }

@@ -44,8 +44,7 @@ pub(crate) fn open(path: &Path, writer: bool, durability: Durability) -> Result<
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
     conn.set_prepared_statement_cache_capacity(256);
     let sync = match durability {
         Durability::Full => "FULL",
@@ -58,11 +57,7 @@ pub(crate) fn open(path: &Path, writer: bool, durability: Durability) -> Result<
         "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; \
          PRAGMA foreign_keys = ON; PRAGMA cache_size = {};{}",
         if writer { -16384 } else { -8192 },
-        if writer {
-            ""
-        } else {
-            " PRAGMA query_only = ON;"
-        }
+        if writer { "" } else { " PRAGMA query_only = ON;" }
     ))
     .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
     Ok(SqliteConn { conn })
@@ -96,17 +91,11 @@ fn error(e: rusqlite::Error) -> StoreError {
         const PRIMARY_KEY: i32 = 1555;
         const FOREIGN_KEY: i32 = 787;
         match f.extended_code {
-            UNIQUE | PRIMARY_KEY => {
-                return StoreError::Violation(Violation::Unique(
-                    message.clone().unwrap_or_default(),
-                ));
-            }
+            UNIQUE | PRIMARY_KEY => return StoreError::Violation(Violation::Unique(message.clone().unwrap_or_default())),
             FOREIGN_KEY => return StoreError::Violation(Violation::ForeignKey),
             _ => {}
         }
-        if f.code == rusqlite::ErrorCode::DatabaseBusy
-            || f.code == rusqlite::ErrorCode::DatabaseLocked
-        {
+        if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked {
             return StoreError::Busy;
         }
     }
@@ -115,11 +104,7 @@ fn error(e: rusqlite::Error) -> StoreError {
 
 fn bind(stmt: &mut rusqlite::CachedStatement<'_>, params: &[&dyn Param]) -> Result<()> {
     if stmt.parameter_count() > params.len() {
-        return Err(StoreError::Database(format!(
-            "{} parameters expected, {} given",
-            stmt.parameter_count(),
-            params.len()
-        )));
+        return Err(StoreError::Database(format!("{} parameters expected, {} given", stmt.parameter_count(), params.len())));
     }
     for (i, p) in params.iter().enumerate().take(stmt.parameter_count()) {
         let value: &dyn rusqlite::ToSql = *p;
@@ -142,12 +127,7 @@ impl Db for SqliteConn {
         Ok(self.conn.changes())
     }
 
-    fn each(
-        &mut self,
-        sql: &str,
-        params: &[&dyn Param],
-        each: &mut dyn FnMut(&Row<'_>) -> Result<()>,
-    ) -> Result<()> {
+    fn each(&mut self, sql: &str, params: &[&dyn Param], each: &mut dyn FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(&positional(sql)).map_err(error)?;
         bind(&mut stmt, params)?;
         let mut rows = stmt.raw_query();
@@ -170,11 +150,7 @@ pub(crate) fn reader(mut conn: SqliteConn, jobs: Queues) {
 }
 
 /// Commits queued writes in batches until the queue closes.
-pub(crate) fn writer(
-    mut conn: SqliteConn,
-    jobs: Receiver<WriteJob>,
-    feed: std::sync::Arc<crate::feed::Feed>,
-) {
+pub(crate) fn writer(mut conn: SqliteConn, jobs: Receiver<WriteJob>, feed: std::sync::Arc<crate::feed::Feed>) {
     const MOST_AT_ONCE: usize = 64;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
@@ -194,10 +170,7 @@ mod tests {
 
     #[test]
     fn placeholders_become_numbered() {
-        assert_eq!(
-            positional("SELECT $1, $2 WHERE a = $1"),
-            "SELECT ?1, ?2 WHERE a = ?1"
-        );
+        assert_eq!(positional("SELECT $1, $2 WHERE a = $1"), "SELECT ?1, ?2 WHERE a = ?1");
         assert_eq!(positional("SELECT '$1' || $10"), "SELECT '$1' || ?10");
         assert_eq!(positional("SELECT 1"), "SELECT 1");
     }

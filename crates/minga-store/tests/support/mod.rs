@@ -13,9 +13,7 @@ pub async fn store(backend: Backend) -> (Store, Option<Dir>) {
     match backend {
         Backend::Sqlite => {
             let dir = Dir::new();
-            let store = Store::connect(&Store::sqlite_url(&dir.0), 8)
-                .await
-                .expect("open sqlite");
+            let store = Store::connect(&Store::sqlite_url(&dir.0), 8).await.expect("open sqlite");
             (store, Some(dir))
         }
         Backend::Postgres => {
@@ -31,11 +29,7 @@ pub struct Dir(PathBuf);
 impl Dir {
     pub fn new() -> Dir {
         static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "minga-store-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
+        let path = std::env::temp_dir().join(format!("minga-store-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
         std::fs::create_dir_all(&path).expect("temp dir");
         Dir(path)
     }

@@ -159,14 +159,7 @@ pub struct AdminDetailedUser {
 }
 
 impl AdminDetailedUser {
-    pub fn of(
-        u: &User,
-        s: &PersonStats,
-        rights: AdminRights,
-        standing: Standing,
-        groups: Vec<BasicGroup>,
-        now: i64,
-    ) -> AdminDetailedUser {
+    pub fn of(u: &User, s: &PersonStats, rights: AdminRights, standing: Standing, groups: Vec<BasicGroup>, now: i64) -> AdminDetailedUser {
         let listed = AdminUserListItem::of(u, s, now);
         let full_suspend_reason = listed.suspend_reason.clone();
         let silenced = listed.silenced;
@@ -177,11 +170,7 @@ impl AdminDetailedUser {
             can_activate: rights.activate && !u.active,
             can_deactivate: rights.deactivate && u.active,
             can_change_trust_level: true,
-            ip_address: if rights.include_ip {
-                standing.ip_address
-            } else {
-                String::new()
-            },
+            ip_address: if rights.include_ip { standing.ip_address } else { String::new() },
             registration_ip_address: None,
             can_grant_admin: rights.change_role && !u.admin,
             can_revoke_admin: rights.change_role && u.admin,
@@ -199,16 +188,8 @@ impl AdminDetailedUser {
             can_be_anonymized: rights.anonymize,
             can_be_merged: false,
             full_suspend_reason,
-            full_silence_reason: if silenced {
-                standing.silence_reason.clone()
-            } else {
-                None
-            },
-            silence_reason: if silenced {
-                standing.silence_reason
-            } else {
-                None
-            },
+            full_silence_reason: if silenced { standing.silence_reason.clone() } else { None },
+            silence_reason: if silenced { standing.silence_reason } else { None },
             post_edits_count: None,
             badge_count: 0,
             warnings_received_count: 0,
@@ -220,11 +201,7 @@ impl AdminDetailedUser {
             api_key_count: s.api_keys,
             single_sign_on_record: None,
             approved_by: standing.approved_by,
-            suspended_by: if u.suspended_at(now) {
-                standing.suspended_by
-            } else {
-                None
-            },
+            suspended_by: if u.suspended_at(now) { standing.suspended_by } else { None },
             silenced_by: if silenced { standing.silenced_by } else { None },
             groups,
             external_ids: Map::new(),

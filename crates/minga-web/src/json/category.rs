@@ -3,8 +3,8 @@
 use super::{cooked_text, excerpt_html};
 use crate::access::Catalog;
 use crate::auth::Viewer;
-use minga_core::CategoryId;
 use minga_core::perm;
+use minga_core::CategoryId;
 use minga_store::{Category, TopicCounts};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -147,12 +147,7 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> CategoryJso
             .iter()
             .map(|(g, p)| GroupPermission {
                 permission_type: *p as i64,
-                group_name: catalog
-                    .groups
-                    .iter()
-                    .find(|x| x.id == *g)
-                    .map(|x| x.name.clone())
-                    .unwrap_or_default(),
+                group_name: catalog.groups.iter().find(|x| x.id == *g).map(|x| x.name.clone()).unwrap_or_default(),
                 group_id: *g,
             })
             .collect()
@@ -177,11 +172,7 @@ pub fn category(c: &Category, viewer: &Viewer, catalog: &Catalog) -> CategoryJso
         description_excerpt: excerpt,
         topic_url: None,
         read_restricted: catalog.read_restricted(c.id),
-        permission: if viewer.user.is_some() {
-            permission
-        } else {
-            None
-        },
+        permission: if viewer.user.is_some() { permission } else { None },
         notification_level: 1,
         can_edit: manages,
         topic_template: None,

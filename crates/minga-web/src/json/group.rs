@@ -101,11 +101,7 @@ pub fn basic_group(g: &Group, viewer: &Viewer, user_count: i64) -> BasicGroup {
         id: g.id,
         automatic: g.automatic,
         name: g.name.clone(),
-        display_name: if g.full_name.is_empty() {
-            g.name.clone()
-        } else {
-            g.full_name.clone()
-        },
+        display_name: if g.full_name.is_empty() { g.name.clone() } else { g.full_name.clone() },
         user_count,
         mentionable_level: g.mentionable_level,
         messageable_level: g.messageable_level,
@@ -149,11 +145,7 @@ pub fn group_show(g: &Group, viewer: &Viewer, user_count: i64) -> GroupShow {
         mentionable: alias_allowed(g.mentionable_level, g, viewer),
         messageable: alias_allowed(g.messageable_level, g, viewer),
         // Who joins by their address is for those who manage the group.
-        automatic_membership_email_domains: if manage {
-            some(&g.automatic_membership_email_domains)
-        } else {
-            None
-        },
+        automatic_membership_email_domains: if manage { some(&g.automatic_membership_email_domains) } else { None },
         smtp_server: None,
         smtp_port: None,
         smtp_ssl_mode: None,

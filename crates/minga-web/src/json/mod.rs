@@ -2,7 +2,6 @@
 //! thing. Fields minga does not have yet are sent with Discourse's neutral
 //! values, so clients that read them keep working.
 
-mod admin;
 mod category;
 pub mod group;
 pub mod invite;
@@ -10,6 +9,7 @@ pub mod notification;
 mod post;
 pub mod site;
 mod topic;
+mod admin;
 mod user;
 pub mod user_api_key;
 
@@ -37,9 +37,6 @@ pub fn excerpt_html(plain: &str) -> String {
 
 /// Discourse's `fancy_title`: the title with HTML escaped.
 pub fn fancy(title: &str) -> String {
-    title
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
+

@@ -99,22 +99,10 @@ pub struct ActionSummary {
     pub can_undo: bool,
 }
 
-pub fn post(
-    p: &Post,
-    author: Option<&User>,
-    topic: &Topic,
-    viewer: &Viewer,
-    catalog: &Catalog,
-) -> PostJson {
+pub fn post(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer, catalog: &Catalog) -> PostJson {
     let actor = viewer.actor();
     let (username, name, admin, moderator, trust) = match author {
-        Some(u) => (
-            u.username.as_str(),
-            u.name.as_str(),
-            u.admin,
-            u.moderator,
-            u.trust_level,
-        ),
+        Some(u) => (u.username.as_str(), u.name.as_str(), u.admin, u.moderator, u.trust_level),
         None => ("", "", false, false, 0),
     };
     PostJson {
@@ -140,9 +128,7 @@ pub fn post(
         topic_slug: topic.slug.clone(),
         topic_title: topic.title.clone(),
         display_username: name.to_string(),
-        primary_group_name: catalog
-            .public_group_name(author.and_then(|u| u.primary_group_id))
-            .map(str::to_string),
+        primary_group_name: catalog.public_group_name(author.and_then(|u| u.primary_group_id)).map(str::to_string),
         flair_name: None,
         flair_url: None,
         flair_bg_color: None,
@@ -184,31 +170,13 @@ pub fn post(
 
 /// A post in a topic view (`/t/{id}.json`, `/t/{id}/posts.json`), where
 /// Discourse sends `reviewable_id` 0 when nothing is under review.
-pub fn post_in_topic(
-    p: &Post,
-    author: Option<&User>,
-    topic: &Topic,
-    viewer: &Viewer,
-    catalog: &Catalog,
-) -> PostJson {
-    PostJson {
-        reviewable_id: Some(0),
-        ..post(p, author, topic, viewer, catalog)
-    }
+pub fn post_in_topic(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer, catalog: &Catalog) -> PostJson {
+    PostJson { reviewable_id: Some(0), ..post(p, author, topic, viewer, catalog) }
 }
 
 /// A post as returned by `GET /posts/{id}.json`, which adds its raw text.
-pub fn post_with_raw(
-    p: &Post,
-    author: Option<&User>,
-    topic: &Topic,
-    viewer: &Viewer,
-    catalog: &Catalog,
-) -> PostJson {
-    PostJson {
-        raw: Some(p.raw.clone()),
-        ..post(p, author, topic, viewer, catalog)
-    }
+pub fn post_with_raw(p: &Post, author: Option<&User>, topic: &Topic, viewer: &Viewer, catalog: &Catalog) -> PostJson {
+    PostJson { raw: Some(p.raw.clone()), ..post(p, author, topic, viewer, catalog) }
 }
 
 /// `PUT /posts/{id}.json` answers the post under `post`.
@@ -270,10 +238,6 @@ pub struct ReplyToUser {
 
 impl ReplyToUser {
     pub fn of(u: &User) -> ReplyToUser {
-        ReplyToUser {
-            username: u.username.clone(),
-            name: u.name.clone(),
-            avatar_template: avatar_template(&u.username),
-        }
+        ReplyToUser { username: u.username.clone(), name: u.name.clone(), avatar_template: avatar_template(&u.username) }
     }
 }

@@ -64,17 +64,8 @@ pub struct TopicListItem {
     pub notification_level: Option<i64>,
 }
 
-pub fn topic_list_item(
-    t: &Topic,
-    users: &HashMap<UserId, User>,
-    state: &AppState,
-) -> TopicListItem {
-    let username = |id: &UserId| {
-        users
-            .get(id)
-            .map(|u| u.username.clone())
-            .unwrap_or_default()
-    };
+pub fn topic_list_item(t: &Topic, users: &HashMap<UserId, User>, state: &AppState) -> TopicListItem {
+    let username = |id: &UserId| users.get(id).map(|u| u.username.clone()).unwrap_or_default();
     let single = t.user_id == t.last_post_user_id;
     let mut posters = vec![Poster {
         extras: if single { "latest single" } else { "" }.into(),
@@ -83,12 +74,7 @@ pub fn topic_list_item(
         primary_group_id: None,
     }];
     if !single {
-        posters.push(Poster {
-            extras: "latest".into(),
-            description: "Most Recent Poster".into(),
-            user_id: t.last_post_user_id,
-            primary_group_id: None,
-        });
+        posters.push(Poster { extras: "latest".into(), description: "Most Recent Poster".into(), user_id: t.last_post_user_id, primary_group_id: None });
     }
     let pinned = t.pinned(minga_core::time::now_ms());
     TopicListItem {
@@ -286,13 +272,7 @@ pub struct BasicTopic {
 
 impl BasicTopic {
     pub fn of(t: &Topic) -> BasicTopic {
-        BasicTopic {
-            id: t.id,
-            title: t.title.clone(),
-            fancy_title: fancy(&t.title),
-            slug: t.slug.clone(),
-            posts_count: t.posts_count,
-        }
+        BasicTopic { id: t.id, title: t.title.clone(), fancy_title: fancy(&t.title), slug: t.slug.clone(), posts_count: t.posts_count }
     }
 }
 

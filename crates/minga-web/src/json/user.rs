@@ -4,9 +4,9 @@
 //! Fields minga has no such thing for carry Discourse's neutral values.
 
 use super::avatar_template;
-use super::group::BasicGroup;
-use minga_core::time::iso;
 use minga_core::{UserId, perm};
+use minga_core::time::iso;
+use super::group::BasicGroup;
 use minga_store::{PersonStats, User};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -22,12 +22,7 @@ pub struct BasicUser {
 
 impl BasicUser {
     pub fn of(u: &User) -> BasicUser {
-        BasicUser {
-            id: u.id,
-            username: u.username.clone(),
-            name: u.name.clone(),
-            avatar_template: avatar_template(&u.username),
-        }
+        BasicUser { id: u.id, username: u.username.clone(), name: u.name.clone(), avatar_template: avatar_template(&u.username) }
     }
 }
 
@@ -99,10 +94,7 @@ impl UserAuthToken {
         let (browser, os) = match crate::auth::device(&s.user_agent) {
             (Some(b), s) => (b.to_string(), s.unwrap_or_default().to_string()),
             (None, Some(s)) => (s.to_string(), String::new()),
-            (None, None) => (
-                crate::auth::describe_device(crate::i18n::Locale::En, &s.user_agent),
-                String::new(),
-            ),
+            (None, None) => (crate::auth::describe_device(crate::i18n::Locale::En, &s.user_agent), String::new()),
         };
         let icon = match browser.as_str() {
             "Firefox" => "fab-firefox",
@@ -408,9 +400,7 @@ impl UserDetailed {
         now: i64,
     ) -> UserDetailed {
         let today = now / 86_400_000;
-        let recent = stats
-            .last_visit_day
-            .is_some_and(|d| today - d <= RECENT_DAYS);
+        let recent = stats.last_visit_day.is_some_and(|d| today - d <= RECENT_DAYS);
         let can = rights.can_edit;
         UserDetailed {
             basic: BasicUser::of(u),
@@ -633,10 +623,7 @@ impl DirectoryItem {
             post_count: s.post_count,
             posts_read: s.posts_read,
             days_visited: s.days_visited,
-            user: DirectoryUser {
-                basic: BasicUser::of(u),
-                title: None,
-            },
+            user: DirectoryUser { basic: BasicUser::of(u), title: None },
         }
     }
 }

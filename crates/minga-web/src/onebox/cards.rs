@@ -29,11 +29,7 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
 /// Each marker's opening tag, inner HTML and byte range.
@@ -42,12 +38,8 @@ fn markers(html: &str) -> Vec<(&str, &str, std::ops::Range<usize>)> {
     let mut at = 0;
     while let Some(i) = html[at..].find(MARKER) {
         let start = at + i;
-        let Some(open_end) = html[start..].find('>').map(|e| start + e + 1) else {
-            break;
-        };
-        let Some(close) = html[open_end..].find("</aside>").map(|e| open_end + e) else {
-            break;
-        };
+        let Some(open_end) = html[start..].find('>').map(|e| start + e + 1) else { break };
+        let Some(close) = html[open_end..].find("</aside>").map(|e| open_end + e) else { break };
         let end = close + "</aside>".len();
         found.push((&html[start..open_end], &html[open_end..close], start..end));
         at = end;
@@ -57,25 +49,16 @@ fn markers(html: &str) -> Vec<(&str, &str, std::ops::Range<usize>)> {
 
 impl Cards {
     /// Loads what the markers in `htmls` point at.
-    pub async fn load<'a>(
-        state: &AppState,
-        viewer: &Viewer,
-        htmls: impl IntoIterator<Item = &'a str>,
-    ) -> AppResult<Cards> {
+    pub async fn load<'a>(state: &AppState, viewer: &Viewer, htmls: impl IntoIterator<Item = &'a str>) -> AppResult<Cards> {
         let (mut topic_ids, mut post_refs, mut urls) = (Vec::new(), Vec::new(), Vec::new());
         for html in htmls {
             if !html.contains(MARKER) {
                 continue;
             }
             for (tag, _, _) in markers(html) {
-                if let Some(id) =
-                    attribute(tag, "data-onebox-topic").and_then(|v| v.parse::<i64>().ok())
-                {
+                if let Some(id) = attribute(tag, "data-onebox-topic").and_then(|v| v.parse::<i64>().ok()) {
                     topic_ids.push(TopicId(id));
-                    if let Some(n) = attribute(tag, "data-onebox-post")
-                        .and_then(|v| v.parse::<i64>().ok())
-                        .filter(|n| *n > 1)
-                    {
+                    if let Some(n) = attribute(tag, "data-onebox-post").and_then(|v| v.parse::<i64>().ok()).filter(|n| *n > 1) {
                         post_refs.push((TopicId(id), n));
                     }
                 } else if let Some(url) = attribute(tag, "data-onebox-url") {
@@ -89,43 +72,16 @@ impl Cards {
             // plain links that say nothing about what they point at.
             let catalog = state.catalog().await?;
             let actor = viewer.actor();
-            let topics: Vec<Topic> = state
-                .store
-                .topics_by_ids(&topic_ids)
-                .await?
-                .into_iter()
-                .filter(|t| catalog.can_see(actor.as_ref(), t.category_id))
-                .collect();
-            let post_refs: Vec<_> = post_refs
-                .into_iter()
-                .filter(|(t, _)| topics.iter().any(|x| x.id == *t))
-                .collect();
-            let posts: Vec<_> = state
-                .store
-                .posts_by_numbers(&post_refs)
-                .await?
-                .into_iter()
-                .filter(|p| !p.hidden)
-                .collect();
+            let topics: Vec<Topic> = state.store.topics_by_ids(&topic_ids).await?.into_iter().filter(|t| catalog.can_see(actor.as_ref(), t.category_id)).collect();
+            let post_refs: Vec<_> = post_refs.into_iter().filter(|(t, _)| topics.iter().any(|x| x.id == *t)).collect();
+            let posts: Vec<_> = state.store.posts_by_numbers(&post_refs).await?.into_iter().filter(|p| !p.hidden).collect();
             let categories = &catalog.categories;
-            let author_ids: Vec<_> = topics
-                .iter()
-                .map(|t| t.user_id)
-                .chain(posts.iter().map(|p| p.user_id))
-                .collect();
+            let author_ids: Vec<_> = topics.iter().map(|t| t.user_id).chain(posts.iter().map(|p| p.user_id)).collect();
             let authors = state.store.users_by_ids(&author_ids).await?;
-            let name = |id| {
-                authors
-                    .iter()
-                    .find(|u| u.id == id)
-                    .map(|u| u.username.clone())
-                    .unwrap_or_default()
-            };
+            let name = |id| authors.iter().find(|u| u.id == id).map(|u| u.username.clone()).unwrap_or_default();
             for p in posts {
                 let excerpt = minga_core::cook::excerpt(&p.cooked, 300);
-                cards
-                    .posts
-                    .insert((p.topic_id.0, p.post_number), (name(p.user_id), excerpt));
+                cards.posts.insert((p.topic_id.0, p.post_number), (name(p.user_id), excerpt));
             }
             for t in topics {
                 let category = categories.iter().find(|c| c.id == t.category_id).cloned();
@@ -134,14 +90,7 @@ impl Cards {
             }
         }
         if !urls.is_empty() {
-            cards.pages = state
-                .store
-                .onebox_cards(&urls)
-                .await?
-                .into_iter()
-                .filter(|c| c.ok)
-                .map(|c| (c.url.clone(), c))
-                .collect();
+            cards.pages = state.store.onebox_cards(&urls).await?.into_iter().filter(|c| c.ok).map(|c| (c.url.clone(), c)).collect();
         }
         Ok(cards)
     }
@@ -156,9 +105,7 @@ impl Cards {
         let mut last = 0;
         for (tag, inner, range) in found {
             out.push_str(&html[last..range.start]);
-            let card = if let Some(id) =
-                attribute(tag, "data-onebox-topic").and_then(|v| v.parse::<i64>().ok())
-            {
+            let card = if let Some(id) = attribute(tag, "data-onebox-topic").and_then(|v| v.parse::<i64>().ok()) {
                 let post = attribute(tag, "data-onebox-post").and_then(|v| v.parse::<i64>().ok());
                 self.topics.get(&id).map(|(t, c, author)| {
                     // A linked reply shows its own author and words.
@@ -170,9 +117,7 @@ impl Cards {
                     topic_card(t, c.as_ref(), author, excerpt, post)
                 })
             } else {
-                attribute(tag, "data-onebox-url")
-                    .and_then(|u| self.pages.get(&u))
-                    .map(page_card)
+                attribute(tag, "data-onebox-url").and_then(|u| self.pages.get(&u)).map(page_card)
             };
             match card {
                 Some(card) => out.push_str(&card),
@@ -190,13 +135,7 @@ impl Cards {
     }
 }
 
-fn topic_card(
-    t: &Topic,
-    c: Option<&Category>,
-    author: &str,
-    excerpt: &str,
-    post: Option<i64>,
-) -> String {
+fn topic_card(t: &Topic, c: Option<&Category>, author: &str, excerpt: &str, post: Option<i64>) -> String {
     let url = match post {
         Some(n) => format!("/t/{}/{}/{n}", t.slug, t.id),
         None => format!("/t/{}/{}", t.slug, t.id),
@@ -218,10 +157,7 @@ fn page_card(card: &OneboxCard) -> String {
     let image = if card.image.is_empty() {
         String::new()
     } else {
-        format!(
-            "<img class=\"onebox-image\" src=\"{}\" alt=\"\" loading=\"lazy\">",
-            escape(&card.image)
-        )
+        format!("<img class=\"onebox-image\" src=\"{}\" alt=\"\" loading=\"lazy\">", escape(&card.image))
     };
     format!(
         "<aside class=\"onebox onebox-external\"><header class=\"source\"><a href=\"{url}\" rel=\"nofollow ugc noopener\">{}</a></header><article>{image}<h3><a href=\"{url}\" rel=\"nofollow ugc noopener\">{}</a></h3><p>{}</p></article></aside>",
@@ -239,9 +175,7 @@ mod tests {
     fn markers_without_cards_become_plain_links() {
         let cooked = minga_core::cook::cook(
             "https://forum.example.coop/t/secret-plans/9\n\nhttps://example.org/page",
-            &minga_core::cook::CookOptions {
-                base_url: "https://forum.example.coop",
-            },
+            &minga_core::cook::CookOptions { base_url: "https://forum.example.coop" },
             &minga_core::cook::NoOne,
         );
         let html = Cards::default().expand(&cooked.html);
@@ -252,22 +186,9 @@ mod tests {
     #[test]
     fn cards_escape_what_they_show() {
         let mut cards = Cards::default();
-        let card = OneboxCard {
-            url: "https://example.org/p".into(),
-            ok: true,
-            site_name: "<b>x</b>".into(),
-            title: "\"><script>".into(),
-            description: "a & b".into(),
-            image: String::new(),
-            fetched_at: 0,
-        };
+        let card = OneboxCard { url: "https://example.org/p".into(), ok: true, site_name: "<b>x</b>".into(), title: "\"><script>".into(), description: "a & b".into(), image: String::new(), fetched_at: 0 };
         cards.pages.insert(card.url.clone(), card);
         let html = cards.expand(r#"<aside class="onebox" data-onebox-url="https://example.org/p"><a href="https://example.org/p">https://example.org/p</a></aside>"#);
-        assert!(
-            html.contains("onebox-external")
-                && !html.contains("<script>")
-                && !html.contains("<b>x"),
-            "{html}"
-        );
+        assert!(html.contains("onebox-external") && !html.contains("<script>") && !html.contains("<b>x"), "{html}");
     }
 }

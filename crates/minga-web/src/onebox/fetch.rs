@@ -97,16 +97,10 @@ impl Resolve for GuardedResolver {
         let allow = self.allow_loopback;
         Box::pin(async move {
             let host = name.as_str().to_string();
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let allowed: Vec<SocketAddr> = found
-                .into_iter()
-                .filter(|a| public(a.ip(), allow))
-                .collect();
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> = found.into_iter().filter(|a| public(a.ip(), allow)).collect();
             if allowed.is_empty() {
-                return Err(
-                    Box::new(FetchError::Address(host)) as Box<dyn std::error::Error + Send + Sync>
-                );
+                return Err(Box::new(FetchError::Address(host)) as Box<dyn std::error::Error + Send + Sync>);
             }
             Ok(Box::new(allowed.into_iter()) as Addrs)
         })
@@ -124,9 +118,7 @@ fn client(policy: &FetchPolicy) -> Result<reqwest::Client, FetchError> {
         .timeout(policy.timeout)
         .connect_timeout(policy.timeout)
         .user_agent(policy.user_agent.clone())
-        .dns_resolver(Arc::new(GuardedResolver {
-            allow_loopback: policy.allow_loopback,
-        }))
+        .dns_resolver(Arc::new(GuardedResolver { allow_loopback: policy.allow_loopback }))
         .no_proxy()
         .build()
         .map_err(|e| FetchError::Network(e.to_string()))
@@ -138,12 +130,8 @@ fn check_url(url: &Url, policy: &FetchPolicy) -> Result<(), FetchError> {
         return Err(FetchError::Scheme);
     }
     match url.host() {
-        Some(url::Host::Ipv4(ip)) if !public(IpAddr::V4(ip), policy.allow_loopback) => {
-            Err(FetchError::Address(ip.to_string()))
-        }
-        Some(url::Host::Ipv6(ip)) if !public(IpAddr::V6(ip), policy.allow_loopback) => {
-            Err(FetchError::Address(ip.to_string()))
-        }
+        Some(url::Host::Ipv4(ip)) if !public(IpAddr::V4(ip), policy.allow_loopback) => Err(FetchError::Address(ip.to_string())),
+        Some(url::Host::Ipv6(ip)) if !public(IpAddr::V6(ip), policy.allow_loopback) => Err(FetchError::Address(ip.to_string())),
         Some(_) => Ok(()),
         None => Err(FetchError::Scheme),
     }
@@ -190,25 +178,16 @@ pub async fn fetch_card(url: &str, policy: &FetchPolicy) -> Result<OneboxCard, F
             return Ok(OneboxCard {
                 url: url.to_string(),
                 ok: !meta.title.is_empty(),
-                site_name: if meta.site_name.is_empty() {
-                    current.host_str().unwrap_or_default().to_string()
-                } else {
-                    meta.site_name
-                },
+                site_name: if meta.site_name.is_empty() { current.host_str().unwrap_or_default().to_string() } else { meta.site_name },
                 title: meta.title,
                 description: meta.description,
-                image: meta
-                    .image
-                    .filter(|i| i.starts_with("https://") || i.starts_with("http://"))
-                    .unwrap_or_default(),
+                image: meta.image.filter(|i| i.starts_with("https://") || i.starts_with("http://")).unwrap_or_default(),
                 fetched_at: minga_core::time::now_ms(),
             });
         }
         Err(FetchError::Redirects)
     };
-    tokio::time::timeout(policy.timeout, work)
-        .await
-        .map_err(|_| FetchError::Network("timed out".into()))?
+    tokio::time::timeout(policy.timeout, work).await.map_err(|_| FetchError::Network("timed out".into()))?
 }
 
 fn network(e: reqwest::Error) -> FetchError {
@@ -242,34 +221,13 @@ mod tests {
 
     #[test]
     fn private_addresses_are_refused() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "224.0.0.1",
-            "0.0.0.0",
-            "100.64.0.1",
-            "255.255.255.255",
-            "::1",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:10.0.0.1",
-            "::ffff:127.0.0.1",
-            "64:ff9b::a00:1",
-            "ff02::1",
-            "::",
-        ] {
+        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0", "100.64.0.1", "255.255.255.255", "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1", "64:ff9b::a00:1", "ff02::1", "::"] {
             assert!(!public(ip.parse().unwrap(), false), "{ip}");
         }
         for ip in ["93.184.216.34", "1.1.1.1", "2606:4700::1111"] {
             assert!(public(ip.parse().unwrap(), false), "{ip}");
         }
         assert!(public("127.0.0.1".parse().unwrap(), true));
-        assert!(
-            !public("10.0.0.1".parse().unwrap(), true),
-            "loopback permission does not open private ranges"
-        );
+        assert!(!public("10.0.0.1".parse().unwrap(), true), "loopback permission does not open private ranges");
     }
 }

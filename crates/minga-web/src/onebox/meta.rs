@@ -15,19 +15,11 @@ pub fn read(html: &str) -> Meta {
     let mut at = 0;
     while let Some(i) = lower[at..].find("<meta") {
         let start = at + i;
-        let Some(end) = lower[start..].find('>') else {
-            break;
-        };
+        let Some(end) = lower[start..].find('>') else { break };
         let tag = &html[start + 5..start + end];
         let attrs = attributes(tag);
-        let key = attrs
-            .iter()
-            .find(|(k, _)| k == "property" || k == "name")
-            .map(|(_, v)| v.to_ascii_lowercase());
-        let content = attrs
-            .iter()
-            .find(|(k, _)| k == "content")
-            .map(|(_, v)| v.clone());
+        let key = attrs.iter().find(|(k, _)| k == "property" || k == "name").map(|(_, v)| v.to_ascii_lowercase());
+        let content = attrs.iter().find(|(k, _)| k == "content").map(|(_, v)| v.clone());
         if let (Some(k), Some(c)) = (key, content) {
             found.push((k, c));
         }
@@ -36,14 +28,7 @@ pub fn read(html: &str) -> Meta {
             break;
         }
     }
-    let get = |keys: &[&str]| {
-        keys.iter().find_map(|k| {
-            found
-                .iter()
-                .find(|(fk, v)| fk == k && !v.trim().is_empty())
-                .map(|(_, v)| clean(v))
-        })
-    };
+    let get = |keys: &[&str]| keys.iter().find_map(|k| found.iter().find(|(fk, v)| fk == k && !v.trim().is_empty()).map(|(_, v)| clean(v)));
     let title_tag = lower.find("<title").and_then(|i| {
         let open_end = i + lower[i..].find('>')? + 1;
         let close = open_end + lower[open_end..].find("</title")?;
@@ -51,16 +36,8 @@ pub fn read(html: &str) -> Meta {
     });
     Meta {
         site_name: cut(get(&["og:site_name"]).unwrap_or_default(), 100),
-        title: cut(
-            get(&["og:title", "twitter:title"])
-                .or(title_tag)
-                .unwrap_or_default(),
-            200,
-        ),
-        description: cut(
-            get(&["og:description", "twitter:description", "description"]).unwrap_or_default(),
-            300,
-        ),
+        title: cut(get(&["og:title", "twitter:title"]).or(title_tag).unwrap_or_default(), 200),
+        description: cut(get(&["og:description", "twitter:description", "description"]).unwrap_or_default(), 300),
         image: get(&["og:image", "og:image:url", "twitter:image"]),
     }
 }
@@ -126,9 +103,7 @@ fn clean(s: &str) -> String {
                 "quot" => Some('"'),
                 "apos" | "#39" => Some('\''),
                 "nbsp" => Some(' '),
-                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
-                    .ok()
-                    .and_then(char::from_u32),
+                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32),
                 n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
             }?;
@@ -150,11 +125,7 @@ fn clean(s: &str) -> String {
 }
 
 fn cut(s: String, max: usize) -> String {
-    if s.chars().count() <= max {
-        s
-    } else {
-        format!("{}…", s.chars().take(max).collect::<String>().trim_end())
-    }
+    if s.chars().count() <= max { s } else { format!("{}…", s.chars().take(max).collect::<String>().trim_end()) }
 }
 
 #[cfg(test)]
@@ -177,24 +148,15 @@ mod tests {
 
     #[test]
     fn entities_next_to_multi_byte_characters_do_not_panic() {
-        assert_eq!(
-            read("<title>&abcdefghijé; &amp; ok</title>").title,
-            "&abcdefghijé; & ok"
-        );
+        assert_eq!(read("<title>&abcdefghijé; &amp; ok</title>").title, "&abcdefghijé; & ok");
         assert_eq!(read("<title>&éééééé</title>").title, "&éééééé");
     }
 
     #[test]
     fn title_tag_and_broken_markup() {
-        assert_eq!(
-            read("<title>\n  Just a   title </title>").title,
-            "Just a title"
-        );
+        assert_eq!(read("<title>\n  Just a   title </title>").title, "Just a title");
         assert_eq!(read("<meta content=\"x\" property=\"og:title").title, "");
         assert_eq!(read("<meta property=og:title content=bare>").title, "bare");
-        assert_eq!(
-            read("&#xZZ; <title>&#99999999;</title>").title,
-            "&#99999999;"
-        );
+        assert_eq!(read("&#xZZ; <title>&#99999999;</title>").title, "&#99999999;");
     }
 }

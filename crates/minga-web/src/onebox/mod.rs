@@ -32,12 +32,7 @@ pub async fn fetch_missing(state: &AppState, targets: &[Target]) {
         }
     };
     for url in urls.into_iter().filter(|u| !known.contains(u)) {
-        if !state
-            .fetching
-            .lock()
-            .expect("fetching lock")
-            .insert(url.clone())
-        {
+        if !state.fetching.lock().expect("fetching lock").insert(url.clone()) {
             continue;
         }
         let state = state.clone();
@@ -46,12 +41,7 @@ pub async fn fetch_missing(state: &AppState, targets: &[Target]) {
                 Ok(card) => card,
                 Err(e) => {
                     tracing::info!(%url, error = %e, "onebox fetch failed");
-                    minga_store::OneboxCard {
-                        url: url.clone(),
-                        ok: false,
-                        fetched_at: minga_core::time::now_ms(),
-                        ..Default::default()
-                    }
+                    minga_store::OneboxCard { url: url.clone(), ok: false, fetched_at: minga_core::time::now_ms(), ..Default::default() }
                 }
             };
             if let Err(e) = state.store.save_onebox_card(&card).await {

@@ -27,11 +27,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<CsrfToken>()
-            .cloned()
-            .unwrap_or(CsrfToken(String::new())))
+        Ok(parts.extensions.get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new())))
     }
 }
 
@@ -43,27 +39,11 @@ pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: 
     let mut response = next.run(req).await;
     // A response any cache may keep (the stylesheet, avatars) must not
     // hand one visitor's token to the next.
-    let public = response
-        .headers()
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("public"));
+    let public = response.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
     // Logging in sets a fresh token of its own.
-    let replaced = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .any(|v| {
-            v.as_bytes()
-                .starts_with(format!("{CSRF_COOKIE}=").as_bytes())
-        });
+    let replaced = response.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(format!("{CSRF_COOKIE}=").as_bytes()));
     if fresh && !public && !replaced {
-        let cookie = auth::set_cookie(
-            CSRF_COOKIE,
-            &token,
-            365 * 86_400,
-            state.settings.secure_cookies(),
-        );
+        let cookie = auth::set_cookie(CSRF_COOKIE, &token, 365 * 86_400, state.settings.secure_cookies());
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -76,11 +56,7 @@ pub async fn html_errors(State(state): State<AppState>, mut req: Request, next: 
     let format = Format::of(req.uri(), req.headers());
     let is_get = req.method() == axum::http::Method::GET;
     let path = req.uri().path().to_string();
-    let csrf = req
-        .extensions()
-        .get::<CsrfToken>()
-        .cloned()
-        .unwrap_or(CsrfToken(String::new()));
+    let csrf = req.extensions().get::<CsrfToken>().cloned().unwrap_or(CsrfToken(String::new()));
     // Only what choosing the page's language needs is kept, and the choice
     // is made only when there is an error page to write.
     let mut language = axum::http::HeaderMap::new();
@@ -95,11 +71,7 @@ pub async fn html_errors(State(state): State<AppState>, mut req: Request, next: 
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
     };
-    if format != Format::Json
-        && info.status == StatusCode::FORBIDDEN
-        && info.error_type == "not_logged_in"
-        && is_get
-    {
+    if format != Format::Json && info.status == StatusCode::FORBIDDEN && info.error_type == "not_logged_in" && is_get {
         return Redirect::to(&format!("/login?next={}", urlencode(&path))).into_response();
     }
     // The person's language if the request got as far as knowing them,
@@ -131,15 +103,8 @@ pub async fn html_errors(State(state): State<AppState>, mut req: Request, next: 
             _ => "error-title-did-not-work",
         },
     );
-    let chrome = Chrome {
-        locale,
-        ..Chrome::plain(&state, csrf)
-    };
-    let page = ErrorPage {
-        chrome,
-        title,
-        messages: info.messages(locale),
-    };
+    let chrome = Chrome { locale, ..Chrome::plain(&state, csrf) };
+    let page = ErrorPage { chrome, title, messages: info.messages(locale) };
     let mut html = render(&page).into_response();
     *html.status_mut() = info.status;
     for name in [header::RETRY_AFTER, header::SET_COOKIE] {
@@ -159,30 +124,18 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
     let path_is_text = percent_decoded_is_utf8(req.uri().path());
     let response = next.run(req).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error())
-        || response.extensions().get::<ErrorInfo>().is_some()
-    {
+    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<ErrorInfo>().is_some() {
         return response;
     }
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("text/html") || content_type.starts_with("application/json") {
         return response;
     }
     let error = match status {
         StatusCode::NOT_FOUND => crate::AppError::NotFound,
-        StatusCode::BAD_REQUEST if !path_is_text => {
-            crate::AppError::BadRequest(minga_core::text!("error-path-not-utf8"))
-        }
-        StatusCode::METHOD_NOT_ALLOWED => {
-            crate::AppError::Refused(status, minga_core::text!("error-method"))
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            crate::AppError::Refused(status, minga_core::text!("error-too-large"))
-        }
+        StatusCode::BAD_REQUEST if !path_is_text => crate::AppError::BadRequest(minga_core::text!("error-path-not-utf8")),
+        StatusCode::METHOD_NOT_ALLOWED => crate::AppError::Refused(status, minga_core::text!("error-method")),
+        StatusCode::PAYLOAD_TOO_LARGE => crate::AppError::Refused(status, minga_core::text!("error-too-large")),
         // The request's time ran out: the forum is too busy to answer it.
         StatusCode::SERVICE_UNAVAILABLE => crate::AppError::Busy,
         s if s.is_server_error() => {
@@ -211,10 +164,7 @@ fn percent_decoded_is_utf8(path: &str) -> bool {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
+            && let (Some(h), Some(l)) = (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
         {
             out.push((h * 16 + l) as u8);
             i += 3;
@@ -250,9 +200,7 @@ pub fn render_invalid<T: Template>(t: &T) -> Response {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -273,12 +221,8 @@ pub fn safe_next(next: Option<&str>, base_url: &str) -> String {
     if !next.starts_with('/') || next.len() > LONGEST || next.chars().any(char::is_control) {
         return HOME.into();
     }
-    let Ok(base) = url::Url::parse(base_url) else {
-        return HOME.into();
-    };
-    let Ok(target) = base.join(next) else {
-        return HOME.into();
-    };
+    let Ok(base) = url::Url::parse(base_url) else { return HOME.into() };
+    let Ok(target) = base.join(next) else { return HOME.into() };
     if target.origin() != base.origin() || target.username() != "" || target.password().is_some() {
         return HOME.into();
     }
@@ -295,14 +239,7 @@ pub fn safe_next(next: Option<&str>, base_url: &str) -> String {
     // would read as another host: the path must still lead here when read
     // again, as the browser will read the `Location` header.
     match base.join(&path) {
-        Ok(again)
-            if again == target
-                && path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\") =>
-        {
-            path
-        }
+        Ok(again) if again == target && path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path,
         _ => HOME.into(),
     }
 }
@@ -319,11 +256,7 @@ pub fn redirect(to: &str) -> Response {
 /// An instant as a page shows it to this reader: relative when recent,
 /// exact on hover, in their own time zone if they chose one.
 pub fn moment(ms: i64, viewer: &Viewer) -> Moment {
-    let zone = viewer
-        .user
-        .as_ref()
-        .map(|u| u.timezone.as_str())
-        .unwrap_or("");
+    let zone = viewer.user.as_ref().map(|u| u.timezone.as_str()).unwrap_or("");
     i18n::shown(viewer.locale, ms, minga_core::time::now_ms(), zone)
 }
 
@@ -418,11 +351,7 @@ impl Chrome {
 
     /// The other languages, for the switch: (tag, name).
     pub fn other_locales(&self) -> Vec<(&'static str, &'static str)> {
-        Locale::ALL
-            .into_iter()
-            .filter(|l| *l != self.locale)
-            .map(|l| (l.tag(), l.name()))
-            .collect()
+        Locale::ALL.into_iter().filter(|l| *l != self.locale).map(|l| (l.tag(), l.name())).collect()
     }
 }
 
@@ -436,10 +365,7 @@ mod tests {
     fn next_stays_on_the_forum() {
         for (next, expected) in [
             ("/categories", "/categories"),
-            (
-                "/t/some-topic/12?page=2#post_25",
-                "/t/some-topic/12?page=2#post_25",
-            ),
+            ("/t/some-topic/12?page=2#post_25", "/t/some-topic/12?page=2#post_25"),
             ("/c/caf\u{e9}", "/c/caf%C3%A9"),
             ("/a/../b", "/b"),
             ("/%5C/evil", "/%5C/evil"),

@@ -11,17 +11,10 @@ pub struct FormErrors(pub Vec<(String, String)>);
 
 impl FormErrors {
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
     pub fn general(&self) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(f, _)| f.is_empty())
-            .map(|(_, m)| m.as_str())
-            .collect()
+        self.0.iter().filter(|(f, _)| f.is_empty()).map(|(_, m)| m.as_str()).collect()
     }
     /// What a form says first, in a region read out when the page comes
     /// back: the errors that belong to no field, and how many fields need
@@ -31,12 +24,7 @@ impl FormErrors {
         let mut lines: Vec<String> = self.general().into_iter().map(str::to_string).collect();
         let fields = self.0.iter().filter(|(f, _)| !f.is_empty()).count();
         if fields > 0 {
-            lines.push(crate::i18n::t1(
-                locale,
-                "form-fields-need-attention",
-                "count",
-                fields,
-            ));
+            lines.push(crate::i18n::t1(locale, "form-fields-need-attention", "count", fields));
         }
         lines
     }
@@ -47,11 +35,7 @@ impl FormErrors {
 
     /// The errors of a refused form, in the reader's language.
     pub fn of(e: &Invalid, locale: crate::i18n::Locale) -> Self {
-        FormErrors(
-            e.0.iter()
-                .map(|f| (f.field.to_string(), crate::i18n::say(locale, &f.text)))
-                .collect(),
-        )
+        FormErrors(e.0.iter().map(|f| (f.field.to_string(), crate::i18n::say(locale, &f.text))).collect())
     }
 }
 
@@ -63,15 +47,8 @@ pub struct Avatar {
 
 impl Avatar {
     pub fn of(username: &str) -> Avatar {
-        let letter = username
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().to_string())
-            .unwrap_or_default();
-        Avatar {
-            letter,
-            color: crate::routes::avatar_color(username),
-        }
+        let letter = username.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+        Avatar { letter, color: crate::routes::avatar_color(username) }
     }
 }
 
@@ -297,16 +274,8 @@ impl CategoryFormView {
     /// The two colour fields: (field, label, value).
     pub fn colours(&self, locale: crate::i18n::Locale) -> [(&'static str, String, String); 2] {
         [
-            (
-                "color",
-                crate::i18n::t(locale, "admin-cat-colour"),
-                self.color.clone(),
-            ),
-            (
-                "text_color",
-                crate::i18n::t(locale, "admin-cat-text-colour"),
-                self.text_color.clone(),
-            ),
+            ("color", crate::i18n::t(locale, "admin-cat-colour"), self.color.clone()),
+            ("text_color", crate::i18n::t(locale, "admin-cat-text-colour"), self.text_color.clone()),
         ]
     }
 }

@@ -7,8 +7,8 @@ use crate::auth::{self, ClientIp, SESSION_COOKIE, SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::input::{Input, Query};
 use crate::ops;
-use crate::pages::{self, Chrome, CsrfToken, FormErrors, PreferencesPage, SessionView};
 use crate::params::Params;
+use crate::pages::{self, Chrome, CsrfToken, FormErrors, PreferencesPage, SessionView};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -18,25 +18,14 @@ use minga_store::User;
 fn own<'a>(viewer: &'a SignedIn, name: &str) -> AppResult<&'a User> {
     let me = viewer.user();
     if !me.username.eq_ignore_ascii_case(name) {
-        return Err(AppError::Forbidden(minga_core::text!(
-            "error-others-preferences"
-        )));
+        return Err(AppError::Forbidden(minga_core::text!("error-others-preferences")));
     }
     Ok(me)
 }
 
 /// IANA time zone names people may choose from.
 fn zones() -> Vec<String> {
-    let mut names: Vec<String> = jiff::tz::db()
-        .available()
-        .map(|n| n.as_str().to_string())
-        .filter(|n| {
-            n.contains('/')
-                && !n.starts_with("Etc/")
-                && !n.starts_with("posix/")
-                && !n.starts_with("right/")
-        })
-        .collect();
+    let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.as_str().to_string()).filter(|n| n.contains('/') && !n.starts_with("Etc/") && !n.starts_with("posix/") && !n.starts_with("right/")).collect();
     names.sort();
     names.dedup();
     names.insert(0, "UTC".into());
@@ -44,17 +33,9 @@ fn zones() -> Vec<String> {
 }
 
 /// The person's sessions, as their preferences page lists them.
-async fn sessions(
-    state: &AppState,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-) -> AppResult<Vec<SessionView>> {
-    let Some(me) = viewer.user.as_ref() else {
-        return Ok(Vec::new());
-    };
-    let current = auth::cookie(headers, SESSION_COOKIE)
-        .map(|t| auth::hash_secret(&t))
-        .unwrap_or_default();
+async fn sessions(state: &AppState, viewer: &Viewer, headers: &HeaderMap) -> AppResult<Vec<SessionView>> {
+    let Some(me) = viewer.user.as_ref() else { return Ok(Vec::new()) };
+    let current = auth::cookie(headers, SESSION_COOKIE).map(|t| auth::hash_secret(&t)).unwrap_or_default();
     Ok(state
         .store
         .sessions(me.id, &current)
@@ -81,8 +62,7 @@ fn page(
     saved: Option<&str>,
     sessions: Vec<SessionView>,
 ) -> PreferencesPage {
-    let typed =
-        |k: &str, current: &str| input.and_then(|i| i.str(k)).unwrap_or(current).to_string();
+    let typed = |k: &str, current: &str| input.and_then(|i| i.str(k)).unwrap_or(current).to_string();
     let notice = match saved {
         Some("profile") => Some(crate::i18n::t(viewer.locale, "prefs-saved-profile")),
         Some("email") => Some(crate::i18n::t(viewer.locale, "prefs-saved-email")),
@@ -124,16 +104,7 @@ pub async fn show(
     let me = own(&signed_in, &name)?;
     let viewer = &signed_in.0;
     let sessions = sessions(&state, viewer, &headers).await?;
-    Ok(pages::render(&page(
-        &state,
-        viewer,
-        csrf,
-        me,
-        None,
-        FormErrors::default(),
-        q.saved.as_deref(),
-        sessions,
-    )))
+    Ok(pages::render(&page(&state, viewer, csrf, me, None, FormErrors::default(), q.saved.as_deref(), sessions)))
 }
 
 /// Answers a saved form with a redirect, a refused one with the page again.
@@ -149,22 +120,10 @@ async fn answer(
     what: &str,
 ) -> AppResult<Response> {
     match result {
-        Ok(()) => Ok(pages::redirect(&format!(
-            "/u/{}/preferences?saved={what}",
-            me.username
-        ))),
+        Ok(()) => Ok(pages::redirect(&format!("/u/{}/preferences?saved={what}", me.username))),
         Err(AppError::Invalid(invalid)) => {
             let sessions = sessions(state, viewer, headers).await?;
-            Ok(pages::render_invalid(&page(
-                state,
-                viewer,
-                csrf,
-                me,
-                Some(input),
-                FormErrors::of(&invalid, viewer.locale),
-                None,
-                sessions,
-            )))
+            Ok(pages::render_invalid(&page(state, viewer, csrf, me, Some(input), FormErrors::of(&invalid, viewer.locale), None, sessions)))
         }
         Err(e) => Err(e),
     }
@@ -212,28 +171,17 @@ pub async fn revoke(
             }
         }
         None => {
-            let current = auth::cookie(&headers, SESSION_COOKIE)
-                .map(|t| auth::hash_secret(&t))
-                .unwrap_or_default();
+            let current = auth::cookie(&headers, SESSION_COOKIE).map(|t| auth::hash_secret(&t)).unwrap_or_default();
             state.store.end_other_sessions(me.id, &current).await?;
         }
     }
     Ok(match format {
         crate::format::Format::Json => axum::Json(crate::json::OK).into_response(),
-        crate::format::Format::Html => {
-            pages::redirect(&format!("/u/{}/preferences?saved=sessions", me.username))
-        }
+        crate::format::Format::Html => pages::redirect(&format!("/u/{}/preferences?saved=sessions", me.username)),
     })
 }
 
-pub async fn save_profile(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-    csrf: CsrfToken,
-    headers: HeaderMap,
-    Path(name): Path<String>,
-    input: Input,
-) -> AppResult<Response> {
+pub async fn save_profile(State(state): State<AppState>, signed_in: SignedIn, csrf: CsrfToken, headers: HeaderMap, Path(name): Path<String>, input: Input) -> AppResult<Response> {
     let me = own(&signed_in, &name)?;
     let viewer = &signed_in.0;
     let result = async {
@@ -242,10 +190,7 @@ pub async fn save_profile(
         Ok(state.store.update_profile(me.id, &profile).await?)
     }
     .await;
-    answer(
-        &state, viewer, csrf, &headers, me, &input, result, "profile",
-    )
-    .await
+    answer(&state, viewer, csrf, &headers, me, &input, result, "profile").await
 }
 
 pub async fn save_email(
@@ -261,19 +206,17 @@ pub async fn save_email(
     let viewer = &signed_in.0;
     let body: ChangeEmail = crate::params::read(input.0.clone())?;
     // The password field of this form has its own name on the page.
-    let result = ops::change_email(&state, me, &body.current_password, &body.email, &ip)
-        .await
-        .map_err(|e| match e {
-            AppError::Invalid(mut invalid) => {
-                for f in &mut invalid.0 {
-                    if f.field == "current_password" {
-                        f.field = "email_current_password";
-                    }
+    let result = ops::change_email(&state, me, &body.current_password, &body.email, &ip).await.map_err(|e| match e {
+        AppError::Invalid(mut invalid) => {
+            for f in &mut invalid.0 {
+                if f.field == "current_password" {
+                    f.field = "email_current_password";
                 }
-                AppError::Invalid(invalid)
             }
-            other => other,
-        });
+            AppError::Invalid(invalid)
+        }
+        other => other,
+    });
     answer(&state, viewer, csrf, &headers, me, &input, result, "email").await
 }
 
@@ -291,24 +234,10 @@ pub async fn save_password(
     let body: ChangePassword = crate::params::read(input.0.clone())?;
     let new = body.new_password;
     let result = if new != body.new_password_again {
-        Err(AppError::invalid(
-            "new_password_again",
-            minga_core::text!("error-passwords-differ"),
-        ))
+        Err(AppError::invalid("new_password_again", minga_core::text!("error-passwords-differ")))
     } else {
         let keep = auth::cookie(&headers, SESSION_COOKIE).map(|t| auth::hash_secret(&t));
-        ops::change_password(
-            &state,
-            me,
-            &body.current_password,
-            &new,
-            keep.as_deref(),
-            &ip,
-        )
-        .await
+        ops::change_password(&state, me, &body.current_password, &new, keep.as_deref(), &ip).await
     };
-    answer(
-        &state, viewer, csrf, &headers, me, &input, result, "password",
-    )
-    .await
+    answer(&state, viewer, csrf, &headers, me, &input, result, "password").await
 }

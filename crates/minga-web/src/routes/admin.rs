@@ -9,16 +9,13 @@ use crate::error::{AppError, AppResult};
 use crate::format::Format;
 use crate::input::{Input, Query};
 use crate::json;
-use crate::pages::{
-    self, AdminLogsPage, AdminSettingsPage, AdminUserPage, AdminUsersPage, Chrome, CsrfToken,
-    FormErrors, LogRow, SettingRow, UserRow,
-};
 use crate::params::Params;
+use minga_core::perm::people::{self, StaffAction, Target};
+use crate::pages::{self, AdminLogsPage, AdminSettingsPage, AdminUserPage, AdminUsersPage, Chrome, CsrfToken, FormErrors, LogRow, SettingRow, UserRow};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minga_core::UserId;
-use minga_core::perm::people::{self, StaffAction, Target};
 use minga_core::time::{iso, now_ms};
 use minga_store::{Deletion, PersonStats, User, UserFilter};
 use serde_json::Value;
@@ -41,22 +38,11 @@ fn state_of(u: &User, locale: crate::i18n::Locale) -> String {
 
 fn row(u: &User, locale: crate::i18n::Locale) -> UserRow {
     let joined = crate::i18n::date(locale, u.created_at);
-    UserRow {
-        id: u.id.0,
-        username: u.username.clone(),
-        email: u.email.clone(),
-        state: state_of(u, locale),
-        trust_level: u.trust_level,
-        joined,
-    }
+    UserRow { id: u.id.0, username: u.username.clone(), email: u.email.clone(), state: state_of(u, locale), trust_level: u.trust_level, joined }
 }
 
 fn target_of(u: &User) -> Target {
-    Target {
-        id: u.id,
-        admin: u.admin,
-        moderator: u.moderator,
-    }
+    Target { id: u.id, admin: u.admin, moderator: u.moderator }
 }
 
 /// Whether the viewer may do `action` to `u`; 403 if not.
@@ -66,9 +52,7 @@ fn may(viewer: &Viewer, u: &User, action: StaffAction) -> AppResult<()> {
     } else if action == StaffAction::ChangeRole && !viewer.is_admin() {
         Err(AppError::Forbidden(minga_core::text!("error-admins-staff")))
     } else {
-        Err(AppError::Forbidden(minga_core::text!(
-            "error-not-to-this-account"
-        )))
+        Err(AppError::Forbidden(minga_core::text!("error-not-to-this-account")))
     }
 }
 
@@ -76,26 +60,13 @@ fn may(viewer: &Viewer, u: &User, action: StaffAction) -> AppResult<()> {
 async fn stats_for(state: &AppState, users: &[User]) -> AppResult<Vec<PersonStats>> {
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
     let stats = state.store.person_stats(&ids, None, 0).await?;
-    Ok(users
-        .iter()
-        .map(|u| {
-            stats
-                .iter()
-                .find(|s| s.user_id == u.id)
-                .copied()
-                .unwrap_or_default()
-        })
-        .collect())
+    Ok(users.iter().map(|u| stats.iter().find(|s| s.user_id == u.id).copied().unwrap_or_default()).collect())
 }
 
 async fn list_items(state: &AppState, users: &[User]) -> AppResult<Vec<json::AdminUserListItem>> {
     let now = now_ms();
     let stats = stats_for(state, users).await?;
-    Ok(users
-        .iter()
-        .zip(&stats)
-        .map(|(u, s)| json::AdminUserListItem::of(u, s, now))
-        .collect())
+    Ok(users.iter().zip(&stats).map(|(u, s)| json::AdminUserListItem::of(u, s, now)).collect())
 }
 
 /// `?filter=…&page=…` (and the page's `flag`).
@@ -108,91 +79,44 @@ pub struct ListUsers {
 
 async fn listed(state: &AppState, flag: &str, q: &ListUsers, limit: i64) -> AppResult<Vec<User>> {
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    Ok(state
-        .store
-        .list_users(&UserFilter {
-            kind: flag.to_string(),
-            search: q.filter.clone(),
-            offset: (page - 1) * limit,
-            limit,
-        })
-        .await?)
+    Ok(state.store.list_users(&UserFilter { kind: flag.to_string(), search: q.filter.clone(), offset: (page - 1) * limit, limit }).await?)
 }
 
 /// `GET /admin/users/list/{flag}.json?filter=…`
-pub async fn list(
-    State(state): State<AppState>,
-    _staff: Staff,
-    Path(flag): Path<String>,
-    Params(q): Params<ListUsers>,
-) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, _staff: Staff, Path(flag): Path<String>, Params(q): Params<ListUsers>) -> AppResult<Response> {
     let users = listed(&state, crate::format::strip_json(&flag), &q, 100).await?;
     Ok(Json(list_items(&state, &users).await?).into_response())
 }
 
 /// `GET /admin/users.json`: as `list/active`.
-pub async fn list_active(
-    State(state): State<AppState>,
-    _staff: Staff,
-    Params(q): Params<ListUsers>,
-) -> AppResult<Response> {
+pub async fn list_active(State(state): State<AppState>, _staff: Staff, Params(q): Params<ListUsers>) -> AppResult<Response> {
     let users = listed(&state, "active", &q, 100).await?;
     Ok(Json(list_items(&state, &users).await?).into_response())
 }
 
-pub async fn users_page(
-    State(state): State<AppState>,
-    staff: Staff,
-    csrf: CsrfToken,
-    Params(q): Params<ListUsers>,
-) -> AppResult<Response> {
+pub async fn users_page(State(state): State<AppState>, staff: Staff, csrf: CsrfToken, Params(q): Params<ListUsers>) -> AppResult<Response> {
     let flag = q.flag.clone().unwrap_or_else(|| "active".into());
     let search = q.filter.clone().unwrap_or_default();
     let users = listed(&state, &flag, &ListUsers { page: None, ..q }, 200).await?;
-    Ok(pages::render(&AdminUsersPage {
-        chrome: Chrome::new(&state, &staff, csrf),
-        flag,
-        search,
-        users: users.iter().map(|u| row(u, staff.locale)).collect(),
-    }))
+    Ok(pages::render(&AdminUsersPage { chrome: Chrome::new(&state, &staff, csrf), flag, search, users: users.iter().map(|u| row(u, staff.locale)).collect() }))
 }
 
 async fn target(state: &AppState, id: &str) -> AppResult<User> {
-    state
-        .store
-        .user_by_id(UserId(id_segment(id)?))
-        .await?
-        .ok_or(AppError::NotFound)
+    state.store.user_by_id(UserId(id_segment(id)?)).await?.ok_or(AppError::NotFound)
 }
 
 /// The person behind a staff-log entry, if they still exist.
-async fn actor_of(
-    state: &AppState,
-    u: &User,
-    action: &str,
-) -> AppResult<Option<(json::BasicUser, minga_store::StaffAction)>> {
-    let Some(entry) = state.store.last_staff_action_on(u.id, action).await? else {
-        return Ok(None);
-    };
+async fn actor_of(state: &AppState, u: &User, action: &str) -> AppResult<Option<(json::BasicUser, minga_store::StaffAction)>> {
+    let Some(entry) = state.store.last_staff_action_on(u.id, action).await? else { return Ok(None) };
     let by = match entry.acting_user_id {
-        Some(id) => state
-            .store
-            .user_by_id(id)
-            .await?
-            .map(|u| json::BasicUser::of(&u)),
+        Some(id) => state.store.user_by_id(id).await?.map(|u| json::BasicUser::of(&u)),
         None => None,
     };
     Ok(by.map(|b| (b, entry)))
 }
 
 /// `GET /admin/users/{id}.json` and the page for one person.
-pub async fn show(
-    State(state): State<AppState>,
-    staff: Staff,
-    format: Format,
-    csrf: CsrfToken,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn show(State(state): State<AppState>, staff: Staff, format: Format, csrf: CsrfToken, Path(id): Path<String>) -> AppResult<Response> {
     let u = target(&state, &id).await?;
     if format == Format::Html {
         return Ok(pages::render(&user_page(&state, &staff, csrf, &u, None)));
@@ -214,50 +138,20 @@ pub async fn show(
         suspended_by: actor_of(&state, &u, "suspend_user").await?.map(|(b, _)| b),
         silence_reason: silence.as_ref().map(|(_, e)| e.details.clone()),
         silenced_by: silence.map(|(b, _)| b),
-        ip_address: state
-            .store
-            .sessions(u.id, "")
-            .await?
-            .first()
-            .map(|s| s.ip.clone())
-            .unwrap_or_default(),
+        ip_address: state.store.sessions(u.id, "").await?.first().map(|s| s.ip.clone()).unwrap_or_default(),
     };
     let catalog = state.catalog().await?;
     let memberships = state.store.memberships(u.id).await?;
     let mut groups = Vec::new();
-    for g in catalog
-        .groups
-        .iter()
-        .filter(|g| !g.automatic && memberships.iter().any(|(id, _)| *id == g.id))
-    {
+    for g in catalog.groups.iter().filter(|g| !g.automatic && memberships.iter().any(|(id, _)| *id == g.id)) {
         let count = state.store.group_members(g, 0, 1).await?.1;
-        groups.push(json::group::BasicGroup {
-            primary_group: u.primary_group_id == Some(g.id),
-            ..json::group::basic_group(g, &staff, count)
-        });
+        groups.push(json::group::BasicGroup { primary_group: u.primary_group_id == Some(g.id), ..json::group::basic_group(g, &staff, count) });
     }
-    let stats = stats_for(&state, std::slice::from_ref(&u))
-        .await?
-        .pop()
-        .unwrap_or_default();
-    Ok(Json(json::AdminDetailedUser::of(
-        &u,
-        &stats,
-        rights,
-        standing,
-        groups,
-        now_ms(),
-    ))
-    .into_response())
+    let stats = stats_for(&state, std::slice::from_ref(&u)).await?.pop().unwrap_or_default();
+    Ok(Json(json::AdminDetailedUser::of(&u, &stats, rights, standing, groups, now_ms())).into_response())
 }
 
-fn user_page(
-    state: &AppState,
-    viewer: &Viewer,
-    csrf: CsrfToken,
-    u: &User,
-    notice: Option<String>,
-) -> AdminUserPage {
+fn user_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, u: &User, notice: Option<String>) -> AdminUserPage {
     let now = now_ms();
     AdminUserPage {
         chrome: Chrome::new(state, viewer, csrf),
@@ -265,14 +159,8 @@ fn user_page(
         admin: u.admin,
         moderator: u.moderator,
         approved: u.approved,
-        suspended: u
-            .suspended_till
-            .filter(|t| *t > now)
-            .map(|t| crate::i18n::date(viewer.locale, t)),
-        silenced: u
-            .silenced_till
-            .filter(|t| *t > now)
-            .map(|t| crate::i18n::date(viewer.locale, t)),
+        suspended: u.suspended_till.filter(|t| *t > now).map(|t| crate::i18n::date(viewer.locale, t)),
+        silenced: u.silenced_till.filter(|t| *t > now).map(|t| crate::i18n::date(viewer.locale, t)),
         viewer_is_admin: viewer.is_admin(),
         notice,
     }
@@ -285,19 +173,13 @@ pub(super) fn future_time(text: &str, field: &'static str) -> AppResult<i64> {
     let ms = if let Ok(ts) = text.parse::<jiff::Timestamp>() {
         Some(ts.as_millisecond())
     } else if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        date.to_datetime(jiff::civil::Time::midnight())
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .ok()
-            .map(|z| z.timestamp().as_millisecond())
+        date.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp().as_millisecond())
     } else {
         None
     };
     let ms = ms.ok_or_else(|| AppError::invalid(field, minga_core::text!("error-date-format")))?;
     if ms <= now_ms() {
-        return Err(AppError::invalid(
-            field,
-            minga_core::text!("error-date-future"),
-        ));
+        return Err(AppError::invalid(field, minga_core::text!("error-date-future")));
     }
     Ok(ms)
 }
@@ -342,9 +224,7 @@ pub async fn act(
         "approve" => StaffAction::Approve,
         "suspend" | "unsuspend" => StaffAction::Suspend,
         "silence" | "unsilence" => StaffAction::Silence,
-        "grant_admin" | "revoke_admin" | "grant_moderation" | "revoke_moderation" => {
-            StaffAction::ChangeRole
-        }
+        "grant_admin" | "revoke_admin" | "grant_moderation" | "revoke_moderation" => StaffAction::ChangeRole,
         "trust_level" => StaffAction::TrustLevel,
         "activate" => StaffAction::Activate,
         "deactivate" => StaffAction::Deactivate,
@@ -353,32 +233,18 @@ pub async fn act(
         _ => return Err(AppError::NotFound),
     };
     may(&staff, &u, kind)?;
-    let reason = body
-        .reason
-        .as_deref()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+    let reason = body.reason.as_deref().unwrap_or_default().trim().to_string();
     let (message, acted) = match action.as_str() {
         "approve" => {
             state.store.approve_user(u.id, me.id).await?;
             ("admin-done-approved", Acted::User)
         }
         "suspend" => {
-            let till = future_time(
-                body.suspend_until.as_deref().unwrap_or_default(),
-                "suspend_until",
-            )?;
+            let till = future_time(body.suspend_until.as_deref().unwrap_or_default(), "suspend_until")?;
             if reason.is_empty() {
-                return Err(AppError::invalid(
-                    "reason",
-                    minga_core::text!("error-suspend-reason"),
-                ));
+                return Err(AppError::invalid("reason", minga_core::text!("error-suspend-reason")));
             }
-            state
-                .store
-                .set_suspended(u.id, Some(till), &reason, me.id)
-                .await?;
+            state.store.set_suspended(u.id, Some(till), &reason, me.id).await?;
             ("admin-done-suspended", Acted::Suspended(till))
         }
         "unsuspend" => {
@@ -386,14 +252,8 @@ pub async fn act(
             ("admin-done-unsuspended", Acted::User)
         }
         "silence" => {
-            let till = future_time(
-                body.silenced_till.as_deref().unwrap_or_default(),
-                "silenced_till",
-            )?;
-            state
-                .store
-                .set_silenced(u.id, Some(till), &reason, me.id)
-                .await?;
+            let till = future_time(body.silenced_till.as_deref().unwrap_or_default(), "silenced_till")?;
+            state.store.set_silenced(u.id, Some(till), &reason, me.id).await?;
             ("admin-done-silenced", Acted::Silenced(till))
         }
         "unsilence" => {
@@ -401,53 +261,24 @@ pub async fn act(
             ("admin-done-unsilenced", Acted::User)
         }
         "grant_admin" | "revoke_admin" => {
-            state
-                .store
-                .set_role(u.id, "admin", i64::from(action == "grant_admin"), me.id)
-                .await?;
+            state.store.set_role(u.id, "admin", i64::from(action == "grant_admin"), me.id).await?;
             ("admin-done-saved", Acted::User)
         }
         "grant_moderation" | "revoke_moderation" => {
-            state
-                .store
-                .set_role(
-                    u.id,
-                    "moderator",
-                    i64::from(action == "grant_moderation"),
-                    me.id,
-                )
-                .await?;
+            state.store.set_role(u.id, "moderator", i64::from(action == "grant_moderation"), me.id).await?;
             ("admin-done-saved", Acted::User)
         }
         "trust_level" => {
-            let level = body.level.ok_or_else(|| {
-                AppError::invalid("level", minga_core::text!("error-trust-level"))
-            })?;
+            let level = body.level.ok_or_else(|| AppError::invalid("level", minga_core::text!("error-trust-level")))?;
             if !(0..=4).contains(&level) {
-                return Err(AppError::invalid(
-                    "level",
-                    minga_core::text!("error-trust-level"),
-                ));
+                return Err(AppError::invalid("level", minga_core::text!("error-trust-level")));
             }
-            state
-                .store
-                .set_role(u.id, "trust_level", level, me.id)
-                .await?;
+            state.store.set_role(u.id, "trust_level", level, me.id).await?;
             ("admin-done-trust-level", Acted::User)
         }
         "activate" | "deactivate" => {
-            state
-                .store
-                .set_active(u.id, action == "activate", me.id)
-                .await?;
-            (
-                if action == "activate" {
-                    "admin-done-activated"
-                } else {
-                    "admin-done-deactivated"
-                },
-                Acted::Ok,
-            )
+            state.store.set_active(u.id, action == "activate", me.id).await?;
+            (if action == "activate" { "admin-done-activated" } else { "admin-done-deactivated" }, Acted::Ok)
         }
         "log_out" => {
             state.store.log_out_everywhere(u.id, me.id).await?;
@@ -460,13 +291,7 @@ pub async fn act(
     };
     let u = target(&state, &id).await?;
     if format == Format::Html {
-        return Ok(pages::render(&user_page(
-            &state,
-            &staff,
-            csrf,
-            &u,
-            Some(crate::i18n::t(staff.0.locale, message)),
-        )));
+        return Ok(pages::render(&user_page(&state, &staff, csrf, &u, Some(crate::i18n::t(staff.0.locale, message)))));
     }
     let now = now_ms();
     let by = json::BasicUser::of(&me);
@@ -493,21 +318,10 @@ pub async fn act(
         })
         .into_response(),
         Acted::Ok => Json(json::OK).into_response(),
-        Acted::Anonymized(username) => Json(json::Anonymized {
-            success: "OK",
-            username,
-        })
-        .into_response(),
+        Acted::Anonymized(username) => Json(json::Anonymized { success: "OK", username }).into_response(),
         Acted::User => {
-            let user = list_items(&state, std::slice::from_ref(&u))
-                .await?
-                .pop()
-                .ok_or(AppError::NotFound)?;
-            Json(json::AdminActed {
-                success: "OK",
-                user,
-            })
-            .into_response()
+            let user = list_items(&state, std::slice::from_ref(&u)).await?.pop().ok_or(AppError::NotFound)?;
+            Json(json::AdminActed { success: "OK", user }).into_response()
         }
     })
 }
@@ -524,51 +338,25 @@ pub struct DeleteUser {
     pub block_ip: Option<bool>,
 }
 
-pub async fn destroy(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
-    Params(_body): Params<DeleteUser>,
-) -> AppResult<Response> {
+pub async fn destroy(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Params(_body): Params<DeleteUser>) -> AppResult<Response> {
     let u = target(&state, &crate::format::strip_json(&id).to_string()).await?;
     may(&staff, &u, StaffAction::Delete)?;
     match state.store.delete_user(u.id, staff.user().id).await? {
         Deletion::Deleted => Ok(Json(json::Deleted { deleted: true }).into_response()),
-        Deletion::HasPosts => Err(AppError::Forbidden(minga_core::text!(
-            "error-delete-has-posts"
-        ))),
+        Deletion::HasPosts => Err(AppError::Forbidden(minga_core::text!("error-delete-has-posts"))),
     }
 }
 
-pub async fn settings(
-    State(state): State<AppState>,
-    admin: Admin,
-    format: Format,
-    csrf: CsrfToken,
-    Query(q): Query<SavedQuery>,
-) -> AppResult<Response> {
+pub async fn settings(State(state): State<AppState>, admin: Admin, format: Format, csrf: CsrfToken, Query(q): Query<SavedQuery>) -> AppResult<Response> {
     let site = state.site().await?;
     if format == Format::Json {
         let site_settings = crate::site::SETTINGS
             .iter()
-            .map(|s| json::SiteSetting {
-                setting: s.name,
-                value: site.value(s.name),
-                description: s.help(admin.locale),
-                label: s.label(admin.locale),
-            })
+            .map(|s| json::SiteSetting { setting: s.name, value: site.value(s.name), description: s.help(admin.locale), label: s.label(admin.locale) })
             .collect();
         return Ok(Json(json::SiteSettings { site_settings }).into_response());
     }
-    Ok(pages::render(&settings_page(
-        &state,
-        &admin,
-        csrf,
-        &site,
-        None,
-        FormErrors::default(),
-        q.saved.is_some(),
-    )))
+    Ok(pages::render(&settings_page(&state, &admin, csrf, &site, None, FormErrors::default(), q.saved.is_some())))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -576,15 +364,7 @@ pub struct SavedQuery {
     pub saved: Option<String>,
 }
 
-fn settings_page(
-    state: &AppState,
-    viewer: &Viewer,
-    csrf: CsrfToken,
-    site: &crate::site::SiteSettings,
-    typed: Option<&Input>,
-    errors: FormErrors,
-    saved: bool,
-) -> AdminSettingsPage {
+fn settings_page(state: &AppState, viewer: &Viewer, csrf: CsrfToken, site: &crate::site::SiteSettings, typed: Option<&Input>, errors: FormErrors, saved: bool) -> AdminSettingsPage {
     let mut groups: Vec<(String, Vec<SettingRow>)> = Vec::new();
     for s in crate::site::SETTINGS {
         let value = match typed {
@@ -592,25 +372,14 @@ fn settings_page(
             Some(input) => input.str(s.name).unwrap_or_default().to_string(),
             None => site.value(s.name),
         };
-        let row = SettingRow {
-            name: s.name.to_string(),
-            label: s.label(viewer.locale),
-            value,
-            description: s.help(viewer.locale),
-            boolean: s.boolean,
-        };
+        let row = SettingRow { name: s.name.to_string(), label: s.label(viewer.locale), value, description: s.help(viewer.locale), boolean: s.boolean };
         let group = s.group_label(viewer.locale);
         match groups.iter_mut().find(|(g, _)| *g == group) {
             Some((_, rows)) => rows.push(row),
             None => groups.push((group, vec![row])),
         }
     }
-    AdminSettingsPage {
-        chrome: Chrome::new(state, viewer, csrf),
-        groups,
-        errors,
-        saved,
-    }
+    AdminSettingsPage { chrome: Chrome::new(state, viewer, csrf), groups, errors, saved }
 }
 
 /// Whether a checkbox was ticked.
@@ -621,12 +390,7 @@ fn checked(input: &Input, name: &str) -> bool {
 /// `POST /admin/site_settings`: the settings page, every setting at once.
 /// All are checked before any is stored; only changed ones are stored
 /// and logged.
-pub async fn save_settings(
-    State(state): State<AppState>,
-    admin: Admin,
-    csrf: CsrfToken,
-    input: Input,
-) -> AppResult<Response> {
+pub async fn save_settings(State(state): State<AppState>, admin: Admin, csrf: CsrfToken, input: Input) -> AppResult<Response> {
     let me = admin.user().clone();
     let viewer = &admin.0;
     let site = state.site().await?;
@@ -634,11 +398,7 @@ pub async fn save_settings(
     let mut errors = Vec::new();
     let mut changed = Vec::new();
     for s in crate::site::SETTINGS {
-        let value = if s.boolean {
-            checked(&input, s.name).to_string()
-        } else {
-            input.text(s.name)?
-        };
+        let value = if s.boolean { checked(&input, s.name).to_string() } else { input.text(s.name)? };
         match next.apply(s.name, &value) {
             Ok(stored) if stored != site.value(s.name) => changed.push((s.name, stored)),
             Ok(_) => {}
@@ -646,27 +406,11 @@ pub async fn save_settings(
         }
     }
     if !errors.is_empty() {
-        return Ok(pages::render_invalid(&settings_page(
-            &state,
-            viewer,
-            csrf,
-            &site,
-            Some(&input),
-            FormErrors(errors),
-            false,
-        )));
+        return Ok(pages::render_invalid(&settings_page(&state, viewer, csrf, &site, Some(&input), FormErrors(errors), false)));
     }
     for (name, value) in changed {
         let now = state.change_site_setting(name, &value).await?;
-        state
-            .store
-            .log_staff_action(
-                "change_site_setting",
-                me.id,
-                None,
-                &format!("{name} = {}", now.value(name)),
-            )
-            .await?;
+        state.store.log_staff_action("change_site_setting", me.id, None, &format!("{name} = {}", now.value(name))).await?;
     }
     Ok(Redirect::to("/admin/site_settings?saved=1").into_response())
 }
@@ -692,30 +436,12 @@ pub async fn change_setting(
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::Null) => String::new(),
-        Some(_) => {
-            return Err(AppError::BadRequest(minga_core::text!(
-                "error-field-text",
-                field = name.as_str()
-            )));
-        }
-        None => {
-            return Err(AppError::invalid(
-                "value",
-                minga_core::text!("error-setting-value-missing", name = name.as_str()),
-            ));
-        }
+        Some(_) => return Err(AppError::BadRequest(minga_core::text!("error-field-text", field = name.as_str()))),
+        None => return Err(AppError::invalid("value", minga_core::text!("error-setting-value-missing", name = name.as_str()))),
     };
     match state.change_site_setting(&name, &value).await {
         Ok(site) => {
-            state
-                .store
-                .log_staff_action(
-                    "change_site_setting",
-                    me.id,
-                    None,
-                    &format!("{name} = {}", site.value(&name)),
-                )
-                .await?;
+            state.store.log_staff_action("change_site_setting", me.id, None, &format!("{name} = {}", site.value(&name))).await?;
             match format {
                 Format::Json => Ok(Json(json::OK).into_response()),
                 Format::Html => Ok(Redirect::to("/admin/site_settings?saved=1").into_response()),
@@ -723,15 +449,7 @@ pub async fn change_setting(
         }
         Err(AppError::Invalid(invalid)) if format == Format::Html => {
             let site = state.site().await?;
-            Ok(pages::render_invalid(&settings_page(
-                &state,
-                viewer,
-                csrf,
-                &site,
-                None,
-                FormErrors::of(&invalid, viewer.locale),
-                false,
-            )))
+            Ok(pages::render_invalid(&settings_page(&state, viewer, csrf, &site, None, FormErrors::of(&invalid, viewer.locale), false)))
         }
         Err(e) => Err(e),
     }
@@ -773,24 +491,12 @@ fn staff_action_name(locale: crate::i18n::Locale, action: &str) -> String {
     }
 }
 
-pub async fn logs(
-    State(state): State<AppState>,
-    staff: Staff,
-    format: Format,
-    csrf: CsrfToken,
-) -> AppResult<Response> {
+pub async fn logs(State(state): State<AppState>, staff: Staff, format: Format, csrf: CsrfToken) -> AppResult<Response> {
     let viewer = &staff.0;
     let actions = state.store.staff_actions(200).await?;
-    let ids: Vec<UserId> = actions
-        .iter()
-        .flat_map(|a| a.acting_user_id.into_iter().chain(a.target_user_id))
-        .collect();
+    let ids: Vec<UserId> = actions.iter().flat_map(|a| a.acting_user_id.into_iter().chain(a.target_user_id)).collect();
     let users = state.store.users_by_ids(&ids).await?;
-    let name = |id: Option<UserId>| {
-        id.and_then(|i| users.iter().find(|u| u.id == i))
-            .map(|u| u.username.clone())
-            .unwrap_or_default()
-    };
+    let name = |id: Option<UserId>| id.and_then(|i| users.iter().find(|u| u.id == i)).map(|u| u.username.clone()).unwrap_or_default();
     if format == Format::Json {
         let staff_action_logs = actions
             .iter()
@@ -807,16 +513,7 @@ pub async fn logs(
     }
     let rows = actions
         .iter()
-        .map(|a| LogRow {
-            action: staff_action_name(viewer.locale, &a.action),
-            by: name(a.acting_user_id),
-            target: name(a.target_user_id),
-            details: a.details.clone(),
-            when: pages::moment(a.created_at, viewer),
-        })
+        .map(|a| LogRow { action: staff_action_name(viewer.locale, &a.action), by: name(a.acting_user_id), target: name(a.target_user_id), details: a.details.clone(), when: pages::moment(a.created_at, viewer) })
         .collect();
-    Ok(pages::render(&AdminLogsPage {
-        chrome: Chrome::new(&state, viewer, csrf),
-        rows,
-    }))
+    Ok(pages::render(&AdminLogsPage { chrome: Chrome::new(&state, viewer, csrf), rows }))
 }

@@ -1,8 +1,6 @@
 //! Category lists and pages, the category API, and the admin page.
 
-use super::{
-    PageQuery, badge, category_description, category_name, category_url, id_segment, topic_rows,
-};
+use super::{PageQuery, badge, category_description, category_name, category_url, id_segment, topic_rows};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -10,10 +8,7 @@ use crate::format::Format;
 use crate::input::{Input, Query};
 use crate::json;
 use crate::ops;
-use crate::pages::{
-    self, AdminCategoriesPage, CategoriesPage, CategoryFormView, CategoryRow, Chrome, CsrfToken,
-    FormErrors, TopicListPage,
-};
+use crate::pages::{self, AdminCategoriesPage, CategoriesPage, CategoryFormView, CategoryRow, Chrome, CsrfToken, FormErrors, TopicListPage};
 use crate::views;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -41,55 +36,23 @@ pub struct CategoriesQuery {
 
 /// `/categories`: the top-level categories, each with its subcategories,
 /// as on Discourse. Uncategorized shows only while it holds topics.
-pub async fn index(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    format: Format,
-    csrf: CsrfToken,
-    Query(q): Query<CategoriesQuery>,
-) -> AppResult<Response> {
+pub async fn index(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken, Query(q): Query<CategoriesQuery>) -> AppResult<Response> {
     let (categories, catalog) = crate::access::fresh_visible(&state, &viewer).await?;
     let actor = viewer.actor();
-    let listed = |c: &&Category| {
-        c.parent_category_id.is_none()
-            && !(Some(c.id) == catalog.uncategorized && c.topic_count == 0)
-    };
-    let children = |parent: CategoryId| {
-        categories
-            .iter()
-            .filter(move |c| c.parent_category_id == Some(parent.0))
-    };
+    let listed = |c: &&Category| c.parent_category_id.is_none() && !(Some(c.id) == catalog.uncategorized && c.topic_count == 0);
+    let children = |parent: CategoryId| categories.iter().filter(move |c| c.parent_category_id == Some(parent.0));
     match format {
         Format::Json => {
             let counts = state.store.topic_counts(minga_core::time::now_ms()).await?;
             let full = |c: &Category| {
-                let none = minga_store::TopicCounts {
-                    category_id: c.id,
-                    day: 0,
-                    week: 0,
-                    month: 0,
-                    year: 0,
-                    all_time: 0,
-                };
-                let counted = counts
-                    .iter()
-                    .find(|n| n.category_id == c.id)
-                    .unwrap_or(&none);
-                json::CategoryJson {
-                    topic_url: Some(category_url(c)),
-                    ..json::category(c, &viewer, &catalog)
-                }
-                .with_counts(counted)
+                let none = minga_store::TopicCounts { category_id: c.id, day: 0, week: 0, month: 0, year: 0, all_time: 0 };
+                let counted = counts.iter().find(|n| n.category_id == c.id).unwrap_or(&none);
+                json::CategoryJson { topic_url: Some(category_url(c)), ..json::category(c, &viewer, &catalog) }.with_counts(counted)
             };
             let categories = categories
                 .iter()
                 .filter(listed)
-                .map(|c| json::CategoryJson {
-                    subcategory_list: q
-                        .include_subcategories
-                        .then(|| children(c.id).map(full).collect()),
-                    ..full(c)
-                })
+                .map(|c| json::CategoryJson { subcategory_list: q.include_subcategories.then(|| children(c.id).map(full).collect()), ..full(c) })
                 .collect();
             Ok(Json(json::CategoryListResponse {
                 category_list: json::CategoryList {
@@ -102,14 +65,7 @@ pub async fn index(
         }
         Format::Html => Ok(pages::render(&CategoriesPage {
             chrome: Chrome::new(&state, &viewer, csrf),
-            categories: categories
-                .iter()
-                .filter(listed)
-                .map(|c| CategoryRow {
-                    subcategories: children(c.id).map(|s| badge(s, viewer.locale)).collect(),
-                    ..row(c, viewer.locale)
-                })
-                .collect(),
+            categories: categories.iter().filter(listed).map(|c| CategoryRow { subcategories: children(c.id).map(|s| badge(s, viewer.locale)).collect(), ..row(c, viewer.locale) }).collect(),
         })),
     }
 }
@@ -118,11 +74,7 @@ pub async fn index(
 /// or `/c/{slug}`; one they may not see is not found.
 async fn find(state: &AppState, viewer: &Viewer, segments: &[String]) -> AppResult<Category> {
     let category = find_any(state, segments).await?;
-    if !state
-        .catalog()
-        .await?
-        .can_see(viewer.actor().as_ref(), category.id)
-    {
+    if !state.catalog().await?.can_see(viewer.actor().as_ref(), category.id) {
         return Err(AppError::NotFound);
     }
     Ok(category)
@@ -178,25 +130,13 @@ pub async fn show(
 }
 
 /// `GET /c/{id}/show.json`
-pub async fn show_json(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn show_json(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> AppResult<Response> {
     let category = find(&state, &viewer, &[id]).await?;
     let catalog = state.catalog().await?;
-    Ok(Json(json::CategoryEnvelope {
-        success: None,
-        category: json::category(&category, &viewer, &catalog),
-    })
-    .into_response())
+    Ok(Json(json::CategoryEnvelope { success: None, category: json::category(&category, &viewer, &catalog) }).into_response())
 }
 
-async fn form_from(
-    state: &AppState,
-    input: &Input,
-    existing: Option<&Category>,
-) -> AppResult<minga_store::CategoryForm> {
+async fn form_from(state: &AppState, input: &Input, existing: Option<&Category>) -> AppResult<minga_store::CategoryForm> {
     // Missing fields keep their current value on update, as on Discourse.
     let field = |key: &str, current: Option<&str>| -> AppResult<String> {
         match input.get(key) {
@@ -207,16 +147,8 @@ async fn form_from(
     let mut form = ops::category_form(
         field("name", existing.map(|c| c.name.as_str()))?,
         field("slug", existing.map(|c| c.slug.as_str()))?,
-        colour(
-            input,
-            "color",
-            field("color", existing.map(|c| c.color.as_str()))?,
-        ),
-        colour(
-            input,
-            "text_color",
-            field("text_color", existing.map(|c| c.text_color.as_str()))?,
-        ),
+        colour(input, "color", field("color", existing.map(|c| c.color.as_str()))?),
+        colour(input, "text_color", field("text_color", existing.map(|c| c.text_color.as_str()))?),
         field("description", existing.map(|c| c.description.as_str()))?,
         input.int("position")?,
     )?;
@@ -232,13 +164,8 @@ async fn form_from(
             _ => Vec::new(),
         };
         let mut map = serde_json::Map::new();
-        for (g, l) in groups
-            .iter()
-            .zip(levels.iter().chain(std::iter::repeat(&json!("full"))))
-        {
-            let (Some(g), Some(l)) = (g.as_str(), l.as_str()) else {
-                continue;
-            };
+        for (g, l) in groups.iter().zip(levels.iter().chain(std::iter::repeat(&json!("full")))) {
+            let (Some(g), Some(l)) = (g.as_str(), l.as_str()) else { continue };
             if !g.trim().is_empty() {
                 map.insert(g.trim().to_string(), json!(l));
             }
@@ -253,74 +180,40 @@ async fn form_from(
         Some(serde_json::Value::String(text)) if !text.trim().is_empty() => {
             let mut map = serde_json::Map::new();
             for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                let (group, level) = line.split_once(':').ok_or_else(|| {
-                    AppError::invalid(
-                        "permissions",
-                        minga_core::text!("error-permission-line", line = line),
-                    )
-                })?;
+                let (group, level) = line.split_once(':').ok_or_else(|| AppError::invalid("permissions", minga_core::text!("error-permission-line", line = line)))?;
                 map.insert(group.trim().to_string(), json!(level.trim()));
             }
             Some(ops::category_grants(state, &map).await?)
         }
         Some(serde_json::Value::String(_)) => None,
-        Some(_) => {
-            return Err(AppError::BadRequest(minga_core::text!(
-                "error-permissions-shape"
-            )));
-        }
+        Some(_) => return Err(AppError::BadRequest(minga_core::text!("error-permissions-shape"))),
     };
     Ok(form)
 }
 
 /// `POST /categories.json`
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    input: Input,
-) -> AppResult<Response> {
+pub async fn create(State(state): State<AppState>, viewer: Viewer, input: Input) -> AppResult<Response> {
     let user = viewer.require()?;
     if !user.admin {
-        return Err(AppError::Forbidden(minga_core::text!(
-            "error-admins-categories"
-        )));
+        return Err(AppError::Forbidden(minga_core::text!("error-admins-categories")));
     }
     let form = form_from(&state, &input, None).await?;
     let category = ops::save_category(&state, &viewer, None, form).await?;
     let catalog = state.catalog().await?;
-    Ok(Json(json::CategoryEnvelope {
-        success: None,
-        category: json::category(&category, &viewer, &catalog),
-    })
-    .into_response())
+    Ok(Json(json::CategoryEnvelope { success: None, category: json::category(&category, &viewer, &catalog) }).into_response())
 }
 
 /// `PUT /categories/{id}.json`
-pub async fn update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    input: Input,
-) -> AppResult<Response> {
+pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, input: Input) -> AppResult<Response> {
     let user = viewer.require()?;
     if !user.admin {
-        return Err(AppError::Forbidden(minga_core::text!(
-            "error-admins-categories"
-        )));
+        return Err(AppError::Forbidden(minga_core::text!("error-admins-categories")));
     }
-    let existing = state
-        .store
-        .category(CategoryId(id_segment(&id)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let existing = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
     let form = form_from(&state, &input, Some(&existing)).await?;
     let category = ops::save_category(&state, &viewer, Some(existing.id), form).await?;
     let catalog = state.catalog().await?;
-    Ok(Json(json::CategoryEnvelope {
-        success: Some("OK"),
-        category: json::category(&category, &viewer, &catalog),
-    })
-    .into_response())
+    Ok(Json(json::CategoryEnvelope { success: Some("OK"), category: json::category(&category, &viewer, &catalog) }).into_response())
 }
 
 /// A colour from the page's pair of fields: the typed hex wins when it
@@ -337,9 +230,7 @@ fn colour(input: &Input, key: &str, typed: String) -> String {
 fn admin_only(viewer: &Viewer) -> AppResult<&minga_store::User> {
     let user = viewer.require()?;
     if !user.admin {
-        return Err(AppError::Forbidden(minga_core::text!(
-            "error-admins-categories"
-        )));
+        return Err(AppError::Forbidden(minga_core::text!("error-admins-categories")));
     }
     Ok(user)
 }
@@ -355,33 +246,20 @@ async fn admin_page(
 ) -> AppResult<AdminCategoriesPage> {
     let categories = state.store.categories().await?;
     let catalog = state.catalog().await?;
-    let groups = catalog
-        .groups
-        .iter()
-        .filter(|g| g.id != minga_core::perm::groups::ADMINS)
-        .map(|g| (g.name.clone(), group_label(g, viewer.locale)))
-        .collect();
+    let groups = catalog.groups.iter().filter(|g| g.id != minga_core::perm::groups::ADMINS).map(|g| (g.name.clone(), group_label(g, viewer.locale))).collect();
     let mut form = form;
     // Room for three more groups, without JavaScript.
-    form.permissions
-        .extend(std::iter::repeat_n((String::new(), "full".to_string()), 3));
+    form.permissions.extend(std::iter::repeat_n((String::new(), "full".to_string()), 3));
     // A parent is a top-level category other than this one and Uncategorized.
     let parents = categories
         .iter()
-        .filter(|c| {
-            c.parent_category_id.is_none()
-                && Some(c.id.0) != editing
-                && Some(c.id) != catalog.uncategorized
-        })
+        .filter(|c| c.parent_category_id.is_none() && Some(c.id.0) != editing && Some(c.id) != catalog.uncategorized)
         .map(|c| (c.id.0, c.name.clone()))
         .collect();
     Ok(AdminCategoriesPage {
         chrome: Chrome::new(state, viewer, csrf),
         parents,
-        edit_links: categories
-            .iter()
-            .map(|c| format!("/admin/categories/{}", c.id))
-            .collect(),
+        edit_links: categories.iter().map(|c| format!("/admin/categories/{}", c.id)).collect(),
         categories: categories.iter().map(|c| row(c, viewer.locale)).collect(),
         editing,
         form,
@@ -395,11 +273,7 @@ async fn admin_page(
 /// How the page names a group: co-ops by their full name.
 fn group_label(g: &minga_store::Group, locale: crate::i18n::Locale) -> String {
     if !g.automatic {
-        return if g.full_name.is_empty() {
-            g.name.clone()
-        } else {
-            format!("{} ({})", g.full_name, g.name)
-        };
+        return if g.full_name.is_empty() { g.name.clone() } else { format!("{} ({})", g.full_name, g.name) };
     }
     match g.name.strip_prefix("trust_level_") {
         Some(n) => crate::i18n::t1(locale, "group-label-trust-level", "level", n.to_string()),
@@ -431,17 +305,10 @@ fn blank_form() -> CategoryFormView {
 fn form_view(input: &Input) -> CategoryFormView {
     let get = |k: &str| input.str(k).unwrap_or_default().to_string();
     let list = |k: &str| match input.get(k) {
-        Some(serde_json::Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().unwrap_or_default().to_string())
-            .collect(),
+        Some(serde_json::Value::Array(items)) => items.iter().map(|v| v.as_str().unwrap_or_default().to_string()).collect(),
         _ => Vec::new(),
     };
-    let permissions = list("perm_group")
-        .into_iter()
-        .zip(list("perm_level"))
-        .filter(|(g, _)| !g.is_empty())
-        .collect();
+    let permissions = list("perm_group").into_iter().zip(list("perm_level")).filter(|(g, _)| !g.is_empty()).collect();
     CategoryFormView {
         name: get("name"),
         slug: get("slug"),
@@ -460,23 +327,9 @@ pub struct SavedQuery {
     pub welcome: Option<String>,
 }
 
-pub async fn admin(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    csrf: CsrfToken,
-    Query(q): Query<SavedQuery>,
-) -> AppResult<Response> {
+pub async fn admin(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Query(q): Query<SavedQuery>) -> AppResult<Response> {
     admin_only(&viewer)?;
-    let mut page = admin_page(
-        &state,
-        &viewer,
-        csrf,
-        None,
-        blank_form(),
-        FormErrors::default(),
-        q.saved.is_some(),
-    )
-    .await?;
+    let mut page = admin_page(&state, &viewer, csrf, None, blank_form(), FormErrors::default(), q.saved.is_some()).await?;
     page.welcome = q.welcome.is_some();
     Ok(pages::render(&page))
 }
@@ -489,21 +342,12 @@ pub async fn admin_edit(
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
     admin_only(&viewer)?;
-    let c = state
-        .store
-        .category(CategoryId(id_segment(&id)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let c = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
     let catalog = state.catalog().await?;
     let permissions = catalog
         .grants(c.id)
         .iter()
-        .filter_map(|(g, p)| {
-            Some((
-                catalog.groups.iter().find(|x| x.id == *g)?.name.clone(),
-                p.name().to_string(),
-            ))
-        })
+        .filter_map(|(g, p)| Some((catalog.groups.iter().find(|x| x.id == *g)?.name.clone(), p.name().to_string())))
         .collect();
     let form = CategoryFormView {
         name: c.name,
@@ -514,27 +358,10 @@ pub async fn admin_edit(
         parent: c.parent_category_id,
         permissions,
     };
-    Ok(pages::render(
-        &admin_page(
-            &state,
-            &viewer,
-            csrf,
-            Some(c.id.0),
-            form,
-            FormErrors::default(),
-            q.saved.is_some(),
-        )
-        .await?,
-    ))
+    Ok(pages::render(&admin_page(&state, &viewer, csrf, Some(c.id.0), form, FormErrors::default(), q.saved.is_some()).await?))
 }
 
-async fn admin_save(
-    state: AppState,
-    viewer: Viewer,
-    csrf: CsrfToken,
-    id: Option<CategoryId>,
-    input: Input,
-) -> AppResult<Response> {
+async fn admin_save(state: AppState, viewer: Viewer, csrf: CsrfToken, id: Option<CategoryId>, input: Input) -> AppResult<Response> {
     let user = admin_only(&viewer)?;
     let existing = match id {
         Some(id) => Some(state.store.category(id).await?.ok_or(AppError::NotFound)?),
@@ -548,28 +375,14 @@ async fn admin_save(
     match result {
         Ok(c) => Ok(Redirect::to(&format!("/admin/categories/{}?saved=1", c.id)).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let page = admin_page(
-                &state,
-                &viewer,
-                csrf,
-                id.map(|i| i.0),
-                form_view(&input),
-                FormErrors::of(&invalid, viewer.locale),
-                false,
-            )
-            .await?;
+            let page = admin_page(&state, &viewer, csrf, id.map(|i| i.0), form_view(&input), FormErrors::of(&invalid, viewer.locale), false).await?;
             Ok(pages::render_invalid(&page))
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn admin_create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    csrf: CsrfToken,
-    input: Input,
-) -> AppResult<Response> {
+pub async fn admin_create(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, input: Input) -> AppResult<Response> {
     admin_save(state, viewer, csrf, None, input).await
 }
 

@@ -22,21 +22,10 @@ pub fn content_security_policy() -> &'static str {
 /// by a browser or a proxy: admin and review pages, sessions, log-in,
 /// sign-up, set-up, invites and a person's own preferences.
 pub fn never_stored(path: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "/admin",
-        "/review",
-        "/session",
-        "/login",
-        "/logout",
-        "/signup",
-        "/setup",
-        "/invites",
-        "/user-api-key",
-    ];
+    const PREFIXES: &[&str] = &["/admin", "/review", "/session", "/login", "/logout", "/signup", "/setup", "/invites", "/user-api-key"];
     const EXACT: &[&str] = &["/users", "/users.json"];
-    PREFIXES.iter().any(|p| {
-        path == *p || path.starts_with(&format!("{p}/")) || path.starts_with(&format!("{p}."))
-    }) || EXACT.contains(&path)
+    PREFIXES.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")) || path.starts_with(&format!("{p}.")))
+        || EXACT.contains(&path)
         || preferences_path(path)
 }
 
@@ -63,15 +52,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     // nor a browser after they log out.
     let personal = req.headers().contains_key("api-key")
         || req.headers().contains_key(crate::auth::USER_API_KEY)
-        || crate::auth::cookie(req.headers(), crate::auth::SESSION_COOKIE)
-            .is_some_and(|t| !t.is_empty());
+        || crate::auth::cookie(req.headers(), crate::auth::SESSION_COOKIE).is_some_and(|t| !t.is_empty());
     let mut response = next.run(req).await;
-    set(
-        response.headers_mut(),
-        private,
-        personal,
-        state.settings.secure_cookies(),
-    );
+    set(response.headers_mut(), private, personal, state.settings.secure_cookies());
     response
 }
 
@@ -80,22 +63,13 @@ fn set(headers: &mut HeaderMap, private: bool, personal: bool, https: bool) {
         headers.insert(name, HeaderValue::from_static(value));
     }
     if https {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        );
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
-    let public = headers
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("public"));
+    let public = headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
     if private {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     } else if personal && !public {
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
 }
 
@@ -105,34 +79,10 @@ mod tests {
 
     #[test]
     fn private_paths_are_never_stored() {
-        for p in [
-            "/admin/users",
-            "/admin/site_settings.json",
-            "/review",
-            "/review.json",
-            "/session/csrf.json",
-            "/login",
-            "/signup",
-            "/setup/abc",
-            "/invites/abc",
-            "/invites.json",
-            "/users.json",
-            "/u/neto/preferences",
-            "/u/neto/preferences/password",
-        ] {
+        for p in ["/admin/users", "/admin/site_settings.json", "/review", "/review.json", "/session/csrf.json", "/login", "/signup", "/setup/abc", "/invites/abc", "/invites.json", "/users.json", "/u/neto/preferences", "/u/neto/preferences/password"] {
             assert!(never_stored(p), "{p}");
         }
-        for p in [
-            "/",
-            "/latest",
-            "/t/x/1",
-            "/u/neto",
-            "/u/neto.json",
-            "/users/neto",
-            "/loginx",
-            "/g/telar",
-            "/assets/minga.css",
-        ] {
+        for p in ["/", "/latest", "/t/x/1", "/u/neto", "/u/neto.json", "/users/neto", "/loginx", "/g/telar", "/assets/minga.css"] {
             assert!(!never_stored(p), "{p}");
         }
     }

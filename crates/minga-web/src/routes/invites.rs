@@ -16,8 +16,8 @@ use minga_core::perm::{self, Actor};
 use minga_core::time::{iso, now_ms};
 use minga_core::{TopicId, UserId};
 use minga_store::{Invite, NewInvite, Topic};
-use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// Ids sent as a list or, as Discourse documents, `"42,43"`.
@@ -36,19 +36,10 @@ impl<'de> Deserialize<'de> for IdList {
                 Ok(IdList(vec![v]))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<IdList, E> {
-                i64::try_from(v)
-                    .map(|v| IdList(vec![v]))
-                    .map_err(|_| E::custom("an id is too large"))
+                i64::try_from(v).map(|v| IdList(vec![v])).map_err(|_| E::custom("an id is too large"))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<IdList, E> {
-                let ids = v
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| {
-                        s.parse::<i64>()
-                            .map_err(|_| E::custom(format!("{s} is not an id")))
-                    });
+                let ids = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse::<i64>().map_err(|_| E::custom(format!("{s} is not an id"))));
                 ids.collect::<Result<_, _>>().map(IdList)
             }
             fn visit_unit<E: de::Error>(self) -> Result<IdList, E> {
@@ -100,9 +91,7 @@ struct ManyEmails {
 }
 
 /// The request split into its e-mail part and the shared terms.
-fn split<T: serde::de::DeserializeOwned>(
-    mut all: Map<String, Value>,
-) -> AppResult<(T, InviteTerms)> {
+fn split<T: serde::de::DeserializeOwned>(mut all: Map<String, Value>) -> AppResult<(T, InviteTerms)> {
     let mut emails = Map::new();
     if let Some(e) = all.remove("email").or_else(|| all.remove("emails")) {
         emails.insert("email".into(), e);
@@ -129,10 +118,7 @@ async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> A
     }
     let max = terms.max_redemptions_allowed.unwrap_or(1);
     if !(1..=100).contains(&max) {
-        return Err(AppError::invalid(
-            "max_redemptions_allowed",
-            minga_core::text!("error-invite-redemptions"),
-        ));
+        return Err(AppError::invalid("max_redemptions_allowed", minga_core::text!("error-invite-redemptions")));
     }
     let expires_at = match terms.expires_at.as_deref().map(str::trim) {
         None | Some("") => now_ms() + 30 * 86_400_000,
@@ -141,50 +127,24 @@ async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> A
     let custom_message = terms.custom_message.trim().to_string();
     let description = terms.description.trim().to_string();
     if description.chars().count() > 100 {
-        return Err(AppError::invalid(
-            "description",
-            minga_core::text!("error-too-long", max = 100),
-        ));
+        return Err(AppError::invalid("description", minga_core::text!("error-too-long", max = 100)));
     }
     if custom_message.chars().count() > 1000 {
-        return Err(AppError::invalid(
-            "custom_message",
-            minga_core::text!("error-too-long", max = 1000),
-        ));
+        return Err(AppError::invalid("custom_message", minga_core::text!("error-too-long", max = 1000)));
     }
     let catalog = state.catalog().await?;
     let groups = &catalog.groups;
     let mut group_ids = terms.group_ids.0;
-    for n in terms
-        .group_names
-        .as_deref()
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        let found = groups
-            .iter()
-            .find(|g| g.name.eq_ignore_ascii_case(n))
-            .map(|g| g.id);
-        group_ids.push(found.ok_or_else(|| {
-            AppError::invalid(
-                "group_names",
-                minga_core::text!("error-no-group", name = n.to_string()),
-            )
-        })?);
+    for n in terms.group_names.as_deref().unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let found = groups.iter().find(|g| g.name.eq_ignore_ascii_case(n)).map(|g| g.id);
+        group_ids.push(found.ok_or_else(|| AppError::invalid("group_names", minga_core::text!("error-no-group", name = n.to_string())))?);
     }
     group_ids.sort_unstable();
     group_ids.dedup();
     for g in &group_ids {
         // Inviting someone into a group is for its owners and staff.
-        if perm::groups::is_automatic(*g)
-            || !(viewer.is_staff() || viewer.owned.contains(g))
-            || !groups.iter().any(|x| x.id == *g)
-        {
-            return Err(AppError::Forbidden(minga_core::text!(
-                "error-invite-groups-owned"
-            )));
+        if perm::groups::is_automatic(*g) || !(viewer.is_staff() || viewer.owned.contains(g)) || !groups.iter().any(|x| x.id == *g) {
+            return Err(AppError::Forbidden(minga_core::text!("error-invite-groups-owned")));
         }
     }
     let topic = match terms.topic_id {
@@ -193,27 +153,11 @@ async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> A
             // A topic the inviter may not see does not exist for them.
             let (topic, _, catalog) = crate::access::visible_topic(state, viewer, TopicId(id))
                 .await
-                .map_err(|e| {
-                    if matches!(e, AppError::NotFound) {
-                        AppError::invalid(
-                            "topic_id",
-                            minga_core::text!("error-missing", field = "topic_id"),
-                        )
-                    } else {
-                        e
-                    }
-                })?;
+                .map_err(|e| if matches!(e, AppError::NotFound) { AppError::invalid("topic_id", minga_core::text!("error-missing", field = "topic_id")) } else { e })?;
             // The newcomer must be able to read where they land.
-            let newcomer = Actor {
-                id: UserId(0),
-                groups: group_ids.clone(),
-                ..Actor::default()
-            };
+            let newcomer = Actor { id: UserId(0), groups: group_ids.clone(), ..Actor::default() };
             if !catalog.can_see(Some(&newcomer), topic.category_id) {
-                return Err(AppError::invalid(
-                    "topic_id",
-                    minga_core::text!("error-invite-private-topic"),
-                ));
+                return Err(AppError::invalid("topic_id", minga_core::text!("error-invite-private-topic")));
             }
             Some(topic)
         }
@@ -223,39 +167,20 @@ async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> A
         let count = state.store.group_members(g, 0, 1).await?.1;
         shown.push(json::group::basic_group(g, viewer, count));
     }
-    Ok(Checked {
-        group_ids,
-        groups: shown,
-        topic,
-        expires_at,
-        max,
-        custom_message,
-        description,
-    })
+    Ok(Checked { group_ids, groups: shown, topic, expires_at, max, custom_message, description })
 }
 
 /// Makes one invite; the key is shown once, here.
-async fn make(
-    state: &AppState,
-    viewer: &Viewer,
-    email: &str,
-    terms: &Checked,
-) -> AppResult<InviteJson> {
+async fn make(state: &AppState, viewer: &Viewer, email: &str, terms: &Checked) -> AppResult<InviteJson> {
     let me = viewer.require()?;
     let email = email.trim().to_string();
     if !email.is_empty() {
         minga_core::validate::email(&email)?;
         if terms.max != 1 {
-            return Err(AppError::invalid(
-                "max_redemptions_allowed",
-                minga_core::text!("error-invite-email-once"),
-            ));
+            return Err(AppError::invalid("max_redemptions_allowed", minga_core::text!("error-invite-email-once")));
         }
         if state.store.user_for_login(&email).await?.is_some() {
-            return Err(AppError::invalid(
-                "email",
-                minga_core::text!("error-taken", field = "email"),
-            ));
+            return Err(AppError::invalid("email", minga_core::text!("error-taken", field = "email")));
         }
     }
     let key = auth::random_token(24);
@@ -271,10 +196,7 @@ async fn make(
         topic_id: terms.topic.as_ref().map(|t| t.id),
     };
     let invite = state.store.create_invite(&new).await.map_err(|e| match e {
-        minga_store::StoreError::Missing(_) => AppError::invalid(
-            "topic_id",
-            minga_core::text!("error-missing", field = "topic_id"),
-        ),
+        minga_store::StoreError::Missing(_) => AppError::invalid("topic_id", minga_core::text!("error-missing", field = "topic_id")),
         other => other.into(),
     })?;
     Ok(shape(state, &invite, key, terms))
@@ -299,23 +221,14 @@ fn shape(state: &AppState, invite: &Invite, key: String, terms: &Checked) -> Inv
         grants_moderator: false,
         redemption_count: invite.redemption_count,
         max_redemptions_allowed: invite.max_redemptions,
-        topics: terms
-            .topic
-            .as_ref()
-            .map(BasicTopic::of)
-            .into_iter()
-            .collect(),
+        topics: terms.topic.as_ref().map(BasicTopic::of).into_iter().collect(),
         groups: terms.groups.clone(),
     }
 }
 
 /// `POST /invites.json`: staff and trust level 2+ invite people, into the
 /// groups they own (staff: any group).
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Params(all): Params<Map<String, Value>>,
-) -> AppResult<Response> {
+pub async fn create(State(state): State<AppState>, viewer: Viewer, Params(all): Params<Map<String, Value>>) -> AppResult<Response> {
     viewer.require()?;
     let (one, terms): (OneEmail, InviteTerms) = split(all)?;
     let checked = check_terms(&state, &viewer, terms).await?;
@@ -328,60 +241,30 @@ const MAX_BATCH: usize = 200;
 /// `POST /invites/create-multiple.json`: staff invite a list of e-mail
 /// addresses on the same terms. Each address that cannot be invited is
 /// reported with its reason; the others are made.
-pub async fn create_multiple(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Params(all): Params<Map<String, Value>>,
-) -> AppResult<Response> {
+pub async fn create_multiple(State(state): State<AppState>, viewer: Viewer, Params(all): Params<Map<String, Value>>) -> AppResult<Response> {
     viewer.require()?;
     if !perm::can_bulk_invite(viewer.actor().as_ref()) {
-        return Err(AppError::Forbidden(minga_core::text!(
-            "error-invite-staff-batch"
-        )));
+        return Err(AppError::Forbidden(minga_core::text!("error-invite-staff-batch")));
     }
     let (many, terms): (ManyEmails, InviteTerms) = split(all)?;
     let mut emails: Vec<String> = Vec::new();
-    for e in many
-        .email
-        .iter()
-        .map(|e| e.trim().to_lowercase())
-        .filter(|e| !e.is_empty())
-    {
+    for e in many.email.iter().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()) {
         if !emails.contains(&e) {
             emails.push(e);
         }
     }
     if emails.is_empty() {
-        return Err(AppError::invalid(
-            "email",
-            minga_core::text!("error-invite-list-empty"),
-        ));
+        return Err(AppError::invalid("email", minga_core::text!("error-invite-list-empty")));
     }
     if emails.len() > MAX_BATCH {
-        return Err(AppError::invalid(
-            "email",
-            minga_core::text!("error-invite-batch-max", count = MAX_BATCH),
-        ));
+        return Err(AppError::invalid("email", minga_core::text!("error-invite-batch-max", count = MAX_BATCH)));
     }
     let checked = check_terms(&state, &viewer, terms).await?;
-    let mut answer = MultipleInvites {
-        num_successfully_created_invitations: 0,
-        num_failed_invitations: 0,
-        failed_invitations: Vec::new(),
-        successful_invitations: Vec::new(),
-    };
+    let mut answer = MultipleInvites { num_successfully_created_invitations: 0, num_failed_invitations: 0, failed_invitations: Vec::new(), successful_invitations: Vec::new() };
     for email in emails {
         match make(&state, &viewer, &email, &checked).await {
             Ok(invite) => answer.successful_invitations.push(invite),
-            Err(AppError::Invalid(invalid)) => answer.failed_invitations.push(FailedInvitation {
-                email,
-                error: invalid
-                    .0
-                    .iter()
-                    .map(|e| crate::i18n::say(viewer.locale, &e.text))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            }),
+            Err(AppError::Invalid(invalid)) => answer.failed_invitations.push(FailedInvitation { email, error: invalid.0.iter().map(|e| crate::i18n::say(viewer.locale, &e.text)).collect::<Vec<_>>().join(" ") }),
             Err(e) => return Err(e),
         }
     }
@@ -399,21 +282,9 @@ struct Redeemed {
 }
 
 /// `PUT /invites/show/{key}.json`: redeem through the API.
-pub async fn redeem(
-    State(state): State<AppState>,
-    Path(key): Path<String>,
-    Params(form): Params<super::users::CreateUser>,
-) -> AppResult<Response> {
+pub async fn redeem(State(state): State<AppState>, Path(key): Path<String>, Params(form): Params<super::users::CreateUser>) -> AppResult<Response> {
     let key = crate::format::strip_json(&key).to_string();
     let (user, landing) = ops::redeem_invite(&state, &key, form.sign_up()).await?;
-    let redirect_to = landing
-        .map(|t| format!("/t/{}", t.0))
-        .unwrap_or_else(|| "/".into());
-    Ok(Json(Redeemed {
-        success: true,
-        message: "Welcome! Your account is active.",
-        user_id: user.id,
-        redirect_to,
-    })
-    .into_response())
+    let redirect_to = landing.map(|t| format!("/t/{}", t.0)).unwrap_or_else(|| "/".into());
+    Ok(Json(Redeemed { success: true, message: "Welcome! Your account is active.", user_id: user.id, redirect_to }).into_response())
 }

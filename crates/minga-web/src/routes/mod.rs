@@ -5,8 +5,8 @@ mod account;
 pub(crate) mod admin;
 mod categories;
 mod groups;
-pub mod headers;
 mod invites;
+pub mod headers;
 mod notifications;
 mod posts;
 mod reading;
@@ -38,20 +38,17 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/latest", get(topics::latest)),
         ("/latest.json", get(topics::latest)),
         ("/top", get(topics::top)),
+        ("/top.json", get(topics::top)),
         ("/new", get(reading::new_topics)),
         ("/new.json", get(reading::new_topics)),
         ("/unread", get(reading::unread_topics)),
         ("/unread.json", get(reading::unread_topics)),
-        (
-            "/topics/reset-new",
-            put(reading::reset_new).post(reading::reset_new),
-        ),
+        ("/topics/reset-new", put(reading::reset_new).post(reading::reset_new)),
         ("/topics/reset-new.json", put(reading::reset_new)),
         ("/topics/bulk", put(reading::bulk).post(reading::bulk)),
         ("/topics/bulk.json", put(reading::bulk)),
         ("/topics/timings", post(reading::timings)),
         ("/topics/timings.json", post(reading::timings)),
-        ("/top.json", get(topics::top)),
         ("/t/{topic}", get(topics::show).delete(topics::destroy)),
         ("/t/{slug}/{topic}", get(topics::show).put(topics::update)),
         ("/t/{slug}/{topic}/{post_number}", get(topics::show)),
@@ -59,26 +56,14 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/t/{topic}/status", put(topics::status)),
         ("/t/{topic}/status.json", put(topics::status)),
         ("/t/{topic}/change-timestamp", put(topics::change_timestamp)),
-        (
-            "/t/{topic}/change-timestamp.json",
-            put(topics::change_timestamp),
-        ),
+        ("/t/{topic}/change-timestamp.json", put(topics::change_timestamp)),
         ("/t/{topic}/reply", post(posts::reply_form)),
-        (
-            "/new-topic",
-            get(topics::new_form).post(topics::create_form),
-        ),
+        ("/new-topic", get(topics::new_form).post(topics::create_form)),
         // Posts.
         ("/posts", post(posts::create)),
         ("/posts.json", get(posts::latest).post(posts::create)),
-        (
-            "/posts/{post}",
-            get(posts::show).put(posts::update).delete(posts::destroy),
-        ),
-        (
-            "/posts/{post}/edit",
-            get(posts::edit_form).post(posts::edit_submit),
-        ),
+        ("/posts/{post}", get(posts::show).put(posts::update).delete(posts::destroy)),
+        ("/posts/{post}/edit", get(posts::edit_form).post(posts::edit_submit)),
         ("/posts/{post}/delete", post(posts::delete_form)),
         ("/posts/{post}/replies", get(posts::replies)),
         ("/posts/{post}/replies.json", get(posts::replies)),
@@ -87,84 +72,39 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/post_actions", post(review::flag)),
         ("/post_actions.json", post(review::flag)),
         // Categories.
-        (
-            "/categories",
-            get(categories::index).post(categories::create),
-        ),
-        (
-            "/categories.json",
-            get(categories::index).post(categories::create),
-        ),
+        ("/categories", get(categories::index).post(categories::create)),
+        ("/categories.json", get(categories::index).post(categories::create)),
         ("/categories/{category}", put(categories::update)),
         ("/locale/{tag}", get(site::choose_locale)),
         ("/c/{category}", get(categories::show)),
         ("/c/{category}/show.json", get(categories::show_json)),
         ("/c/{slug}/{category}", get(categories::show)),
         ("/c/{parent}/{slug}/{category}", get(categories::show)),
-        (
-            "/admin/categories",
-            get(categories::admin).post(categories::admin_create),
-        ),
-        (
-            "/admin/categories/{category}",
-            get(categories::admin_edit).post(categories::admin_update),
-        ),
+        ("/admin/categories", get(categories::admin).post(categories::admin_create)),
+        ("/admin/categories/{category}", get(categories::admin_edit).post(categories::admin_update)),
         // People.
         ("/u/{username}", get(users::show).put(users::update)),
-        (
-            "/u/{username}/preferences",
-            get(account::show).post(account::save_profile),
-        ),
+        ("/u/{username}/preferences", get(account::show).post(account::save_profile)),
         ("/u/{username}/preferences/email", post(account::save_email)),
-        (
-            "/u/{username}/preferences/password",
-            post(account::save_password),
-        ),
-        (
-            "/u/{username}/preferences/revoke-auth-token",
-            post(account::revoke),
-        ),
-        (
-            "/u/{username}/preferences/revoke-auth-token.json",
-            post(account::revoke),
-        ),
-        (
-            "/u/{username}/preferences/username",
-            put(users::update_username),
-        ),
-        (
-            "/u/{username}/preferences/username.json",
-            put(users::update_username),
-        ),
+        ("/u/{username}/preferences/password", post(account::save_password)),
+        ("/u/{username}/preferences/revoke-auth-token", post(account::revoke)),
+        ("/u/{username}/preferences/revoke-auth-token.json", post(account::revoke)),
+        ("/u/{username}/preferences/username", put(users::update_username)),
+        ("/u/{username}/preferences/username.json", put(users::update_username)),
         ("/u/{username}/emails.json", get(users::emails)),
         ("/user_actions.json", get(users::actions)),
         ("/directory_items.json", get(users::directory)),
         ("/users/{username}", get(users::show)),
         ("/users", post(users::create)),
         ("/users.json", post(users::create)),
-        (
-            "/signup",
-            get(users::signup_form).post(users::signup_submit),
-        ),
-        (
-            "/setup/{token}",
-            get(users::setup_form).post(users::setup_submit),
-        ),
-        (
-            "/letter_avatar/{username}/{size}/{version}",
-            get(users::letter_avatar),
-        ),
+        ("/signup", get(users::signup_form).post(users::signup_submit)),
+        ("/setup/{token}", get(users::setup_form).post(users::setup_submit)),
+        ("/letter_avatar/{username}/{size}/{version}", get(users::letter_avatar)),
         ("/invites", post(invites::create)),
         ("/invites.json", post(invites::create)),
         ("/invites/create-multiple", post(invites::create_multiple)),
-        (
-            "/invites/create-multiple.json",
-            post(invites::create_multiple),
-        ),
-        (
-            "/invites/{key}",
-            get(users::invite_form).post(users::invite_submit),
-        ),
+        ("/invites/create-multiple.json", post(invites::create_multiple)),
+        ("/invites/{key}", get(users::invite_form).post(users::invite_submit)),
         ("/invites/show/{key}", put(invites::redeem)),
         // Groups.
         ("/g", get(groups::index)),
@@ -172,34 +112,15 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/groups.json", get(groups::index)),
         ("/g/{group}", get(groups::show)),
         ("/groups/{group}", get(groups::show).put(groups::update)),
-        (
-            "/groups/{group}/members",
-            put(groups::add_members)
-                .post(groups::add_members)
-                .delete(groups::remove_members),
-        ),
-        (
-            "/groups/{group}/members.json",
-            get(groups::members)
-                .put(groups::add_members)
-                .delete(groups::remove_members),
-        ),
+        ("/groups/{group}/members", put(groups::add_members).post(groups::add_members).delete(groups::remove_members)),
+        ("/groups/{group}/members.json", get(groups::members).put(groups::add_members).delete(groups::remove_members)),
         ("/groups/{group}/join", put(groups::join).post(groups::join)),
         ("/groups/{group}/join.json", put(groups::join)),
         ("/groups/{group}/leave", post(groups::leave)),
         ("/groups/{group}/request_membership", post(groups::request)),
-        (
-            "/groups/{group}/request_membership.json",
-            post(groups::request),
-        ),
-        (
-            "/groups/{group}/handle_membership_request",
-            put(groups::handle_request).post(groups::handle_request),
-        ),
-        (
-            "/groups/{group}/handle_membership_request.json",
-            put(groups::handle_request),
-        ),
+        ("/groups/{group}/request_membership.json", post(groups::request)),
+        ("/groups/{group}/handle_membership_request", put(groups::handle_request).post(groups::handle_request)),
+        ("/groups/{group}/handle_membership_request.json", put(groups::handle_request)),
         ("/admin/groups", post(groups::create)),
         ("/admin/groups.json", post(groups::create)),
         ("/admin/groups/{id}", delete(groups::delete)),
@@ -207,30 +128,15 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         // Staff.
         ("/review", get(review::index)),
         ("/review.json", get(review::index)),
-        (
-            "/review/{reviewable}/perform/{action}",
-            put(review::perform).post(review::perform),
-        ),
+        ("/review/{reviewable}/perform/{action}", put(review::perform).post(review::perform)),
         ("/admin/users", get(admin::users_page)),
         ("/admin/users.json", get(admin::list_active)),
         ("/admin/users/list/{flag}", get(admin::list)),
-        (
-            "/admin/users/{user}",
-            get(admin::show).delete(admin::destroy),
-        ),
-        (
-            "/admin/users/{user}/{action}",
-            put(admin::act).post(admin::act),
-        ),
-        (
-            "/admin/site_settings",
-            get(admin::settings).post(admin::save_settings),
-        ),
+        ("/admin/users/{user}", get(admin::show).delete(admin::destroy)),
+        ("/admin/users/{user}/{action}", put(admin::act).post(admin::act)),
+        ("/admin/site_settings", get(admin::settings).post(admin::save_settings)),
         ("/admin/site_settings.json", get(admin::settings)),
-        (
-            "/admin/site_settings/{setting}",
-            put(admin::change_setting).post(admin::change_setting),
-        ),
+        ("/admin/site_settings/{setting}", put(admin::change_setting).post(admin::change_setting)),
         ("/admin/logs/staff_action_logs", get(admin::logs)),
         ("/admin/logs/staff_action_logs.json", get(admin::logs)),
         // Sessions.
@@ -241,10 +147,7 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/session/hp.json", get(session::honeypot)),
         ("/session/current.json", get(session::current)),
         ("/session/{username}", delete(session::destroy)),
-        (
-            "/login",
-            get(session::login_form).post(session::login_submit),
-        ),
+        ("/login", get(session::login_form).post(session::login_submit)),
         ("/logout", post(session::logout)),
         // Keys applications hold to act for a person.
         ("/user-api-key/new", get(user_api_keys::new)),
@@ -252,14 +155,8 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/user-api-key.json", post(user_api_keys::create)),
         ("/user-api-key/revoke", post(user_api_keys::revoke)),
         ("/user-api-key/revoke.json", post(user_api_keys::revoke)),
-        (
-            "/user-api-key/undo-revoke",
-            post(user_api_keys::undo_revoke),
-        ),
-        (
-            "/user-api-key/undo-revoke.json",
-            post(user_api_keys::undo_revoke),
-        ),
+        ("/user-api-key/undo-revoke", post(user_api_keys::undo_revoke)),
+        ("/user-api-key/undo-revoke.json", post(user_api_keys::undo_revoke)),
         ("/u/{username}/preferences/apps", get(user_api_keys::apps)),
         // The site.
         ("/site.json", get(site::site)),
@@ -274,34 +171,16 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         // Notifications.
         ("/notifications", get(notifications::index)),
         ("/notifications.json", get(notifications::index)),
-        (
-            "/notifications/mark-read",
-            put(notifications::mark_read).post(notifications::mark_read),
-        ),
-        (
-            "/notifications/mark-read.json",
-            put(notifications::mark_read),
-        ),
+        ("/notifications/mark-read", put(notifications::mark_read).post(notifications::mark_read)),
+        ("/notifications/mark-read.json", put(notifications::mark_read)),
         ("/n/{id}", get(notifications::open)),
         ("/u/{username}/notifications", get(notifications::page)),
         ("/t/{topic}/invite", post(notifications::invite_to_topic)),
-        (
-            "/t/{topic}/invite.json",
-            post(notifications::invite_to_topic),
-        ),
+        ("/t/{topic}/invite.json", post(notifications::invite_to_topic)),
         ("/t/{topic}/notifications", post(notifications::topic_level)),
-        (
-            "/t/{topic}/notifications.json",
-            post(notifications::topic_level),
-        ),
-        (
-            "/category/{category}/notifications",
-            post(notifications::category_level),
-        ),
-        (
-            "/category/{category}/notifications.json",
-            post(notifications::category_level),
-        ),
+        ("/t/{topic}/notifications.json", post(notifications::topic_level)),
+        ("/category/{category}/notifications", post(notifications::category_level)),
+        ("/category/{category}/notifications.json", post(notifications::category_level)),
     ]
 }
 
@@ -317,49 +196,23 @@ pub fn app(state: AppState) -> Router {
         .fallback(site::not_found)
         // A request may take this long; past it, the answer is "busy"
         // (503, in the error shape, by `plain_errors`).
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(middleware::from_fn(crate::csrf::guard))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::user_api_key_guard,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            login_required,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::user_api_key_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), login_required))
         .layer(middleware::from_fn(pages::plain_errors))
         .layer(middleware::from_fn(crate::error::log_errors))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            pages::html_errors,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), pages::html_errors))
         .layer(middleware::from_fn(json_charset))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::cache::visitor_cache,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            pages::csrf_cookie,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::cache::catch_up,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::cache::visitor_cache))
+        .layer(middleware::from_fn_with_state(state.clone(), pages::csrf_cookie))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::cache::catch_up))
         .layer(middleware::from_fn(writes_first))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // A body may take this long to arrive: a slow client cannot hold
         // a connection forever.
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            REQUEST_TIMEOUT,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            headers::security_headers,
-        ))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(REQUEST_TIMEOUT))
+        .layer(middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .with_state(state)
 }
 
@@ -367,22 +220,9 @@ pub fn app(state: AppState) -> Router {
 /// signing up, invites, and what those pages need.
 fn open_on_private_sites(path: &str) -> bool {
     const EXACT: &[&str] = &[
-        "/login",
-        "/logout",
-        "/signup",
-        "/session",
-        "/session.json",
-        "/session/csrf",
-        "/session/csrf.json",
-        "/session/hp.json",
-        "/session/current.json",
-        "/users",
-        "/users.json",
-        "/site/basic-info.json",
-        "/srv/status",
-        "/assets/minga.css",
-        "/assets/live.js",
-        "/user-api-key/new",
+        "/login", "/logout", "/signup", "/session", "/session.json", "/session/csrf", "/session/csrf.json",
+        "/session/hp.json", "/session/current.json", "/users", "/users.json", "/site/basic-info.json", "/srv/status",
+        "/assets/minga.css", "/assets/live.js", "/user-api-key/new",
     ];
     EXACT.contains(&path) || path.starts_with("/invites/") || path.starts_with("/setup/")
 }
@@ -409,16 +249,12 @@ async fn login_required(
     if viewer.user.is_none() {
         return crate::AppError::NotLoggedIn.into_response();
     }
-    next.run(axum::extract::Request::from_parts(parts, body))
-        .await
+    next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
 /// A request that may write has its reads served ahead of waiting reads,
 /// so that many readers cannot keep a writer waiting.
-async fn writes_first(
-    req: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
+async fn writes_first(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
     use axum::http::Method;
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         next.run(req).await
@@ -428,30 +264,19 @@ async fn writes_first(
 }
 
 /// Discourse's clients expect `application/json; charset=utf-8`.
-async fn json_charset(
-    req: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
+async fn json_charset(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    if headers
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v == "application/json")
-    {
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        );
+    if headers.get(header::CONTENT_TYPE).is_some_and(|v| v == "application/json") {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     }
     response
 }
 
 /// A colour for letter avatars, stable per name.
 pub fn avatar_color(username: &str) -> String {
-    const PALETTE: [&str; 12] = [
-        "B5462E", "2E7D6B", "3B5BA5", "8A4F9E", "C27C0E", "4F7A28", "A23B72", "1F6F8B", "7D5A44",
-        "5C6BC0", "00897B", "D2553F",
-    ];
+    const PALETTE: [&str; 12] =
+        ["B5462E", "2E7D6B", "3B5BA5", "8A4F9E", "C27C0E", "4F7A28", "A23B72", "1F6F8B", "7D5A44", "5C6BC0", "00897B", "D2553F"];
     let digest = Sha256::digest(username.to_lowercase().as_bytes());
     PALETTE[digest[0] as usize % PALETTE.len()].to_string()
 }
@@ -461,11 +286,7 @@ pub fn category_url(c: &Category) -> String {
 }
 
 pub fn badge(c: &Category, locale: crate::i18n::Locale) -> CategoryBadge {
-    CategoryBadge {
-        name: category_name(c, locale),
-        url: category_url(c),
-        color: c.color.clone(),
-    }
+    CategoryBadge { name: category_name(c, locale), url: category_url(c), color: c.color.clone() }
 }
 
 /// A category's name; Uncategorized, while it keeps the name the forum
@@ -478,12 +299,7 @@ pub fn category_name(c: &Category, locale: crate::i18n::Locale) -> String {
 /// A category's description, Uncategorized's in the reader's language
 /// while it keeps the one it was given.
 pub fn category_description(c: &Category, locale: crate::i18n::Locale) -> String {
-    as_given(
-        c,
-        &c.description,
-        "category-uncategorized-description",
-        locale,
-    )
+    as_given(c, &c.description, "category-uncategorized-description", locale)
 }
 
 fn as_given(c: &Category, value: &str, key: &str, locale: crate::i18n::Locale) -> String {
@@ -513,23 +329,15 @@ pub fn topic_rows(
     viewer: &crate::auth::Viewer,
     reading: &std::collections::HashMap<minga_core::TopicId, crate::reading::Reading>,
 ) -> Vec<TopicRow> {
-    let mut rows: Vec<TopicRow> = list
-        .topics
+    let mut rows: Vec<TopicRow> = list.topics
         .iter()
         .map(|t| {
-            let author = list
-                .users
-                .get(&t.user_id)
-                .map(|u| u.username.clone())
-                .unwrap_or_default();
+            let author = list.users.get(&t.user_id).map(|u| u.username.clone()).unwrap_or_default();
             TopicRow {
                 url: topic_url(&t.slug, t.id),
                 title: t.title.clone(),
                 excerpt: minga_core::cook::shorten(&t.excerpt, 160),
-                category: list
-                    .categories
-                    .get(&t.category_id)
-                    .map(|c| badge(c, viewer.locale)),
+                category: list.categories.get(&t.category_id).map(|c| badge(c, viewer.locale)),
                 avatar: Avatar::of(&author),
                 author,
                 replies: (t.posts_count - 1).max(0),
@@ -554,35 +362,26 @@ impl PageQuery {
     pub fn number(&self) -> Result<i64, crate::AppError> {
         match self.page.as_deref().map(str::trim) {
             None | Some("") => Ok(0),
-            Some(p) => {
-                p.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                    crate::AppError::BadRequest(minga_core::text!("error-page-number"))
-                })
-            }
+            Some(p) => p
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| crate::AppError::BadRequest(minga_core::text!("error-page-number"))),
         }
     }
 }
 
 /// Parses a numeric path segment (`12` or `12.json`); anything else is 404.
 pub fn id_segment(segment: &str) -> Result<i64, crate::AppError> {
-    crate::format::strip_json(segment)
-        .parse::<i64>()
-        .map_err(|_| crate::AppError::NotFound)
+    crate::format::strip_json(segment).parse::<i64>().map_err(|_| crate::AppError::NotFound)
 }
 
 /// Links to recent posts, for people's and groups' pages.
-pub fn post_links(
-    posts: &[minga_store::PostInTopic],
-    viewer: &crate::auth::Viewer,
-) -> Vec<crate::pages::PostLink> {
+pub fn post_links(posts: &[minga_store::PostInTopic], viewer: &crate::auth::Viewer) -> Vec<crate::pages::PostLink> {
     posts
         .iter()
         .map(|p| crate::pages::PostLink {
-            url: format!(
-                "{}/{}",
-                topic_url(&p.topic_slug, p.post.topic_id),
-                p.post.post_number
-            ),
+            url: format!("{}/{}", topic_url(&p.topic_slug, p.post.topic_id), p.post.post_number),
             topic_title: p.topic_title.clone(),
             excerpt: minga_core::cook::excerpt(&p.post.cooked, 200),
             when: pages::moment(p.post.created_at, viewer),

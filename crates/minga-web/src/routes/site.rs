@@ -5,13 +5,13 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::format::Format;
-use crate::i18n::{LOCALE_COOKIE, Locale};
 use crate::json;
 use crate::pages::{self, AboutPage, Avatar, Chrome, CsrfToken};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use crate::i18n::{LOCALE_COOKIE, Locale};
 use minga_core::perm;
 use serde_json::json;
 
@@ -39,20 +39,11 @@ pub async fn live_script() -> Response {
 }
 
 pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLESHEET.as_str(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLESHEET.as_str()).into_response()
 }
 
 pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
-    use json::site::{
-        Archetype, HomepageChoice, NOTIFICATION_TYPES, SiteCategory, SiteGroup, SiteJson, UserTheme,
-    };
+    use json::site::{Archetype, HomepageChoice, NOTIFICATION_TYPES, SiteCategory, SiteGroup, SiteJson, UserTheme};
     let (categories, catalog) = crate::access::fresh_visible(&state, &viewer).await?;
     let actor = viewer.actor();
     // Groups listed here are those the reader may see (an owners-only
@@ -65,11 +56,7 @@ pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
             id: g.id,
             name: g.name.clone(),
             full_name: g.full_name.clone(),
-            display_name: if g.full_name.is_empty() {
-                g.name.clone()
-            } else {
-                g.full_name.clone()
-            },
+            display_name: if g.full_name.is_empty() { g.name.clone() } else { g.full_name.clone() },
             flair_url: None,
             flair_bg_color: None,
             flair_color: None,
@@ -80,38 +67,14 @@ pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
     let site = SiteJson {
         default_archetype: "regular",
         notification_types: NOTIFICATION_TYPES.iter().copied().collect(),
-        post_types: [
-            ("regular", 1),
-            ("moderator_action", 2),
-            ("small_action", 3),
-            ("whisper", 4),
-        ]
-        .into_iter()
-        .collect(),
-        trust_levels: [
-            ("newuser", 0),
-            ("basic", 1),
-            ("member", 2),
-            ("regular", 3),
-            ("leader", 4),
-        ]
-        .into_iter()
-        .collect(),
+        post_types: [("regular", 1), ("moderator_action", 2), ("small_action", 3), ("whisper", 4)].into_iter().collect(),
+        trust_levels: [("newuser", 0), ("basic", 1), ("member", 2), ("regular", 3), ("leader", 4)].into_iter().collect(),
         groups,
         filters: menu.clone(),
         homepage_choices: vec![
-            HomepageChoice {
-                name: "Latest",
-                value: "latest",
-            },
-            HomepageChoice {
-                name: "Categories",
-                value: "categories",
-            },
-            HomepageChoice {
-                name: "Top",
-                value: "top",
-            },
+            HomepageChoice { name: "Latest", value: "latest" },
+            HomepageChoice { name: "Categories", value: "categories" },
+            HomepageChoice { name: "Top", value: "top" },
         ],
         periods: vec!["all", "yearly", "quarterly", "monthly", "weekly", "daily"],
         top_menu_items: menu.clone(),
@@ -128,12 +91,7 @@ pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
         can_associate_groups: perm::can_manage_categories(actor.as_ref()),
         email_configured: false,
         topic_featured_link_allowed_category_ids: Vec::new(),
-        user_themes: vec![UserTheme {
-            theme_id: 1,
-            name: "minga",
-            default: true,
-            color_scheme_id: None,
-        }],
+        user_themes: vec![UserTheme { theme_id: 1, name: "minga", default: true, color_scheme_id: None }],
         user_color_schemes: Vec::new(),
         default_light_color_scheme: None,
         default_dark_color_scheme: None,
@@ -144,18 +102,11 @@ pub async fn site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
         categories: categories
             .iter()
             .map(|c| SiteCategory {
-                category: json::CategoryJson {
-                    topic_url: Some(super::category_url(c)),
-                    ..json::category(c, &viewer, &catalog)
-                },
+                category: json::CategoryJson { topic_url: Some(super::category_url(c)), ..json::category(c, &viewer, &catalog) },
                 allow_global_tags: false,
             })
             .collect(),
-        archetypes: vec![Archetype {
-            id: "regular",
-            name: "Regular Topic",
-            options: Vec::new(),
-        }],
+        archetypes: vec![Archetype { id: "regular", name: "Regular Topic", options: Vec::new() }],
         user_fields: Vec::new(),
         auth_providers: Vec::new(),
         full_name_required_for_signup: false,
@@ -184,12 +135,7 @@ pub async fn basic_info(State(state): State<AppState>, viewer: Viewer) -> AppRes
     .into_response())
 }
 
-pub async fn about(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    format: Format,
-    csrf: CsrfToken,
-) -> AppResult<Response> {
+pub async fn about(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken) -> AppResult<Response> {
     // Counts cover what everyone may see, so they say nothing of private spaces.
     let scope = state.catalog().await?.scope(None);
     let totals = state.store.totals(scope.as_deref()).await?;
@@ -199,10 +145,7 @@ pub async fn about(
         return Ok(pages::render(&AboutPage {
             chrome: Chrome::new(&state, &viewer, csrf),
             description: description(&state, viewer.locale),
-            admins: admins
-                .iter()
-                .map(|u| (u.username.clone(), Avatar::of(&u.username)))
-                .collect(),
+            admins: admins.iter().map(|u| (u.username.clone(), Avatar::of(&u.username))).collect(),
             topics: totals.topics,
             posts: totals.posts,
             people: totals.users,
@@ -233,14 +176,8 @@ pub async fn about(
 /// `GET /locale/{tag}`: a visitor's choice of language, kept for a year in
 /// a cookie; back to the page they were on. (A person's own setting, in
 /// their preferences, comes first.)
-pub async fn choose_locale(
-    State(state): State<AppState>,
-    Path(tag): Path<String>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let locale = Locale::from_tag(&tag)
-        .filter(|l| l.tag() == tag)
-        .ok_or(AppError::NotFound)?;
+pub async fn choose_locale(State(state): State<AppState>, Path(tag): Path<String>, headers: HeaderMap) -> AppResult<Response> {
+    let locale = Locale::from_tag(&tag).filter(|l| l.tag() == tag).ok_or(AppError::NotFound)?;
     let base = &state.settings.base_url;
     // Back to the page, if it was one of ours.
     let back = headers
@@ -253,12 +190,7 @@ pub async fn choose_locale(
             None => r.path().to_string(),
         });
     let back = pages::safe_next(back.as_deref(), base);
-    let cookie = crate::auth::set_cookie(
-        LOCALE_COOKIE,
-        locale.tag(),
-        365 * 24 * 60 * 60,
-        state.settings.secure_cookies(),
-    );
+    let cookie = crate::auth::set_cookie(LOCALE_COOKIE, locale.tag(), 365 * 24 * 60 * 60, state.settings.secure_cookies());
     super::session::with_cookies(pages::redirect(&back), &[cookie])
 }
 

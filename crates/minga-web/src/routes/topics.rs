@@ -6,13 +6,10 @@ use crate::auth::{SignedIn, Staff, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::format::Format;
 use crate::input::Query;
+use crate::params::Params;
 use crate::json;
 use crate::ops::{self, TopicInput};
-use crate::pages::{
-    self, Avatar, CategoryOption, Chrome, CsrfToken, FormErrors, NewTopicPage, PageLink, PostView,
-    TopicListPage, TopicPage,
-};
-use crate::params::Params;
+use crate::pages::{self, Avatar, CategoryOption, Chrome, CsrfToken, FormErrors, NewTopicPage, PageLink, PostView, TopicListPage, TopicPage};
 use crate::views::{self, POSTS_PER_PAGE, TOPICS_PER_PAGE};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -99,13 +96,7 @@ impl TopPeriod {
 
 /// The top list: topics started in the period, the most replied to first,
 /// then the most viewed, among those the reader may see.
-pub async fn top(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    format: Format,
-    csrf: CsrfToken,
-    Params(q): Params<TopQuery>,
-) -> AppResult<Response> {
+pub async fn top(State(state): State<AppState>, viewer: Viewer, format: Format, csrf: CsrfToken, Params(q): Params<TopQuery>) -> AppResult<Response> {
     let period = q.period.unwrap_or_default();
     let page = q.page.unwrap_or(0);
     if page < 0 {
@@ -113,11 +104,7 @@ pub async fn top(
     }
     // Whole minutes, so that lists kept in memory are shared for a while.
     let minute = minga_core::time::now_ms() / 60_000 * 60_000;
-    let since = if period == TopPeriod::All {
-        i64::MIN
-    } else {
-        period.since(minute)
-    };
+    let since = if period == TopPeriod::All { i64::MIN } else { period.since(minute) };
     let list = views::topic_list(&state, &viewer, TopicFilter::Top { since }, page).await?;
     let reading = crate::reading::of(&state, &viewer, &list.topics).await?;
     let base = format!("/top?period={}", period.name());
@@ -127,10 +114,7 @@ pub async fn top(
             body.topic_list.for_period = Some(period.name().to_string());
             // Discourse's top list reads each topic with the reader's data,
             // so "unpinned" is a boolean there (false: nobody unpins here).
-            body.topic_list
-                .topics
-                .iter_mut()
-                .for_each(|t| t.unpinned = Some(false));
+            body.topic_list.topics.iter_mut().for_each(|t| t.unpinned = Some(false));
             Ok(Json(body).into_response())
         }
         Format::Html => Ok(pages::render(&TopicListPage {
@@ -163,11 +147,7 @@ pub fn topic_list_json(
     crate::reading::into_json(&mut topics, reading);
     let mut users: Vec<&minga_store::User> = list.users.values().collect();
     users.sort_by_key(|u| u.id);
-    let more = if base.contains('?') {
-        format!("{base}&page={}", list.page + 1)
-    } else {
-        format!("{base}?page={}", list.page + 1)
-    };
+    let more = if base.contains('?') { format!("{base}&page={}", list.page + 1) } else { format!("{base}?page={}", list.page + 1) };
     json::TopicListResponse {
         users: users.into_iter().map(json::BasicUser::of).collect(),
         primary_groups: Vec::new(),
@@ -227,21 +207,14 @@ pub async fn show(
             state.views.record_read(u.id, id, last.post_number);
         }
         let catalog = state.catalog().await?;
-        let mut response =
-            Json(topic_json(&state, &viewer, &view, &stream, &catalog)).into_response();
-        response
-            .extensions_mut()
-            .insert(crate::cache::ViewedTopic(id));
+        let mut response = Json(topic_json(&state, &viewer, &view, &stream, &catalog)).into_response();
+        response.extensions_mut().insert(crate::cache::ViewedTopic(id));
         return Ok(response);
     }
     // A post's own address lands on it: its page, scrolled to it.
     if let Some(n) = post_number {
         let (topic, _, _) = crate::access::visible_topic(&state, &viewer, id).await?;
-        return Ok(pages::redirect(&super::post_location(
-            &topic.slug,
-            topic.id,
-            n,
-        )));
+        return Ok(pages::redirect(&super::post_location(&topic.slug, topic.id, n)));
     }
     // A signed-in reader comes back to where they stopped reading.
     let following = match &viewer.user {
@@ -298,18 +271,12 @@ pub async fn show(
         page.scroll_to = scroll_to;
     }
     if let Some(n) = q.flagged.as_deref().and_then(|f| f.parse::<i64>().ok()) {
-        let key = if q.hidden.is_some() {
-            "flag-thanks-hidden"
-        } else {
-            "flag-thanks"
-        };
+        let key = if q.hidden.is_some() { "flag-thanks-hidden" } else { "flag-thanks" };
         page.notice = Some(crate::i18n::t1(viewer.locale, key, "number", n.to_string()));
     }
     let content: usize = view.posts.iter().map(|p| p.cooked.len() + 1024).sum();
     let mut response = pages::render_sized(&page, content);
-    response
-        .extensions_mut()
-        .insert(crate::cache::ViewedTopic(id));
+    response.extensions_mut().insert(crate::cache::ViewedTopic(id));
     Ok(response)
 }
 
@@ -327,11 +294,7 @@ pub fn topic_page(
     let url = topic_url(&t.slug, t.id);
     let actor = viewer.actor();
     let post_url = |n: i64| {
-        if views::page_of_post(n) == view.page {
-            format!("#post_{n}")
-        } else {
-            format!("{url}/{n}#post_{n}")
-        }
+        if views::page_of_post(n) == view.page { format!("#post_{n}") } else { format!("{url}/{n}#post_{n}") }
     };
     let posts = view
         .posts
@@ -344,10 +307,7 @@ pub fn topic_page(
                 id: p.id.0,
                 number: p.post_number,
                 name: author.map(|u| u.name.clone()).unwrap_or_default(),
-                primary_group: catalog
-                    .public_group_name(author.and_then(|u| u.primary_group_id))
-                    .unwrap_or_default()
-                    .to_string(),
+                primary_group: catalog.public_group_name(author.and_then(|u| u.primary_group_id)).unwrap_or_default().to_string(),
                 avatar: Avatar::of(&username),
                 username,
                 created: pages::moment(p.created_at, viewer),
@@ -364,15 +324,7 @@ pub fn topic_page(
         .collect();
     let pages = page_window(view.page, view.pages)
         .into_iter()
-        .map(|n| PageLink {
-            number: n,
-            url: if n == 1 {
-                url.clone()
-            } else {
-                format!("{url}?page={n}")
-            },
-            current: n == view.page,
-        })
+        .map(|n| PageLink { number: n, url: if n == 1 { url.clone() } else { format!("{url}?page={n}") }, current: n == view.page })
         .collect();
     let mut chrome = Chrome::new(state, viewer, csrf);
     chrome.live_topic = Some(t.id.0);
@@ -385,11 +337,7 @@ pub fn topic_page(
         pages,
         views: view.views(state),
         replies: (t.posts_count - 1).max(0),
-        can_reply: perm::can_reply_to_topic(
-            actor.as_ref(),
-            catalog.grants(t.category_id),
-            &t.state(),
-        ),
+        can_reply: perm::can_reply_to_topic(actor.as_ref(), catalog.grants(t.category_id), &t.state()),
         reply_raw,
         reply_to,
         errors,
@@ -419,18 +367,8 @@ fn status_lines(t: &minga_store::Topic, locale: crate::i18n::Locale) -> Vec<Stri
         lines.push(match (t.pinned_globally, t.pinned_until) {
             (true, None) => say(locale, "topic-status-pinned-everywhere"),
             (false, None) => say(locale, "topic-status-pinned-category"),
-            (true, Some(u)) => t1(
-                locale,
-                "topic-status-pinned-everywhere-until",
-                "date",
-                crate::i18n::date(locale, u),
-            ),
-            (false, Some(u)) => t1(
-                locale,
-                "topic-status-pinned-category-until",
-                "date",
-                crate::i18n::date(locale, u),
-            ),
+            (true, Some(u)) => t1(locale, "topic-status-pinned-everywhere-until", "date", crate::i18n::date(locale, u)),
+            (false, Some(u)) => t1(locale, "topic-status-pinned-category-until", "date", crate::i18n::date(locale, u)),
         });
     }
     lines
@@ -447,19 +385,9 @@ pub fn page_window(current: i64, last: i64) -> Vec<i64> {
     pages
 }
 
-fn topic_json(
-    state: &AppState,
-    viewer: &Viewer,
-    view: &views::TopicView,
-    stream: &[PostId],
-    catalog: &crate::access::Catalog,
-) -> json::TopicView {
+fn topic_json(state: &AppState, viewer: &Viewer, view: &views::TopicView, stream: &[PostId], catalog: &crate::access::Catalog) -> json::TopicView {
     let t = &view.topic;
-    let posts = view
-        .posts
-        .iter()
-        .map(|p| json::post_in_topic(p, view.users.get(&p.user_id), t, viewer, catalog))
-        .collect();
+    let posts = view.posts.iter().map(|p| json::post_in_topic(p, view.users.get(&p.user_id), t, viewer, catalog)).collect();
     let user = |id| view.users.get(&id).map(json::BasicUser::of);
     let mut participants = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -473,9 +401,7 @@ fn topic_json(
                 name: u.name.clone(),
                 avatar_template: json::avatar_template(&u.username),
                 post_count: view.posts.iter().filter(|q| q.user_id == u.id).count() as i64,
-                primary_group_name: catalog
-                    .public_group_name(u.primary_group_id)
-                    .map(str::to_string),
+                primary_group_name: catalog.public_group_name(u.primary_group_id).map(str::to_string),
                 // minga's groups have no flair yet: Discourse's values for none.
                 flair_name: None,
                 flair_url: None,
@@ -494,10 +420,7 @@ fn topic_json(
     let pinned = t.pinned(now);
     let staff = perm::can_moderate_topics(actor);
     json::TopicView {
-        post_stream: json::PostStream {
-            posts,
-            stream: stream.to_vec(),
-        },
+        post_stream: json::PostStream { posts, stream: stream.to_vec() },
         timeline_lookup: Vec::new(),
         suggested_topics: Vec::new(),
         tags: Vec::new(),
@@ -549,11 +472,7 @@ fn topic_json(
         details: json::TopicDetails {
             can_edit: perm::can_edit_topic(actor, &t.state()),
             notification_level: 1,
-            can_create_post: perm::can_reply_to_topic(
-                actor,
-                catalog.grants(t.category_id),
-                &t.state(),
-            ),
+            can_create_post: perm::can_reply_to_topic(actor, catalog.grants(t.category_id), &t.state()),
             can_reply_as_new_topic: perm::can_create_topic_in(actor, catalog.grants(t.category_id)),
             can_delete: perm::can_delete_topic(actor, &t.state()),
             can_move_posts: false,
@@ -593,31 +512,14 @@ pub async fn posts(
     let (topic, _, _) = crate::access::visible_topic(&state, &viewer, id).await?;
     let mut posts = state.store.posts_in_topic(id, &ids).await?;
     views::prepare(&state, &viewer, &mut posts).await?;
-    let users = views::by_id(
-        state
-            .store
-            .users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>())
-            .await?,
-        |u| u.id,
-    );
+    let users = views::by_id(state.store.users_by_ids(&posts.iter().map(|p| p.user_id).collect::<Vec<_>>()).await?, |u| u.id);
     let catalog = state.catalog().await?;
-    let posts = posts
-        .iter()
-        .map(|p| json::post_in_topic(p, users.get(&p.user_id), &topic, &viewer, &catalog))
-        .collect();
-    Ok(Json(json::TopicPosts {
-        post_stream: json::SomePosts { posts },
-        id: topic.id,
-    })
-    .into_response())
+    let posts = posts.iter().map(|p| json::post_in_topic(p, users.get(&p.user_id), &topic, &viewer, &catalog)).collect();
+    Ok(Json(json::TopicPosts { post_stream: json::SomePosts { posts }, id: topic.id }).into_response())
 }
 
 /// `DELETE /t/{id}.json`: deletes the topic, as deleting its first post does.
-pub async fn destroy(
-    State(state): State<AppState>,
-    SignedIn(viewer): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn destroy(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path(id): Path<String>) -> AppResult<Response> {
     ops::delete_topic(&state, &viewer, TopicId(id_segment(&id)?)).await?;
     Ok(Json(json::OK).into_response())
 }
@@ -643,18 +545,11 @@ pub async fn update(
     Path((_, id)): Path<(String, String)>,
     Params(req): Params<UpdateTopic>,
 ) -> AppResult<Response> {
-    let (nested_title, nested_category) = req
-        .topic
-        .map(|t| (t.title, t.category_id))
-        .unwrap_or_default();
+    let (nested_title, nested_category) = req.topic.map(|t| (t.title, t.category_id)).unwrap_or_default();
     let title = nested_title.or(req.title);
     let category = nested_category.or(req.category_id);
-    let topic =
-        ops::update_topic(&state, &viewer, TopicId(id_segment(&id)?), title, category).await?;
-    Ok(Json(json::BasicTopicResponse {
-        basic_topic: json::BasicTopic::of(&topic),
-    })
-    .into_response())
+    let topic = ops::update_topic(&state, &viewer, TopicId(id_segment(&id)?), title, category).await?;
+    Ok(Json(json::BasicTopicResponse { basic_topic: json::BasicTopic::of(&topic) }).into_response())
 }
 
 /// `PUT /t/{id}/status.json`: `status` is closed, archived, visible,
@@ -683,12 +578,7 @@ pub async fn status(
     Params(req): Params<UpdateTopicStatus>,
 ) -> AppResult<Response> {
     use minga_store::TopicStatus as S;
-    let until = match req
-        .until
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-    {
+    let until = match req.until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => Some(super::admin::future_time(u, "until")?),
         None => None,
     };
@@ -701,11 +591,7 @@ pub async fn status(
         TopicStatusName::PinnedGlobally => S::PinnedGlobally(pin),
     };
     ops::set_topic_status(&state, &viewer, TopicId(id_segment(&id)?), change).await?;
-    Ok(Json(json::StatusChanged {
-        success: "OK",
-        topic_status_update: None,
-    })
-    .into_response())
+    Ok(Json(json::StatusChanged { success: "OK", topic_status_update: None }).into_response())
 }
 
 /// `PUT /t/{id}/change-timestamp.json` with `timestamp` in seconds.
@@ -721,18 +607,9 @@ pub async fn change_timestamp(
     Params(req): Params<ChangeTimestamp>,
 ) -> AppResult<Response> {
     if !req.timestamp.is_finite() {
-        return Err(AppError::invalid(
-            "timestamp",
-            minga_core::text!("error-timestamp"),
-        ));
+        return Err(AppError::invalid("timestamp", minga_core::text!("error-timestamp")));
     }
-    ops::change_topic_timestamp(
-        &state,
-        &viewer,
-        TopicId(id_segment(&id)?),
-        req.timestamp as i64,
-    )
-    .await?;
+    ops::change_topic_timestamp(&state, &viewer, TopicId(id_segment(&id)?), req.timestamp as i64).await?;
     Ok(Json(json::OK).into_response())
 }
 
@@ -749,16 +626,7 @@ pub async fn new_form(
 ) -> AppResult<Response> {
     viewer.require()?;
     let selected = q.category.and_then(|c| c.parse().ok());
-    let page = new_topic_page(
-        &state,
-        &viewer,
-        csrf,
-        String::new(),
-        String::new(),
-        selected,
-        FormErrors::default(),
-    )
-    .await?;
+    let page = new_topic_page(&state, &viewer, csrf, String::new(), String::new(), selected, FormErrors::default()).await?;
     Ok(pages::render(&page))
 }
 
@@ -777,19 +645,9 @@ async fn new_topic_page(
         .categories
         .iter()
         .filter(|c| catalog.can_start_topic(actor.as_ref(), c.id))
-        .map(|c| CategoryOption {
-            selected: Some(c.id.0) == selected,
-            id: c.id.0,
-            name: c.name.clone(),
-        })
+        .map(|c| CategoryOption { selected: Some(c.id.0) == selected, id: c.id.0, name: c.name.clone() })
         .collect();
-    Ok(NewTopicPage {
-        chrome: Chrome::new(state, viewer, csrf),
-        title,
-        raw,
-        categories,
-        errors,
-    })
+    Ok(NewTopicPage { chrome: Chrome::new(state, viewer, csrf), title, raw, categories, errors })
 }
 
 /// The new-topic form. Blank fields are left to the checks, which answer
@@ -803,40 +661,12 @@ pub struct NewTopicForm {
     pub category: Option<i64>,
 }
 
-pub async fn create_form(
-    State(state): State<AppState>,
-    SignedIn(viewer): SignedIn,
-    csrf: CsrfToken,
-    Params(form): Params<NewTopicForm>,
-) -> AppResult<Response> {
-    let NewTopicForm {
-        title,
-        raw,
-        category,
-    } = form;
-    match ops::create_topic(
-        &state,
-        &viewer,
-        TopicInput {
-            title: title.clone(),
-            raw: raw.clone(),
-            category,
-        },
-    )
-    .await
-    {
+pub async fn create_form(State(state): State<AppState>, SignedIn(viewer): SignedIn, csrf: CsrfToken, Params(form): Params<NewTopicForm>) -> AppResult<Response> {
+    let NewTopicForm { title, raw, category } = form;
+    match ops::create_topic(&state, &viewer, TopicInput { title: title.clone(), raw: raw.clone(), category }).await {
         Ok((topic, _)) => Ok(Redirect::to(&topic_url(&topic.slug, topic.id)).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let page = new_topic_page(
-                &state,
-                &viewer,
-                csrf,
-                title,
-                raw,
-                category,
-                FormErrors::of(&invalid, viewer.locale),
-            )
-            .await?;
+            let page = new_topic_page(&state, &viewer, csrf, title, raw, category, FormErrors::of(&invalid, viewer.locale)).await?;
             Ok(pages::render_invalid(&page))
         }
         Err(e) => Err(e),

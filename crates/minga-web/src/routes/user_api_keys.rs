@@ -77,19 +77,13 @@ struct Authorisation {
 fn required<'a>(value: &'a Option<String>, field: &'static str) -> AppResult<&'a str> {
     match value.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(AppError::BadRequest(minga_core::text!(
-            "error-param-missing",
-            field = field
-        ))),
+        _ => Err(AppError::BadRequest(minga_core::text!("error-param-missing", field = field))),
     }
 }
 
 fn short(value: &str, field: &'static str, most: usize) -> AppResult<String> {
     if value.chars().count() > most || value.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            field,
-            minga_core::text!("error-field-line", field = field, max = most),
-        ));
+        return Err(AppError::invalid(field, minga_core::text!("error-field-line", field = field, max = most)));
     }
     Ok(value.to_string())
 }
@@ -97,62 +91,28 @@ fn short(value: &str, field: &'static str, most: usize) -> AppResult<String> {
 /// Checks everything an application sent, as Discourse does before it
 /// shows the page and again when the person authorises.
 async fn check(state: &AppState, req: &AuthoriseApplication) -> AppResult<Authorisation> {
-    let application_name = short(
-        required(&req.application_name, "application_name")?,
-        "application_name",
-        100,
-    )?;
+    let application_name = short(required(&req.application_name, "application_name")?, "application_name", 100)?;
     let client_id = short(required(&req.client_id, "client_id")?, "client_id", 200)?;
-    let scopes = user_api::parse_list(required(&req.scopes, "scopes")?)
-        .map_err(|m| AppError::invalid("scopes", m))?;
+    let scopes = user_api::parse_list(required(&req.scopes, "scopes")?).map_err(|m| AppError::invalid("scopes", m))?;
     let public_key_text = required(&req.public_key, "public_key")?.to_string();
     // The payload must fit in one RSA block with PKCS#1 v1.5 padding.
     let nonce = short(required(&req.nonce, "nonce")?, "nonce", 64)?;
-    if let Some(padding) = req
-        .padding
-        .as_deref()
-        .filter(|p| !p.is_empty() && *p != "pkcs1")
-    {
-        return Err(AppError::invalid(
-            "padding",
-            minga_core::text!("error-padding", padding = padding),
-        ));
+    if let Some(padding) = req.padding.as_deref().filter(|p| !p.is_empty() && *p != "pkcs1") {
+        return Err(AppError::invalid("padding", minga_core::text!("error-padding", padding = padding)));
     }
     let public_key = parse_public_key(&public_key_text)
         .ok_or_else(|| AppError::invalid("public_key", minga_core::text!("error-public-key")))?;
-    let auth_redirect = req
-        .auth_redirect
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_string);
+    let auth_redirect = req.auth_redirect.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
     if let Some(redirect) = &auth_redirect
         && !state.site().await?.allows_user_api_redirect(redirect)
     {
-        return Err(AppError::invalid(
-            "auth_redirect",
-            minga_core::text!("error-auth-redirect"),
-        ));
+        return Err(AppError::invalid("auth_redirect", minga_core::text!("error-auth-redirect")));
     }
-    let push_url = match req
-        .push_url
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-    {
+    let push_url = match req.push_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => Some(short(u, "push_url", 500)?),
         None => None,
     };
-    Ok(Authorisation {
-        application_name,
-        client_id,
-        scopes,
-        public_key,
-        public_key_text,
-        nonce,
-        auth_redirect,
-        push_url,
-    })
+    Ok(Authorisation { application_name, client_id, scopes, public_key, public_key_text, nonce, auth_redirect, push_url })
 }
 
 /// An RSA public key in PEM, as `BEGIN PUBLIC KEY` (what Discourse's
@@ -166,12 +126,8 @@ fn parse_public_key(pem: &str) -> Option<RsaPublicKey> {
         .filter(|l| !l.is_empty() && !l.starts_with("-----"))
         .collect::<String>()
         .replace(' ', "+");
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .ok()?;
-    let key = RsaPublicKey::from_public_key_der(&der)
-        .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
-        .ok()?;
+    let der = base64::engine::general_purpose::STANDARD.decode(body).ok()?;
+    let key = RsaPublicKey::from_public_key_der(&der).or_else(|_| RsaPublicKey::from_pkcs1_der(&der)).ok()?;
     (key.size() * 8 >= 2048).then_some(key)
 }
 
@@ -217,10 +173,7 @@ pub struct AppsPage {
 }
 
 fn described(locale: crate::i18n::Locale, scopes: &[Scope]) -> Vec<String> {
-    scopes
-        .iter()
-        .map(|s| crate::i18n::t(locale, s.message_key()))
-        .collect()
+    scopes.iter().map(|s| crate::i18n::t(locale, s.message_key())).collect()
 }
 
 /// `GET /user-api-key/new`: names the application and what it asks for,
@@ -236,32 +189,18 @@ pub async fn new(
 ) -> AppResult<Response> {
     if method == Method::HEAD {
         let mut r = StatusCode::OK.into_response();
-        r.headers_mut()
-            .insert("Auth-Api-Version", HeaderValue::from(AUTH_API_VERSION));
+        r.headers_mut().insert("Auth-Api-Version", HeaderValue::from(AUTH_API_VERSION));
         return Ok(r);
     }
     let auth = check(&state, &req).await?;
     if viewer.user.is_none() {
-        let here = uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/user-api-key/new");
-        return Ok(pages::redirect(&format!(
-            "/login?next={}",
-            pages::urlencode(here)
-        )));
+        let here = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/user-api-key/new");
+        return Ok(pages::redirect(&format!("/login?next={}", pages::urlencode(here))));
     }
     let mut fields = vec![
         ("application_name", auth.application_name.clone()),
         ("client_id", auth.client_id.clone()),
-        (
-            "scopes",
-            auth.scopes
-                .iter()
-                .map(|s| s.name())
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
+        ("scopes", auth.scopes.iter().map(|s| s.name()).collect::<Vec<_>>().join(",")),
         ("public_key", auth.public_key_text.clone()),
         ("nonce", auth.nonce.clone()),
     ];
@@ -293,12 +232,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let auth = check(&state, &req).await?;
     let key = hex_token();
-    let scopes = auth
-        .scopes
-        .iter()
-        .map(|s| s.name())
-        .collect::<Vec<_>>()
-        .join(",");
+    let scopes = auth.scopes.iter().map(|s| s.name()).collect::<Vec<_>>().join(",");
     state
         .store
         .create_user_api_key(&NewUserApiKey {
@@ -310,30 +244,14 @@ pub async fn create(
             push_url: auth.push_url.clone(),
         })
         .await?;
-    let payload = encrypt(
-        &auth.public_key,
-        &UserApiKeyPayload {
-            key: &key,
-            nonce: &auth.nonce,
-            push: false,
-            api: AUTH_API_VERSION,
-        },
-    )?;
+    let payload = encrypt(&auth.public_key, &UserApiKeyPayload { key: &key, nonce: &auth.nonce, push: false, api: AUTH_API_VERSION })?;
     if let Some(redirect) = &auth.auth_redirect {
         let joiner = if redirect.contains('?') { '&' } else { '?' };
-        return Ok(pages::redirect(&format!(
-            "{redirect}{joiner}payload={}",
-            pages::urlencode(&payload)
-        )));
+        return Ok(pages::redirect(&format!("{redirect}{joiner}payload={}", pages::urlencode(&payload))));
     }
     Ok(match format {
         Format::Json => Json(CreatedUserApiKey {
-            instructions: crate::i18n::t1(
-                viewer.locale,
-                "apps-instructions",
-                "application",
-                auth.application_name.clone(),
-            ),
+            instructions: crate::i18n::t1(viewer.locale, "apps-instructions", "application", auth.application_name.clone()),
             payload,
         })
         .into_response(),
@@ -357,11 +275,7 @@ fn hex_token() -> String {
 /// The key with this id, if the viewer may manage it (its owner or an
 /// admin); someone else's key is, to them, no key at all.
 async fn manageable(state: &AppState, viewer: &SignedIn, id: i64) -> AppResult<()> {
-    let key = state
-        .store
-        .user_api_key(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let key = state.store.user_api_key(id).await?.ok_or(AppError::NotFound)?;
     let actor = viewer.actor().ok_or(AppError::NotLoggedIn)?;
     if !user_api::may_manage(&actor, key.user_id) {
         return Err(AppError::NotFound);
@@ -374,34 +288,21 @@ async fn manageable(state: &AppState, viewer: &SignedIn, id: i64) -> AppResult<(
 fn done(format: Format, viewer: &SignedIn, notice: &str) -> Response {
     match format {
         Format::Json => Json(Success::OK).into_response(),
-        Format::Html => pages::redirect(&format!(
-            "/u/{}/preferences/apps?done={notice}",
-            viewer.user().username
-        )),
+        Format::Html => pages::redirect(&format!("/u/{}/preferences/apps?done={notice}", viewer.user().username)),
     }
 }
 
 /// `POST /user-api-key/revoke`: with `id`, the person (or an admin)
 /// revokes that key; without, the key the request is made with revokes
 /// itself. It stops working at once, on every node.
-pub async fn revoke(
-    State(state): State<AppState>,
-    viewer: SignedIn,
-    format: Format,
-    Params(req): Params<RevokeUserApiKey>,
-) -> AppResult<Response> {
+pub async fn revoke(State(state): State<AppState>, viewer: SignedIn, format: Format, Params(req): Params<RevokeUserApiKey>) -> AppResult<Response> {
     let id = match (req.id, &viewer.user_api_key) {
         (Some(id), _) => {
             manageable(&state, &viewer, id).await?;
             id
         }
         (None, Some(grant)) => grant.key_id,
-        (None, None) => {
-            return Err(AppError::invalid(
-                "id",
-                minga_core::text!("error-which-key"),
-            ));
-        }
+        (None, None) => return Err(AppError::invalid("id", minga_core::text!("error-which-key"))),
     };
     state.store.set_user_api_key_revoked(id, true).await?;
     Ok(done(format, &viewer, "revoked"))
@@ -409,12 +310,7 @@ pub async fn revoke(
 
 /// `POST /user-api-key/undo-revoke`: the person (or an admin) restores a
 /// revoked key.
-pub async fn undo_revoke(
-    State(state): State<AppState>,
-    viewer: SignedIn,
-    format: Format,
-    Params(req): Params<UndoRevokeUserApiKey>,
-) -> AppResult<Response> {
+pub async fn undo_revoke(State(state): State<AppState>, viewer: SignedIn, format: Format, Params(req): Params<UndoRevokeUserApiKey>) -> AppResult<Response> {
     manageable(&state, &viewer, req.id).await?;
     state.store.set_user_api_key_revoked(req.id, false).await?;
     Ok(done(format, &viewer, "restored"))
@@ -436,9 +332,7 @@ pub async fn apps(
 ) -> AppResult<Response> {
     let me = viewer.user();
     if !me.username.eq_ignore_ascii_case(&name) {
-        return Err(AppError::Forbidden(minga_core::text!(
-            "error-others-preferences"
-        )));
+        return Err(AppError::Forbidden(minga_core::text!("error-others-preferences")));
     }
     let apps = state
         .store
@@ -461,10 +355,5 @@ pub async fn apps(
         Some("restored") => Some(crate::i18n::t(viewer.locale, "apps-restored")),
         _ => None,
     };
-    Ok(pages::render(&AppsPage {
-        chrome: Chrome::new(&state, &viewer, csrf),
-        username: me.username.clone(),
-        apps,
-        notice,
-    }))
+    Ok(pages::render(&AppsPage { chrome: Chrome::new(&state, &viewer, csrf), username: me.username.clone(), apps, notice }))
 }

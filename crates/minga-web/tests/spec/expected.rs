@@ -32,44 +32,17 @@ pub const NOT_YET: &[(&str, &str)] = &[
     ("createTopicTimer", "topic timers (later)"),
     ("getTopicByExternalId", "external ids (later)"),
     ("createUpload", "uploads (later)"),
-    (
-        "generatePresignedPut",
-        "uploads to an S3-compatible store (later)",
-    ),
-    (
-        "completeExternalUpload",
-        "uploads to an S3-compatible store (later)",
-    ),
-    (
-        "createMultipartUpload",
-        "uploads to an S3-compatible store (later)",
-    ),
-    (
-        "batchPresignMultipartParts",
-        "uploads to an S3-compatible store (later)",
-    ),
-    (
-        "abortMultipart",
-        "uploads to an S3-compatible store (later)",
-    ),
-    (
-        "completeMultipart",
-        "uploads to an S3-compatible store (later)",
-    ),
+    ("generatePresignedPut", "uploads to an S3-compatible store (later)"),
+    ("completeExternalUpload", "uploads to an S3-compatible store (later)"),
+    ("createMultipartUpload", "uploads to an S3-compatible store (later)"),
+    ("batchPresignMultipartParts", "uploads to an S3-compatible store (later)"),
+    ("abortMultipart", "uploads to an S3-compatible store (later)"),
+    ("completeMultipart", "uploads to an S3-compatible store (later)"),
     ("listUserBadges", "badges (not planned yet)"),
-    (
-        "getUserExternalId",
-        "external ids and single sign-on (not planned yet)",
-    ),
-    (
-        "getUserIdentiyProviderExternalId",
-        "external log-in providers (not planned yet)",
-    ),
+    ("getUserExternalId", "external ids and single sign-on (not planned yet)"),
+    ("getUserIdentiyProviderExternalId", "external log-in providers (not planned yet)"),
     ("updateAvatar", "avatars (uploads, later)"),
-    (
-        "updateEmail",
-        "changing e-mail through the API (mail issue; the preferences page does it)",
-    ),
+    ("updateEmail", "changing e-mail through the API (mail issue; the preferences page does it)"),
     ("sendPasswordResetEmail", "password reset (mail issue)"),
     ("changePassword", "password reset (mail issue)"),
 ];
@@ -80,14 +53,8 @@ pub const REFUSED: &[(&str, &str)] = &[
         "sendDownloadBackupEmail",
         "a backup holds every private category and message: minga does not send a link to one by e-mail; the admin copies it from the server",
     ),
-    (
-        "downloadBackup",
-        "its token exists only in the e-mailed link minga does not send",
-    ),
-    (
-        "refreshGravatar",
-        "minga does not call Gravatar: it would hand a hash of every member's e-mail to a third party",
-    ),
+    ("downloadBackup", "its token exists only in the e-mailed link minga does not send"),
+    ("refreshGravatar", "minga does not call Gravatar: it would hand a hash of every member's e-mail to a third party"),
 ];
 
 /// Where the spec's schema says other than what Discourse sends, minga

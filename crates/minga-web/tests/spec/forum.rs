@@ -27,123 +27,37 @@ pub struct Forum {
 }
 
 /// People with a part to play, each in one operation of their own.
-const CAST: &[&str] = &[
-    "member",
-    "rowdy",
-    "quiet",
-    "leaving",
-    "forgotten",
-    "dormant",
-    "renamer",
-    "mover",
-    "newbie",
-];
+const CAST: &[&str] = &["member", "rowdy", "quiet", "leaving", "forgotten", "dormant", "renamer", "mover", "newbie"];
 
 impl Forum {
     pub async fn fill() -> Forum {
         let app = TestApp::new(minga_store::Backend::Sqlite).await;
         let (admin, category) = app.admin_and_category().await;
-        let boss = app
-            .state
-            .store
-            .user_by_username("admin")
-            .await
-            .unwrap()
-            .unwrap();
+        let boss = app.state.store.user_by_username("admin").await.unwrap().unwrap();
         let mut users = vec![("admin".to_string(), boss.id)];
         for name in CAST {
             let u = app.user(name, false).await;
-            app.state
-                .store
-                .set_role(u.id, "trust_level", 1, boss.id)
-                .await
-                .unwrap();
+            app.state.store.set_role(u.id, "trust_level", 1, boss.id).await.unwrap();
             users.push((name.to_string(), u.id));
         }
-        let member = app
-            .key_for(
-                &app.state
-                    .store
-                    .user_by_username("member")
-                    .await
-                    .unwrap()
-                    .unwrap(),
-            )
-            .await;
+        let member = app.key_for(&app.state.store.user_by_username("member").await.unwrap().unwrap()).await;
         let ok = |r: super::support::Response| {
             assert_eq!(r.status, StatusCode::OK, "filling the forum: {}", r.text());
             r.json()
         };
         let group = ok(app.post_json("/admin/groups.json", &admin, json!({"group": {"name": "facttic", "full_name": "FACTTIC", "usernames": "member", "owner_usernames": "member"}})).await)["basic_group"]["id"].as_i64().unwrap();
-        let scratch_group = ok(app
-            .post_json(
-                "/admin/groups.json",
-                &admin,
-                json!({"group": {"name": "scratch"}}),
-            )
-            .await)["basic_group"]["id"]
-            .as_i64()
-            .unwrap();
-        let private = ok(app
-            .post_json(
-                "/categories.json",
-                &admin,
-                json!({"name": "Members only", "permissions": {"facttic": 1}}),
-            )
-            .await)["category"]
-            .clone();
-        let category_slug = app
-            .get_json(&format!("/c/{category}/show.json"), &admin)
-            .await["category"]["slug"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let (topic, first_post) = app
-            .topic(
-                &member,
-                category,
-                "Shared hosting for the network",
-                "Who hosts what? Let us pool our servers.",
-            )
-            .await;
+        let scratch_group = ok(app.post_json("/admin/groups.json", &admin, json!({"group": {"name": "scratch"}})).await)["basic_group"]["id"].as_i64().unwrap();
+        let private = ok(app.post_json("/categories.json", &admin, json!({"name": "Members only", "permissions": {"facttic": 1}})).await)["category"].clone();
+        let category_slug = app.get_json(&format!("/c/{category}/show.json"), &admin).await["category"]["slug"].as_str().unwrap().to_string();
+        let (topic, first_post) = app.topic(&member, category, "Shared hosting for the network", "Who hosts what? Let us pool our servers.").await;
         let reply = app.post_json("/posts.json", &admin, json!({"topic_id": topic, "raw": "We run two machines in Leeds.", "reply_to_post_number": 1})).await;
         let reply = ok(reply)["id"].as_i64().unwrap();
-        app.reply(&member, topic, "Great, I will write up the list.")
-            .await;
-        app.topic(
-            &member,
-            private["id"].as_i64().unwrap(),
-            "Budget for the gathering",
-            "Members only: the numbers.",
-        )
-        .await;
-        let (doomed_topic, _) = app
-            .topic(
-                &admin,
-                category,
-                "A topic that will be removed",
-                "Posted by mistake.",
-            )
-            .await;
-        let doomed_post = app
-            .reply(&member, topic, "A reply that will be deleted.")
-            .await["id"]
-            .as_i64()
-            .unwrap();
-        ok(app
-            .post_json(
-                "/invites.json",
-                &admin,
-                json!({"email": "friend@example.org", "group_names": "facttic"}),
-            )
-            .await);
-        ok(app
-            .post_json(
-                "/post_actions.json",
-                &member,
-                json!({"id": reply, "post_action_type_id": 3}),
-            )
-            .await);
+        app.reply(&member, topic, "Great, I will write up the list.").await;
+        app.topic(&member, private["id"].as_i64().unwrap(), "Budget for the gathering", "Members only: the numbers.").await;
+        let (doomed_topic, _) = app.topic(&admin, category, "A topic that will be removed", "Posted by mistake.").await;
+        let doomed_post = app.reply(&member, topic, "A reply that will be deleted.").await["id"].as_i64().unwrap();
+        ok(app.post_json("/invites.json", &admin, json!({"email": "friend@example.org", "group_names": "facttic"})).await);
+        ok(app.post_json("/post_actions.json", &member, json!({"id": reply, "post_action_type_id": 3})).await);
         Forum {
             app,
             admin,
@@ -161,11 +75,7 @@ impl Forum {
     }
 
     fn user_id(&self, name: &str) -> String {
-        self.users
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| id.to_string())
-            .expect("a person of the cast")
+        self.users.iter().find(|(n, _)| n == name).map(|(_, id)| id.to_string()).expect("a person of the cast")
     }
 
     /// The value of a path parameter for an operation.
@@ -204,10 +114,7 @@ impl Forum {
     /// The value of a query parameter the spec requires.
     pub fn query_param(&self, name: &str, schema: &Value) -> String {
         if let Some(first) = schema["enum"].get(0) {
-            return first
-                .as_str()
-                .map(String::from)
-                .unwrap_or_else(|| first.to_string());
+            return first.as_str().map(String::from).unwrap_or_else(|| first.to_string());
         }
         match name {
             "username" => "member".into(),
@@ -222,51 +129,31 @@ impl Forum {
     /// the values that make the request mean something here.
     pub fn body_extras(&self, op: &str) -> Value {
         match op {
-            "createCategory" => {
-                json!({"name": "Inter-coop projects", "color": "49d9e9", "text_color": "f0fcfd"})
-            }
+            "createCategory" => json!({"name": "Inter-coop projects", "color": "49d9e9", "text_color": "f0fcfd"}),
             "updateCategory" => json!({"name": "General", "color": "0088CC"}),
             "createGroup" => json!({"group": {"name": "cotech", "full_name": "CoTech"}}),
-            "updateGroup" => {
-                json!({"group": {"name": "facttic", "full_name": "FACTTIC federation"}})
-            }
+            "updateGroup" => json!({"group": {"name": "facttic", "full_name": "FACTTIC federation"}}),
             "addGroupMembers" | "removeGroupMembers" => json!({"usernames": "newbie"}),
-            "createInvite" => {
-                json!({"email": "another.friend@example.org", "group_names": "facttic", "max_redemptions_allowed": 1})
-            }
+            "createInvite" => json!({"email": "another.friend@example.org", "group_names": "facttic", "max_redemptions_allowed": 1}),
             "createMultipleInvites" => json!({"email": ["one@example.org", "two@example.org"]}),
-            "createTopicPostPM" => {
-                json!({"title": "A gathering in Buenos Aires", "raw": "Who is coming to the gathering this year?", "category": self.category})
-            }
-            "updatePost" => {
-                json!({"post": {"raw": "Who hosts what? Let us pool our servers and share the costs.", "edit_reason": "costs"}})
-            }
+            "createTopicPostPM" => json!({"title": "A gathering in Buenos Aires", "raw": "Who is coming to the gathering this year?", "category": self.category}),
+            "updatePost" => json!({"post": {"raw": "Who hosts what? Let us pool our servers and share the costs.", "edit_reason": "costs"}}),
             "performPostAction" => json!({"id": self.first_post, "post_action_type_id": 3}),
             "lockPost" => json!({"locked": "true"}),
             "getSpecificPostsFromTopic" => json!({"post_ids[]": self.reply}),
-            "updateTopic" => {
-                json!({"topic": {"title": "Shared hosting across the network", "category_id": self.category}})
-            }
+            "updateTopic" => json!({"topic": {"title": "Shared hosting across the network", "category_id": self.category}}),
             "inviteToTopic" => json!({"user": "newbie"}),
             "inviteGroupToTopic" => json!({"group": "facttic"}),
             "setNotificationLevel" => json!({"notification_level": "3"}),
             "createTopicTimer" => json!({"time": "2099-01-01 12:00", "status_type": "close"}),
-            "createUser" => {
-                json!({"name": "Ana", "email": "ana@example.org", "password": "a long enough passphrase", "username": "ana", "active": true, "approved": true})
-            }
+            "createUser" => json!({"name": "Ana", "email": "ana@example.org", "password": "a long enough passphrase", "username": "ana", "active": true, "approved": true}),
             "updateUser" => json!({"name": "A Member"}),
             "updateEmail" => json!({"email": "moved@example.org"}),
             "updateUsername" => json!({"new_username": "renamed"}),
-            "suspendUser" => {
-                json!({"suspend_until": "2121-02-22", "reason": "Repeated personal attacks"})
-            }
-            "silenceUser" => {
-                json!({"silenced_till": "2099-06-01T08:00:00.000Z", "reason": "Posting adverts"})
-            }
+            "suspendUser" => json!({"suspend_until": "2121-02-22", "reason": "Repeated personal attacks"}),
+            "silenceUser" => json!({"silenced_till": "2099-06-01T08:00:00.000Z", "reason": "Posting adverts"}),
             "sendPasswordResetEmail" => json!({"login": "member"}),
-            "changePassword" => {
-                json!({"username": "member", "password": "another long passphrase"})
-            }
+            "changePassword" => json!({"username": "member", "password": "another long passphrase"}),
             "createBadge" | "updateBadge" => json!({"name": "Cooperator", "badge_type_id": 3}),
             "createTagGroup" | "updateTagGroup" => json!({"name": "Sectors"}),
             _ => json!({}),
@@ -285,11 +172,7 @@ pub fn sample(schema: &Value) -> Value {
         return first.clone();
     }
     let ty = match &schema["type"] {
-        Value::Array(ts) => ts
-            .iter()
-            .find(|t| *t != "null")
-            .cloned()
-            .unwrap_or(Value::Null),
+        Value::Array(ts) => ts.iter().find(|t| *t != "null").cloned().unwrap_or(Value::Null),
         t => t.clone(),
     };
     match ty.as_str() {
@@ -299,12 +182,7 @@ pub fn sample(schema: &Value) -> Value {
         Some("string") => json!("text"),
         _ if schema.get("properties").is_some() || ty == "object" => {
             let mut out = Map::new();
-            for name in schema["required"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+            for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
                 out.insert(name.to_string(), sample(&schema["properties"][name]));
             }
             Value::Object(out)

@@ -39,17 +39,9 @@ pub struct TestApp {
 pub enum Auth {
     Anon,
     /// An anonymous visitor who has fetched a CSRF token.
-    Visitor {
-        csrf: String,
-    },
-    Key {
-        key: String,
-        username: String,
-    },
-    Session {
-        token: String,
-        csrf: String,
-    },
+    Visitor { csrf: String },
+    Key { key: String, username: String },
+    Session { token: String, csrf: String },
 }
 
 pub enum Send<'a> {
@@ -68,8 +60,7 @@ pub struct Response {
 
 impl Response {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -84,21 +75,14 @@ impl Response {
             .map(|(_, v)| v.to_string())
     }
     pub fn location(&self) -> String {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
     }
     /// Asserts the status and Discourse's error shape.
     pub fn assert_error(&self, status: u16, error_type: &str) -> Value {
         assert_eq!(self.status.as_u16(), status, "{}", self.text());
         let body = self.json();
         assert_eq!(body["error_type"], error_type, "{body}");
-        assert!(
-            body["errors"].as_array().is_some_and(|e| !e.is_empty()),
-            "{body}"
-        );
+        assert!(body["errors"].as_array().is_some_and(|e| !e.is_empty()), "{body}");
         body
     }
 }
@@ -106,21 +90,14 @@ impl Response {
 pub fn fast_settings() -> Settings {
     // Cheap password hashing keeps the suite fast; production uses the defaults.
     // Tests post in bulk, so posting limits are off unless a test turns them on.
-    Settings {
-        password_memory_kib: 64,
-        password_iterations: 1,
-        rate_limits: false,
-        ..Settings::default()
-    }
+    Settings { password_memory_kib: 64, password_iterations: 1, rate_limits: false, ..Settings::default() }
 }
 
 pub async fn store(backend: Backend) -> (Store, Option<tempfile::TempDir>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
-            let store = Store::connect(&Store::sqlite_url(dir.path()), 8)
-                .await
-                .expect("open sqlite");
+            let store = Store::connect(&Store::sqlite_url(dir.path()), 8).await.expect("open sqlite");
             (store, Some(dir))
         }
         Backend::Postgres => {
@@ -152,18 +129,10 @@ impl TestApp {
 
     /// A GET with headers of its own (`Accept-Language`, a cookie).
     pub async fn get_with(&self, path: &str, auth: &Auth, headers: &[(&str, &str)]) -> Response {
-        self.call_with(Method::GET, path, auth, Send::Nothing, headers)
-            .await
+        self.call_with(Method::GET, path, auth, Send::Nothing, headers).await
     }
 
-    pub async fn call_with(
-        &self,
-        method: Method,
-        path: &str,
-        auth: &Auth,
-        send: Send<'_>,
-        extra: &[(&str, &str)],
-    ) -> Response {
+    pub async fn call_with(&self, method: Method, path: &str, auth: &Auth, send: Send<'_>, extra: &[(&str, &str)]) -> Response {
         let mut req = Request::builder().method(method).uri(path);
         for (name, value) in extra {
             req = req.header(*name, *value);
@@ -171,17 +140,13 @@ impl TestApp {
         match auth {
             Auth::Anon => {}
             Auth::Visitor { csrf } => {
-                req = req
-                    .header("X-CSRF-Token", csrf)
-                    .header(header::COOKIE, format!("_csrf={csrf}"));
+                req = req.header("X-CSRF-Token", csrf).header(header::COOKIE, format!("_csrf={csrf}"));
             }
             Auth::Key { key, username } => {
                 req = req.header("Api-Key", key).header("Api-Username", username);
             }
             Auth::Session { token, csrf } => {
-                req = req
-                    .header(header::COOKIE, format!("_t={token}; _csrf={csrf}"))
-                    .header("X-CSRF-Token", csrf);
+                req = req.header(header::COOKIE, format!("_t={token}; _csrf={csrf}")).header("X-CSRF-Token", csrf);
             }
         }
         let body = match send {
@@ -205,10 +170,7 @@ impl TestApp {
                     body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
                 }
                 body.push_str(&format!("--{boundary}--\r\n"));
-                req = req.header(
-                    header::CONTENT_TYPE,
-                    format!("multipart/form-data; boundary={boundary}"),
-                );
+                req = req.header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
                 Body::from(body)
             }
         };
@@ -233,11 +195,7 @@ impl TestApp {
         }
         let (parts, body) = response.into_parts();
         let body = body.collect().await.expect("body").to_bytes();
-        Response {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        }
+        Response { status: parts.status, headers: parts.headers, body }
     }
 
     pub async fn get(&self, path: &str, auth: &Auth) -> Response {
@@ -262,22 +220,13 @@ impl TestApp {
             password: "correct horse battery".into(),
         };
         // Made as staff would: site sign-up rules do not apply.
-        minga_web::ops::sign_up_as(&self.state, input, admin, true)
-            .await
-            .expect("sign up")
+        minga_web::ops::sign_up_as(&self.state, input, admin, true).await.expect("sign up")
     }
 
     pub async fn key_for(&self, user: &User) -> Auth {
         let key = minga_web::auth::random_token(32);
-        self.state
-            .store
-            .create_api_key(user.id, &minga_web::auth::hash_secret(&key), "test")
-            .await
-            .unwrap();
-        Auth::Key {
-            key,
-            username: user.username.clone(),
-        }
+        self.state.store.create_api_key(user.id, &minga_web::auth::hash_secret(&key), "test").await.unwrap();
+        Auth::Key { key, username: user.username.clone() }
     }
 
     /// A visitor's CSRF token, as Discourse clients fetch it first.
@@ -291,63 +240,31 @@ impl TestApp {
     /// Logs in through `POST /session`, as a browser client would.
     pub async fn session(&self, login: &str) -> Auth {
         let visitor = self.visitor().await;
-        let Auth::Visitor { csrf } = &visitor else {
-            unreachable!()
-        };
-        let r = self
-            .call(
-                Method::POST,
-                "/session",
-                &visitor,
-                Send::Json(
-                    serde_json::json!({"login": login, "password": "correct horse battery"}),
-                ),
-            )
-            .await;
+        let Auth::Visitor { csrf } = &visitor else { unreachable!() };
+        let r = self.call(Method::POST, "/session", &visitor, Send::Json(serde_json::json!({"login": login, "password": "correct horse battery"}))).await;
         assert_eq!(r.status, StatusCode::OK, "log in: {}", r.text());
-        Auth::Session {
-            token: r.cookie("_t").expect("session cookie"),
-            csrf: csrf.clone(),
-        }
+        Auth::Session { token: r.cookie("_t").expect("session cookie"), csrf: csrf.clone() }
     }
 
     /// An admin with an API key, and a category to post in.
     pub async fn admin_and_category(&self) -> (Auth, i64) {
         let admin = self.user("admin", true).await;
         let key = self.key_for(&admin).await;
-        let r = self
-            .post_json(
-                "/categories.json",
-                &key,
-                serde_json::json!({"name": "General", "color": "0088CC"}),
-            )
-            .await;
+        let r = self.post_json("/categories.json", &key, serde_json::json!({"name": "General", "color": "0088CC"})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         (key, r.json()["category"]["id"].as_i64().unwrap())
     }
 
     /// Creates a topic through the API and returns (topic id, first post id).
     pub async fn topic(&self, auth: &Auth, category: i64, title: &str, raw: &str) -> (i64, i64) {
-        let r = self
-            .post_json(
-                "/posts.json",
-                auth,
-                serde_json::json!({"title": title, "raw": raw, "category": category}),
-            )
-            .await;
+        let r = self.post_json("/posts.json", auth, serde_json::json!({"title": title, "raw": raw, "category": category})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let v = r.json();
         (v["topic_id"].as_i64().unwrap(), v["id"].as_i64().unwrap())
     }
 
     pub async fn reply(&self, auth: &Auth, topic: i64, raw: &str) -> Value {
-        let r = self
-            .post_json(
-                "/posts.json",
-                auth,
-                serde_json::json!({"topic_id": topic, "raw": raw}),
-            )
-            .await;
+        let r = self.post_json("/posts.json", auth, serde_json::json!({"topic_id": topic, "raw": raw})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         r.json()
     }
