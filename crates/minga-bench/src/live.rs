@@ -43,8 +43,12 @@ pub struct LiveReport {
     pub replies_per_s: f64,
     /// From the first reply until every queued notification was written.
     pub fanout_s: f64,
+    /// Each watcher told of each reply: a notification folding several
+    /// posts counts each of them.
     pub notifications_written: i64,
     pub notifications_per_s: f64,
+    /// Notification rows, one per watcher once folded.
+    pub notification_rows: i64,
     pub streams: usize,
     pub timed_replies: usize,
     pub delivery_p50_ms: f64,
@@ -134,10 +138,11 @@ async fn make_forum(url: &str, watchers: usize) -> Result<(String, i64)> {
     Ok((key, topic.id.0))
 }
 
-/// Queued notification jobs and notifications written, read beside the server.
-fn queue_state(db: &Database) -> Result<(i64, i64)> {
-    const SQL: &str =
-        "SELECT (SELECT count(*) FROM notification_jobs), (SELECT count(*) FROM notifications)";
+/// Queued notification jobs, posts told of (person by person) and
+/// notification rows, read beside the server.
+fn queue_state(db: &Database) -> Result<(i64, i64, i64)> {
+    const SQL: &str = "SELECT (SELECT count(*) FROM notification_jobs), \
+         (SELECT CAST(COALESCE(SUM(replies), 0) AS BIGINT) FROM notifications), (SELECT count(*) FROM notifications)";
     match db {
         Database::Sqlite(dir) => {
             let conn = rusqlite::Connection::open_with_flags(
@@ -145,12 +150,12 @@ fn queue_state(db: &Database) -> Result<(i64, i64)> {
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
             )?;
             conn.busy_timeout(Duration::from_secs(5))?;
-            Ok(conn.query_row(SQL, [], |r| Ok((r.get(0)?, r.get(1)?)))?)
+            Ok(conn.query_row(SQL, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
         }
         Database::Postgres(url) => {
             let mut c = postgres::Client::connect(url, postgres::NoTls)?;
             let row = c.query_one(SQL, &[])?;
-            Ok((row.get(0), row.get(1)))
+            Ok((row.get(0), row.get(1), row.get(2)))
         }
     }
 }
@@ -274,10 +279,11 @@ pub fn run(opts: &Options) -> Result<LiveReport> {
     report.replies_per_s = report.replies as f64 / elapsed;
     let drain_limit = Instant::now() + Duration::from_secs(600);
     loop {
-        let (queued, written) = queue_state(&db)?;
+        let (queued, written, rows) = queue_state(&db)?;
         if queued == 0 {
             report.fanout_s = started.elapsed().as_secs_f64();
             report.notifications_written = written;
+            report.notification_rows = rows;
             break;
         }
         if Instant::now() > drain_limit {
@@ -428,7 +434,7 @@ async fn time_events(
 pub fn markdown(r: &LiveReport) -> String {
     format!(
         "| {backend}: replies to a topic {w} people watch | {rps:.0} replies/s ({n} in all) |\n\
-         | {backend}: their notifications written | {np:.0}/s ({nw} in {fs:.1} s from the first reply) |\n\
+         | {backend}: watchers told of them | {np:.0}/s ({nw} in {fs:.1} s from the first reply; {rows} notifications once folded) |\n\
          | {backend}: acknowledged reply → event on {s} streams ({t} replies) | p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms, {miss} missing |\n\
          | {backend}: {i} idle streams | {rss:.1} MB resident ({before:.1} MB before; {kb:.1} KB each) |\n",
         backend = r.backend,
@@ -438,6 +444,7 @@ pub fn markdown(r: &LiveReport) -> String {
         np = r.notifications_per_s,
         nw = r.notifications_written,
         fs = r.fanout_s,
+        rows = r.notification_rows,
         s = r.streams,
         t = r.timed_replies,
         p50 = r.delivery_p50_ms,

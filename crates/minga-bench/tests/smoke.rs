@@ -151,6 +151,7 @@ fn live_smoke_reports_replies_events_and_memory() {
         Some(replies * 40),
         "each reply told each watcher once: {r}"
     );
+    assert_eq!(r["notification_rows"].as_i64(), Some(40), "one folded notification per watcher: {r}");
     assert_eq!(r["delivery_missing"].as_i64(), Some(0), "{r}");
     assert!(r["delivery_p99_ms"].as_f64().unwrap() < 5_000.0, "{r}");
     assert!(r["rss_with_idle_mb"].as_f64().unwrap() > 0.0, "{r}");

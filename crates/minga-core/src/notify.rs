@@ -60,6 +60,13 @@ impl Kind {
         }
     }
 
+    /// Replies and watched posts fold together: a person has at most one
+    /// of these per topic, counting the posts it stands for ("3 new
+    /// posts"), as on Discourse. Each later one replaces the last.
+    pub fn folds(self) -> bool {
+        matches!(self, Kind::Replied | Kind::Posted)
+    }
+
     /// When one post gives a person several reasons, the first in this
     /// order is the one they hear of.
     fn rank(self) -> u8 {
@@ -166,6 +173,8 @@ pub struct Candidate {
 /// they watch.
 pub fn choose(author: UserId, candidates: &[Candidate]) -> Vec<(UserId, Kind)> {
     let mut best: Vec<(UserId, Kind)> = Vec::new();
+    // Where each person is in `best`: a topic's watchers are thousands.
+    let mut at: std::collections::HashMap<UserId, usize> = std::collections::HashMap::new();
     for c in candidates {
         let wanted = c.user != author
             && c.can_see
@@ -175,10 +184,13 @@ pub fn choose(author: UserId, candidates: &[Candidate]) -> Vec<(UserId, Kind)> {
         if !wanted {
             continue;
         }
-        match best.iter_mut().find(|(u, _)| *u == c.user) {
-            Some((_, k)) if c.kind.rank() < k.rank() => *k = c.kind,
+        match at.get(&c.user) {
+            Some(&i) if c.kind.rank() < best[i].1.rank() => best[i].1 = c.kind,
             Some(_) => {}
-            None => best.push((c.user, c.kind)),
+            None => {
+                at.insert(c.user, best.len());
+                best.push((c.user, c.kind));
+            }
         }
     }
     best
@@ -196,6 +208,12 @@ mod tests {
             can_see: true,
             already: false,
         }
+    }
+
+    #[test]
+    fn only_replies_and_watched_posts_fold() {
+        let folding: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.folds()).collect();
+        assert_eq!(folding, [Kind::Replied, Kind::Posted]);
     }
 
     #[test]

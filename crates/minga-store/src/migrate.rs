@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = migrations![
     11 => "0011_locale",
     12 => "0012_theme",
     13 => "0013_notifications",
+    14 => "0014_collapse",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

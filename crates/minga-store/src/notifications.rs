@@ -14,7 +14,7 @@ use crate::{Backend, Change, Result, Store};
 use minga_core::notify::{self, Candidate, Kind, Level};
 use minga_core::perm::Actor;
 use minga_core::{CategoryId, PostId, TopicId, UserId};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// What a post names, for notifications: kept with its queued job.
@@ -46,6 +46,9 @@ pub struct Notification {
     pub data: String,
     pub read: bool,
     pub created_at: i64,
+    /// How many posts a folded notification (replies, watched posts)
+    /// stands for; 1 for the rest.
+    pub replies: i64,
     /// Who caused it.
     pub actor_username: Option<String>,
     pub topic_title: Option<String>,
@@ -63,31 +66,34 @@ row_struct!(Notification {
     data,
     read,
     created_at,
+    replies,
     actor_username,
     topic_title,
     topic_slug,
     category_id,
 });
 
-const LIST: &str = "SELECT n.id, n.user_id, n.notification_type, n.topic_id, n.post_number, n.post_id, n.data, n.read, n.created_at, \
+const LIST: &str = "SELECT n.id, n.user_id, n.notification_type, n.topic_id, n.post_number, n.post_id, n.data, n.read, n.created_at, n.replies, \
      a.username, t.title, t.slug, t.category_id \
      FROM notifications n LEFT JOIN users a ON a.id = n.actor_id LEFT JOIN topics t ON t.id = n.topic_id \
      LEFT JOIN posts p ON p.id = n.post_id \
      WHERE n.user_id = $1 AND (n.topic_id IS NULL OR t.deleted_at IS NULL) AND (n.post_id IS NULL OR p.deleted_at IS NULL)";
 
-/// A JSON array parameter read as a set of texts (`$n`), on either backend.
-fn texts(backend: Backend, n: usize) -> String {
+/// `IN` a JSON array parameter (`$n`) of texts, on either backend. On
+/// PostgreSQL the set is made an array once: as a subquery, a planner that
+/// expects few rows would read it again for every row it tests.
+fn in_texts(backend: Backend, n: usize) -> String {
     match backend {
-        Backend::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
-        Backend::Postgres => format!("(SELECT jsonb_array_elements_text(${n}::jsonb))"),
+        Backend::Sqlite => format!("IN (SELECT value FROM json_each(${n}))"),
+        Backend::Postgres => format!("= ANY(ARRAY(SELECT jsonb_array_elements_text(${n}::jsonb)))"),
     }
 }
 
-/// A JSON array parameter read as a set of ids.
-fn ids(backend: Backend, n: usize) -> String {
+/// `IN` a JSON array parameter of ids.
+fn in_ids(backend: Backend, n: usize) -> String {
     match backend {
-        Backend::Sqlite => format!("(SELECT value FROM json_each(${n}))"),
-        Backend::Postgres => format!("(SELECT jsonb_array_elements_text(${n}::jsonb)::bigint)"),
+        Backend::Sqlite => format!("IN (SELECT value FROM json_each(${n}))"),
+        Backend::Postgres => format!("= ANY(ARRAY(SELECT jsonb_array_elements_text(${n}::jsonb)::bigint))"),
     }
 }
 
@@ -238,12 +244,42 @@ struct Target {
     reply_to: Option<i64>,
 }
 
-fn deliver_job(
-    db: &mut dyn Db,
-    job: &JobRow,
-    can_see: &CanSee,
-    changed: &mut Vec<UserId>,
-) -> Result<()> {
+/// What the rules need of a person, kept while one transaction writes a
+/// batch of jobs: posts to the same topic ask the same of the same people.
+#[derive(Clone, Copy)]
+struct Person {
+    level: Level,
+    can_see: bool,
+}
+
+/// A person's folded notification for a topic, as a batch builds it: the
+/// earliest post it stands for (what it opens), the latest one's kind and
+/// author, and how many posts.
+struct Fold {
+    post_id: i64,
+    post_number: i64,
+    kind: Kind,
+    actor: i64,
+    count: i64,
+}
+
+/// One transaction's work.
+#[derive(Default)]
+struct Batch {
+    /// (topic, person)
+    people: HashMap<(i64, i64), Person>,
+    /// Who watches each topic replied to.
+    watchers: HashMap<i64, Arc<Vec<i64>>>,
+    /// topic → person → fold, written when the batch ends.
+    folds: BTreeMap<i64, BTreeMap<i64, Fold>>,
+    changed: Vec<UserId>,
+    /// Notifications written (or to be written) so far.
+    rows: i64,
+}
+
+/// Decides who hears of a job's post, writes what does not fold, and adds
+/// what does to the batch.
+fn deliver_job(db: &mut dyn Db, job: &JobRow, can_see: &CanSee, batch: &mut Batch) -> Result<()> {
     let backend = db.backend();
     let post: Option<(i64, i64, i64, i64, Option<i64>)> = db.opt(
         "SELECT p.topic_id, t.category_id, p.post_number, p.user_id, p.reply_to_post_number FROM posts p JOIN topics t ON t.id = p.topic_id \
@@ -253,32 +289,17 @@ fn deliver_job(
     let Some((topic, category, number, author, reply_to)) = post else {
         return Ok(());
     };
-    let target = Target {
-        topic,
-        category,
-        number,
-        author,
-        reply_to,
-    };
+    let target = Target { topic, category, number, author, reply_to };
     let editing = job.kind == "edit";
     // (user, kind, group name)
     let mut reasons: Vec<(i64, Kind, String)> = Vec::new();
     let names = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-    for (list, kind) in [
-        (&job.mentions, Kind::Mentioned),
-        (&job.quoted, Kind::Quoted),
-    ] {
+    for (list, kind) in [(&job.mentions, Kind::Mentioned), (&job.quoted, Kind::Quoted)] {
         let names = names(list);
         if names.is_empty() {
             continue;
         }
-        let found: Vec<i64> = db.all(
-            &format!(
-                "SELECT id FROM users WHERE username_lower IN {}",
-                texts(backend, 1)
-            ),
-            &[&json_texts(&names)],
-        )?;
+        let found: Vec<i64> = db.all(&format!("SELECT id FROM users WHERE username_lower {}", in_texts(backend, 1)), &[&json_texts(&names)])?;
         reasons.extend(found.into_iter().map(|u| (u, kind, String::new())));
     }
     let groups = names(&job.group_mentions);
@@ -286,8 +307,8 @@ fn deliver_job(
         let found: Vec<(i64, String)> = db.all(
             &format!(
                 "SELECT gu.user_id, g.name FROM group_users gu JOIN groups g ON g.id = gu.group_id \
-                 WHERE LOWER(g.name) IN {} AND NOT g.automatic ORDER BY gu.created_at LIMIT 1000",
-                texts(backend, 1)
+                 WHERE LOWER(g.name) {} AND NOT g.automatic ORDER BY gu.created_at LIMIT 1000",
+                in_texts(backend, 1)
             ),
             &[&json_texts(&groups)],
         )?;
@@ -299,10 +320,7 @@ fn deliver_job(
         }
     } else {
         if let Some(to) = target.reply_to {
-            let who: Option<i64> = db.opt(
-                "SELECT user_id FROM posts WHERE topic_id = $1 AND post_number = $2",
-                &[&target.topic, &to],
-            )?;
+            let who: Option<i64> = db.opt("SELECT user_id FROM posts WHERE topic_id = $1 AND post_number = $2", &[&target.topic, &to])?;
             reasons.extend(who.map(|u| (u, Kind::Replied, String::new())));
         }
         for (t, p) in decode_links(&job.links) {
@@ -315,28 +333,22 @@ fn deliver_job(
         if target.number == 1 {
             let watchers: Vec<(i64, i64)> =
                 db.all("SELECT user_id, notification_level FROM category_users WHERE category_id = $1 AND notification_level IN (3, 4)", &[&target.category])?;
-            reasons.extend(watchers.into_iter().map(|(u, l)| {
-                (
-                    u,
-                    if l == 4 {
-                        Kind::WatchingFirstPost
-                    } else {
-                        Kind::Posted
-                    },
-                    String::new(),
-                )
-            }));
+            reasons.extend(watchers.into_iter().map(|(u, l)| (u, if l == 4 { Kind::WatchingFirstPost } else { Kind::Posted }, String::new())));
         } else {
-            let watchers: Vec<i64> = db.all(
-                "SELECT user_id FROM topic_users WHERE topic_id = $1 AND notification_level = 3 \
-                 UNION SELECT user_id FROM category_users WHERE category_id = $2 AND notification_level = 3",
-                &[&target.topic, &target.category],
-            )?;
-            reasons.extend(
-                watchers
-                    .into_iter()
-                    .map(|u| (u, Kind::Posted, String::new())),
-            );
+            // Replies to one topic in a batch have the same watchers.
+            let watchers = match batch.watchers.get(&target.topic) {
+                Some(w) => w.clone(),
+                None => {
+                    let w: Arc<Vec<i64>> = Arc::new(db.all(
+                        "SELECT user_id FROM topic_users WHERE topic_id = $1 AND notification_level = 3 \
+                         UNION SELECT user_id FROM category_users WHERE category_id = $2 AND notification_level = 3",
+                        &[&target.topic, &target.category],
+                    )?);
+                    batch.watchers.insert(target.topic, w.clone());
+                    w
+                }
+            };
+            reasons.extend(watchers.iter().map(|u| (*u, Kind::Posted, String::new())));
         }
     }
     if reasons.is_empty() {
@@ -345,82 +357,90 @@ fn deliver_job(
     let mut people: Vec<i64> = reasons.iter().map(|r| r.0).collect();
     people.sort_unstable();
     people.dedup();
-    let list = json_ids(people.iter().copied());
-    // (id, admin, moderator, trust level, topic level, category level, told already)
-    let info: Vec<(i64, bool, bool, i64, Option<i64>, Option<i64>, i64)> = db.all(
-        &format!(
-            "SELECT u.id, u.admin, u.moderator, u.trust_level, tu.notification_level, cu.notification_level, \
-             (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.post_id = $3 AND n.notification_type <> 4) \
-             FROM users u LEFT JOIN topic_users tu ON tu.user_id = u.id AND tu.topic_id = $1 \
-             LEFT JOIN category_users cu ON cu.user_id = u.id AND cu.category_id = $2 \
-             WHERE u.id IN {}",
-            ids(backend, 4)
-        ),
-        &[&target.topic, &target.category, &job.post_id, &list],
-    )?;
-    let memberships: Vec<(i64, i64)> = db.all(
-        &format!(
-            "SELECT user_id, group_id FROM group_users WHERE user_id IN {}",
-            ids(backend, 1)
-        ),
-        &[&list],
-    )?;
-    let mut groups_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (u, g) in memberships {
-        groups_of.entry(u).or_default().push(g);
-    }
-    let mut candidates = Vec::with_capacity(reasons.len());
-    for (id, admin, moderator, trust_level, topic_level, category_level, already) in info {
-        let actor = Actor {
-            id: UserId(id),
-            admin,
-            moderator,
-            trust_level,
-            silenced: false,
-            groups: groups_of.remove(&id).unwrap_or_default(),
-        };
-        let level = notify::effective_level(
-            topic_level.and_then(Level::from_id),
-            category_level.and_then(Level::from_id),
-        );
-        let can_see = can_see(&actor, CategoryId(target.category));
-        for (_, kind, _) in reasons.iter().filter(|r| r.0 == id) {
-            candidates.push(Candidate {
-                user: UserId(id),
-                kind: *kind,
-                level,
-                can_see,
-                already: already > 0 && *kind != Kind::Edited,
-            });
+    let unknown: Vec<i64> = people.iter().copied().filter(|u| !batch.people.contains_key(&(target.topic, *u))).collect();
+    if !unknown.is_empty() {
+        let list = json_ids(unknown.iter().copied());
+        // (id, admin, moderator, trust level, topic level, category level)
+        let info: Vec<(i64, bool, bool, i64, Option<i64>, Option<i64>)> = db.all(
+            &format!(
+                "SELECT u.id, u.admin, u.moderator, u.trust_level, tu.notification_level, cu.notification_level \
+                 FROM users u LEFT JOIN topic_users tu ON tu.user_id = u.id AND tu.topic_id = $1 \
+                 LEFT JOIN category_users cu ON cu.user_id = u.id AND cu.category_id = $2 \
+                 WHERE u.id {}",
+                in_ids(backend, 3)
+            ),
+            &[&target.topic, &target.category, &list],
+        )?;
+        let memberships: Vec<(i64, i64)> = db.all(&format!("SELECT user_id, group_id FROM group_users WHERE user_id {}", in_ids(backend, 1)), &[&list])?;
+        let mut groups_of: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (u, g) in memberships {
+            groups_of.entry(u).or_default().push(g);
+        }
+        for (id, admin, moderator, trust_level, topic_level, category_level) in info {
+            let actor = Actor { id: UserId(id), admin, moderator, trust_level, silenced: false, groups: groups_of.remove(&id).unwrap_or_default() };
+            let level = notify::effective_level(topic_level.and_then(Level::from_id), category_level.and_then(Level::from_id));
+            let can_see = can_see(&actor, CategoryId(target.category));
+            batch.people.insert((target.topic, id), Person { level, can_see });
         }
     }
+    // A new post's job is the first word of it anyone hears; an edit's
+    // tells nobody twice of the same post (but always tells of the edit).
+    let already: Vec<i64> = if editing {
+        db.all(
+            &format!("SELECT user_id FROM notifications WHERE post_id = $1 AND notification_type <> 4 AND user_id {}", in_ids(backend, 2)),
+            &[&job.post_id, &json_ids(people.iter().copied())],
+        )?
+    } else {
+        Vec::new()
+    };
+    let candidates: Vec<Candidate> = reasons
+        .iter()
+        .filter_map(|(u, kind, _)| {
+            let person = batch.people.get(&(target.topic, *u))?;
+            Some(Candidate {
+                user: UserId(*u),
+                kind: *kind,
+                level: person.level,
+                can_see: person.can_see,
+                already: *kind != Kind::Edited && already.contains(u),
+            })
+        })
+        .collect();
     // The one who wrote (or edited) the post hears nothing of it.
     let chosen = notify::choose(UserId(job.actor), &candidates);
-    if chosen.is_empty() {
+    let (folding, single): (Vec<_>, Vec<_>) = chosen.into_iter().partition(|(_, k)| k.folds());
+    let folds = batch.folds.entry(target.topic).or_default();
+    for (u, kind) in &folding {
+        match folds.get_mut(&u.0) {
+            Some(f) => {
+                f.kind = *kind;
+                f.actor = job.actor;
+                f.count += 1;
+            }
+            None => {
+                folds.insert(u.0, Fold { post_id: job.post_id, post_number: target.number, kind: *kind, actor: job.actor, count: 1 });
+                batch.rows += 1;
+            }
+        }
+    }
+    batch.changed.extend(folding.iter().map(|(u, _)| *u));
+    if single.is_empty() {
         return Ok(());
     }
     let rows = format!(
         "[{}]",
-        chosen
+        single
             .iter()
             .map(|(u, k)| {
-                let group = reasons
-                    .iter()
-                    .find(|r| r.0 == u.0 && r.1 == *k)
-                    .map(|r| r.2.as_str())
-                    .unwrap_or_default();
+                let group = reasons.iter().find(|r| r.0 == u.0 && r.1 == *k).map(|r| r.2.as_str()).unwrap_or_default();
                 format!("[{},{},{}]", u.0, k.id(), json_str(group))
             })
             .collect::<Vec<_>>()
             .join(",")
     );
     let source = match backend {
-        Backend::Sqlite => {
-            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each($6)"
-        }
-        Backend::Postgres => {
-            "SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2 FROM jsonb_array_elements($6::jsonb) e"
-        }
+        Backend::Sqlite => "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each($6)",
+        Backend::Postgres => "SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2 FROM jsonb_array_elements($6::jsonb) e",
     };
     let now = minga_core::time::now_ms();
     db.exec(
@@ -431,23 +451,85 @@ fn deliver_job(
         ),
         &[&target.topic, &target.number, &job.post_id, &job.actor, &now, &rows],
     )?;
-    let (edited, fresh): (Vec<_>, Vec<_>) = chosen.iter().partition(|(_, k)| *k == Kind::Edited);
+    batch.rows += single.len() as i64;
+    let (edited, fresh): (Vec<_>, Vec<_>) = single.iter().partition(|(_, k)| *k == Kind::Edited);
     if !fresh.is_empty() {
         db.exec(
-            &format!(
-                "UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id IN {}",
-                ids(backend, 1)
-            ),
+            &format!("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id {}", in_ids(backend, 1)),
             &[&json_ids(fresh.iter().map(|(u, _)| u.0))],
         )?;
     }
     for (u, _) in &edited {
-        db.exec(
-            "UPDATE users SET unread_notifications = (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT read) WHERE id = $1",
-            &[&u.0],
-        )?;
+        db.exec("UPDATE users SET unread_notifications = (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT read) WHERE id = $1", &[&u.0])?;
     }
-    changed.extend(chosen.iter().map(|(u, _)| *u));
+    batch.changed.extend(single.iter().map(|(u, _)| *u));
+    Ok(())
+}
+
+/// Writes a batch's folded notifications: each person's replies and
+/// watched posts in a topic become one notification again, opening at the
+/// earliest post they have not been told of and read, and counting every
+/// post since.
+fn write_folds(db: &mut dyn Db, folds: &BTreeMap<i64, BTreeMap<i64, Fold>>) -> Result<()> {
+    let backend = db.backend();
+    let now = minga_core::time::now_ms();
+    for (topic, people) in folds {
+        // Two nodes folding into the same topic's notifications take turns
+        // (topics in order, so neither waits on the other's next one).
+        if backend == Backend::Postgres {
+            db.exec("SELECT pg_advisory_xact_lock(1, $1::int)", &[topic])?;
+        }
+        let list = json_ids(people.keys().copied());
+        // What is still unread from before: (person, post, number, posts).
+        let before: Vec<(i64, Option<i64>, Option<i64>, i64)> = db.all(
+            &format!(
+                "SELECT user_id, post_id, post_number, replies FROM notifications \
+                 WHERE topic_id = $1 AND user_id {} AND notification_type IN (2, 9) AND NOT read",
+                in_ids(backend, 2)
+            ),
+            &[topic, &list],
+        )?;
+        db.exec(
+            &format!("DELETE FROM notifications WHERE topic_id = $1 AND user_id {} AND notification_type IN (2, 9)", in_ids(backend, 2)),
+            &[topic, &list],
+        )?;
+        let mut unread_before: HashMap<i64, i64> = HashMap::new();
+        let mut rows = Vec::with_capacity(people.len());
+        for (user, fold) in people {
+            let mut start = (fold.post_id, fold.post_number);
+            let mut count = fold.count;
+            for (_, post, number, replies) in before.iter().filter(|b| b.0 == *user) {
+                if let (Some(p), Some(n)) = (post, number)
+                    && *n < start.1
+                {
+                    start = (*p, *n);
+                }
+                count += replies;
+                *unread_before.entry(*user).or_default() += 1;
+            }
+            rows.push(format!("[{user},{},{},{},{},{count}]", fold.kind.id(), start.0, start.1, fold.actor));
+        }
+        let source = match backend {
+            Backend::Sqlite => "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), \
+                                json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each($3)",
+            Backend::Postgres => "SELECT (e->>0)::bigint, (e->>1)::bigint, (e->>2)::bigint, (e->>3)::bigint, (e->>4)::bigint, (e->>5)::bigint \
+                                  FROM jsonb_array_elements($3::jsonb) e",
+        };
+        db.exec(
+            &format!(
+                "INSERT INTO notifications (user_id, notification_type, post_id, post_number, actor_id, replies, topic_id, data, read, created_at) \
+                 SELECT s.*, $1, '', FALSE, $2 FROM ({source}) s WHERE TRUE"
+            ),
+            &[topic, &now, &format!("[{}]", rows.join(","))],
+        )?;
+        // One unread notification each now: one more for those who had
+        // none, the count again for the few who had several.
+        let fresh = people.keys().copied().filter(|u| !unread_before.contains_key(u));
+        db.exec(&format!("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id {}", in_ids(backend, 1)), &[&json_ids(fresh)])?;
+        for (user, _) in unread_before.iter().filter(|(_, n)| **n > 1) {
+            db.exec("UPDATE users SET unread_notifications = (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT read) WHERE id = $1", &[user])?;
+        }
+    }
     Ok(())
 }
 
@@ -503,16 +585,18 @@ impl Store {
             );
             let mut done = 0;
             let mut after = 0i64;
-            let mut changed = Vec::new();
-            while (done as i64) < max_jobs && (changed.len() as i64) < max_rows {
+            let mut batch = Batch::default();
+            while (done as i64) < max_jobs && batch.rows < max_rows {
                 let job: Option<(i64, i64, String, i64, String, String, String, String)> = tx.db.opt(&next, &[&after])?;
                 let Some((id, post_id, kind, actor, mentions, group_mentions, quoted, links)) = job else { break };
                 let job = JobRow { id, post_id, kind, actor, mentions, group_mentions, quoted, links };
-                deliver_job(tx.db, &job, &*can_see, &mut changed)?;
+                deliver_job(tx.db, &job, &*can_see, &mut batch)?;
                 tx.exec("DELETE FROM notification_jobs WHERE id = $1", &[&job.id])?;
                 after = id;
                 done += 1;
             }
+            write_folds(tx.db, &batch.folds)?;
+            let mut changed = batch.changed;
             changed.sort_unstable_by_key(|u| u.0);
             changed.dedup();
             for u in changed {
@@ -692,7 +776,7 @@ impl Store {
             .read(&[Change::User(user)], move |db| {
                 let backend = db.backend();
                 let rows = db.all(
-                    &format!("SELECT topic_id, last_read_post_number, notification_level FROM topic_users WHERE user_id = $1 AND topic_id IN {}", ids(backend, 2)),
+                    &format!("SELECT topic_id, last_read_post_number, notification_level FROM topic_users WHERE user_id = $1 AND topic_id {}", in_ids(backend, 2)),
                     &[&user.0, &list],
                 )?;
                 let categories = db.all("SELECT category_id, notification_level FROM category_users WHERE user_id = $1", &[&user.0])?;
@@ -742,7 +826,7 @@ impl Store {
         self.write(move |tx| {
             let backend = tx.backend();
             let within = match &topics {
-                Some(_) => format!("AND topic_id IN {}", ids(backend, 2)),
+                Some(_) => format!("AND topic_id {}", in_ids(backend, 2)),
                 None => "AND $2 = $2".into(),
             };
             let list = json_ids(topics.iter().flatten().map(|t| t.0));

@@ -61,11 +61,12 @@ impl Store {
                 &[&new.topic_id.0, &number, &new.user_id.0, &new.raw, &new.cooked, &new.reply_to_post_number, &new.created_at],
             )?;
             tx.exec("UPDATE categories SET post_count = post_count + 1 WHERE id = $1", &[&category])?;
-            // Replying tracks the topic, unless a level was chosen before.
+            // Replying sets the topic to the level the person chose for that
+            // (tracking unless they changed it), unless they chose one before.
             tx.exec(
                 "INSERT INTO topic_users (user_id, topic_id, last_read_post_number, first_visited_at, notification_level) \
-                 VALUES ($1, $2, $3, $4, 2) ON CONFLICT (user_id, topic_id) DO UPDATE SET \
-                 notification_level = COALESCE(topic_users.notification_level, 2), \
+                 SELECT $1, $2, $3, $4, notification_level_when_replying FROM users WHERE id = $1 ON CONFLICT (user_id, topic_id) DO UPDATE SET \
+                 notification_level = COALESCE(topic_users.notification_level, excluded.notification_level), \
                  last_read_post_number = CASE WHEN topic_users.last_read_post_number < $3 THEN $3 ELSE topic_users.last_read_post_number END",
                 &[&new.user_id.0, &new.topic_id.0, &number, &new.created_at],
             )?;

@@ -108,6 +108,18 @@ async fn heard(store: &Store, who: &User) -> Vec<(i64, Option<i64>)> {
         .collect()
 }
 
+/// (type, post number, posts it stands for) of each, newest first.
+async fn folded(store: &Store, who: &User) -> Vec<(i64, Option<i64>, i64)> {
+    store
+        .notifications(who.id, 0, 50)
+        .await
+        .unwrap()
+        .0
+        .iter()
+        .map(|n| (n.notification_type, n.post_number, n.replies))
+        .collect()
+}
+
 async fn unread(store: &Store, who: &User) -> i64 {
     store
         .user_by_id(who.id)
@@ -259,28 +271,33 @@ async fn levels_decide_who_hears_of_watched_topics(b: Backend) {
     deliver(&s, &[]).await;
     let third = reply(&s, t.id, ben.id, None, Alerts::default()).await;
     deliver(&s, &[]).await;
-    let posted = (Kind::Posted.id(), Some(third.post_number));
-    assert_eq!(heard(&s, &ana).await[0], posted, "the starter watches");
-    assert_eq!(heard(&s, &ivy).await, [posted]);
-    assert_eq!(heard(&s, &mia).await[0], posted, "watching the category");
+    // Watched posts fold into one notification per topic: it opens at the
+    // first post not yet read and counts every one since.
+    let posted = |first: i64, count: i64| (Kind::Posted.id(), Some(first), count);
+    assert_eq!(folded(&s, &ana).await, [posted(2, 2)], "the starter watches");
+    assert_eq!(folded(&s, &ivy).await, [posted(3, 1)], "watching since the second reply");
+    assert_eq!(folded(&s, &mia).await, [posted(1, 3)], "watching the category");
     assert!(
         heard(&s, &jon).await.is_empty(),
         "tracking is not told of each post"
     );
     assert_eq!(heard(&s, &lou).await.len(), 1, "watching first posts only");
-    assert!(!heard(&s, &ned).await.contains(&posted), "muted the topic");
     assert_eq!(
-        heard(&s, &ned).await.len(),
-        2,
-        "before muting it, the first post and the first reply"
+        folded(&s, &ned).await,
+        [posted(1, 2)],
+        "before muting it, the first post and the first reply; not the second"
     );
     assert!(
-        heard(&s, &ben)
-            .await
-            .iter()
-            .all(|(_, n)| *n != Some(third.post_number)),
-        "not of their own post"
+        heard(&s, &ben).await.is_empty(),
+        "not of their own posts"
     );
+    // Reading starts the count again.
+    s.record_reads(&[Read { user: ana.id, topic: t.id, up_to: third.post_number, day: 1, at: now_ms() }]).await.unwrap();
+    assert_eq!(unread(&s, &ana).await, 0);
+    let fourth = reply(&s, t.id, ben.id, None, Alerts::default()).await;
+    deliver(&s, &[]).await;
+    assert_eq!(folded(&s, &ana).await, [posted(fourth.post_number, 1)], "one line per topic, the read one gone");
+    assert_eq!(unread(&s, &ana).await, 1);
     let tu = s.topic_user(ned.id, t.id).await.unwrap();
     assert_eq!(
         (tu.level, tu.category_level, tu.effective()),
@@ -368,32 +385,42 @@ async fn counts_follow_reading_and_marking(b: Backend) {
     for _ in 0..3 {
         reply(&s, t.id, ben.id, Some(1), Alerts::default()).await;
     }
+    // Replies to her fold into one notification, opening at the first.
     deliver(&s, &[]).await;
-    assert_eq!(unread(&s, &ana).await, 3);
-    let (list, total) = s.notifications(ana.id, 0, 2).await.unwrap();
-    assert_eq!((list.len(), total), (2, 3));
-    assert!(list[0].id > list[1].id, "newest first");
-    s.mark_notifications_read(ana.id, Some(list[0].id))
+    assert_eq!(folded(&s, &ana).await, [(Kind::Replied.id(), Some(2), 3)]);
+    assert_eq!(unread(&s, &ana).await, 1);
+    // A mention elsewhere is a notification of its own.
+    let (other, _) = topic(&s, c.id, ben.id, "Somewhere else").await;
+    let mention = Alerts { mentions: names(&["ana"]), ..Default::default() };
+    reply(&s, other.id, ben.id, None, mention).await;
+    deliver(&s, &[]).await;
+    assert_eq!(unread(&s, &ana).await, 2);
+    let (list, total) = s.notifications(ana.id, 0, 1).await.unwrap();
+    assert_eq!((list.len(), total), (1, 2));
+    let (all, _) = s.notifications(ana.id, 0, 2).await.unwrap();
+    assert!(all[0].id > all[1].id, "newest first");
+    assert_eq!(all[0].notification_type, Kind::Mentioned.id());
+    s.mark_notifications_read(ana.id, Some(all[0].id))
         .await
         .unwrap();
-    assert_eq!(unread(&s, &ana).await, 2);
+    assert_eq!(unread(&s, &ana).await, 1);
     assert!(
-        s.notification(ana.id, list[0].id)
+        s.notification(ana.id, all[0].id)
             .await
             .unwrap()
             .unwrap()
             .read
     );
     assert!(
-        s.notification(ben.id, list[0].id).await.unwrap().is_none(),
+        s.notification(ben.id, all[0].id).await.unwrap().is_none(),
         "only one's own"
     );
     // Someone else's id changes nothing.
-    s.mark_notifications_read(ben.id, Some(list[1].id))
+    s.mark_notifications_read(ben.id, Some(all[1].id))
         .await
         .unwrap();
-    assert_eq!(unread(&s, &ana).await, 2);
-    // Reading up to post 2 marks the notification of post 2 read, not 3's.
+    assert_eq!(unread(&s, &ana).await, 1);
+    // Reading the post the replies open at marks them read.
     s.record_reads(&[Read {
         user: ana.id,
         topic: t.id,
@@ -403,7 +430,7 @@ async fn counts_follow_reading_and_marking(b: Backend) {
     }])
     .await
     .unwrap();
-    assert_eq!(unread(&s, &ana).await, 1);
+    assert_eq!(unread(&s, &ana).await, 0);
     assert_eq!(
         s.topic_user(ana.id, t.id)
             .await
@@ -411,9 +438,13 @@ async fn counts_follow_reading_and_marking(b: Backend) {
             .last_read_post_number,
         2
     );
+    reply(&s, t.id, ben.id, Some(1), Alerts::default()).await;
+    deliver(&s, &[]).await;
+    assert_eq!(unread(&s, &ana).await, 1);
     s.mark_notifications_read(ana.id, None).await.unwrap();
     assert_eq!(unread(&s, &ana).await, 0);
-    assert_eq!(s.seen_notification_id(ana.id).await.unwrap(), list[0].id);
+    let newest = s.notifications(ana.id, 0, 1).await.unwrap().0[0].id;
+    assert_eq!(s.seen_notification_id(ana.id).await.unwrap(), newest);
 }
 
 async fn the_queue_is_written_with_the_post_and_emptied_once(b: Backend) {
@@ -443,15 +474,13 @@ async fn the_queue_is_written_with_the_post_and_emptied_once(b: Backend) {
     let rest = deliver(&s, &[]).await + deliver(&s, &[]).await;
     assert_eq!(a + b2 + rest, 100);
     assert_eq!(s.queued_notification_jobs().await.unwrap(), 0);
-    assert_eq!(heard(&s, &ana).await.len(), 50, "one page of fifty");
-    assert_eq!(
-        s.notifications(ana.id, 0, 200).await.unwrap().1,
-        100,
-        "each post once"
-    );
-    assert_eq!(unread(&s, &ana).await, 100);
+    // The starter watches: a hundred posts, each counted once, in one
+    // notification however the two workers split them.
+    assert_eq!(folded(&s, &ana).await, [(Kind::Posted.id(), Some(2), 100)], "each post once");
+    assert_eq!(unread(&s, &ana).await, 1);
     assert_eq!(deliver(&s, &[]).await, 0);
-    assert_eq!(unread(&s, &ana).await, 100, "nothing twice");
+    assert_eq!(folded(&s, &ana).await, [(Kind::Posted.id(), Some(2), 100)], "nothing twice");
+    assert_eq!(unread(&s, &ana).await, 1);
 }
 
 async fn an_accepted_invite_tells_the_inviter(b: Backend) {

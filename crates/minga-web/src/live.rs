@@ -20,11 +20,11 @@ use axum::response::{IntoResponse, Response};
 use minga_core::TopicId;
 use minga_core::perm::Actor;
 use minga_store::Change;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::mpsc;
 
 /// A comment sent this often keeps proxies from closing an idle stream,
 /// and finds streams whose reader has gone.
@@ -92,14 +92,9 @@ pub async fn stream(
     };
     // Subscribe before reading anything back, so nothing falls between.
     let feed = state.store.subscribe();
-    let (tx, rx) = mpsc::channel::<Bytes>(16);
     state.live.open.fetch_add(1, Ordering::Relaxed);
-    let s = state.clone();
-    tokio::spawn(async move {
-        run(&s, listening, feed, resume, tx).await;
-        s.live.open.fetch_sub(1, Ordering::Relaxed);
-    });
-    let mut response = Body::new(EventBody { rx }).into_response();
+    let stream = Stream { state: state.clone(), l: listening, feed, resume, replayed: 0, opened: false };
+    let mut response = Body::new(EventBody { next: Box::pin(next(stream)), state }).into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -111,91 +106,78 @@ pub async fn stream(
     Ok(response)
 }
 
-async fn run(
-    state: &AppState,
-    mut l: Listening,
-    mut feed: tokio::sync::broadcast::Receiver<std::sync::Arc<(u64, Vec<Change>)>>,
+/// One stream between events: what it listens for and where it is in the
+/// feed. An idle stream is this and a wait on the feed, nothing more.
+struct Stream {
+    state: AppState,
+    l: Listening,
+    feed: tokio::sync::broadcast::Receiver<std::sync::Arc<(u64, Vec<Change>)>>,
+    /// `Last-Event-ID`, until what was missed is read back.
     resume: Option<u64>,
-    tx: mpsc::Sender<Bytes>,
-) {
+    /// Changes up to this number were read back from the table.
+    replayed: u64,
+    opened: bool,
+}
+
+/// Waits for the stream's next bytes; `None` ends the stream.
+async fn next(mut s: Stream) -> Option<(Bytes, Stream)> {
     // The first bytes open the stream for the browser at once, and say how
     // long to wait before reconnecting.
-    if tx
-        .send(Bytes::from_static(b"retry: 2000\n\n"))
-        .await
-        .is_err()
-    {
-        return;
+    if !s.opened {
+        s.opened = true;
+        return Some((Bytes::from_static(b"retry: 2000\n\n"), s));
     }
     // What was missed is read back from the table, which holds every
     // committed change up to some number; anything committed later has a
     // higher number and arrives live. `replayed` keeps the two apart.
-    let mut replayed = 0;
-    if let Some(from) = resume {
-        match state.store.changes_since(from, REPLAY).await {
-            Ok(Some(missed)) => {
-                for (seq, changes) in missed {
-                    if !send(state, &mut l, seq, &changes, &tx).await {
-                        return;
-                    }
-                    replayed = seq;
-                }
-            }
-            Ok(None) | Err(_) => {
-                if !send(
-                    state,
-                    &mut l,
-                    state.store.heard_up_to(),
-                    &[Change::Everything],
-                    &tx,
-                )
-                .await
-                {
-                    return;
-                }
-            }
+    if let Some(from) = s.resume.take() {
+        let out = Box::pin(replay(&s.state, &mut s.l, from, &mut s.replayed)).await;
+        if !out.is_empty() {
+            return Some((Bytes::from(out), s));
         }
     }
     loop {
-        let next = tokio::time::timeout(KEEP_ALIVE, feed.recv()).await;
-        let ok = match next {
-            Err(_) => tx
-                .send(Bytes::from_static(b": keep-alive\n\n"))
-                .await
-                .is_ok(),
+        let out = match tokio::time::timeout(KEEP_ALIVE, s.feed.recv()).await {
+            Err(_) => return Some((Bytes::from_static(b": keep-alive\n\n"), s)),
             Ok(Ok(item)) => {
                 let (seq, changes) = &*item;
-                if *seq <= replayed {
+                if *seq <= s.replayed {
                     continue;
                 }
-                send(state, &mut l, *seq, changes, &tx).await
+                // Boxed: what answering needs is held only while it runs.
+                Box::pin(events(&s.state, &mut s.l, *seq, changes)).await
             }
             Ok(Err(RecvError::Lagged(_))) => {
-                send(
-                    state,
-                    &mut l,
-                    state.store.heard_up_to(),
-                    &[Change::Everything],
-                    &tx,
-                )
-                .await
+                let seq = s.state.store.heard_up_to();
+                Box::pin(events(&s.state, &mut s.l, seq, &[Change::Everything])).await
             }
-            Ok(Err(RecvError::Closed)) => false,
+            Ok(Err(RecvError::Closed)) => return None,
         };
-        if !ok {
-            return;
+        if !out.is_empty() {
+            return Some((Bytes::from(out), s));
         }
     }
 }
 
-/// Sends what `changes` mean to this reader; false once the reader is gone.
-async fn send(
-    state: &AppState,
-    l: &mut Listening,
-    seq: u64,
-    changes: &[Change],
-    tx: &mpsc::Sender<Bytes>,
-) -> bool {
+/// What a resuming stream missed since `from`, as events.
+async fn replay(state: &AppState, l: &mut Listening, from: u64, replayed: &mut u64) -> String {
+    let mut out = String::new();
+    match state.store.changes_since(from, REPLAY).await {
+        Ok(Some(missed)) => {
+            for (seq, changes) in missed {
+                out.push_str(&events(state, l, seq, &changes).await);
+                *replayed = seq;
+            }
+        }
+        Ok(None) | Err(_) => {
+            out.push_str(&events(state, l, state.store.heard_up_to(), &[Change::Everything]).await);
+        }
+    }
+    out
+}
+
+/// What `changes` mean to this reader, as events (none: nothing for them).
+async fn events(state: &AppState, l: &mut Listening, seq: u64, changes: &[Change]) -> String {
     // Changes arrive sorted (see `Store::subscribe`).
     let everything = changes.binary_search(&Change::Everything).is_ok();
     let mut out = String::new();
@@ -245,12 +227,13 @@ async fn send(
             }
         }
     }
-    out.is_empty() || tx.send(Bytes::from(out)).await.is_ok()
+    out
 }
 
-/// The stream's body: whatever the task sends, as it comes.
+/// The stream's body: each event as `next` finds it.
 struct EventBody {
-    rx: mpsc::Receiver<Bytes>,
+    next: Pin<Box<dyn Future<Output = Option<(Bytes, Stream)>> + Send>>,
+    state: AppState,
 }
 
 impl HttpBody for EventBody {
@@ -261,8 +244,20 @@ impl HttpBody for EventBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-        self.rx
-            .poll_recv(cx)
-            .map(|b| b.map(|b| Ok(http_body::Frame::data(b))))
+        match self.next.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Ready(Some((bytes, stream))) => {
+                self.next = Box::pin(next(stream));
+                Poll::Ready(Some(Ok(http_body::Frame::data(bytes))))
+            }
+        }
+    }
+}
+
+impl Drop for EventBody {
+    /// The reader went away (or the stream ended).
+    fn drop(&mut self) {
+        self.state.live.open.fetch_sub(1, Ordering::Relaxed);
     }
 }

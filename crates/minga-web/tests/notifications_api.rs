@@ -121,11 +121,16 @@ async fn mentions_reach_the_bell_and_the_list(b: minga_store::Backend) {
         app.post_json("/posts.json", &ana, json!({"topic_id": topic, "raw": "Great, I will book them today.", "reply_to_post_number": 2})).await;
     }
     deliver(&app).await;
-    assert_eq!(unread(&app, &ben).await, 2);
+    // Both replies fold into one notification, opening at the first.
+    assert_eq!(unread(&app, &ben).await, 1);
     let recent = app
         .get_json("/notifications.json?recent=true&limit=1", &ben)
         .await;
-    assert_eq!(list(&recent), [(2, 4)]);
+    assert_eq!(list(&recent), [(2, 3)]);
+    assert_eq!(recent["notifications"][0]["data"]["count"], 2);
+    assert_eq!(recent["notifications"][0]["data"]["display_username"], "2 replies");
+    let page = app.get("/u/ben/notifications", &ben).await.text();
+    assert!(page.contains("2 new posts in “Pooling our servers in Leeds”"), "{page}");
     let r = app
         .call(
             Method::PUT,

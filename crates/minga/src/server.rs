@@ -4,6 +4,8 @@
 //! connections), and, in the router, on each request and its body. The
 //! open-file limit is raised as far as the system allows at start.
 
+mod live;
+
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
@@ -93,14 +95,21 @@ pub async fn run(listener: TcpListener, app: Router, max_clients: usize, shutdow
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
-        let service = TowerToHyperService::new(tower::ServiceExt::map_request(app, move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(peer));
-            req
-        }));
-        let conn = builder.serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
         tokio::spawn(async move {
-            let _ = conn.await;
+            // Each branch boxed: a stream's task holds only what a stream
+            // needs, not room for a whole hyper connection.
+            if Box::pin(opens_a_stream(&stream)).await {
+                Box::pin(live::serve(stream, app, peer)).await;
+            } else {
+                let service = TowerToHyperService::new(tower::ServiceExt::map_request(app, move |mut req: hyper::Request<Incoming>| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    req
+                }));
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                let _ = Box::pin(watcher.watch(conn)).await;
+            }
             drop(slot);
         });
     }
@@ -110,6 +119,33 @@ pub async fn run(listener: TcpListener, app: Router, max_clients: usize, shutdow
         () = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("stopped with requests still open"),
     }
     Ok(())
+}
+
+/// Whether a new connection's first request is `GET /live`, read without
+/// taking it from the socket. Everything else goes to hyper as it came.
+async fn opens_a_stream(stream: &tokio::net::TcpStream) -> bool {
+    const START: &[u8] = b"GET /live";
+    let mut first = [0u8; 10];
+    let deadline = tokio::time::Instant::now() + HEADER_TIMEOUT;
+    loop {
+        let n = match tokio::time::timeout_at(deadline, stream.peek(&mut first)).await {
+            Ok(Ok(n)) => n,
+            // Hyper answers (or closes) as it would have.
+            _ => return false,
+        };
+        let got = &first[..n];
+        let shared = got.len().min(START.len());
+        if n == 0 || got[..shared] != START[..shared] {
+            return false;
+        }
+        if n == first.len() {
+            return matches!(first[START.len()], b' ' | b'?');
+        }
+        // Only part of the request line so far.
+        if tokio::time::timeout_at(deadline, tokio::time::sleep(Duration::from_millis(5))).await.is_err() {
+            return false;
+        }
+    }
 }
 
 /// Answers a connection over the limit at once, so the client hears that

@@ -151,6 +151,14 @@ notification-group-mentioned = { $username } mentioned @{ $group } in “{ $titl
 notification-watching-first-post = { $username } started “{ $title }”
 notification-post-approved = Your post in “{ $title }” was approved
 notification-other = Something new in “{ $title }”
+notification-posts = { $count ->
+    [one] 1 new post
+   *[other] { $count } new posts
+} in “{ $title }”
+notification-replies = { $count ->
+    [one] 1 reply
+   *[other] { $count } replies
+}
 level-watching = Watching
 level-watching-first-post = Watching first post
 level-tracking = Tracking

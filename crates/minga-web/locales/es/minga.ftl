@@ -153,6 +153,14 @@ notification-group-mentioned = { $username } mencionó a @{ $group } en «{ $tit
 notification-watching-first-post = { $username } abrió «{ $title }»
 notification-post-approved = Se aprobó tu publicación en «{ $title }»
 notification-other = Novedades en «{ $title }»
+notification-posts = { $count ->
+    [one] 1 publicación nueva
+   *[other] { $count } publicaciones nuevas
+} en «{ $title }»
+notification-replies = { $count ->
+    [one] 1 respuesta
+   *[other] { $count } respuestas
+}
 level-watching = Vigilar
 level-watching-first-post = Vigilar el primer mensaje
 level-tracking = Seguir

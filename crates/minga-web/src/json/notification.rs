@@ -1,5 +1,8 @@
 //! Notifications, as Discourse's `NotificationSerializer` sends them.
 
+use crate::i18n::{self, Locale};
+use minga_core::Text;
+use minga_core::notify::Kind;
 use minga_core::time::iso;
 use minga_store::Notification;
 use serde::Serialize;
@@ -18,6 +21,10 @@ pub struct NotificationData {
     pub display_username: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
+    /// How many posts a folded notification (replies, watched posts)
+    /// stands for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
@@ -39,7 +46,14 @@ pub struct NotificationJson {
 }
 
 impl NotificationJson {
-    pub fn of(n: &Notification) -> NotificationJson {
+    /// A folded notification's `display_username` says how many posts it
+    /// stands for ("3 replies"), in the reader's language, as Discourse's.
+    pub fn of(n: &Notification, locale: Locale) -> NotificationJson {
+        let folds = Kind::from_id(n.notification_type).is_some_and(Kind::folds);
+        let display = match Kind::from_id(n.notification_type) {
+            Some(k) if k.folds() && n.replies > 1 => Some(i18n::say(locale, &Text::key("notification-replies").with("count", n.replies))),
+            _ => n.actor_username.clone(),
+        };
         NotificationJson {
             id: n.id,
             user_id: n.user_id.0,
@@ -57,8 +71,9 @@ impl NotificationJson {
                 original_post_id: n.post_id,
                 original_post_type: n.post_id.map(|_| 1),
                 original_username: n.actor_username.clone(),
-                display_username: n.actor_username.clone(),
+                display_username: display,
                 group_name: (!n.data.is_empty()).then(|| n.data.clone()),
+                count: folds.then_some(n.replies),
                 username: n.actor_username.clone(),
             },
         }

@@ -77,7 +77,7 @@ pub async fn index(
     let (list, total) = visible(&state, &viewer, offset, limit).await?;
     let seen = state.store.seen_notification_id(user.id).await?;
     Ok(Json(Notifications {
-        notifications: list.iter().map(NotificationJson::of).collect(),
+        notifications: list.iter().map(|n| NotificationJson::of(n, viewer.locale)).collect(),
         total_rows_notifications: total,
         seen_notification_id: seen,
         load_more_notifications: format!(
@@ -92,10 +92,12 @@ pub async fn index(
 /// What a notification says, in the reader's language.
 pub fn describe(n: &Notification, locale: Locale) -> String {
     let key = match Kind::from_id(n.notification_type) {
+        Some(k) if k.folds() && n.replies > 1 => "notification-posts",
         Some(k) => message_key(k),
         None => "notification-other",
     };
     let text = Text::key(key)
+        .with("count", n.replies)
         .with("username", n.actor_username.clone().unwrap_or_default())
         .with("title", n.topic_title.clone().unwrap_or_default())
         .with("group", n.data.clone());
