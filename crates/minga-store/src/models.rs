@@ -35,6 +35,9 @@ pub struct User {
     pub unread_notifications: i64,
     /// Topics started before this are not new to them ("dismiss new").
     pub new_since: i64,
+    /// The level a topic takes when they reply to it (1 normal, 2
+    /// tracking, 3 watching), unless they chose one for it before.
+    pub notification_level_when_replying: i64,
 }
 
 row_struct!(User {
@@ -61,6 +64,7 @@ row_struct!(User {
     theme,
     unread_notifications,
     new_since,
+    notification_level_when_replying,
 });
 
 impl User {

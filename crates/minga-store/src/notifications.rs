@@ -693,6 +693,20 @@ impl Store {
         .await
     }
 
+    /// Sets the level a topic takes when the person replies to it
+    /// (regular, tracking or watching).
+    pub async fn set_reply_level(&self, user: UserId, level: Level) -> Result<()> {
+        self.write(move |tx| {
+            let done = tx.exec("UPDATE users SET notification_level_when_replying = $2 WHERE id = $1", &[&user.0, &level.id()])?;
+            if done == 0 {
+                return Err(crate::StoreError::NotFound);
+            }
+            tx.changed(Change::User(user));
+            Ok(())
+        })
+        .await
+    }
+
     /// Sets a person's level for a category (regular forgets it).
     pub async fn set_category_level(
         &self,

@@ -58,6 +58,66 @@
     if (label) bell.setAttribute("aria-label", label.replace("{count}", String(unread)));
   }
 
+  // The bell opens the latest notifications in a panel below it (the
+  // list from the notifications page); without scripts it is a link to
+  // that page.
+  var panel = null;
+  function fillPanel() {
+    var bell = document.querySelector(".bell");
+    fetch(bell.getAttribute("href"), { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null || !panel) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var list = document.createElement("ul");
+        list.className = "notifications plain-list";
+        var items = fresh.querySelectorAll(".notifications > li");
+        for (var i = 0; i < items.length && i < 8; i++) list.appendChild(document.importNode(items[i], true));
+        var empty = fresh.querySelector(".empty");
+        panel.textContent = "";
+        if (items.length) panel.appendChild(list);
+        else if (empty) panel.appendChild(document.importNode(empty, true));
+        var all = document.createElement("a");
+        all.href = bell.getAttribute("href");
+        all.className = "bell-all";
+        all.textContent = bell.getAttribute("data-all");
+        panel.appendChild(all);
+      })
+      .catch(function () {});
+  }
+  function closePanel(focusBell) {
+    if (!panel) return;
+    var bell = document.querySelector(".bell");
+    panel.remove();
+    panel = null;
+    bell.setAttribute("aria-expanded", "false");
+    if (focusBell) bell.focus();
+  }
+  var theBell = document.querySelector(".bell");
+  if (theBell) {
+    theBell.setAttribute("aria-expanded", "false");
+    theBell.setAttribute("aria-controls", "bell-panel");
+    theBell.addEventListener("click", function (e) {
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      if (panel) { closePanel(false); return; }
+      panel = document.createElement("div");
+      panel.id = "bell-panel";
+      panel.className = "bell-panel";
+      panel.setAttribute("role", "region");
+      panel.setAttribute("aria-label", theBell.getAttribute("data-title"));
+      theBell.insertAdjacentElement("afterend", panel);
+      theBell.setAttribute("aria-expanded", "true");
+      fillPanel();
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && panel) closePanel(true);
+    });
+    document.addEventListener("click", function (e) {
+      if (panel && !panel.contains(e.target) && !theBell.contains(e.target)) closePanel(false);
+    });
+  }
+
   var started = 0;
   function newTopics() {
     var banner = document.querySelector(".live-banner");
@@ -72,6 +132,7 @@
   source.addEventListener("topic", refreshTopic);
   source.addEventListener("notifications", function (e) {
     try { setBell(JSON.parse(e.data).unread); } catch (err) { /* a malformed event changes nothing */ }
+    if (panel) fillPanel();
   });
   source.addEventListener("topics", newTopics);
   source.addEventListener("reload", function () {

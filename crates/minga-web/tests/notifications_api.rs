@@ -13,8 +13,52 @@ both_backends!(
     inviting_someone_to_a_topic_tells_them,
     mentions_reach_the_bell_and_the_list,
     levels_and_permissions_decide_who_hears,
-    reading_a_topic_marks_its_notifications_read
+    reading_a_topic_marks_its_notifications_read,
+    replying_sets_the_level_each_person_chose
 );
+
+async fn replying_sets_the_level_each_person_chose(b: minga_store::Backend) {
+    let app = TestApp::new(b).await;
+    let (admin, category) = app.admin_and_category().await;
+    app.user("ben", false).await;
+    let ben = app.session("ben").await;
+    let (first, _) = app.topic(&admin, category, "Sharing a bookkeeper", "Anyone interested?").await;
+    let (second, _) = app.topic(&admin, category, "Sharing a lawyer", "Same question.").await;
+    let level = |v: &Value| v["details"]["notification_level"].as_i64();
+    let me = app.get_json("/u/ben.json", &ben).await;
+    assert_eq!(me["user"]["user_option"]["notification_level_when_replying"], 2, "tracking by default");
+
+    // Through the API, as Discourse's clients set it.
+    let r = app.call(Method::PUT, "/u/ben.json", &ben, Send::Json(json!({"notification_level_when_replying": 3}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let me = app.get_json("/u/ben.json", &ben).await;
+    assert_eq!(me["user"]["user_option"]["notification_level_when_replying"], 3);
+    let r = app.post_json("/posts.json", &ben, json!({"topic_id": first, "raw": "Yes, we would share one."})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(level(&app.get_json(&format!("/t/{first}.json"), &ben).await), Some(3), "watching after replying");
+
+    // A level that cannot be chosen changes nothing, and says why.
+    for bad in [json!("muted"), json!(4), json!("often")] {
+        app.call(Method::PUT, "/u/ben.json", &ben, Send::Json(json!({"name": "Ben B", "notification_level_when_replying": bad})))
+            .await
+            .assert_error(422, "invalid_parameters");
+    }
+    let me = app.get_json("/u/ben.json", &ben).await;
+    assert_eq!(me["user"]["user_option"]["notification_level_when_replying"], 3);
+    assert_ne!(me["user"]["name"], "Ben B", "nothing stored half-way");
+
+    // Through the notifications page's form.
+    let page = app.get("/u/ben/notifications", &ben).await.text();
+    assert!(page.contains(r#"name="notification_level_when_replying""#), "{page}");
+    let r = app.call(Method::POST, "/u/ben/notifications", &ben, Send::Form("notification_level_when_replying=1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    app.post_json("/posts.json", &ben, json!({"topic_id": second, "raw": "We would too."})).await;
+    assert_eq!(level(&app.get_json(&format!("/t/{second}.json"), &ben).await), Some(1), "normal after replying");
+    assert_eq!(level(&app.get_json(&format!("/t/{first}.json"), &ben).await), Some(3), "a level chosen before stays");
+    let r = app.call(Method::POST, "/u/ben/notifications", &ben, Send::Form("notification_level_when_replying=0")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Choose what a topic you reply to is set to"), "{}", r.text());
+}
 
 async fn deliver(app: &TestApp) {
     app.settle().await;

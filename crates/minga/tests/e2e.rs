@@ -905,15 +905,22 @@ async fn a_reply_reaches_an_open_page_and_the_bell_in_chromium() {
         "the page was not reloaded"
     );
 
-    // The bell opens the list; the notification leads to the post.
+    // The bell opens the list in a panel on the same page; the
+    // notification leads to the post.
     ben.click("a.bell").await;
-    ben.wait_for("ul.notifications a").await;
+    ben.wait_for("#bell-panel ul.notifications a").await;
     assert!(
-        ben.text("ul.notifications")
+        ben.text("#bell-panel ul.notifications")
             .await
             .contains("ana mentioned you in “Rotas for the shared office”")
     );
-    ben.click("ul.notifications a").await;
+    assert_eq!(ben.eval("return document.querySelector('a.bell').getAttribute('aria-expanded');").await, "true");
+    assert_eq!(ben.eval("return window.stayed === true;").await, true, "the bell opened a panel, not a page");
+    ben.eval("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'})); return null;").await;
+    assert_eq!(ben.eval("return document.getElementById('bell-panel') === null && document.activeElement.classList.contains('bell');").await, true, "Escape closes it, back on the bell");
+    ben.click("a.bell").await;
+    ben.wait_for("#bell-panel ul.notifications a").await;
+    ben.click("#bell-panel ul.notifications a").await;
     ben.wait_for("#post_2").await;
     assert!(
         ben.current_url().await.contains("#post_2"),
@@ -925,6 +932,34 @@ async fn a_reply_reaches_an_open_page_and_the_bell_in_chromium() {
             .await,
         true
     );
+
+    // An edit, then a deletion, change the post in place.
+    ben.wait_for("body[data-live-state=open]").await;
+    ben.eval("window.stayed = true; return null;").await;
+    let (_, t) = api(&client(), reqwest::Method::GET, &format!("{u}/t/{}.json", made["topic_id"]), &key, "admin", None).await;
+    let second = t["post_stream"]["posts"][1]["id"].as_i64().unwrap();
+    let (s, r) = api(&client(), reqwest::Method::PUT, &format!("{u}/posts/{second}.json"), &key, "admin", Some(json!({"post": {"raw": "Mondays and Wednesdays, @ben."}}))).await;
+    assert_eq!(s, 200, "{r}");
+    for _ in 0..100 {
+        if ben.text("#post_2").await.contains("Wednesdays") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(ben.text("#post_2").await.contains("Mondays and Wednesdays"), "{}", ben.text("#post_2").await);
+    let (s, r) = api(&client(), reqwest::Method::DELETE, &format!("{u}/posts/{second}.json"), &key, "admin", None).await;
+    assert_eq!(s, 200, "{r}");
+    ben.wait_for("#post_2.deleted").await;
+    assert_eq!(ben.eval("return window.stayed === true;").await, true, "edited and deleted without a reload");
+
+    // A list hears of new topics and offers them.
+    ben.goto(&format!("{u}/latest")).await;
+    ben.wait_for("body[data-live-state=open]").await;
+    assert_eq!(ben.eval("return document.querySelector('.live-banner').hidden;").await, true);
+    let (s, r) = api(&client(), reqwest::Method::POST, &format!("{u}/posts.json"), &key, "admin", Some(json!({"title": "Keys for the new office door", "raw": "Who keeps the spare set?", "category": category}))).await;
+    assert_eq!(s, 200, "{r}");
+    ben.wait_for(".live-banner:not([hidden])").await;
+    assert!(ben.text(".live-banner").await.contains('1'), "{}", ben.text(".live-banner").await);
     ana.quit().await;
     ben.quit().await;
 }

@@ -211,6 +211,7 @@ error-auth-redirect = auth_redirect is not an address this forum sends keys to (
 error-nonce = The nonce is too long for this public key.
 error-which-key = Say which key to revoke (id).
 error-notification-level-choose = Choose a notification level: watching, tracking, normal or muted.
+error-reply-level = Choose what a topic you reply to is set to: watching, tracking or normal.
 error-bulk-operation = The only bulk operation here is dismiss_posts.
 error-bulk-filter = Dismiss unread topics with filter=unread, or name them in topic_ids.
 error-timings-topic = Say which topic was read (topic_id).

@@ -133,6 +133,7 @@ nav-notifications = { $count ->
 }
 nav-notifications-many = Notifications, {"{"}count{"}"} unread
 notifications-title = Notifications
+notifications-all = All notifications
 notifications-empty = Nothing yet. When someone mentions you, replies to you, or posts in a topic you watch, it shows here.
 notifications-mark-all-read = Mark all read
 notifications-unread = Unread
@@ -140,6 +141,9 @@ notifications-more = Older notifications
 notifications-categories = Categories you follow
 notifications-categories-help = Watching tells you of every post; watching first post, of each new topic; tracking counts what you have not read; muted tells you of nothing there.
 notifications-save = Save
+notifications-replying = When you reply
+notifications-replying-label = Set the topic to
+notifications-replying-help = A topic you reply to takes this level, unless you chose one for it before.
 notification-mentioned = { $username } mentioned you in “{ $title }”
 notification-replied = { $username } replied to you in “{ $title }”
 notification-quoted = { $username } quoted you in “{ $title }”

@@ -211,6 +211,7 @@ error-auth-redirect = auth_redirect no es una dirección a la que este foro env�
 error-nonce = El nonce es demasiado largo para esta clave pública.
 error-which-key = Indicar qué clave revocar (id).
 error-notification-level-choose = Elige un nivel de notificación: vigilar, seguir, normal o silenciar.
+error-reply-level = Elige en qué nivel queda un tema en el que respondes: vigilar, seguir o normal.
 error-bulk-operation = La única operación en bloque aquí es dismiss_posts.
 error-bulk-filter = Descarta los temas sin leer con filter=unread, o nómbralos en topic_ids.
 error-timings-topic = Di qué tema se leyó (topic_id).

@@ -135,6 +135,7 @@ nav-notifications = { $count ->
 }
 nav-notifications-many = Notificaciones, {"{"}count{"}"} sin leer
 notifications-title = Notificaciones
+notifications-all = Todas las notificaciones
 notifications-empty = Nada todavía. Cuando alguien te mencione, te responda o publique en un tema que vigilas, aparecerá aquí.
 notifications-mark-all-read = Marcar todas como leídas
 notifications-unread = Sin leer
@@ -142,6 +143,9 @@ notifications-more = Notificaciones anteriores
 notifications-categories = Categorías que sigues
 notifications-categories-help = Vigilar te avisa de cada publicación; vigilar el primer mensaje, de cada tema nuevo; seguir cuenta lo que no has leído; silenciar no te avisa de nada allí.
 notifications-save = Guardar
+notifications-replying = Al responder
+notifications-replying-label = Poner el tema en
+notifications-replying-help = Un tema en el que respondes pasa a este nivel, salvo que ya le hayas elegido uno.
 notification-mentioned = { $username } te mencionó en «{ $title }»
 notification-replied = { $username } te respondió en «{ $title }»
 notification-quoted = { $username } te citó en «{ $title }»

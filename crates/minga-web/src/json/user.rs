@@ -196,7 +196,7 @@ impl UserOption {
             digest_after_minutes: 10080,
             automatically_unpin_topics: true,
             auto_track_topics_after_msecs: 240000,
-            notification_level_when_replying: 2,
+            notification_level_when_replying: u.notification_level_when_replying,
             new_topic_duration_minutes: 2880,
             email_previous_replies: 2,
             email_in_reply_to: false,

@@ -489,4 +489,8 @@ pub struct NotificationsPage {
     /// The levels to choose from: (id, name).
     pub levels: Vec<(i64, String)>,
     pub more: Option<String>,
+    pub username: String,
+    /// The level a topic takes when they reply, and the choices.
+    pub reply_level: i64,
+    pub reply_levels: Vec<(i64, String)>,
 }

@@ -174,7 +174,7 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/notifications/mark-read", put(notifications::mark_read).post(notifications::mark_read)),
         ("/notifications/mark-read.json", put(notifications::mark_read)),
         ("/n/{id}", get(notifications::open)),
-        ("/u/{username}/notifications", get(notifications::page)),
+        ("/u/{username}/notifications", get(notifications::page).post(notifications::save)),
         ("/t/{topic}/invite", post(notifications::invite_to_topic)),
         ("/t/{topic}/invite.json", post(notifications::invite_to_topic)),
         ("/t/{topic}/notifications", post(notifications::topic_level)),

@@ -172,13 +172,53 @@ pub async fn page(
     });
     let mut chrome = Chrome::new(&state, &viewer, csrf);
     chrome.unread = fresh;
+    let reply_levels = levels(viewer.locale, false).into_iter().filter(|(l, _)| *l != Level::Muted.id()).collect();
     Ok(pages::render(&NotificationsPage {
         chrome,
         items,
         categories,
         levels: levels(viewer.locale, true),
         more,
+        username: user.username.clone(),
+        reply_level: user.notification_level_when_replying,
+        reply_levels,
     }))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ReplyLevel {
+    pub notification_level_when_replying: Option<serde_json::Value>,
+}
+
+/// The level a topic takes when someone replies to it: regular, tracking
+/// or watching, by id or by name.
+pub fn reply_level(value: &serde_json::Value) -> AppResult<Level> {
+    let given = match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    given
+        .as_deref()
+        .and_then(Level::parse)
+        .filter(|l| matches!(l, Level::Regular | Level::Tracking | Level::Watching))
+        .ok_or_else(|| AppError::invalid("notification_level_when_replying", minga_core::text!("error-reply-level")))
+}
+
+/// `POST /u/{username}/notifications`: the person's own choices.
+pub async fn save(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(username): Path<String>,
+    Params(req): Params<ReplyLevel>,
+) -> AppResult<Response> {
+    let user = viewer.require()?;
+    if !user.username.eq_ignore_ascii_case(&username) {
+        return Err(AppError::NotFound);
+    }
+    let level = reply_level(req.notification_level_when_replying.as_ref().unwrap_or(&serde_json::Value::Null))?;
+    state.store.set_reply_level(user.id, level).await?;
+    Ok(pages::redirect(&format!("/u/{}/notifications#replying", user.username)))
 }
 
 /// The levels a person may choose, with their names.

@@ -207,7 +207,11 @@ pub async fn show(
             state.views.record_read(u.id, id, last.post_number);
         }
         let catalog = state.catalog().await?;
-        let mut response = Json(topic_json(&state, &viewer, &view, &stream, &catalog)).into_response();
+        let mut body = topic_json(&state, &viewer, &view, &stream, &catalog);
+        if let Some(f) = following(&state, &viewer, id).await? {
+            body.details.notification_level = f.effective().id();
+        }
+        let mut response = Json(body).into_response();
         response.extensions_mut().insert(crate::cache::ViewedTopic(id));
         return Ok(response);
     }
@@ -217,19 +221,7 @@ pub async fn show(
         return Ok(pages::redirect(&super::post_location(&topic.slug, topic.id, n)));
     }
     // A signed-in reader comes back to where they stopped reading.
-    let following = match &viewer.user {
-        Some(u) => {
-            let caches = &state.caches;
-            Some(
-                caches
-                    .get_or_load(&caches.following, (u.id, id), async {
-                        Ok(state.store.topic_user(u.id, id).await?)
-                    })
-                    .await?,
-            )
-        }
-        None => None,
-    };
+    let following = following(&state, &viewer, id).await?;
     let mut scroll_to = None;
     let page = match q.page.as_deref().map(str::trim) {
         Some(p) if !p.is_empty() => p
@@ -278,6 +270,13 @@ pub async fn show(
     let mut response = pages::render_sized(&page, content);
     response.extensions_mut().insert(crate::cache::ViewedTopic(id));
     Ok(response)
+}
+
+/// A signed-in reader's level for a topic and how far they read it.
+async fn following(state: &AppState, viewer: &Viewer, id: TopicId) -> AppResult<Option<minga_store::TopicUser>> {
+    let Some(u) = &viewer.user else { return Ok(None) };
+    let caches = &state.caches;
+    Ok(Some(caches.get_or_load(&caches.following, (u.id, id), async { Ok(state.store.topic_user(u.id, id).await?) }).await?))
 }
 
 pub fn topic_page(

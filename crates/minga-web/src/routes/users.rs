@@ -292,6 +292,8 @@ pub struct UpdateUser {
     pub profile: ops::ProfileChange,
     #[serde(default, deserialize_with = "sent_id")]
     pub primary_group_id: Option<Option<i64>>,
+    /// Discourse's user option: the level a topic takes when they reply.
+    pub notification_level_when_replying: Option<serde_json::Value>,
 }
 
 /// An id that was sent: null or blank clears it.
@@ -313,10 +315,14 @@ pub async fn update(State(state): State<AppState>, me: SignedIn, Path(name): Pat
         return Err(AppError::forbidden());
     }
     let profile = ops::profile_from(&body.profile, &user)?;
+    let reply_level = body.notification_level_when_replying.as_ref().map(super::notifications::reply_level).transpose()?;
     state.store.update_profile_and_group(user.id, &profile, body.primary_group_id).await.map_err(|e| match e {
         minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", minga_core::text!("error-primary-group")),
         other => other.into(),
     })?;
+    if let Some(level) = reply_level {
+        state.store.set_reply_level(user.id, level).await?;
+    }
     let user = state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json::UserUpdated { success: "OK", user: json::BasicUser::of(&user) }).into_response())
 }
