@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::Notify;
 
 /// How many queued posts one transaction takes at most.
-const BATCH: i64 = 64;
+const BATCH: i64 = 256;
 
 /// A transaction stops taking posts once it has written this many
 /// notifications. A new post in a topic a thousand people watch is a
@@ -22,6 +22,11 @@ const BATCH: i64 = 64;
 /// the smaller this is, the sooner replies are acknowledged while
 /// notifications follow. `minga-bench live` measures both sides.
 const ROWS: i64 = 2000;
+
+/// How long the worker lets posts gather once woken. Every batch that
+/// touches a topic rewrites each watcher's one notification for it; a
+/// burst of replies gathered into one batch rewrites them once.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// How often queued jobs are looked for without being woken.
 const SWEEP: std::time::Duration = std::time::Duration::from_secs(3);
@@ -50,7 +55,11 @@ impl AppState {
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
                 continue;
             }
-            let _ = tokio::time::timeout(SWEEP, self.alerts.wake.notified()).await;
+            if tokio::time::timeout(SWEEP, self.alerts.wake.notified()).await.is_ok() {
+                // Woken by a post: the posts written meanwhile go in the
+                // same batch, and replies to a topic fold together.
+                tokio::time::sleep(GATHER).await;
+            }
         }
     }
 
