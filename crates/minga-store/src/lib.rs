@@ -353,7 +353,7 @@ impl Store {
         let rows: Vec<(i64, Option<i64>, Option<String>, Option<String>)> = self
             .read(&[], move |db| {
                 db.all(
-                    "SELECT v.v, c.seq, c.node, c.tags FROM change_version v LEFT JOIN changes c ON c.seq > $1 ORDER BY c.seq",
+                    "SELECT (SELECT v FROM change_version), c.seq, c.node, c.tags FROM (SELECT 1) AS one LEFT JOIN changes c ON c.seq > $1 ORDER BY c.seq",
                     &[&from],
                 )
             })

@@ -129,7 +129,7 @@ fn json_ids(v: impl IntoIterator<Item = i64>) -> String {
     )
 }
 
-fn encode_links(links: &[(i64, Option<i64>)]) -> String {
+pub(crate) fn encode_links(links: &[(i64, Option<i64>)]) -> String {
     links
         .iter()
         .map(|(t, p)| format!("{t}:{}", p.unwrap_or(1)))

@@ -34,6 +34,9 @@ impl Store {
             if let Some(rules) = rules {
                 limits::check(tx, new.user_id, limits::Action::Post, &rules, new.created_at)?;
             }
+            if tx.backend() == crate::Backend::Postgres {
+                return reply_in_one_statement(tx, &new);
+            }
             let (number, category): (i64, i64) = tx
                 .opt(
                     "UPDATE topics SET highest_post_number = highest_post_number + 1, posts_count = posts_count + 1, \
@@ -419,4 +422,56 @@ pub(crate) fn posts_by_number(db: &mut dyn Db, topic: TopicId, from: i64, to: i6
         ),
         &[&topic.0, &from, &to],
     )
+}
+
+/// A reply on PostgreSQL. The topic's row stays locked from the statement
+/// that numbers the post until the commit, and every other reply to the
+/// topic waits for it; so numbering the post, storing it, counting it in
+/// its category, setting the author's level and place, and queueing its
+/// notifications are one statement, one round trip.
+fn reply_in_one_statement(tx: &mut crate::db::Tx<'_>, new: &NewReply) -> Result<Post> {
+    if let Some(to) = new.reply_to_post_number {
+        let exists: Option<i64> =
+            tx.opt("SELECT 1 FROM posts WHERE topic_id = $1 AND post_number = $2 AND deleted_at IS NULL", &[&new.topic_id.0, &to])?;
+        if exists.is_none() {
+            return Err(StoreError::Missing(Thing::ReplyTo));
+        }
+    }
+    let a = &new.alerts;
+    let sql = format!(
+        "WITH t AS (UPDATE topics SET highest_post_number = highest_post_number + 1, posts_count = posts_count + 1, \
+             bumped_at = $4, last_posted_at = $4, last_post_user_id = $2 \
+             WHERE id = $1 AND deleted_at IS NULL RETURNING highest_post_number, category_id), \
+         p AS (INSERT INTO posts (topic_id, post_number, user_id, raw, cooked, reply_to_post_number, created_at, updated_at) \
+             SELECT $1, t.highest_post_number, $2, $5, $6, $3, $4, $4 FROM t RETURNING *), \
+         c AS (UPDATE categories SET post_count = post_count + 1 WHERE id = (SELECT category_id FROM t)), \
+         u AS (INSERT INTO topic_users (user_id, topic_id, last_read_post_number, first_visited_at, notification_level) \
+             SELECT $2, $1, t.highest_post_number, $4, users.notification_level_when_replying FROM t, users WHERE users.id = $2 \
+             ON CONFLICT (user_id, topic_id) DO UPDATE SET \
+             notification_level = COALESCE(topic_users.notification_level, excluded.notification_level), \
+             last_read_post_number = GREATEST(topic_users.last_read_post_number, excluded.last_read_post_number)), \
+         j AS (INSERT INTO notification_jobs (post_id, kind, actor_id, mentions, group_mentions, quoted, links, created_at) \
+             SELECT p.id, 'new', $2, $7, $8, $9, $10, $4 FROM p) \
+         SELECT {} FROM p",
+        Post::COLUMNS
+    );
+    let post: Option<Post> = tx.opt(
+        &sql,
+        &[
+            &new.topic_id.0,
+            &new.user_id.0,
+            &new.reply_to_post_number,
+            &new.created_at,
+            &new.raw,
+            &new.cooked,
+            &a.mentions.join(" "),
+            &a.group_mentions.join(" "),
+            &a.quoted.join(" "),
+            &crate::notifications::encode_links(&a.links),
+        ],
+    )?;
+    let post = post.ok_or(StoreError::Missing(Thing::Topic))?;
+    tx.changed(Change::Topic(new.topic_id));
+    tx.changed(Change::Lists);
+    Ok(post)
 }

@@ -161,6 +161,13 @@ impl Local {
         ] {
             cmd.args(["-c", setting]);
         }
+        // More settings for one run, e.g. `log_min_duration_statement=0`
+        // to see what a benchmark asks of the database.
+        if let Ok(extra) = std::env::var("MINGA_TEST_PG_SETTINGS") {
+            for setting in extra.split_whitespace() {
+                cmd.args(["-c", setting]);
+            }
+        }
         // Own process group, so Ctrl-C in the terminal does not reach it; the
         // exit hook kills the group instead. (Backends move to groups of their
         // own, but exit by themselves once they notice the postmaster is gone.)

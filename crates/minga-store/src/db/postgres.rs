@@ -50,7 +50,11 @@ impl PgConn {
         if self.client.as_ref().is_none_or(|c| c.is_closed()) {
             self.statements.clear();
             self.client = None;
-            let client = Client::connect(&self.url, NoTls).map_err(|e| StoreError::Open(e.to_string()))?;
+            let mut client = Client::connect(&self.url, NoTls).map_err(|e| StoreError::Open(e.to_string()))?;
+            // minga's queries are short; compiling one costs more than it
+            // saves, and an estimate gone wrong (a table never analysed)
+            // would otherwise compile a one-row query on every run.
+            client.batch_execute("SET jit = off").map_err(|e| StoreError::Open(e.to_string()))?;
             self.client = Some(client);
         }
         Ok(())
