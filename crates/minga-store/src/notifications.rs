@@ -607,6 +607,12 @@ impl Store {
         .await
     }
 
+    /// Forgets read notifications made before `before` (milliseconds);
+    /// unread ones are kept however old. Returns how many went.
+    pub async fn prune_notifications(&self, before: i64) -> Result<u64> {
+        self.write(move |tx| tx.exec("DELETE FROM notifications WHERE read AND created_at < $1", &[&before])).await
+    }
+
     /// How many posts' notifications are still to be written.
     pub async fn queued_notification_jobs(&self) -> Result<i64> {
         self.read(&[], |db| {

@@ -445,6 +445,17 @@ async fn counts_follow_reading_and_marking(b: Backend) {
     assert_eq!(unread(&s, &ana).await, 0);
     let newest = s.notifications(ana.id, 0, 1).await.unwrap().0[0].id;
     assert_eq!(s.seen_notification_id(ana.id).await.unwrap(), newest);
+
+    // Old read notifications are forgotten; unread ones stay, however old.
+    reply(&s, t.id, ben.id, Some(1), Alerts::default()).await;
+    deliver(&s, &[]).await;
+    let before = s.notifications(ana.id, 0, 50).await.unwrap().1;
+    assert!(before >= 2, "{before}");
+    assert_eq!(s.prune_notifications(now_ms() - 3_600_000).await.unwrap(), 0, "none is an hour old");
+    let gone = s.prune_notifications(now_ms() + 1).await.unwrap();
+    assert_eq!(gone as i64, before - 1, "all but the unread one");
+    assert_eq!(folded(&s, &ana).await, [(Kind::Replied.id(), Some(6), 1)]);
+    assert_eq!(unread(&s, &ana).await, 1);
 }
 
 async fn the_queue_is_written_with_the_post_and_emptied_once(b: Backend) {

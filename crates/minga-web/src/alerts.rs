@@ -28,6 +28,12 @@ const ROWS: i64 = 2000;
 /// burst of replies gathered into one batch rewrites them once.
 const GATHER: std::time::Duration = std::time::Duration::from_millis(200);
 
+/// Read notifications older than this are forgotten (unread ones stay).
+const KEEP_READ: std::time::Duration = std::time::Duration::from_secs(180 * 24 * 3600);
+
+/// How often old notifications are looked for.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// How often queued jobs are looked for without being woken.
 const SWEEP: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -49,7 +55,15 @@ impl AppState {
     }
 
     async fn deliver_forever(self) {
+        let mut pruned = std::time::Instant::now() - PRUNE_EVERY;
         loop {
+            if pruned.elapsed() >= PRUNE_EVERY {
+                pruned = std::time::Instant::now();
+                let before = minga_core::time::now_ms() - KEEP_READ.as_millis() as i64;
+                if let Err(e) = self.store.prune_notifications(before).await {
+                    tracing::warn!(error = %e, "could not forget old notifications");
+                }
+            }
             if let Err(e) = self.deliver_notifications().await {
                 tracing::warn!(error = %e, "could not write notifications");
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
