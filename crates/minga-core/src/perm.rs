@@ -175,6 +175,11 @@ pub fn can_invite(actor: Option<&Actor>) -> bool {
     actor.is_some_and(|a| a.staff() || (a.trust_level >= 2 && !a.silenced))
 }
 
+/// An invite is deleted by the person who made it, or by an admin.
+pub fn can_delete_invite(actor: Option<&Actor>, invited_by: UserId) -> bool {
+    actor.is_some_and(|a| a.admin || a.id == invited_by)
+}
+
 /// Who may see a group, or its members (Discourse's `visibility_level`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum GroupVisibility {
@@ -419,8 +424,14 @@ mod tests {
         let member = Actor { trust_level: 2, ..person(1) };
         assert!(can_invite(Some(&member)));
         assert!(!can_invite(Some(&Actor { trust_level: 1, ..member.clone() })));
-        assert!(!can_invite(Some(&Actor { silenced: true, ..member })));
+        assert!(!can_invite(Some(&Actor { silenced: true, ..member.clone() })));
         assert!(!can_invite(None));
+        let by = member.id;
+        assert!(can_delete_invite(Some(&member), by));
+        assert!(!can_delete_invite(Some(&Actor { id: UserId(by.0 + 1), ..member.clone() }), by));
+        assert!(can_delete_invite(Some(&Actor { id: UserId(by.0 + 1), admin: true, ..member.clone() }), by));
+        assert!(!can_delete_invite(Some(&Actor { id: UserId(by.0 + 1), moderator: true, ..member.clone() }), by));
+        assert!(!can_delete_invite(None, by));
     }
 }
 

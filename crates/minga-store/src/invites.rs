@@ -95,6 +95,21 @@ impl Store {
         .await
     }
 
+    /// One invite, by id.
+    pub async fn invite(&self, id: i64) -> Result<Option<Invite>> {
+        self.read(&[Change::Everything], move |db| db.opt(&format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = $1"), &[&id])).await
+    }
+
+    /// Deletes an invite: its link no longer works. `NotFound` when there
+    /// is no such invite.
+    pub async fn delete_invite(&self, id: i64) -> Result<()> {
+        self.write(move |tx| match tx.exec("DELETE FROM invites WHERE id = $1", &[&id])? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        })
+        .await
+    }
+
     /// Uses the invite once and creates the account (approved), joining
     /// the invite's groups; refuses an unknown, expired, used-up or
     /// foreign invite with `StoreError::Refused`.

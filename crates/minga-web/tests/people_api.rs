@@ -194,6 +194,9 @@ async fn api_accounts_wait_unless_approved(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     insta::assert_json_snapshot!("created_waiting", redact(&r.json()));
     assert_eq!(r.json()["approved"], false, "an admin's API account waits unless they approve it");
+    // The review queue, as Discourse's clients read it.
+    let queue = app.get_json("/review.json", &p.admin).await;
+    insta::assert_json_snapshot!("review_queue", redact(&queue));
     let mut approved = account("welcome");
     approved["approved"] = json!(true);
     approved["active"] = json!(true);
@@ -463,6 +466,21 @@ async fn invites_answer_their_details_and_land_on_a_topic(b: Backend) {
     let r = app.call(Method::PUT, &format!("/invites/show/{key}.json"), &visitor, Send::Json(body)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["redirect_to"], format!("/t/{topic}"));
+    // Its maker (or an admin) deletes an invite, and its link stops working.
+    let r = app.post_json("/invites.json", &admin, json!({"max_redemptions_allowed": "5"})).await;
+    let (gone, gone_key) = (r.json()["id"].as_i64().unwrap(), r.json()["invite_key"].as_str().unwrap().to_string());
+    let stranger = app.user("stranger", false).await;
+    let stranger = app.key_for(&stranger).await;
+    for (who, body) in [(&stranger, json!({"id": gone})), (&admin, json!({"id": 999_999})), (&admin, json!({}))] {
+        app.call(Method::DELETE, "/invites.json", who, Send::Json(body)).await.assert_error(400, "invalid_parameters");
+    }
+    let r = app.call(Method::DELETE, &format!("/invites.json?id={gone}"), &admin, Send::Nothing).await;
+    assert_eq!((r.status, r.json()), (StatusCode::OK, json!({"success": "OK"})));
+    let body = json!({"username": "latecomer", "email": "latecomer@example.org", "password": "correct horse battery", "name": ""});
+    let r = app.call(Method::PUT, &format!("/invites/show/{gone_key}.json"), &visitor, Send::Json(body)).await;
+    assert!(r.status.is_client_error(), "{}", r.text());
+    assert!(app.state.store.user_by_username("latecomer").await.unwrap().is_none());
+    app.call(Method::DELETE, "/invites.json", &admin, Send::Json(json!({"id": gone}))).await.assert_error(400, "invalid_parameters");
     // Bad terms are refused whole, and nothing is stored.
     let bad = [
         (json!({"topic_id": 999_999}), "topic_id"),

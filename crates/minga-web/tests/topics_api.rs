@@ -379,6 +379,7 @@ async fn uncategorized(backend: minga_store::Backend) {
     let f = forum(backend).await;
     let site = f.app.get_json("/site.json", &f.member).await;
     let id = site["uncategorized_category_id"].as_i64().expect("an id");
+    insta::assert_json_snapshot!("site", snap(site.clone()));
     let r = f.app.post_json("/posts.json", &f.admin, json!({"title": "A topic with no real home", "raw": "Where does this go?", "category": id})).await;
     assert_eq!(r.assert_error(422, "invalid_parameters")["field_errors"][0]["field"], "category");
     let own = format!("/t/-/{}.json", f.topic);

@@ -175,6 +175,7 @@ error-invite-list-empty = List the e-mail addresses to invite.
 error-invite-batch-max = Invite at most { $count } addresses at once.
 error-invite-expired = This invite has expired. Ask for a new one.
 error-invite-used = This invite has already been used.
+error-invite-unknown-id = There is no such invite of yours.
 error-invite-spent = This invite has expired or has already been used.
 error-invite-other-email = This invite was sent to another e-mail address.
 

@@ -175,6 +175,7 @@ error-invite-list-empty = Indicar las direcciones de correo a invitar.
 error-invite-batch-max = Invitar como máximo { $count } direcciones a la vez.
 error-invite-expired = Esta invitación venció. Conviene pedir una nueva.
 error-invite-used = Esta invitación ya se usó.
+error-invite-unknown-id = No tienes ninguna invitación con ese número.
 error-invite-spent = Esta invitación venció o ya se usó.
 error-invite-other-email = Esta invitación se envió a otra dirección de correo.
 

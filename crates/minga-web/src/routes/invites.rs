@@ -211,7 +211,8 @@ fn shape(state: &AppState, invite: &Invite, key: String, terms: &Checked) -> Inv
         email: invite.email.clone(),
         domain: None,
         emailed: false,
-        can_delete_invite: false,
+        // Its maker always may (see `perm::can_delete_invite`).
+        can_delete_invite: true,
         custom_message: (!invite.custom_message.is_empty()).then(|| invite.custom_message.clone()),
         created_at: iso(invite.created_at),
         updated_at: iso(invite.created_at),
@@ -287,4 +288,27 @@ pub async fn redeem(State(state): State<AppState>, Path(key): Path<String>, Para
     let (user, landing) = ops::redeem_invite(&state, &key, form.sign_up()).await?;
     let redirect_to = landing.map(|t| format!("/t/{}", t.0)).unwrap_or_else(|| "/".into());
     Ok(Json(Redeemed { success: true, message: "Welcome! Your account is active.", user_id: user.id, redirect_to }).into_response())
+}
+
+#[derive(serde::Deserialize, Default, Debug)]
+pub struct DeleteInvite {
+    pub id: Option<i64>,
+}
+
+/// `DELETE /invites.json` with `id`: the invite's maker, or an admin,
+/// deletes it and its link stops working. An invite that does not exist
+/// and one the person may not delete get the same answer, as on Discourse.
+pub async fn destroy(State(state): State<AppState>, viewer: Viewer, Params(req): Params<DeleteInvite>) -> AppResult<Response> {
+    viewer.require()?;
+    let refused = || AppError::BadRequest(minga_core::text!("error-invite-unknown-id"));
+    let id = req.id.ok_or_else(refused)?;
+    let invite = state.store.invite(id).await?.ok_or_else(refused)?;
+    if !perm::can_delete_invite(viewer.actor().as_ref(), invite.invited_by) {
+        return Err(refused());
+    }
+    state.store.delete_invite(id).await.map_err(|e| match e {
+        minga_store::StoreError::NotFound => refused(),
+        other => other.into(),
+    })?;
+    Ok(Json(crate::json::OK).into_response())
 }
