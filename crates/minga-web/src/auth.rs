@@ -183,6 +183,8 @@ pub struct Viewer {
     pub user_api_key: Option<UserApiGrant>,
     /// The language this request is answered in.
     pub locale: crate::i18n::Locale,
+    /// The colours: `light`, `dark`, or empty to follow the device.
+    pub theme: &'static str,
 }
 
 impl Viewer {
@@ -265,6 +267,7 @@ impl FromRequestParts<AppState> for Viewer {
         }
         let mut viewer = identify(&parts.headers, state).await?;
         viewer.locale = choose_locale(&parts.headers, viewer.user.as_ref(), &*state.site().await?);
+        viewer.theme = choose_theme(&parts.headers, viewer.user.as_ref());
         if let Some(chosen) = parts.extensions.get::<ChosenLocale>() {
             let _ = chosen.0.set(viewer.locale);
         }
@@ -279,6 +282,23 @@ impl FromRequestParts<AppState> for Viewer {
 /// failed before anyone was identified.
 #[derive(Clone, Default)]
 pub struct ChosenLocale(pub std::sync::Arc<std::sync::OnceLock<crate::i18n::Locale>>);
+
+/// The visitor's choice of colours.
+pub const THEME_COOKIE: &str = "theme";
+
+/// The person's setting, else the visitor's choice (the `theme` cookie),
+/// else none: the device's.
+pub fn choose_theme(headers: &HeaderMap, user: Option<&User>) -> &'static str {
+    let chosen = match user {
+        Some(u) => Some(u.theme.clone()),
+        None => cookie(headers, THEME_COOKIE),
+    };
+    match chosen.as_deref() {
+        Some("light") => "light",
+        Some("dark") => "dark",
+        _ => "",
+    }
+}
 
 /// The person's setting, else the visitor's choice (the `locale` cookie),
 /// else the browser's `Accept-Language`, else the site's default.
@@ -322,7 +342,7 @@ async fn identify(headers: &HeaderMap, state: &AppState) -> Result<Viewer, AppEr
             None => return Ok(Viewer::default()),
         }
     };
-    Ok(Viewer { groups, owned, user: Some(user), via_api_key, user_api_key: None, locale: Default::default() })
+    Ok(Viewer { groups, owned, user: Some(user), via_api_key, user_api_key: None, locale: Default::default(), theme: "" })
 }
 
 /// The header an application sends its user API key in, and the one that
@@ -346,7 +366,7 @@ async fn user_api_key_viewer(state: &AppState, headers: &HeaderMap, key: &axum::
     if owner.user.suspended_at(now) || !owner.user.approved {
         return Err(AppError::Forbidden(text!("error-api-account")));
     }
-    Ok(Viewer { user: Some(owner.user.clone()), groups: owner.groups.clone(), owned: owner.owned.clone(), via_api_key: false, user_api_key: Some(grant), locale: Default::default() })
+    Ok(Viewer { user: Some(owner.user.clone()), groups: owner.groups.clone(), owned: owner.owned.clone(), via_api_key: false, user_api_key: Some(grant), locale: Default::default(), theme: "" })
 }
 
 /// Who owns a user API key, and what it allows, from memory when this node

@@ -269,8 +269,8 @@ pub struct ViewedTopic(pub TopicId);
 
 /// The key a visitor's response is kept under: the same address in
 /// another language is another page.
-pub fn page_key(format: Format, locale: crate::i18n::Locale, uri: &axum::http::Uri) -> String {
-    format!("{format:?} {} {uri}", locale.tag())
+pub fn page_key(format: Format, locale: crate::i18n::Locale, theme: &str, uri: &axum::http::Uri) -> String {
+    format!("{format:?} {} {theme} {uri}", locale.tag())
 }
 
 fn cacheable_path(path: &str) -> bool {
@@ -305,7 +305,8 @@ pub async fn visitor_cache(State(state): State<AppState>, req: Request, next: Ne
     }
     let Ok(site) = state.site().await else { return next.run(req).await };
     let locale = crate::auth::choose_locale(headers, None, &site);
-    let key = page_key(Format::of(req.uri(), headers), locale, req.uri());
+    let theme = crate::auth::choose_theme(headers, None);
+    let key = page_key(Format::of(req.uri(), headers), locale, theme, req.uri());
     if let Some(page) = state.caches.pages.get(&state.caches, &key) {
         if let Some(t) = page.topic {
             state.views.record(t);

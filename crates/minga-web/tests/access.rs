@@ -695,7 +695,7 @@ async fn every_response_carries_the_security_headers(b: Backend) {
     let public = app.get_json("/latest.json", &Auth::Anon).await["topic_list"]["topics"][0]["id"].as_i64().unwrap();
     let public_page = format!("/t/x/{public}");
     let first = app.get(&public_page, &Auth::Anon).await;
-    let key = minga_web::cache::page_key(minga_web::format::Format::Html, minga_web::i18n::Locale::En, &public_page.parse().unwrap());
+    let key = minga_web::cache::page_key(minga_web::format::Format::Html, minga_web::i18n::Locale::En, "", &public_page.parse().unwrap());
     assert!(app.state.caches.pages.get(&app.state.caches, &key).is_some(), "kept by the visitor cache");
     let second = app.get(&public_page, &Auth::Anon).await;
     assert_eq!(first.body, second.body, "served from the cache");

@@ -615,11 +615,26 @@ async fn visitors_never_get_stale_or_personal_pages(b: Backend) {
     let a = app.get("/latest", &Auth::Anon).await.cookie("_csrf").unwrap();
     let b2 = app.get("/latest", &Auth::Anon).await.cookie("_csrf").unwrap();
     assert_ne!(a, b2);
+    // A visitor's colours: chosen in the footer, kept in a cookie, and a
+    // page kept for one choice is never served to another.
+    let plain = app.get("/latest", &Auth::Anon).await.text();
+    assert!(!plain.contains("data-theme") && plain.contains(r#"href="/theme/dark""#), "{plain}");
+    let r = app.get_with("/theme/dark", &Auth::Anon, &[("referer", "http://localhost/latest")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.cookie("theme").as_deref(), Some("dark"));
+    for _ in 0..2 {
+        let dark = app.get_with("/latest", &Auth::Anon, &[("cookie", "theme=dark")]).await.text();
+        assert!(dark.contains(r#"data-theme="dark""#), "{dark}");
+        assert!(dark.contains(r#"href="/theme/dark" rel="nofollow" aria-current="true""#), "{dark}");
+    }
+    assert!(!app.get("/latest", &Auth::Anon).await.text().contains("data-theme"), "the device's, still");
+    assert_eq!(app.get("/theme/purple", &Auth::Anon).await.status, StatusCode::NOT_FOUND);
+    assert!(!mine.contains(r#"href="/theme/"#), "signed-in people choose in their preferences");
 }
 
 /// Whether a visitor's page is kept in memory right now.
 fn kept(app: &TestApp, path: &str) -> bool {
-    let key = minga_web::cache::page_key(minga_web::format::Format::Html, minga_web::i18n::Locale::En, &path.parse().unwrap());
+    let key = minga_web::cache::page_key(minga_web::format::Format::Html, minga_web::i18n::Locale::En, "", &path.parse().unwrap());
     app.state.caches.pages.get(&app.state.caches, &key).is_some()
 }
 

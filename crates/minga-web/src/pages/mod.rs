@@ -290,11 +290,7 @@ impl Chrome {
             is_staff: viewer.is_staff(),
             csrf: csrf.0,
             locale: viewer.locale,
-            theme: match viewer.user.as_ref().map(|u| u.theme.as_str()) {
-                Some("light") => "light",
-                Some("dark") => "dark",
-                _ => "",
-            },
+            theme: viewer.theme,
             unread: viewer
                 .user
                 .as_ref()
@@ -321,6 +317,14 @@ impl Chrome {
     }
 
     /// Where the live list's "new topics" banner leads.
+    /// The colours a visitor may choose: (choice, its name, chosen now).
+    pub fn theme_choices(&self) -> Vec<(&'static str, String, bool)> {
+        [("light", "pref-theme-light"), ("dark", "pref-theme-dark"), ("device", "pref-theme-device")]
+            .into_iter()
+            .map(|(choice, key)| (choice, self.t(key), self.theme == choice || (self.theme.is_empty() && choice == "device")))
+            .collect()
+    }
+
     pub fn live_list_url(&self) -> String {
         format!("/{}", self.live_list)
     }

@@ -76,6 +76,7 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/categories.json", get(categories::index).post(categories::create)),
         ("/categories/{category}", put(categories::update)),
         ("/locale/{tag}", get(site::choose_locale)),
+        ("/theme/{choice}", get(site::choose_theme)),
         ("/c/{category}", get(categories::show)),
         ("/c/{category}/show.json", get(categories::show_json)),
         ("/c/{slug}/{category}", get(categories::show)),

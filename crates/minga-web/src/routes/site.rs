@@ -178,8 +178,24 @@ pub async fn about(State(state): State<AppState>, viewer: Viewer, format: Format
 /// their preferences, comes first.)
 pub async fn choose_locale(State(state): State<AppState>, Path(tag): Path<String>, headers: HeaderMap) -> AppResult<Response> {
     let locale = Locale::from_tag(&tag).filter(|l| l.tag() == tag).ok_or(AppError::NotFound)?;
+    let cookie = crate::auth::set_cookie(LOCALE_COOKIE, locale.tag(), 365 * 24 * 60 * 60, state.settings.secure_cookies());
+    super::session::with_cookies(pages::redirect(&back(&state, &headers)), &[cookie])
+}
+
+/// `GET /theme/{light|dark|device}`: a visitor's colours, kept in a
+/// cookie (signed-in people choose in their preferences).
+pub async fn choose_theme(State(state): State<AppState>, Path(choice): Path<String>, headers: HeaderMap) -> AppResult<Response> {
+    let cookie = match choice.as_str() {
+        "light" | "dark" => crate::auth::set_cookie(crate::auth::THEME_COOKIE, &choice, 365 * 24 * 60 * 60, state.settings.secure_cookies()),
+        "device" => crate::auth::set_cookie(crate::auth::THEME_COOKIE, "", 0, state.settings.secure_cookies()),
+        _ => return Err(AppError::NotFound),
+    };
+    super::session::with_cookies(pages::redirect(&back(&state, &headers)), &[cookie])
+}
+
+/// Back to the page a switch was used on, if it was one of ours.
+fn back(state: &AppState, headers: &HeaderMap) -> String {
     let base = &state.settings.base_url;
-    // Back to the page, if it was one of ours.
     let back = headers
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
@@ -189,9 +205,7 @@ pub async fn choose_locale(State(state): State<AppState>, Path(tag): Path<String
             Some(q) => format!("{}?{q}", r.path()),
             None => r.path().to_string(),
         });
-    let back = pages::safe_next(back.as_deref(), base);
-    let cookie = crate::auth::set_cookie(LOCALE_COOKIE, locale.tag(), 365 * 24 * 60 * 60, state.settings.secure_cookies());
-    super::session::with_cookies(pages::redirect(&back), &[cookie])
+    pages::safe_next(back.as_deref(), base)
 }
 
 /// A cheap liveness and database check for load balancers.
