@@ -796,31 +796,20 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
     }
     b.prefer_dark(false).await;
 
-    // On a phone every control is at least 44 px each way (checkboxes by
-    // their label); links inside running text are exempt, as WCAG allows.
+    // On a phone every control is at least 44 px each way: a member's
+    // pages, then a visitor's and an admin's in a second browser.
     b.set_window_size(360, 780).await;
-    let measure = r#"
-        const small = [];
-        const seen = el => el.offsetParent !== null && !el.closest('.hp, .visually-hidden, [hidden]');
-        const controls = 'button, .button, summary, select, textarea, input:not([type=hidden]), header a, nav a, .pagination a';
-        for (const el of document.querySelectorAll(controls)) {
-            if (!seen(el)) continue;
-            const target = (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') || el) : el;
-            const r = target.getBoundingClientRect();
-            if (r.height < 44 || r.width < 44) small.push(`${el.outerHTML.slice(0, 80)} ${Math.round(r.width)}×${Math.round(r.height)}`);
-        }
-        return small;"#;
-    let mut small = Vec::new();
-    for page in ["/latest", "/categories", topic.as_str(), "/new-topic", "/u/reader/preferences", "/u/reader"] {
-        b.goto(&format!("{u}{page}")).await;
-        // Menus closed by default are measured open too.
-        for (state, open) in [("", "return null;"), (" (menus open)", "document.querySelectorAll('details').forEach(d => d.open = true); return null;")] {
-            b.eval(open).await;
-            for found in b.eval(measure).await.as_array().unwrap() {
-                small.push(format!("{page}{state}: {}", found.as_str().unwrap()));
-            }
-        }
-    }
+    let mut small = small_targets(&b, &u, &["/latest", "/categories", topic.as_str(), "/new-topic", "/u/reader/preferences", "/u/reader", "/u/reader/notifications"]).await;
+    let staff = Browser::start().await;
+    staff.set_window_size(360, 780).await;
+    small.extend(small_targets(&staff, &u, &["/latest", topic.as_str(), "/login"]).await);
+    staff.goto(&format!("{u}/login")).await;
+    staff.fill("#login", "admin").await;
+    staff.fill("#password", "a long password").await;
+    staff.click("form.stack button[type=submit]").await;
+    staff.wait_for("a[href='/u/admin']").await;
+    small.extend(small_targets(&staff, &u, &["/admin/users", "/admin/site_settings", "/admin/categories", "/review", "/admin/logs/staff_action_logs"]).await);
+    staff.quit().await;
     small.dedup();
     assert!(small.is_empty(), "touch targets under 44 px:\n{}", small.join("\n"));
 
@@ -838,6 +827,34 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
     b.wait_for(".notice").await;
     assert!(b.text(".notice").await.contains("#1"), "the flag was taken");
     b.quit().await;
+}
+
+/// The controls under 44 px each way on `pages` (checkboxes measured by
+/// their label; links inside running text are exempt, as WCAG allows),
+/// with menus closed and open.
+async fn small_targets(b: &minga_testing::browser::Browser, u: &str, pages: &[&str]) -> Vec<String> {
+    let measure = r#"
+        const small = [];
+        const seen = el => el.offsetParent !== null && !el.closest('.hp, .visually-hidden, [hidden]');
+        const controls = 'button, .button, summary, select, textarea, input:not([type=hidden]), header a, nav a, .pagination a';
+        for (const el of document.querySelectorAll(controls)) {
+            if (!seen(el)) continue;
+            const target = (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') || el) : el;
+            const r = target.getBoundingClientRect();
+            if (r.height < 44 || r.width < 44) small.push(`${el.outerHTML.slice(0, 80)} ${Math.round(r.width)}×${Math.round(r.height)}`);
+        }
+        return small;"#;
+    let mut small = Vec::new();
+    for page in pages {
+        b.goto(&format!("{u}{page}")).await;
+        for (state, open) in [("", "return null;"), (" (menus open)", "document.querySelectorAll('details').forEach(d => d.open = true); return null;")] {
+            b.eval(open).await;
+            for found in b.eval(measure).await.as_array().unwrap() {
+                small.push(format!("{page}{state}: {}", found.as_str().unwrap()));
+            }
+        }
+    }
+    small
 }
 
 /// Two people in two browsers: Ben has the topic open; Ana replies
