@@ -35,9 +35,14 @@ both_backends!(
 /// Whether HTML holds something a browser would run: a script element,
 /// an `on…` handler or a `javascript:` URL inside a tag.
 fn executable(html: &str) -> bool {
-    // minga's own script, from its own origin, is the one allowed.
-    let own = r#"<script src="/assets/live.js?v=1" defer></script>"#;
-    let lower = html.replace(own, "").to_lowercase();
+    // minga's own script, from its own origin, is the one allowed (at
+    // whatever version the page asks for).
+    let mut html = html.to_string();
+    while let Some(at) = html.find(r#"<script src="/assets/live.js?v="#) {
+        let end = html[at..].find("</script>").map_or(html.len(), |e| at + e + "</script>".len());
+        html.replace_range(at..end, "");
+    }
+    let lower = html.to_lowercase();
     lower.split('<').skip(1).any(|tag| {
         let tag = tag.split('>').next().unwrap_or_default();
         tag.starts_with("script") || tag.contains("javascript:") || tag.split_whitespace().skip(1).any(|a| a.starts_with("on") && a.contains('='))
