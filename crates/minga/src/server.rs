@@ -100,9 +100,10 @@ pub async fn run(listener: TcpListener, app: Router, max_clients: usize, shutdow
         tokio::spawn(async move {
             // Each branch boxed: a stream's task holds only what a stream
             // needs, not room for a whole hyper connection.
-            if Box::pin(opens_a_stream(&stream)).await {
+            let first = Box::pin(first_request(&stream)).await;
+            if first == First::Stream {
                 Box::pin(live::serve(stream, app, peer)).await;
-            } else {
+            } else if first == First::Other {
                 let service = TowerToHyperService::new(tower::ServiceExt::map_request(app, move |mut req: hyper::Request<Incoming>| {
                     req.extensions_mut().insert(ConnectInfo(peer));
                     req
@@ -121,29 +122,39 @@ pub async fn run(listener: TcpListener, app: Router, max_clients: usize, shutdow
     Ok(())
 }
 
-/// Whether a new connection's first request is `GET /live`, read without
-/// taking it from the socket. Everything else goes to hyper as it came.
-async fn opens_a_stream(stream: &tokio::net::TcpStream) -> bool {
+/// What a new connection's first request is.
+#[derive(PartialEq, Eq)]
+enum First {
+    /// `GET /live`: served on the connection itself.
+    Stream,
+    /// Anything else: hyper's, as it came.
+    Other,
+    /// Nothing within the header time limit, or the client left.
+    Nothing,
+}
+
+/// Reads the start of a new connection's first request without taking it
+/// from the socket.
+async fn first_request(stream: &tokio::net::TcpStream) -> First {
     const START: &[u8] = b"GET /live";
     let mut first = [0u8; 10];
     let deadline = tokio::time::Instant::now() + HEADER_TIMEOUT;
     loop {
         let n = match tokio::time::timeout_at(deadline, stream.peek(&mut first)).await {
-            Ok(Ok(n)) => n,
-            // Hyper answers (or closes) as it would have.
-            _ => return false,
+            Ok(Ok(n)) if n > 0 => n,
+            _ => return First::Nothing,
         };
         let got = &first[..n];
         let shared = got.len().min(START.len());
-        if n == 0 || got[..shared] != START[..shared] {
-            return false;
+        if got[..shared] != START[..shared] {
+            return First::Other;
         }
         if n == first.len() {
-            return matches!(first[START.len()], b' ' | b'?');
+            return if matches!(first[START.len()], b' ' | b'?') { First::Stream } else { First::Other };
         }
         // Only part of the request line so far.
         if tokio::time::timeout_at(deadline, tokio::time::sleep(Duration::from_millis(5))).await.is_err() {
-            return false;
+            return First::Nothing;
         }
     }
 }
