@@ -524,8 +524,11 @@ fn write_folds(db: &mut dyn Db, folds: &BTreeMap<i64, BTreeMap<i64, Fold>>) -> R
         )?;
         // One unread notification each now: one more for those who had
         // none, the count again for the few who had several.
-        let fresh = people.keys().copied().filter(|u| !unread_before.contains_key(u));
-        db.exec(&format!("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id {}", in_ids(backend, 1)), &[&json_ids(fresh)])?;
+        let fresh: Vec<i64> = people.keys().copied().filter(|u| !unread_before.contains_key(u)).collect();
+        // After a topic's first batch, everyone usually has one already.
+        if !fresh.is_empty() {
+            db.exec(&format!("UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id {}", in_ids(backend, 1)), &[&json_ids(fresh)])?;
+        }
         for (user, _) in unread_before.iter().filter(|(_, n)| **n > 1) {
             db.exec("UPDATE users SET unread_notifications = (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT read) WHERE id = $1", &[user])?;
         }

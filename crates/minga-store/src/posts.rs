@@ -437,6 +437,8 @@ fn reply_in_one_statement(tx: &mut crate::db::Tx<'_>, new: &NewReply) -> Result<
             return Err(StoreError::Missing(Thing::ReplyTo));
         }
     }
+    // The last part queues the post's job as `notifications::enqueue`
+    // does, inside the same statement.
     let a = &new.alerts;
     let sql = format!(
         "WITH t AS (UPDATE topics SET highest_post_number = highest_post_number + 1, posts_count = posts_count + 1, \

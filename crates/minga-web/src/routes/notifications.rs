@@ -193,16 +193,18 @@ pub struct ReplyLevel {
 /// The level a topic takes when someone replies to it: regular, tracking
 /// or watching, by id or by name.
 pub fn reply_level(value: &serde_json::Value) -> AppResult<Level> {
-    let given = match value {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    given
-        .as_deref()
-        .and_then(Level::parse)
+    given_level(Some(value))
         .filter(|l| matches!(l, Level::Regular | Level::Tracking | Level::Watching))
         .ok_or_else(|| AppError::invalid("notification_level_when_replying", minga_core::text!("error-reply-level")))
+}
+
+/// A level sent by id or by name, as a string or a JSON number.
+fn given_level(value: Option<&serde_json::Value>) -> Option<Level> {
+    match value? {
+        serde_json::Value::String(s) => Level::parse(s),
+        serde_json::Value::Number(n) => Level::parse(&n.to_string()),
+        _ => None,
+    }
 }
 
 /// `POST /u/{username}/notifications`: the person's own choices.
@@ -304,21 +306,9 @@ pub struct SetLevel {
 }
 
 fn level_of(req: &SetLevel, category: bool) -> AppResult<Level> {
-    let given = match &req.notification_level {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    given
-        .as_deref()
-        .and_then(Level::parse)
+    given_level(req.notification_level.as_ref())
         .filter(|l| category || *l != Level::WatchingFirstPost)
-        .ok_or_else(|| {
-            AppError::invalid(
-                "notification_level",
-                minga_core::text!("error-notification-level-choose"),
-            )
-        })
+        .ok_or_else(|| AppError::invalid("notification_level", minga_core::text!("error-notification-level-choose")))
 }
 
 /// `POST /t/{id}/notifications` with `notification_level` (0–3, or its name).
