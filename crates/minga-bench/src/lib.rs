@@ -4,12 +4,14 @@
 //! `run` starts `minga serve` on it (and on a PostgreSQL copy of it),
 //! loads it with wrk on 127.0.0.1 and with many connections of mixed
 //! traffic (`crowd`), serves the same bytes from nginx as a ceiling, and
-//! reports.
+//! reports. `live` measures notifications and open pages, `mail` the
+//! outbox.
 
 pub mod crowd;
 pub mod generate;
 pub mod http;
 pub mod live;
+pub mod mail;
 pub mod measure;
 pub mod meta;
 pub mod nginx;

@@ -98,6 +98,20 @@ enum Command {
         #[arg(long)]
         postgres: bool,
     },
+    /// The outbox: a burst of queued mail sent to an SMTP receiver on
+    /// loopback, its rate and the server's memory
+    Mail {
+        /// The minga binary to measure
+        #[arg(long)]
+        minga: PathBuf,
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+        /// Measure on PostgreSQL (a throwaway cluster) instead of SQLite
+        #[arg(long)]
+        postgres: bool,
+    },
     /// Only fill a data folder with a generated forum (replacing one generated there)
     Generate {
         #[arg(long)]
@@ -138,6 +152,11 @@ fn main() -> Result<()> {
             };
             let report = minga_bench::live::run(&opts)?;
             print!("{}", minga_bench::live::markdown(&report));
+            Ok(())
+        }
+        Command::Mail { minga, out, messages, postgres } => {
+            let report = minga_bench::mail::run(&minga_bench::mail::Options { minga, out, messages, postgres })?;
+            print!("{}", minga_bench::mail::markdown(&report));
             Ok(())
         }
         Command::Run {

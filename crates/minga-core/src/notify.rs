@@ -35,6 +35,12 @@ impl Kind {
         Kind::PostApproved,
     ];
 
+    /// Whether it comes by mail too, for people who chose mail: each post
+    /// one mail, as on Discourse.
+    pub fn mailed(self) -> bool {
+        matches!(self, Kind::Mentioned | Kind::Replied | Kind::Quoted | Kind::Posted | Kind::GroupMentioned | Kind::WatchingFirstPost)
+    }
+
     pub fn id(self) -> i64 {
         self as i64
     }

@@ -17,6 +17,7 @@ mod groups;
 mod invites;
 mod keys;
 mod limits;
+mod mail;
 mod migrate;
 mod models;
 mod moderation;
@@ -39,6 +40,7 @@ pub use groups::{Group, GroupForm, Member};
 pub use invites::{Invite, NewInvite, Redeemed};
 pub use keys::Session;
 pub use limits::PostingRules;
+pub use mail::{EmailToken, Mail, MailState, NewMail, NewToken, Outcome, OutboxSummary, TokenPurpose};
 pub use models::*;
 pub use moderation::{Deletion, Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
 pub use notifications::{Alerts, CanSee, Notification, TopicUser};
@@ -132,6 +134,10 @@ pub enum Refusal {
     InviteForAnotherEmail,
     /// The set-up link is spent, or an admin exists.
     SetupSpent,
+    /// A link sent by mail that was never made, or was used already.
+    UnknownToken,
+    /// A link sent by mail that ran out.
+    ExpiredToken,
 }
 
 /// How the store opens its database.

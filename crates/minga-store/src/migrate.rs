@@ -35,6 +35,7 @@ const MIGRATIONS: &[Migration] = migrations![
     12 => "0012_theme",
     13 => "0013_notifications",
     14 => "0014_collapse",
+    15 => "0015_mail",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

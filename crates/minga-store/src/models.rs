@@ -38,6 +38,9 @@ pub struct User {
     /// The level a topic takes when they reply to it (1 normal, 2
     /// tracking, 3 watching), unless they chose one for it before.
     pub notification_level_when_replying: i64,
+    /// When notifications come by mail (`EmailLevel`, Discourse's ids:
+    /// 0 always, 1 only when away, 2 never).
+    pub email_level: i64,
 }
 
 row_struct!(User {
@@ -65,6 +68,7 @@ row_struct!(User {
     unread_notifications,
     new_since,
     notification_level_when_replying,
+    email_level,
 });
 
 impl User {

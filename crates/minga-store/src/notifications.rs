@@ -275,6 +275,9 @@ struct Batch {
     changed: Vec<UserId>,
     /// Notifications written (or to be written) so far.
     rows: i64,
+    /// How long a notification's mail waits, to be left unsent if its
+    /// reader sees the post on the site meanwhile (ms).
+    mail_delay: i64,
 }
 
 /// Decides who hears of a job's post, writes what does not fold, and adds
@@ -408,6 +411,7 @@ fn deliver_job(db: &mut dyn Db, job: &JobRow, can_see: &CanSee, batch: &mut Batc
         .collect();
     // The one who wrote (or edited) the post hears nothing of it.
     let chosen = notify::choose(UserId(job.actor), &candidates);
+    queue_mail(db, job.post_id, &chosen, batch.mail_delay)?;
     let (folding, single): (Vec<_>, Vec<_>) = chosen.into_iter().partition(|(_, k)| k.folds());
     let folds = batch.folds.entry(target.topic).or_default();
     for (u, kind) in &folding {
@@ -463,6 +467,41 @@ fn deliver_job(db: &mut dyn Db, job: &JobRow, can_see: &CanSee, batch: &mut Batc
         db.exec("UPDATE users SET unread_notifications = (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT read) WHERE id = $1", &[&u.0])?;
     }
     batch.changed.extend(single.iter().map(|(u, _)| *u));
+    Ok(())
+}
+
+/// The delay before a notification's mail (`email_time_window_mins`,
+/// Discourse's setting; 10 minutes unless an admin chose).
+fn mail_delay(db: &mut dyn Db) -> Result<i64> {
+    let set: Option<String> = db.opt("SELECT value FROM site_settings WHERE name = 'email_time_window_mins'", &[])?;
+    let minutes = set.and_then(|v| v.trim().parse::<i64>().ok()).filter(|m| *m >= 0).unwrap_or(10);
+    Ok(minutes * 60_000)
+}
+
+/// Queues a mail for each person told of a post in a way that comes by
+/// mail, unless they chose no mail. What it says is written when it is
+/// sent (for what they may see then, and only if they have not read the
+/// post meanwhile, when they asked for mail only while away). A post is
+/// mailed to a person at most once.
+fn queue_mail(db: &mut dyn Db, post: i64, chosen: &[(UserId, Kind)], delay: i64) -> Result<()> {
+    let mailed: Vec<String> = chosen.iter().filter(|(_, k)| k.mailed()).map(|(u, k)| format!("[{},{}]", u.0, k.id())).collect();
+    if mailed.is_empty() {
+        return Ok(());
+    }
+    let source = match db.backend() {
+        Backend::Sqlite => "SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS k FROM json_each($1)",
+        Backend::Postgres => "SELECT (e->>0)::bigint AS u, (e->>1)::bigint AS k FROM jsonb_array_elements($1::jsonb) e",
+    };
+    let now = minga_core::time::now_ms();
+    db.exec(
+        &format!(
+            "INSERT INTO outbox (kind, user_id, to_address, post_id, reason, message_id, created_at, due_at) \
+             SELECT 'notification', u.id, u.email, $2, s.k, 'post/' || CAST($2 AS TEXT) || '/' || CAST(u.id AS TEXT), $3, $4 \
+             FROM ({source}) s JOIN users u ON u.id = s.u WHERE u.email_level < 2 AND u.active AND u.email <> '' \
+             ON CONFLICT (message_id) DO NOTHING"
+        ),
+        &[&format!("[{}]", mailed.join(",")), &post, &now, &(now + delay)],
+    )?;
     Ok(())
 }
 
@@ -588,7 +627,7 @@ impl Store {
             );
             let mut done = 0;
             let mut after = 0i64;
-            let mut batch = Batch::default();
+            let mut batch = Batch { mail_delay: mail_delay(tx.db)?, ..Batch::default() };
             while (done as i64) < max_jobs && batch.rows < max_rows {
                 let job: Option<(i64, i64, String, i64, String, String, String, String)> = tx.db.opt(&next, &[&after])?;
                 let Some((id, post_id, kind, actor, mentions, group_mentions, quoted, links)) = job else { break };

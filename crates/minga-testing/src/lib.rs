@@ -15,3 +15,4 @@ pub fn install_tls_provider() {
     // Another part of the process may have installed it already.
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
+pub mod smtp;

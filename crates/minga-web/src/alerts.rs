@@ -92,6 +92,10 @@ impl AppState {
                 .await?;
             done += n;
             if n == 0 {
+                if done > 0 {
+                    // Their mail, if any is due already.
+                    self.send_mail_soon();
+                }
                 return Ok(done);
             }
             // Writes waiting for the same connection go first.

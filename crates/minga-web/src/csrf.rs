@@ -23,6 +23,12 @@ pub async fn guard(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.headers().contains_key("api-key") || req.headers().contains_key(crate::auth::USER_API_KEY) {
         return next.run(req).await;
     }
+    // One-click unsubscribe (RFC 8058) comes from mail clients without a
+    // cookie; the secret key in the address is the proof, and all it can
+    // do is stop notification mail.
+    if *req.method() == Method::POST && req.uri().path().starts_with("/email/unsubscribe/") {
+        return next.run(req).await;
+    }
     let Some(expected) = crate::auth::cookie(req.headers(), CSRF_COOKIE).filter(|c| !c.is_empty()) else {
         return refused();
     };

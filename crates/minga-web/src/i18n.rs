@@ -71,20 +71,22 @@ impl Locale {
 
     /// The catalogue's files: the frame and lists (`minga.ftl`), topics and
     /// people's pages (`pages.ftl`), staff's pages (`admin.ftl`), errors
-    /// (`errors.ftl`).
-    fn sources(self) -> [&'static str; 4] {
+    /// (`errors.ftl`), mail (`mail.ftl`).
+    fn sources(self) -> [&'static str; 5] {
         match self {
             Locale::En => [
                 include_str!("../locales/en/minga.ftl"),
                 include_str!("../locales/en/pages.ftl"),
                 include_str!("../locales/en/admin.ftl"),
                 include_str!("../locales/en/errors.ftl"),
+                include_str!("../locales/en/mail.ftl"),
             ],
             Locale::Es => [
                 include_str!("../locales/es/minga.ftl"),
                 include_str!("../locales/es/pages.ftl"),
                 include_str!("../locales/es/admin.ftl"),
                 include_str!("../locales/es/errors.ftl"),
+                include_str!("../locales/es/mail.ftl"),
             ],
         }
     }

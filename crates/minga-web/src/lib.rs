@@ -17,6 +17,7 @@ pub mod live;
 pub mod loaded;
 pub mod site;
 mod json;
+pub mod mail;
 pub mod onebox;
 pub mod params;
 pub mod ops;
@@ -53,6 +54,8 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed
     /// (see `auth::ClientIp`).
     pub trusted_proxies: Vec<auth::Cidr>,
+    /// The mail relay and sender (see `mail`).
+    pub mail: mail::MailSettings,
 }
 
 impl Default for Settings {
@@ -67,6 +70,7 @@ impl Default for Settings {
             fetch: onebox::fetch::FetchPolicy::default(),
             rate_limits: true,
             trusted_proxies: Vec::new(),
+            mail: mail::MailSettings::default(),
         }
     }
 }
@@ -112,6 +116,8 @@ pub struct Shared {
     pub alerts: Arc<alerts::Worker>,
     /// Open pages' event streams (see `live`).
     pub live: Arc<live::Hub>,
+    /// Sends the outbox (see `mail`).
+    pub mailer: Arc<mail::Worker>,
 }
 
 impl AppState {
@@ -129,6 +135,7 @@ impl AppState {
             hasher: Arc::default(),
             alerts: Arc::default(),
             live: Arc::default(),
+            mailer: Arc::default(),
         };
         // Everything kept in memory hears of every change, this node's as
         // it commits and other nodes' as the feed brings them.

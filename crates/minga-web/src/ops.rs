@@ -453,15 +453,42 @@ async fn confirm_password(state: &AppState, user: &User, password: &str, _ip: &s
     Err(AppError::invalid("current_password", text!("error-current-password")))
 }
 
-/// Changes a person's e-mail address, after their current password.
-pub async fn change_email(state: &AppState, user: &User, current_password: &str, email: &str, ip: &str) -> AppResult<()> {
+/// What became of a change of address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailChange {
+    Changed,
+    /// The new address got a link; the account changes once it is followed.
+    Sent,
+}
+
+/// Changes a person's e-mail address, after their current password: at
+/// once, or, when the site confirms addresses by mail, once the new
+/// address has confirmed it (the mail is in `locale`).
+pub async fn change_email(state: &AppState, user: &User, current_password: &str, email: &str, ip: &str, locale: crate::i18n::Locale) -> AppResult<EmailChange> {
+    change_email_as(state, user, Some(current_password), email, ip, locale).await
+}
+
+/// As `change_email`; `None` for the password when an admin or an API key
+/// makes the change.
+pub async fn change_email_as(state: &AppState, user: &User, current_password: Option<&str>, email: &str, ip: &str, locale: crate::i18n::Locale) -> AppResult<EmailChange> {
     let email = email.trim();
     validate::email(email)?;
-    confirm_password(state, user, current_password, ip).await?;
+    if let Some(password) = current_password {
+        confirm_password(state, user, password, ip).await?;
+    }
+    let taken = || AppError::invalid("email", text!("error-taken", field = "email"));
+    if state.site().await?.must_confirm_email {
+        if state.store.user_for_login(email).await?.is_some_and(|(u, _)| u.id != user.id) {
+            return Err(taken());
+        }
+        crate::mail::accounts::start_email_change(state, user, email, locale).await?;
+        return Ok(EmailChange::Sent);
+    }
     state.store.set_email(user.id, email).await.map_err(|e| match e {
-        StoreError::Conflict(_) => AppError::invalid("email", text!("error-taken", field = "email")),
+        StoreError::Conflict(_) => taken(),
         other => other.into(),
-    })
+    })?;
+    Ok(EmailChange::Changed)
 }
 
 /// Changes a person's password, after their current one; every other
@@ -501,34 +528,56 @@ async fn new_user(state: &AppState, input: SignUp, admin: bool) -> AppResult<New
     Ok(NewUser { username, email, name: input.name.trim().to_string(), password_hash, admin, approved: true })
 }
 
-/// Creates an account by the site's rules (no invite): refused when sign-ups
-/// are closed, queued for approval when the site asks for it. `staff`
-/// sign-ups (admins creating accounts) skip both.
+/// Creates an account as staff do (no confirmation by mail): refused
+/// when sign-ups are closed, unless `admin` (admins creating accounts
+/// skip the site's rules).
 pub async fn sign_up(state: &AppState, input: SignUp, admin: bool) -> AppResult<User> {
     sign_up_as(state, input, admin, admin).await
 }
 
 pub async fn sign_up_as(state: &AppState, input: SignUp, admin: bool, by_staff: bool) -> AppResult<User> {
-    create_account(state, input, admin, by_staff, by_staff).await
+    create_account(state, input, admin, by_staff, by_staff, None).await
+}
+
+/// A visitor signing up on the page: by the site's rules, held for
+/// approval when the site asks for it, and waiting for the address to be
+/// confirmed by mail when the site asks for that (the mail is in
+/// `locale`).
+pub async fn sign_up_by_visitor(state: &AppState, input: SignUp, locale: crate::i18n::Locale) -> AppResult<User> {
+    let confirm = state.site().await?.must_confirm_email;
+    create_account(state, input, false, false, false, confirm.then_some(locale)).await
 }
 
 /// `POST /users.json`: staff may create accounts while sign-ups are
 /// closed, but, as on Discourse, an account they create is approved only
-/// when they say so (`approve`); otherwise it waits in the queue when the
-/// site asks for approval.
-pub async fn sign_up_via_api(state: &AppState, input: SignUp, by_staff: bool, approve: bool) -> AppResult<User> {
-    create_account(state, input, false, by_staff, by_staff && approve).await
+/// when they say so (`approve`), and active at once only when they say so
+/// (`active`); otherwise it waits for its address to be confirmed, when
+/// the site asks for that.
+pub async fn sign_up_via_api(state: &AppState, input: SignUp, by_staff: bool, approve: bool, active: bool, locale: crate::i18n::Locale) -> AppResult<User> {
+    let confirm = state.site().await?.must_confirm_email && !(by_staff && active);
+    create_account(state, input, false, by_staff, by_staff && approve, confirm.then_some(locale)).await
 }
 
-async fn create_account(state: &AppState, input: SignUp, admin: bool, may_when_closed: bool, approved: bool) -> AppResult<User> {
+async fn create_account(
+    state: &AppState,
+    input: SignUp,
+    admin: bool,
+    may_when_closed: bool,
+    approved: bool,
+    confirm_in: Option<crate::i18n::Locale>,
+) -> AppResult<User> {
     let site = state.site().await?;
     if !may_when_closed && (site.invite_only || !site.allow_new_registrations) {
         return Err(AppError::Forbidden(text!("error-registrations-closed")));
     }
     let mut new = new_user(state, input, admin).await?;
     new.approved = approved || !site.needs_approval(&new.email);
-    // An account held for approval is queued with it, in one transaction.
-    Ok(state.store.create_user(&new).await?)
+    // An account held for approval is queued with it, in one transaction;
+    // one waiting for its address, with the mail that confirms it.
+    match confirm_in {
+        Some(locale) => crate::mail::accounts::create_to_confirm(state, &new, locale).await,
+        None => Ok(state.store.create_user(&new).await?),
+    }
 }
 
 /// Creates the first admin with a set-up link; refused once any link has
@@ -553,7 +602,7 @@ pub async fn redeem_invite(state: &AppState, key: &str, input: SignUp) -> AppRes
             Refusal::ExpiredInvite => AppError::Forbidden(text!("error-invite-expired")),
             Refusal::UsedInvite => AppError::Forbidden(text!("error-invite-used")),
             Refusal::InviteForAnotherEmail => AppError::invalid("email", text!("error-invite-other-email")),
-            Refusal::UnknownInvite | Refusal::SetupSpent => AppError::NotFound,
+            Refusal::UnknownInvite | Refusal::SetupSpent | Refusal::UnknownToken | Refusal::ExpiredToken => AppError::NotFound,
         }),
         Err(e) => Err(e.into()),
     }

@@ -21,6 +21,12 @@ pub struct SiteSettings {
     pub max_user_api_reqs_per_day: i64,
     /// The language for visitors whose browser asks for none minga speaks.
     pub default_locale: crate::i18n::Locale,
+    /// Accounts made by signing up work once their address is confirmed
+    /// by mail (Discourse's `active`).
+    pub must_confirm_email: bool,
+    /// How long a notification's mail waits, and is not sent if its reader
+    /// reads the post meanwhile (Discourse's setting; the store reads it).
+    pub email_time_window_mins: i64,
 }
 
 impl Default for SiteSettings {
@@ -36,6 +42,8 @@ impl Default for SiteSettings {
             max_user_api_reqs_per_minute: 20,
             max_user_api_reqs_per_day: 2880,
             default_locale: crate::i18n::Locale::En,
+            must_confirm_email: true,
+            email_time_window_mins: 10,
         }
     }
 }
@@ -60,6 +68,8 @@ pub const SETTINGS: &[Setting] = &[
     Setting { name: "max_user_api_reqs_per_minute", group: "applications", boolean: false },
     Setting { name: "max_user_api_reqs_per_day", group: "applications", boolean: false },
     Setting { name: "default_locale", group: "language", boolean: false },
+    Setting { name: "must_confirm_email", group: "join", boolean: true },
+    Setting { name: "email_time_window_mins", group: "email", boolean: false },
 ];
 
 impl Setting {
@@ -104,6 +114,7 @@ impl SiteSettings {
             "invite_only" => Some(&mut self.invite_only),
             "allow_new_registrations" => Some(&mut self.allow_new_registrations),
             "must_approve_users" => Some(&mut self.must_approve_users),
+            "must_confirm_email" => Some(&mut self.must_confirm_email),
             _ => None,
         };
         if let Some(field) = bool_field {
@@ -132,6 +143,15 @@ impl SiteSettings {
                 v => v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| minga_core::text!("error-setting-positive"))?,
             };
             *field = v;
+            return Ok(v.to_string());
+        }
+        if name == "email_time_window_mins" {
+            // Blank is Discourse's default; 0 sends at once.
+            let v = match value.trim() {
+                "" => 10,
+                v => v.parse::<i64>().ok().filter(|n| (0..=10_080).contains(n)).ok_or_else(|| minga_core::text!("error-setting-minutes", max = 10_080))?,
+            };
+            self.email_time_window_mins = v;
             return Ok(v.to_string());
         }
         if name == "default_locale" {
@@ -168,6 +188,8 @@ impl SiteSettings {
             "max_user_api_reqs_per_minute" => self.max_user_api_reqs_per_minute.to_string(),
             "max_user_api_reqs_per_day" => self.max_user_api_reqs_per_day.to_string(),
             "default_locale" => self.default_locale.tag().to_string(),
+            "must_confirm_email" => self.must_confirm_email.to_string(),
+            "email_time_window_mins" => self.email_time_window_mins.to_string(),
             _ => String::new(),
         }
     }

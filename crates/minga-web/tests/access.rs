@@ -789,6 +789,13 @@ async fn every_write_needs_the_csrf_token(b: Backend) {
                         use tower::ServiceExt;
                         app.router.clone().oneshot(req).await.unwrap()
                     };
+                    if method == Method::POST && url.starts_with("/email/unsubscribe/") {
+                        // One-click unsubscribe comes from mail clients with no
+                        // cookie: the key in the address is the proof, and a
+                        // wrong one finds nothing.
+                        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{method} {url}");
+                        continue;
+                    }
                     assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {url} ({content_type}) without the token");
                     refused += 1;
                 }

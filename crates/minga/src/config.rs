@@ -26,6 +26,11 @@ pub struct Config {
     pub durability: String,
     /// Proxies (addresses or ranges) whose forwarded-for headers are believed.
     pub trusted_proxies: Vec<String>,
+    /// The mail relay: `smtp://user:pass@relay:587` (STARTTLS) or
+    /// `smtps://…`; empty keeps mail in the outbox.
+    pub smtp_url: String,
+    /// The address mail comes from; empty: `noreply@` the forum's host.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -42,6 +47,8 @@ impl Default for Config {
             max_clients: 4_096,
             durability: "full".into(),
             trusted_proxies: Vec::new(),
+            smtp_url: String::new(),
+            mail_from: String::new(),
         }
     }
 }
@@ -101,6 +108,8 @@ impl Config {
         set("MINGA_MAX_CONNECTIONS", &mut |v| Ok(self.max_connections = v.parse()?))?;
         set("MINGA_MAX_CLIENTS", &mut |v| Ok(self.max_clients = v.parse()?))?;
         set("MINGA_DURABILITY", &mut |v| Ok(self.durability = v))?;
+        set("MINGA_SMTP_URL", &mut |v| Ok(self.smtp_url = v))?;
+        set("MINGA_MAIL_FROM", &mut |v| Ok(self.mail_from = v))?;
         set("MINGA_TRUSTED_PROXIES", &mut |v| {
             self.trusted_proxies = v.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
             Ok(())
@@ -137,11 +146,14 @@ impl Config {
             .iter()
             .map(|p| p.parse().map_err(|e: String| anyhow::anyhow!("trusted_proxies: {e}")))
             .collect::<Result<Vec<_>>>()?;
+        let mail = minga_web::mail::MailSettings { smtp_url: self.smtp_url.clone(), from: self.mail_from.clone() };
+        mail.check().map_err(|e| anyhow::anyhow!(e))?;
         let mut settings = minga_web::Settings {
             title: self.title.clone(),
             description: self.description.clone(),
             base_url: self.public_url(),
             trusted_proxies,
+            mail,
             ..Default::default()
         };
         settings.limits.max_post = self.max_post_length;
@@ -172,6 +184,11 @@ mod tests {
         assert_eq!(config.settings().unwrap().trusted_proxies.len(), 2);
         config.apply_env(|k| (k == "MINGA_TRUSTED_PROXIES").then(|| "proxy.example".into())).unwrap();
         assert!(config.settings().is_err(), "a proxy must be an address or a range");
+        config.apply_env(|k| (k == "MINGA_TRUSTED_PROXIES").then(String::new)).unwrap();
+        config.apply_env(|k| (k == "MINGA_SMTP_URL").then(|| "http://relay.example".into())).unwrap();
+        assert!(config.settings().is_err(), "the relay is an smtp:// or smtps:// address");
+        config.apply_env(|k| (k == "MINGA_SMTP_URL").then(|| "smtp://relay.example:587".into())).unwrap();
+        assert_eq!(config.settings().unwrap().mail.smtp_url, "smtp://relay.example:587");
         config.apply_env(|k| (k == "MINGA_DURABILITY").then(|| "sometimes".into())).unwrap();
         assert!(config.store_options().is_err());
     }

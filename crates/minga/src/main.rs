@@ -202,8 +202,10 @@ fn background(state: &AppState) {
             }
         }
     });
-    // Notifications queued before a stop are written now.
+    // Notifications queued before a stop are written now, and mail that
+    // waits is sent.
     state.alert();
+    state.send_mail_soon();
     let s = state.clone();
     tokio::spawn(async move {
         // Open pages hear of other nodes' writes within this.

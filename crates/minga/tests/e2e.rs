@@ -393,32 +393,57 @@ async fn demo_fills_a_fresh_forum_once() {
 /// Returns the database (kept for the server's life), the server, the key
 /// and the category's id.
 async fn forum_with_a_category(members: &[&str]) -> (Db, Server, String, i64) {
+    forum_with(members, &[]).await
+}
+
+/// As `forum_with_a_category`, the server started with settings from the
+/// environment (a mail relay).
+async fn forum_with(members: &[&str], env: &[(&str, &str)]) -> (Db, Server, String, i64) {
     let db = Db::sqlite();
     minga(&["admin", "create-user", "--username", "admin", "--email", "admin@example.org", "--password", "a long password", "--admin"], &db);
     for name in members {
         minga(&["admin", "create-user", "--username", name, "--email", &format!("{name}@example.org"), "--password", "a long password"], &db);
     }
     let key = String::from_utf8(minga(&["admin", "create-api-key", "--username", "admin"], &db).stdout).unwrap().trim().to_string();
-    let server = serve(&db);
+    let mut command = bin();
+    command.arg("serve").args(db.args()).envs(env.iter().copied());
+    let server = serve_with(command);
     let (s, made) = api(&client(), reqwest::Method::POST, &format!("{}/categories.json", server.url), &key, "admin", Some(json!({"name": "Inter-cooperation"}))).await;
     assert_eq!(s, 200, "{made}");
     (db, server, key, made["category"]["id"].as_i64().unwrap())
 }
 
-/// Sign up → new topic → a second person replies → the first reads it.
+/// Sign up (confirming the address with the link in the mail that
+/// arrives) → new topic → a second person replies → the first reads it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_up_posts_and_reads_a_reply_in_chromium() {
-    let (_db, server, _, _) = forum_with_a_category(&[]).await;
+    let relay = minga_testing::smtp::Receiver::start();
+    let smtp = format!("{}?tls=none", relay.url());
+    let (_db, server, _, _) = forum_with(&[], &[("MINGA_SMTP_URL", smtp.as_str())]).await;
     let u = server.url.clone();
 
     let browser = minga_testing::browser::Browser::start().await;
+    let mails = std::sync::atomic::AtomicUsize::new(0);
     let sign_up = |name: &'static str| {
-        let (b, u) = (&browser, u.clone());
+        let (b, u, relay, mails) = (&browser, u.clone(), &relay, &mails);
         async move {
             b.goto(&format!("{u}/signup")).await;
             b.fill("#email", &format!("{name}@example.org")).await;
             b.fill("#username", name).await;
             b.fill("#password", "a long password").await;
+            b.click("form.stack button[type=submit]").await;
+            b.wait_for("section.panel p").await;
+            assert!(b.text("section.panel").await.contains(&format!("{name}@example.org")), "the page says where the mail went");
+            // The mail arrives; its link leads to a button that activates
+            // the account and logs its owner in.
+            let n = mails.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let got = relay.wait_for(n, std::time::Duration::from_secs(15));
+            assert_eq!(got[n - 1].rcpt_tos, [format!("{name}@example.org")]);
+            let mail = mail_parser::MessageParser::default().parse(&got[n - 1].raw).unwrap();
+            let text = mail.body_text(0).unwrap().to_string();
+            let start = text.find("/u/activate-account/").expect("a link in the mail");
+            let path = text[start..].split_whitespace().next().unwrap().to_string();
+            b.goto(&format!("{u}{path}")).await;
             b.click("form.stack button[type=submit]").await;
             b.wait_for(&format!("a[href='/u/{name}']")).await;
         }
@@ -720,8 +745,11 @@ async fn pages_pass_axe_in_both_languages_themes_and_widths() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_post_and_reply_with_the_keyboard_alone() {
     use minga_testing::browser::Browser;
-    let (_db, server, _, _) = forum_with_a_category(&[]).await;
+    let (_db, server, key, _) = forum_with_a_category(&[]).await;
     let u = server.url.clone();
+    // This walk is about the keyboard: accounts are active at once.
+    let (s, r) = api(&client(), reqwest::Method::PUT, &format!("{u}/admin/site_settings/must_confirm_email"), &key, "admin", Some(json!({"must_confirm_email": "false"}))).await;
+    assert_eq!(s, 200, "{r}");
     let b = Browser::start().await;
     b.goto(&format!("{u}/latest")).await;
     // The skip link comes first.

@@ -6,6 +6,7 @@ admin-nav-people = People
 admin-nav-settings = Settings
 admin-nav-review = Review queue
 admin-nav-staff-log = Staff log
+admin-nav-email = Mail
 admin-saved = Saved.
 
 ## Categories (admin_categories.html)
@@ -162,6 +163,11 @@ setting-invite_only = Invites only
 setting-invite_only-help = New people join only through an invite link from staff or a trusted member.
 setting-must_approve_users = Approve new accounts
 setting-must_approve_users-help = Staff approve every new account in the review queue before it can log in.
+setting-must_confirm_email = Confirm addresses by mail
+setting-must_confirm_email-help = A new account works once its owner follows the link mailed to its address. Accounts made by staff or through an invite sent by mail skip it.
+setting-group-email = Mail
+setting-email_time_window_mins = Wait before notification mail (minutes)
+setting-email_time_window_mins-help = A notification's mail waits this long, and is not sent if its reader reads the post on the site meanwhile (for people who get mail only when away). 0 sends at once.
 setting-auto_approve_email_domains = E-mail domains that skip approval
 setting-auto_approve_email_domains-help = Sign-ups from these domains need no approval, e.g. facttic.example | camba.example (separated by | or spaces).
 setting-allowed_user_api_auth_redirects = Applications that may ask for keys
@@ -190,6 +196,7 @@ admin-cat-text-colour = Text colour
 
 prefs-saved-profile = Your profile is saved.
 prefs-saved-email = Your e-mail address is changed.
+prefs-email-sent = A mail with a link is on its way to the new address. The address changes once the link is followed.
 prefs-saved-password = Your password is changed; you were logged out everywhere else.
 prefs-saved-sessions = Logged out.
 
@@ -238,3 +245,14 @@ staff-action-create_group = created a group
 staff-action-delete_group = deleted a group
 staff-action-add_group_member = added to a group
 staff-action-remove_group_member = removed from a group
+
+# Mail
+admin-email-title = Mail
+admin-email-relay = Mail goes to the relay in the configuration, from { $from }.
+admin-email-no-relay = No mail relay is configured (smtp_url): mail waits in the outbox and is sent once one is.
+admin-email-counts = Waiting: { $waiting }. Sent: { $sent }. Failed: { $failed }. Not needed any more: { $skipped }.
+admin-email-failed-line = Failed: { $kind } to { $to }: { $error }
+admin-email-test-to = Send a test mail to
+admin-email-test = Send a test mail
+admin-email-test-queued = The test mail is in the outbox.
+admin-email-retry = Try failed and waiting mail again now

@@ -192,6 +192,7 @@ error-review-action = That action does not apply to this item.
 error-setting-bool = Give true or false.
 error-setting-domain = { $value } is not a domain.
 error-setting-positive = Give a whole number above 0.
+error-setting-minutes = Enter a whole number of minutes from 0 to { $max }.
 error-locale-setting = { $value } is not a language minga speaks: en or es.
 error-setting-redirect = { $value } is not an address such as discourse://auth_redirect.
 error-setting-unknown = There is no setting named { $name }.
@@ -222,3 +223,11 @@ error-invite-whom = Say whom to invite (user).
 error-invite-no-account = Nobody here is called { $name }. To invite someone new, send an invite with the topic.
 error-invite-yourself = You are already here.
 error-invite-cannot-see = { $name } may not read this topic.
+
+## Links sent by mail
+
+error-token-unknown = That link is not valid, or it was used already.
+error-token-expired = That link has expired. Ask for a new one.
+error-no-relay = No mail relay is configured: the message waits in the outbox.
+error-email-undeliverable = Mail cannot be sent to that address: { $detail }
+error-email-level = Choose always, only_when_away or never (0, 1 or 2).

@@ -6,6 +6,7 @@ admin-nav-people = Personas
 admin-nav-settings = Configuración
 admin-nav-review = Cola de revisión
 admin-nav-staff-log = Registro del equipo
+admin-nav-email = Correo
 admin-saved = Cambios guardados.
 
 ## Categorías (admin_categories.html)
@@ -162,6 +163,11 @@ setting-invite_only = Solo por invitación
 setting-invite_only-help = Las personas nuevas se suman solo con un enlace de invitación del equipo o de alguien de confianza.
 setting-must_approve_users = Aprobar las cuentas nuevas
 setting-must_approve_users-help = El equipo aprueba cada cuenta nueva en la cola de revisión antes de que pueda iniciar sesión.
+setting-must_confirm_email = Confirmar las direcciones por correo
+setting-must_confirm_email-help = Una cuenta nueva funciona cuando se sigue el enlace enviado a su dirección. Las cuentas creadas por el equipo o con una invitación enviada por correo no lo necesitan.
+setting-group-email = Correo
+setting-email_time_window_mins = Espera antes del correo de notificación (minutos)
+setting-email_time_window_mins-help = El correo de una notificación espera este tiempo, y no se envía si la publicación se lee en el sitio mientras tanto (para quien recibe correo solo en su ausencia). 0 lo envía de inmediato.
 setting-auto_approve_email_domains = Dominios de correo que no necesitan aprobación
 setting-auto_approve_email_domains-help = Los registros desde estos dominios no necesitan aprobación, por ejemplo facttic.example | camba.example (separados por | o espacios).
 setting-allowed_user_api_auth_redirects = Aplicaciones que pueden pedir claves
@@ -190,6 +196,7 @@ admin-cat-text-colour = Color del texto
 
 prefs-saved-profile = El perfil quedó guardado.
 prefs-saved-email = La dirección de correo electrónico quedó cambiada.
+prefs-email-sent = Se envió un correo con un enlace a la dirección nueva. La dirección cambia cuando se sigue el enlace.
 prefs-saved-password = La contraseña quedó cambiada; se cerraron las demás sesiones.
 prefs-saved-sessions = Sesión cerrada.
 
@@ -238,3 +245,14 @@ staff-action-create_group = creó un grupo
 staff-action-delete_group = borró un grupo
 staff-action-add_group_member = sumó a un grupo
 staff-action-remove_group_member = quitó de un grupo
+
+# Mail
+admin-email-title = Correo
+admin-email-relay = El correo va al servidor de la configuración, desde { $from }.
+admin-email-no-relay = No hay un servidor de correo configurado (smtp_url): el correo espera en la bandeja de salida y se envía cuando haya uno.
+admin-email-counts = En espera: { $waiting }. Enviados: { $sent }. Fallidos: { $failed }. Ya no necesarios: { $skipped }.
+admin-email-failed-line = Falló: { $kind } a { $to }: { $error }
+admin-email-test-to = Enviar un correo de prueba a
+admin-email-test = Enviar un correo de prueba
+admin-email-test-queued = El correo de prueba está en la bandeja de salida.
+admin-email-retry = Volver a intentar ahora el correo fallido y en espera

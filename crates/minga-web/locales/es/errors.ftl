@@ -192,6 +192,7 @@ error-review-action = Esa acción no corresponde a este elemento.
 error-setting-bool = Indicar true o false.
 error-setting-domain = { $value } no es un dominio.
 error-setting-positive = Indicar un número entero mayor que 0.
+error-setting-minutes = Hay que escribir un número entero de minutos entre 0 y { $max }.
 error-locale-setting = { $value } no es un idioma que minga hable: en o es.
 error-setting-redirect = { $value } no es una dirección como discourse://auth_redirect.
 error-setting-unknown = No hay ningún ajuste llamado { $name }.
@@ -222,3 +223,11 @@ error-invite-whom = Di a quién invitar (user).
 error-invite-no-account = Nadie aquí se llama { $name }. Para invitar a alguien nuevo, envía una invitación con el tema.
 error-invite-yourself = Ya estás aquí.
 error-invite-cannot-see = { $name } no puede leer este tema.
+
+## Enlaces enviados por correo
+
+error-token-unknown = Ese enlace no es válido, o ya se usó.
+error-token-expired = Ese enlace venció. Hay que pedir uno nuevo.
+error-no-relay = No hay un servidor de correo configurado: el mensaje espera en la bandeja de salida.
+error-email-undeliverable = No se puede enviar correo a esa dirección: { $detail }
+error-email-level = Hay que elegir always, only_when_away o never (0, 1 o 2).

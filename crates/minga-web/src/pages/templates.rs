@@ -67,6 +67,32 @@ pub struct ErrorPage {
     pub messages: Vec<String>,
 }
 
+/// A page a link sent by mail leads to: what happened, and a form when
+/// there is something to do (a new password, a button to confirm).
+#[derive(Template)]
+#[template(path = "mail_link.html")]
+pub struct MailLinkPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub messages: Vec<String>,
+    pub forms: Vec<MailLinkForm>,
+    pub errors: FormErrors,
+}
+
+pub struct MailLinkForm {
+    pub action: String,
+    pub field: Option<MailLinkField>,
+    pub submit: String,
+}
+
+pub struct MailLinkField {
+    pub name: &'static str,
+    pub label: String,
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    pub value: String,
+}
+
 pub struct TopicRow {
     pub url: String,
     pub title: String,
@@ -493,4 +519,7 @@ pub struct NotificationsPage {
     /// The level a topic takes when they reply, and the choices.
     pub reply_level: i64,
     pub reply_levels: Vec<(i64, String)>,
+    /// When notifications come by mail, and the choices.
+    pub email_level: i64,
+    pub email_levels: Vec<(i64, String)>,
 }

@@ -66,6 +66,7 @@ fn page(
     let notice = match saved {
         Some("profile") => Some(crate::i18n::t(viewer.locale, "prefs-saved-profile")),
         Some("email") => Some(crate::i18n::t(viewer.locale, "prefs-saved-email")),
+        Some("email-sent") => Some(crate::i18n::t(viewer.locale, "prefs-email-sent")),
         Some("password") => Some(crate::i18n::t(viewer.locale, "prefs-saved-password")),
         Some("sessions") => Some(crate::i18n::t(viewer.locale, "prefs-saved-sessions")),
         _ => None,
@@ -206,7 +207,9 @@ pub async fn save_email(
     let viewer = &signed_in.0;
     let body: ChangeEmail = crate::params::read(input.0.clone())?;
     // The password field of this form has its own name on the page.
-    let result = ops::change_email(&state, me, &body.current_password, &body.email, &ip).await.map_err(|e| match e {
+    let result = ops::change_email(&state, me, &body.current_password, &body.email, &ip, viewer.locale).await;
+    let what = if matches!(result, Ok(ops::EmailChange::Sent)) { "email-sent" } else { "email" };
+    let result = result.map(|_| ()).map_err(|e| match e {
         AppError::Invalid(mut invalid) => {
             for f in &mut invalid.0 {
                 if f.field == "current_password" {
@@ -217,7 +220,7 @@ pub async fn save_email(
         }
         other => other,
     });
-    answer(&state, viewer, csrf, &headers, me, &input, result, "email").await
+    answer(&state, viewer, csrf, &headers, me, &input, result, what).await
 }
 
 pub async fn save_password(
@@ -240,4 +243,38 @@ pub async fn save_password(
         ops::change_password(&state, me, &body.current_password, &new, keep.as_deref(), &ip).await
     };
     answer(&state, viewer, csrf, &headers, me, &input, result, "password").await
+}
+
+#[derive(serde::Deserialize, Debug, Default)]
+pub struct UpdateEmail {
+    #[serde(default)]
+    pub email: String,
+    /// Needed from a person changing their own address in a browser; an
+    /// API key (or an admin) acts without it.
+    #[serde(default)]
+    pub current_password: String,
+}
+
+/// `PUT /u/{username}/preferences/email.json`: the person (with their
+/// password, from a browser) or an admin changes an address. When the
+/// site confirms addresses by mail, the new one gets a link and the
+/// account changes once it is followed.
+pub async fn update_email(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    ClientIp(ip): ClientIp,
+    Path(name): Path<String>,
+    Params(body): Params<UpdateEmail>,
+) -> AppResult<Response> {
+    let viewer = &signed_in.0;
+    let name = crate::format::strip_json(&name);
+    let target = state.store.user_by_username(name).await?.ok_or(AppError::NotFound)?;
+    let me = viewer.require()?;
+    let admin = viewer.is_admin();
+    if target.id != me.id && !admin {
+        return Err(AppError::Forbidden(minga_core::text!("error-others-preferences")));
+    }
+    let trusted = admin || viewer.via_api_key || viewer.user_api_key.is_some();
+    let outcome = ops::change_email_as(&state, &target, (!trusted).then_some(body.current_password.as_str()), &body.email, &ip, viewer.locale).await?;
+    Ok(axum::Json(serde_json::json!({ "success": "OK", "confirmation_sent": outcome == ops::EmailChange::Sent })).into_response())
 }

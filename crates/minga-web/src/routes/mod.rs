@@ -4,6 +4,7 @@
 mod account;
 pub(crate) mod admin;
 mod categories;
+mod email;
 mod groups;
 mod invites;
 pub mod headers;
@@ -86,7 +87,8 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         // People.
         ("/u/{username}", get(users::show).put(users::update)),
         ("/u/{username}/preferences", get(account::show).post(account::save_profile)),
-        ("/u/{username}/preferences/email", post(account::save_email)),
+        ("/u/{username}/preferences/email", post(account::save_email).put(account::update_email)),
+        ("/u/{username}/preferences/email.json", put(account::update_email)),
         ("/u/{username}/preferences/password", post(account::save_password)),
         ("/u/{username}/preferences/revoke-auth-token", post(account::revoke)),
         ("/u/{username}/preferences/revoke-auth-token.json", post(account::revoke)),
@@ -149,6 +151,23 @@ pub fn registry() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/session/current.json", get(session::current)),
         ("/session/{username}", delete(session::destroy)),
         ("/login", get(session::login_form).post(session::login_submit)),
+        // Links sent by mail.
+        ("/password-reset", get(email::forgot_form)),
+        ("/session/forgot_password", post(email::forgot)),
+        ("/session/forgot_password.json", post(email::forgot)),
+        ("/u/password-reset/{token}", get(email::reset_form).put(email::reset).post(email::reset)),
+        ("/users/password-reset/{token}", get(email::reset_form).put(email::reset).post(email::reset)),
+        ("/u/action/send_activation_email", get(email::resend_form).post(email::resend)),
+        ("/u/action/send_activation_email.json", post(email::resend)),
+        ("/u/activate-account/{token}", get(email::activate_form).put(email::activate).post(email::activate)),
+        ("/u/confirm-new-email/{token}", get(email::confirm_email_form).put(email::confirm_email).post(email::confirm_email)),
+        ("/email/unsubscribe/{key}", get(email::unsubscribe_form).post(email::unsubscribe)),
+        ("/admin/email", get(email::admin_page)),
+        ("/admin/email.json", get(email::admin_page)),
+        ("/admin/email/test", post(email::send_test)),
+        ("/admin/email/test.json", post(email::send_test)),
+        ("/admin/email/retry", post(email::retry)),
+        ("/admin/email/retry.json", post(email::retry)),
         ("/logout", post(session::logout)),
         // Keys applications hold to act for a person.
         ("/user-api-key/new", get(user_api_keys::new)),
@@ -225,7 +244,9 @@ fn open_on_private_sites(path: &str) -> bool {
         "/session/hp.json", "/session/current.json", "/users", "/users.json", "/site/basic-info.json", "/srv/status",
         "/assets/minga.css", "/assets/live.js", "/user-api-key/new",
     ];
-    EXACT.contains(&path) || path.starts_with("/invites/") || path.starts_with("/setup/")
+    const MAIL: &[&str] = &["/password-reset", "/session/forgot_password", "/session/forgot_password.json", "/u/action/send_activation_email", "/u/action/send_activation_email.json"];
+    const MAIL_LINKS: &[&str] = &["/u/password-reset/", "/u/activate-account/", "/u/confirm-new-email/", "/email/unsubscribe/"];
+    EXACT.contains(&path) || MAIL.contains(&path) || MAIL_LINKS.iter().any(|p| path.starts_with(p)) || path.starts_with("/invites/") || path.starts_with("/setup/")
 }
 
 /// Under `login_required`, visitors see only the way in.

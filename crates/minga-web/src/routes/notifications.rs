@@ -182,12 +182,30 @@ pub async fn page(
         username: user.username.clone(),
         reply_level: user.notification_level_when_replying,
         reply_levels,
+        email_level: user.email_level,
+        email_levels: vec![
+            (1, i18n::t(viewer.locale, "email-level-away")),
+            (0, i18n::t(viewer.locale, "email-level-always")),
+            (2, i18n::t(viewer.locale, "email-level-never")),
+        ],
     }))
 }
 
 #[derive(serde::Deserialize, Default)]
 pub struct ReplyLevel {
     pub notification_level_when_replying: Option<serde_json::Value>,
+    pub email_level: Option<serde_json::Value>,
+}
+
+/// When notifications come by mail: Discourse's ids (0 always, 1 only when
+/// away, 2 never) or names.
+pub fn email_level(value: &serde_json::Value) -> AppResult<crate::mail::EmailLevel> {
+    let given = match value {
+        serde_json::Value::String(s) => crate::mail::EmailLevel::from_name(s.trim()),
+        serde_json::Value::Number(n) => n.as_i64().and_then(crate::mail::EmailLevel::from_id),
+        _ => None,
+    };
+    given.ok_or_else(|| AppError::invalid("email_level", minga_core::text!("error-email-level")))
 }
 
 /// The level a topic takes when someone replies to it: regular, tracking
@@ -218,9 +236,20 @@ pub async fn save(
     if !user.username.eq_ignore_ascii_case(&username) {
         return Err(AppError::NotFound);
     }
-    let level = reply_level(req.notification_level_when_replying.as_ref().unwrap_or(&serde_json::Value::Null))?;
-    state.store.set_reply_level(user.id, level).await?;
-    Ok(pages::redirect(&format!("/u/{}/notifications#replying", user.username)))
+    if req.notification_level_when_replying.is_none() && req.email_level.is_none() {
+        return Err(AppError::invalid("notification_level_when_replying", minga_core::text!("error-reply-level")));
+    }
+    // Both are checked before either is saved.
+    let level = req.notification_level_when_replying.as_ref().map(reply_level).transpose()?;
+    let mail = req.email_level.as_ref().map(email_level).transpose()?;
+    if let Some(level) = level {
+        state.store.set_reply_level(user.id, level).await?;
+    }
+    if let Some(mail) = mail {
+        state.store.set_email_level(user.id, mail as i64).await?;
+    }
+    let anchor = if mail.is_some() { "mail" } else { "replying" };
+    Ok(pages::redirect(&format!("/u/{}/notifications#{anchor}", user.username)))
 }
 
 /// The levels a person may choose, with their names.

@@ -123,8 +123,8 @@ pub struct CreateUser {
     /// Whether staff approve the account they create (Discourse: admins
     /// creating accounts through the API).
     pub approved: Option<bool>,
-    /// Discourse's; accounts are active when made, whatever is sent.
-    #[allow(dead_code)]
+    /// Whether staff creating the account make it active at once, without
+    /// a mail to confirm its address (Discourse's).
     pub active: Option<bool>,
     /// The page's honeypot field, hidden from people; bots fill it.
     #[serde(default)]
@@ -144,8 +144,12 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Params(body):
         return Err(AppError::Forbidden(minga_core::text!("error-signup-check")));
     }
     let approve = viewer.is_admin() && body.approved == Some(true);
-    let user = ops::sign_up_via_api(&state, body.sign_up(), viewer.is_staff(), approve).await?;
-    let message = crate::i18n::t(viewer.locale, if user.approved { "signup-done-active" } else { "signup-done-waiting" });
+    let user = ops::sign_up_via_api(&state, body.sign_up(), viewer.is_staff(), approve, body.active == Some(true), viewer.locale).await?;
+    let message = if !user.active {
+        crate::i18n::say(viewer.locale, &minga_core::text!("signup-done-confirm", email = user.email.as_str()))
+    } else {
+        crate::i18n::t(viewer.locale, if user.approved { "signup-done-active" } else { "signup-done-waiting" })
+    };
     Ok(Json(json::UserCreated { success: true, active: user.active, approved: user.approved, message, user_id: user.id.0 }).into_response())
 }
 
@@ -190,9 +194,17 @@ async fn submit(state: AppState, viewer: Viewer, csrf: CsrfToken, device: auth::
     let created = match &via {
         Via::Invite(key) => ops::redeem_invite(&state, key, form.sign_up()).await.map(|(u, topic)| (u, topic.map(|t| format!("/t/{}", t.0)))),
         Via::Setup(token) => ops::create_first_admin(&state, token, form.sign_up()).await.map(|u| (u, Some("/admin/categories?welcome=1".to_string()))),
-        Via::SignUp => ops::sign_up(&state, form.sign_up(), false).await.map(|u| (u, None)),
+        Via::SignUp => ops::sign_up_by_visitor(&state, form.sign_up(), viewer.locale).await.map(|u| (u, None)),
     };
     match created {
+        Ok((user, _)) if !user.active => {
+            let mut messages = vec![crate::i18n::say(viewer.locale, &minga_core::text!("signup-done-confirm", email = user.email.as_str()))];
+            if !user.approved {
+                messages.push(crate::i18n::t(viewer.locale, "signup-waiting"));
+            }
+            let page = crate::pages::ErrorPage { chrome: Chrome::new(&state, &viewer, csrf), title: crate::i18n::t(viewer.locale, "signup-thanks"), messages };
+            Ok(pages::render(&page))
+        }
         Ok((user, _)) if !user.approved => {
             let page = crate::pages::ErrorPage {
                 chrome: Chrome::new(&state, &viewer, csrf),
@@ -294,6 +306,8 @@ pub struct UpdateUser {
     pub primary_group_id: Option<Option<i64>>,
     /// Discourse's user option: the level a topic takes when they reply.
     pub notification_level_when_replying: Option<serde_json::Value>,
+    /// Discourse's user option: when notifications come by mail.
+    pub email_level: Option<serde_json::Value>,
 }
 
 /// An id that was sent: null or blank clears it.
@@ -316,12 +330,16 @@ pub async fn update(State(state): State<AppState>, me: SignedIn, Path(name): Pat
     }
     let profile = ops::profile_from(&body.profile, &user)?;
     let reply_level = body.notification_level_when_replying.as_ref().map(super::notifications::reply_level).transpose()?;
+    let email_level = body.email_level.as_ref().map(super::notifications::email_level).transpose()?;
     state.store.update_profile_and_group(user.id, &profile, body.primary_group_id).await.map_err(|e| match e {
         minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", minga_core::text!("error-primary-group")),
         other => other.into(),
     })?;
     if let Some(level) = reply_level {
         state.store.set_reply_level(user.id, level).await?;
+    }
+    if let Some(level) = email_level {
+        state.store.set_email_level(user.id, level as i64).await?;
     }
     let user = state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json::UserUpdated { success: "OK", user: json::BasicUser::of(&user) }).into_response())

@@ -42,9 +42,6 @@ pub const NOT_YET: &[(&str, &str)] = &[
     ("getUserExternalId", "external ids and single sign-on (not planned yet)"),
     ("getUserIdentiyProviderExternalId", "external log-in providers (not planned yet)"),
     ("updateAvatar", "avatars (uploads, later)"),
-    ("updateEmail", "changing e-mail through the API (mail issue; the preferences page does it)"),
-    ("sendPasswordResetEmail", "password reset (mail issue)"),
-    ("changePassword", "password reset (mail issue)"),
 ];
 
 /// Operations minga refuses on purpose, and why. Short on purpose too.
@@ -132,7 +129,11 @@ pub struct Gap {
     pub problems: &'static [&'static str],
 }
 
-pub const KNOWN_GAPS: &[Gap] = &[];
+pub const KNOWN_GAPS: &[Gap] = &[Gap {
+    op: "sendPasswordResetEmail",
+    waits_for: "kept on purpose: `user_found` would tell anyone whether an account exists; Discourse leaves it out too when `hide_email_address_taken` is on",
+    problems: &["user_found: missing"],
+}];
 
 pub fn not_yet(op: &str) -> Option<&'static str> {
     NOT_YET.iter().find(|(o, _)| *o == op).map(|(_, why)| *why)

@@ -58,6 +58,16 @@ impl Forum {
         let doomed_post = app.reply(&member, topic, "A reply that will be deleted.").await["id"].as_i64().unwrap();
         ok(app.post_json("/invites.json", &admin, json!({"email": "friend@example.org", "group_names": "facttic"})).await);
         ok(app.post_json("/post_actions.json", &member, json!({"id": reply, "post_action_type_id": 3})).await);
+        // The link a reset mail would carry, for `changePassword`.
+        let reset = minga_store::NewToken {
+            token_hash: minga_web::auth::hash_secret("a-reset-token"),
+            purpose: minga_store::TokenPurpose::Reset,
+            email: "member@example.org".into(),
+            expires_at: minga_core::time::now_ms() + 3_600_000,
+        };
+        let mail = minga_store::NewMail { kind: "reset".into(), to: "member@example.org".into(), raw: "Subject: reset\r\n\r\nx\r\n".into(), message_id: "<reset@spec>".into(), ..Default::default() };
+        let member_id = app.state.store.user_by_username("member").await.unwrap().unwrap().id;
+        app.state.store.send_token(member_id, &reset, &mail).await.unwrap();
         Forum {
             app,
             admin,

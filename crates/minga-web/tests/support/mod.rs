@@ -112,7 +112,16 @@ impl TestApp {
         Self::with_settings(backend, fast_settings()).await
     }
 
+    /// A forum whose sign-ups are active at once: the suites that are not
+    /// about mail sign people up without a mail to follow.
     pub async fn with_settings(backend: Backend, settings: Settings) -> TestApp {
+        let app = Self::as_installed(backend, settings).await;
+        app.state.store.set_site_setting("must_confirm_email", "false").await.expect("setting");
+        app
+    }
+
+    /// A forum with the settings a new one has.
+    pub async fn as_installed(backend: Backend, settings: Settings) -> TestApp {
         let (store, dir) = store(backend).await;
         let state = AppState::new(store, settings);
         TestApp {

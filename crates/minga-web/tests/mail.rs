@@ -1,0 +1,397 @@
+//! Mail, end to end in-process, on both backends: the forum's own router
+//! and store, its outbox worker, and a real SMTP receiver on loopback
+//! (Debian's aiosmtpd). Each kind of mail arrives with its headers; the
+//! links in it do what they are for, once; bad input is refused with
+//! nothing changed; without a relay mail waits, and the admin page says so.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use mail_parser::{HeaderValue, Message, MessageParser};
+use minga_store::{Backend, MailState};
+use minga_testing::smtp::{Options, Receiver};
+use serde_json::json;
+use std::time::Duration;
+use support::{Auth, Send, TestApp};
+
+both_backends!(
+    signing_up_waits_for_the_address_in_the_mail,
+    staff_choose_whether_accounts_they_make_are_active,
+    a_password_is_reset_by_mail_and_no_one_learns_who_has_an_account,
+    a_new_address_is_taken_once_it_answers,
+    notification_mail_carries_the_post_and_threads_by_topic,
+    mail_only_when_away_is_not_sent_for_what_was_read_or_can_no_longer_be_seen,
+    without_a_relay_mail_waits_and_the_admin_page_says_so,
+    the_relay_deferring_or_refusing_mail,
+);
+
+const BASE: &str = "http://forum.test";
+const WAIT: Duration = Duration::from_secs(10);
+
+fn settings(relay: Option<&Receiver>) -> minga_web::Settings {
+    let mut s = support::fast_settings();
+    s.base_url = BASE.into();
+    s.title = "Coop Forum".into();
+    s.mail = minga_web::mail::MailSettings { smtp_url: relay.map(|r| format!("{}?tls=none", r.url())).unwrap_or_default(), from: "forum@forum.test".into() };
+    s
+}
+
+/// A forum with a new forum's settings (addresses are confirmed by mail),
+/// and notification mail sent without waiting.
+async fn forum(b: Backend, relay: Option<&Receiver>) -> TestApp {
+    let app = TestApp::as_installed(b, settings(relay)).await;
+    app.state.store.set_site_setting("email_time_window_mins", "0").await.unwrap();
+    app
+}
+
+/// Sends what is due now, as the worker would (the node's own worker may
+/// send some of it first: what arrives is what the tests count).
+async fn send(app: &TestApp) -> usize {
+    app.state.send_due_mail().await.expect("send mail")
+}
+
+/// The messages to an address once none is being sent.
+async fn settled(app: &TestApp, to: &str) -> Vec<minga_store::Mail> {
+    for _ in 0..500 {
+        let all = app.state.store.mail_to(to).await.unwrap();
+        if all.iter().all(|m| m.state != MailState::Sending) {
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("mail to {to} still being sent");
+}
+
+fn parse(raw: &[u8]) -> Message<'_> {
+    MessageParser::default().parse(raw).expect("a message")
+}
+
+fn header(m: &Message<'_>, name: &str) -> String {
+    match m.header(name) {
+        Some(HeaderValue::Text(t)) => t.to_string(),
+        Some(HeaderValue::TextList(l)) => l.join(" "),
+        Some(other) => format!("{other:?}"),
+        None => String::new(),
+    }
+}
+
+fn raw_header(raw: &[u8], name: &str) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let prefix = format!("{name}: ");
+    text.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap_or_default().to_string()
+}
+
+/// The link in a mail that starts with `path`.
+fn link(m: &Message<'_>, path: &str) -> String {
+    let text = m.body_text(0).expect("a plain part");
+    let start = format!("{BASE}{path}");
+    let at = text.find(&start).unwrap_or_else(|| panic!("no {start} in {text}"));
+    text[at + BASE.len()..].split_whitespace().next().unwrap().to_string()
+}
+
+async fn signup_form(app: &TestApp, name: &str) -> (Auth, support::Response) {
+    let visitor = app.visitor().await;
+    let body = format!("username={name}&email={name}%40example.org&password=correct+horse+battery");
+    let r = app.call(Method::POST, "/signup", &visitor, Send::Form(&body)).await;
+    (visitor, r)
+}
+
+async fn log_in(app: &TestApp, login: &str, password: &str) -> serde_json::Value {
+    let visitor = app.visitor().await;
+    let r = app.call(Method::POST, "/session.json", &visitor, Send::Json(json!({"login": login, "password": password}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()
+}
+
+async fn signing_up_waits_for_the_address_in_the_mail(b: Backend) {
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let (visitor, r) = signup_form(&app, "ana").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("ana@example.org") && r.cookie("_t").is_none(), "a page saying where the mail went, and no session");
+    let ana = app.state.store.user_by_username("ana").await.unwrap().unwrap();
+    assert!(!ana.active && ana.approved);
+    assert_eq!(log_in(&app, "ana", "correct horse battery").await["reason"], "not_activated");
+
+    send(&app).await;
+    let got = relay.wait_for(1, WAIT);
+    assert_eq!(got[0].rcpt_tos, ["ana@example.org"]);
+    assert_eq!(got[0].mail_from, "forum@forum.test");
+    let m = parse(&got[0].raw);
+    assert_eq!(m.subject(), Some("Confirm your new account on Coop Forum"));
+    assert!(raw_header(&got[0].raw, "Message-ID").ends_with("@forum.test>"), "{}", raw_header(&got[0].raw, "Message-ID"));
+    assert_eq!(raw_header(&got[0].raw, "Auto-Submitted"), "auto-generated");
+    assert!(raw_header(&got[0].raw, "Content-Type").starts_with("multipart/alternative"));
+    assert!(m.body_html(0).unwrap().contains("/u/activate-account/"));
+    let path = link(&m, "/u/activate-account/");
+
+    // The link shows a button; a scanner following it activates nothing.
+    let page = app.get(&path, &Auth::Anon).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains(&format!("action=\"{path}\"")));
+    assert!(!app.state.store.user_by_username("ana").await.unwrap().unwrap().active);
+    let r = app.call(Method::POST, &path, &visitor, Send::Form("")).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/".to_string()), "{}", r.text());
+    assert!(r.cookie("_t").is_some(), "logged in");
+    assert!(app.state.store.user_by_username("ana").await.unwrap().unwrap().active);
+    assert!(log_in(&app, "ana", "correct horse battery").await["user"].is_object());
+    // Once only.
+    app.call(Method::POST, &path, &visitor, Send::Form("")).await;
+    app.call(Method::PUT, &format!("{path}.json"), &visitor, Send::Nothing).await.assert_error(403, "invalid_access");
+    app.call(Method::PUT, "/u/activate-account/not-a-token.json", &visitor, Send::Nothing).await.assert_error(403, "invalid_access");
+
+    // Asking again for an account that is active sends nothing; for one
+    // that waits, a new link that works.
+    let r = app.call(Method::POST, "/u/action/send_activation_email.json", &visitor, Send::Json(json!({"username": "ana"}))).await;
+    assert_eq!(r.json(), json!({"success": "OK"}));
+    signup_form(&app, "bea").await;
+    let r = app.call(Method::POST, "/u/action/send_activation_email.json", &visitor, Send::Json(json!({"username": "bea"}))).await;
+    assert_eq!(r.json(), json!({"success": "OK"}));
+    send(&app).await;
+    let got = relay.wait_for(3, WAIT);
+    assert!(got[1..].iter().all(|g| g.rcpt_tos == ["bea@example.org"]), "nothing more for ana");
+    let newest = link(&parse(&got[2].raw), "/u/activate-account/");
+    let r = app.call(Method::PUT, &format!("{newest}.json"), &visitor, Send::Nothing).await;
+    assert_eq!(r.json()["active"], true, "{}", r.text());
+    // The first link was spent by the second's use.
+    let first = link(&parse(&got[1].raw), "/u/activate-account/");
+    app.call(Method::PUT, &format!("{first}.json"), &visitor, Send::Nothing).await.assert_error(403, "invalid_access");
+    // A bad sign-up stores nothing and sends nothing.
+    let r = app.call(Method::POST, "/signup", &visitor, Send::Form("username=ana&email=other%40example.org&password=correct+horse+battery")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.state.store.mail_to("other@example.org").await.unwrap().is_empty());
+}
+
+async fn staff_choose_whether_accounts_they_make_are_active(b: Backend) {
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let admin = app.user("admin", true).await;
+    let key = app.key_for(&admin).await;
+    let made = |name: &str, active: Option<bool>| {
+        let mut body = json!({"username": name, "email": format!("{name}@example.org"), "password": "correct horse battery", "approved": true});
+        if let Some(a) = active {
+            body["active"] = json!(a);
+        }
+        body
+    };
+    let r = app.post_json("/users.json", &key, made("cleo", Some(true))).await;
+    assert_eq!((r.json()["active"].clone(), r.json()["success"].clone()), (json!(true), json!(true)), "{}", r.text());
+    let r = app.post_json("/users.json", &key, made("dora", None)).await;
+    assert_eq!(r.json()["active"], false, "as on Discourse: a mail confirms it");
+    send(&app).await;
+    assert_eq!(relay.wait_for(1, WAIT)[0].rcpt_tos, ["dora@example.org"]);
+    // With the setting off, sign-ups are active at once and nothing is sent.
+    app.state.store.set_site_setting("must_confirm_email", "false").await.unwrap();
+    let (_, r) = signup_form(&app, "eva").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(app.state.store.user_by_username("eva").await.unwrap().unwrap().active);
+    assert!(app.state.store.mail_to("eva@example.org").await.unwrap().is_empty());
+}
+
+async fn a_password_is_reset_by_mail_and_no_one_learns_who_has_an_account(b: Backend) {
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    app.user("ana", false).await;
+    let old = app.session("ana").await;
+    let visitor = app.visitor().await;
+    let ask = |login: &'static str| {
+        let visitor = visitor.clone();
+        let app = &app;
+        async move { app.call(Method::POST, "/session/forgot_password.json", &visitor, Send::Json(json!({"login": login}))).await }
+    };
+    let (known, unknown) = (ask("ana@example.org").await, ask("nobody@example.org").await);
+    assert_eq!((known.status, known.text()), (unknown.status, unknown.text()), "the same answer either way");
+    assert_eq!(known.json(), json!({"success": "OK"}));
+    ask("").await.assert_error(422, "invalid_parameters");
+    // The page's form says the same whatever was typed.
+    let page = app.call(Method::POST, "/session/forgot_password", &visitor, Send::Form("login=nobody")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("If an account matches"));
+
+    send(&app).await;
+    let got = relay.wait_for(1, WAIT);
+    assert_eq!(got[0].rcpt_tos, ["ana@example.org"]);
+    let m = parse(&got[0].raw);
+    assert_eq!(m.subject(), Some("Choose a new password for Coop Forum"));
+    assert!(m.body_text(0).unwrap().contains("within the next 2 hours"));
+    let path = link(&m, "/u/password-reset/");
+    let form = app.get(&path, &Auth::Anon).await;
+    assert!(form.status == StatusCode::OK && form.text().contains("type=\"password\""));
+    // Too short: refused beside the field, and the link still works.
+    let r = app.call(Method::POST, &path, &visitor, Send::Form("password=short")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("aria-describedby=\"password-error\""));
+    app.call(Method::PUT, &format!("{path}.json"), &visitor, Send::Json(json!({"password": "short"}))).await.assert_error(422, "invalid_parameters");
+    let r = app.call(Method::PUT, &format!("{path}.json"), &visitor, Send::Json(json!({"password": "a brand new secret"}))).await;
+    assert_eq!(r.json()["success"], true, "{}", r.text());
+    assert!(log_in(&app, "ana", "a brand new secret").await["user"].is_object());
+    assert!(log_in(&app, "ana", "correct horse battery").await["error"].is_string());
+    let r = app.get("/session/current.json", &old).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "the session from before the reset ended");
+    app.call(Method::PUT, &format!("{path}.json"), &visitor, Send::Json(json!({"password": "yet another secret"}))).await.assert_error(403, "invalid_access");
+    assert_eq!(app.get(&path, &Auth::Anon).await.status, StatusCode::FORBIDDEN);
+}
+
+async fn a_new_address_is_taken_once_it_answers(b: Backend) {
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    app.user("ana", false).await;
+    app.user("bea", false).await;
+    let ana = app.session("ana").await;
+    let r = app.call(Method::POST, "/u/ana/preferences/email", &ana, Send::Form("email=ana%40new.example.org&current_password=correct+horse+battery")).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/u/ana/preferences?saved=email-sent".to_string()));
+    assert_eq!(app.state.store.user_by_username("ana").await.unwrap().unwrap().email, "ana@example.org");
+    // Another account's address is refused at once, with nothing sent.
+    let r = app.call(Method::POST, "/u/ana/preferences/email", &ana, Send::Form("email=bea%40example.org&current_password=correct+horse+battery")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    send(&app).await;
+    let got = relay.wait_for(1, WAIT);
+    assert_eq!(got[0].rcpt_tos, ["ana@new.example.org"]);
+    let path = link(&parse(&got[0].raw), "/u/confirm-new-email/");
+    assert!(app.get(&path, &Auth::Anon).await.text().contains("ana@new.example.org"));
+    let r = app.call(Method::PUT, &format!("{path}.json"), &ana, Send::Nothing).await;
+    assert_eq!(r.json()["success"], true, "{}", r.text());
+    assert_eq!(app.state.store.user_by_username("ana").await.unwrap().unwrap().email, "ana@new.example.org");
+}
+
+async fn notification_mail_carries_the_post_and_threads_by_topic(b: Backend) {
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let (admin, category) = app.admin_and_category().await;
+    let ana = app.user("ana", false).await;
+    let bea = app.user("bea", false).await;
+    let ana_key = app.key_for(&ana).await;
+    let bea_key = app.key_for(&bea).await;
+    // Ana wants every notification by mail.
+    let r = app.call(Method::PUT, "/u/ana.json", &ana_key, Send::Json(json!({"email_level": "always"}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    app.call(Method::PUT, "/u/ana.json", &ana_key, Send::Json(json!({"email_level": 7}))).await.assert_error(422, "invalid_parameters");
+    let (topic, _) = app.topic(&ana_key, category, "Planning the gathering in Rosario", "Who is coming?").await;
+    let reply = app.reply(&bea_key, topic, "I am, and **bringing** the projector.").await;
+    app.settle().await;
+    send(&app).await;
+    let got = relay.wait_for(1, WAIT);
+    assert_eq!(got[0].rcpt_tos, ["ana@example.org"]);
+    let raw = &got[0].raw;
+    let m = parse(raw);
+    assert_eq!(m.subject(), Some("[Coop Forum] Planning the gathering in Rosario"));
+    let ana_id = ana.id.0;
+    let reply_id = reply["id"].as_i64().unwrap();
+    assert_eq!(raw_header(raw, "Message-ID"), format!("<topic/{topic}/{reply_id}.{ana_id}@forum.test>"));
+    assert_eq!(raw_header(raw, "In-Reply-To"), format!("<topic/{topic}.{ana_id}@forum.test>"));
+    assert_eq!(raw_header(raw, "References"), format!("<topic/{topic}.{ana_id}@forum.test>"));
+    assert_eq!(raw_header(raw, "List-Id"), "<general.forum.test>");
+    assert_eq!(raw_header(raw, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+    assert_eq!(raw_header(raw, "Auto-Submitted"), "auto-generated");
+    let text = m.body_text(0).unwrap();
+    assert!(text.contains("I am, and **bringing** the projector."), "the post itself: {text}");
+    let html = m.body_html(0).unwrap();
+    assert!(html.contains("<strong>bringing</strong>"), "{html}");
+    assert!(html.contains(&format!("{BASE}/t/planning-the-gathering-in-rosario/{topic}")), "{html}");
+    let _ = header(&m, "Subject");
+
+    // An answer to that reply threads under it.
+    let r = app.post_json("/posts.json", &admin, json!({"topic_id": topic, "raw": "@ana the room has a screen too", "reply_to_post_number": 2})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    app.settle().await;
+    send(&app).await;
+    let got = relay.wait_for(2, WAIT);
+    assert_eq!(raw_header(&got[1].raw, "In-Reply-To"), format!("<topic/{topic}/{reply_id}.{ana_id}@forum.test>"));
+    assert_eq!(parse(&got[1].raw).body_text(0).unwrap().contains("mentioned you"), true);
+
+    // One click in the mail client, with no cookie: no more mail.
+    let unsubscribe = raw_header(&got[1].raw, "List-Unsubscribe");
+    let path = unsubscribe.trim_start_matches('<').trim_end_matches('>').trim_start_matches(BASE).to_string();
+    assert!(path.starts_with("/email/unsubscribe/"), "{path}");
+    let r = app.call(Method::POST, &path, &Auth::Anon, Send::Raw("application/x-www-form-urlencoded", b"List-Unsubscribe=One-Click".to_vec())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(app.state.store.user_by_username("ana").await.unwrap().unwrap().email_level, 2);
+    app.reply(&bea_key, topic, "One more thing for the agenda.").await;
+    app.settle().await;
+    send(&app).await;
+    assert_eq!(app.state.store.mail_to("ana@example.org").await.unwrap().len(), 2, "nothing queued after unsubscribing");
+    assert_eq!(app.call(Method::POST, "/email/unsubscribe/wrong-key", &Auth::Anon, Send::Nothing).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn mail_only_when_away_is_not_sent_for_what_was_read_or_can_no_longer_be_seen(b: Backend) {
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let (admin, category) = app.admin_and_category().await;
+    let ana = app.user("ana", false).await;
+    let cleo = app.user("cleo", false).await;
+    let ana_key = app.key_for(&ana).await;
+    let cleo_key = app.key_for(&cleo).await;
+    assert_eq!(ana.email_level, 1, "only when away, Discourse's default");
+    let (topic, _) = app.topic(&ana_key, category, "A topic Ana reads at once", "Anyone?").await;
+    let (other, _) = app.topic(&cleo_key, category, "A topic that becomes private", "Hello @ana, see this").await;
+    app.state.store.set_site_setting("email_time_window_mins", "10").await.unwrap();
+    app.reply(&admin, topic, "Here I am.").await;
+    app.settle().await;
+    send(&app).await;
+    let queued = app.state.store.mail_to("ana@example.org").await.unwrap();
+    assert_eq!(queued.len(), 2, "the mention in a first post, and a reply in her topic");
+    assert!(queued[1].state == MailState::Waiting && queued[1].due_at > minga_core::time::now_ms() + 9 * 60_000, "waits ten minutes: {queued:?}");
+    // Ana reads the reply on the site meanwhile.
+    let r = app.post_json("/topics/timings.json", &ana_key, json!({"topic_id": topic, "topic_time": 5000, "timings": {"1": 5000, "2": 5000}})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // The category becomes staff-only before the mention's mail is due.
+    app.reply(&cleo_key, other, "@ana one more").await;
+    app.settle().await;
+    let r = app.call(Method::PUT, &format!("/categories/{category}"), &admin, Send::Json(json!({"name": "General", "color": "0088CC", "permissions": {"staff": 1}}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    app.state.store.retry_mail_now().await.unwrap();
+    send(&app).await;
+    let outbox = settled(&app, "ana@example.org").await;
+    assert!(outbox.iter().all(|m| m.state == MailState::Skipped || m.state == MailState::Sent), "{outbox:?}");
+    let delivered = relay.messages();
+    for d in &delivered {
+        let text = String::from_utf8_lossy(&d.raw);
+        assert!(!text.contains("one more") && !text.contains("Here I am"), "nothing read or private was mailed: {text}");
+    }
+    assert!(outbox.iter().filter(|m| m.state == MailState::Skipped).count() >= 2, "{outbox:?}");
+}
+
+async fn without_a_relay_mail_waits_and_the_admin_page_says_so(b: Backend) {
+    let app = forum(b, None).await;
+    let admin = app.user("admin", true).await;
+    let key = app.key_for(&admin).await;
+    let r = app.post_json("/admin/email/test.json", &key, json!({"email_address": "someone@example.org"})).await;
+    assert_eq!((r.status, r.json()["relay_configured"].clone()), (StatusCode::OK, json!(false)), "{}", r.text());
+    app.post_json("/admin/email/test.json", &key, json!({"email_address": "not an address"})).await.assert_error(422, "invalid_parameters");
+    assert_eq!(send(&app).await, 0);
+    let view = app.get_json("/admin/email.json", &key).await;
+    assert_eq!((view["relay_configured"].clone(), view["waiting"].clone()), (json!(false), json!(1)), "{view}");
+    let session = app.session("admin").await;
+    let page = app.get("/admin/email", &session).await;
+    assert!(page.text().contains("No mail relay is configured"), "{}", page.text());
+    // Only admins see it.
+    let member = app.user("member", false).await;
+    let member_key = app.key_for(&member).await;
+    app.get("/admin/email.json", &member_key).await.assert_error(403, "invalid_access");
+}
+
+async fn the_relay_deferring_or_refusing_mail(b: Backend) {
+    let relay = Receiver::start_with(Options { fail_first: 1, reject_rcpt: Some("bounce".into()), ..Default::default() });
+    let app = forum(b, Some(&relay)).await;
+    let admin = app.user("admin", true).await;
+    let key = app.key_for(&admin).await;
+    app.post_json("/admin/email/test.json", &key, json!({"email_address": "someone@example.org"})).await;
+    send(&app).await;
+    let waiting = settled(&app, "someone@example.org").await;
+    assert_eq!((waiting[0].state, waiting[0].attempts), (MailState::Waiting, 1));
+    assert!(waiting[0].last_error.contains("451") && waiting[0].due_at > minga_core::time::now_ms() + 20_000, "{waiting:?}");
+    app.post_json("/admin/email/test.json", &key, json!({"email_address": "bounce@example.org"})).await;
+    send(&app).await;
+    let r = app.post_json("/admin/email/retry.json", &key, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    send(&app).await;
+    let got = relay.wait_for(1, WAIT);
+    assert_eq!((got.len(), got[0].rcpt_tos.clone()), (1, vec!["someone@example.org".to_string()]));
+    settled(&app, "someone@example.org").await;
+    settled(&app, "bounce@example.org").await;
+    let view = app.get_json("/admin/email.json", &key).await;
+    assert_eq!((view["sent"].clone(), view["failed"].clone()), (json!(1), json!(1)), "{view}");
+    assert!(view["failed_messages"][0]["error"].as_str().unwrap().contains("550"), "{view}");
+    let page = app.get("/admin/email", &app.session("admin").await).await;
+    assert!(page.text().contains("bounce@example.org"));
+}
