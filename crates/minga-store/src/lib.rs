@@ -40,7 +40,7 @@ pub use groups::{Group, GroupForm, Member};
 pub use invites::{Invite, NewInvite, Redeemed};
 pub use keys::Session;
 pub use limits::PostingRules;
-pub use mail::{EmailToken, Mail, MailState, NewMail, NewToken, Outcome, OutboxSummary, TokenPurpose};
+pub use mail::{EmailToken, Incoming, Mail, MailState, NewMail, NewToken, Outcome, OutboxSummary, TokenPurpose};
 pub use models::*;
 pub use moderation::{Deletion, Flag, HIDE_AFTER_FLAGGERS, Reviewable, StaffAction, UserFilter, review_status};
 pub use notifications::{Alerts, CanSee, Notification, TopicUser};

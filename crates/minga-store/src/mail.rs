@@ -119,6 +119,18 @@ pub struct OutboxSummary {
     pub oldest_waiting: Option<i64>,
 }
 
+/// A message that came in, and what became of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Incoming {
+    pub message_id: String,
+    pub from: String,
+    pub to: String,
+    /// `posted`, `ignored` (automatic mail) or `refused`.
+    pub outcome: String,
+    pub detail: String,
+    pub post_id: Option<PostId>,
+}
+
 /// What a single-use link sent by mail is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenPurpose {
@@ -442,6 +454,65 @@ impl Store {
             }
             tx.changed(Change::User(user));
             Ok(())
+        })
+        .await
+    }
+
+    /// A person's reply address key for a topic, made the first time it is
+    /// asked for (`fresh` is used then).
+    pub async fn reply_key(&self, user: UserId, topic: minga_core::TopicId, fresh: &str) -> Result<String> {
+        let fresh = fresh.to_string();
+        self.write(move |tx| {
+            tx.exec(
+                "INSERT INTO reply_keys (reply_key, user_id, topic_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, topic_id) DO NOTHING",
+                &[&fresh, &user.0, &topic.0, &now_ms()],
+            )?;
+            tx.one("SELECT reply_key FROM reply_keys WHERE user_id = $1 AND topic_id = $2", &[&user.0, &topic.0])
+        })
+        .await
+    }
+
+    /// Whose reply address a key is, and for which topic.
+    pub async fn reply_key_owner(&self, key: &str) -> Result<Option<(UserId, minga_core::TopicId)>> {
+        let key = key.to_string();
+        let found: Option<(i64, i64)> =
+            self.read(&[Change::Everything], move |db| db.opt("SELECT user_id, topic_id FROM reply_keys WHERE reply_key = $1", &[&key])).await?;
+        Ok(found.map(|(u, t)| (UserId(u), minga_core::TopicId(t))))
+    }
+
+    /// Remembers a message that came in; `false` when one with the same
+    /// Message-ID came before (it is not handled twice).
+    pub async fn record_incoming(&self, incoming: &Incoming) -> Result<bool> {
+        let i = incoming.clone();
+        self.write(move |tx| {
+            let n = tx.exec(
+                "INSERT INTO incoming_mail (message_id, from_address, to_address, received_at, outcome, detail, post_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING",
+                &[&i.message_id, &i.from, &i.to, &now_ms(), &i.outcome, &i.detail, &i.post_id.map(|p| p.0)],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    /// Whether a message with this Message-ID came in before.
+    pub async fn seen_incoming(&self, message_id: &str) -> Result<bool> {
+        let id = message_id.to_string();
+        let found: Option<i64> = self.read(&[Change::Everything], move |db| db.opt("SELECT id FROM incoming_mail WHERE message_id = $1", &[&id])).await?;
+        Ok(found.is_some())
+    }
+
+    /// The newest messages that came in, newest first.
+    pub async fn incoming_mail(&self, limit: i64) -> Result<Vec<Incoming>> {
+        self.read(&[Change::Everything], move |db| {
+            let rows: Vec<(String, String, String, String, String, Option<i64>)> = db.all(
+                "SELECT message_id, from_address, to_address, outcome, detail, post_id FROM incoming_mail ORDER BY id DESC LIMIT $1",
+                &[&limit],
+            )?;
+            Ok(rows
+                .into_iter()
+                .map(|(message_id, from, to, outcome, detail, post)| Incoming { message_id, from, to, outcome, detail, post_id: post.map(PostId) })
+                .collect())
         })
         .await
     }

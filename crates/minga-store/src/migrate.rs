@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = migrations![
     13 => "0013_notifications",
     14 => "0014_collapse",
     15 => "0015_mail",
+    16 => "0016_replies_by_mail",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

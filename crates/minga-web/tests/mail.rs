@@ -23,6 +23,8 @@ both_backends!(
     mail_only_when_away_is_not_sent_for_what_was_read_or_can_no_longer_be_seen,
     without_a_relay_mail_waits_and_the_admin_page_says_so,
     the_relay_deferring_or_refusing_mail,
+    an_answer_to_notification_mail_becomes_a_reply,
+    mail_that_may_not_become_a_post_is_refused_or_dropped,
 );
 
 const BASE: &str = "http://forum.test";
@@ -32,7 +34,7 @@ fn settings(relay: Option<&Receiver>) -> minga_web::Settings {
     let mut s = support::fast_settings();
     s.base_url = BASE.into();
     s.title = "Coop Forum".into();
-    s.mail = minga_web::mail::MailSettings { smtp_url: relay.map(|r| format!("{}?tls=none", r.url())).unwrap_or_default(), from: "forum@forum.test".into() };
+    s.mail = minga_web::mail::MailSettings { smtp_url: relay.map(|r| format!("{}?tls=none", r.url())).unwrap_or_default(), from: "forum@forum.test".into(), reply_address: "reply+{key}@forum.test".into() };
     s
 }
 
@@ -394,4 +396,107 @@ async fn the_relay_deferring_or_refusing_mail(b: Backend) {
     assert!(view["failed_messages"][0]["error"].as_str().unwrap().contains("550"), "{view}");
     let page = app.get("/admin/email", &app.session("admin").await).await;
     assert!(page.text().contains("bounce@example.org"));
+}
+
+/// Ana gets a notification mail for Bea's reply and answers it: what a
+/// mail client sends back (the quoted mail under the answer).
+async fn answered(app: &TestApp, relay: &Receiver) -> (i64, String, Vec<u8>) {
+    let (_, category) = app.admin_and_category().await;
+    let ana = app.user("ana", false).await;
+    let bea = app.user("bea", false).await;
+    let ana_key = app.key_for(&ana).await;
+    let bea_key = app.key_for(&bea).await;
+    let (topic, _) = app.topic(&ana_key, category, "Agenda for the international call", "What do we cover?").await;
+    app.reply(&bea_key, topic, "Hosting prices, and the gathering in Rosario.").await;
+    app.settle().await;
+    send(app).await;
+    let got = relay.wait_for(1, WAIT);
+    let raw = got[0].raw.clone();
+    let reply_to = raw_header(&raw, "Reply-To");
+    assert!(reply_to.starts_with("reply+") && reply_to.ends_with("@forum.test"), "{reply_to}");
+    (topic, reply_to, raw)
+}
+
+fn answer(from: &str, to: &str, in_reply_to: &str, id: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Ana <{from}>\r\nTo: {to}\r\nSubject: Re: [Coop Forum] Agenda\r\nMessage-ID: <{id}@mail.example.org>\r\n\
+         In-Reply-To: {in_reply_to}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+    )
+    .into_bytes()
+}
+
+async fn an_answer_to_notification_mail_becomes_a_reply(b: Backend) {
+    use minga_web::mail::incoming::{Received, receive};
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let (topic, reply_to, raw) = answered(&app, &relay).await;
+    let message_id = raw_header(&raw, "Message-ID");
+    let text = "Let us add the budget too.\r\n\r\nOn Tue, 27 Nov 2018 at 10:02, Coop Forum <forum@forum.test> wrote:\r\n> Hosting prices, and the gathering in Rosario.\r\n";
+    let mail = answer("ana@example.org", &reply_to, &message_id, "a1", text);
+    let posted = receive(&app.state, &mail, Some("ana@example.org"), &[]).await.expect("taken");
+    let Received::Posted { post_id, url } = posted else { panic!("{posted:?}") };
+    assert!(url.starts_with(&format!("{BASE}/t/agenda-for-the-international-call/{topic}")), "{url}");
+    let post = app.state.store.post(minga_core::PostId(post_id)).await.unwrap().unwrap();
+    assert_eq!(post.raw, "Let us add the budget too.", "the quoted mail is trimmed");
+    assert_eq!(post.reply_to_post_number, Some(2), "it answers the post the mail was about");
+    let author = app.state.store.user_by_id(post.user_id).await.unwrap().unwrap();
+    assert_eq!(author.username, "ana");
+    // The same message delivered twice is posted once.
+    assert_eq!(receive(&app.state, &mail, Some("ana@example.org"), &[]).await, Ok(Received::Ignored("already received")));
+    // HTML-only mail becomes Markdown.
+    let html = format!(
+        "From: ana@example.org\r\nTo: {reply_to}\r\nSubject: Re: x\r\nMessage-ID: <a2@mail.example.org>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n<div><p>We can host it at <b>Facttic</b>.</p><div class=\"gmail_quote\">On Tue wrote: old</div></div>"
+    );
+    let Ok(Received::Posted { post_id, .. }) = receive(&app.state, html.as_bytes(), None, &[]).await else { panic!("html mail") };
+    assert_eq!(app.state.store.post(minga_core::PostId(post_id)).await.unwrap().unwrap().raw, "We can host it at **Facttic**.");
+    let t = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await;
+    assert_eq!(t["posts_count"], 4, "{t}");
+}
+
+async fn mail_that_may_not_become_a_post_is_refused_or_dropped(b: Backend) {
+    use minga_web::mail::incoming::{Received, receive};
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let (topic, reply_to, raw) = answered(&app, &relay).await;
+    let message_id = raw_header(&raw, "Message-ID");
+    let before = app.get_json(&format!("/t/{topic}.json"), &Auth::Anon).await["posts_count"].as_i64().unwrap();
+    let refused = |r: Result<Received, minga_web::mail::incoming::Refused>| r.expect_err("refused");
+    // Auto-replies, bounces and bulk mail are taken and dropped: no post, no bounce back.
+    let auto = format!(
+        "From: ana@example.org\r\nTo: {reply_to}\r\nSubject: Out of office\r\nMessage-ID: <ooo@x>\r\nAuto-Submitted: auto-replied\r\n\r\nI am away until Monday.\r\n"
+    );
+    assert_eq!(receive(&app.state, auto.as_bytes(), None, &[]).await, Ok(Received::Ignored("auto-submitted")));
+    let bulk = auto.replace("Auto-Submitted: auto-replied", "Precedence: bulk").replace("<ooo@x>", "<bulk@x>");
+    assert_eq!(receive(&app.state, bulk.as_bytes(), None, &[]).await, Ok(Received::Ignored("bulk")));
+    let dsn = format!(
+        "From: MAILER-DAEMON@mx.example.org\r\nTo: {reply_to}\r\nSubject: Undelivered\r\nMessage-ID: <dsn@x>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b--\r\n"
+    );
+    assert_eq!(receive(&app.state, dsn.as_bytes(), Some(""), &[]).await, Ok(Received::Ignored("delivery report")));
+    // An address minga never made; another sender than the one it was sent to.
+    let unknown = answer("ana@example.org", "reply+0000@forum.test", &message_id, "u1", "Hello");
+    assert_eq!(refused(receive(&app.state, &unknown, None, &[]).await).code, 550);
+    let forged = answer("mallory@example.org", &reply_to, &message_id, "f1", "Posting as Ana");
+    let r = refused(receive(&app.state, &forged, None, &[]).await);
+    assert!(r.code == 550 && r.text.contains("another address"), "{r}");
+    // Nothing but the quoted mail; not mail at all; too large.
+    let empty = answer("ana@example.org", &reply_to, &message_id, "e1", "> Hosting prices\r\n");
+    assert_eq!(refused(receive(&app.state, &empty, None, &[]).await).code, 554);
+    assert_eq!(refused(receive(&app.state, b"\x00\x01 not mail", None, &[]).await).code, 554);
+    let big = answer("ana@example.org", &reply_to, &message_id, "b1", &"x".repeat(25 * 1024 * 1024));
+    let r = refused(receive(&app.state, &big, None, &[]).await);
+    assert!(r.code == 552 && r.text.contains("too large"), "{r}");
+    // A topic Ana can no longer see: its reply address stops working.
+    let admin = app.state.store.user_by_username("admin").await.unwrap().unwrap();
+    let admin_key = app.key_for(&admin).await;
+    let category = app.get_json(&format!("/t/{topic}.json"), &admin_key).await["category_id"].as_i64().unwrap();
+    let r = app.call(Method::PUT, &format!("/categories/{category}"), &admin_key, Send::Json(json!({"name": "General", "color": "0088CC", "permissions": {"staff": 1}}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let late = answer("ana@example.org", &reply_to, &message_id, "l1", "Can I still answer?");
+    let r = refused(receive(&app.state, &late, None, &[]).await);
+    assert_eq!(r.code, 554, "{r}");
+    assert_eq!(app.get_json(&format!("/t/{topic}.json"), &admin_key).await["posts_count"].as_i64().unwrap(), before, "nothing was posted");
+    let seen = app.state.store.incoming_mail(20).await.unwrap();
+    assert!(seen.iter().filter(|i| i.outcome == "ignored").count() == 3 && seen.iter().filter(|i| i.outcome == "refused").count() >= 4, "{seen:?}");
 }

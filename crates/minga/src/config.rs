@@ -31,6 +31,12 @@ pub struct Config {
     pub smtp_url: String,
     /// The address mail comes from; empty: `noreply@` the forum's host.
     pub mail_from: String,
+    /// Where answers to notification mail go: an address with `{key}` in
+    /// it (`reply+{key}@forum.example.coop`); empty: mail is not answered.
+    pub reply_address: String,
+    /// Address and port of the SMTP listener that takes answers from a
+    /// relay (e.g. `0.0.0.0:2525`); empty: no listener.
+    pub smtp_bind: String,
 }
 
 impl Default for Config {
@@ -49,6 +55,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             smtp_url: String::new(),
             mail_from: String::new(),
+            reply_address: String::new(),
+            smtp_bind: String::new(),
         }
     }
 }
@@ -110,6 +118,8 @@ impl Config {
         set("MINGA_DURABILITY", &mut |v| Ok(self.durability = v))?;
         set("MINGA_SMTP_URL", &mut |v| Ok(self.smtp_url = v))?;
         set("MINGA_MAIL_FROM", &mut |v| Ok(self.mail_from = v))?;
+        set("MINGA_REPLY_ADDRESS", &mut |v| Ok(self.reply_address = v))?;
+        set("MINGA_SMTP_BIND", &mut |v| Ok(self.smtp_bind = v))?;
         set("MINGA_TRUSTED_PROXIES", &mut |v| {
             self.trusted_proxies = v.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
             Ok(())
@@ -146,7 +156,7 @@ impl Config {
             .iter()
             .map(|p| p.parse().map_err(|e: String| anyhow::anyhow!("trusted_proxies: {e}")))
             .collect::<Result<Vec<_>>>()?;
-        let mail = minga_web::mail::MailSettings { smtp_url: self.smtp_url.clone(), from: self.mail_from.clone() };
+        let mail = minga_web::mail::MailSettings { smtp_url: self.smtp_url.clone(), from: self.mail_from.clone(), reply_address: self.reply_address.clone() };
         mail.check().map_err(|e| anyhow::anyhow!(e))?;
         let mut settings = minga_web::Settings {
             title: self.title.clone(),

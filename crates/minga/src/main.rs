@@ -43,6 +43,30 @@ enum Command {
         #[command(flatten)]
         over: Overrides,
     },
+    /// Mail that comes in
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Take one message on standard input, as an MTA pipes it (Postfix's
+    /// pipe(8), OpenSMTPD's mda): an answer to notification mail becomes a
+    /// reply. Exits 0 when it is taken, 67 for an unknown address, 75 to
+    /// try later, 65/73/77 for a message refused (the reason on standard
+    /// error, which the MTA puts in its bounce)
+    Receive {
+        /// The envelope's recipient (Postfix: ${original_recipient})
+        #[arg(long)]
+        recipient: Vec<String>,
+        /// The envelope's sender (Postfix: ${sender})
+        #[arg(long)]
+        sender: Option<String>,
+        #[command(flatten)]
+        over: Overrides,
+    },
 }
 
 #[derive(Subcommand)]
@@ -105,6 +129,28 @@ async fn open(over: &Overrides, bind: Option<&str>) -> Result<(Config, AppState)
 
 async fn run(command: Command) -> Result<()> {
     match command {
+        Command::Mail { command: MailCommand::Receive { recipient, sender, over } } => {
+            use std::io::Read;
+            let mut raw = Vec::new();
+            std::io::stdin().take(minga_web::mail::incoming::MAX_MESSAGE as u64 + 1).read_to_end(&mut raw).context("reading the message")?;
+            let (_, state) = open(&over, None).await?;
+            let outcome = minga_web::mail::incoming::receive(&state, &raw, sender.as_deref(), &recipient).await;
+            state.store.close().await;
+            match outcome {
+                Ok(minga_web::mail::incoming::Received::Posted { url, .. }) => {
+                    eprintln!("Posted: {url}");
+                    Ok(())
+                }
+                Ok(minga_web::mail::incoming::Received::Ignored(why)) => {
+                    eprintln!("Taken, not posted: {why}");
+                    Ok(())
+                }
+                Err(refused) => {
+                    eprintln!("{refused}");
+                    std::process::exit(refused.exit_code().into());
+                }
+            }
+        }
         Command::Serve { bind, over } => serve(&over, bind.as_deref()).await,
         Command::Admin { command: AdminCommand::CreateUser { username, email, password, admin, over } } => {
             let (_, state) = open(&over, None).await?;
@@ -160,8 +206,18 @@ async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     let addr: SocketAddr = config.bind.parse().with_context(|| format!("bind address {}", config.bind))?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     let url = config.public_url();
+    let smtp = match config.smtp_bind.as_str() {
+        "" => None,
+        bind => {
+            let addr: SocketAddr = bind.parse().with_context(|| format!("smtp_bind address {bind}"))?;
+            Some(tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening for mail on {addr}"))?)
+        }
+    };
 
     println!("minga is running at {url}  (ready in {} ms)", started.elapsed().as_millis());
+    if let Some(l) = &smtp {
+        println!("Taking answers to notification mail by SMTP on {}", l.local_addr()?);
+    }
     match state.first_admin_token().await? {
         Some(token) => println!(
             "No admin yet. To become the first admin, open {url}/setup/{token}\n\
@@ -173,6 +229,9 @@ async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     println!("Press Ctrl-C to stop.");
 
     background(&state);
+    if let Some(l) = smtp {
+        tokio::spawn(server::smtp::serve(l, state.clone(), minga_web::mail::host(&state.settings)));
+    }
     let app = minga_web::app(state.clone());
     let clients = server::client_cap(config.max_clients, server::raise_file_limit());
     server::run(listener, app, clients, shutdown_signal()).await?;

@@ -5,6 +5,7 @@
 //! open-file limit is raised as far as the system allows at start.
 
 mod live;
+pub mod smtp;
 
 use axum::Router;
 use axum::extract::ConnectInfo;

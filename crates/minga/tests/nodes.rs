@@ -479,6 +479,139 @@ async fn the_outbox_survives_a_kill_while_sending() {
     assert_eq!((s, view["sent"].as_i64(), view["waiting"].as_i64(), view["sending"].as_i64()), (200, Some(N as i64), Some(0), Some(0)), "{view}");
 }
 
+/// One SMTP conversation with a listener, as a relay forwarding mail has
+/// it; answers the reply to each command after the greeting.
+async fn smtp_send(port: u16, from: &str, to: &str, message: &str) -> Vec<String> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect to the listener");
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    async fn reply(read: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> String {
+        let mut all = String::new();
+        loop {
+            let mut line = String::new();
+            read.read_line(&mut line).await.unwrap();
+            all.push_str(&line);
+            if line.len() < 4 || line.as_bytes()[3] != b'-' {
+                return all.trim_end().to_string();
+            }
+        }
+    }
+    assert!(reply(&mut read).await.starts_with("220"));
+    let mut replies = Vec::new();
+    let data = format!("{}\r\n.\r\n", message.replace("\r\n.", "\r\n.."));
+    for command in ["EHLO relay.example.org\r\n".to_string(), format!("MAIL FROM:<{from}>\r\n"), format!("RCPT TO:<{to}>\r\n"), "DATA\r\n".into()] {
+        write.write_all(command.as_bytes()).await.unwrap();
+        let r = reply(&mut read).await;
+        let failed = !r.starts_with('2') && !r.starts_with('3');
+        replies.push(r);
+        if failed {
+            return replies;
+        }
+    }
+    write.write_all(data.as_bytes()).await.unwrap();
+    replies.push(reply(&mut read).await);
+    write.write_all(b"QUIT\r\n").await.unwrap();
+    replies
+}
+
+/// Answers to notification mail, through the SMTP listener of `minga
+/// serve` and through `minga mail receive` (as an MTA pipes them), become
+/// replies on the site within 2 s; an address minga never made is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn answers_by_mail_become_replies_through_the_listener_and_the_command() {
+    use minga_testing::smtp::Receiver;
+    let relay = Receiver::start();
+    let url = format!("{}?tls=none", relay.url());
+    let smtp_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let smtp_bind = format!("127.0.0.1:{smtp_port}");
+    let env = [
+        ("MINGA_SMTP_URL", url.as_str()),
+        ("MINGA_MAIL_FROM", "forum@example.coop"),
+        ("MINGA_REPLY_ADDRESS", "reply+{key}@example.coop"),
+        ("MINGA_SMTP_BIND", smtp_bind.as_str()),
+    ];
+    let db = Db::new(false);
+    let admin = db.account("chris", true);
+    let ana = db.account("ana", false);
+    let bea = db.account("bea", false);
+    let node = Node::start_with(&db, &env).await;
+    let c = client();
+    let (s, _) = call(&c, &node, Method::PUT, "/admin/site_settings/email_time_window_mins", Some(&admin), Some(json!({"email_time_window_mins": "0"}))).await;
+    assert_eq!(s, 200);
+    let (_, r) = call(&c, &node, Method::POST, "/categories.json", Some(&admin), Some(json!({"name": "Gatherings"}))).await;
+    let category = r["category"]["id"].as_i64().unwrap();
+    let (_, r) = call(&c, &node, Method::POST, "/posts.json", Some(&admin), Some(json!({"title": "Who brings the projector?", "raw": "We need one for the call.", "category": category}))).await;
+    let topic = r["topic_id"].as_i64().unwrap();
+    // Ana and Bea watch the topic and want every notification by mail.
+    for who in [&ana, &bea] {
+        let (s, _) = call(&c, &node, Method::PUT, &format!("/u/{}.json", who.user), Some(who), Some(json!({"email_level": "always"}))).await;
+        assert_eq!(s, 200);
+        let (s, _) = call(&c, &node, Method::POST, &format!("/t/{topic}/notifications.json"), Some(who), Some(json!({"notification_level": 3}))).await;
+        assert_eq!(s, 200);
+    }
+    let (s, _) = call(&c, &node, Method::POST, "/posts.json", Some(&admin), Some(json!({"topic_id": topic, "raw": "I can, if someone brings the cable."}))).await;
+    assert_eq!(s, 200);
+    let got = relay.wait_for(2, Duration::from_secs(15));
+    let mail_to = |name: &str| {
+        let m = got.iter().find(|m| m.rcpt_tos == [format!("{name}@example.coop")]).expect("a mail for each");
+        let mail = mail_parser::MessageParser::default().parse(&m.raw).unwrap();
+        let reply_to = mail.reply_to().and_then(|a| a.first()).and_then(|a| a.address()).expect("a reply address").to_string();
+        (reply_to, mail.message_id().unwrap().to_string())
+    };
+    let (ana_reply_to, about) = mail_to("ana");
+    let (bea_reply_to, _) = mail_to("bea");
+    let answer = |from: &str, reply_to: &str, id: &str, body: &str| {
+        format!(
+            "From: {from}\r\nTo: {reply_to}\r\nSubject: Re: Who brings the projector?\r\nMessage-ID: <{id}@mail.example.org>\r\n\
+             In-Reply-To: <{about}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n\r\nOn Tue, chris wrote:\r\n> I can.\r\n"
+        )
+    };
+    async fn visible_within(c: &reqwest::Client, node: &Node, topic: i64, key: &Key, want: i64, started: Instant) -> Duration {
+        while get(c, node, &format!("/t/{topic}.json"), Some(key)).await.1["posts_count"].as_i64().unwrap_or(0) < want {
+            assert!(started.elapsed() < Duration::from_secs(10), "the reply did not appear");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        started.elapsed()
+    }
+
+    // Through the listener, as a relay forwards it.
+    let started = Instant::now();
+    let replies = smtp_send(smtp_port, "ana@example.coop", &ana_reply_to, &answer("ana@example.coop", &ana_reply_to, "m1", "I will bring the cable.")).await;
+    assert!(replies.last().unwrap().starts_with("250 2.0.0 posted"), "{replies:?}");
+    let listener_took = visible_within(&c, &node, topic, &admin, 3, started).await;
+    let replies = smtp_send(smtp_port, "ana@example.coop", "reply+00000000@example.coop", &answer("ana@example.coop", "reply+00000000@example.coop", "m2", "Lost")).await;
+    assert!(replies.last().unwrap().starts_with("550 5.1.1"), "refused at RCPT: {replies:?}");
+
+    // Through the command, as Postfix's pipe(8) runs it.
+    let started = Instant::now();
+    let run = |message: String, recipient: &str| {
+        use std::io::Write;
+        let mut child = Command::new(BIN)
+            .args(["mail", "receive", "--recipient", recipient])
+            .args(db.args())
+            .env("MINGA_LOG", "warn")
+            .env("MINGA_REPLY_ADDRESS", "reply+{key}@example.coop")
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(message.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run(answer("bea@example.coop", &bea_reply_to, "m3", "And I will bring the adapter."), &bea_reply_to);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let command_took = visible_within(&c, &node, topic, &admin, 4, started).await;
+    let out = run(answer("bea@example.coop", "reply+00000000@example.coop", "m4", "Lost"), "reply+00000000@example.coop");
+    assert_eq!(out.status.code(), Some(67), "EX_NOUSER: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such reply address"));
+    let out = run(answer("bea@example.coop", &bea_reply_to, "m3", "And I will bring the adapter."), &bea_reply_to);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("already received"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(get(&c, &node, &format!("/t/{topic}.json"), Some(&admin)).await.1["posts_count"], 4, "a message delivered twice is posted once");
+    eprintln!("answer by mail on the site after: listener {listener_took:?}, command {command_took:?}");
+    assert!(listener_took < Duration::from_secs(2) && command_took < Duration::from_secs(2), "{listener_took:?} {command_took:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_log_ins_at_once_stay_under_256_mb() {
     let db = Db::new(false);

@@ -6,6 +6,7 @@
 //! relay later. Nothing here talks to the relay but `Relay`.
 
 pub mod accounts;
+pub mod incoming;
 mod notify;
 mod worker;
 
@@ -28,6 +29,10 @@ pub struct MailSettings {
     pub smtp_url: String,
     /// The address mail comes from; empty: `noreply@` the forum's host.
     pub from: String,
+    /// Where answers to notification mail go, with `{key}` where each
+    /// person's key for a topic goes (`reply+{key}@forum.example.coop`).
+    /// Empty: notification mail cannot be answered.
+    pub reply_address: String,
 }
 
 impl MailSettings {
@@ -38,6 +43,12 @@ impl MailSettings {
         }
         if !self.from.is_empty() {
             self.from.parse::<lettre::Address>().map_err(|e| format!("mail_from {:?}: {e}", self.from))?;
+        }
+        if !self.reply_address.is_empty() {
+            let example = self.reply_address.replace("{key}", "k0");
+            if !self.reply_address.contains("{key}") || example.parse::<lettre::Address>().is_err() {
+                return Err(format!("reply_address {:?} must be an address with {{key}} in it, e.g. reply+{{key}}@forum.example.coop", self.reply_address));
+            }
         }
         Ok(())
     }

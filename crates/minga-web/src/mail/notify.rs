@@ -109,6 +109,14 @@ impl AppState {
             },
             None => thread.clone(),
         };
+        // Answering the mail posts a reply, when the forum takes mail.
+        let reply_to = match self.settings.mail.reply_address.as_str() {
+            "" => None,
+            pattern => {
+                let key = self.store.reply_key(reader.id, topic.id, &hex_key()).await?;
+                Some(pattern.replace("{key}", &key))
+            }
+        };
         let category = catalog.category(topic.category_id).map(|c| c.slug.clone()).unwrap_or_else(|| "uncategorized".into());
         let letter = Letter {
             to: reader.email.clone(),
@@ -125,11 +133,18 @@ impl AppState {
             references: vec![thread],
             list_id: Some(format!("<{category}.{}>", super::host(&self.settings))),
             unsubscribe: Some(unsubscribe),
-            reply_to: None,
+            reply_to,
             automatic: true,
         };
         Ok(Some(letter.write(&self.settings).map_err(|e| crate::AppError::Internal(e.to_string()))?))
     }
+}
+
+/// A new reply key: 32 hex digits (case does not matter in addresses).
+fn hex_key() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A post's HTML with the forum's own links made absolute, so that they

@@ -87,6 +87,12 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
 
 /// Decodes the common entities and squeezes whitespace.
 fn clean(s: &str) -> String {
+    decode_entities(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes HTML's common named entities and numeric ones; anything else is
+/// left as it is.
+pub(crate) fn decode_entities(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('&') {
@@ -121,7 +127,7 @@ fn clean(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 fn cut(s: String, max: usize) -> String {
