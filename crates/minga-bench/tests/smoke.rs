@@ -156,3 +156,22 @@ fn live_smoke_reports_replies_events_and_memory() {
     assert!(r["delivery_p99_ms"].as_f64().unwrap() < 5_000.0, "{r}");
     assert!(r["rss_with_idle_mb"].as_f64().unwrap() > 0.0, "{r}");
 }
+
+/// The outbox part, small: every queued message reaches the receiver,
+/// once, and the report says how fast and at what memory.
+#[test]
+fn mail_smoke_sends_every_message_once() {
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(BENCH)
+        .args(["mail", "--messages", "300", "--minga"])
+        .arg(minga_binary())
+        .arg("--out")
+        .arg(out.path())
+        .status()
+        .expect("run minga-bench mail");
+    assert!(status.success(), "minga-bench mail failed: {status}");
+    let r: Value = serde_json::from_slice(&std::fs::read(out.path().join("mail-sqlite.json")).unwrap()).unwrap();
+    assert_eq!(r["messages"].as_i64(), Some(300), "{r}");
+    assert_eq!(r["duplicates"].as_i64(), Some(0), "{r}");
+    assert!(r["messages_per_s"].as_f64().unwrap() > 0.0 && r["rss_peak_mb"].as_f64().unwrap() > 0.0, "{r}");
+}

@@ -69,10 +69,16 @@ impl FromRow for Invite {
 
 impl Store {
     pub async fn create_invite(&self, new: &NewInvite) -> Result<Invite> {
-        let new = new.clone();
+        self.create_invite_mailed(new, None).await
+    }
+
+    /// Makes an invite and, when it goes to an address, queues the mail
+    /// that carries its link, together.
+    pub async fn create_invite_mailed(&self, new: &NewInvite, mail: Option<&crate::NewMail>) -> Result<Invite> {
+        let (new, mail) = (new.clone(), mail.cloned());
         self.write(move |tx| {
             let groups = new.group_ids.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",");
-            tx.one(
+            let invite: Invite = tx.one(
                 &format!(
                     "INSERT INTO invites (key_hash, invited_by, email, max_redemptions, group_ids, expires_at, created_at, description, custom_message, topic_id) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {INVITE_COLUMNS}"
@@ -82,7 +88,11 @@ impl Store {
                     &new.description, &new.custom_message, &new.topic_id.map(|t| t.0),
                 ],
             )
-            .map_err(crate::db::conflict(&[]))
+            .map_err(crate::db::conflict(&[]))?;
+            if let Some(mail) = &mail {
+                crate::mail::queue(tx, mail)?;
+            }
+            Ok(invite)
         })
         .await
     }

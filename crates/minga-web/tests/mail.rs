@@ -25,6 +25,7 @@ both_backends!(
     the_relay_deferring_or_refusing_mail,
     an_answer_to_notification_mail_becomes_a_reply,
     mail_that_may_not_become_a_post_is_refused_or_dropped,
+    an_invite_to_an_address_is_mailed_with_its_link,
 );
 
 const BASE: &str = "http://forum.test";
@@ -297,12 +298,16 @@ async fn notification_mail_carries_the_post_and_threads_by_topic(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     app.settle().await;
     send(&app).await;
-    let got = relay.wait_for(2, WAIT);
-    assert_eq!(raw_header(&got[1].raw, "In-Reply-To"), format!("<topic/{topic}/{reply_id}.{ana_id}@forum.test>"));
-    assert_eq!(parse(&got[1].raw).body_text(0).unwrap().contains("mentioned you"), true);
+    // Bea hears of the answer to her post too (by mail only when away).
+    let got = relay.wait_for(3, WAIT);
+    let to_ana: Vec<_> = got.iter().filter(|m| m.rcpt_tos == ["ana@example.org"]).collect();
+    assert_eq!(to_ana.len(), 2);
+    let second = &to_ana[1].raw;
+    assert_eq!(raw_header(second, "In-Reply-To"), format!("<topic/{topic}/{reply_id}.{ana_id}@forum.test>"));
+    assert!(parse(second).body_text(0).unwrap().contains("mentioned you"));
 
     // One click in the mail client, with no cookie: no more mail.
-    let unsubscribe = raw_header(&got[1].raw, "List-Unsubscribe");
+    let unsubscribe = raw_header(second, "List-Unsubscribe");
     let path = unsubscribe.trim_start_matches('<').trim_end_matches('>').trim_start_matches(BASE).to_string();
     assert!(path.starts_with("/email/unsubscribe/"), "{path}");
     let r = app.call(Method::POST, &path, &Auth::Anon, Send::Raw("application/x-www-form-urlencoded", b"List-Unsubscribe=One-Click".to_vec())).await;
@@ -499,4 +504,37 @@ async fn mail_that_may_not_become_a_post_is_refused_or_dropped(b: Backend) {
     assert_eq!(app.get_json(&format!("/t/{topic}.json"), &admin_key).await["posts_count"].as_i64().unwrap(), before, "nothing was posted");
     let seen = app.state.store.incoming_mail(20).await.unwrap();
     assert!(seen.iter().filter(|i| i.outcome == "ignored").count() == 3 && seen.iter().filter(|i| i.outcome == "refused").count() >= 4, "{seen:?}");
+}
+
+async fn an_invite_to_an_address_is_mailed_with_its_link(b: Backend) {
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let admin = app.user("admin", true).await;
+    let key = app.key_for(&admin).await;
+    let r = app.post_json("/invites.json", &key, json!({"email": "friend@example.org", "custom_message": "Join us for the gathering!"})).await;
+    assert_eq!((r.status, r.json()["emailed"].clone()), (StatusCode::OK, json!(true)), "{}", r.text());
+    let link = r.json()["link"].as_str().unwrap().to_string();
+    // Not mailed when the inviter says so, nor when there is no address.
+    let r = app.post_json("/invites.json", &key, json!({"email": "quiet@example.org", "skip_email": "true"})).await;
+    assert_eq!(r.json()["emailed"], false, "{}", r.text());
+    let r = app.post_json("/invites.json", &key, json!({"max_redemptions_allowed": 5})).await;
+    assert_eq!(r.json()["emailed"], false, "{}", r.text());
+    // A bad address is refused, with no invite and no mail.
+    app.post_json("/invites.json", &key, json!({"email": "not an address"})).await.assert_error(422, "invalid_parameters");
+    send(&app).await;
+    let got = relay.wait_for(1, WAIT);
+    assert_eq!(got[0].rcpt_tos, ["friend@example.org"]);
+    let m = parse(&got[0].raw);
+    assert_eq!(m.subject(), Some("admin invited you to Coop Forum"));
+    let text = m.body_text(0).unwrap();
+    assert!(text.contains("Join us for the gathering!") && text.contains(&link), "{text}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(relay.messages().len(), 1, "one mail");
+    // The invited person signs up through the link: active at once (the
+    // link reached their address).
+    let visitor = app.visitor().await;
+    let path = link.trim_start_matches(BASE).to_string();
+    let r = app.call(Method::POST, &path, &visitor, Send::Form("username=friend&email=friend%40example.org&password=correct+horse+battery")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(app.state.store.user_by_username("friend").await.unwrap().unwrap().active);
 }

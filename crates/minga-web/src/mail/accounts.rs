@@ -145,3 +145,29 @@ pub fn token_error(e: StoreError) -> AppError {
         other => other.into(),
     }
 }
+
+/// The mail that carries an invite's link to its address, in the site's
+/// language (the person invited has chosen none yet), with the inviter's
+/// note.
+pub async fn invite_mail(state: &AppState, inviter: &User, to: &str, link: &str, note: &str) -> AppResult<NewMail> {
+    let locale = state.site().await?.default_locale;
+    let site = state.settings.title.as_str();
+    let who = if inviter.name.is_empty() { inviter.username.as_str() } else { inviter.name.as_str() };
+    let said = |t: minga_core::Text| i18n::say(locale, &t);
+    let mut paragraphs = vec![said(text!("mail-invite-body", inviter = who, site = site))];
+    if !note.trim().is_empty() {
+        paragraphs.push(note.trim().to_string());
+    }
+    let letter = Letter {
+        to: to.to_string(),
+        subject: said(text!("mail-invite-subject", inviter = who, site = site)),
+        locale,
+        paragraphs,
+        action: Some((said(text!("mail-invite-action")), link.to_string())),
+        message_id: fresh_message_id(&state.settings, "invite"),
+        automatic: true,
+        ..Default::default()
+    };
+    let raw = letter.write(&state.settings).map_err(|e| AppError::invalid("email", text!("error-email-undeliverable", detail = e.to_string())))?;
+    Ok(NewMail { kind: "invite".into(), user_id: None, to: to.to_string(), raw, message_id: letter.message_id, ..Default::default() })
+}

@@ -62,10 +62,13 @@ impl<'de> Deserialize<'de> for IdList {
     }
 }
 
-/// What every invite in a request shares. (`skip_email` is taken and
-/// needs no reading: minga sends no invite mail yet.)
+/// What every invite in a request shares.
 #[derive(Deserialize, Debug)]
 pub struct InviteTerms {
+    /// An invite to an address is mailed to it, unless this says not to
+    /// (the inviter hands the link over themselves).
+    #[serde(default)]
+    pub skip_email: bool,
     #[serde(default)]
     pub custom_message: String,
     #[serde(default)]
@@ -102,6 +105,7 @@ fn split<T: serde::de::DeserializeOwned>(mut all: Map<String, Value>) -> AppResu
 /// The terms checked once for the whole request: who may invite, into
 /// which groups, to which topic, for how long.
 struct Checked {
+    skip_email: bool,
     group_ids: Vec<i64>,
     /// The groups as every invite of the request shows them.
     groups: Vec<json::group::BasicGroup>,
@@ -167,7 +171,7 @@ async fn check_terms(state: &AppState, viewer: &Viewer, terms: InviteTerms) -> A
         let count = state.store.group_members(g, 0, 1).await?.1;
         shown.push(json::group::basic_group(g, viewer, count));
     }
-    Ok(Checked { group_ids, groups: shown, topic, expires_at, max, custom_message, description })
+    Ok(Checked { group_ids, groups: shown, topic, expires_at, max, custom_message, description, skip_email: terms.skip_email })
 }
 
 /// Makes one invite; the key is shown once, here.
@@ -195,11 +199,22 @@ async fn make(state: &AppState, viewer: &Viewer, email: &str, terms: &Checked) -
         custom_message: terms.custom_message.clone(),
         topic_id: terms.topic.as_ref().map(|t| t.id),
     };
-    let invite = state.store.create_invite(&new).await.map_err(|e| match e {
+    let link = format!("{}/invites/{key}", state.settings.base_url.trim_end_matches('/'));
+    let mail = match new.email.as_str() {
+        "" => None,
+        _ if terms.skip_email => None,
+        to => Some(crate::mail::accounts::invite_mail(state, me, to, &link, &new.custom_message).await?),
+    };
+    let invite = state.store.create_invite_mailed(&new, mail.as_ref()).await.map_err(|e| match e {
         minga_store::StoreError::Missing(_) => AppError::invalid("topic_id", minga_core::text!("error-missing", field = "topic_id")),
         other => other.into(),
     })?;
-    Ok(shape(state, &invite, key, terms))
+    if mail.is_some() {
+        state.send_mail_soon();
+    }
+    let mut shaped = shape(state, &invite, key, terms);
+    shaped.emailed = mail.is_some();
+    Ok(shaped)
 }
 
 fn shape(state: &AppState, invite: &Invite, key: String, terms: &Checked) -> InviteJson {
