@@ -517,6 +517,60 @@ impl Store {
         .await
     }
 
+    /// People whose summary is due at `now`: they chose one (or kept the
+    /// weekly default), have not visited for that long, and got none for
+    /// that long; at most `limit`, in id order after `after`.
+    pub async fn due_digests(&self, now: i64, after: UserId, limit: i64) -> Result<Vec<User>> {
+        self.read(&[Change::Everything], move |db| {
+            db.all(
+                &format!(
+                    "SELECT {} FROM users WHERE id > $1 AND digest_after_minutes > 0 AND active AND approved AND email <> '' \
+                     AND (suspended_till IS NULL OR suspended_till < $2) \
+                     AND COALESCE(last_seen_at, created_at) < $2 - digest_after_minutes * 60000 \
+                     AND (last_digest_at IS NULL OR last_digest_at < $2 - digest_after_minutes * 60000) \
+                     ORDER BY id LIMIT $3",
+                    User::COLUMNS
+                ),
+                &[&after.0, &now, &limit],
+            )
+        })
+        .await
+    }
+
+    /// Queues a person's summary (`None`: there was nothing new to tell),
+    /// and records it, unless another node did since `due_before` (then
+    /// `false`, and nothing is queued).
+    pub async fn queue_digest(&self, user: UserId, due_before: i64, now: i64, mail: Option<&NewMail>) -> Result<bool> {
+        let mail = mail.cloned();
+        self.write(move |tx| {
+            let claimed = tx.exec(
+                "UPDATE users SET last_digest_at = $1 WHERE id = $2 AND (last_digest_at IS NULL OR last_digest_at < $3)",
+                &[&now, &user.0, &due_before],
+            )?;
+            if claimed == 0 {
+                return Ok(false);
+            }
+            if let Some(mail) = mail {
+                queue(tx, &NewMail { user_id: Some(user), ..mail })?;
+            }
+            tx.changed(Change::User(user));
+            Ok(true)
+        })
+        .await
+    }
+
+    /// How often a person's summary comes, in minutes (0: never).
+    pub async fn set_digest_minutes(&self, user: UserId, minutes: i64) -> Result<()> {
+        self.write(move |tx| {
+            if tx.exec("UPDATE users SET digest_after_minutes = $1 WHERE id = $2", &[&minutes, &user.0])? == 0 {
+                return Err(StoreError::NotFound);
+            }
+            tx.changed(Change::User(user));
+            Ok(())
+        })
+        .await
+    }
+
     /// Forgets sent and skipped messages queued before `before`.
     pub async fn prune_outbox(&self, before: i64) -> Result<u64> {
         self.write(move |tx| tx.exec("DELETE FROM outbox WHERE state IN (2, 4) AND created_at < $1", &[&before])).await

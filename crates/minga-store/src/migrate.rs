@@ -37,6 +37,7 @@ const MIGRATIONS: &[Migration] = migrations![
     14 => "0014_collapse",
     15 => "0015_mail",
     16 => "0016_replies_by_mail",
+    17 => "0017_digests",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

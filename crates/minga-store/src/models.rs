@@ -41,6 +41,9 @@ pub struct User {
     /// When notifications come by mail (`EmailLevel`, Discourse's ids:
     /// 0 always, 1 only when away, 2 never).
     pub email_level: i64,
+    /// How often a summary comes by mail, in minutes (0: never).
+    pub digest_after_minutes: i64,
+    pub last_digest_at: Option<i64>,
 }
 
 row_struct!(User {
@@ -69,6 +72,8 @@ row_struct!(User {
     new_since,
     notification_level_when_replying,
     email_level,
+    digest_after_minutes,
+    last_digest_at,
 });
 
 impl User {

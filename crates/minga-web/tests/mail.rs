@@ -26,6 +26,7 @@ both_backends!(
     an_answer_to_notification_mail_becomes_a_reply,
     mail_that_may_not_become_a_post_is_refused_or_dropped,
     an_invite_to_an_address_is_mailed_with_its_link,
+    a_summary_goes_to_people_away_with_what_they_may_see_and_did_not_read,
 );
 
 const BASE: &str = "http://forum.test";
@@ -537,4 +538,52 @@ async fn an_invite_to_an_address_is_mailed_with_its_link(b: Backend) {
     let r = app.call(Method::POST, &path, &visitor, Send::Form("username=friend&email=friend%40example.org&password=correct+horse+battery")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert!(app.state.store.user_by_username("friend").await.unwrap().unwrap().active);
+}
+
+async fn a_summary_goes_to_people_away_with_what_they_may_see_and_did_not_read(b: Backend) {
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let (admin, general) = app.admin_and_category().await;
+    let ana = app.user("ana", false).await;
+    let cleo = app.user("cleo", false).await;
+    let ana_key = app.key_for(&ana).await;
+    let cleo_key = app.key_for(&cleo).await;
+    assert_eq!(ana.digest_after_minutes, 10_080, "weekly unless chosen");
+    // Cleo wants none; bad choices are refused.
+    let r = app.call(Method::PUT, "/u/cleo.json", &cleo_key, Send::Json(json!({"digest_after_minutes": 0}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    app.call(Method::PUT, "/u/cleo.json", &cleo_key, Send::Json(json!({"digest_after_minutes": 5}))).await.assert_error(422, "invalid_parameters");
+    let private = app.post_json("/categories.json", &admin, json!({"name": "Staff room", "color": "AA0000", "permissions": {"staff": 1}})).await.json()["category"]["id"].as_i64().unwrap();
+    let (open_topic, _) = app.topic(&admin, general, "Shared hosting prices for 2019", "Here is the list.").await;
+    app.reply(&admin, open_topic, "And the Leeds machines.").await;
+    let (muted, _) = app.topic(&admin, general, "A topic Ana muted long ago", "Noise.").await;
+    app.topic(&admin, private, "Salaries, staff only", "Not for members.").await;
+    let r = app.post_json(&format!("/t/{muted}/notifications.json"), &ana_key, json!({"notification_level": 0})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // Nothing is due while people are around.
+    assert_eq!(app.state.queue_digests(minga_core::time::now_ms()).await.unwrap(), 0);
+    // A week and a day later, nobody having visited.
+    let later = minga_core::time::now_ms() + 8 * 86_400_000;
+    let queued = app.state.queue_digests(later).await.unwrap();
+    assert!(queued >= 1, "{queued}");
+    assert_eq!(app.state.queue_digests(later).await.unwrap(), 0, "each summary once");
+    assert!(app.state.store.mail_to("cleo@example.org").await.unwrap().is_empty(), "Cleo asked for none");
+    send(&app).await;
+    relay.wait_for(queued, WAIT);
+    let got = relay.messages();
+    let to_ana = got.iter().find(|m| m.rcpt_tos == ["ana@example.org"]).expect("a summary for Ana");
+    let m = parse(&to_ana.raw);
+    assert_eq!(m.subject(), Some("[Coop Forum] What is new"));
+    let text = m.body_text(0).unwrap();
+    assert!(text.contains("Shared hosting prices for 2019 (General): 2 new posts"), "{text}");
+    assert!(text.contains(&format!("{BASE}/t/shared-hosting-prices-for-2019/{open_topic}")), "{text}");
+    assert!(!text.contains("Salaries") && !text.contains("muted"), "nothing private, nothing muted: {text}");
+    assert!(m.body_html(0).unwrap().contains("<li"), "a list of links");
+    let unsubscribe = raw_header(&to_ana.raw, "List-Unsubscribe");
+    assert!(unsubscribe.contains("?digest=1"), "{unsubscribe}");
+    let path = unsubscribe.trim_start_matches('<').trim_end_matches('>').trim_start_matches(BASE).to_string();
+    let r = app.call(Method::POST, &path, &Auth::Anon, Send::Raw("application/x-www-form-urlencoded", b"List-Unsubscribe=One-Click".to_vec())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let ana = app.state.store.user_by_username("ana").await.unwrap().unwrap();
+    assert_eq!((ana.digest_after_minutes, ana.email_level), (0, 1), "summaries stop; notification mail stays as chosen");
 }

@@ -231,3 +231,4 @@ error-token-expired = That link has expired. Ask for a new one.
 error-no-relay = No mail relay is configured: the message waits in the outbox.
 error-email-undeliverable = Mail cannot be sent to that address: { $detail }
 error-email-level = Choose always, only_when_away or never (0, 1 or 2).
+error-digest-minutes = Choose 0 (never), or a number of minutes from 60 to 43200.

@@ -63,3 +63,22 @@ unsubscribe-title = Stop notification mail
 unsubscribe-ask = Stop sending notification mail to { $email }?
 unsubscribe-submit = Stop notification mail
 unsubscribe-done = No more notification mail goes to { $email }. Mail can be turned on again in the preferences.
+
+# Summaries
+
+mail-digest-subject = [{ $site }] What is new
+mail-digest-intro = { $count ->
+    [one] One topic has posts you have not read since your last visit:
+   *[other] { $count } topics have posts you have not read since your last visit:
+}
+mail-digest-topic = { $title } ({ $category }): { $count ->
+    [one] 1 new post
+   *[other] { $count } new posts
+}
+mail-digest-action = Visit the forum
+mail-digest-why = This summary comes while you are away; how often can be changed, or turned off, at { $url }.
+digest-never = Never
+digest-daily = Daily
+digest-weekly = Weekly
+notifications-digest-label = A summary by mail while I am away
+unsubscribe-digest-done = No more summaries go to { $email }. They can be turned on again in the preferences.

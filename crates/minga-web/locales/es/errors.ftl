@@ -231,3 +231,4 @@ error-token-expired = Ese enlace venció. Hay que pedir uno nuevo.
 error-no-relay = No hay un servidor de correo configurado: el mensaje espera en la bandeja de salida.
 error-email-undeliverable = No se puede enviar correo a esa dirección: { $detail }
 error-email-level = Hay que elegir always, only_when_away o never (0, 1 o 2).
+error-digest-minutes = Hay que elegir 0 (nunca) o un número de minutos entre 60 y 43200.

@@ -63,3 +63,22 @@ unsubscribe-title = Dejar de recibir notificaciones por correo
 unsubscribe-ask = ¿Dejar de enviar notificaciones por correo a { $email }?
 unsubscribe-submit = Dejar de recibirlas
 unsubscribe-done = Ya no se envían notificaciones por correo a { $email }. Se pueden volver a activar en las preferencias.
+
+# Resúmenes
+
+mail-digest-subject = [{ $site }] Novedades
+mail-digest-intro = { $count ->
+    [one] Un tema tiene publicaciones sin leer desde la última visita:
+   *[other] { $count } temas tienen publicaciones sin leer desde la última visita:
+}
+mail-digest-topic = { $title } ({ $category }): { $count ->
+    [one] 1 publicación nueva
+   *[other] { $count } publicaciones nuevas
+}
+mail-digest-action = Visitar el foro
+mail-digest-why = Este resumen llega durante la ausencia; la frecuencia se puede cambiar, o desactivar, en { $url }.
+digest-never = Nunca
+digest-daily = A diario
+digest-weekly = Cada semana
+notifications-digest-label = Un resumen por correo durante la ausencia
+unsubscribe-digest-done = Ya no se envían resúmenes a { $email }. Se pueden volver a activar en las preferencias.

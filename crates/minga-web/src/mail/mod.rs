@@ -6,6 +6,7 @@
 //! relay later. Nothing here talks to the relay but `Relay`.
 
 pub mod accounts;
+mod digest;
 pub mod incoming;
 mod notify;
 mod worker;
@@ -83,6 +84,8 @@ pub struct Letter {
     pub locale: Locale,
     /// Paragraphs of plain text; each becomes a `<p>` in the HTML part.
     pub paragraphs: Vec<String>,
+    /// Links listed after the paragraphs (a summary's topics): label, address.
+    pub links: Vec<(String, String)>,
     /// A link to act on, shown as a button: its label and address.
     pub action: Option<(String, String)>,
     /// Paragraphs after the button (what to do if it was not you).
@@ -110,6 +113,7 @@ struct MailHtml<'a> {
     lang: &'a str,
     title: &'a str,
     paragraphs: &'a [String],
+    links: &'a [(String, String)],
     action: Option<&'a (String, String)>,
     after: &'a [String],
     post_html: Option<&'a str>,
@@ -163,6 +167,7 @@ impl Letter {
             lang: self.locale.tag(),
             title: &self.subject,
             paragraphs: &self.paragraphs,
+            links: &self.links,
             action: self.action.as_ref(),
             after: &self.after,
             post_html: self.post_html.as_deref(),
@@ -186,6 +191,12 @@ impl Letter {
         for p in &self.paragraphs {
             out.push_str(p);
             out.push_str("\n\n");
+        }
+        for (label, url) in &self.links {
+            out.push_str(&format!("- {label}\n  {url}\n"));
+        }
+        if !self.links.is_empty() {
+            out.push('\n');
         }
         if let Some(post) = &self.post_text {
             for line in post.lines() {

@@ -124,6 +124,7 @@ impl AppState {
             subject: said(text!("mail-note-subject", site = site, title = title)),
             locale,
             paragraphs: vec![what],
+            links: Vec::new(),
             action: Some((said(text!("mail-note-action")), link)),
             after: vec![said(text!("mail-note-why", url = format!("{base}/u/{}/preferences", reader.username)))],
             post_html: Some(absolute_links(&post.cooked, base)),

@@ -44,6 +44,9 @@ const BACKOFF_SECS: &[i64] = &[30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 
 const KEEP_SENT: Duration = Duration::from_secs(30 * 24 * 3600);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
+/// How often summaries that came due are looked for.
+const DIGESTS_EVERY: Duration = Duration::from_secs(900);
+
 pub struct Worker {
     wake: Notify,
     started: OnceLock<()>,
@@ -109,7 +112,14 @@ impl AppState {
             }
         }
         let mut pruned = Instant::now() - PRUNE_EVERY;
+        let mut digested = Instant::now() - DIGESTS_EVERY;
         loop {
+            if digested.elapsed() >= DIGESTS_EVERY {
+                digested = Instant::now();
+                if let Err(e) = self.queue_digests(minga_core::time::now_ms()).await {
+                    tracing::warn!(error = ?e, "could not make summaries");
+                }
+            }
             if pruned.elapsed() >= PRUNE_EVERY {
                 pruned = Instant::now();
                 let before = minga_core::time::now_ms() - KEEP_SENT.as_millis() as i64;

@@ -522,4 +522,7 @@ pub struct NotificationsPage {
     /// When notifications come by mail, and the choices.
     pub email_level: i64,
     pub email_levels: Vec<(i64, String)>,
+    /// How often a summary comes (minutes), and the choices.
+    pub digest_minutes: i64,
+    pub digest_choices: Vec<(i64, String)>,
 }

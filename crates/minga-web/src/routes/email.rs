@@ -9,6 +9,7 @@ use crate::format::{Format, strip_json};
 use crate::i18n::{self, Locale};
 use crate::mail::{EmailLevel, Letter, accounts, fresh_message_id};
 use crate::pages::{self, Chrome, CsrfToken, FormErrors, MailLinkField, MailLinkForm, MailLinkPage};
+use crate::input::Query;
 use crate::params::Params;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -229,22 +230,47 @@ pub async fn confirm_email(State(state): State<AppState>, viewer: Viewer, csrf: 
 }
 
 /// `GET /email/unsubscribe/{key}`: asks before stopping notification mail.
-pub async fn unsubscribe_form(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(key): Path<String>) -> AppResult<Response> {
+pub async fn unsubscribe_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Path(key): Path<String>,
+    Query(q): Query<Unsubscribe>,
+) -> AppResult<Response> {
     let user = state.store.user_by_mail_key(&key).await?.ok_or(AppError::NotFound)?;
     let l = viewer.locale;
-    let mut p = confirm_page(&state, &viewer, csrf, &i18n::t(l, "unsubscribe-title"), format!("/email/unsubscribe/{key}"), "unsubscribe-submit");
+    let action = if q.digest.is_some() { format!("/email/unsubscribe/{key}?digest=1") } else { format!("/email/unsubscribe/{key}") };
+    let mut p = confirm_page(&state, &viewer, csrf, &i18n::t(l, "unsubscribe-title"), action, "unsubscribe-submit");
     p.messages.push(say(l, text!("unsubscribe-ask", email = user.email.as_str())));
     Ok(pages::render(&p))
+}
+
+#[derive(serde::Deserialize, Default, Debug)]
+pub struct Unsubscribe {
+    /// The link came in a summary: it stops summaries.
+    #[serde(default)]
+    pub digest: Option<String>,
 }
 
 /// `POST /email/unsubscribe/{key}`: the page's button, and mail clients'
 /// one-click unsubscribe (RFC 8058), which sends no cookie: the key in the
 /// address is what proves the request comes from the mail.
-pub async fn unsubscribe(State(state): State<AppState>, viewer: Viewer, csrf: CsrfToken, Path(key): Path<String>) -> AppResult<Response> {
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Path(key): Path<String>,
+    Query(q): Query<Unsubscribe>,
+) -> AppResult<Response> {
     let user = state.store.user_by_mail_key(&key).await?.ok_or(AppError::NotFound)?;
-    state.store.set_email_level(user.id, EmailLevel::Never as i64).await?;
     let l = viewer.locale;
-    let done = say(l, text!("unsubscribe-done", email = user.email.as_str()));
+    let done = if q.digest.is_some() {
+        state.store.set_digest_minutes(user.id, 0).await?;
+        say(l, text!("unsubscribe-digest-done", email = user.email.as_str()))
+    } else {
+        state.store.set_email_level(user.id, EmailLevel::Never as i64).await?;
+        say(l, text!("unsubscribe-done", email = user.email.as_str()))
+    };
     Ok(pages::render(&page(&state, &viewer, csrf, &i18n::t(l, "unsubscribe-title"), vec![done], None)))
 }
 

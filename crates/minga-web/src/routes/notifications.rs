@@ -188,6 +188,12 @@ pub async fn page(
             (0, i18n::t(viewer.locale, "email-level-always")),
             (2, i18n::t(viewer.locale, "email-level-never")),
         ],
+        digest_minutes: user.digest_after_minutes,
+        digest_choices: vec![
+            (10_080, i18n::t(viewer.locale, "digest-weekly")),
+            (1_440, i18n::t(viewer.locale, "digest-daily")),
+            (0, i18n::t(viewer.locale, "digest-never")),
+        ],
     }))
 }
 
@@ -195,6 +201,19 @@ pub async fn page(
 pub struct ReplyLevel {
     pub notification_level_when_replying: Option<serde_json::Value>,
     pub email_level: Option<serde_json::Value>,
+    /// Discourse's user option: how often a summary comes, in minutes.
+    pub digest_after_minutes: Option<serde_json::Value>,
+}
+
+/// How often a summary comes, in minutes: 0 (never), a day, a week, or
+/// any number of minutes from an hour to a month.
+pub fn digest_minutes(value: &serde_json::Value) -> AppResult<i64> {
+    let n = match value {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    n.filter(|m| *m == 0 || (60..=43_200).contains(m)).ok_or_else(|| AppError::invalid("digest_after_minutes", minga_core::text!("error-digest-minutes")))
 }
 
 /// When notifications come by mail: Discourse's ids (0 always, 1 only when
@@ -236,19 +255,23 @@ pub async fn save(
     if !user.username.eq_ignore_ascii_case(&username) {
         return Err(AppError::NotFound);
     }
-    if req.notification_level_when_replying.is_none() && req.email_level.is_none() {
+    if req.notification_level_when_replying.is_none() && req.email_level.is_none() && req.digest_after_minutes.is_none() {
         return Err(AppError::invalid("notification_level_when_replying", minga_core::text!("error-reply-level")));
     }
     // Both are checked before either is saved.
     let level = req.notification_level_when_replying.as_ref().map(reply_level).transpose()?;
     let mail = req.email_level.as_ref().map(email_level).transpose()?;
+    let digest = req.digest_after_minutes.as_ref().map(digest_minutes).transpose()?;
     if let Some(level) = level {
         state.store.set_reply_level(user.id, level).await?;
     }
     if let Some(mail) = mail {
         state.store.set_email_level(user.id, mail as i64).await?;
     }
-    let anchor = if mail.is_some() { "mail" } else { "replying" };
+    if let Some(minutes) = digest {
+        state.store.set_digest_minutes(user.id, minutes).await?;
+    }
+    let anchor = if mail.is_some() || digest.is_some() { "mail" } else { "replying" };
     Ok(pages::redirect(&format!("/u/{}/notifications#{anchor}", user.username)))
 }
 

@@ -308,6 +308,8 @@ pub struct UpdateUser {
     pub notification_level_when_replying: Option<serde_json::Value>,
     /// Discourse's user option: when notifications come by mail.
     pub email_level: Option<serde_json::Value>,
+    /// Discourse's user option: how often a summary comes, in minutes.
+    pub digest_after_minutes: Option<serde_json::Value>,
 }
 
 /// An id that was sent: null or blank clears it.
@@ -331,6 +333,7 @@ pub async fn update(State(state): State<AppState>, me: SignedIn, Path(name): Pat
     let profile = ops::profile_from(&body.profile, &user)?;
     let reply_level = body.notification_level_when_replying.as_ref().map(super::notifications::reply_level).transpose()?;
     let email_level = body.email_level.as_ref().map(super::notifications::email_level).transpose()?;
+    let digest = body.digest_after_minutes.as_ref().map(super::notifications::digest_minutes).transpose()?;
     state.store.update_profile_and_group(user.id, &profile, body.primary_group_id).await.map_err(|e| match e {
         minga_store::StoreError::Missing(_) => AppError::invalid("primary_group_id", minga_core::text!("error-primary-group")),
         other => other.into(),
@@ -340,6 +343,9 @@ pub async fn update(State(state): State<AppState>, me: SignedIn, Path(name): Pat
     }
     if let Some(level) = email_level {
         state.store.set_email_level(user.id, level as i64).await?;
+    }
+    if let Some(minutes) = digest {
+        state.store.set_digest_minutes(user.id, minutes).await?;
     }
     let user = state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json::UserUpdated { success: "OK", user: json::BasicUser::of(&user) }).into_response())
