@@ -129,6 +129,8 @@ pub struct Incoming {
     pub outcome: String,
     pub detail: String,
     pub post_id: Option<PostId>,
+    /// The topic it started or answered.
+    pub topic_id: Option<minga_core::TopicId>,
 }
 
 /// What a single-use link sent by mail is for.
@@ -234,6 +236,17 @@ impl Store {
             insert_token(tx, user.id, &token)?;
             queue(tx, &NewMail { user_id: Some(user.id), ..mail })?;
             Ok(user)
+        })
+        .await
+    }
+
+    /// Creates an account that is not active (imported authors: they claim
+    /// it by resetting its password, which confirms the address).
+    pub async fn create_inactive_user(&self, new: &NewUser) -> Result<User> {
+        let new = new.clone();
+        self.write(move |tx| {
+            let user = crate::users::insert_user(tx, &new)?;
+            tx.one(&format!("UPDATE users SET active = FALSE WHERE id = $1 RETURNING {}", User::COLUMNS), &[&user.id.0])
         })
         .await
     }
@@ -486,9 +499,9 @@ impl Store {
         let i = incoming.clone();
         self.write(move |tx| {
             let n = tx.exec(
-                "INSERT INTO incoming_mail (message_id, from_address, to_address, received_at, outcome, detail, post_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING",
-                &[&i.message_id, &i.from, &i.to, &now_ms(), &i.outcome, &i.detail, &i.post_id.map(|p| p.0)],
+                "INSERT INTO incoming_mail (message_id, from_address, to_address, received_at, outcome, detail, post_id, topic_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING",
+                &[&i.message_id, &i.from, &i.to, &now_ms(), &i.outcome, &i.detail, &i.post_id.map(|p| p.0), &i.topic_id.map(|t| t.0)],
             )?;
             Ok(n == 1)
         })
@@ -505,13 +518,21 @@ impl Store {
     /// The newest messages that came in, newest first.
     pub async fn incoming_mail(&self, limit: i64) -> Result<Vec<Incoming>> {
         self.read(&[Change::Everything], move |db| {
-            let rows: Vec<(String, String, String, String, String, Option<i64>)> = db.all(
-                "SELECT message_id, from_address, to_address, outcome, detail, post_id FROM incoming_mail ORDER BY id DESC LIMIT $1",
+            let rows: Vec<(String, String, String, String, String, Option<i64>, Option<i64>)> = db.all(
+                "SELECT message_id, from_address, to_address, outcome, detail, post_id, topic_id FROM incoming_mail ORDER BY id DESC LIMIT $1",
                 &[&limit],
             )?;
             Ok(rows
                 .into_iter()
-                .map(|(message_id, from, to, outcome, detail, post)| Incoming { message_id, from, to, outcome, detail, post_id: post.map(PostId) })
+                .map(|(message_id, from, to, outcome, detail, post, topic)| Incoming {
+                    message_id,
+                    from,
+                    to,
+                    outcome,
+                    detail,
+                    post_id: post.map(PostId),
+                    topic_id: topic.map(minga_core::TopicId),
+                })
                 .collect())
         })
         .await
@@ -563,6 +584,71 @@ impl Store {
     pub async fn set_digest_minutes(&self, user: UserId, minutes: i64) -> Result<()> {
         self.write(move |tx| {
             if tx.exec("UPDATE users SET digest_after_minutes = $1 WHERE id = $2", &[&minutes, &user.0])? == 0 {
+                return Err(StoreError::NotFound);
+            }
+            tx.changed(Change::User(user));
+            Ok(())
+        })
+        .await
+    }
+
+    /// Gives a category its own address (`None` takes it away);
+    /// `Conflict("email_in")` when another category has it.
+    pub async fn set_category_email(&self, category: minga_core::CategoryId, email_in: Option<&str>) -> Result<()> {
+        let email_in = email_in.map(|e| e.trim().to_lowercase());
+        self.write(move |tx| {
+            match &email_in {
+                None => tx.exec("DELETE FROM category_mail WHERE category_id = $1", &[&category.0])?,
+                Some(address) => tx
+                    .exec(
+                        "INSERT INTO category_mail (category_id, email_in) VALUES ($1, $2) ON CONFLICT (category_id) DO UPDATE SET email_in = excluded.email_in",
+                        &[&category.0, address],
+                    )
+                    .map_err(crate::db::conflict(&[("email_in", "email_in")]))?,
+            };
+            tx.changed(Change::Catalog);
+            Ok(())
+        })
+        .await
+    }
+
+    /// A category's address, if it has one.
+    pub async fn category_email(&self, category: minga_core::CategoryId) -> Result<Option<String>> {
+        self.read(&[Change::Catalog], move |db| db.opt("SELECT email_in FROM category_mail WHERE category_id = $1", &[&category.0])).await
+    }
+
+    /// The category whose address this is.
+    pub async fn category_by_email(&self, address: &str) -> Result<Option<minga_core::CategoryId>> {
+        let address = address.trim().trim_start_matches('<').trim_end_matches('>').to_lowercase();
+        let found: Option<i64> = self.read(&[Change::Catalog], move |db| db.opt("SELECT category_id FROM category_mail WHERE email_in = $1", &[&address])).await?;
+        Ok(found.map(minga_core::CategoryId))
+    }
+
+    /// The topic the first of these messages (that came in) went to.
+    pub async fn topic_of_messages(&self, ids: &[String]) -> Result<Option<minga_core::TopicId>> {
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        let ids = ids.to_vec();
+        let found: Option<i64> = self
+            .read(&[Change::Everything], move |db| {
+                let mut found = None;
+                for id in &ids {
+                    found = db.opt("SELECT topic_id FROM incoming_mail WHERE message_id = $1 AND topic_id IS NOT NULL", &[id])?;
+                    if found.is_some() {
+                        break;
+                    }
+                }
+                Ok(found)
+            })
+            .await?;
+        Ok(found.map(minga_core::TopicId))
+    }
+
+    /// Whether every post a person may see comes to them by mail.
+    pub async fn set_mailing_list_mode(&self, user: UserId, on: bool) -> Result<()> {
+        self.write(move |tx| {
+            if tx.exec("UPDATE users SET mailing_list_mode = $1 WHERE id = $2", &[&on, &user.0])? == 0 {
                 return Err(StoreError::NotFound);
             }
             tx.changed(Change::User(user));

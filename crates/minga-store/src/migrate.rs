@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = migrations![
     15 => "0015_mail",
     16 => "0016_replies_by_mail",
     17 => "0017_digests",
+    18 => "0018_mailing_lists",
 ];
 
 pub(crate) fn run(db: &mut dyn Db) -> Result<()> {

@@ -44,6 +44,8 @@ pub struct User {
     /// How often a summary comes by mail, in minutes (0: never).
     pub digest_after_minutes: i64,
     pub last_digest_at: Option<i64>,
+    /// Every post they may see comes by mail.
+    pub mailing_list_mode: bool,
 }
 
 row_struct!(User {
@@ -74,6 +76,7 @@ row_struct!(User {
     email_level,
     digest_after_minutes,
     last_digest_at,
+    mailing_list_mode,
 });
 
 impl User {

@@ -294,6 +294,9 @@ fn deliver_job(db: &mut dyn Db, job: &JobRow, can_see: &CanSee, batch: &mut Batc
     };
     let target = Target { topic, category, number, author, reply_to };
     let editing = job.kind == "edit";
+    if !editing {
+        queue_list_mail(db, job.post_id, job.actor, batch.mail_delay)?;
+    }
     // (user, kind, group name)
     let mut reasons: Vec<(i64, Kind, String)> = Vec::new();
     let names = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
@@ -501,6 +504,21 @@ fn queue_mail(db: &mut dyn Db, post: i64, chosen: &[(UserId, Kind)], delay: i64)
              ON CONFLICT (message_id) DO NOTHING"
         ),
         &[&format!("[{}]", mailed.join(",")), &post, &now, &(now + delay)],
+    )?;
+    Ok(())
+}
+
+/// Queues a post's mail for the people in mailing-list mode (each post by
+/// mail, whatever they follow), but its author; reason 0. Whether they may
+/// see it is judged when it is written, as for every notification mail.
+fn queue_list_mail(db: &mut dyn Db, post: i64, author: i64, delay: i64) -> Result<()> {
+    let now = minga_core::time::now_ms();
+    db.exec(
+        "INSERT INTO outbox (kind, user_id, to_address, post_id, reason, message_id, created_at, due_at) \
+         SELECT 'notification', u.id, u.email, $1, 0, 'post/' || CAST($1 AS TEXT) || '/' || CAST(u.id AS TEXT), $2, $3 \
+         FROM users u WHERE u.mailing_list_mode AND u.id <> $4 AND u.active AND u.email <> '' \
+         ON CONFLICT (message_id) DO NOTHING",
+        &[&post, &now, &(now + delay), &author],
     )?;
     Ok(())
 }

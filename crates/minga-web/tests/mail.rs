@@ -27,6 +27,8 @@ both_backends!(
     mail_that_may_not_become_a_post_is_refused_or_dropped,
     an_invite_to_an_address_is_mailed_with_its_link,
     a_summary_goes_to_people_away_with_what_they_may_see_and_did_not_read,
+    a_category_address_takes_a_thread_of_five_mails_as_one_topic,
+    a_list_archive_is_imported_threaded_with_its_authors,
 );
 
 const BASE: &str = "http://forum.test";
@@ -586,4 +588,118 @@ async fn a_summary_goes_to_people_away_with_what_they_may_see_and_did_not_read(b
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let ana = app.state.store.user_by_username("ana").await.unwrap().unwrap();
     assert_eq!((ana.digest_after_minutes, ana.email_level), (0, 1), "summaries stop; notification mail stays as chosen");
+}
+
+fn list_message(from: &str, id: &str, subject: &str, in_reply_to: Option<&str>, references: &[&str], body: &str) -> Vec<u8> {
+    let mut headers = format!("From: {from}\r\nTo: general@lists.forum.test\r\nSubject: {subject}\r\nMessage-ID: <{id}@mail.example.org>\r\n");
+    if let Some(r) = in_reply_to {
+        headers.push_str(&format!("In-Reply-To: <{r}@mail.example.org>\r\n"));
+    }
+    if !references.is_empty() {
+        let refs: Vec<String> = references.iter().map(|r| format!("<{r}@mail.example.org>")).collect();
+        headers.push_str(&format!("References: {}\r\n", refs.join(" ")));
+    }
+    format!("{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").into_bytes()
+}
+
+async fn a_category_address_takes_a_thread_of_five_mails_as_one_topic(b: Backend) {
+    use minga_web::mail::incoming::{Received, receive};
+    let relay = Receiver::start();
+    let app = forum(b, Some(&relay)).await;
+    let (admin, general) = app.admin_and_category().await;
+    app.user("ana", false).await;
+    app.user("bea", false).await;
+    let cleo = app.user("cleo", false).await;
+    let cleo_key = app.key_for(&cleo).await;
+    let r = app.call(Method::PUT, &format!("/categories/{general}"), &admin, Send::Json(json!({"name": "General", "color": "0088CC", "email_in": "General@Lists.Forum.Test"}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // One address, one category; a bad one is refused; nothing half-saved.
+    let other = app.post_json("/categories.json", &admin, json!({"name": "Other things", "color": "AA0000"})).await.json()["category"]["id"].as_i64().unwrap();
+    app.call(Method::PUT, &format!("/categories/{other}"), &admin, Send::Json(json!({"name": "Renamed", "color": "AA0000", "email_in": "general@lists.forum.test"}))).await.assert_error(422, "invalid_parameters");
+    app.call(Method::PUT, &format!("/categories/{other}"), &admin, Send::Json(json!({"name": "Renamed", "email_in": "nope"}))).await.assert_error(422, "invalid_parameters");
+    assert_eq!(app.state.store.category(minga_core::CategoryId(other)).await.unwrap().unwrap().name, "Other things");
+    // Cleo reads the forum as a mailing list.
+    let r = app.call(Method::PUT, "/u/cleo.json", &cleo_key, Send::Json(json!({"mailing_list_mode": true}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+
+    let thread = [
+        list_message("Ana <ana@example.org>", "m1", "[tech-coop] Shared hosting for the network", None, &[], "Who hosts what? Let us pool our servers."),
+        list_message("bea@example.org", "m2", "Re: [tech-coop] Shared hosting for the network", Some("m1"), &["m1"], "We run two machines in Leeds.\r\n\r\nOn Mon, Ana wrote:\r\n> Who hosts what?"),
+        list_message("ana@example.org", "m3", "Re: [tech-coop] Shared hosting for the network", Some("m2"), &["m1", "m2"], "Great, I will write up the list."),
+        list_message("bea@example.org", "m4", "RE: Re: Shared hosting for the network", Some("m3"), &[], "Add our backup box too."),
+        list_message("ana@example.org", "m5", "Re: Shared hosting for the network", None, &["m1"], "Done: the list is in the first post."),
+    ];
+    let mut topics = Vec::new();
+    for message in &thread {
+        let r = receive(&app.state, message, None, &[]).await;
+        let Ok(Received::Posted { post_id, .. }) = r else { panic!("{r:?}") };
+        topics.push(app.state.store.post(minga_core::PostId(post_id)).await.unwrap().unwrap().topic_id);
+    }
+    assert!(topics.iter().all(|t| *t == topics[0]), "one topic: {topics:?}");
+    let t = app.get_json(&format!("/t/{}.json", topics[0].0), &admin).await;
+    assert_eq!((t["title"].as_str(), t["posts_count"].as_i64(), t["category_id"].as_i64()), (Some("Shared hosting for the network"), Some(5), Some(general)), "{t}");
+    let second = app.state.store.posts_by_number(topics[0], 2, 2).await.unwrap();
+    assert_eq!(second[0].raw, "We run two machines in Leeds.", "quoted history trimmed");
+    // A stranger's mail is refused with a reason to bounce.
+    let stranger = list_message("someone@elsewhere.example", "s1", "Hello list", None, &[], "Can I join?");
+    let r = receive(&app.state, &stranger, None, &[]).await.expect_err("refused");
+    assert!(r.code == 550 && r.text.contains("only members"), "{r}");
+    // Cleo, in mailing-list mode, got each post by mail, and answers one.
+    app.settle().await;
+    send(&app).await;
+    let got = relay.wait_for(5, WAIT);
+    let to_cleo: Vec<_> = got.iter().filter(|m| m.rcpt_tos == ["cleo@example.org"]).collect();
+    assert_eq!(to_cleo.len(), 5, "every post by mail");
+    let reply_to = raw_header(&to_cleo[0].raw, "Reply-To");
+    let answer = answer("cleo@example.org", &reply_to, &raw_header(&to_cleo[0].raw, "Message-ID"), "c1", "Count our co-op in.");
+    let Ok(Received::Posted { .. }) = receive(&app.state, &answer, None, &[]).await else { panic!("cleo's answer") };
+    assert_eq!(app.get_json(&format!("/t/{}.json", topics[0].0), &admin).await["posts_count"], 6);
+}
+
+fn mbox_entry(from: &str, id: &str, date: &str, subject: &str, in_reply_to: Option<&str>, body: &str) -> String {
+    let reply = in_reply_to.map(|r| format!("In-Reply-To: <{r}@lists.example.org>\nReferences: <{r}@lists.example.org>\n")).unwrap_or_default();
+    // Lines of the body that start with "From " are quoted in an mbox.
+    let body = body.lines().map(|l| if l.starts_with("From ") { format!(">{l}") } else { l.to_string() }).collect::<Vec<_>>().join("\n");
+    format!("From list@lists.example.org Thu Nov 29 10:00:00 2018\nFrom: {from}\nTo: tech-coop@lists.example.org\nSubject: {subject}\nMessage-ID: <{id}@lists.example.org>\nDate: {date}\n{reply}Content-Type: text/plain; charset=utf-8\n\n{body}\n\n")
+}
+
+async fn a_list_archive_is_imported_threaded_with_its_authors(b: Backend) {
+    use minga_web::mail::import::import_mbox;
+    let app = forum(b, None).await;
+    let (admin, general) = app.admin_and_category().await;
+    app.user("neto", false).await;
+    let mbox = [
+        mbox_entry("Neto <neto@example.org>", "a1", "Tue, 27 Nov 2018 10:02:00 +0000", "[tech-coop] International call during the gathering", None, "I will schedule the call for 7pm on 29th.\nSo that is 4pm for you I believe."),
+        mbox_entry("Sol Verniers <sol@facttic.example>", "a2", "Tue, 27 Nov 2018 12:30:00 -0300", "Re: [tech-coop] International call during the gathering", Some("a1"), "Sorry for my english: 4pm works.\n\nOn Tue, Neto wrote:\n> I will schedule the call"),
+        mbox_entry("Neto <neto@example.org>", "a3", "Wed, 28 Nov 2018 09:00:00 +0000", "Re: [tech-coop] International call during the gathering", Some("a2"), "Great.\nFrom now on the agenda is in the pad."),
+        mbox_entry("maria@coop.example", "a4", "Wed, 28 Nov 2018 11:00:00 +0000", "Re: International call during the gathering", Some("a3"), "¡Qué buena idea! Avisen si se suman."),
+        mbox_entry("Sol Verniers <sol@facttic.example>", "a5", "Thu, 29 Nov 2018 08:00:00 -0300", "Re: [tech-coop] International call during the gathering", Some("a4"), "See you there."),
+        mbox_entry("maria@coop.example", "b1", "Fri, 30 Nov 2018 10:00:00 +0000", "[tech-coop] Hosting prices for 2019", None, "Here is our price list."),
+    ]
+    .concat();
+    let done = import_mbox(&app.state, minga_core::CategoryId(general), mbox.as_bytes()).await.unwrap();
+    assert_eq!((done.messages, done.topics, done.matched, done.made, done.skipped), (6, 2, 1, 2, 0), "{done:?}");
+    let list = app.get_json(&format!("/c/{general}.json"), &admin).await;
+    let call = list["topic_list"]["topics"].as_array().unwrap().iter().find(|t| t["title"] == "International call during the gathering").expect("the thread").clone();
+    assert_eq!(call["posts_count"], 5, "{call}");
+    let topic = app.get_json(&format!("/t/{}.json", call["id"]), &admin).await;
+    let posts = topic["post_stream"]["posts"].as_array().unwrap();
+    let authors: Vec<&str> = posts.iter().map(|p| p["username"].as_str().unwrap()).collect();
+    assert_eq!(authors, ["neto", "sol_verniers", "neto", "maria", "sol_verniers"]);
+    assert_eq!(posts[0]["created_at"], "2018-11-27T10:02:00.000Z", "the original date");
+    let second = app.state.store.posts_by_number(minga_core::TopicId(call["id"].as_i64().unwrap()), 2, 3).await.unwrap();
+    assert_eq!(second[0].raw, "Sorry for my english: 4pm works.", "quoted history trimmed");
+    assert_eq!(second[1].raw, "Great.\nFrom now on the agenda is in the pad.", "mbox quoting undone");
+    // Authors without an account get one, inactive until they claim it.
+    let sol = app.state.store.user_by_username("sol_verniers").await.unwrap().unwrap();
+    assert!(!sol.active && sol.email == "sol@facttic.example" && sol.name == "Sol Verniers");
+    // Importing again adds nothing.
+    let again = import_mbox(&app.state, minga_core::CategoryId(general), mbox.as_bytes()).await.unwrap();
+    assert_eq!((again.messages, again.skipped), (0, 6));
+    // Later mail to the category's address threads onto the archive.
+    app.call(Method::PUT, &format!("/categories/{general}"), &admin, Send::Json(json!({"name": "General", "color": "0088CC", "email_in": "general@lists.forum.test"}))).await;
+    let later = "From: neto@example.org\r\nTo: general@lists.forum.test\r\nSubject: Re: International call\r\nMessage-ID: <a6@lists.example.org>\r\nIn-Reply-To: <a5@lists.example.org>\r\n\r\nThe recording is up.\r\n";
+    let r = minga_web::mail::incoming::receive(&app.state, later.as_bytes(), None, &[]).await;
+    assert!(matches!(r, Ok(minga_web::mail::incoming::Received::Posted { .. })), "{r:?}");
+    assert_eq!(app.get_json(&format!("/t/{}.json", call["id"]), &admin).await["posts_count"], 6);
 }

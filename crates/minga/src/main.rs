@@ -91,6 +91,17 @@ enum AdminCommand {
         #[command(flatten)]
         over: Overrides,
     },
+    /// Import a mailing list's archive (an mbox file) into a category:
+    /// each thread a topic, authors matched by address
+    ImportMbox {
+        /// The category's slug or id
+        #[arg(long)]
+        category: String,
+        /// The mbox file
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        over: Overrides,
+    },
     /// Cook every post again from its text (after an upgrade changes cooking)
     Rebake {
         #[command(flatten)]
@@ -166,6 +177,19 @@ async fn run(command: Command) -> Result<()> {
             let key = minga_web::auth::random_token(32);
             state.store.create_api_key(user.id, &minga_web::auth::hash_secret(&key), "created on the command line").await?;
             println!("{key}");
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::ImportMbox { category, file, over } } => {
+            let (_, state) = open(&over, None).await?;
+            let mbox = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let categories = state.store.categories().await?;
+            let found = categories.iter().find(|c| c.slug == category || c.id.0.to_string() == category).ok_or_else(|| anyhow!("no category {category}"))?;
+            let done = minga_web::mail::import::import_mbox(&state, found.id, &mbox).await.map_err(|e| anyhow!("{e:?}"))?;
+            state.store.close().await;
+            eprintln!(
+                "Imported {} messages into {} new topics in {}: {} authors matched to accounts, {} accounts made (inactive until claimed by a password reset); {} skipped.",
+                done.messages, done.topics, found.name, done.matched, done.made, done.skipped
+            );
             Ok(())
         }
         Command::Admin { command: AdminCommand::Rebake { over } } => {

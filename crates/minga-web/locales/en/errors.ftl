@@ -41,6 +41,7 @@ error-filter = The filter is not valid: give action types such as 4,5.
 error-period = The period is one of daily, weekly, monthly, quarterly, yearly or all.
 error-too-long = Keep this under { $max } characters.
 error-taken = { $field ->
+    [email_in] Another category uses that address.
     [username] That username is already taken.
     [email] Another account uses that e-mail address.
     [slug] Another category uses that slug.

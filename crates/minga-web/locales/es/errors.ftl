@@ -41,6 +41,7 @@ error-filter = El filtro no es válido: indicar tipos de acción como 4,5.
 error-period = El período es daily, weekly, monthly, quarterly, yearly o all.
 error-too-long = Admite como máximo { $max } caracteres.
 error-taken = { $field ->
+    [email_in] Otra categoría usa esa dirección.
     [username] Ese nombre de usuario ya está en uso.
     [email] Otra cuenta usa esa dirección de correo.
     [slug] Otra categoría usa ese identificador.

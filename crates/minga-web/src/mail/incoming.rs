@@ -19,6 +19,33 @@ use minga_store::Incoming;
 /// The largest message taken in; a larger one is refused before it is read.
 pub const MAX_MESSAGE: usize = 10 * 1024 * 1024;
 
+/// Which message a record is about.
+struct Trace {
+    message_id: String,
+    from: String,
+    to: String,
+}
+
+impl Trace {
+    fn record(&self, outcome: &str, detail: String, post: Option<(i64, minga_core::TopicId)>) -> Incoming {
+        Incoming {
+            message_id: self.message_id.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            outcome: outcome.into(),
+            detail,
+            post_id: post.map(|(p, _)| minga_core::PostId(p)),
+            topic_id: post.map(|(_, t)| t),
+        }
+    }
+}
+
+/// Refuses a message, and remembers it was refused and why.
+async fn refuse(state: &AppState, trace: &Trace, code: u16, text: String) -> Result<Received, Refused> {
+    let _ = state.store.record_incoming(&trace.record("refused", text.clone(), None)).await;
+    Err(Refused::new(code, text))
+}
+
 /// What became of a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Received {
@@ -103,9 +130,6 @@ pub async fn receive(state: &AppState, raw: &[u8], envelope_from: Option<&str>, 
         return Err(Refused::new(552, format!("5.3.4 message too large: at most {} MB", MAX_MESSAGE / (1024 * 1024))));
     }
     let pattern = state.settings.mail.reply_address.clone();
-    if pattern.is_empty() {
-        return Err(Refused::new(550, "5.1.1 this forum takes no mail"));
-    }
     let Some(m) = MessageParser::default().parse(raw) else {
         return Err(Refused::new(554, "5.6.0 the message cannot be read as mail"));
     };
@@ -123,49 +147,37 @@ pub async fn receive(state: &AppState, raw: &[u8], envelope_from: Option<&str>, 
         }
     }
     let to = addresses.first().cloned().unwrap_or_default();
-    let record = |outcome: &str, detail: String, post: Option<i64>| Incoming {
-        message_id: message_id.clone(),
-        from: from.clone(),
-        to: to.clone(),
-        outcome: outcome.into(),
-        detail,
-        post_id: post.map(minga_core::PostId),
-    };
+    let trace = Trace { message_id: message_id.clone(), from: from.clone(), to: to.clone() };
     let internal = |e: minga_store::StoreError| Refused::new(451, format!("4.3.0 try again later ({e})"));
     if let Some(why) = automatic(&m, envelope_from) {
-        state.store.record_incoming(&record("ignored", why.into(), None)).await.map_err(internal)?;
+        state.store.record_incoming(&trace.record("ignored", why.into(), None)).await.map_err(internal)?;
         return Ok(Received::Ignored(why));
     }
     if state.store.seen_incoming(&message_id).await.map_err(internal)? {
         return Ok(Received::Ignored("already received"));
     }
     let key = addresses.iter().find_map(|a| key_in(&pattern, a));
-    let refuse = async |code: u16, text: String| -> Result<Received, Refused> {
-        let _ = state.store.record_incoming(&record("refused", text.clone(), None)).await;
-        Err(Refused::new(code, text))
-    };
     let Some(key) = key else {
-        return refuse(550, "5.1.1 no such reply address".into()).await;
+        // A category's own address: the category is a mailing list.
+        for address in &addresses {
+            if let Some(category) = state.store.category_by_email(address).await.map_err(internal)? {
+                return list_mail(state, &m, category, &from, &trace).await;
+            }
+        }
+        return refuse(state, &trace, 550, "5.1.1 no such reply address".into()).await;
     };
     let Some((user_id, topic_id)) = state.store.reply_key_owner(&key).await.map_err(internal)? else {
-        return refuse(550, "5.1.1 no such reply address".into()).await;
+        return refuse(state, &trace, 550, "5.1.1 no such reply address".into()).await;
     };
     let Some(user) = state.store.user_by_id(user_id).await.map_err(internal)? else {
-        return refuse(550, "5.1.1 no such reply address".into()).await;
+        return refuse(state, &trace, 550, "5.1.1 no such reply address".into()).await;
     };
     if !user.email.eq_ignore_ascii_case(&from) {
-        return refuse(550, "5.7.1 this reply address was sent to another address than the sender's".into()).await;
+        return refuse(state, &trace, 550, "5.7.1 this reply address was sent to another address than the sender's".into()).await;
     }
-    let body = match (m.body_text(0).filter(|_| m.text_body.first().is_some_and(|i| m.html_body.first() != Some(i))), m.body_html(0)) {
-        (Some(text), _) => trim_reply(&text),
-        (None, Some(html)) => trim_reply(&html_to_markdown(&html)),
-        (None, None) => match m.body_text(0) {
-            Some(text) => trim_reply(&text),
-            None => String::new(),
-        },
-    };
+    let body = body_of(&m);
     if body.trim().is_empty() {
-        return refuse(554, "5.6.0 the reply is empty once the quoted message is taken away".into()).await;
+        return refuse(state, &trace, 554, "5.6.0 the reply is empty once the quoted message is taken away".into()).await;
     }
     // The post the mail answered, from its In-Reply-To (`topic/T/P.U@…`).
     let answered = match m.in_reply_to() {
@@ -179,30 +191,127 @@ pub async fn receive(state: &AppState, raw: &[u8], envelope_from: Option<&str>, 
     };
     let viewer = match viewer_for(state, user).await {
         Ok(v) => v,
-        Err(e) => return refuse(451, format!("4.3.0 try again later ({e:?})")).await,
+        Err(e) => return refuse(state, &trace, 451, format!("4.3.0 try again later ({e:?})")).await,
     };
+    post_as(state, &viewer, Posting::Reply(topic_id, reply_to), body, &trace).await
+}
+
+/// What a message becomes.
+enum Posting {
+    Reply(minga_core::TopicId, Option<i64>),
+    Topic { title: String, category: minga_core::CategoryId },
+}
+
+/// Posts as the person, by every rule a page's post follows, and answers
+/// for the mail.
+async fn post_as(state: &AppState, viewer: &Viewer, posting: Posting, body: String, trace: &Trace) -> Result<Received, Refused> {
     if viewer.user.as_ref().is_some_and(|u| !u.active || !u.approved || u.suspended_at(minga_core::time::now_ms())) {
-        return refuse(554, "5.7.1 this account may not post".into()).await;
+        return refuse(state, trace, 554, "5.7.1 this account may not post".into()).await;
     }
-    match crate::ops::create_reply(state, &viewer, topic_id, body, reply_to).await {
+    let made = match posting {
+        Posting::Reply(topic, reply_to) => crate::ops::create_reply(state, viewer, topic, body, reply_to).await,
+        Posting::Topic { title, category } => {
+            crate::ops::create_topic(state, viewer, crate::ops::TopicInput { title, raw: body, category: Some(category.0) }).await.map(|(t, p)| (p, t))
+        }
+    };
+    match made {
         Ok((post, topic)) => {
             let url = format!("{}{}", state.settings.base_url.trim_end_matches('/'), crate::routes::post_location(&topic.slug, topic.id, post.post_number));
-            state.store.record_incoming(&record("posted", String::new(), Some(post.id.0))).await.map_err(internal)?;
+            let internal = |e: minga_store::StoreError| Refused::new(451, format!("4.3.0 try again later ({e})"));
+            state.store.record_incoming(&trace.record("posted", String::new(), Some((post.id.0, topic.id)))).await.map_err(internal)?;
             Ok(Received::Posted { post_id: post.id.0, url })
         }
         Err(AppError::Busy) => Err(Refused::new(451, "4.3.0 the forum is busy, try again later")),
         // The relay keeps it and tries again, as for any "try later".
         Err(AppError::RateLimited(s)) => Err(Refused::new(451, format!("4.7.0 too many posts from this account: try again in {s} s"))),
-        Err(AppError::NotFound) => refuse(554, "5.7.1 the topic is gone, or this account may not see it any more".into()).await,
+        Err(AppError::NotFound) => refuse(state, trace, 554, "5.7.1 the topic is gone, or this account may not see it any more".into()).await,
         Err(e) => {
             let why = match &e {
                 AppError::Forbidden(t) | AppError::BadRequest(t) => crate::i18n::say(crate::i18n::Locale::En, t),
                 AppError::Invalid(i) => i.0.iter().map(|f| crate::i18n::say(crate::i18n::Locale::En, &f.text)).collect::<Vec<_>>().join(" "),
                 other => format!("{other:?}"),
             };
-            refuse(554, format!("5.7.1 the reply may not be posted: {why}")).await
+            refuse(state, trace, 554, format!("5.7.1 the message may not be posted: {why}")).await
         }
     }
+}
+
+/// The text of a message: its plain part, or its HTML as Markdown, without
+/// the quoted message and the signature.
+pub(crate) fn body_of(m: &mail_parser::Message<'_>) -> String {
+    let real_text = m.text_body.first().is_some_and(|i| m.html_body.first() != Some(i));
+    match (m.body_text(0).filter(|_| real_text), m.body_html(0)) {
+        (Some(text), _) => trim_reply(&text),
+        (None, Some(html)) => trim_reply(&html_to_markdown(&html)),
+        (None, None) => m.body_text(0).map(|t| trim_reply(&t)).unwrap_or_default(),
+    }
+}
+
+/// Mail to a category's address: from a member, a new topic, or a reply
+/// in the topic an earlier message of the thread went to (by In-Reply-To
+/// and References: messages that came in, and the forum's own mail).
+async fn list_mail(state: &AppState, m: &mail_parser::Message<'_>, category: minga_core::CategoryId, from: &str, trace: &Trace) -> Result<Received, Refused> {
+    let internal = |e: minga_store::StoreError| Refused::new(451, format!("4.3.0 try again later ({e})"));
+    let member = match state.store.user_for_login(from).await.map_err(internal)? {
+        Some((user, _)) if user.email.eq_ignore_ascii_case(from) => user,
+        _ => {
+            let signup = format!("{}/signup", state.settings.base_url.trim_end_matches('/'));
+            return refuse(state, trace, 550, format!("5.7.1 only members may post to this list by mail: sign up at {signup} with {from}")).await;
+        }
+    };
+    let body = body_of(m);
+    if body.trim().is_empty() {
+        return refuse(state, trace, 554, "5.6.0 the message is empty once the quoted message is taken away".into()).await;
+    }
+    let mut earlier: Vec<String> = Vec::new();
+    for header in [m.in_reply_to(), m.references()] {
+        match header {
+            HeaderValue::Text(t) => earlier.push(t.to_string()),
+            HeaderValue::TextList(l) => earlier.extend(l.iter().map(|t| t.to_string())),
+            _ => {}
+        }
+    }
+    // The newest first: In-Reply-To, then References from the end.
+    let (first, rest) = earlier.split_at(earlier.len().min(1));
+    let mut ordered: Vec<String> = first.to_vec();
+    ordered.extend(rest.iter().rev().cloned());
+    let ours = ordered.iter().find_map(|id| {
+        let local = id.trim().trim_start_matches('<').split('@').next()?;
+        local.strip_prefix("topic/")?.split(['/', '.']).next()?.parse::<i64>().ok()
+    });
+    let bare: Vec<String> = ordered.iter().map(|id| id.trim().trim_start_matches('<').trim_end_matches('>').to_string()).collect();
+    let topic = match ours {
+        Some(t) => Some(minga_core::TopicId(t)),
+        None => state.store.topic_of_messages(&bare).await.map_err(internal)?,
+    };
+    let viewer = match viewer_for(state, member).await {
+        Ok(v) => v,
+        Err(e) => return refuse(state, trace, 451, format!("4.3.0 try again later ({e:?})")).await,
+    };
+    let posting = match topic {
+        Some(t) => Posting::Reply(t, None),
+        None => Posting::Topic { title: subject_title(m.subject().unwrap_or_default()), category },
+    };
+    post_as(state, &viewer, posting, body, trace).await
+}
+
+/// A subject as a topic's title: without `Re:`, `Fwd:` and `[list]` tags.
+pub(crate) fn subject_title(subject: &str) -> String {
+    let mut s = subject.trim();
+    loop {
+        let lower = s.to_lowercase();
+        let cut = ["re:", "fw:", "fwd:", "aw:", "rv:", "res:"].iter().find(|p| lower.starts_with(*p)).map(|p| p.len());
+        if let Some(n) = cut {
+            s = s[n..].trim_start();
+            continue;
+        }
+        if s.starts_with('[') && let Some(end) = s.find(']') {
+            s = s[end + 1..].trim_start();
+            continue;
+        }
+        break;
+    }
+    s.to_string()
 }
 
 /// The post id in a notification mail's Message-ID, when it is about a

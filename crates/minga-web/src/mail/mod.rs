@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod digest;
+pub mod import;
 pub mod incoming;
 mod notify;
 mod worker;

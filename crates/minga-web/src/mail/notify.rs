@@ -54,7 +54,10 @@ impl AppState {
     /// wanted: the reader left, chose no mail, may no longer see the post,
     /// or (mail only when away) came back to the site since.
     pub(crate) async fn write_notification_mail(&self, mail: &Mail) -> AppResult<Option<String>> {
-        let (Some(user_id), Some(post_id), Some(kind)) = (mail.user_id, mail.post_id, mail.reason.and_then(Kind::from_id)) else {
+        // Reason 0: the reader is in mailing-list mode, and gets every post.
+        let list = mail.reason == Some(0);
+        let kind = if list { Some(Kind::Posted) } else { mail.reason.and_then(Kind::from_id) };
+        let (Some(user_id), Some(post_id), Some(kind)) = (mail.user_id, mail.post_id, kind) else {
             return Ok(None);
         };
         let Some(reader) = self.store.user_by_id(user_id).await? else { return Ok(None) };
@@ -62,7 +65,11 @@ impl AppState {
         if !reader.active || !reader.approved || reader.suspended_at(now) {
             return Ok(None);
         }
-        let level = EmailLevel::from_id(reader.email_level).unwrap_or(EmailLevel::Away);
+        let level = match list {
+            true if !reader.mailing_list_mode => return Ok(None),
+            true => EmailLevel::Always,
+            false => EmailLevel::from_id(reader.email_level).unwrap_or(EmailLevel::Away),
+        };
         if level == EmailLevel::Never {
             return Ok(None);
         }

@@ -525,4 +525,6 @@ pub struct NotificationsPage {
     /// How often a summary comes (minutes), and the choices.
     pub digest_minutes: i64,
     pub digest_choices: Vec<(i64, String)>,
+    /// Every post by mail.
+    pub mailing_list_mode: bool,
 }

@@ -211,7 +211,23 @@ pub async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Pat
     }
     let existing = state.store.category(CategoryId(id_segment(&id)?)).await?.ok_or(AppError::NotFound)?;
     let form = form_from(&state, &input, Some(&existing)).await?;
+    // Discourse's `email_in`: the category's own address (blank: none).
+    let email_in = match input.str("email_in").map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(address) => {
+            minga_core::validate::email(address).map_err(|e| AppError::invalid("email_in", e.text))?;
+            // Checked before anything is saved: one address, one category.
+            if state.store.category_by_email(address).await?.is_some_and(|c| c != existing.id) {
+                return Err(AppError::invalid("email_in", minga_core::text!("error-taken", field = "email_in")));
+            }
+            Some(Some(address.to_string()))
+        }
+    };
     let category = ops::save_category(&state, &viewer, Some(existing.id), form).await?;
+    if let Some(address) = email_in {
+        state.store.set_category_email(category.id, address.as_deref()).await?;
+    }
     let catalog = state.catalog().await?;
     Ok(Json(json::CategoryEnvelope { success: Some("OK"), category: json::category(&category, &viewer, &catalog) }).into_response())
 }

@@ -189,6 +189,7 @@ pub async fn page(
             (2, i18n::t(viewer.locale, "email-level-never")),
         ],
         digest_minutes: user.digest_after_minutes,
+        mailing_list_mode: user.mailing_list_mode,
         digest_choices: vec![
             (10_080, i18n::t(viewer.locale, "digest-weekly")),
             (1_440, i18n::t(viewer.locale, "digest-daily")),
@@ -203,6 +204,8 @@ pub struct ReplyLevel {
     pub email_level: Option<serde_json::Value>,
     /// Discourse's user option: how often a summary comes, in minutes.
     pub digest_after_minutes: Option<serde_json::Value>,
+    /// Discourse's user option: every post by mail.
+    pub mailing_list_mode: Option<bool>,
 }
 
 /// How often a summary comes, in minutes: 0 (never), a day, a week, or
@@ -255,7 +258,7 @@ pub async fn save(
     if !user.username.eq_ignore_ascii_case(&username) {
         return Err(AppError::NotFound);
     }
-    if req.notification_level_when_replying.is_none() && req.email_level.is_none() && req.digest_after_minutes.is_none() {
+    if req.notification_level_when_replying.is_none() && req.email_level.is_none() && req.digest_after_minutes.is_none() && req.mailing_list_mode.is_none() {
         return Err(AppError::invalid("notification_level_when_replying", minga_core::text!("error-reply-level")));
     }
     // Both are checked before either is saved.
@@ -271,7 +274,10 @@ pub async fn save(
     if let Some(minutes) = digest {
         state.store.set_digest_minutes(user.id, minutes).await?;
     }
-    let anchor = if mail.is_some() || digest.is_some() { "mail" } else { "replying" };
+    if let Some(on) = req.mailing_list_mode {
+        state.store.set_mailing_list_mode(user.id, on).await?;
+    }
+    let anchor = if mail.is_some() || digest.is_some() || req.mailing_list_mode.is_some() { "mail" } else { "replying" };
     Ok(pages::redirect(&format!("/u/{}/notifications#{anchor}", user.username)))
 }
 

@@ -310,6 +310,8 @@ pub struct UpdateUser {
     pub email_level: Option<serde_json::Value>,
     /// Discourse's user option: how often a summary comes, in minutes.
     pub digest_after_minutes: Option<serde_json::Value>,
+    /// Discourse's user option: every post by mail.
+    pub mailing_list_mode: Option<bool>,
 }
 
 /// An id that was sent: null or blank clears it.
@@ -346,6 +348,9 @@ pub async fn update(State(state): State<AppState>, me: SignedIn, Path(name): Pat
     }
     if let Some(minutes) = digest {
         state.store.set_digest_minutes(user.id, minutes).await?;
+    }
+    if let Some(on) = body.mailing_list_mode {
+        state.store.set_mailing_list_mode(user.id, on).await?;
     }
     let user = state.store.user_by_id(user.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json::UserUpdated { success: "OK", user: json::BasicUser::of(&user) }).into_response())
