@@ -674,8 +674,8 @@ async fn pages_pass_axe_in_both_languages_themes_and_widths() {
     let categories = get_json(&c, &format!("{u}/categories.json")).await;
     let first = &categories["category_list"]["categories"][0];
     let category = format!("/c/{}/{}", first["slug"].as_str().unwrap(), first["id"]);
-    let visitor_pages = ["/latest".to_string(), "/categories".into(), category, thread, "/login".into(), "/signup".into(), "/u/lucia".into(), "/g".into(), "/g/hedgerow".into()];
-    let admin_pages = ["/new-topic", "/u/tamsin/preferences", "/admin/users", "/admin/categories", "/admin/site_settings", "/admin/logs/staff_action_logs", "/review"];
+    let visitor_pages = ["/latest".to_string(), "/categories".into(), category, thread, "/login".into(), "/signup".into(), "/password-reset".into(), "/u/lucia".into(), "/g".into(), "/g/hedgerow".into()];
+    let admin_pages = ["/new-topic", "/u/tamsin/preferences", "/u/tamsin/notifications", "/admin/users", "/admin/categories", "/admin/site_settings", "/admin/email", "/admin/logs/staff_action_logs", "/review"];
 
     let browser = Browser::start().await;
     let mut violations = Vec::new();
@@ -830,13 +830,13 @@ async fn motion_colours_touch_targets_and_the_flag_menu_in_chromium() {
     let mut small = small_targets(&b, &u, &["/latest", "/categories", topic.as_str(), "/new-topic", "/u/reader/preferences", "/u/reader", "/u/reader/notifications"]).await;
     let staff = Browser::start().await;
     staff.set_window_size(360, 780).await;
-    small.extend(small_targets(&staff, &u, &["/latest", topic.as_str(), "/login"]).await);
+    small.extend(small_targets(&staff, &u, &["/latest", topic.as_str(), "/login", "/password-reset"]).await);
     staff.goto(&format!("{u}/login")).await;
     staff.fill("#login", "admin").await;
     staff.fill("#password", "a long password").await;
     staff.click("form.stack button[type=submit]").await;
     staff.wait_for("a[href='/u/admin']").await;
-    small.extend(small_targets(&staff, &u, &["/admin/users", "/admin/site_settings", "/admin/categories", "/review", "/admin/logs/staff_action_logs"]).await);
+    small.extend(small_targets(&staff, &u, &["/admin/users", "/admin/site_settings", "/admin/categories", "/admin/email", "/review", "/admin/logs/staff_action_logs"]).await);
     staff.quit().await;
     small.dedup();
     assert!(small.is_empty(), "touch targets under 44 px:\n{}", small.join("\n"));
