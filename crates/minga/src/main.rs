@@ -242,6 +242,12 @@ async fn serve(over: &Overrides, bind: Option<&str>) -> Result<()> {
     if let Some(l) = &smtp {
         println!("Taking answers to notification mail by SMTP on {}", l.local_addr()?);
     }
+    if config.smtp_url.is_empty() {
+        println!(
+            "No mail relay is set (smtp_url): mail waits in the outbox, so new members cannot confirm their address \
+             until one is set, or until an admin turns off must_confirm_email."
+        );
+    }
     match state.first_admin_token().await? {
         Some(token) => println!(
             "No admin yet. To become the first admin, open {url}/setup/{token}\n\
