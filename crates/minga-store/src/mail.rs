@@ -443,6 +443,14 @@ impl Store {
     /// The key of a person's one-click unsubscribe link, made the first
     /// time it is asked for (`fresh` is used then).
     pub async fn mail_key(&self, user: UserId, fresh: &str) -> Result<String> {
+        // Every notification mail asks: a read, and a write only the first time.
+        let known: Option<Option<String>> =
+            self.read(&[Change::Everything], move |db| db.opt("SELECT mail_key FROM users WHERE id = $1", &[&user.0])).await?;
+        match known {
+            None => return Err(StoreError::NotFound),
+            Some(Some(key)) => return Ok(key),
+            Some(None) => {}
+        }
         let fresh = fresh.to_string();
         self.write(move |tx| {
             let key: Option<Option<String>> =
@@ -474,6 +482,13 @@ impl Store {
     /// A person's reply address key for a topic, made the first time it is
     /// asked for (`fresh` is used then).
     pub async fn reply_key(&self, user: UserId, topic: minga_core::TopicId, fresh: &str) -> Result<String> {
+        // Asked for by every mail about the topic: written only the first time.
+        let known: Option<String> = self
+            .read(&[Change::Everything], move |db| db.opt("SELECT reply_key FROM reply_keys WHERE user_id = $1 AND topic_id = $2", &[&user.0, &topic.0]))
+            .await?;
+        if let Some(key) = known {
+            return Ok(key);
+        }
         let fresh = fresh.to_string();
         self.write(move |tx| {
             tx.exec(
