@@ -62,7 +62,9 @@ pub fn copy(runtime: &tokio::runtime::Runtime, dir: &Path) -> Result<Copied> {
     let mut tx = pg.transaction()?;
     // The rows arrive in any order; constraints hold in the source.
     tx.batch_execute("SET session_replication_role = replica")?;
-    tx.batch_execute(&format!("TRUNCATE {}", tables.iter().map(|t| quote(t)).collect::<Vec<_>>().join(", ")))?;
+    // CASCADE: tables a newer schema added, which the cached forum does not
+    // hold, are emptied with the ones they refer to.
+    tx.batch_execute(&format!("TRUNCATE {} CASCADE", tables.iter().map(|t| quote(t)).collect::<Vec<_>>().join(", ")))?;
     for table in &tables {
         let columns: Vec<String> =
             sqlite.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
